@@ -1,0 +1,82 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCaptureListener, type CapturedDelivery } from './listener.js';
+import { registryConfig, startRegistry, writeHtpasswd } from './registry.js';
+import { SCENARIO_USER, type Scenario } from './scenarios.js';
+import { skopeoVersion } from './skopeo.js';
+
+/** The endpoint every capture configures; the header shows how configured headers arrive. */
+export const CAPTURE_ENDPOINT = {
+  name: 'capture',
+  headers: { Authorization: ['Bearer regevents-capture-token'] },
+  timeout: '2s',
+  threshold: 3,
+  backoff: '250ms',
+} as const;
+
+export interface ScenarioRun {
+  registryVersion: string;
+  /** Only the deliveries caused by the scenario's act step. */
+  deliveries: CapturedDelivery[];
+}
+
+/** Runs one scenario against a fresh real registry and returns what its endpoint received. */
+export async function runScenarioOnRealRegistry(scenario: Scenario): Promise<ScenarioRun> {
+  const workDir = await mkdtemp(join(tmpdir(), `regevents-${scenario.name}-`));
+  const failures = scenario.failFirstAttempts ?? 0;
+  const listener = await startCaptureListener({ respond: (_delivery, attempt) => (attempt < failures ? 500 : 200) });
+  let htpasswdPath: string | undefined;
+  if (scenario.registry.auth) {
+    htpasswdPath = join(workDir, 'htpasswd');
+    await writeHtpasswd(htpasswdPath, { [SCENARIO_USER.name]: SCENARIO_USER.password });
+  }
+  const registry = await startRegistry({
+    config: (base) =>
+      registryConfig({
+        ...base,
+        htpasswdPath,
+        notifications: {
+          events: { includereferences: scenario.registry.includeReferences ?? false },
+          endpoints: [{ ...CAPTURE_ENDPOINT, url: listener.url }],
+        },
+      }),
+  });
+  try {
+    const target = { host: registry.host, workDir };
+    if (scenario.setup) {
+      await scenario.setup(target);
+      await listener.settle();
+    }
+    const mark = listener.deliveries.length;
+    await scenario.act(target);
+    await listener.settle();
+    return { registryVersion: registry.version, deliveries: listener.deliveries.slice(mark) };
+  } finally {
+    await registry.stop();
+    await listener.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Stores each delivery byte for byte, with a sidecar naming scenario, versions and sequence. */
+export async function writeCapture(outRoot: string, scenario: Scenario, run: ScenarioRun): Promise<string> {
+  const dir = join(outRoot, run.registryVersion, scenario.name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const client = `skopeo ${await skopeoVersion()}`;
+  for (const [index, delivery] of run.deliveries.entries()) {
+    const stem = String(index + 1).padStart(3, '0');
+    await writeFile(join(dir, `${stem}.json`), delivery.body);
+    const sidecar = {
+      scenario: scenario.name,
+      description: scenario.description,
+      sequence: index + 1,
+      source: { registry: 'docker-registry (CNCF distribution)', version: run.registryVersion, client, capturedWith: 'npm run fixtures:capture' },
+      request: { method: delivery.method, path: delivery.path, headers: delivery.rawHeaders },
+      response: { status: delivery.status },
+    };
+    await writeFile(join(dir, `${stem}.meta.json`), `${JSON.stringify(sidecar, null, 2)}\n`);
+  }
+  return dir;
+}

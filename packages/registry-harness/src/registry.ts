@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, run, sleep } from './process.js';
+
+export interface RegistryConfigOptions {
+  port: number;
+  storageDir: string;
+  /** The registry's `notifications:` block, as the objects its YAML would hold. */
+  notifications?: unknown;
+  /** Path of an htpasswd file: turns on basic auth. */
+  htpasswdPath?: string;
+  /** Serve `/debug/vars` on this loopback port. */
+  debugPort?: number;
+}
+
+/** A minimal registry config; JSON is valid YAML, so it is written as JSON. */
+export function registryConfig(options: RegistryConfigOptions): Record<string, unknown> {
+  const http: Record<string, unknown> = { addr: `127.0.0.1:${options.port}` };
+  if (options.debugPort !== undefined) http.debug = { addr: `127.0.0.1:${options.debugPort}` };
+  const config: Record<string, unknown> = {
+    version: 0.1,
+    log: { level: 'warn', accesslog: { disabled: true } },
+    storage: {
+      filesystem: { rootdirectory: options.storageDir },
+      delete: { enabled: true },
+    },
+    http,
+  };
+  if (options.htpasswdPath) config.auth = { htpasswd: { realm: 'regevents', path: options.htpasswdPath } };
+  if (options.notifications !== undefined) config.notifications = options.notifications;
+  return config;
+}
+
+export interface StartRegistryOptions {
+  /** Builds the config from the chosen ports and storage folder; text is written verbatim. */
+  config?: (base: { port: number; storageDir: string; debugPort: number }) => Record<string, unknown> | string;
+  /** Extra environment variables (REGISTRY_* overrides). */
+  env?: Record<string, string>;
+}
+
+export interface RunningRegistry {
+  /** `127.0.0.1:PORT`, the form skopeo references use. */
+  host: string;
+  url: string;
+  debugUrl: string;
+  version: string;
+  workDir: string;
+  /** What the registry printed so far (warnings and errors). */
+  log(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function registryVersion(): Promise<string> {
+  const { stdout } = await run('docker-registry', ['--version']);
+  // "docker-registry github.com/docker/distribution 2.8.2+ds1"
+  const match = /(\d+\.\d+\.\d+)/.exec(stdout);
+  return match?.[1] ?? stdout.trim();
+}
+
+/** Starts Debian's `docker-registry` on loopback and waits until `/v2/` answers. */
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
+  const workDir = await mkdtemp(join(tmpdir(), 'regevents-registry-'));
+  const storageDir = join(workDir, 'storage');
+  const port = await freePort();
+  const debugPort = await freePort();
+  const built = options.config?.({ port, storageDir, debugPort }) ?? registryConfig({ port, storageDir, debugPort });
+  const configPath = join(workDir, 'config.yml');
+  await writeFile(configPath, typeof built === 'string' ? built : JSON.stringify(built, null, 2));
+  const logPath = join(workDir, 'registry.log');
+  const logFd = openSync(logPath, 'w');
+  const child: ChildProcess = spawn('docker-registry', ['serve', configPath], {
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, ...options.env },
+  });
+  closeSync(logFd);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const log = () => readFile(logPath, 'utf8').catch(() => '');
+  const stop = async () => {
+    if (!exited) {
+      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await Promise.race([done, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+    }
+    await rm(workDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited) {
+      const text = await log();
+      await stop();
+      throw new Error(`docker-registry exited during start-up:\n${text.slice(-2000)}`);
+    }
+    try {
+      const response = await fetch(`${url}/v2/`);
+      if (response.status === 200 || response.status === 401) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      const text = await log();
+      await stop();
+      throw new Error(`docker-registry did not answer on ${url} within 20 s:\n${text.slice(-2000)}`);
+    }
+    await sleep(50);
+  }
+
+  return {
+    host: `127.0.0.1:${port}`,
+    url,
+    debugUrl: `http://127.0.0.1:${debugPort}/debug/vars`,
+    version: await registryVersion(),
+    workDir,
+    log,
+    stop,
+  };
+}
+
+/** Writes an htpasswd file (bcrypt, as the registry requires) with `htpasswd -Bbn`. */
+export async function writeHtpasswd(path: string, users: Record<string, string>): Promise<void> {
+  const lines: string[] = [];
+  for (const [user, password] of Object.entries(users)) {
+    const { stdout } = await run('htpasswd', ['-Bbn', user, password]);
+    lines.push(stdout.trim());
+  }
+  await writeFile(path, `${lines.join('\n')}\n`);
+}
