@@ -6,3 +6,4 @@ export * from './process.js';
 export * from './registry.js';
 export * from './scenarios.js';
 export * from './skopeo.js';
+export * from './readme-examples.js';

@@ -1,0 +1,48 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface CodeBlock {
+  /** Fence language, e.g. `ts`. */
+  lang: string;
+  /** Words after the language on the fence line, e.g. `no-run`. */
+  meta: string;
+  code: string;
+  /** 1-based line of the opening fence. */
+  line: number;
+}
+
+/** The fenced code blocks of a Markdown document, in order. */
+export function codeBlocks(markdown: string): CodeBlock[] {
+  const blocks: CodeBlock[] = [];
+  const lines = markdown.split('\n');
+  let open: { lang: string; meta: string; line: number; body: string[] } | undefined;
+  for (const [index, text] of lines.entries()) {
+    const fence = /^```(\S*)\s*(.*)$/.exec(text);
+    if (!open && fence) {
+      open = { lang: fence[1] ?? '', meta: fence[2] ?? '', line: index + 1, body: [] };
+    } else if (open && /^```\s*$/.test(text)) {
+      blocks.push({ lang: open.lang, meta: open.meta, code: open.body.join('\n'), line: open.line });
+      open = undefined;
+    } else if (open) {
+      open.body.push(text);
+    }
+  }
+  return blocks;
+}
+
+/** The README's TypeScript examples that are meant to run (a `ts no-run` fence opts out). */
+export function runnableExamples(markdown: string): CodeBlock[] {
+  return codeBlocks(markdown).filter((block) => (block.lang === 'ts' || block.lang === 'typescript') && !/\bno-run\b/.test(block.meta));
+}
+
+/**
+ * Writes an example as a module inside the package (so `@regevents/*` imports resolve through
+ * the workspace) and returns its path, for the test to `import()`.
+ */
+export async function writeExampleModule(packageDir: string, block: CodeBlock): Promise<string> {
+  const dir = join(packageDir, 'test', '.readme-examples');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `example-line-${block.line}.ts`);
+  await writeFile(path, `${block.code}\n`);
+  return path;
+}
