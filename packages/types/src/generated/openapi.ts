@@ -130,12 +130,14 @@ export interface components {
             fromRepository: components["schemas"]["Repository"];
         };
         /** @description Target of a delete. A delete by digest carries `digest` and `repository`; each tag that pointed at a deleted manifest, and (3.x) a delete by tag, give a delete event with `repository` and `tag`. 2.x omits empty fields; 3.x writes `mediaType: ""`, `digest: ""` and `size: 0` on tag deletes. */
-        DeleteTarget: {
+        DeleteTarget: components["schemas"]["DigestDeleteTarget"] | components["schemas"]["TagDeleteTarget"];
+        /** @description A manifest or blob deleted by digest. */
+        DigestDeleteTarget: {
             mediaType?: components["schemas"]["MediaType"] | "";
             size?: components["schemas"]["Size"];
-            digest?: components["schemas"]["Digest"] | "";
+            digest: components["schemas"]["Digest"];
             repository: components["schemas"]["Repository"];
-            tag?: components["schemas"]["Tag"];
+            tag?: never;
             /** @description Where the content can be fetched: always names the digest (`/v2/<name>/manifests/<digest>` or `/v2/<name>/blobs/<digest>`); relative when the registry sets `http.relativeurls`. */
             url?: string;
             /**
@@ -143,7 +145,34 @@ export interface components {
              * @description Deprecated duplicate of `size`.
              */
             length?: components["schemas"]["Size"];
-        } | unknown | unknown;
+        };
+        /** @description A tag removed: one per tag that pointed at a manifest deleted by digest, or (3.x) a DELETE by tag. 2.x omits the empty fields; 3.x writes them as "" and 0. */
+        TagDeleteTarget: {
+            /**
+             * @description 3.x writes ""; 2.x omits it.
+             * @constant
+             */
+            mediaType?: "";
+            /**
+             * @description 3.x writes 0; 2.x omits it.
+             * @constant
+             */
+            size?: 0;
+            /**
+             * @description 3.x writes ""; 2.x omits it.
+             * @constant
+             */
+            digest?: "";
+            repository: components["schemas"]["Repository"];
+            tag: components["schemas"]["Tag"];
+            /** @description Where the content can be fetched: always names the digest (`/v2/<name>/manifests/<digest>` or `/v2/<name>/blobs/<digest>`); relative when the registry sets `http.relativeurls`. */
+            url?: string;
+            /**
+             * @deprecated
+             * @constant
+             */
+            length?: 0;
+        };
         /** @description An OCI content descriptor. */
         Descriptor: {
             mediaType: components["schemas"]["MediaType"];

@@ -1,0 +1,121 @@
+/**
+ * Compiles schemas/distribution into standalone ajv validator code at build time, so importing
+ * @regevents/schemas never compiles a schema (no eval, works under strict CSPs and in workers).
+ *
+ * Four variants per root schema: fast (stops at the first error: the happy path) and full (every
+ * error, verbose, for messages), each tolerant (unknown fields allowed) and strict (unknown
+ * fields rejected). The strict variant and ajv's `discriminator` are added here, not in the
+ * published schemas: the published schemas stay forward compatible and plain JSON Schema.
+ */
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import Ajv2020 from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+
+const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
+const outFile = new URL('../src/generated/validators.ts', import.meta.url);
+
+async function loadSchemas() {
+  const schemas = [];
+  for (const name of (await readdir(schemaDir)).filter((n) => n.endsWith('.schema.json')).sort()) {
+    schemas.push(JSON.parse(await readFile(new URL(name, schemaDir), 'utf8')));
+  }
+  return schemas;
+}
+
+/** Closes every object that lists its properties, recursively: strict mode. */
+function closeObjects(node) {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node === null || typeof node !== 'object') return node;
+  const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, closeObjects(value)]));
+  if (copy.properties && copy.additionalProperties === undefined) copy.additionalProperties = false;
+  return copy;
+}
+
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'deprecated', '$comment']);
+
+/** Drops documentation keywords: ajv copies every schema into the generated code, and they validate nothing. */
+function withoutAnnotations(node) {
+  if (Array.isArray(node)) return node.map(withoutAnnotations);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(ANNOTATIONS.has(key) && typeof value !== 'object') && key !== 'examples')
+      .map(([key, value]) => [key, key === 'properties' ? mapValues(value, withoutAnnotations) : withoutAnnotations(value)]),
+  );
+}
+
+function mapValues(object, fn) {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fn(value)]));
+}
+
+/**
+ * Picks branches by a field instead of trying each, which is faster and reports only the
+ * chosen branch's errors: the event's oneOf by `action` (ajv's discriminator), and the delete
+ * target's anyOf by whether it has a `tag` (the two branches exclude each other on `tag`, so
+ * if/then/else accepts exactly what the anyOf accepts).
+ */
+function withBranchSelection(schema) {
+  if (schema.$id.endsWith('/event.schema.json')) return { ...schema, discriminator: { propertyName: 'action' } };
+  if (schema.$id.endsWith('/definitions.schema.json')) {
+    const deleteTarget = {
+      if: { type: 'object', required: ['tag'] },
+      then: { $ref: '#/$defs/TagDeleteTarget' },
+      else: { $ref: '#/$defs/DigestDeleteTarget' },
+    };
+    return { ...schema, $defs: { ...schema.$defs, DeleteTarget: deleteTarget } };
+  }
+  return schema;
+}
+
+function compile(schemas, { strict, full }) {
+  const ajv = new Ajv2020({
+    code: { source: true, esm: true, lines: false, optimize: true },
+    allErrors: full,
+    verbose: full,
+    discriminator: true,
+    unicodeRegExp: false,
+    // Length limits are safety bounds, so UTF-16 units are fine and no runtime helper is imported.
+    unicode: false,
+    strict: true,
+    strictRequired: false,
+    // The fast path inlines definitions (no per-call argument objects); the rarely-run full
+    // validators share them as functions to keep the generated code small.
+    inlineRefs: full ? false : true,
+    logger: { log: console.log, warn: () => {}, error: console.error },
+  });
+  ajv.addKeyword({ keyword: 'x-expectation', schemaType: 'string' });
+  for (const schema of schemas) {
+    const lean = withoutAnnotations(schema);
+    ajv.addSchema(withBranchSelection(strict ? closeObjects(lean) : lean));
+  }
+  return ajv;
+}
+
+const schemas = await loadSchemas();
+const envelopeId = schemas.find((s) => s.$id.endsWith('/envelope.schema.json')).$id;
+const eventId = schemas.find((s) => s.$id.endsWith('/event.schema.json')).$id;
+
+const parts = [];
+for (const strict of [false, true]) {
+  for (const full of [false, true]) {
+    const suffix = `${strict ? 'Strict' : 'Tolerant'}${full ? 'Full' : 'Fast'}`;
+    const ajv = compile(schemas, { strict, full });
+    parts.push(standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId }));
+  }
+}
+
+// Each standalone chunk declares its own top-level functions; wrap each in a block-scoped IIFE.
+const bodies = parts.map((code, i) => {
+  const exported = [...code.matchAll(/export const (\w+) = (\w+);/g)];
+  const inner = code.replace(/export const (\w+) = (\w+);/g, '').replace(/^"use strict";/, '');
+  if (/\brequire\(|^import /m.test(inner)) throw new Error('standalone code needs a runtime import; keep the schemas self-contained');
+  const names = exported.map((m) => m[1]);
+  return `const { ${names.join(', ')} } = (() => {\n${inner}\nreturn { ${exported.map((m) => `${m[1]}: ${m[2]}`).join(', ')} };\n})();\nexport { ${names.join(', ')} };`;
+});
+
+await mkdir(new URL('.', outFile), { recursive: true });
+await writeFile(
+  outFile,
+  `// @ts-nocheck\n// Generated by scripts/compile-validators.mjs from schemas/distribution: do not edit.\n${bodies.join('\n')}\n`,
+);
+console.log(`compiled ${parts.length * 2} validators`);

@@ -1,0 +1,12 @@
+export { RegEventsValidationError } from './errors.js';
+export type { ValidationIssue } from './issues.js';
+export { DEFAULT_MAX_BYTES, parseEnvelope, type ParseOptions } from './parse.js';
+export { envelopeSchema, eventSchema } from './standard-schema.js';
+export { validateEnvelope, validateEvent, type ValidateOptions, type ValidationResult } from './validate.js';
+
+/** `$id`s of the published schemas (files under `@regevents/schemas/distribution/`). */
+export const SCHEMA_IDS = {
+  envelope: 'https://regevents.dev/schemas/distribution/envelope.schema.json',
+  event: 'https://regevents.dev/schemas/distribution/event.schema.json',
+  definitions: 'https://regevents.dev/schemas/distribution/definitions.schema.json',
+} as const;

@@ -1,0 +1,130 @@
+/** One reason a value failed validation. */
+export interface ValidationIssue {
+  /** Where, as a property path such as `events[0].target.digest`; `(root)` for the value itself. */
+  path: string;
+  /** What was expected, e.g. `must look like <algorithm>:<hex>`. */
+  message: string;
+}
+
+/** The subset of an ajv error object the generated validators produce. */
+export interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: Record<string, unknown>;
+}
+
+export type PathKey = string | number;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+export function pointerToKeys(pointer: string): PathKey[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      return INDEX.test(key) ? Number(key) : key;
+    });
+}
+
+export function formatPath(keys: readonly PathKey[]): string {
+  if (keys.length === 0) return '(root)';
+  let out = '';
+  for (const key of keys) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (IDENTIFIER.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out;
+}
+
+const EVENT_ACTIONS = 'push, pull, delete, mount';
+
+interface Located {
+  keys: PathKey[];
+  message: string;
+  /** Messages written for people in the schema (`x-expectation`) win over ajv's generic ones. */
+  fromSchema: boolean;
+}
+
+function describe(error: AjvError): Located {
+  const keys = pointerToKeys(error.instancePath);
+  const params = error.params;
+  switch (error.keyword) {
+    case 'required':
+      return { keys: [...keys, String(params.missingProperty)], message: 'is required', fromSchema: true };
+    case 'additionalProperties':
+      return { keys: [...keys, String(params.additionalProperty)], message: 'is not a known field (strict mode)', fromSchema: true };
+    case 'discriminator': {
+      const value = params.tagValue;
+      const message = value === undefined ? 'is required' : `must be one of ${EVENT_ACTIONS} (got ${JSON.stringify(value)})`;
+      return { keys: [...keys, String(params.tag)], message, fromSchema: true };
+    }
+    case 'const':
+      return { keys, message: `must be ${JSON.stringify(params.allowedValue)}`, fromSchema: false };
+    case 'type': {
+      const type = String(params.type);
+      return { keys, message: `must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`, fromSchema: false };
+    }
+    default: {
+      const expectation = error.parentSchema?.['x-expectation'];
+      if (typeof expectation === 'string' && error.keyword === 'pattern') return { keys, message: expectation, fromSchema: true };
+      return { keys, message: error.message ?? `fails ${error.keyword}`, fromSchema: false };
+    }
+  }
+}
+
+/** Keywords whose failure only summarises the failures of their branches. */
+const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'if']);
+
+/**
+ * Turns ajv's errors (all of them, verbose) into one issue per path, preferring the
+ * expectation the schema spells out over ajv's generic wording, and dropping the
+ * "must match a schema in anyOf" summaries when a branch says what is wrong.
+ */
+export function toIssues(errors: readonly AjvError[]): ValidationIssue[] {
+  const byPath = new Map<string, Located>();
+  const consider = (error: AjvError) => {
+    const located = describe(error);
+    const path = formatPath(located.keys);
+    const seen = byPath.get(path);
+    if (!seen || (!seen.fromSchema && located.fromSchema)) byPath.set(path, located);
+  };
+  const specific = errors.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword));
+  const explained = (summary: AjvError) =>
+    specific.some((e) => e.instancePath === summary.instancePath || e.instancePath.startsWith(`${summary.instancePath}/`));
+  specific.forEach(consider);
+  errors.filter((e) => SUMMARY_KEYWORDS.has(e.keyword) && !explained(e)).forEach(consider);
+  return [...byPath.entries()].map(([path, located]) => ({ path, message: located.message }));
+}
+
+/** Keys that poison objects when a consumer merges or spreads them; never legitimate in events. */
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/** Finds a prototype-polluting key anywhere in a parsed JSON value (iteratively: no stack overflow). */
+export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
+  const stack: { node: unknown; keys: PathKey[] }[] = [{ node: value, keys: [] }];
+  while (stack.length > 0) {
+    const { node, keys } = stack.pop() as { node: unknown; keys: PathKey[] };
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => stack.push({ node: child, keys: [...keys, index] }));
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (FORBIDDEN_KEYS.includes(key)) return { path: formatPath([...keys, key]), message: 'is a forbidden key (prototype pollution)' };
+      stack.push({ node: (node as Record<string, unknown>)[key], keys: [...keys, key] });
+    }
+  }
+  return undefined;
+}
+
+/** Cheap pre-check on JSON text: only text that could spell a forbidden key needs the full walk. */
+export function mayContainForbiddenKey(text: string): boolean {
+  return text.includes('\\u') || FORBIDDEN_KEYS.some((key) => text.includes(`"${key}"`));
+}

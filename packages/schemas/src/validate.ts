@@ -1,0 +1,60 @@
+import type { Envelope, Event } from '@regevents/types';
+import * as generated from './generated/validators.js';
+import { findForbiddenKey, toIssues, type AjvError, type ValidationIssue } from './issues.js';
+
+export interface ValidateOptions {
+  /**
+   * Reject fields the schema does not name. Off by default, so payloads from newer registries
+   * still validate; turn it on for your own fixtures.
+   */
+  strict?: boolean;
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: AjvError[] | null;
+}
+
+interface ValidatorPair {
+  /** Stops at the first failure: the cost on the happy path. */
+  fast: CompiledValidator;
+  /** Collects every failure with its schema, only run once `fast` said no. */
+  full: CompiledValidator;
+}
+
+const envelopeValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
+  tolerant: { fast: generated.envelopeTolerantFast, full: generated.envelopeTolerantFull },
+  strict: { fast: generated.envelopeStrictFast, full: generated.envelopeStrictFull },
+};
+const eventValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
+  tolerant: { fast: generated.eventTolerantFast, full: generated.eventTolerantFull },
+  strict: { fast: generated.eventStrictFast, full: generated.eventStrictFull },
+};
+
+/** Runs a validator pair; `checkedKeys` says the caller already ruled out forbidden keys. */
+export function runValidators<T>(pair: ValidatorPair, value: unknown, checkedKeys: boolean): ValidationResult<T> {
+  if (pair.fast(value)) {
+    const forbidden = checkedKeys ? undefined : findForbiddenKey(value);
+    return forbidden ? { ok: false, issues: [forbidden] } : { ok: true, value: value as T };
+  }
+  pair.full(value);
+  const issues = toIssues(pair.full.errors ?? []);
+  const forbidden = checkedKeys ? undefined : findForbiddenKey(value);
+  return { ok: false, issues: forbidden ? [forbidden, ...issues] : issues };
+}
+
+export function envelopeValidatorsFor(options: ValidateOptions | undefined): ValidatorPair {
+  return envelopeValidators[options?.strict ? 'strict' : 'tolerant'];
+}
+
+/** Checks that a value is a distribution notification envelope (`{"events": [...]}`). */
+export function validateEnvelope(value: unknown, options?: ValidateOptions): ValidationResult<Envelope> {
+  return runValidators<Envelope>(envelopeValidatorsFor(options), value, false);
+}
+
+/** Checks that a value is one distribution notification event. */
+export function validateEvent(value: unknown, options?: ValidateOptions): ValidationResult<Event> {
+  return runValidators<Event>(eventValidators[options?.strict ? 'strict' : 'tolerant'], value, false);
+}
