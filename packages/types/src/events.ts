@@ -57,8 +57,6 @@ export type ContentTarget = ManifestTarget | BlobTarget;
 /** Target of a cross-repository blob mount. */
 export interface MountTarget extends Descriptor, Located {
   fromRepository: string;
-  tag?: never;
-  references?: never;
 }
 
 /** A manifest or blob deleted by digest. */

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BLOB_MEDIA_TYPE, isBlobTarget, isDigestDeleteTarget, isManifestTarget, isTagDeleteTarget, MANIFEST_MEDIA_TYPES, type Envelope, type Event } from '../src/index.js';
+
+const root = new URL('../../../fixtures/distribution/2.8.2/', import.meta.url);
+const events: Event[] = readdirSync(root).flatMap((scenario) =>
+  readdirSync(new URL(`${scenario}/`, root))
+    .filter((file) => /^\d+\.json$/.test(file))
+    .flatMap((file) => (JSON.parse(readFileSync(new URL(`${scenario}/${file}`, root), 'utf8')) as Envelope).events),
+);
+
+describe('guards on captured events', () => {
+  it('tell manifests from blobs the way the registry does', () => {
+    const content = events.filter((e) => e.action === 'push' || e.action === 'pull');
+    expect(content.length).toBeGreaterThan(10);
+    for (const event of content) {
+      const manifest = isManifestTarget(event.target);
+      expect(isBlobTarget(event.target)).toBe(!manifest);
+      expect(manifest).toBe(MANIFEST_MEDIA_TYPES.includes(event.target.mediaType));
+      if (!manifest) expect(event.target.mediaType).toBe(BLOB_MEDIA_TYPE);
+    }
+  });
+
+  it('fall back to the media type when the url names neither', () => {
+    const blob = { mediaType: BLOB_MEDIA_TYPE, size: 1, digest: 'sha256:00', repository: 'r', url: '' };
+    expect(isManifestTarget(blob)).toBe(false);
+    expect(isManifestTarget({ ...blob, mediaType: MANIFEST_MEDIA_TYPES[0] as string })).toBe(true);
+  });
+
+  it('tell tag deletes from digest deletes, in 2.x and 3.x shapes', () => {
+    const deletes = events.filter((e) => e.action === 'delete');
+    expect(deletes.map((e) => isTagDeleteTarget(e.target))).toEqual([false, true]);
+    expect(deletes.map((e) => isDigestDeleteTarget(e.target))).toEqual([true, false]);
+    expect(isTagDeleteTarget({ mediaType: '', digest: '', size: 0, repository: 'r', tag: 't' })).toBe(true);
+  });
+});
