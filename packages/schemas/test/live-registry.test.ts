@@ -1,0 +1,21 @@
+import { requirePeers, runScenarioOnRealRegistry, scenarios } from '@regevents/registry-harness';
+import { describe, expect, it } from 'vitest';
+import { parseEnvelope } from '../src/index.js';
+
+const peers = requirePeers('docker-registry', 'skopeo');
+const live = ['push-by-tag', 'copy-to-repository', 'delete-by-tag'].map((name) => scenarios.find((s) => s.name === name));
+
+describe.skipIf(!peers.available)(`live envelopes from the real docker-registry ${peers.reason}`, () => {
+  it.each(live.map((scenario) => [scenario?.name, scenario] as const))('%s: every envelope validates in strict mode', async (_name, scenario) => {
+    if (!scenario) throw new Error('scenario missing from the harness');
+    const run = await runScenarioOnRealRegistry(scenario);
+    expect(run.deliveries.length).toBeGreaterThan(0);
+    const actions = new Set<string>();
+    for (const delivery of run.deliveries) {
+      const envelope = parseEnvelope(delivery.body, { strict: true });
+      for (const event of envelope.events) actions.add(event.action);
+    }
+    const expected = { 'push-by-tag': ['push'], 'copy-to-repository': ['mount', 'pull', 'push'], 'delete-by-tag': ['delete', 'pull'] }[scenario.name];
+    expect([...actions].sort()).toEqual(expected);
+  });
+});
