@@ -7,3 +7,4 @@ export * from './registry.js';
 export * from './scenarios.js';
 export * from './skopeo.js';
 export * from './readme-examples.js';
+export * from './bench.js';

@@ -1,6 +1,5 @@
 import type { Envelope } from '@regevents/types';
 import { RegEventsValidationError } from './errors.js';
-import { findForbiddenKey, mayContainForbiddenKey } from './issues.js';
 import { envelopeValidatorsFor, runValidators, type ValidateOptions } from './validate.js';
 
 export interface ParseOptions extends ValidateOptions {
@@ -42,11 +41,7 @@ export function parseEnvelope(body: string | Uint8Array, options?: ParseOptions)
   } catch (error) {
     fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (mayContainForbiddenKey(text)) {
-    const forbidden = findForbiddenKey(value);
-    if (forbidden) throw new RegEventsValidationError([forbidden]);
-  }
-  const result = runValidators<Envelope>(envelopeValidatorsFor(options), value, true);
+  const result = runValidators<Envelope>(envelopeValidatorsFor(options), value);
   if (!result.ok) throw new RegEventsValidationError(result.issues);
   return result.value;
 }

@@ -1,6 +1,6 @@
 import type { Envelope, Event } from '@regevents/types';
 import * as generated from './generated/validators.js';
-import { findForbiddenKey, toIssues, type AjvError, type ValidationIssue } from './issues.js';
+import { findForbiddenKey, hasForbiddenKey, toIssues, type AjvError, type ValidationIssue } from './issues.js';
 
 export interface ValidateOptions {
   /**
@@ -33,15 +33,11 @@ const eventValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
   strict: { fast: generated.eventStrictFast, full: generated.eventStrictFull },
 };
 
-/** Runs a validator pair; `checkedKeys` says the caller already ruled out forbidden keys. */
-export function runValidators<T>(pair: ValidatorPair, value: unknown, checkedKeys: boolean): ValidationResult<T> {
-  if (pair.fast(value)) {
-    const forbidden = checkedKeys ? undefined : findForbiddenKey(value);
-    return forbidden ? { ok: false, issues: [forbidden] } : { ok: true, value: value as T };
-  }
-  pair.full(value);
-  const issues = toIssues(pair.full.errors ?? []);
-  const forbidden = checkedKeys ? undefined : findForbiddenKey(value);
+/** Runs the fast validator, and on failure the full one for every issue; also rules out forbidden keys. */
+export function runValidators<T>(pair: ValidatorPair, value: unknown): ValidationResult<T> {
+  if (pair.fast(value) && !hasForbiddenKey(value)) return { ok: true, value: value as T };
+  const forbidden = findForbiddenKey(value);
+  const issues = pair.full(value) ? [] : toIssues(pair.full.errors ?? []);
   return { ok: false, issues: forbidden ? [forbidden, ...issues] : issues };
 }
 
@@ -51,10 +47,10 @@ export function envelopeValidatorsFor(options: ValidateOptions | undefined): Val
 
 /** Checks that a value is a distribution notification envelope (`{"events": [...]}`). */
 export function validateEnvelope(value: unknown, options?: ValidateOptions): ValidationResult<Envelope> {
-  return runValidators<Envelope>(envelopeValidatorsFor(options), value, false);
+  return runValidators<Envelope>(envelopeValidatorsFor(options), value);
 }
 
 /** Checks that a value is one distribution notification event. */
 export function validateEvent(value: unknown, options?: ValidateOptions): ValidationResult<Event> {
-  return runValidators<Event>(eventValidators[options?.strict ? 'strict' : 'tolerant'], value, false);
+  return runValidators<Event>(eventValidators[options?.strict ? 'strict' : 'tolerant'], value);
 }

@@ -1,0 +1,46 @@
+export interface BenchTask {
+  name: string;
+  /** One unit of work; `ops` says how many operations it performs. */
+  run: () => unknown;
+  ops?: number;
+}
+
+export interface BenchResult {
+  name: string;
+  opsPerSecond: number;
+  /** Throughput relative to the first task, the in-run baseline. */
+  ratio: number;
+}
+
+export interface BenchOptions {
+  rounds?: number;
+  /** Repetitions of each task per round. */
+  batch?: number;
+  warmupRounds?: number;
+}
+
+/**
+ * Measures tasks side by side: every round runs a batch of each task in turn, so all of them
+ * see the same machine load, JIT state and GC pressure. Sequential measurement (all of A, then
+ * all of B) turns a busy neighbour into a fake speed difference.
+ */
+export function interleavedBench(tasks: BenchTask[], options: BenchOptions = {}): BenchResult[] {
+  const rounds = options.rounds ?? 40;
+  const batch = options.batch ?? 100;
+  const elapsed = new Array<number>(tasks.length).fill(0);
+  for (let round = -(options.warmupRounds ?? 5); round < rounds; round++) {
+    tasks.forEach((task, index) => {
+      const start = performance.now();
+      for (let i = 0; i < batch; i++) task.run();
+      if (round >= 0) elapsed[index] = (elapsed[index] ?? 0) + performance.now() - start;
+    });
+  }
+  const throughput = tasks.map((task, index) => ((task.ops ?? 1) * batch * rounds) / ((elapsed[index] ?? 1) / 1000));
+  const baseline = throughput[0] ?? 1;
+  return tasks.map((task, index) => ({ name: task.name, opsPerSecond: throughput[index] ?? 0, ratio: (throughput[index] ?? 0) / baseline }));
+}
+
+export function printBench(title: string, results: BenchResult[], unit = 'ops/s'): void {
+  console.log(`\n${title}`);
+  console.table(results.map((r) => ({ task: r.name, [unit]: Math.round(r.opsPerSecond), 'vs baseline': `${r.ratio.toFixed(2)}x` })));
+}
