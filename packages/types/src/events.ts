@@ -30,16 +30,20 @@ export interface Descriptor {
   data?: string;
 }
 
+/** Where the registry says a manifest can be fetched: always by digest, even for a push by tag. */
+export type ManifestUrl = `${string}/manifests/${string}`;
+/** Where the registry says a blob can be fetched. */
+export type BlobUrl = `${string}/blobs/${string}`;
+
 interface Located {
   repository: string;
-  /** Always names the digest (`…/manifests/<digest>` or `…/blobs/<digest>`), even for a push by tag. */
-  url: string;
   /** @deprecated Equal to `size`. */
   length?: number;
 }
 
 /** Target of a manifest push or pull. */
 export interface ManifestTarget extends Descriptor, Located {
+  url: ManifestUrl;
   /** Set only when the manifest was pushed or fetched by tag. */
   tag?: string;
   /** Config then layers, or an index's child manifests; only with `events.includereferences: true`. */
@@ -48,6 +52,7 @@ export interface ManifestTarget extends Descriptor, Located {
 
 /** Target of a blob push or pull; the registry reports `mediaType` as `application/octet-stream`. */
 export interface BlobTarget extends Descriptor, Located {
+  url: BlobUrl;
   tag?: never;
   references?: never;
 }
@@ -56,6 +61,7 @@ export type ContentTarget = ManifestTarget | BlobTarget;
 
 /** Target of a cross-repository blob mount. */
 export interface MountTarget extends Descriptor, Located {
+  url: BlobUrl;
   fromRepository: string;
 }
 

@@ -7,7 +7,8 @@ const BLOB_URL = /\/blobs\/[^/]+$/;
 /**
  * A push or pull of a manifest (image, index, list) rather than a blob. The target's `url`
  * always names `/manifests/<digest>` or `/blobs/<digest>`, which is more reliable than the
- * media type (blobs are reported as application/octet-stream, manifests by their own type).
+ * media type (blobs are reported as application/octet-stream, manifests by their own type);
+ * the media type decides only for a url that names neither (a hand-made event).
  */
 export function isManifestTarget(target: ContentTarget): target is ManifestTarget {
   if (MANIFEST_URL.test(target.url)) return true;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BLOB_MEDIA_TYPE, isBlobTarget, isDigestDeleteTarget, isManifestTarget, isTagDeleteTarget, MANIFEST_MEDIA_TYPES, type Envelope, type Event } from '../src/index.js';
+import { BLOB_MEDIA_TYPE, isBlobTarget, isDigestDeleteTarget, isManifestTarget, isTagDeleteTarget, MANIFEST_MEDIA_TYPES, type ContentTarget, type Envelope, type Event } from '../src/index.js';
 
 const root = new URL('../../../fixtures/distribution/2.8.2/', import.meta.url);
 const events: Event[] = readdirSync(root).flatMap((scenario) =>
@@ -22,9 +22,9 @@ describe('guards on captured events', () => {
   });
 
   it('fall back to the media type when the url names neither', () => {
-    const blob = { mediaType: BLOB_MEDIA_TYPE, size: 1, digest: 'sha256:00', repository: 'r', url: '' };
+    const blob = { mediaType: BLOB_MEDIA_TYPE, size: 1, digest: 'sha256:00', repository: 'r', url: '' } as unknown as ContentTarget;
     expect(isManifestTarget(blob)).toBe(false);
-    expect(isManifestTarget({ ...blob, mediaType: MANIFEST_MEDIA_TYPES[0] as string })).toBe(true);
+    expect(isManifestTarget({ ...blob, mediaType: MANIFEST_MEDIA_TYPES[0] as string } as ContentTarget)).toBe(true);
   });
 
   it('tell tag deletes from digest deletes, in 2.x and 3.x shapes', () => {

@@ -3,7 +3,11 @@ import {
   isBlobTarget,
   isManifestTarget,
   isTagDeleteTarget,
+  type BlobTarget,
   type DeleteEvent,
+  type DigestDeleteTarget,
+  type ManifestTarget,
+  type TagDeleteTarget,
   type Descriptor,
   type Event,
   type EventAction,
@@ -53,6 +57,19 @@ describe('Event narrows by action', () => {
         expectTypeOf(event.target.references).toEqualTypeOf<undefined>();
         expectTypeOf(event.target.tag).toEqualTypeOf<undefined>();
       }
+    }
+  });
+
+  it('both branches of a guard narrow', () => {
+    if (event.action === 'push') {
+      if (isManifestTarget(event.target)) expectTypeOf(event.target).toEqualTypeOf<ManifestTarget>();
+      else expectTypeOf(event.target).toEqualTypeOf<BlobTarget>();
+      if (isBlobTarget(event.target)) expectTypeOf(event.target).toEqualTypeOf<BlobTarget>();
+      else expectTypeOf(event.target).toEqualTypeOf<ManifestTarget>();
+    }
+    if (event.action === 'delete') {
+      if (isTagDeleteTarget(event.target)) expectTypeOf(event.target).toEqualTypeOf<TagDeleteTarget>();
+      else expectTypeOf(event.target).toEqualTypeOf<DigestDeleteTarget>();
     }
   });
 

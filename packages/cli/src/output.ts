@@ -1,0 +1,61 @@
+import pc from 'picocolors';
+import { isManifestTarget, isTagDeleteTarget, type Event } from '@regevents/types';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Where a command writes; tests and the programmatic API pass their own. */
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  colors: Colors;
+  stdin: () => Promise<Uint8Array>;
+}
+
+/** Colour only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function processIo(): Io {
+  const useColor = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    colors: pc.createColors(useColor),
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+const ACTION_COLOR = { push: 'green', pull: 'cyan', delete: 'red', mount: 'magenta' } as const;
+
+function shortDigest(digest: string | undefined): string {
+  if (!digest) return '';
+  const [algorithm, hex] = digest.split(':');
+  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
+}
+
+/** What an event did, in a few words: `manifest demo/app:1.0`, `blob sha256:e2585dfb43f6`. */
+export function describeTarget(event: Event): string {
+  switch (event.action) {
+    case 'push':
+    case 'pull':
+      return isManifestTarget(event.target)
+        ? `manifest ${event.target.repository}${event.target.tag ? `:${event.target.tag}` : `@${shortDigest(event.target.digest)}`}`
+        : `blob ${event.target.repository}@${shortDigest(event.target.digest)}`;
+    case 'mount':
+      return `blob ${event.target.repository}@${shortDigest(event.target.digest)} from ${event.target.fromRepository}`;
+    case 'delete':
+      return isTagDeleteTarget(event.target)
+        ? `tag ${event.target.repository}:${event.target.tag}`
+        : `${event.target.repository}@${shortDigest(event.target.digest)}`;
+  }
+}
+
+/** One line per event: time, action, target, who. */
+export function formatEvent(event: Event, colors: Colors): string {
+  const color = colors[ACTION_COLOR[event.action]];
+  const time = event.timestamp.slice(11, 23);
+  const actor = event.actor.name ? ` by ${event.actor.name}` : '';
+  const from = event.request.addr ? ` from ${event.request.addr}` : '';
+  return `${colors.dim(time)} ${color(event.action.padEnd(6))} ${describeTarget(event)}${colors.dim(`${actor}${from}`)}`;
+}

@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './cli-error.js';
+import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
+import { validateCommand } from './commands/validate.js';
+import { processIo, type Io } from './output.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('regevents')
+    .description('Tools for container-registry events: validate payloads, lint registry configs, send and receive notifications.')
+    .version(version)
+    .option('--debug', 'print stack traces for errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('validate')
+    .description('check a notification body (an envelope or one event) against the published schemas; exit 1 if invalid')
+    .argument('<file>', 'JSON file, or - for standard input')
+    .option('--strict', 'reject fields the schema does not name')
+    .addOption(new Option('--format <format>', 'payload format').choices(['auto', 'distribution']).default('auto'))
+    .addHelpText('after', examples('regevents validate body.json', 'curl -s https://example.test/last-event | regevents validate - --strict'))
+    .action(async (file: string, options: { strict?: boolean; format?: string }) => {
+      exitCode = await validateCommand(file, options, io);
+    });
+
+  const fixtures = program
+    .command('fixtures')
+    .description('notification POSTs captured from a real registry')
+    .addHelpText('after', examples('regevents fixtures list', 'regevents fixtures show push-by-tag/003 --headers'));
+  fixtures
+    .command('list')
+    .description('list every captured fixture with what its events did')
+    .action(() => {
+      exitCode = listFixturesCommand(io);
+    });
+  fixtures
+    .command('show')
+    .description('print a fixture body (a scenario name prints each of its POSTs)')
+    .argument('<name>', 'e.g. 2.8.2/push-by-tag/003, push-by-tag/003 or push-by-tag')
+    .option('--headers', 'also print the request headers the registry sent')
+    .action((name: string, options: { headers?: boolean }) => {
+      exitCode = showFixtureCommand(name, options, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`regevents: ${message}`);
+    if (program.opts<{ debug?: boolean }>().debug && error instanceof Error && error.stack) io.err(error.stack);
+    return error instanceof CliError ? error.exitCode : EXIT.failed;
+  }
+}
