@@ -11,17 +11,28 @@ export interface ValidateOptions {
 
 type Outcome = { ok: true; kind: 'envelope' | 'event'; events: Event[] } | { ok: false; issues: readonly ValidationIssue[] };
 
-function check(body: Uint8Array, strict: boolean): Outcome {
+/** `{"action": ...}` without `events`: someone pasted one event rather than a POST body. */
+function bareEvent(body: Uint8Array): unknown {
   try {
-    const envelope = parseEnvelope(body, { strict });
-    return { ok: true, kind: 'envelope', events: envelope.events };
-  } catch (error) {
-    if (!(error instanceof RegEventsValidationError)) throw error;
-    // A bare event (not wrapped in {"events": [...]}) is checked as one event.
-    const onlyMissingEvents = error.issues.length === 1 && error.issues[0]?.path === 'events';
-    if (!onlyMissingEvents) return { ok: false, issues: error.issues };
-    const result = validateEvent(JSON.parse(new TextDecoder().decode(body)), { strict });
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    const isEvent = typeof value === 'object' && value !== null && !Array.isArray(value) && !('events' in value) && 'action' in value;
+    return isEvent ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function check(body: Uint8Array, strict: boolean): Outcome {
+  const event = bareEvent(body);
+  if (event !== undefined) {
+    const result = validateEvent(event, { strict });
     return result.ok ? { ok: true, kind: 'event', events: [result.value] } : { ok: false, issues: result.issues };
+  }
+  try {
+    return { ok: true, kind: 'envelope', events: parseEnvelope(body, { strict }).events };
+  } catch (error) {
+    if (error instanceof RegEventsValidationError) return { ok: false, issues: error.issues };
+    throw error;
   }
 }
 
