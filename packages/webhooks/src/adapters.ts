@@ -1,0 +1,157 @@
+import { concatBytes, type IncomingDelivery } from './delivery.js';
+import { BodyTooLargeError, RawBodyUnavailableError } from './errors.js';
+
+/** The answer to one delivery, before an adapter writes it out. */
+export interface Outcome {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The peer of a fetch-style request, which `Request` itself does not carry (Deno: `info.remoteAddr.hostname`; Bun: `server.requestIP(req)`). */
+export interface ConnectionInfo {
+  remoteAddress?: string;
+}
+
+async function readStream(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return concatBytes(chunks, total);
+}
+
+export function fromFetchRequest(request: Request, connection: ConnectionInfo | undefined): IncomingDelivery {
+  return {
+    method: request.method,
+    headerValues(name) {
+      const value = request.headers.get(name);
+      return value === null ? [] : [value];
+    },
+    headers: () => request.headers,
+    remoteAddress: connection?.remoteAddress,
+    readBody: (limit) => readStream(request.body, limit),
+  };
+}
+
+export function toResponse(outcome: Outcome): Response {
+  return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
+}
+
+/**
+ * The parts of node's `IncomingMessage` the handler uses, written out so the package needs no
+ * Node types and Express's and Fastify's requests (`request.raw`) fit too.
+ */
+export interface NodeRequestLike {
+  method?: string | undefined;
+  /** Name/value pairs as received; repeated headers stay separate (node drops repeated `Authorization` from `headers`). */
+  rawHeaders: string[];
+  socket?: { remoteAddress?: string | undefined } | null;
+  /** Set by body-parsing middleware. A Buffer or string (`express.raw()`, `express.text()`) is used as the body. */
+  body?: unknown;
+  readableEnded?: boolean;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  resume(): unknown;
+}
+
+/** The parts of node's `ServerResponse` the handler uses. */
+export interface NodeResponseLike {
+  headersSent?: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body?: string): unknown;
+}
+
+const encoder = new TextEncoder();
+
+function readNodeStream(req: NodeRequestLike, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const cleanup = () => {
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      req.removeListener('close', onClose);
+    };
+    const onData = (chunk: Uint8Array | string) => {
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      total += bytes.byteLength;
+      if (total > limit) {
+        cleanup();
+        req.resume(); // discard the rest without keeping it; the 413 closes the connection
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(bytes);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(concatBytes(chunks, total));
+    };
+    const onError = (error: unknown) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('the connection closed before the request body was complete'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+function readNodeBody(req: NodeRequestLike, limit: number): Promise<Uint8Array> {
+  const { body } = req;
+  if (body instanceof Uint8Array || typeof body === 'string') {
+    const bytes = typeof body === 'string' ? encoder.encode(body) : body;
+    return bytes.byteLength > limit ? Promise.reject(new BodyTooLargeError(limit)) : Promise.resolve(bytes);
+  }
+  // Express 4's json() sets `req.body = {}` on requests it skips without reading them: only a
+  // consumed stream means the raw bytes are gone
+  if (body !== undefined && req.readableEnded === true) return Promise.reject(new RawBodyUnavailableError());
+  return readNodeStream(req, limit);
+}
+
+export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
+  const raw = req.rawHeaders;
+  let headers: Headers | undefined;
+  return {
+    method: req.method ?? '',
+    headerValues(name) {
+      const values: string[] = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        if ((raw[i] as string).toLowerCase() === name) values.push(raw[i + 1] as string);
+      }
+      return values;
+    },
+    headers() {
+      if (!headers) {
+        headers = new Headers();
+        for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+      }
+      return headers;
+    },
+    remoteAddress: req.socket?.remoteAddress ?? undefined,
+    readBody: (limit) => readNodeBody(req, limit),
+  };
+}
+
+export function writeNodeResponse(res: NodeResponseLike, outcome: Outcome): void {
+  if (res.headersSent) return;
+  res.writeHead(outcome.status, outcome.headers);
+  res.end(outcome.body);
+}

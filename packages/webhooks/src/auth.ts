@@ -1,0 +1,165 @@
+import { SecretSet } from './constant-time.js';
+import { headerItems, type IncomingDelivery } from './delivery.js';
+import { WebhookConfigError } from './errors.js';
+import { createIpAllowlist, type IpAllowlistOptions } from './ip-allowlist.js';
+import { createStandardWebhooksVerifier, type StandardWebhooksOptions } from './standard-webhooks.js';
+
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
+
+export interface StaticHeaderOptions {
+  /** Header name, any case: `X-Registry-Token`. */
+  name: string;
+  /** Accepted values; several during a rotation. */
+  value: string | readonly string[];
+}
+
+/**
+ * How deliveries prove who sent them. Every strategy you configure must pass; list several
+ * values inside one strategy to accept old and new credentials during a rotation.
+ */
+export interface AuthOptions {
+  /** `Authorization: Bearer <token>`: what a registry sends with `headers: {Authorization: [Bearer <token>]}`. */
+  bearer?: string | readonly string[];
+  /** `Authorization: Basic base64(user:password)`. */
+  basic?: BasicCredentials | readonly BasicCredentials[];
+  /** A custom header carrying a shared secret (as Azure Container Registry sends). */
+  header?: StaticHeaderOptions;
+  /** Standard Webhooks signatures, for relays that sign what they forward. */
+  standardWebhooks?: StandardWebhooksOptions;
+  /** Source-address allowlist. */
+  ip?: IpAllowlistOptions;
+  /** Accept deliveries nobody authenticated. Only for a receiver that something else already protects. */
+  unauthenticated?: true;
+}
+
+/** The checks one request goes through: header-based ones before the body is read, signatures after. */
+export interface Authenticator {
+  beforeBody(delivery: IncomingDelivery): Promise<boolean>;
+  afterBody(delivery: IncomingDelivery, body: Uint8Array): Promise<boolean>;
+  /** Names of the configured strategies, for `toString()`: never a value. */
+  describe(): string;
+}
+
+type HeaderCheck = (delivery: IncomingDelivery) => Promise<boolean>;
+
+function list<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+}
+
+function requireSecrets(values: readonly unknown[], option: string): string[] {
+  if (values.length === 0) throw new WebhookConfigError(`${option} lists no value`);
+  return values.map((value, index) => {
+    const where = values.length === 1 ? option : `${option}[${index}]`;
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new WebhookConfigError(`${where} is empty or not a string (is the environment variable that should hold it set?)`);
+    }
+    if (value !== value.trim()) throw new WebhookConfigError(`${where} has leading or trailing whitespace, which headers cannot carry`);
+    return value;
+  });
+}
+
+/** `<scheme> <credentials>` with any scheme case and any run of spaces or tabs between them. */
+function credentialsFor(scheme: string, items: readonly string[]): string[] {
+  const pattern = new RegExp(`^${scheme}[ \\t]+(\\S+)$`, 'i');
+  return items.flatMap((item) => {
+    const match = pattern.exec(item);
+    return match?.[1] ? [match[1]] : [];
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeBasic(encoded: string): string | undefined {
+  try {
+    const binary = atob(encoded);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function bearerCheck(option: AuthOptions['bearer']): HeaderCheck {
+  const tokens = new SecretSet(requireSecrets(list(option), 'auth.bearer'));
+  return (delivery) => tokens.matchesAny(credentialsFor('bearer', headerItems(delivery.headerValues('authorization'))));
+}
+
+function basicCheck(option: AuthOptions['basic']): HeaderCheck {
+  const pairs = list(option).map((credentials, index) => {
+    const [username] = requireSecrets([credentials?.username], `auth.basic[${index}].username`);
+    const [password] = requireSecrets([credentials?.password], `auth.basic[${index}].password`);
+    if (username?.includes(':')) throw new WebhookConfigError(`auth.basic[${index}].username must not contain ":" (RFC 7617)`);
+    return `${username}:${password}`;
+  });
+  if (pairs.length === 0) throw new WebhookConfigError('auth.basic lists no credentials');
+  const accepted = new SecretSet(pairs);
+  return (delivery) => {
+    const decoded = credentialsFor('basic', headerItems(delivery.headerValues('authorization'))).map(decodeBasic);
+    return accepted.matchesAny(decoded.filter((value): value is string => value !== undefined));
+  };
+}
+
+function staticHeaderCheck(option: StaticHeaderOptions): HeaderCheck {
+  if (typeof option?.name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(option.name)) {
+    throw new WebhookConfigError('auth.header.name must be a header name');
+  }
+  const name = option.name.toLowerCase();
+  const values = new SecretSet(requireSecrets(list(option.value), 'auth.header.value'));
+  return (delivery) => values.matchesAny(headerItems(delivery.headerValues(name)));
+}
+
+export function createAuthenticator(options: AuthOptions | undefined): Authenticator {
+  if (options === undefined || options === null || typeof options !== 'object') {
+    throw new WebhookConfigError('auth is required: pass { bearer: token } (or basic, header, standardWebhooks, ip), or { unauthenticated: true } to opt out');
+  }
+  // a key present with an undefined value is an unset environment variable, not an opt-out
+  const has = (key: keyof AuthOptions) => key in options;
+  const names: string[] = [];
+  const headerChecks: HeaderCheck[] = [];
+  if (has('bearer')) {
+    headerChecks.push(bearerCheck(options.bearer));
+    names.push(`bearer(${list(options.bearer).length})`);
+  }
+  if (has('basic')) {
+    headerChecks.push(basicCheck(options.basic));
+    names.push(`basic(${list(options.basic).length})`);
+  }
+  if (has('header')) {
+    headerChecks.push(staticHeaderCheck(options.header as StaticHeaderOptions));
+    names.push(`header ${options.header?.name.toLowerCase()}(${list(options.header?.value).length})`);
+  }
+  if (has('ip')) {
+    if (!options.ip) throw new WebhookConfigError('auth.ip is empty: pass { allow: [cidr, ...] }');
+    const allowed = createIpAllowlist(options.ip);
+    headerChecks.push(async (delivery) => allowed(delivery.remoteAddress, delivery.headerValues('x-forwarded-for')));
+    names.push(`ip(${options.ip.allow.length} ranges, ${options.ip.trustedProxies?.length ?? 0} proxies)`);
+  }
+  if (has('standardWebhooks') && !options.standardWebhooks) throw new WebhookConfigError('auth.standardWebhooks is empty: pass { secret }');
+  const verifySignature = options.standardWebhooks ? createStandardWebhooksVerifier(options.standardWebhooks) : undefined;
+  if (verifySignature) names.push('standardWebhooks');
+  if (names.length === 0 && options.unauthenticated !== true) {
+    throw new WebhookConfigError('auth configures no strategy: pass { bearer: token } (or basic, header, standardWebhooks, ip), or { unauthenticated: true } to opt out');
+  }
+  if (names.length > 0 && options.unauthenticated === true) {
+    throw new WebhookConfigError('auth.unauthenticated cannot be combined with other strategies');
+  }
+
+  return {
+    async beforeBody(delivery) {
+      // every check runs, so the response time does not reveal which one failed
+      const results = await Promise.all(headerChecks.map((check) => check(delivery)));
+      return results.every(Boolean);
+    },
+    async afterBody(delivery, body) {
+      if (!verifySignature) return true;
+      const first = (name: string) => delivery.headerValues(name)[0];
+      return verifySignature({ id: first('webhook-id'), timestamp: first('webhook-timestamp'), signature: first('webhook-signature'), body });
+    },
+    describe: () => (names.length > 0 ? names.join(' + ') : 'unauthenticated'),
+  };
+}

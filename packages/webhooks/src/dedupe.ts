@@ -1,0 +1,67 @@
+import { LRUCache } from 'lru-cache';
+
+/** What a store says when a delivery asks to process an event. */
+export type ClaimResult =
+  /** Nobody has handled it: process it, then `complete` or `release` with this token. */
+  | { status: 'claimed'; token: string }
+  /** Its handlers already succeeded: acknowledge without running them again. */
+  | { status: 'done' }
+  /** Another delivery holds an unexpired lease on it right now. */
+  | { status: 'in-flight' };
+
+/**
+ * Remembers which event ids were handled. One store shared by several receivers (Redis) makes
+ * them deduplicate together. Implementations must make `claim` atomic: of two concurrent claims
+ * of one id, at most one gets `claimed`.
+ */
+export interface DedupeStore {
+  /** Claims an id for `leaseMs`; after that a crashed holder's claim lapses and a redelivery may run. */
+  claim(id: string, leaseMs: number): Promise<ClaimResult>;
+  /** Records success: the id answers `done` for `ttlMs`. */
+  complete(id: string, token: string, ttlMs: number): Promise<void>;
+  /** Gives the claim up after a failure, so the next delivery runs again. Ignored if `token` no longer holds it. */
+  release(id: string, token: string): Promise<void>;
+}
+
+export interface MemoryDedupeStoreOptions {
+  /** Upper bound of the memory the store uses, approximately, in bytes. Default 16 MiB. */
+  maxBytes?: number;
+  /** Clock in milliseconds; inject one in tests. Default `performance.now`. */
+  now?: () => number;
+}
+
+type Entry = { state: 'in-flight'; token: string } | { state: 'done' };
+
+/** Per-entry bookkeeping of lru-cache and the Map, roughly. */
+const ENTRY_OVERHEAD_BYTES = 160;
+
+/**
+ * The default store: one process only. It is bounded: when full it forgets the least recently
+ * used ids first, so a redelivery of a long-forgotten event would run again (at least once, never lost).
+ */
+export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
+  const clock = options.now;
+  const cache = new LRUCache<string, Entry>({
+    maxSize: options.maxBytes ?? 16 * 1024 * 1024,
+    sizeCalculation: (_entry, id) => ENTRY_OVERHEAD_BYTES + id.length * 2,
+    ttl: 1,
+    ...(clock ? { perf: { now: clock } } : {}),
+  });
+  const store: DedupeStore = {
+    async claim(id, leaseMs) {
+      const entry = cache.get(id);
+      if (entry) return entry.state === 'done' ? { status: 'done' } : { status: 'in-flight' };
+      const token = crypto.randomUUID();
+      cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
+      return { status: 'claimed', token };
+    },
+    async complete(id, _token, ttlMs) {
+      cache.set(id, { state: 'done' }, { ttl: ttlMs });
+    },
+    async release(id, token) {
+      const entry = cache.get(id);
+      if (entry?.state === 'in-flight' && entry.token === token) cache.delete(id);
+    },
+  };
+  return Object.assign(store, { toString: () => `MemoryDedupeStore(${cache.size} ids)` });
+}

@@ -1,0 +1,47 @@
+/**
+ * One incoming HTTP request, whatever the server: the fetch and node:http adapters both present
+ * a request this way, so every check runs on the same code.
+ */
+export interface IncomingDelivery {
+  method: string;
+  /** Every value of a header as it arrived; a repeated header gives several entries. */
+  headerValues(name: string): string[];
+  /** The headers, for handlers (built on first use). */
+  headers(): Headers;
+  /** The peer's address, when the server knows it. */
+  remoteAddress: string | undefined;
+  /** Reads the whole body; throws `BodyTooLargeError` as soon as it grows past `limit`. */
+  readBody(limit: number): Promise<Uint8Array>;
+}
+
+/** Joins chunks without copying when there is only one. */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Header values as separate items: a registry configured with two values for one header sends two
+ * header lines, which fetch-style `Headers` join with ", ". Credentials never contain commas
+ * (RFC 6750 b64token, base64), so splitting recovers them; the unsplit value is kept too, so a
+ * static header secret that contains a comma still matches.
+ */
+export function headerItems(values: readonly string[]): string[] {
+  const items = new Set<string>();
+  for (const value of values) {
+    const trimmed = value.trim();
+    if (trimmed) items.add(trimmed);
+    if (!value.includes(',')) continue;
+    for (const part of value.split(',')) {
+      const item = part.trim();
+      if (item) items.add(item);
+    }
+  }
+  return [...items];
+}

@@ -1,0 +1,327 @@
+import { validateEvent, type ValidationIssue } from '@regevents/schemas';
+import type { Event } from '@regevents/types';
+import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type ConnectionInfo, type NodeRequestLike, type NodeResponseLike, type Outcome } from './adapters.js';
+import { createAuthenticator, type AuthOptions } from './auth.js';
+import { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
+import type { IncomingDelivery } from './delivery.js';
+import { EVENT_KEYS, eventKey, isKnownAction, type EventKey, type EventsByKey, type UnknownEvent } from './dispatch.js';
+import { BodyTooLargeError, HandlerFailedError, RawBodyUnavailableError, WebhookConfigError } from './errors.js';
+
+export const ACCEPTED_CONTENT_TYPES: readonly string[] = [
+  'application/vnd.docker.distribution.events.v1+json',
+  'application/vnd.docker.distribution.events.v2+json',
+  'application/json',
+];
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface DedupeOptions {
+  /** Default: an in-memory LRU store (one process). Use `createRedisDedupeStore` when several receivers share the work. */
+  store?: DedupeStore;
+  /** How long a delivery holds an event while its handlers run; a crashed holder's claim lapses after it. Default 60 s. */
+  leaseMs?: number;
+  /** How long a handled id is remembered. Default 24 h. */
+  ttlMs?: number;
+}
+
+export interface WebhookHandlerOptions {
+  auth: AuthOptions;
+  /** Largest body accepted, in bytes; larger ones get 413 and are not read further. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * What to answer to an authenticated delivery that is not a valid notification. `acknowledge`
+   * (default) answers 200 and calls `onInvalid`; `reject` answers 400, and the registry will retry it forever.
+   */
+  invalid?: 'acknowledge' | 'reject';
+  /** Validate in strict mode: unknown fields make an event invalid. Default false. */
+  strict?: boolean;
+  /** Deduplication by event id; `false` runs handlers on every delivery. */
+  dedupe?: DedupeOptions | false;
+}
+
+/** Facts about the HTTP delivery that carried an event. */
+export interface DeliveryInfo {
+  receivedAt: Date;
+  contentType: string;
+  remoteAddress: string | undefined;
+  /** Number of events in the envelope. */
+  eventCount: number;
+}
+
+export interface EventContext {
+  /** The envelope as received; events in it may be invalid or of unknown actions. */
+  envelope: { events: readonly unknown[] };
+  /** Position of this event in the envelope. */
+  index: number;
+  headers: Headers;
+  delivery: DeliveryInfo;
+}
+
+/** A payload that failed validation; `index` is set when one event of an otherwise readable envelope failed. */
+export interface InvalidPayload {
+  issues: readonly ValidationIssue[];
+  value: unknown;
+  index?: number;
+}
+
+export interface InvalidContext {
+  headers: Headers;
+  delivery: DeliveryInfo;
+}
+
+export interface ErrorContext {
+  event?: Event | UnknownEvent;
+  headers?: Headers;
+}
+
+type Awaitable<T> = T | Promise<T>;
+export type EventHandler<K extends EventKey> = (event: EventsByKey[K], context: EventContext) => Awaitable<unknown>;
+export type AnyEventHandler = (event: Event | UnknownEvent, context: EventContext) => Awaitable<unknown>;
+export type UnknownEventHandler = (event: UnknownEvent, context: EventContext) => Awaitable<unknown>;
+export type InvalidHandler = (invalid: InvalidPayload, context: InvalidContext) => Awaitable<unknown>;
+export type ErrorHandler = (error: unknown, context: ErrorContext) => Awaitable<unknown>;
+
+export interface WebhookHandler {
+  /** Web-standard entry: Node 20+, Bun, Deno, Cloudflare Workers, Next.js route handlers, Hono. */
+  fetch: (request: Request, connection?: ConnectionInfo) => Promise<Response>;
+  /** node:http entry, also for Express (`app.post(path, hooks.node)`) and Fastify (`request.raw`, `reply.raw`). */
+  node: (req: NodeRequestLike, res: NodeResponseLike) => Promise<void>;
+  /** Runs `handler` for events of one key or several; `push` gets every push, `push:manifest` only manifest pushes. */
+  on<K extends EventKey>(keys: K | readonly K[], handler: EventHandler<K>): WebhookHandler;
+  /** Runs for every event, known or not, after the keyed handlers. */
+  onAny(handler: AnyEventHandler): WebhookHandler;
+  /** Runs for events whose action this SDK does not know; they are never validated and never crash the receiver. */
+  onUnknown(handler: UnknownEventHandler): WebhookHandler;
+  /** Runs for authenticated payloads that are not valid notifications. */
+  onInvalid(handler: InvalidHandler): WebhookHandler;
+  /** Runs when a handler throws (the delivery then gets 500) or the receiver is misconfigured. Default: console.error. */
+  onError(handler: ErrorHandler): WebhookHandler;
+}
+
+type Result = 'handled' | 'duplicate' | 'in-flight' | 'failed';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function plain(status: number, text: string, headers: Record<string, string> = {}): Outcome {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: text };
+}
+
+function mediaTypeOf(value: string | undefined): string {
+  return (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+}
+
+function positive(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) throw new WebhookConfigError(`${option} must be a positive number`);
+  return value;
+}
+
+function prefixIssues(issues: readonly ValidationIssue[], index: number): ValidationIssue[] {
+  return issues.map((issue) => ({ ...issue, path: issue.path === '(root)' ? `events[${index}]` : `events[${index}].${issue.path}` }));
+}
+
+type Classified = { kind: 'known'; event: Event; index: number } | { kind: 'unknown'; event: UnknownEvent; index: number } | { kind: 'invalid'; invalid: InvalidPayload };
+
+/** Unknown actions are recognised before validation, which would reject them. */
+function classify(events: readonly unknown[], strict: boolean): Classified[] {
+  return events.map((raw, index): Classified => {
+    const action = (raw as { action?: unknown } | null)?.action;
+    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && typeof action === 'string' && action !== '' && !isKnownAction(action)) {
+      return { kind: 'unknown', event: raw as UnknownEvent, index };
+    }
+    const result = validateEvent(raw, { strict });
+    return result.ok
+      ? { kind: 'known', event: result.value, index }
+      : { kind: 'invalid', invalid: { issues: prefixIssues(result.issues, index), value: raw, index } };
+  });
+}
+
+/** Creates a receiver for registry notifications. Throws `WebhookConfigError` for options that cannot work. */
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
+  if (!options || typeof options !== 'object') throw new WebhookConfigError('createWebhookHandler needs options: { auth: { bearer: token } }');
+  const auth = createAuthenticator(options.auth);
+  const maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
+  const rejectInvalid = options.invalid === 'reject';
+  if (options.invalid !== undefined && options.invalid !== 'reject' && options.invalid !== 'acknowledge') {
+    throw new WebhookConfigError('invalid must be "acknowledge" or "reject"');
+  }
+  const strict = options.strict === true;
+  const dedupeOptions = options.dedupe === false ? undefined : (options.dedupe ?? {});
+  const store = dedupeOptions ? (dedupeOptions.store ?? createMemoryDedupeStore()) : undefined;
+  const leaseMs = positive(dedupeOptions?.leaseMs, 60_000, 'dedupe.leaseMs');
+  const ttlMs = positive(dedupeOptions?.ttlMs, 24 * 60 * 60 * 1000, 'dedupe.ttlMs');
+
+  const keyed: { keys: ReadonlySet<EventKey>; handler: EventHandler<EventKey> }[] = [];
+  const anyHandlers: AnyEventHandler[] = [];
+  const unknownHandlers: UnknownEventHandler[] = [];
+  const invalidHandlers: InvalidHandler[] = [];
+  const errorHandlers: ErrorHandler[] = [];
+
+  async function reportError(error: unknown, context: ErrorContext): Promise<void> {
+    if (errorHandlers.length === 0) {
+      console.error('[@regevents/webhooks]', error);
+      return;
+    }
+    for (const handler of errorHandlers) {
+      try {
+        await handler(error, context);
+      } catch (hookError) {
+        console.error('[@regevents/webhooks] onError handler threw', hookError);
+      }
+    }
+  }
+
+  async function runHandlers(item: Extract<Classified, { kind: 'known' | 'unknown' }>, context: EventContext): Promise<void> {
+    if (item.kind === 'known') {
+      const fine = eventKey(item.event);
+      for (const { keys, handler } of keyed) {
+        if (keys.has(item.event.action) || keys.has(fine)) await handler(item.event as never, context);
+      }
+    } else {
+      for (const handler of unknownHandlers) await handler(item.event, context);
+    }
+    for (const handler of anyHandlers) await handler(item.event, context);
+  }
+
+  async function processEvent(item: Extract<Classified, { kind: 'known' | 'unknown' }>, context: EventContext): Promise<Result> {
+    const id = typeof item.event.id === 'string' && item.event.id !== '' ? item.event.id : undefined;
+    let token: string | undefined;
+    try {
+      if (store && id !== undefined) {
+        const claim = await store.claim(id, leaseMs);
+        if (claim.status === 'done') return 'duplicate';
+        if (claim.status === 'in-flight') return 'in-flight';
+        token = claim.token;
+      }
+      await runHandlers(item, context);
+      if (store && id !== undefined && token !== undefined) await store.complete(id, token, ttlMs);
+      return 'handled';
+    } catch (error) {
+      if (store && id !== undefined && token !== undefined) await store.release(id, token).catch((releaseError: unknown) => reportError(releaseError, { event: item.event }));
+      await reportError(new HandlerFailedError(id, error), { event: item.event, headers: context.headers });
+      return 'failed';
+    }
+  }
+
+  async function reportInvalid(invalid: InvalidPayload, context: InvalidContext): Promise<boolean> {
+    try {
+      for (const handler of invalidHandlers) await handler(invalid, context);
+      return true;
+    } catch (error) {
+      await reportError(error, { headers: context.headers });
+      return false;
+    }
+  }
+
+  async function handle(delivery: IncomingDelivery): Promise<Outcome> {
+    if (delivery.method !== 'POST') return plain(405, 'Method Not Allowed', { allow: 'POST' });
+    if (!(await auth.beforeBody(delivery))) return plain(401, 'Unauthorized');
+    const contentType = mediaTypeOf(delivery.headerValues('content-type')[0]);
+    if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) return plain(415, 'Unsupported Media Type', { accept: ACCEPTED_CONTENT_TYPES.join(', ') });
+    const tooLarge = () => plain(413, `Payload Too Large (limit ${maxBodyBytes} bytes)`, { connection: 'close' });
+    const declaredLength = Number(delivery.headerValues('content-length')[0] ?? 0);
+    if (declaredLength > maxBodyBytes) return tooLarge();
+
+    let body: Uint8Array;
+    try {
+      body = await delivery.readBody(maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return tooLarge();
+      if (error instanceof RawBodyUnavailableError) {
+        await reportError(error, {});
+        return plain(500, error.message);
+      }
+      return plain(400, 'Bad Request: the request body could not be read');
+    }
+    if (!(await auth.afterBody(delivery, body))) return plain(401, 'Unauthorized');
+
+    const headers = delivery.headers();
+    const deliveryInfo: DeliveryInfo = { receivedAt: new Date(), contentType, remoteAddress: delivery.remoteAddress, eventCount: 0 };
+    const invalidContext: InvalidContext = { headers, delivery: deliveryInfo };
+    const refuseOrAcknowledge = async (invalid: InvalidPayload): Promise<Outcome> => {
+      const reported = await reportInvalid(invalid, invalidContext);
+      if (!reported) return plain(500, 'Internal Server Error');
+      return rejectInvalid ? plain(400, 'Bad Request: not a registry notification') : { status: 200, headers: JSON_HEADERS, body: '{"invalid":true}' };
+    };
+
+    let value: unknown;
+    try {
+      value = JSON.parse(utf8.decode(body));
+    } catch (error) {
+      const reason = error instanceof SyntaxError ? error.message : 'is not valid UTF-8';
+      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined });
+    }
+    const events = (value as { events?: unknown } | null)?.events;
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Array.isArray(events)) {
+      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value });
+    }
+
+    deliveryInfo.eventCount = events.length;
+    const classified = classify(events, strict);
+    const invalid = classified.filter((item): item is Extract<Classified, { kind: 'invalid' }> => item.kind === 'invalid');
+    if (rejectInvalid && invalid.length > 0) {
+      for (const item of invalid) await reportInvalid(item.invalid, invalidContext);
+      return plain(400, 'Bad Request: not a registry notification');
+    }
+
+    const envelope = value as { events: readonly unknown[] };
+    const counts: Record<Result | 'invalid', number> = { handled: 0, duplicate: 0, 'in-flight': 0, failed: 0, invalid: 0 };
+    // in envelope order: a blob push before the manifest push that needs it
+    for (const item of classified) {
+      if (item.kind === 'invalid') {
+        counts[(await reportInvalid(item.invalid, invalidContext)) ? 'invalid' : 'failed']++;
+        continue;
+      }
+      counts[await processEvent(item, { envelope, index: item.index, headers, delivery: deliveryInfo })]++;
+    }
+    if (counts.failed > 0) return plain(500, 'Internal Server Error');
+    if (counts['in-flight'] > 0) return plain(503, 'Service Unavailable: another delivery of this event is being handled', { 'retry-after': '1' });
+    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ handled: counts.handled, duplicates: counts.duplicate, invalid: counts.invalid }) };
+  }
+
+  async function safely(delivery: IncomingDelivery): Promise<Outcome> {
+    try {
+      return await handle(delivery);
+    } catch (error) {
+      await reportError(error, {});
+      return plain(500, 'Internal Server Error');
+    }
+  }
+
+  const summary = () => `WebhookHandler { auth: ${auth.describe()}, dedupe: ${store ? 'on' : 'off'}, maxBodyBytes: ${maxBodyBytes} }`;
+  const handler: WebhookHandler = {
+    fetch: async (request, connection) => toResponse(await safely(fromFetchRequest(request, connection))),
+    node: async (req, res) => writeNodeResponse(res, await safely(fromNodeRequest(req))),
+    on(keys, eventHandler) {
+      const list = (Array.isArray(keys) ? keys : [keys]) as readonly EventKey[];
+      const unknownKey = list.find((key) => !EVENT_KEYS.includes(key));
+      if (list.length === 0 || unknownKey !== undefined) {
+        throw new WebhookConfigError(`on() takes keys among ${EVENT_KEYS.join(', ')}${unknownKey === undefined ? '' : ` (got ${JSON.stringify(unknownKey)})`}`);
+      }
+      keyed.push({ keys: new Set(list), handler: eventHandler as EventHandler<EventKey> });
+      return handler;
+    },
+    onAny(eventHandler) {
+      anyHandlers.push(eventHandler);
+      return handler;
+    },
+    onUnknown(eventHandler) {
+      unknownHandlers.push(eventHandler);
+      return handler;
+    },
+    onInvalid(invalidHandler) {
+      invalidHandlers.push(invalidHandler);
+      return handler;
+    },
+    onError(errorHandler) {
+      errorHandlers.push(errorHandler);
+      return handler;
+    },
+  };
+  Object.defineProperties(handler, {
+    toString: { value: summary },
+    toJSON: { value: summary },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: summary },
+  });
+  return handler;
+}
