@@ -44,3 +44,29 @@ export function printBench(title: string, results: BenchResult[], unit = 'ops/s'
   console.log(`\n${title}`);
   console.table(results.map((r) => ({ task: r.name, [unit]: Math.round(r.opsPerSecond), 'vs baseline': `${r.ratio.toFixed(2)}x` })));
 }
+
+export interface BenchReport {
+  package: string;
+  title: string;
+  /** What the ratios are measured against, e.g. `JSON.parse alone`. */
+  baseline: string;
+  unit: string;
+  results: BenchResult[];
+  /** Free-form figures a table cannot hold (p99 latency, wall times). */
+  notes?: string[];
+  target?: string;
+}
+
+/**
+ * Prints a report and saves it under bench/results/ at the repository root, where
+ * `npm run bench` gathers every package's report into bench/results.json and a table.
+ */
+export async function saveBenchReport(report: BenchReport): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  printBench(`${report.package}: ${report.title}`, report.results, report.unit);
+  for (const note of report.notes ?? []) console.log(note);
+  const dir = new URL('../../../bench/results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL(`${report.package.replace(/^@regevents\//, '')}.json`, dir);
+  await writeFile(file, `${JSON.stringify({ ...report, measuredAt: new Date().toISOString() }, null, 2)}\n`);
+}

@@ -8,3 +8,5 @@ export * from './scenarios.js';
 export * from './skopeo.js';
 export * from './readme-examples.js';
 export * from './bench.js';
+export * from './fixtures.js';
+export * from './redis.js';

@@ -1,7 +1,7 @@
 // parseEnvelope (JSON.parse + precompiled validation) against JSON.parse alone and against
 // ajv compiled at runtime from the same published schemas, over every captured fixture.
 import { readdirSync, readFileSync } from 'node:fs';
-import { interleavedBench, printBench } from '@regevents/registry-harness';
+import { interleavedBench, saveBenchReport } from '@regevents/registry-harness';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { parseEnvelope } from '../dist/index.js';
 import { fixtureBodies } from './fixture-bodies.mjs';
@@ -21,6 +21,15 @@ const results = interleavedBench([
   { name: 'parseEnvelope (precompiled)', run: overAllBodies((body) => parseEnvelope(body)), ops: bodies.length },
   { name: 'JSON.parse + ajv compiled at runtime', run: overAllBodies((body) => runtimeValidate(JSON.parse(body))), ops: bodies.length },
 ]);
-printBench(`@regevents/schemas: ${bodies.length} captured envelopes`, results, 'envelopes/s');
 const [, ours, runtime] = results;
-console.log(`parseEnvelope = ${ours.ratio.toFixed(2)}x JSON.parse alone (target >= 0.75x), ${(ours.opsPerSecond / runtime.opsPerSecond).toFixed(2)}x runtime-compiled ajv (${accepted} parses)`);
+await saveBenchReport({
+  package: '@regevents/schemas',
+  title: `parse + validate ${bodies.length} captured envelopes`,
+  baseline: 'JSON.parse alone',
+  unit: 'envelopes/s',
+  results,
+  target: 'parseEnvelope >= 0.75x JSON.parse alone',
+  notes: [
+    `parseEnvelope = ${ours.ratio.toFixed(2)}x JSON.parse alone, ${(ours.opsPerSecond / runtime.opsPerSecond).toFixed(2)}x JSON.parse + runtime-compiled ajv (${accepted} parses)`,
+  ],
+});
