@@ -45,8 +45,7 @@ export interface Authenticator {
 
 type HeaderCheck = (delivery: IncomingDelivery) => Promise<boolean>;
 
-function list<T>(value: T | readonly T[] | undefined): T[] {
-  if (value === undefined) return [];
+function list<T>(value: T | readonly T[]): T[] {
   return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
 
@@ -90,7 +89,7 @@ function bearerCheck(option: AuthOptions['bearer']): HeaderCheck {
 }
 
 function basicCheck(option: AuthOptions['basic']): HeaderCheck {
-  const pairs = list(option).map((credentials, index) => {
+  const pairs = list(option ?? []).map((credentials, index) => {
     const [username] = requireSecrets([credentials?.username], `auth.basic[${index}].username`);
     const [password] = requireSecrets([credentials?.password], `auth.basic[${index}].password`);
     if (username?.includes(':')) throw new WebhookConfigError(`auth.basic[${index}].username must not contain ":" (RFC 7617)`);
@@ -127,11 +126,11 @@ export function createAuthenticator(options: AuthOptions | undefined): Authentic
   }
   if (has('basic')) {
     headerChecks.push(basicCheck(options.basic));
-    names.push(`basic(${list(options.basic).length})`);
+    names.push(`basic(${list(options.basic ?? []).length})`);
   }
   if (has('header')) {
     headerChecks.push(staticHeaderCheck(options.header as StaticHeaderOptions));
-    names.push(`header ${options.header?.name.toLowerCase()}(${list(options.header?.value).length})`);
+    names.push(`header ${options.header?.name.toLowerCase()}(${list(options.header?.value ?? []).length})`);
   }
   if (has('ip')) {
     if (!options.ip) throw new WebhookConfigError('auth.ip is empty: pass { allow: [cidr, ...] }');

@@ -44,7 +44,8 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
   const cache = new LRUCache<string, Entry>({
     maxSize: options.maxBytes ?? 16 * 1024 * 1024,
     sizeCalculation: (_entry, id) => ENTRY_OVERHEAD_BYTES + id.length * 2,
-    ttl: 1,
+    // read the clock on every check: leases are short, and an injected clock must take effect at once
+    ttlResolution: 0,
     ...(clock ? { perf: { now: clock } } : {}),
   });
   const store: DedupeStore = {

@@ -81,11 +81,11 @@ export async function signPayload(input: SignPayloadInput): Promise<string> {
   return `v1,${encodeBase64(mac)}`;
 }
 
-export interface StandardWebhooksHeaders {
+export type StandardWebhooksHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export interface TestHeadersInput {
   /** One secret, or several: one signature entry each (how a sender rotates keys). */

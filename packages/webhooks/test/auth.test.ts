@@ -1,0 +1,194 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { timingSafeEqual, SecretSet } from '../src/constant-time.js';
+import { createWebhookHandler, WebhookConfigError, type AuthOptions } from '../src/index.js';
+import { deliver, fixture, rawPost, serveOnLoopback, TOKEN, type LoopbackServer } from './helpers.js';
+
+const body = fixture('push-by-tag/003.json').body;
+const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
+
+function statusWith(auth: AuthOptions, headers: HeadersInit, remoteAddress?: string): Promise<number> {
+  const hooks = createWebhookHandler({ auth });
+  return deliver(hooks, body, { headers, ...(remoteAddress ? { remoteAddress } : {}) }).then((response) => response.status);
+}
+
+describe('constant-time comparison', () => {
+  it('timingSafeEqual compares every byte and the lengths', () => {
+    const a = new Uint8Array([1, 2, 3, 4]);
+    expect(timingSafeEqual(a, new Uint8Array([1, 2, 3, 4]))).toBe(true);
+    for (let i = 0; i < a.length; i++) {
+      const changed = a.slice();
+      changed[i] = (changed[i] ?? 0) ^ 1;
+      expect(timingSafeEqual(a, changed)).toBe(false);
+    }
+    expect(timingSafeEqual(a, a.subarray(0, 3))).toBe(false);
+    expect(timingSafeEqual(new Uint8Array([0]), new Uint8Array([]))).toBe(false);
+  });
+
+  it('SecretSet compares MACs of equal length, so secrets of any length compare in equal steps', async () => {
+    const sign = vi.spyOn(crypto.subtle, 'sign');
+    const set = new SecretSet(['short', 'a much longer secret value']);
+    await expect(set.matchesAny(['x'])).resolves.toBe(false);
+    const digests = await Promise.all(sign.mock.results.map((result) => result.value as Promise<ArrayBuffer>));
+    sign.mockRestore();
+    expect(new Set(digests.map((digest) => digest.byteLength))).toEqual(new Set([32]));
+    await expect(set.matchesAny(['nope', 'a much longer secret value'])).resolves.toBe(true);
+    await expect(set.matchesAny([])).resolves.toBe(false);
+  });
+});
+
+describe('bearer', () => {
+  it('accepts the token, with any scheme case and spacing', async () => {
+    for (const value of [`Bearer ${TOKEN}`, `bearer ${TOKEN}`, `BEARER ${TOKEN}`, `Bearer   ${TOKEN}`, `Bearer\t${TOKEN}`, `  Bearer ${TOKEN}  `]) {
+      expect(await statusWith({ bearer: TOKEN }, { authorization: value }), value).toBe(200);
+    }
+  });
+
+  it('refuses a wrong, truncated, extended or differently cased token, and other schemes', async () => {
+    for (const value of [`Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.toUpperCase()}`, `Basic ${TOKEN}`, TOKEN, 'Bearer', '']) {
+      expect(await statusWith({ bearer: TOKEN }, { authorization: value }), value).toBe(401);
+    }
+  });
+
+  it('accepts every token of a rotation list', async () => {
+    const auth = { bearer: ['old-token-1', TOKEN] };
+    expect(await statusWith(auth, { authorization: 'Bearer old-token-1' })).toBe(200);
+    expect(await statusWith(auth, { authorization: `Bearer ${TOKEN}` })).toBe(200);
+    expect(await statusWith(auth, { authorization: 'Bearer other' })).toBe(401);
+  });
+
+  it('answers 401 with no detail and no WWW-Authenticate hint', async () => {
+    const response = await deliver(createWebhookHandler({ auth: { bearer: TOKEN } }), body, { headers: { authorization: 'Bearer wrong' } });
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe('Unauthorized');
+    expect(response.headers.get('www-authenticate')).toBeNull();
+  });
+});
+
+describe('repeated headers (a registry configured with two values sends two header lines)', () => {
+  let server: LoopbackServer;
+  const hooks = createWebhookHandler({ auth: { bearer: TOKEN } });
+  beforeAll(async () => {
+    server = await serveOnLoopback(hooks.node);
+  });
+  afterAll(() => server.close());
+  const post = (authorization: string[]) =>
+    rawPost(server.url, { 'content-type': 'application/json', authorization }, body).then((response) => response.status);
+
+  it('node: any of the repeated Authorization lines may carry the token (node itself keeps only the first)', async () => {
+    expect(await post(['Bearer wrong', `Bearer ${TOKEN}`])).toBe(200);
+    expect(await post([`Bearer ${TOKEN}`, 'Bearer wrong'])).toBe(200);
+    expect(await post(['Bearer wrong', 'Bearer also-wrong'])).toBe(401);
+  });
+
+  it('fetch: the same, from the comma-joined value', async () => {
+    const headers = new Headers();
+    headers.append('authorization', 'Bearer wrong');
+    headers.append('authorization', `Bearer ${TOKEN}`);
+    expect(await statusWith({ bearer: TOKEN }, headers)).toBe(200);
+  });
+});
+
+describe('basic', () => {
+  const auth: AuthOptions = { basic: [{ username: 'registry', password: 'p@ss:word' }, { username: 'next', password: 'n3xt' }] };
+
+  it('accepts each configured pair, with a password containing ":"', async () => {
+    expect(await statusWith(auth, { authorization: basic('registry', 'p@ss:word') })).toBe(200);
+    expect(await statusWith(auth, { authorization: `basic  ${btoa('next:n3xt')}` })).toBe(200);
+  });
+
+  it('refuses crossed pairs, a wrong password and garbage', async () => {
+    expect(await statusWith(auth, { authorization: basic('registry', 'n3xt') })).toBe(401);
+    expect(await statusWith(auth, { authorization: basic('Registry', 'p@ss:word') })).toBe(401);
+    expect(await statusWith(auth, { authorization: 'Basic !!!not-base64' })).toBe(401);
+    expect(await statusWith(auth, { authorization: `Bearer ${btoa('registry:p@ss:word')}` })).toBe(401);
+  });
+
+  it('handles UTF-8 credentials', async () => {
+    const encoded = btoa(String.fromCharCode(...new TextEncoder().encode('jürgen:pässwort')));
+    expect(await statusWith({ basic: { username: 'jürgen', password: 'pässwort' } }, { authorization: `Basic ${encoded}` })).toBe(200);
+  });
+});
+
+describe('static header', () => {
+  const auth: AuthOptions = { header: { name: 'X-Registry-Token', value: ['s3cret, with comma', 'second'] } };
+
+  it('matches the header name in any case and trims whitespace', async () => {
+    expect(await statusWith(auth, { 'x-registry-token': '  second ' })).toBe(200);
+    expect(await statusWith(auth, { 'X-REGISTRY-TOKEN': 's3cret, with comma' })).toBe(200);
+  });
+
+  it('refuses other values and a missing header', async () => {
+    expect(await statusWith(auth, { 'x-registry-token': 's3cret' })).toBe(401);
+    expect(await statusWith(auth, {})).toBe(401);
+  });
+});
+
+describe('composition', () => {
+  it('requires every configured strategy', async () => {
+    const auth: AuthOptions = { bearer: TOKEN, ip: { allow: ['10.0.0.0/8'] } };
+    expect(await statusWith(auth, { authorization: 'Bearer nope' }, '10.1.2.3')).toBe(401);
+    expect(await statusWith(auth, { authorization: `Bearer ${TOKEN}` }, '192.168.1.1')).toBe(401);
+    expect(await statusWith(auth, { authorization: `Bearer ${TOKEN}` }, '10.1.2.3')).toBe(200);
+  });
+
+  it('unauthenticated must be explicit', async () => {
+    expect(() => createWebhookHandler({} as never)).toThrow(WebhookConfigError);
+    expect(() => createWebhookHandler({ auth: {} })).toThrow(/no strategy/);
+    expect(await statusWith({ unauthenticated: true }, { authorization: '' })).toBe(200);
+    expect(() => createWebhookHandler({ auth: { unauthenticated: true, bearer: TOKEN } })).toThrow(WebhookConfigError);
+  });
+});
+
+describe('configuration errors and secrecy', () => {
+  it('an unset environment variable is a clear error at start-up', () => {
+    expect(() => createWebhookHandler({ auth: { bearer: process.env.REGEVENTS_SURELY_UNSET } })).toThrow(/auth\.bearer is empty.*environment variable/);
+    expect(() => createWebhookHandler({ auth: { bearer: [] } })).toThrow(/lists no value/);
+    expect(() => createWebhookHandler({ auth: { basic: { username: 'a:b', password: 'x' } } })).toThrow(/must not contain ":"/);
+    expect(() => createWebhookHandler({ auth: { header: { name: 'bad name', value: 'x' } } })).toThrow(/header name/);
+  });
+
+  it('errors never echo a secret', () => {
+    const secret = ' padded-secret-value ';
+    const error = (() => {
+      try {
+        createWebhookHandler({ auth: { bearer: ['fine-token', secret] } });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a configuration error');
+    })();
+    expect(error.message).toMatch(/auth\.bearer\[1\] has leading or trailing whitespace/);
+    expect(error.message + String(error.stack)).not.toContain('padded-secret-value');
+    expect(error.message).not.toContain('fine-token');
+  });
+
+  it('toString, JSON and inspect show the strategies, never a secret', () => {
+    const secrets = ['bearer-secret-aaa', 'basic-password-bbb', 'header-secret-ccc', 'whsec_c2lnbmluZy1zZWNyZXQtZGRkLTMyLWJ5dGVzISE='];
+    const hooks = createWebhookHandler({
+      auth: {
+        bearer: secrets[0] as string,
+        basic: { username: 'user', password: secrets[1] as string },
+        header: { name: 'X-Token', value: secrets[2] as string },
+        standardWebhooks: { secret: secrets[3] as string },
+      },
+    });
+    const shown = [String(hooks), JSON.stringify(hooks), inspect(hooks, { depth: Infinity, showHidden: true }), `${hooks}`];
+    for (const text of shown) {
+      expect(text).toContain('bearer(1) + basic(1) + header x-token(1) + standardWebhooks');
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(text).not.toContain('c2lnbmluZy1zZWNyZXQtZGRkLTMyLWJ5dGVzISE');
+    }
+  });
+
+  it('a failed authentication logs nothing', async () => {
+    const error = vi.spyOn(console, 'error');
+    const log = vi.spyOn(console, 'log');
+    const warn = vi.spyOn(console, 'warn');
+    expect(await statusWith({ bearer: TOKEN }, { authorization: 'Bearer guessed-token' })).toBe(401);
+    expect(error).not.toHaveBeenCalled();
+    expect(log).not.toHaveBeenCalled();
+    expect(warn).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+  });
+});
