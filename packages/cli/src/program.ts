@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
+import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type Io } from './output.js';
 
@@ -18,6 +19,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .description('Tools for container-registry events: validate payloads, lint registry configs, send and receive notifications.')
     .version(version)
     .option('--debug', 'print stack traces for errors')
+    // Options after a command belong to it: lint-config has its own --version.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)');
@@ -31,6 +34,21 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .addHelpText('after', examples('regevents validate body.json', 'curl -s https://example.test/last-event | regevents validate - --strict'))
     .action(async (file: string, options: { strict?: boolean; format?: string }) => {
       exitCode = await validateCommand(file, options, io);
+    });
+
+  program
+    .command('lint-config')
+    .description("check a registry config.yml's notifications section; exit 1 on errors (and on warnings with --strict)")
+    .argument('<config>', 'the registry config.yml, or - for standard input')
+    .addOption(new Option('--version <version>', 'registry version whose rules apply').choices(['2.8', '3.0', '3.1', '3']).default('2.8'))
+    .option('--strict', 'fail on warnings too')
+    .option('--env', 'apply REGISTRY_* variables from this environment, as the registry does')
+    .addHelpText(
+      'after',
+      examples('regevents lint-config /etc/docker/registry/config.yml', 'REGISTRY_NOTIFICATIONS_ENDPOINTS=\'[{name: a, url: "http://x"}]\' regevents lint-config config.yml --env --version 2.8'),
+    )
+    .action(async (file: string, options: LintConfigOptions) => {
+      exitCode = await lintConfigCommand(file, options, io);
     });
 
   const fixtures = program
@@ -52,6 +70,15 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       exitCode = showFixtureCommand(name, options, io);
     });
 
+  // --debug works before or after a command name.
+  const withDebug = (command: Command): void => {
+    for (const sub of command.commands) {
+      if (sub.commands.length > 0) withDebug(sub);
+      else sub.option('--debug', 'print stack traces for errors');
+    }
+  };
+  withDebug(program);
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -59,7 +86,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const message = error instanceof Error ? error.message : String(error);
     io.err(`regevents: ${message}`);
-    if (program.opts<{ debug?: boolean }>().debug && error instanceof Error && error.stack) io.err(error.stack);
+    if (argv.includes('--debug') && error instanceof Error && error.stack) io.err(error.stack);
     return error instanceof CliError ? error.exitCode : EXIT.failed;
   }
 }

@@ -89,3 +89,15 @@ describe('help and errors', () => {
     expect(result.stderr).toContain("unknown command 'frobnicate'");
   });
 });
+
+describe('--debug', () => {
+  it('adds the stack to the one-line error, before or after the command', async () => {
+    const plain = await regevents(['validate', '/nonexistent.json']);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
+    for (const args of [['validate', '/nonexistent.json', '--debug'], ['--debug', 'validate', '/nonexistent.json']]) {
+      const debug = await regevents(args);
+      expect(debug.code).toBe(2);
+      expect(debug.stderr).toMatch(/CliError: \/nonexistent\.json: no such file\n\s+at /);
+    }
+  });
+});
