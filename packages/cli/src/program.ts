@@ -3,10 +3,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
+import { listenCommand, type ListenOptions } from './commands/listen.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type Io } from './output.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${value}"`);
+  return port;
+}
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
@@ -49,6 +56,19 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     )
     .action(async (file: string, options: LintConfigOptions) => {
       exitCode = await lintConfigCommand(file, options, io);
+    });
+
+  program
+    .command('listen')
+    .description('a development endpoint for a real registry: print or record every notification that arrives')
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5055).argParser(parsePort))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--token <token>', 'require Authorization: Bearer <token>')
+    .addOption(new Option('--format <format>', 'how to print events').choices(['pretty', 'json']).default('pretty'))
+    .option('--out <file>', 'also append every event to this NDJSON file')
+    .addHelpText('after', examples('regevents listen --port 5055 --token s3cret', 'regevents listen --format json --out events.ndjson'))
+    .action(async (options: ListenOptions) => {
+      exitCode = await listenCommand(options, io);
     });
 
   const fixtures = program

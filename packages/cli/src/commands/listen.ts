@@ -1,0 +1,53 @@
+import { appendFile } from 'node:fs/promises';
+import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
+import { EXIT } from '../cli-error.js';
+import { formatEvent, type Io } from '../output.js';
+import { startHttpServer, untilInterrupted } from '../server.js';
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  token?: string;
+  format: 'pretty' | 'json';
+  out?: string;
+}
+
+/**
+ * A development endpoint for a real registry: prints (and optionally records as NDJSON) every
+ * event it receives, redeliveries included, and answers 200 so the registry moves on.
+ */
+export async function listenCommand(options: ListenOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
+  const seen = new Set<unknown>();
+  const record = async (line: unknown) => {
+    if (options.out) await appendFile(options.out, `${JSON.stringify(line)}\n`);
+  };
+  const hooks = createWebhookHandler({
+    auth: options.token ? { bearer: options.token } : { unauthenticated: true },
+    dedupe: false,
+  });
+  hooks.onAny(async (event, context) => {
+    const redelivery = seen.has(event.id);
+    seen.add(event.id);
+    const entry = { receivedAt: context.delivery.receivedAt.toISOString(), redelivery, event };
+    await record(entry);
+    if (options.format === 'json') io.out(JSON.stringify(entry));
+    else if (isKnownEvent(event)) io.out(`${formatEvent(event, io.colors)}${redelivery ? io.colors.yellow(' (redelivery)') : ''}`);
+    else io.out(`${io.colors.yellow(`unknown action "${event.action}"`)} ${io.colors.dim(JSON.stringify(event).slice(0, 200))}`);
+  });
+  hooks.onInvalid(async (invalid, context) => {
+    await record({ receivedAt: context.delivery.receivedAt.toISOString(), invalid: invalid.issues, value: invalid.value });
+    io.err(`${io.colors.red('invalid notification')} (acknowledged so the registry moves on):`);
+    for (const issue of invalid.issues) io.err(`  ${issue.path}: ${issue.message}`);
+  });
+  hooks.onError((error) => io.err(`regevents listen: ${error instanceof Error ? error.message : String(error)}`));
+
+  const server = await startHttpServer(hooks.node, { port: options.port, host: options.host });
+  io.err(`listening on ${server.url}/ ${options.token ? '(Bearer token required)' : '(no authentication)'}; Ctrl-C stops`);
+  io.err('point a registry at it with:');
+  io.err(`  notifications:\n    endpoints:\n      - name: regevents-listen\n        url: ${server.url}/events`);
+  if (options.token) io.err(`        headers: { Authorization: [Bearer ${options.token}] }`);
+  await stopped;
+  await server.close();
+  io.err('stopped');
+  return EXIT.ok;
+}
