@@ -2,9 +2,15 @@ import { Document } from 'yaml';
 import { formatGoDuration } from './go-duration.js';
 import type { EndpointConfig, NotificationsConfig } from './types.js';
 
-/** Milliseconds back to a Go duration string; sub-nanosecond noise from float arithmetic is rounded off. */
+const MAX_INT64 = (1n << 63n) - 1n;
+
+/**
+ * Milliseconds back to a Go duration string. Sub-nanosecond float noise is rounded off; near the
+ * int64 limit (292 years) a float's rounding can step past it, so the value is clamped.
+ */
 function duration(ms: number): string {
-  return formatGoDuration(BigInt(Math.round(ms * 1e6)));
+  const ns = BigInt(Math.round(ms * 1e6));
+  return formatGoDuration(ns > MAX_INT64 ? MAX_INT64 : ns < -MAX_INT64 - 1n ? -MAX_INT64 - 1n : ns);
 }
 
 function endpointYaml(endpoint: EndpointConfig): Record<string, unknown> {
