@@ -4,6 +4,7 @@ import { CliError, EXIT } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
 import { listenCommand, type ListenOptions } from './commands/listen.js';
+import { sendCommand, type SendOptions } from './commands/send.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type Io } from './output.js';
 
@@ -69,6 +70,29 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .addHelpText('after', examples('regevents listen --port 5055 --token s3cret', 'regevents listen --format json --out events.ndjson'))
     .action(async (options: ListenOptions) => {
       exitCode = await listenCommand(options, io);
+    });
+
+  program
+    .command('send')
+    .description('deliver a fixture or a file the way a registry would: content type, headers, retries with threshold and backoff')
+    .argument('<fixture|file>', 'a fixture name (see `regevents fixtures list`; a scenario sends all its POSTs in order) or a file')
+    .requiredOption('--to <url>', 'the receiver')
+    .option('--header <header>', "add a header, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--sign <secret>', 'add Standard Webhooks signature headers with this whsec_ secret')
+    .addOption(new Option('--media-type <version>', 'events media type: v1 (distribution 2.x) or v2 (3.x)').choices(['v1', 'v2']).default('v1'))
+    .option('--timeout <duration>', 'per attempt, Go duration', '1s')
+    .option('--threshold <n>', 'failures retried back to back before backing off', '10')
+    .option('--backoff <duration>', 'wait between attempts after the threshold, Go duration', '1s')
+    .option('--max-attempts <n>', 'give up after this many attempts (0: retry forever, like the registry)', '10')
+    .addHelpText(
+      'after',
+      examples(
+        "regevents send push-by-tag --to http://127.0.0.1:5055/events --header 'Authorization: Bearer s3cret'",
+        'regevents send ./body.json --to https://hooks.example.com/registry --sign whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      ),
+    )
+    .action(async (source: string, options: SendOptions) => {
+      exitCode = await sendCommand(source, options, io);
     });
 
   const fixtures = program

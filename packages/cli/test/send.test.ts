@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createStandardWebhooksVerifier } from '@regevents/webhooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRegevents, type Background } from './background.js';
+import { regevents } from './cli.js';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** A receiver that fails the first `failures` requests with 503. */
+async function flakyReceiver(failures: number) {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(received.length <= failures ? 503 : 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let listen: Background | undefined;
+afterEach(async () => {
+  await listen?.interrupt();
+  listen = undefined;
+});
+
+describe('regevents send', () => {
+  it('delivers a whole scenario to regevents listen, in order, with the configured header', async () => {
+    listen = startRegevents(['listen', '--port', '0', '--token', 't0ken']);
+    const [, url] = await listen.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const sent = await regevents(['send', 'copy-to-repository', '--to', `${url}/events`, '--header', 'Authorization: Bearer t0ken']);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout.match(/attempt 1: 200 OK/g)).toHaveLength(6);
+    await listen.waitFor(/push\s+manifest other\/app:1\.0/);
+    const actions = listen.stdout().trim().split('\n').map((line) => line.split(/\s+/)[1]);
+    expect(actions).toEqual(['pull', 'pull', 'mount', 'pull', 'push', 'push']);
+  });
+
+  it('sends what a registry sends and retries a failing receiver with the same body', async () => {
+    const receiver = await flakyReceiver(2);
+    try {
+      const sent = await regevents(['send', 'push-by-tag/003', '--to', receiver.url, '--threshold', '1', '--backoff', '20ms']);
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(sent.stdout).toMatch(/attempt 1: 503 Service Unavailable[\s\S]*attempt 2: 503[\s\S]*attempt 3: 200 OK/);
+      expect(receiver.received).toHaveLength(3);
+      expect(new Set(receiver.received.map((r) => r.body.toString())).size).toBe(1);
+      const headers = receiver.received[0]?.headers;
+      expect(headers?.['content-type']).toBe('application/vnd.docker.distribution.events.v1+json');
+      expect(headers?.['user-agent']).toBe('Go-http-client/1.1');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('gives up after --max-attempts with exit 1 and says why that matters', async () => {
+    const receiver = await flakyReceiver(100);
+    try {
+      const sent = await regevents(['send', 'push-by-tag', '--to', receiver.url, '--max-attempts', '2', '--backoff', '10ms']);
+      expect(sent.code).toBe(1);
+      expect(receiver.received).toHaveLength(2);
+      expect(sent.stderr).toContain('2.8.2/push-by-tag/001 was not delivered after 2 attempts; a registry would keep retrying it and hold back every later event');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('signs with Standard Webhooks headers a receiver can verify, with a stable id across retries', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const receiver = await flakyReceiver(1);
+    try {
+      const sent = await regevents(['send', 'push-by-tag/003', '--to', receiver.url, '--sign', secret, '--threshold', '5']);
+      expect(sent.code).toBe(0);
+      const verify = createStandardWebhooksVerifier({ secret });
+      for (const { headers, body } of receiver.received) {
+        const message = { id: headers['webhook-id'] as string, timestamp: headers['webhook-timestamp'] as string, signature: headers['webhook-signature'] as string };
+        expect(await verify({ ...message, body: new Uint8Array(body) })).toBe(true);
+        expect(await verify({ ...message, body: new Uint8Array([...body, 32]) })).toBe(false);
+      }
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(ids).toHaveLength(2);
+      expect(ids[0]).toBe(ids[1]);
+      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('refuses bad flags with one line and exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['--to', 'ftp://x'], 'regevents: --to must be an http(s) URL, not "ftp://x"'],
+      [['--to', 'http://x', '--backoff', '10'], 'regevents: --backoff: '],
+      [['--to', 'http://x', '--header', 'no colon'], `regevents: --header must look like 'Name: value', not "no colon"`],
+      [['--to', 'http://x', '--max-attempts', '-1'], 'regevents: --max-attempts must be a whole number >= 0, not "-1"'],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await regevents(['send', 'push-by-tag/003', ...flags]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(message);
+    }
+  });
+});
