@@ -1,0 +1,188 @@
+import bcrypt from 'bcryptjs';
+import * as ipaddrModule from 'ipaddr.js';
+import { RegistryError } from './errors.js';
+
+// ipaddr.js is CommonJS without a declared default export: Node exposes it as `default`, bundlers as the namespace.
+const ipaddr = (ipaddrModule as unknown as { default?: typeof ipaddrModule }).default ?? ipaddrModule;
+type IPAddress = ipaddrModule.IPv4 | ipaddrModule.IPv6;
+
+export type RepositoryAction = 'pull' | 'push' | 'delete';
+
+/**
+ * Grants actions on repositories whose name matches `repository`: an exact name, `prefix/*`
+ * (everything below the prefix) or `*`. `users` omitted means everyone, anonymous included;
+ * `'*'` means any authenticated user.
+ */
+export interface AccessRule {
+  repository: string;
+  actions: (RepositoryAction | '*')[];
+  users?: string[] | '*';
+}
+
+export interface BasicAuthOptions {
+  type: 'basic';
+  realm?: string;
+  /** Plain user → password pairs. */
+  users?: Record<string, string>;
+  /** The text of an htpasswd file (bcrypt entries, as `htpasswd -B` writes and the registry requires). */
+  htpasswd?: string;
+  /** Default: any authenticated user may do anything; anonymous users nothing. */
+  rules?: AccessRule[];
+}
+
+export interface BearerAuthOptions extends Omit<BasicAuthOptions, 'type' | 'realm'> {
+  type: 'bearer';
+  /** Token endpoint URL; default `<baseUrl>/token` (served by the mock). */
+  realm?: string;
+  service?: string;
+  /** Token lifetime in seconds (default 300). */
+  expiresIn?: number;
+}
+
+export type AuthOptions = { type: 'none' } | BasicAuthOptions | BearerAuthOptions;
+
+/** One access the request needs, as a token scope names it. */
+export interface Scope {
+  type: 'repository' | 'registry';
+  name: string;
+  actions: string[];
+}
+
+export interface Identity {
+  /** Undefined for anonymous requests. */
+  user?: string;
+}
+
+const ALL_RULE: AccessRule = { repository: '*', actions: ['*'], users: '*' };
+
+function matches(pattern: string, name: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('/*')) return name.startsWith(pattern.slice(0, -1));
+  return pattern === name;
+}
+
+function parseHtpasswd(text: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const colon = trimmed.indexOf(':');
+    if (colon <= 0) throw new TypeError(`htpasswd: malformed line "${trimmed}"`);
+    const hash = trimmed.slice(colon + 1);
+    if (!/^\$2[aby]?\$/.test(hash)) throw new TypeError(`htpasswd: user "${trimmed.slice(0, colon)}" is not bcrypt (use htpasswd -B)`);
+    entries.set(trimmed.slice(0, colon), hash);
+  }
+  return entries;
+}
+
+function decodeBasic(header: string | null): { user: string; password: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return undefined;
+  let decoded: string;
+  try {
+    decoded = atob(match[1] as string);
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Checks user names and passwords, and what each identity may do. */
+export class AccessPolicy {
+  readonly #plain: Map<string, string>;
+  readonly #hashed: Map<string, string>;
+  readonly #rules: AccessRule[];
+
+  constructor(options: Omit<BasicAuthOptions, 'type' | 'realm'>) {
+    this.#plain = new Map(Object.entries(options.users ?? {}));
+    this.#hashed = options.htpasswd ? parseHtpasswd(options.htpasswd) : new Map();
+    this.#rules = options.rules ?? [ALL_RULE];
+  }
+
+  /** The identity behind Basic credentials: undefined when absent, null when wrong. */
+  async authenticate(authorization: string | null): Promise<Identity | null | undefined> {
+    const credentials = decodeBasic(authorization);
+    if (!credentials) return undefined;
+    const plain = this.#plain.get(credentials.user);
+    if (plain !== undefined) return plain === credentials.password ? { user: credentials.user } : null;
+    const hash = this.#hashed.get(credentials.user);
+    if (hash !== undefined && (await bcrypt.compare(credentials.password, hash))) return { user: credentials.user };
+    return null;
+  }
+
+  /** The actions of `scope` this identity may perform. */
+  grant(identity: Identity, scope: Scope): string[] {
+    if (scope.type === 'registry') return identity.user ? scope.actions : [];
+    const allowed = new Set<string>();
+    for (const rule of this.#rules) {
+      if (!matches(rule.repository, scope.name)) continue;
+      const forUser = rule.users === undefined || (identity.user !== undefined && (rule.users === '*' || rule.users.includes(identity.user)));
+      if (!forUser) continue;
+      for (const action of rule.actions) {
+        if (action === '*') for (const a of scope.actions) allowed.add(a);
+        else allowed.add(action);
+      }
+    }
+    return scope.actions.filter((action) => allowed.has(action));
+  }
+
+  allows(identity: Identity, scopes: Scope[]): boolean {
+    return scopes.every((scope) => this.grant(identity, scope).length === scope.actions.length);
+  }
+}
+
+/** Formats a scope the way `WWW-Authenticate` and token requests carry it. */
+export function formatScope(scope: Scope): string {
+  return `${scope.type}:${scope.name}:${scope.actions.join(',')}`;
+}
+
+export function parseScope(text: string): Scope | undefined {
+  const last = text.lastIndexOf(':');
+  const first = text.indexOf(':');
+  if (first < 0 || last === first) return undefined;
+  const type = text.slice(0, first);
+  if (type !== 'repository' && type !== 'registry') return undefined;
+  return { type, name: text.slice(first + 1, last), actions: text.slice(last + 1).split(',').filter(Boolean) };
+}
+
+/** Client-IP allowlist (CIDRs or single addresses); an empty list allows everyone. */
+export class ClientAllowlist {
+  readonly #ranges: [IPAddress, number][];
+
+  constructor(cidrs: string[]) {
+    this.#ranges = cidrs.map((cidr) => {
+      try {
+        return cidr.includes('/') ? ipaddr.parseCIDR(cidr) : [ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128];
+      } catch {
+        throw new TypeError(`allowedClients: "${cidr}" is not an IP address or CIDR range`);
+      }
+    });
+  }
+
+  /** Throws DENIED unless the address (an `ip` or `ip:port`) is in a listed range. */
+  check(addr: string): void {
+    if (this.#ranges.length === 0) return;
+    const ip = hostOf(addr);
+    let parsed: IPAddress;
+    try {
+      parsed = ipaddr.process(ip);
+    } catch {
+      throw new RegistryError('DENIED', { detail: { client: addr } });
+    }
+    const allowed = this.#ranges.some(([range, bits]) => {
+      const candidate = parsed.kind() === range.kind() ? parsed : parsed.kind() === 'ipv4' ? (parsed as ipaddrModule.IPv4).toIPv4MappedAddress() : parsed;
+      return candidate.kind() === range.kind() && candidate.match(range, bits);
+    });
+    if (!allowed) throw new RegistryError('DENIED', { detail: { client: addr } });
+  }
+}
+
+/** `1.2.3.4:5` → `1.2.3.4`, `[::1]:5` → `::1`, a bare address unchanged. */
+export function hostOf(addr: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(addr);
+  if (bracketed) return bracketed[1] as string;
+  const parts = addr.split(':');
+  return parts.length === 2 ? (parts[0] as string) : addr;
+}

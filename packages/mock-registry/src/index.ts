@@ -1,0 +1,27 @@
+export { createMockRegistry, type DebugVars, type MockRegistry, type MockRegistryOptions } from './registry.js';
+export type { AccessRule, AuthOptions, BasicAuthOptions, BearerAuthOptions, RepositoryAction } from './access.js';
+export { createInstantClock, systemClock, type Clock } from './clock.js';
+export { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
+export type { Flavor } from './event-format.js';
+export type { DeliveryAttempt, EndpointDelivery, EndpointMetrics } from './delivery.js';
+export type { RecordedEvent, WaitOptions } from './notifier.js';
+export type { DeliveryFault, RegistryFault, RequestMatch } from './faults.js';
+export { MemoryStorage, type StorageDriver } from './storage.js';
+export { ERROR_CODES, RegistryError, type RegistryErrorCode } from './errors.js';
+export { RegistryClient, RegistryClientError, parseReference, type ImageReference, type PulledImage } from './client.js';
+export {
+  blobsOf,
+  content,
+  createImage,
+  createLayer,
+  descriptorOf,
+  pseudoRandomBytes,
+  type BuiltImage,
+  type Content,
+  type Image,
+  type ImageFormat,
+  type ImageIndex,
+  type ImageOptions,
+  type LayerSpec,
+} from './images.js';
+export { digestOf } from './digest.js';

@@ -1,0 +1,141 @@
+import type { Envelope, Event, EventAction, SourceRecord } from '@regevents/types';
+import type { RequestContext } from './api.js';
+import { rfc3339, type Clock } from './clock.js';
+import { EndpointSender, type DeliveryEndpoint, type EndpointDelivery, type EndpointMetrics } from './delivery.js';
+import { eventsMediaType, layoutEvent, layoutTarget, type Flavor, type TargetFacts } from './event-format.js';
+import { goMarshalIndent } from './go-json.js';
+import type { IdGenerator } from './ids.js';
+
+/** One event the registry emitted: the exact envelope body it POSTs, and its fate at each endpoint. */
+export interface RecordedEvent {
+  event: Event;
+  envelope: Envelope;
+  body: string;
+  /** One entry per endpoint whose filters let the event through. */
+  deliveries: EndpointDelivery[];
+}
+
+export interface NotifierEndpoint extends DeliveryEndpoint {
+  /** The endpoint's whole configuration as `/debug/vars` shows it. */
+  debugConfig: Record<string, unknown>;
+  /** The endpoint's ignore filters: true when the event must be sent. */
+  accepts(event: Event): boolean;
+}
+
+export interface NotifierOptions {
+  flavor: Flavor;
+  clock: Clock;
+  newId: IdGenerator;
+  source: () => SourceRecord;
+  endpoints: NotifierEndpoint[];
+  fetch: () => typeof fetch;
+  fault: (endpoint: string, attempt: number) => number | Error | undefined;
+}
+
+export interface WaitOptions {
+  /** Milliseconds of real time before rejecting (default 5000). */
+  timeout?: number;
+  /** Also wait until every endpoint has the matching events delivered. */
+  delivered?: boolean;
+  /** With a predicate: how many events must match (default 1). */
+  count?: number;
+}
+
+/** Builds events exactly as the registry lays them out and hands each to every endpoint's queue. */
+export class Notifier {
+  readonly events: RecordedEvent[] = [];
+  readonly #options: NotifierOptions;
+  #senders: { endpoint: NotifierEndpoint; sender: EndpointSender }[];
+  readonly #listeners = new Set<() => void>();
+
+  constructor(options: NotifierOptions) {
+    this.#options = options;
+    this.#senders = this.#startSenders();
+  }
+
+  #startSenders() {
+    const { clock, flavor, fetch, fault } = this.#options;
+    return this.#options.endpoints.map((endpoint) => ({
+      endpoint,
+      sender: new EndpointSender(endpoint, { clock, fetch, fault, contentType: eventsMediaType(flavor), userAgent: 'Go-http-client/1.1' }),
+    }));
+  }
+
+  emit(action: EventAction, facts: TargetFacts, context: RequestContext): void {
+    const event = layoutEvent({
+      id: this.#options.newId(),
+      timestamp: rfc3339(this.#options.clock.now()),
+      action,
+      target: layoutTarget(this.#options.flavor, facts),
+      request: context.record,
+      actor: context.identity.user ? { name: context.identity.user } : {},
+      source: this.#options.source(),
+    });
+    const envelope: Envelope = { events: [event] };
+    const body = goMarshalIndent(envelope);
+    const deliveries = this.#senders.filter(({ endpoint }) => endpoint.accepts(event)).map(({ sender }) => sender.enqueue(body, event));
+    this.events.push({ event, envelope, body, deliveries });
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Notifies `listener` after every event and every delivery attempt outcome check. */
+  #subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async waitFor(match: number | ((event: Event) => boolean), options: WaitOptions = {}): Promise<Event[]> {
+    const count = typeof match === 'number' ? match : (options.count ?? 1);
+    const select = (): Event[] => {
+      const events = this.events.map((recorded) => recorded.event);
+      return typeof match === 'number' ? events.slice(0, match) : events.filter(match);
+    };
+    const timeout = options.timeout ?? 5_000;
+    const ready = (): boolean => select().length >= count;
+    let unsubscribe = () => {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      if (!ready()) {
+        await new Promise<void>((resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`waitForEvents: ${select().length} of ${count} matching events after ${timeout} ms (${this.events.length} emitted)`)), timeout);
+          unsubscribe = this.#subscribe(() => {
+            if (ready()) resolve();
+          });
+        });
+      }
+      if (options.delivered) {
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`waitForEvents: events not delivered within ${timeout} ms`)), timeout);
+        });
+        await Promise.race([this.idle(), deadline]);
+      }
+      return select();
+    } finally {
+      unsubscribe();
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves when every endpoint queue is empty. */
+  async idle(): Promise<void> {
+    await Promise.all(this.#senders.map(({ sender }) => sender.idle()));
+  }
+
+  /** The `registry.notifications` part of `/debug/vars`. */
+  debugVars(): { endpoints: (Record<string, unknown> & { Metrics: EndpointMetrics })[] } {
+    return {
+      endpoints: this.#senders.map(({ endpoint, sender }) => ({ name: endpoint.name, url: endpoint.url, ...endpoint.debugConfig, Metrics: sender.metrics })),
+    };
+  }
+
+  /** Forgets recorded events and drops queued deliveries; endpoints start afresh. */
+  reset(): void {
+    this.stop();
+    this.events.length = 0;
+    this.#senders = this.#startSenders();
+  }
+
+  stop(): void {
+    for (const { sender } of this.#senders) sender.stop();
+  }
+}

@@ -1,0 +1,176 @@
+import type { Event, SourceRecord } from '@regevents/types';
+import { http, type HttpHandler } from 'msw';
+import { ClientAllowlist, type AuthOptions } from './access.js';
+import { RegistryApi } from './api.js';
+import { AuthGate } from './auth-gate.js';
+import { RegistryClient, type PulledImage } from './client.js';
+import { systemClock, type Clock } from './clock.js';
+import { notifierEndpoints, type NotificationsConfig } from './endpoints.js';
+import type { Flavor } from './event-format.js';
+import { Faults, type DeliveryFault, type RegistryFault } from './faults.js';
+import { goMarshalIndent } from './go-json.js';
+import { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
+import type { BuiltImage, ImageOptions } from './images.js';
+import { Notifier, type RecordedEvent, type WaitOptions } from './notifier.js';
+import { MemoryStorage, type StorageDriver } from './storage.js';
+
+export interface MockRegistryOptions {
+  /** Origin the MSW handlers answer on (default `http://registry.test`). */
+  baseUrl?: string;
+  /** Where events go, as `@regevents/config` describes endpoints. */
+  notifications?: NotificationsConfig;
+  /** Which release to imitate (default `distribution-2.8`). */
+  flavor?: Flavor;
+  /** None (default), Basic or the Bearer token flow, with per-repository rules. */
+  auth?: AuthOptions;
+  /** Client addresses allowed (CIDRs); others get 403 DENIED. Default: everyone. */
+  allowedClients?: string[];
+  /** Time for timestamps, backoff and latency; `createInstantClock()` makes retries instant. */
+  clock?: Clock;
+  /** Event, request, upload and token ids: a generator, or `'deterministic'` for snapshot tests. */
+  ids?: IdGenerator | 'deterministic';
+  /** Blob storage (default in memory); `FileSystemStorage` from `@regevents/mock-registry/node` keeps blobs on disk. */
+  storage?: StorageDriver;
+  /** `storage.delete.enabled` (default true); when false, DELETE answers 405 UNSUPPORTED. */
+  deleteEnabled?: boolean;
+  /** Fixed base for URLs in events and `Location`, like the registry's `http.host`. */
+  httpHost?: string;
+  /** Peer address recorded for requests that arrive through MSW (default `127.0.0.1:0`). */
+  clientAddress?: string;
+  /** `source.addr` of events (default: the base URL's host and port). */
+  sourceAddr?: string;
+  /** Fetch used for deliveries (default: the global fetch at delivery time, so MSW can intercept it). */
+  fetch?: typeof fetch;
+  /** User-Agent of the scenario helpers' requests. */
+  userAgent?: string;
+}
+
+/** What `/debug/vars` serves (the registry part). */
+export interface DebugVars {
+  registry: { notifications: ReturnType<Notifier['debugVars']> };
+}
+
+export interface MockRegistry {
+  /** MSW 2 request handlers for `setupServer(...)` / `setupWorker(...)`. */
+  readonly handlers: HttpHandler[];
+  /** The registry's origin; follows the served address after `serve()`. */
+  readonly baseUrl: string;
+  /** Every event emitted, with its envelope body and delivery attempts. */
+  readonly events: readonly RecordedEvent[];
+  /** Handles one registry request (what the MSW handlers and `serve()` call). */
+  handle(request: Request, peerAddress?: string): Promise<Response>;
+  /** Resolves with the first `count` events, or the events matching `predicate` once `count` (default 1) match. */
+  waitForEvents(match: number | ((event: Event) => boolean), options?: WaitOptions): Promise<Event[]>;
+  /** Resolves when every endpoint queue is empty. */
+  idle(): Promise<void>;
+  /** Forgets repositories, blobs, events, queued deliveries, tokens and faults. */
+  reset(): Promise<void>;
+  /** `/debug/vars` as the registry serves it on its debug address. */
+  debugVars(): DebugVars;
+  pushImage(reference: string, image?: BuiltImage | ImageOptions): Promise<BuiltImage>;
+  pullImage(reference: string): Promise<PulledImage>;
+  copyImage(source: string, destination: string): Promise<void>;
+  deleteImage(reference: string): Promise<string>;
+  /** Makes matching registry requests slow or fail (5xx, 429 with Retry-After). */
+  failRequests(fault: RegistryFault): void;
+  /** Makes delivery attempts fail as if the endpoint answered a status or was unreachable. */
+  failDeliveries(fault?: DeliveryFault): void;
+  clearFaults(): void;
+  /** Stops delivery (queued events are dropped, as the registry drops them on shutdown). */
+  close(): void;
+  /** Used by `serve()`: points URLs and `source.addr` at the served address. */
+  setServedAddress(baseUrl: string, sourceAddr: string): void;
+}
+
+function defaultSourceAddr(baseUrl: URL): string {
+  return `${baseUrl.hostname}:${baseUrl.port || (baseUrl.protocol === 'https:' ? '443' : '80')}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** An in-memory registry that answers the registry API and emits the events CNCF distribution would. */
+export function createMockRegistry(options: MockRegistryOptions = {}): MockRegistry {
+  const flavor = options.flavor ?? 'distribution-2.8';
+  const clock = options.clock ?? systemClock;
+  const newId: IdGenerator =
+    options.ids === 'deterministic' ? sequentialIds(flavor === 'distribution-3' ? 7 : 4) : (options.ids ?? (flavor === 'distribution-3' ? uuidV7Generator(clock.now) : uuidV4));
+  let baseUrl = new URL(options.baseUrl ?? 'http://registry.test').origin;
+  let sourceAddr = options.sourceAddr ?? defaultSourceAddr(new URL(baseUrl));
+  const instanceID = newId();
+  const source = (): SourceRecord => ({ addr: sourceAddr, instanceID });
+  const faults = new Faults();
+  const notifications = options.notifications ?? { events: { includeReferences: false }, endpoints: [] };
+  const notifier = new Notifier({
+    flavor,
+    clock,
+    newId,
+    source,
+    endpoints: notifierEndpoints(notifications),
+    fetch: () => options.fetch ?? globalThis.fetch,
+    fault: (endpoint) => faults.deliveryOutcome(endpoint),
+  });
+  const gate = new AuthGate(options.auth ?? { type: 'none' }, newId, clock.now);
+  const api = new RegistryApi({
+    storage: options.storage ?? new MemoryStorage(),
+    flavor,
+    deleteEnabled: options.deleteEnabled ?? true,
+    includeReferences: notifications.events.includeReferences,
+    httpHost: options.httpHost,
+    newId,
+    gate,
+    allowlist: new ClientAllowlist(options.allowedClients ?? []),
+    emit: (action, target, context) => notifier.emit(action, target, context),
+  });
+  const clientAddress = options.clientAddress ?? '127.0.0.1:0';
+
+  const handle = async (request: Request, peer = clientAddress): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    if (path === '/token' && gate.usesTokens) return gate.issueToken(request);
+    if (path === '/debug/vars') return new Response(goMarshalIndent(registry.debugVars()), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    return (await faults.apply(request, clock)) ?? api.handle(request, peer);
+  };
+
+  const client = new RegistryClient({
+    base: () => baseUrl,
+    send: (request) => handle(request),
+    userAgent: options.userAgent ?? 'regevents-mock-registry',
+  });
+  const origin = escapeRegExp(baseUrl);
+  const handlers = [http.all(new RegExp(`^${origin}/(v2(/.*)?|token|debug/vars)$`), ({ request }) => handle(request))];
+
+  const registry: MockRegistry = {
+    handlers,
+    get baseUrl() {
+      return baseUrl;
+    },
+    get events() {
+      return notifier.events;
+    },
+    handle,
+    waitForEvents: (match, waitOptions) => notifier.waitFor(match, waitOptions),
+    idle: () => notifier.idle(),
+    async reset() {
+      notifier.reset();
+      faults.clear();
+      gate.clearTokens();
+      await api.reset();
+    },
+    debugVars: () => ({ registry: { notifications: notifier.debugVars() } }),
+    pushImage: (reference, image) => client.pushImage(reference, image),
+    pullImage: (reference) => client.pullImage(reference),
+    copyImage: (from, to) => client.copyImage(from, to),
+    deleteImage: (reference) => client.deleteImage(reference),
+    failRequests: (fault) => faults.addRegistryFault(fault),
+    failDeliveries: (fault = {}) => faults.addDeliveryFault(fault),
+    clearFaults: () => faults.clear(),
+    close: () => notifier.stop(),
+    setServedAddress(url, addr) {
+      baseUrl = new URL(url).origin;
+      sourceAddr = addr;
+    },
+  };
+
+  return registry;
+}
