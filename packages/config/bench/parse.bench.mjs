@@ -1,0 +1,63 @@
+// parse + lint of a 200-endpoint config against a plain `yaml` parse of the same text, measured
+// side by side in one run. Needs `npm run build` first (turbo's bench task depends on build).
+import { Bench } from 'tinybench';
+import { LineCounter, parse, parseDocument } from 'yaml';
+import { parseRegistryConfig } from '../dist/index.js';
+
+function endpoint(index) {
+  return [
+    `    - name: listener-${index}`,
+    `      url: https://hooks-${index % 7}.example.com/registry/${index}`,
+    '      headers:',
+    `        Authorization: [Bearer token-${index}]`,
+    '        X-Source: [registry]',
+    `      timeout: ${index % 2 ? '500ms' : '2s'}`,
+    `      threshold: ${3 + (index % 5)}`,
+    '      backoff: 1s',
+    ...(index % 3 === 0 ? ['      ignore:', '        mediatypes: [application/octet-stream]', '        actions: [pull]'] : []),
+  ].join('\n');
+}
+
+const text = [
+  'version: 0.1',
+  'storage:',
+  '  filesystem:',
+  '    rootdirectory: /var/lib/registry',
+  'http:',
+  '  addr: :5000',
+  'notifications:',
+  '  events:',
+  '    includereferences: true',
+  '  endpoints:',
+  ...Array.from({ length: 200 }, (_, index) => endpoint(index)),
+  '',
+].join('\n');
+
+const check = parseRegistryConfig(text);
+if (check.notifications.endpoints.length !== 200 || check.diagnostics.some((d) => d.severity === 'error')) {
+  throw new Error(`the benchmark config does not parse cleanly: ${JSON.stringify(check.diagnostics.slice(0, 3))}`);
+}
+
+const tasks = {
+  'yaml parse(text)': () => parse(text),
+  'yaml parseDocument, same options as ours': () => parseDocument(text, { lineCounter: new LineCounter(), version: '1.1', uniqueKeys: false }),
+  'parseRegistryConfig (parse + decode + lint)': () => parseRegistryConfig(text),
+};
+
+// The machine is shared, so the tasks run in alternating rounds and each keeps its median time.
+const ROUNDS = 3;
+const medians = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  const bench = new Bench({ time: 1500, warmupTime: 300 });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
+  await bench.run();
+  for (const task of bench.tasks) medians[task.name].push(task.result.latency.p50);
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = Object.fromEntries(Object.entries(medians).map(([name, values]) => [name, median(values)]));
+
+console.log(`config: 200 endpoints, ${text.length} bytes, ${check.diagnostics.length} warnings/info; median of ${ROUNDS} alternating rounds`);
+console.table(Object.entries(ms).map(([task, value]) => ({ task, 'ops/s': Math.round(1000 / value), 'median ms': value.toFixed(2) })));
+const ours = ms['parseRegistryConfig (parse + decode + lint)'];
+console.log(`parseRegistryConfig takes ${(ours / ms['yaml parse(text)']).toFixed(2)}x the time of yaml parse(text)`);
+console.log(`parseRegistryConfig takes ${(ours / ms['yaml parseDocument, same options as ours']).toFixed(2)}x the time of the parseDocument it builds on (decode + lint overhead)`);
