@@ -46,6 +46,9 @@ export class AuthGate {
       const challenge = { 'WWW-Authenticate': `Basic realm="${realm}"` };
       if (identity === null) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
       const who = identity ?? {};
+      // The version check (`GET /v2/`) needs no scope but must still challenge anonymous clients:
+      // that 401 is how they learn to send credentials.
+      if (scopes.length === 0 && !who.user) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
       if (policy.allows(who, scopes)) return who;
       if (!who.user) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
       throw new RegistryError('DENIED', { detail: scopes.map(formatScope) });

@@ -1,41 +1,34 @@
+import { shouldDeliver, type EndpointConfig, type NotificationsConfig, type RegistryVersion } from '@regevents/config';
 import type { Event } from '@regevents/types';
+import type { Flavor } from './event-format.js';
 import type { NotifierEndpoint } from './notifier.js';
 
-// Interim shape until @regevents/config lands; replaced by its NotificationsConfig and shouldDeliver.
-export interface EndpointConfig {
-  name: string;
-  disabled: boolean;
-  url: string;
-  headers: Record<string, string[]>;
-  timeoutMs: number;
-  threshold: number;
-  backoffMs: number;
-  ignore: { mediaTypes: string[]; actions: string[] };
-}
-export interface NotificationsConfig {
-  events: { includeReferences: boolean };
-  endpoints: EndpointConfig[];
+/** The config package's version for a flavor: its filters carry the release's bugs (2.8 ignores actions-only filters). */
+export function configVersion(flavor: Flavor): RegistryVersion {
+  return flavor === 'distribution-2.8' ? '2.8' : '3.1';
 }
 
-function accepts(endpoint: EndpointConfig, event: Event): boolean {
-  const mediaType = (event.target as { mediaType?: string }).mediaType ?? '';
-  return !endpoint.ignore.mediaTypes.includes(mediaType) && !endpoint.ignore.actions.includes(event.action);
+/** `/debug/vars` shows each endpoint's Go struct: durations as integer nanoseconds, empty lists as null. */
+function debugConfig(endpoint: EndpointConfig): Record<string, unknown> {
+  const orNull = (list: string[]) => (list.length > 0 ? list : null);
+  return {
+    Headers: endpoint.headers,
+    Timeout: Math.round(endpoint.timeoutMs * 1_000_000),
+    Threshold: endpoint.threshold,
+    Backoff: Math.round(endpoint.backoffMs * 1_000_000),
+    IgnoredMediaTypes: null,
+    Ignore: { MediaTypes: orNull(endpoint.ignore.mediaTypes), Actions: orNull(endpoint.ignore.actions) },
+  };
 }
 
 /** The enabled endpoints of a notifications config, ready for the notifier. */
-export function notifierEndpoints(config: NotificationsConfig): NotifierEndpoint[] {
+export function notifierEndpoints(config: NotificationsConfig, flavor: Flavor): NotifierEndpoint[] {
+  const version = configVersion(flavor);
   return config.endpoints
     .filter((endpoint) => !endpoint.disabled)
     .map((endpoint) => ({
       ...endpoint,
-      debugConfig: {
-        Headers: endpoint.headers,
-        Timeout: endpoint.timeoutMs * 1_000_000,
-        Threshold: endpoint.threshold,
-        Backoff: endpoint.backoffMs * 1_000_000,
-        IgnoredMediaTypes: null,
-        Ignore: { MediaTypes: endpoint.ignore.mediaTypes.length ? endpoint.ignore.mediaTypes : null, Actions: endpoint.ignore.actions.length ? endpoint.ignore.actions : null },
-      },
-      accepts: (event: Event) => accepts(endpoint, event),
+      debugConfig: debugConfig(endpoint),
+      accepts: (event: Event) => shouldDeliver(endpoint, event, { version }),
     }));
 }

@@ -1,4 +1,4 @@
-export { createMockRegistry, type DebugVars, type MockRegistry, type MockRegistryOptions } from './registry.js';
+export { createMockRegistry, MockRegistryConfigError, type DebugVars, type MockRegistry, type MockRegistryOptions } from './registry.js';
 export type { AccessRule, AuthOptions, BasicAuthOptions, BearerAuthOptions, RepositoryAction } from './access.js';
 export { createInstantClock, systemClock, type Clock } from './clock.js';
 export { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';

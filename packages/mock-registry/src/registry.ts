@@ -5,7 +5,8 @@ import { RegistryApi } from './api.js';
 import { AuthGate } from './auth-gate.js';
 import { RegistryClient, type PulledImage } from './client.js';
 import { systemClock, type Clock } from './clock.js';
-import { notifierEndpoints, type NotificationsConfig } from './endpoints.js';
+import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig } from '@regevents/config';
+import { configVersion, notifierEndpoints } from './endpoints.js';
 import type { Flavor } from './event-format.js';
 import { Faults, type DeliveryFault, type RegistryFault } from './faults.js';
 import { goMarshalIndent } from './go-json.js';
@@ -19,6 +20,10 @@ export interface MockRegistryOptions {
   baseUrl?: string;
   /** Where events go, as `@regevents/config` describes endpoints. */
   notifications?: NotificationsConfig;
+  /** A registry config.yml (its `notifications:` block is used); diagnostics of severity error throw. */
+  config?: string;
+  /** `REGISTRY_*` environment overrides applied to `config`. */
+  env?: Record<string, string | undefined>;
   /** Which release to imitate (default `distribution-2.8`). */
   flavor?: Flavor;
   /** None (default), Basic or the Bearer token flow, with per-repository rules. */
@@ -82,6 +87,26 @@ export interface MockRegistry {
   setServedAddress(baseUrl: string, sourceAddr: string): void;
 }
 
+/** Thrown when `config` has errors; `diagnostics` lists them with line and column. */
+export class MockRegistryConfigError extends Error {
+  readonly diagnostics: ConfigDiagnostic[];
+
+  constructor(diagnostics: ConfigDiagnostic[]) {
+    super(`registry config has errors:\n${diagnostics.map((d) => `  ${d.line}:${d.column} ${d.code}: ${d.message}`).join('\n')}`);
+    this.name = 'MockRegistryConfigError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+function resolveNotifications(options: MockRegistryOptions, flavor: Flavor): NotificationsConfig {
+  if (options.config !== undefined && options.notifications !== undefined) throw new TypeError('createMockRegistry: pass `config` or `notifications`, not both');
+  if (options.config === undefined) return options.notifications ?? { events: { includeReferences: false }, endpoints: [] };
+  const parsed = parseRegistryConfig(options.config, { env: options.env, version: configVersion(flavor) });
+  const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  if (errors.length > 0) throw new MockRegistryConfigError(errors);
+  return parsed.notifications;
+}
+
 function defaultSourceAddr(baseUrl: URL): string {
   return `${baseUrl.hostname}:${baseUrl.port || (baseUrl.protocol === 'https:' ? '443' : '80')}`;
 }
@@ -101,13 +126,13 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
   const instanceID = newId();
   const source = (): SourceRecord => ({ addr: sourceAddr, instanceID });
   const faults = new Faults();
-  const notifications = options.notifications ?? { events: { includeReferences: false }, endpoints: [] };
+  const notifications = resolveNotifications(options, flavor);
   const notifier = new Notifier({
     flavor,
     clock,
     newId,
     source,
-    endpoints: notifierEndpoints(notifications),
+    endpoints: notifierEndpoints(notifications, flavor),
     fetch: () => options.fetch ?? globalThis.fetch,
     fault: (endpoint) => faults.deliveryOutcome(endpoint),
   });

@@ -41,7 +41,7 @@ describe('push through MSW', () => {
     await registry.waitForEvents(3, { delivered: true });
     const bodies = received.map((r) => JSON.parse(r.body) as Envelope);
     expect(bodies.map((b) => b.events.length)).toEqual([1, 1, 1]);
-    const targets = bodies.map((b) => b.events[0]?.target as Record<string, unknown>);
+    const targets = bodies.map((b) => b.events[0]?.target as unknown as Record<string, unknown>);
     expect(targets.map((t) => t.digest)).toEqual([image.layers[0]?.digest, image.config.digest, image.manifest.digest]);
     expect(targets[2]).toEqual({
       mediaType: image.manifest.mediaType,

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CAPTURE_ENDPOINT,
+  requirePeers,
+  runScenarioOnRealRegistry,
+  SCENARIO_USER,
+  scenarios,
+  startCaptureListener,
+  writeHtpasswd,
+  type CapturedDelivery,
+  type Scenario,
+} from '@regevents/registry-harness';
+import { describe, expect, it } from 'vitest';
+import { createMockRegistry } from '../src/index.js';
+import { serve } from '../src/node/index.js';
+import { eventStream, redeliveryPattern } from './event-stream.js';
+
+const peers = requirePeers('docker-registry', 'skopeo', 'htpasswd');
+
+/** The mock's config: the same endpoint the real runs use, written as registry YAML (JSON is YAML). */
+function mockConfig(scenario: Scenario, url: string): string {
+  return JSON.stringify({
+    version: 0.1,
+    notifications: {
+      events: { includereferences: scenario.registry.includeReferences ?? false },
+      endpoints: [{ ...CAPTURE_ENDPOINT, url }],
+    },
+  });
+}
+
+/** Runs a scenario with skopeo against `serve()` exactly as runScenarioOnRealRegistry runs it against the real one. */
+async function runScenarioOnMock(scenario: Scenario): Promise<CapturedDelivery[]> {
+  const workDir = await mkdtemp(join(tmpdir(), `regevents-mock-${scenario.name}-`));
+  const failures = scenario.failFirstAttempts ?? 0;
+  const listener = await startCaptureListener({ respond: (_delivery, attempt) => (attempt < failures ? 500 : 200) });
+  let htpasswd: string | undefined;
+  if (scenario.registry.auth) {
+    await writeHtpasswd(join(workDir, 'htpasswd'), { [SCENARIO_USER.name]: SCENARIO_USER.password });
+    htpasswd = await readFile(join(workDir, 'htpasswd'), 'utf8');
+  }
+  const registry = createMockRegistry({ config: mockConfig(scenario, listener.url), auth: htpasswd ? { type: 'basic', realm: 'regevents', htpasswd } : undefined });
+  const served = await serve(registry);
+  try {
+    const target = { host: `127.0.0.1:${served.port}`, workDir };
+    if (scenario.setup) {
+      await scenario.setup(target);
+      await listener.settle();
+    }
+    const mark = listener.deliveries.length;
+    await scenario.act(target);
+    await listener.settle();
+    return listener.deliveries.slice(mark);
+  } finally {
+    registry.close();
+    await served.close();
+    await listener.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!peers.available)('differential: skopeo against serve() and against docker-registry 2.8', () => {
+  for (const scenario of scenarios) {
+    it(`${scenario.name}: ${scenario.description}`, async () => {
+      const [real, mock] = await Promise.all([runScenarioOnRealRegistry(scenario).then((run) => run.deliveries), runScenarioOnMock(scenario)]);
+      const realStream = eventStream(real);
+      const mockStream = eventStream(mock);
+      expect(realStream.length).toBeGreaterThan(0);
+      // The same sequence of (action, mediaType, repository, tag, fromRepository, method).
+      expect(mockStream.map((e) => e.shape)).toEqual(realStream.map((e) => e.shape));
+      // The same fields present, in the same order, per event.
+      expect(mockStream.map((e) => e.keys)).toEqual(realStream.map((e) => e.keys));
+      // Same image, same digests and sizes (and references when enabled).
+      expect(mockStream.map((e) => e.content)).toEqual(realStream.map((e) => e.content));
+      // Same headers: content type, Go's user agent, the configured Authorization.
+      expect(mockStream.map((e) => e.headers)).toEqual(realStream.map((e) => e.headers));
+      // Redeliveries re-send the same event at the same positions.
+      expect(redeliveryPattern(mockStream)).toEqual(redeliveryPattern(realStream));
+      // Bodies are laid out as Go's MarshalIndent with three spaces, no trailing newline.
+      for (const delivery of mock) {
+        const text = delivery.body.toString('utf8');
+        expect(text).toBe(JSON.stringify(JSON.parse(text), null, 3));
+      }
+    });
+  }
+});
