@@ -14,7 +14,16 @@ export interface Overridable {
 }
 
 const TOP_LEVEL_GO_NAMES = TOP_LEVEL_KEYS.map((key) => key.toUpperCase());
-const DEBUG_SHAPE: Shape = { kind: 'struct', fields: [{ key: 'addr', go: 'Addr', shape: { kind: 'string' } }] };
+const ENABLED = { key: 'enabled', go: 'Enabled', shape: { kind: 'bool' } } as const;
+/** configuration.HTTP.Debug (pprof is 3.x only; 2.8 would ignore it). */
+const DEBUG_SHAPE: Shape = {
+  kind: 'struct',
+  fields: [
+    { key: 'addr', go: 'Addr', shape: { kind: 'string' } },
+    { key: 'prometheus', go: 'Prometheus', shape: { kind: 'struct', fields: [ENABLED, { key: 'path', go: 'Path', shape: { kind: 'string' } }] } },
+    { key: 'pprof', go: 'Pprof', shape: { kind: 'struct', fields: [ENABLED] } },
+  ],
+};
 
 /**
  * Replays the registry's `REGISTRY_*` overrides (configuration/parser.go): variables sorted by
@@ -40,9 +49,10 @@ export function applyEnvironment(
       const next = override.apply(notifications, NOTIFICATIONS_SHAPE, rest, 'notifications');
       notifications = next?.kind === 'struct' ? next : undefined;
     } else if (section === 'HTTP' && rest[0] === 'DEBUG') {
-      const debug = override.apply(undefined, DEBUG_SHAPE, rest.slice(1), 'http.debug');
+      const current: DecodedOf<'struct'> | undefined = debugAddr && { kind: 'struct', fields: new Map([['addr', debugAddr]]), origin: debugAddr.origin };
+      const debug = override.apply(current, DEBUG_SHAPE, rest.slice(1), 'http.debug');
       const addr = debug?.kind === 'struct' ? debug.fields.get('addr') : undefined;
-      if (addr?.kind === 'string' || debug === undefined) debugAddr = addr?.kind === 'string' ? addr : undefined;
+      debugAddr = addr?.kind === 'string' ? addr : undefined;
     } else if (!TOP_LEVEL_GO_NAMES.includes(section)) {
       override.ignored(`the registry has no setting ${section}${suggestion(section, TOP_LEVEL_GO_NAMES)}`, '');
     }

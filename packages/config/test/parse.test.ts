@@ -132,6 +132,10 @@ describe('parseRegistryConfig: warnings and info', () => {
     expect(only(`version: 0.1\nhttp: {debug: {addr: ":5001"}}\n${withHeaders}`, 'debug-vars-expose-headers').path).toBe('http.debug.addr');
     expect(only(withHeaders, 'debug-vars-expose-headers', { env: { REGISTRY_HTTP_DEBUG_ADDR: ':5001' } }).source).toBe('REGISTRY_HTTP_DEBUG_ADDR');
     expect(codesOf(`http: {debug: {addr: ":5001"}}\n${block(ok())}`)).not.toContain('debug-vars-expose-headers');
+    // an unrelated debug variable keeps the address from the file; an empty one clears it
+    const fileAddr = `version: 0.1\nhttp: {debug: {addr: ":5001"}}\n${withHeaders}`;
+    expect(codesOf(fileAddr, { env: { REGISTRY_HTTP_DEBUG_PROMETHEUS_ENABLED: 'true' } })).toEqual(['debug-vars-expose-headers']);
+    expect(codesOf(fileAddr, { env: { REGISTRY_HTTP_DEBUG_ADDR: '' } })).not.toContain('debug-vars-expose-headers');
   });
 
   it('ignoring application/octet-stream drops every blob event', () => {

@@ -213,3 +213,29 @@ describe.skipIf(!peers.available)(`the real registry agrees with parseRegistryCo
     await expect(startWith(yaml, env)).rejects.toThrow(/exited during start-up/);
   }, 30_000);
 });
+
+describe.skipIf(!peers.available)(`events.includereferences through the environment on the real registry ${peers.reason}`, () => {
+  it.each([
+    ['REGISTRY_NOTIFICATIONS_EVENTCONFIG_INCLUDEREFERENCES', true],
+    ['REGISTRY_NOTIFICATIONS_EVENTS_INCLUDEREFERENCES', false],
+  ])('%s=true turns references on: %s', async (name, expected) => {
+    const env = { [name]: 'true' };
+    const listener = await startCaptureListener();
+    const yaml = stringifyNotificationsConfig({ events: { includeReferences: false }, endpoints: [endpoint('only', listener.url, { mediaTypes: [], actions: [] })] });
+    const parsed = parseRegistryConfig(yaml, { env });
+    expect(parsed.notifications.events.includeReferences).toBe(expected);
+    const workDir = await mkdtemp(join(tmpdir(), 'regevents-config-env-'));
+    const registry = await startWith(yaml, env);
+    try {
+      await act('push-by-tag')({ host: registry.host, workDir });
+      await listener.settle();
+      const manifestPush = eventsOf(listener.deliveries, 'only').find((event) => event.action === 'push' && event.target.mediaType !== 'application/octet-stream');
+      expect(manifestPush).toBeDefined();
+      expect(manifestPush !== undefined && 'references' in manifestPush.target).toBe(expected);
+    } finally {
+      await registry.stop();
+      await listener.close();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
