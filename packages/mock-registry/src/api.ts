@@ -369,8 +369,10 @@ export class RegistryApi {
   // ---- uploads
 
   #uploadHeaders(context: RequestContext, name: string, id: string, upload: Upload): Record<string, string> {
+    // Like distribution, the Location carries a `_state` query parameter, so clients append `&digest=`.
+    const state = btoa(JSON.stringify({ Name: name, UUID: id, Offset: upload.hash.size })).replace(/\+/g, '-').replace(/\//g, '_');
     return {
-      Location: `${context.base}/v2/${name}/blobs/uploads/${id}`,
+      Location: `${context.base}/v2/${name}/blobs/uploads/${id}?_state=${encodeURIComponent(state)}`,
       Range: `0-${Math.max(upload.hash.size - 1, 0)}`,
       'Docker-Upload-UUID': id,
     };
