@@ -19,6 +19,7 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, DiagnosticSeve
   'missing-config-version': 'warning',
   'unknown-key': 'warning',
   'duplicate-key': 'warning',
+  'duplicate-header': 'warning',
   'duration-without-unit': 'warning',
   'authorization-over-http': 'warning',
   'debug-vars-expose-headers': 'warning',

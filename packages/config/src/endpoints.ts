@@ -81,6 +81,22 @@ function checkUrl(url: DecodedOf<'string'> | undefined, at: Origin, headers: Rec
   }
 }
 
+/**
+ * The registry appends configured headers to its own request by exact name (notifications/http.go),
+ * so names that differ only in case, as environment overrides produce, are all sent, and so is a
+ * configured Content-Type next to the registry's own.
+ */
+function checkHeaderName(header: string, seen: Map<string, string>, at: Origin, context: BuildContext): void {
+  const folded = header.toLowerCase();
+  const earlier = seen.get(folded);
+  if (earlier !== undefined) {
+    context.diagnostics.add('duplicate-header', `headers "${earlier}" and "${header}" are the same header: the registry sends both`, at);
+  } else if (folded === 'content-type') {
+    context.diagnostics.add('duplicate-header', 'the registry sets Content-Type itself: this one is sent as a second Content-Type header', at);
+  }
+  seen.set(folded, header);
+}
+
 function ignoredActions(list: DecodedOf<'list'> | undefined, context: BuildContext): EventAction[] {
   const actions: EventAction[] = [];
   for (const item of strings(list)) {
@@ -97,8 +113,11 @@ function buildEndpoint(decoded: Decoded, context: BuildContext): EndpointConfig 
   if (!name || name.value === '') context.diagnostics.add('missing-name', 'the endpoint has no name', name?.origin ?? decoded.origin);
 
   const headers: Record<string, string[]> = {};
+  const seenHeaders = new Map<string, string>();
   for (const [header, values] of field(struct, 'headers', 'map')?.entries ?? []) {
-    if (values.kind === 'list') headers[header] = strings(values).map((item) => item.value);
+    if (values.kind !== 'list') continue;
+    headers[header] = strings(values).map((item) => item.value);
+    checkHeaderName(header, seenHeaders, values.origin, context);
   }
   checkUrl(field(struct, 'url', 'string'), decoded.origin, headers, context);
 

@@ -57,6 +57,7 @@ export type DiagnosticCode =
   | 'missing-config-version'
   | 'unknown-key'
   | 'duplicate-key'
+  | 'duplicate-header'
   | 'duration-without-unit'
   | 'authorization-over-http'
   | 'debug-vars-expose-headers'

@@ -169,6 +169,14 @@ describe('parseRegistryConfig: warnings and info', () => {
     expect(parseRegistryConfig(text).notifications.endpoints[0]?.timeoutMs).toBe(2000);
   });
 
+  it('headers the registry would send twice', () => {
+    const env = { REGISTRY_NOTIFICATIONS_ENDPOINTS_0_HEADERS_AUTHORIZATION: '[Bearer new]' };
+    const fromEnv = only(block(ok(', headers: {Authorization: [Bearer old]}')), 'duplicate-header', { env, version: '3' });
+    expect(fromEnv).toMatchObject({ source: 'REGISTRY_NOTIFICATIONS_ENDPOINTS_0_HEADERS_AUTHORIZATION', path: 'notifications.endpoints[0].headers.authorization' });
+    expect(only(block(ok(', headers: {content-type: [application/json]}')), 'duplicate-header').message).toContain('Content-Type');
+    expect(codesOf(block(ok(', headers: {Authorization: [a], X-Other: [b]}')))).not.toContain('duplicate-header');
+  });
+
   it('a whole config without version', () => {
     expect(only(`storage: {inmemory: {}}\n${block(ok())}`, 'missing-config-version').severity).toBe('warning');
     expect(codesOf(block(ok()))).not.toContain('missing-config-version');

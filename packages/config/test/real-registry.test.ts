@@ -25,7 +25,8 @@ function endpoint(name: string, url: string, ignore: EndpointConfig['ignore']): 
 function endpointsFor(listenerUrl: string): EndpointConfig[] {
   return [
     endpoint('everything', listenerUrl, { mediaTypes: [], actions: [] }),
-    endpoint('no-blobs', listenerUrl, { mediaTypes: ['application/octet-stream'], actions: [] }),
+    // a configured Content-Type is appended to the registry's own (the duplicate-header warning)
+    { ...endpoint('no-blobs', listenerUrl, { mediaTypes: ['application/octet-stream'], actions: [] }), headers: { 'content-type': ['application/json'] } },
     endpoint('no-pulls', listenerUrl, { mediaTypes: [], actions: ['pull'] }),
     // same actions, plus a media type no event has: on 2.8 this is what makes ignore.actions work
     endpoint('no-pulls-armed', listenerUrl, { mediaTypes: ['application/x-regevents-never'], actions: ['pull'] }),
@@ -122,6 +123,13 @@ describe.skipIf(!peers.available)(`real docker-registry ${peers.reason}`, () => 
 
   it('the registry holds the generated settings (checked on /debug/vars)', async () => {
     expect(await publishedEndpoints(registry)).toEqual(notifications.endpoints.map(asPublished));
+  });
+
+  it('a configured Content-Type arrives next to the registry\'s own, as duplicate-header warns', () => {
+    expect(parseRegistryConfig(configText).diagnostics.filter((diagnostic) => diagnostic.code === 'duplicate-header')).toHaveLength(1);
+    const delivery = listener.deliveries.find((candidate) => candidate.path.endsWith('endpoint=no-blobs')) as CapturedDelivery;
+    const contentTypes = delivery.rawHeaders.filter(([name]) => name.toLowerCase() === 'content-type').map(([, value]) => value);
+    expect(contentTypes).toEqual(['application/vnd.docker.distribution.events.v1+json', 'application/json']);
   });
 
   it('the scenario produced pushes and pulls of blobs and manifests', () => {
