@@ -20,6 +20,7 @@ export const DIAGNOSTIC_SEVERITY: Readonly<Record<DiagnosticCode, DiagnosticSeve
   'unknown-key': 'warning',
   'duplicate-key': 'warning',
   'duplicate-header': 'warning',
+  'multiple-documents': 'warning',
   'duration-without-unit': 'warning',
   'authorization-over-http': 'warning',
   'debug-vars-expose-headers': 'warning',

@@ -58,6 +58,7 @@ export type DiagnosticCode =
   | 'unknown-key'
   | 'duplicate-key'
   | 'duplicate-header'
+  | 'multiple-documents'
   | 'duration-without-unit'
   | 'authorization-over-http'
   | 'debug-vars-expose-headers'

@@ -81,8 +81,14 @@ export function parseYamlSource(text: string, env: string | undefined, diagnosti
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, version: '1.1', uniqueKeys: false, prettyErrors: false });
   const source: YamlSource = env === undefined ? { doc, lineCounter } : { doc, lineCounter, env };
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
+  // go-yaml's Unmarshal reads the first document and never looks further (checked on 2.8.2)
+  const laterDocuments = doc.errors.find((error) => error.code === 'MULTIPLE_DOCS');
+  if (laterDocuments) {
+    diagnostics.add('multiple-documents', 'the registry reads only the first YAML document; everything after this --- is ignored', { source, offset: laterDocuments.pos[0], path: '' });
+  }
+  const errors = doc.errors.filter((error) => error !== laterDocuments);
+  if (errors.length > 0) {
+    for (const error of errors.slice(0, MAX_SYNTAX_ERRORS)) {
       const resourceExhausted = error.code === 'RESOURCE_EXHAUSTION';
       const message = resourceExhausted ? 'the YAML nests too deeply to read' : (error.message.split('\n')[0] ?? error.message);
       diagnostics.add('yaml-syntax', `${message}: the registry refuses to start`, { source, offset: error.pos[0], path: '' });

@@ -177,6 +177,13 @@ describe('parseRegistryConfig: warnings and info', () => {
     expect(codesOf(block(ok(', headers: {Authorization: [a], X-Other: [b]}')))).not.toContain('duplicate-header');
   });
 
+  it('only the first YAML document counts, as in the registry', () => {
+    const text = `${block(ok())}---\nnotifications: [broken\n`;
+    expect(only(text, 'multiple-documents')).toMatchObject({ line: 4, column: 1 });
+    expect(codesOf(text)).toEqual(['multiple-documents']);
+    expect(parseRegistryConfig(text).notifications.endpoints.map((endpoint) => endpoint.name)).toEqual(['a']);
+  });
+
   it('a whole config without version', () => {
     expect(only(`storage: {inmemory: {}}\n${block(ok())}`, 'missing-config-version').severity).toBe('warning');
     expect(codesOf(block(ok()))).not.toContain('missing-config-version');

@@ -194,6 +194,10 @@ describe.skipIf(!peers.available)(`the real registry agrees with parseRegistryCo
         REGISTRY_NOTIFICATIONS_ENDPOINTS_0_TIMEOUT: '5s',
       },
     },
+    {
+      name: 'only the first YAML document is read, even when a later one is broken',
+      yaml: 'notifications:\n  endpoints:\n    - name: first\n      url: http://127.0.0.1:9/first\n---\nnotifications: [broken\n',
+    },
   ];
 
   it.each(cases)('$name', async ({ yaml, env }) => {
