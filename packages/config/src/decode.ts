@@ -138,7 +138,7 @@ export class Decoder {
   }
 
   /** Entries in order; a key written twice keeps its last value, as the registry does, with a warning. */
-  private uniqueEntries(map: YAMLMap, path: string): KeyedValue[] {
+  uniqueEntries(map: YAMLMap, path: string): KeyedValue[] {
     const entries = this.entries(map, path);
     const seen = new Set<string>();
     for (const entry of entries) {

@@ -11,9 +11,11 @@ import { parseYamlSource } from './yaml-source.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-function utf8Length(text: string): number {
-  // a UTF-16 code unit never takes more than three UTF-8 bytes, so short texts skip the encoding
-  return text.length * 3 <= DEFAULT_MAX_BYTES ? text.length : new TextEncoder().encode(text).length;
+function exceedsBytes(text: string, maxBytes: number): boolean {
+  // a UTF-16 code unit takes one to three UTF-8 bytes, so only texts in between need encoding
+  if (text.length * 3 <= maxBytes) return false;
+  if (text.length > maxBytes) return true;
+  return new TextEncoder().encode(text).length > maxBytes;
 }
 
 /** Reads `http.debug.addr` from a whole config (the rest of `http` is not our business). */
@@ -47,7 +49,7 @@ export function parseRegistryConfig(yamlText: string, options: ParseRegistryConf
 }
 
 function readRoot(yamlText: string, maxBytes: number, diagnostics: DiagnosticList): { state: Overridable; at: Origin } | undefined {
-  if (utf8Length(yamlText) > maxBytes) {
+  if (exceedsBytes(yamlText, maxBytes)) {
     const at = { source: { lineCounter: new LineCounter() }, offset: 0, path: '' };
     diagnostics.add('input-too-large', `the config is larger than ${maxBytes} bytes; a registry config is a few kilobytes (raise maxBytes to read it)`, at);
     return undefined;
@@ -64,7 +66,7 @@ function readRoot(yamlText: string, maxBytes: number, diagnostics: DiagnosticLis
     return undefined;
   }
 
-  const entries = decoder.entries(rootNode, '');
+  const entries = decoder.uniqueEntries(rootNode, '');
   for (const entry of entries) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(entry.key)) {
       diagnostics.add('unknown-key', `unknown section "${entry.key}": the registry ignores it${suggestion(entry.key, TOP_LEVEL_KEYS)}`, entry.keyOrigin);

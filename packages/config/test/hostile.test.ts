@@ -58,6 +58,9 @@ describe('hostile input gives diagnostics, never a crash or a hang', () => {
     const multibyte = `# ${'é'.repeat(600_000)}\n`; // 600k code units, 1.2 MB of UTF-8
     expect(errorCodes(parseRegistryConfig(multibyte).diagnostics)).toEqual(['input-too-large']);
     expect(errorCodes(parseRegistryConfig(multibyte, { maxBytes: 2 * 1024 * 1024 }).diagnostics)).toEqual([]);
+    // the limit is in UTF-8 bytes: five é are ten bytes
+    expect(errorCodes(parseRegistryConfig('#ééééé', { maxBytes: 10 }).diagnostics)).toEqual(['input-too-large']);
+    expect(errorCodes(parseRegistryConfig('#éééé', { maxBytes: 10 }).diagnostics)).toEqual([]);
   });
 
   it('binary garbage is reported, not thrown', () => {

@@ -167,6 +167,7 @@ describe('parseRegistryConfig: warnings and info', () => {
     const text = block('name: a\n      url: https://a.example/\n      timeout: 1s\n      timeout: 2s');
     expect(only(text, 'duplicate-key').path).toBe('notifications.endpoints[0].timeout');
     expect(parseRegistryConfig(text).notifications.endpoints[0]?.timeoutMs).toBe(2000);
+    expect(only(`notifications: {}\n${block(ok())}`, 'duplicate-key').path).toBe('notifications');
   });
 
   it('headers the registry would send twice', () => {
