@@ -18,7 +18,7 @@ describe('registry API', () => {
     let location = start.headers.get('location') as string;
     for (let offset = 0; offset < bytes.length; offset += 4096) {
       const chunk = bytes.subarray(offset, offset + 4096);
-      const patch = await registry.handle(req('PATCH', location, { body: chunk, headers: { 'content-range': `${offset}-${offset + chunk.length - 1}` } }));
+      const patch = await registry.handle(req('PATCH', location, { body: chunk as BodyInit, headers: { 'content-range': `${offset}-${offset + chunk.length - 1}` } }));
       expect(patch.status).toBe(202);
       expect(patch.headers.get('range')).toBe(`0-${offset + chunk.length - 1}`);
       location = patch.headers.get('location') as string;
