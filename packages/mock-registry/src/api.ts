@@ -3,7 +3,7 @@ import { BLOB_MEDIA_TYPE, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '@regevents
 import type { Identity, Scope } from './access.js';
 import type { AuthGate } from './auth-gate.js';
 import type { ClientAllowlist } from './access.js';
-import { DigestAccumulator, digestOf, isDigest } from './digest.js';
+import { DigestAccumulator, digestOf, isDigest, type HashFactory } from './digest.js';
 import { RegistryError } from './errors.js';
 import type { Flavor, TargetFacts } from './event-format.js';
 import { goEncode } from './go-json.js';
@@ -43,6 +43,7 @@ export interface ApiDependencies {
   /** Fixed base for URLs in events and Location headers, like the registry's `http.host`. */
   httpHost?: string;
   newId: IdGenerator;
+  sha256: HashFactory;
   gate: AuthGate;
   allowlist: ClientAllowlist;
   emit(action: EventAction, target: TargetFacts, context: RequestContext): void;
@@ -393,7 +394,7 @@ export class RegistryApi {
       }
     }
     const id = this.#deps.newId();
-    const upload: Upload = { repository: name, hash: new DigestAccumulator() };
+    const upload: Upload = { repository: name, hash: new DigestAccumulator(this.#deps.sha256) };
     await this.#deps.storage.createUpload(id);
     this.#uploads.set(id, upload);
     const digest = params.get('digest');
@@ -447,7 +448,7 @@ export class RegistryApi {
 
   async #commit(context: RequestContext, name: string, id: string, upload: Upload, expected: string | null): Promise<Response> {
     this.#uploads.delete(id);
-    const actual = upload.hash.peek();
+    const actual = upload.hash.finish();
     if (!expected || !isDigest(expected) || expected !== actual) {
       await this.#deps.storage.cancelUpload(id);
       throw new RegistryError('DIGEST_INVALID', { detail: { Digest: expected ?? '', Reason: {} } });

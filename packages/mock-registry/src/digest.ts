@@ -12,13 +12,33 @@ export function digestOf(bytes: Uint8Array): string {
   return `sha256:${bytesToHex(sha256(bytes))}`;
 }
 
+/** A SHA-256 fed chunk by chunk. */
+export interface IncrementalHash {
+  update(chunk: Uint8Array): void;
+  /** Lowercase hex; called once, at the end. */
+  digestHex(): string;
+}
+
+export type HashFactory = () => IncrementalHash;
+
 /**
- * A running SHA-256 over an upload. WebCrypto can only digest a whole buffer, and keeping a
- * chunked upload whole just to hash it would double its memory, so chunks are hashed as they come.
+ * WebCrypto can only digest a whole buffer, and keeping a chunked upload whole just to hash it
+ * would double its memory, so uploads are hashed as chunks arrive with a pure-JS SHA-256 that
+ * runs everywhere. On Node, `@regevents/mock-registry/node` swaps in node:crypto (about 20x faster).
  */
+export const portableSha256: HashFactory = () => {
+  const hash = sha256.create();
+  return { update: (chunk) => hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) };
+};
+
+/** The running digest and size of an upload. */
 export class DigestAccumulator {
-  readonly #hash = sha256.create();
+  readonly #hash: IncrementalHash;
   #size = 0;
+
+  constructor(factory: HashFactory) {
+    this.#hash = factory();
+  }
 
   update(chunk: Uint8Array): void {
     this.#hash.update(chunk);
@@ -29,8 +49,8 @@ export class DigestAccumulator {
     return this.#size;
   }
 
-  /** The digest so far; the accumulator stays usable (the hash state is cloned). */
-  peek(): string {
-    return `sha256:${bytesToHex(this.#hash.clone().digest())}`;
+  /** The digest of everything received; the accumulator is spent afterwards. */
+  finish(): string {
+    return `sha256:${this.#hash.digestHex()}`;
   }
 }

@@ -24,4 +24,4 @@ export {
   type ImageOptions,
   type LayerSpec,
 } from './images.js';
-export { digestOf } from './digest.js';
+export { digestOf, portableSha256, type HashFactory, type IncrementalHash } from './digest.js';

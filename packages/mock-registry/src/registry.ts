@@ -9,6 +9,7 @@ import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig } 
 import { configVersion, notifierEndpoints } from './endpoints.js';
 import type { Flavor } from './event-format.js';
 import { Faults, type DeliveryFault, type RegistryFault } from './faults.js';
+import { portableSha256, type HashFactory } from './digest.js';
 import { goMarshalIndent } from './go-json.js';
 import { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
 import type { BuiltImage, ImageOptions } from './images.js';
@@ -46,6 +47,8 @@ export interface MockRegistryOptions {
   sourceAddr?: string;
   /** Fetch used for deliveries (default: the global fetch at delivery time, so MSW can intercept it). */
   fetch?: typeof fetch;
+  /** SHA-256 used to verify uploads (default: portable pure JS; the `/node` entry uses node:crypto). */
+  sha256?: HashFactory;
   /** User-Agent of the scenario helpers' requests. */
   userAgent?: string;
 }
@@ -144,6 +147,7 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     includeReferences: notifications.events.includeReferences,
     httpHost: options.httpHost,
     newId,
+    sha256: options.sha256 ?? portableSha256,
     gate,
     allowlist: new ClientAllowlist(options.allowedClients ?? []),
     emit: (action, target, context) => notifier.emit(action, target, context),

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { HashFactory } from '../digest.js';
 import { createMockRegistry as createRegistry, type MockRegistry, type MockRegistryOptions } from '../registry.js';
 import { serve, type ServeOptions, type ServedRegistry } from './serve.js';
 
@@ -10,8 +12,14 @@ export interface NodeMockRegistry extends MockRegistry {
   serve(options?: ServeOptions): Promise<ServedRegistry>;
 }
 
-/** `createMockRegistry` from the main entry, plus `registry.serve({ port, host })`. */
+/** node:crypto's SHA-256, fed chunk by chunk. */
+export const nodeSha256: HashFactory = () => {
+  const hash = createHash('sha256');
+  return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest('hex') };
+};
+
+/** `createMockRegistry` from the main entry with node:crypto hashing, plus `registry.serve({ port, host })`. */
 export function createMockRegistry(options: MockRegistryOptions = {}): NodeMockRegistry {
-  const registry = createRegistry(options);
+  const registry = createRegistry({ sha256: nodeSha256, ...options });
   return Object.assign(registry, { serve: (serveOptions?: ServeOptions) => serve(registry, serveOptions) });
 }
