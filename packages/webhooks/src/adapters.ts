@@ -129,14 +129,20 @@ function readNodeBody(req: NodeRequestLike, limit: number): Promise<Uint8Array> 
 export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
   const raw = req.rawHeaders;
   let headers: Headers | undefined;
+  let byName: Map<string, string[]> | undefined;
   return {
     method: req.method ?? '',
     headerValues(name) {
-      const values: string[] = [];
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        if ((raw[i] as string).toLowerCase() === name) values.push(raw[i + 1] as string);
+      if (!byName) {
+        byName = new Map();
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          const key = (raw[i] as string).toLowerCase();
+          const values = byName.get(key);
+          if (values) values.push(raw[i + 1] as string);
+          else byName.set(key, [raw[i + 1] as string]);
+        }
       }
-      return values;
+      return byName.get(name) ?? [];
     },
     headers() {
       if (!headers) {
@@ -152,6 +158,13 @@ export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
 
 export function writeNodeResponse(res: NodeResponseLike, outcome: Outcome): void {
   if (res.headersSent) return;
-  res.writeHead(outcome.status, outcome.headers);
+  if (outcome.body === '') {
+    // the hot path (200): node sends the head in a single write
+    res.writeHead(outcome.status, outcome.headers);
+    res.end();
+    return;
+  }
+  // a declared length avoids chunked encoding for the (rare) answers that explain themselves
+  res.writeHead(outcome.status, { ...outcome.headers, 'content-length': String(encoder.encode(outcome.body).byteLength) });
   res.end(outcome.body);
 }

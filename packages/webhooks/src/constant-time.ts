@@ -1,8 +1,8 @@
 const encoder = new TextEncoder();
 
 /**
- * Compares two byte strings in time that depends only on their lengths, never on where they differ.
- * Callers compare fixed-length MACs, so the length reveals nothing either.
+ * Compares two byte strings without an early exit: the time depends on the lengths, never on
+ * where the bytes differ.
  */
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   let difference = a.byteLength ^ b.byteLength;
@@ -11,44 +11,42 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return difference === 0;
 }
 
-async function macKey(): Promise<CryptoKey> {
-  const raw = crypto.getRandomValues(new Uint8Array(32));
-  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+/**
+ * Compares a presented value with a secret by walking the secret's bytes: the time depends on
+ * the secret's length alone, neither on the presented value nor on the first wrong byte.
+ */
+function matchesSecret(presented: Uint8Array, secret: Uint8Array): boolean {
+  let difference = presented.byteLength ^ secret.byteLength;
+  for (let i = 0; i < secret.byteLength; i++) difference |= (presented[i] ?? 0) ^ (secret[i] as number);
+  return difference === 0;
 }
 
 /**
- * A set of accepted secret strings. Every comparison is between HMACs under a random per-process
- * key ("double HMAC"), so neither the timing nor the length of a comparison depends on the secret,
- * and the secrets themselves are not kept: only their MACs, which are useless outside this process.
+ * A set of accepted secret strings. The bytes live in a private field (not enumerable, not
+ * shown by `util.inspect`), and `toString` shows only how many there are.
  */
 export class SecretSet {
-  readonly #key: Promise<CryptoKey>;
-  readonly #accepted: Promise<Uint8Array[]>;
-  readonly size: number;
+  readonly #accepted: readonly Uint8Array[];
 
   constructor(secrets: readonly string[]) {
-    this.size = secrets.length;
-    this.#key = macKey();
-    const copies = [...secrets];
-    this.#accepted = this.#key.then((key) => Promise.all(copies.map((secret) => mac(key, secret))));
+    this.#accepted = secrets.map((secret) => encoder.encode(secret));
+  }
+
+  get size(): number {
+    return this.#accepted.length;
   }
 
   /** True when any candidate equals any accepted secret; every pair is compared, with no early exit. */
-  async matchesAny(candidates: readonly string[]): Promise<boolean> {
-    if (candidates.length === 0) return false;
-    const key = await this.#key;
-    const accepted = await this.#accepted;
-    const presented = await Promise.all(candidates.map((candidate) => mac(key, candidate)));
+  matchesAny(candidates: readonly string[]): boolean {
     let matched = false;
-    for (const candidate of presented) for (const secret of accepted) matched = timingSafeEqual(candidate, secret) || matched;
+    for (const candidate of candidates) {
+      const presented = encoder.encode(candidate);
+      for (const secret of this.#accepted) matched = matchesSecret(presented, secret) || matched;
+    }
     return matched;
   }
 
   toString(): string {
     return `SecretSet(${this.size} secrets)`;
   }
-}
-
-async function mac(key: CryptoKey, value: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(value)));
 }

@@ -40,19 +40,19 @@ const ENTRY_OVERHEAD_BYTES = 160;
  * used ids first, so a redelivery of a long-forgotten event would run again (at least once, never lost).
  */
 export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
-  const clock = options.now;
   const cache = new LRUCache<string, Entry>({
     maxSize: options.maxBytes ?? 16 * 1024 * 1024,
     sizeCalculation: (_entry, id) => ENTRY_OVERHEAD_BYTES + id.length * 2,
-    // read the clock on every check: leases are short, and an injected clock must take effect at once
-    ttlResolution: 0,
-    ...(clock ? { perf: { now: clock } } : {}),
+    // an injected clock (tests) is read on every check, so moving it takes effect at once
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
   });
+  // tokens only need to be unique within this process
+  let claims = 0;
   const store: DedupeStore = {
     async claim(id, leaseMs) {
       const entry = cache.get(id);
       if (entry) return entry.state === 'done' ? { status: 'done' } : { status: 'in-flight' };
-      const token = crypto.randomUUID();
+      const token = String(++claims);
       cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
       return { status: 'claimed', token };
     },

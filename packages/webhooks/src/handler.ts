@@ -100,7 +100,8 @@ export interface WebhookHandler {
 type Result = 'handled' | 'duplicate' | 'in-flight' | 'failed';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Success carries no body: the registry reads only the status, and an empty body is the cheapest write. */
+const ACKNOWLEDGED: Outcome = { status: 200, headers: {}, body: '' };
 
 function plain(status: number, text: string, headers: Record<string, string> = {}): Outcome {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: text };
@@ -215,7 +216,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   async function handle(delivery: IncomingDelivery): Promise<Outcome> {
     if (delivery.method !== 'POST') return plain(405, 'Method Not Allowed', { allow: 'POST' });
-    if (!(await auth.beforeBody(delivery))) return plain(401, 'Unauthorized');
+    if (!auth.beforeBody(delivery)) return plain(401, 'Unauthorized');
     const contentType = mediaTypeOf(delivery.headerValues('content-type')[0]);
     if (!ACCEPTED_CONTENT_TYPES.includes(contentType)) return plain(415, 'Unsupported Media Type', { accept: ACCEPTED_CONTENT_TYPES.join(', ') });
     const tooLarge = () => plain(413, `Payload Too Large (limit ${maxBodyBytes} bytes)`, { connection: 'close' });
@@ -233,15 +234,20 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       }
       return plain(400, 'Bad Request: the request body could not be read');
     }
-    if (!(await auth.afterBody(delivery, body))) return plain(401, 'Unauthorized');
+    if (auth.afterBody && !(await auth.afterBody(delivery, body))) return plain(401, 'Unauthorized');
 
-    const headers = delivery.headers();
     const deliveryInfo: DeliveryInfo = { receivedAt: new Date(), contentType, remoteAddress: delivery.remoteAddress, eventCount: 0 };
-    const invalidContext: InvalidContext = { headers, delivery: deliveryInfo };
+    // building a Headers object costs more than validating an event: only when a handler asks
+    const invalidContext: InvalidContext = {
+      get headers() {
+        return delivery.headers();
+      },
+      delivery: deliveryInfo,
+    };
     const refuseOrAcknowledge = async (invalid: InvalidPayload): Promise<Outcome> => {
       const reported = await reportInvalid(invalid, invalidContext);
       if (!reported) return plain(500, 'Internal Server Error');
-      return rejectInvalid ? plain(400, 'Bad Request: not a registry notification') : { status: 200, headers: JSON_HEADERS, body: '{"invalid":true}' };
+      return rejectInvalid ? plain(400, 'Bad Request: not a registry notification') : ACKNOWLEDGED;
     };
 
     let value: unknown;
@@ -265,18 +271,29 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
 
     const envelope = value as { events: readonly unknown[] };
-    const counts: Record<Result | 'invalid', number> = { handled: 0, duplicate: 0, 'in-flight': 0, failed: 0, invalid: 0 };
+    let failed = false;
+    let inFlight = false;
     // in envelope order: a blob push before the manifest push that needs it
     for (const item of classified) {
       if (item.kind === 'invalid') {
-        counts[(await reportInvalid(item.invalid, invalidContext)) ? 'invalid' : 'failed']++;
+        if (!(await reportInvalid(item.invalid, invalidContext))) failed = true;
         continue;
       }
-      counts[await processEvent(item, { envelope, index: item.index, headers, delivery: deliveryInfo })]++;
+      const context: EventContext = {
+        envelope,
+        index: item.index,
+        get headers() {
+          return delivery.headers();
+        },
+        delivery: deliveryInfo,
+      };
+      const result = await processEvent(item, context);
+      if (result === 'failed') failed = true;
+      else if (result === 'in-flight') inFlight = true;
     }
-    if (counts.failed > 0) return plain(500, 'Internal Server Error');
-    if (counts['in-flight'] > 0) return plain(503, 'Service Unavailable: another delivery of this event is being handled', { 'retry-after': '1' });
-    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ handled: counts.handled, duplicates: counts.duplicate, invalid: counts.invalid }) };
+    if (failed) return plain(500, 'Internal Server Error');
+    if (inFlight) return plain(503, 'Service Unavailable: another delivery of this event is being handled', { 'retry-after': '1' });
+    return ACKNOWLEDGED;
   }
 
   async function safely(delivery: IncomingDelivery): Promise<Outcome> {

@@ -25,15 +25,13 @@ describe('constant-time comparison', () => {
     expect(timingSafeEqual(new Uint8Array([0]), new Uint8Array([]))).toBe(false);
   });
 
-  it('SecretSet compares MACs of equal length, so secrets of any length compare in equal steps', async () => {
-    const sign = vi.spyOn(crypto.subtle, 'sign');
+  it('SecretSet matches any accepted secret exactly, whatever the lengths, and shows none of them', () => {
     const set = new SecretSet(['short', 'a much longer secret value']);
-    await expect(set.matchesAny(['x'])).resolves.toBe(false);
-    const digests = await Promise.all(sign.mock.results.map((result) => result.value as Promise<ArrayBuffer>));
-    sign.mockRestore();
-    expect(new Set(digests.map((digest) => digest.byteLength))).toEqual(new Set([32]));
-    await expect(set.matchesAny(['nope', 'a much longer secret value'])).resolves.toBe(true);
-    await expect(set.matchesAny([])).resolves.toBe(false);
+    expect(set.matchesAny(['short'])).toBe(true);
+    expect(set.matchesAny(['nope', 'a much longer secret value'])).toBe(true);
+    for (const near of ['shor', 'shortt', 'Short', 'a much longer secret valuE', '']) expect(set.matchesAny([near]), near).toBe(false);
+    expect(set.matchesAny([])).toBe(false);
+    expect(`${set} ${inspect(set, { showHidden: true })} ${JSON.stringify(set)}`).not.toMatch(/short|longer/);
   });
 });
 

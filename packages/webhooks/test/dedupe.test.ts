@@ -44,7 +44,6 @@ describe('handler idempotency', () => {
     const first = await deliver(hooks, body);
     const second = await deliver(hooks, body);
     expect([first.status, second.status]).toEqual([200, 200]);
-    expect(await second.json()).toEqual({ handled: 0, duplicates: 1, invalid: 0 });
     expect(runs).toHaveLength(1);
   });
 

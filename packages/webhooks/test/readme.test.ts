@@ -43,7 +43,7 @@ describe('README', () => {
     const listen = Server.prototype.listen;
     vi.spyOn(Server.prototype, 'listen').mockImplementation(function (this: Server) {
       servers.push(this);
-      return listen.call(this, 0, '127.0.0.1');
+      return listen.call(this, { port: 0, host: '127.0.0.1' });
     });
     const calls = await runExample(opening as CodeBlock);
     const [server] = servers;

@@ -25,8 +25,10 @@ async function startReceiver(hooks: WebhookHandler): Promise<Receiver> {
   return {
     server,
     async settle(quietMs = 1_500) {
-      const deadline = Date.now() + 60_000;
-      while (Date.now() - lastArrival < quietMs) {
+      const start = Date.now();
+      const deadline = start + 60_000;
+      // quiet since the later of the last arrival and this call: what was just caused may not have arrived yet
+      while (Date.now() - Math.max(lastArrival, start) < quietMs) {
         if (Date.now() > deadline) throw new Error('deliveries never stopped');
         await sleep(100);
       }

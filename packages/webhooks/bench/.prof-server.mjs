@@ -1,0 +1,11 @@
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { createWebhookHandler } from '../dist/index.js';
+const template = readFileSync(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url), 'utf8');
+const id = JSON.parse(template).events[0].id; const [a, b] = template.split(id); let n = 0;
+const hooks = createWebhookHandler({ auth: { bearer: 'tok' } }).on('push', () => {});
+const server = createServer(hooks.node); server.listen(0, '127.0.0.1'); await new Promise(r => server.once('listening', r));
+const r = await autocannon({ url: `http://127.0.0.1:${server.address().port}/`, connections: 10, duration: 4, method: 'POST', headers: { authorization: 'Bearer tok', 'content-type': 'application/json' }, requests: [{ setupRequest: (q) => ({ ...q, body: `${a}00000000-0000-4000-8000-${(n++).toString(16).padStart(12, '0')}${b}` }) }] });
+console.log(r.requests.average, r.non2xx);
+server.close();
