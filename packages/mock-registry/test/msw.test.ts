@@ -56,5 +56,7 @@ describe('push through MSW', () => {
     expect(received[0]?.headers['user-agent']).toBe('Go-http-client/1.1');
     expect(received[0]?.headers.authorization).toBe('Bearer t');
     expect(received[0]?.body).toBe(registry.events[0]?.body);
+    const vars = (await (await fetch('http://registry.test/debug/vars')).json()) as { registry: { notifications: { endpoints: { name: string; Timeout: number; Metrics: { Successes: number } }[] } } };
+    expect(vars.registry.notifications.endpoints[0]).toMatchObject({ name: 'app', Timeout: 1_000_000_000, Metrics: { Successes: 3 } });
   });
 });
