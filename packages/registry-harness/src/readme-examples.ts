@@ -46,3 +46,18 @@ export async function writeExampleModule(packageDir: string, block: CodeBlock): 
   await writeFile(path, `${block.code}\n`);
   return path;
 }
+
+/**
+ * What an example says it prints: `console.log(x); // 200` expects `200`. The comment is read as a
+ * JavaScript value when it is one, else as text (`// handled once`).
+ */
+export function commentedOutputs(code: string): unknown[] {
+  return [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.+)$/gm)].map((match) => {
+    const comment = match[1] as string;
+    try {
+      return new Function(`return (${comment});`)() as unknown;
+    } catch {
+      return comment;
+    }
+  });
+}

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, sleep } from './process.js';
+import { freePort, sleep, terminate } from './process.js';
 
 export interface RunningRedis {
   /** `redis://127.0.0.1:PORT`. */
@@ -30,21 +30,13 @@ export async function startRedis(): Promise<RunningRedis> {
   const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', workDir], {
     stdio: 'ignore',
   });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
   const stop = async () => {
-    if (!exited) {
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await Promise.race([done, sleep(5_000).then(() => child.kill('SIGKILL'))]);
-    }
+    await terminate(child);
     await rm(workDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;
   while (!(await answersPing(port))) {
-    if (exited || Date.now() > deadline) {
+    if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
     }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, run, sleep } from './process.js';
+import { freePort, run, sleep, terminate } from './process.js';
 
 export interface RegistryConfigOptions {
   port: number;
@@ -83,11 +83,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const url = `http://127.0.0.1:${port}`;
   const log = () => readFile(logPath, 'utf8').catch(() => '');
   const stop = async () => {
-    if (!exited) {
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await Promise.race([done, sleep(5_000).then(() => child.kill('SIGKILL'))]);
-    }
+    await terminate(child);
     await rm(workDir, { recursive: true, force: true });
   };
 

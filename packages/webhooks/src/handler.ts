@@ -306,6 +306,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   }
 
   const summary = () => `WebhookHandler { auth: ${auth.describe()}, dedupe: ${store ? 'on' : 'off'}, maxBodyBytes: ${maxBodyBytes} }`;
+  /** A registration method: checks the callback, appends it, and returns the handler for chaining. */
+  const registerInto =
+    <T>(list: T[], method: string) =>
+    (callback: T): WebhookHandler => {
+      if (typeof callback !== 'function') throw new WebhookConfigError(`${method}() takes a function`);
+      list.push(callback);
+      return handler;
+    };
   const handler: WebhookHandler = {
     fetch: async (request, connection) => toResponse(await safely(fromFetchRequest(request, connection))),
     node: async (req, res) => writeNodeResponse(res, await safely(fromNodeRequest(req))),
@@ -315,25 +323,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       if (list.length === 0 || unknownKey !== undefined) {
         throw new WebhookConfigError(`on() takes keys among ${EVENT_KEYS.join(', ')}${unknownKey === undefined ? '' : ` (got ${JSON.stringify(unknownKey)})`}`);
       }
+      if (typeof eventHandler !== 'function') throw new WebhookConfigError('on() takes a function');
       keyed.push({ keys: new Set(list), handler: eventHandler as EventHandler<EventKey> });
       return handler;
     },
-    onAny(eventHandler) {
-      anyHandlers.push(eventHandler);
-      return handler;
-    },
-    onUnknown(eventHandler) {
-      unknownHandlers.push(eventHandler);
-      return handler;
-    },
-    onInvalid(invalidHandler) {
-      invalidHandlers.push(invalidHandler);
-      return handler;
-    },
-    onError(errorHandler) {
-      errorHandlers.push(errorHandler);
-      return handler;
-    },
+    onAny: registerInto(anyHandlers, 'onAny'),
+    onUnknown: registerInto(unknownHandlers, 'onUnknown'),
+    onInvalid: registerInto(invalidHandlers, 'onInvalid'),
+    onError: registerInto(errorHandlers, 'onError'),
   };
   Object.defineProperties(handler, {
     toString: { value: summary },

@@ -68,6 +68,8 @@ describe('typed dispatch', () => {
   it('rejects keys it does not know', () => {
     expect(() => open().on('rename' as EventKey, () => undefined)).toThrow(/on\(\) takes keys among push/);
     expect(() => open().on([], () => undefined)).toThrow(/on\(\) takes keys/);
+    expect(() => open().on('push', 'not a function' as never)).toThrow(/on\(\) takes a function/);
+    expect(() => open().onAny(undefined as never)).toThrow(/onAny\(\) takes a function/);
   });
 
   it('narrows handler parameters', () => {

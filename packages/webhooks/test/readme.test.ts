@@ -2,24 +2,12 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Server, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { requirePeers, runnableExamples, startRedis, writeExampleModule, type CodeBlock } from '@regevents/registry-harness';
+import { commentedOutputs, requirePeers, runnableExamples, startRedis, writeExampleModule, type CodeBlock } from '@regevents/registry-harness';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from './helpers.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const examples = runnableExamples(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
-
-/** `console.log(x); // 200`: the comment is what the line prints, as a JS value or as text. */
-function expectedOutputs(code: string): unknown[] {
-  return [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.+)$/gm)].map((match) => {
-    const comment = match[1] as string;
-    try {
-      return new Function(`return (${comment});`)() as unknown;
-    } catch {
-      return comment;
-    }
-  });
-}
 
 async function runExample(block: CodeBlock): Promise<unknown[][]> {
   const calls: unknown[][] = [];
@@ -81,7 +69,7 @@ describe('README', () => {
     try {
       const calls = await runExample(block);
       const printed = calls.map((args) => (args.length === 1 ? args[0] : args.join(' ')));
-      const expected = expectedOutputs(block.code);
+      const expected = commentedOutputs(block.code);
       expect(expected.length).toBeGreaterThan(0);
       for (const output of expected) expect(printed).toContainEqual(output);
     } finally {
