@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  buildImage,
   CAPTURE_ENDPOINT,
+  run,
+  skopeoCopy,
+  skopeoDelete,
+  writeOciLayout,
   requirePeers,
   runScenarioOnRealRegistry,
   SCENARIO_USER,
@@ -60,8 +65,42 @@ async function runScenarioOnMock(scenario: Scenario): Promise<CapturedDelivery[]
   }
 }
 
+async function pushLocal(target: { host: string; workDir: string }, reference: string, extraArgs: string[] = [], platforms = 1): Promise<void> {
+  const spec = platforms > 1 ? { seed: 5, platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] } : { seed: 6, layers: 2 };
+  const source = await writeOciLayout(join(target.workDir, `local-${platforms}`), buildImage(spec), 'v1');
+  const all = platforms > 1 ? ['--all'] : [];
+  await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', ...all, ...extraArgs, source, `docker://${target.host}/${reference}`]);
+}
+
+/** More situations than the fixture capture covers, compared the same way. */
+const extraScenarios: Scenario[] = [
+  {
+    name: 'push-docker-schema2',
+    description: 'skopeo converts to a Docker schema 2 manifest (--format v2s2) while pushing',
+    registry: { includeReferences: true },
+    act: (t) => pushLocal(t, 'demo/docker:1.0', ['--format', 'v2s2']),
+  },
+  {
+    name: 'pull-index-by-digest',
+    description: 'skopeo pulls every platform of an index',
+    registry: {},
+    setup: (t) => pushLocal(t, 'demo/multi:1.0', [], 2),
+    act: (t) => skopeoCopy(`docker://${t.host}/demo/multi:1.0`, `oci:${join(t.workDir, 'pulled')}:1.0`, { all: true }),
+  },
+  {
+    name: 'delete-index-with-two-tags',
+    description: 'an index tagged twice is deleted: one delete for the digest, one per tag',
+    registry: {},
+    setup: async (t) => {
+      await pushLocal(t, 'demo/multi:1.0', [], 2);
+      await skopeoCopy(`docker://${t.host}/demo/multi:1.0`, `docker://${t.host}/demo/multi:stable`, { all: true });
+    },
+    act: (t) => skopeoDelete(`docker://${t.host}/demo/multi:stable`),
+  },
+];
+
 describe.skipIf(!peers.available)('differential: skopeo against serve() and against docker-registry 2.8', () => {
-  for (const scenario of scenarios) {
+  for (const scenario of [...scenarios, ...extraScenarios]) {
     it(`${scenario.name}: ${scenario.description}`, async () => {
       const [real, mock] = await Promise.all([runScenarioOnRealRegistry(scenario).then((run) => run.deliveries), runScenarioOnMock(scenario)]);
       const realStream = eventStream(real);

@@ -23,8 +23,34 @@ function header(delivery: CapturedDelivery, name: string): string | undefined {
   return delivery.rawHeaders.find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
+const isTagDelete = (entry: StreamEntry) => entry.shape[0] === 'delete' && entry.shape[3] !== undefined;
+
+/**
+ * The registry lists a manifest's tags in directory order (filesystem-dependent), so the tag
+ * deletes that follow one manifest delete are compared as a set: sorted by tag.
+ */
+function sortTagDeleteRuns(entries: StreamEntry[]): StreamEntry[] {
+  const out: StreamEntry[] = [];
+  for (let i = 0; i < entries.length; ) {
+    let end = i;
+    while (end < entries.length && isTagDelete(entries[end] as StreamEntry)) end += 1;
+    if (end === i) {
+      out.push(entries[i] as StreamEntry);
+      i += 1;
+    } else {
+      out.push(...entries.slice(i, end).sort((a, b) => String(a.shape[3]).localeCompare(String(b.shape[3]))));
+      i = end;
+    }
+  }
+  return out;
+}
+
 /** The comparable view of a captured notification stream (each POST carries one event). */
 export function eventStream(deliveries: CapturedDelivery[]): StreamEntry[] {
+  return sortTagDeleteRuns(eventEntries(deliveries));
+}
+
+function eventEntries(deliveries: CapturedDelivery[]): StreamEntry[] {
   return deliveries.flatMap((delivery) => {
     const envelope = JSON.parse(delivery.body.toString('utf8')) as { events: Record<string, any>[] };
     return envelope.events.map((event) => ({
