@@ -1,8 +1,7 @@
 import type { Descriptor, EventAction, RequestRecord } from '@regevents/types';
 import { BLOB_MEDIA_TYPE, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '@regevents/types';
-import type { Identity, Scope } from './access.js';
+import type { ClientAllowlist, Identity, Scope } from './access.js';
 import type { AuthGate } from './auth-gate.js';
-import type { ClientAllowlist } from './access.js';
 import { DigestAccumulator, digestOf, isDigest, type HashFactory } from './digest.js';
 import { RegistryError } from './errors.js';
 import type { Flavor, TargetFacts } from './event-format.js';

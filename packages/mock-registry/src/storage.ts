@@ -89,9 +89,3 @@ export class MemoryStorage implements StorageDriver {
     this.#blobs.clear();
   }
 }
-
-/** Reads a whole stream into one buffer (for manifests, which are small). */
-export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const buffer = await new Response(stream).arrayBuffer();
-  return new Uint8Array(buffer);
-}
