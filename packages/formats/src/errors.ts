@@ -1,0 +1,36 @@
+/** One problem found in a body, with where it is. */
+export interface FormatIssue {
+  /** JSON Pointer into the body, or `(body)` for the body as a whole. */
+  path: string;
+  message: string;
+}
+
+/** Base class of every error this package throws on bad input. */
+export class RegEventsFormatError extends Error {
+  readonly issues: readonly FormatIssue[];
+
+  constructor(message: string, issues: readonly FormatIssue[]) {
+    super(message);
+    this.name = new.target.name;
+    this.issues = issues;
+  }
+}
+
+/** The body is not JSON, too large, or matches no format regevents knows (or none of those allowed). */
+export class UnrecognizedFormatError extends RegEventsFormatError {}
+
+/** The body was recognised as `format` but does not validate against its schema. */
+export class InvalidPayloadError extends RegEventsFormatError {
+  readonly format: string;
+
+  constructor(format: string, issues: readonly FormatIssue[]) {
+    super(`not a valid ${format} payload: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`, issues);
+    this.format = format;
+  }
+}
+
+/** A Knative Trigger filter regevents cannot evaluate (`cesql`) or that is malformed. */
+export class UnsupportedFilterError extends RegEventsFormatError {}
+
+/** A CloudEvent (or its HTTP message) that is not well-formed CloudEvents 1.0. */
+export class InvalidCloudEventError extends RegEventsFormatError {}

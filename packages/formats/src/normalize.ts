@@ -1,0 +1,109 @@
+import { validateEnvelope } from '@regevents/schemas';
+import type { Envelope } from '@regevents/types';
+import { DEFAULT_MAX_BYTES, parseBody } from './body.js';
+import { derivedId } from './derived-id.js';
+import { detectFormat } from './detect.js';
+import { InvalidPayloadError, UnrecognizedFormatError } from './errors.js';
+import { headerValue, type HeadersLike } from './headers.js';
+import type { FormatId, NormalizedRegistryEvent } from './model.js';
+import { normalizeAcr, normalizeArtifactory, normalizeDockerHub, normalizeEcr, normalizeGar, normalizeGhcr, normalizeQuay } from './normalizers/cloud-vendors.js';
+import { normalizeDistributionEvent, normalizeGitlabEvent } from './normalizers/distribution.js';
+import { harborEventCount, normalizeHarborPayload } from './normalizers/harbor.js';
+import { assertVendor } from './validate.js';
+import type { AcrEvent, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, GitlabEnvelope, HarborCloudEvent, HarborEventType, HarborPayload, QuayRepoPush } from './vendor-types.js';
+
+export interface NormalizeOptions {
+  /** Accept only these formats; anything else throws `UnrecognizedFormatError`. Default: all. */
+  formats?: readonly FormatId[];
+  /** Largest body accepted, in bytes. Default 1 MiB. */
+  maxBytes?: number;
+  /** The time given to events whose format carries none (Quay, Artifactory). Default: now. */
+  now?: Date;
+}
+
+const HARBOR_CLOUDEVENT_TYPES: Record<string, HarborEventType> = {
+  'harbor.artifact.pushed': 'PUSH_ARTIFACT',
+  'harbor.artifact.pulled': 'PULL_ARTIFACT',
+  'harbor.artifact.deleted': 'DELETE_ARTIFACT',
+  'harbor.scan.completed': 'SCANNING_COMPLETED',
+  'harbor.scan.failed': 'SCANNING_FAILED',
+  'harbor.scan.stopped': 'SCANNING_STOPPED',
+  'harbor.quota.exceeded': 'QUOTA_EXCEED',
+  'harbor.quota.warned': 'QUOTA_WARNING',
+  'harbor.replication.status.changed': 'REPLICATION',
+  'harbor.tag_retention.finished': 'TAG_RETENTION',
+};
+
+/** Harbor's CloudEvent carries the Default payload's fields: its `data` is `event_data`, `time` is `occur_at`. */
+export function harborPayloadFromCloudEvent(event: HarborCloudEvent): HarborPayload {
+  return {
+    type: HARBOR_CLOUDEVENT_TYPES[event.type] as HarborEventType,
+    occur_at: Math.floor(Date.parse(event.time) / 1000),
+    operator: event.operator ?? '',
+    event_data: event.data,
+  } as HarborPayload;
+}
+
+async function harborIds(payload: HarborPayload, eventId: string | undefined): Promise<string[]> {
+  const count = harborEventCount(payload);
+  return Promise.all(Array.from({ length: count }, (_, index) => (eventId && count === 1 ? eventId : eventId ? `${eventId}#${index}` : derivedId('harbor', payload, String(index)))));
+}
+
+export async function normalizeHarborCloudEvent(event: HarborCloudEvent): Promise<NormalizedRegistryEvent[]> {
+  const payload = harborPayloadFromCloudEvent(event);
+  return normalizeHarborPayload(payload, await harborIds(payload, event.id)).map((normalized) => ({ ...normalized, raw: event }));
+}
+
+function validDistribution(value: unknown): Envelope {
+  const result = validateEnvelope(value);
+  if (!result.ok) throw new InvalidPayloadError('distribution', result.issues);
+  return result.value;
+}
+
+async function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date): Promise<NormalizedRegistryEvent[]> {
+  const derive = (discriminator: string) => derivedId(format, value, discriminator);
+  switch (format) {
+    case 'distribution':
+      return validDistribution(value).events.map((event) => normalizeDistributionEvent(event));
+    case 'gitlab': {
+      const envelope = assertVendor<GitlabEnvelope>('gitlab', value);
+      return Promise.all(envelope.events.map(async (event, index) => normalizeGitlabEvent(event, await derivedId('gitlab', event, String(index)))));
+    }
+    case 'harbor': {
+      const payload = assertVendor<HarborPayload>('harbor', value);
+      return normalizeHarborPayload(payload, await harborIds(payload, undefined));
+    }
+    case 'harbor-cloudevents':
+      return normalizeHarborCloudEvent(assertVendor<HarborCloudEvent>('harbor-cloudevents', value));
+    case 'acr':
+      return normalizeAcr(assertVendor<AcrEvent>('acr', value));
+    case 'dockerhub':
+      return normalizeDockerHub(assertVendor<DockerHubPayload>('dockerhub', value), derive);
+    case 'quay':
+      return normalizeQuay(assertVendor<QuayRepoPush>('quay', value), derive, now);
+    case 'ghcr':
+      return normalizeGhcr(assertVendor<GhcrPayload>('ghcr', value), derive, headerValue(headers, 'x-github-delivery'));
+    case 'gar':
+      return normalizeGar(assertVendor<GarPayload>('gar', value), derive, now, (data) => assertVendor<GarData>('gar', data));
+    case 'ecr':
+      return normalizeEcr(assertVendor<EcrImageAction>('ecr', value));
+    case 'artifactory':
+      return normalizeArtifactory(assertVendor<ArtifactoryPayload>('artifactory', value), derive, now);
+  }
+}
+
+/**
+ * Turns a webhook body from any supported registry into normalized events. Async because
+ * derived ids are SHA-256 digests computed with WebCrypto. Throws `UnrecognizedFormatError`
+ * when the body is not JSON or matches no (allowed) format, and `InvalidPayloadError` when it
+ * is recognised but does not validate; it never guesses and throws nothing else.
+ */
+export async function normalize(body: unknown, headers?: HeadersLike, options: NormalizeOptions = {}): Promise<NormalizedRegistryEvent[]> {
+  const value = typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer ? parseBody(body, options.maxBytes ?? DEFAULT_MAX_BYTES) : body;
+  const format = detectFormat(value, headers);
+  if (!format) throw new UnrecognizedFormatError('body matches no known registry format', [{ path: '(body)', message: 'matches no known registry format' }]);
+  if (options.formats && !options.formats.includes(format)) {
+    throw new UnrecognizedFormatError(`body is ${format}, which is not among the accepted formats (${options.formats.join(', ')})`, [{ path: '(body)', message: `is ${format}, not an accepted format` }]);
+  }
+  return normalizeValue(format, value, headers, options.now ?? new Date());
+}

@@ -1,0 +1,178 @@
+/**
+ * The hosted registries: ACR, Docker Hub, Quay, GHCR, Google Artifact Registry, ECR and
+ * Artifactory. Each gives zero or more normalized events; `derive(discriminator)` yields the
+ * stable id for vendors whose payload carries none.
+ */
+import type { NormalizedRegistryEvent } from '../model.js';
+import type { AcrEvent, ArtifactoryDockerData, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, QuayRepoPush } from '../vendor-types.js';
+import { InvalidPayloadError } from '../errors.js';
+import { isRecord } from '../body.js';
+import { compact, parseImageReference } from './image-ref.js';
+
+export type Derive = (discriminator: string) => Promise<string>;
+
+/** ACR `quarantine` has no normalized kind and gives no event. */
+export function normalizeAcr(event: AcrEvent): NormalizedRegistryEvent[] {
+  const kind = event.action === 'push' || event.action === 'chart_push' ? 'artifact.pushed' : event.action === 'delete' || event.action === 'chart_delete' ? 'artifact.deleted' : undefined;
+  if (!kind) return [];
+  return [
+    compact({
+      kind,
+      registry: compact({ kind: 'acr' as const, host: event.request?.host }),
+      repository: event.target.repository,
+      digest: event.target.digest,
+      tag: event.target.tag,
+      mediaType: event.target.mediaType,
+      size: event.target.size,
+      occurredAt: new Date(event.timestamp),
+      id: event.id,
+      raw: event,
+    }),
+  ];
+}
+
+export async function normalizeDockerHub(payload: DockerHubPayload, derive: Derive): Promise<NormalizedRegistryEvent[]> {
+  return [
+    compact({
+      kind: 'artifact.pushed' as const,
+      registry: { kind: 'dockerhub' as const, host: 'docker.io' },
+      repository: payload.repository.repo_name,
+      tag: payload.push_data.tag,
+      actor: payload.push_data.pusher || undefined,
+      occurredAt: new Date(payload.push_data.pushed_at * 1000),
+      id: await derive(''),
+      raw: payload,
+    }),
+  ];
+}
+
+/** One event per updated tag. Quay sends no time: `occurredAt` is `now`. */
+export async function normalizeQuay(payload: QuayRepoPush, derive: Derive, now: Date): Promise<NormalizedRegistryEvent[]> {
+  const { host } = parseImageReference(payload.docker_url);
+  return Promise.all(
+    payload.updated_tags.map(async (tag) =>
+      compact({
+        kind: 'artifact.pushed' as const,
+        registry: compact({ kind: 'quay' as const, host }),
+        repository: payload.repository,
+        tag,
+        occurredAt: now,
+        id: await derive(tag),
+        raw: payload,
+      }),
+    ),
+  );
+}
+
+const CONTAINER_TYPES = new Set(['container', 'docker']);
+
+/** Only container packages (ecosystem or package_type `container`/`docker`) give an event; others are not registry events. */
+export async function normalizeGhcr(payload: GhcrPayload, derive: Derive, deliveryId: string | undefined): Promise<NormalizedRegistryEvent[]> {
+  const pkg = payload.package ?? payload.registry_package;
+  if (!pkg) return [];
+  const types = [pkg.ecosystem, pkg.package_type].map((type) => type?.toLowerCase() ?? '');
+  if (!types.some((type) => CONTAINER_TYPES.has(type))) return [];
+  const version = pkg.package_version;
+  const reference = version?.package_url || version?.source_url;
+  const parsed = reference ? parseImageReference(reference) : { repository: pkg.namespace ?? pkg.name, host: 'ghcr.io' };
+  const digest = version?.name?.startsWith('sha256:') ? version.name : version?.container_metadata?.tag?.digest;
+  const tag = version?.container_metadata?.tag?.name || ('tag' in parsed ? parsed.tag : undefined);
+  return [
+    compact({
+      kind: 'artifact.pushed' as const,
+      registry: compact({ kind: 'ghcr' as const, host: parsed.host }),
+      repository: parsed.repository,
+      digest,
+      tag,
+      actor: payload.sender?.login,
+      occurredAt: new Date(version?.updated_at ?? version?.created_at ?? pkg.updated_at ?? pkg.created_at ?? 0),
+      id: deliveryId ?? (await derive('')),
+      raw: payload,
+    }),
+  ];
+}
+
+function decodeBase64Json(data: string): unknown {
+  try {
+    const binary = atob(data);
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
+  } catch {
+    throw new InvalidPayloadError('gar', [{ path: '/message/data', message: 'must be base64 of JSON' }]);
+  }
+}
+
+/** Raw Pub/Sub data, or the push envelope whose `message.data` is base64 JSON; the message id and publish time are used when present. */
+export async function normalizeGar(payload: GarPayload, derive: Derive, now: Date, validateData: (value: unknown) => GarData): Promise<NormalizedRegistryEvent[]> {
+  const envelope = 'message' in payload ? payload : undefined;
+  const data = envelope ? validateData(decodeBase64Json(envelope.message.data)) : (payload as GarData);
+  const byDigest = data.digest ? parseImageReference(data.digest) : undefined;
+  const byTag = data.tag ? parseImageReference(data.tag) : undefined;
+  const reference = byDigest ?? byTag;
+  if (!reference) return [];
+  const published = envelope?.message.publishTime ?? envelope?.message.publish_time;
+  return [
+    compact({
+      kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : ('artifact.deleted' as const),
+      registry: compact({ kind: 'gar' as const, host: reference.host }),
+      repository: reference.repository,
+      digest: byDigest?.digest,
+      tag: byTag?.tag,
+      occurredAt: published ? new Date(published) : now,
+      id: envelope?.message.messageId ?? envelope?.message.message_id ?? (await derive('')),
+      raw: envelope ? data : payload,
+    }),
+  ];
+}
+
+/** A failed push or delete (`result: FAILURE`) changed nothing and gives no event. */
+export function normalizeEcr(event: EcrImageAction): NormalizedRegistryEvent[] {
+  if (event.detail.result !== 'SUCCESS') return [];
+  return [
+    compact({
+      kind: event.detail['action-type'] === 'PUSH' ? ('artifact.pushed' as const) : ('artifact.deleted' as const),
+      registry: compact({ kind: 'ecr' as const, host: event.account && event.region ? `${event.account}.dkr.ecr.${event.region}.amazonaws.com` : undefined }),
+      repository: event.detail['repository-name'],
+      digest: event.detail['image-digest'],
+      tag: event.detail['image-tag'] || undefined,
+      mediaType: event.detail['manifest-media-type'],
+      occurredAt: new Date(event.time),
+      id: event.id,
+      raw: event,
+    }),
+  ];
+}
+
+const ARTIFACTORY_KINDS = { pushed: 'artifact.pushed', deleted: 'tag.deleted', promoted: 'artifact.pushed' } as const;
+
+/** Artifactory's docker domain: `pushed` and `promoted` (a tag copied into another repository) push an artifact, `deleted` removes a tag. No time is sent: `occurredAt` is `now`. */
+export async function normalizeArtifactory(payload: ArtifactoryPayload, derive: Derive, now: Date): Promise<NormalizedRegistryEvent[]> {
+  let data: ArtifactoryDockerData;
+  let id: string | undefined;
+  if ('domain' in payload) {
+    id = payload.id;
+    const inner: unknown = typeof payload.data === 'string' ? safeJson(payload.data) : payload.data;
+    if (!isRecord(inner) || typeof inner['image_name'] !== 'string' || typeof inner['repo_key'] !== 'string') throw new InvalidPayloadError('artifactory', [{ path: '/data', message: 'must hold repo_key and image_name' }]);
+    data = inner as unknown as ArtifactoryDockerData;
+  } else data = payload;
+  return [
+    compact({
+      kind: ARTIFACTORY_KINDS[payload.event_type],
+      registry: { kind: 'artifactory' as const },
+      repository: data.image_name,
+      digest: data.sha256 ? `sha256:${data.sha256}` : undefined,
+      tag: data.tag,
+      size: data.size,
+      occurredAt: now,
+      id: id ?? (await derive('')),
+      raw: payload,
+    }),
+  ];
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Event } from '@regevents/types';
+import type { NormalizedKind, NormalizedRegistryEvent, RegistryKind } from '../model.js';
+import type { GitlabEvent, GitlabRenameEvent } from '../vendor-types.js';
+import { compact } from './image-ref.js';
+
+const BLOB_MEDIA_TYPE = 'application/octet-stream';
+
+interface TargetLike {
+  mediaType?: string;
+  url?: string;
+  tag?: string;
+}
+
+/** Blob events report `application/octet-stream` and a `/blobs/` url; digest deletes carry neither, and are read as manifests unless they do. */
+function isBlob(target: TargetLike): boolean {
+  return target.mediaType === BLOB_MEDIA_TYPE || (target.url?.includes('/blobs/') ?? false);
+}
+
+function kindOf(event: Event): NormalizedKind {
+  const target = event.target as TargetLike;
+  switch (event.action) {
+    case 'push':
+      return isBlob(target) ? 'blob.pushed' : 'artifact.pushed';
+    case 'pull':
+      return isBlob(target) ? 'blob.pulled' : 'artifact.pulled';
+    case 'mount':
+      return 'blob.mounted';
+    case 'delete':
+      if (target.tag) return 'tag.deleted';
+      return isBlob(target) ? 'blob.deleted' : 'artifact.deleted';
+  }
+}
+
+function hostOf(event: { request?: { host?: string }; source?: { addr?: string } }): string | undefined {
+  return event.request?.host || event.source?.addr || undefined;
+}
+
+/** A CNCF distribution event (or a GitLab one with the same actions) as a normalized event. */
+export function normalizeDistributionEvent(event: Event, registry: RegistryKind = 'distribution'): NormalizedRegistryEvent {
+  const target = event.target as TargetLike & { repository: string; digest?: string; size?: number };
+  return compact({
+    kind: kindOf(event),
+    registry: compact({ kind: registry, host: hostOf(event) }),
+    repository: target.repository,
+    digest: target.digest || undefined,
+    tag: target.tag || undefined,
+    mediaType: target.mediaType || undefined,
+    size: target.digest ? target.size : undefined,
+    actor: event.actor.name || undefined,
+    occurredAt: new Date(event.timestamp),
+    id: event.id,
+    raw: event,
+  });
+}
+
+function isRename(event: GitlabEvent): event is GitlabRenameEvent {
+  return event.action === 'rename';
+}
+
+/** A GitLab registry event; `repository.renamed` keeps the repository the event names (the old path; the new one is `raw.target.rename.to`). */
+export function normalizeGitlabEvent(event: GitlabEvent, derived: string): NormalizedRegistryEvent {
+  if (!isRename(event)) return normalizeDistributionEvent(event, 'gitlab');
+  return compact({
+    kind: 'repository.renamed' as const,
+    registry: compact({ kind: 'gitlab' as const, host: hostOf(event) }),
+    repository: event.target.repository,
+    actor: event.actor?.name || undefined,
+    occurredAt: new Date(event.timestamp ?? 0),
+    id: event.id || derived,
+    raw: event,
+  });
+}
