@@ -8,3 +8,22 @@ export { FORMAT_IDS, NORMALIZED_KINDS, REGISTRY_KINDS, type FormatId, type Norma
 export type { HeadersLike } from './headers.js';
 export type * from './vendor-types.js';
 export type { components as GeneratedVendorComponents } from './generated/vendor-types.js';
+export {
+  CLOUDEVENT_TYPE_PREFIX,
+  DISTRIBUTION_EVENT_SCHEMA,
+  NORMALIZED_EVENT_SCHEMA,
+  assertCloudEvent,
+  fromCloudEvent,
+  fromHttp,
+  toCloudEvent,
+  toHttpBatch,
+  toHttpBinary,
+  toHttpStructured,
+  type CloudEvent,
+  type HttpMessage,
+  type NormalizedEventData,
+} from './cloudevents.js';
+export { eventCatalog, toKnativeEventTypes, type CatalogEntry, type KnativeEventTypeOptions, type KnativeReference } from './catalog.js';
+export { normalizedEventSchema } from './normalized-schema.js';
+export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
+export { verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders, type JFrogAuthMode } from './auth.js';

@@ -1,0 +1,85 @@
+/**
+ * Vendor webhook authentication, constant time, on WebCrypto (runs on Node, Bun, Deno, workers).
+ * Secrets are compared through their SHA-256 digests, so the time depends neither on where the
+ * values differ nor on their lengths.
+ */
+import { headerValue, type HeadersLike } from './headers.js';
+
+const encoder = new TextEncoder();
+
+function bytesOf(value: string | Uint8Array | ArrayBuffer): Uint8Array {
+  if (typeof value === 'string') return encoder.encode(value);
+  return value instanceof ArrayBuffer ? new Uint8Array(value) : value;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.byteLength ^ b.byteLength;
+  const length = Math.max(a.byteLength, b.byteLength);
+  for (let i = 0; i < length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return difference === 0;
+}
+
+async function sha256(value: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(value)));
+}
+
+/** True when `presented` equals any of `secrets`; every secret is compared. */
+async function matchesAnySecret(presented: string | undefined, secrets: readonly string[]): Promise<boolean> {
+  if (presented === undefined) return false;
+  const presentedDigest = await sha256(encoder.encode(presented));
+  let matched = false;
+  for (const secret of secrets) matched = sameBytes(presentedDigest, await sha256(encoder.encode(secret))) || matched;
+  return matched;
+}
+
+async function hmacSha256(secret: string, body: Uint8Array): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, new Uint8Array(body)));
+}
+
+function hexToBytes(hex: string): Uint8Array | undefined {
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex)) return undefined;
+  return Uint8Array.from(hex.match(/../g) as string[], (pair) => Number.parseInt(pair, 16));
+}
+
+async function matchesAnyHmac(presentedHex: string | undefined, body: Uint8Array, secrets: readonly string[]): Promise<boolean> {
+  const presented = presentedHex === undefined ? undefined : hexToBytes(presentedHex.trim());
+  if (!presented) return false;
+  let matched = false;
+  for (const secret of secrets) matched = sameBytes(presented, await hmacSha256(secret, body)) || matched;
+  return matched;
+}
+
+const list = (value: string | readonly string[]): readonly string[] => (typeof value === 'string' ? [value] : value);
+
+/** Harbor sends the policy target's `auth_header` verbatim as `Authorization`; `expected` is that value (several during rotation). */
+export function verifyHarborAuthHeader(headers: HeadersLike, expected: string | readonly string[]): Promise<boolean> {
+  return matchesAnySecret(headerValue(headers, 'authorization'), list(expected));
+}
+
+/** ACR and GitLab send configured headers verbatim: every `required` header must carry its value (or one of its values). */
+export async function verifyStaticHeaders(headers: HeadersLike, required: Record<string, string | readonly string[]>): Promise<boolean> {
+  const entries = Object.entries(required);
+  if (entries.length === 0) return false;
+  const results = await Promise.all(entries.map(([name, values]) => matchesAnySecret(headerValue(headers, name), list(values))));
+  return results.every(Boolean);
+}
+
+/** GitHub (GHCR `package` events): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */
+export async function verifyGitHubSignature(body: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string | readonly string[]): Promise<boolean> {
+  const signature = headerValue(headers, 'x-hub-signature-256');
+  if (!signature?.startsWith('sha256=')) return false;
+  return matchesAnyHmac(signature.slice('sha256='.length), bytesOf(body), list(secret));
+}
+
+export type JFrogAuthMode = 'secret' | 'hmac' | 'either';
+
+/**
+ * JFrog Artifactory: `X-JFrog-Event-Auth` carries the webhook secret itself, or (with "use
+ * secret for signing") the hex HMAC-SHA256 of the body keyed by it. `mode` says which to accept.
+ */
+export async function verifyJFrogEventAuth(body: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string | readonly string[], mode: JFrogAuthMode = 'either'): Promise<boolean> {
+  const presented = headerValue(headers, 'x-jfrog-event-auth');
+  const [asSecret, asHmac] = await Promise.all([mode === 'hmac' ? false : matchesAnySecret(presented, list(secret)), mode === 'secret' ? false : matchesAnyHmac(presented, bytesOf(body), list(secret))]);
+  return asSecret || asHmac;
+}
