@@ -79,6 +79,8 @@ function describe(error: AjvError): Located {
   }
 }
 
+const MAX_ERRORS_READ = 200;
+
 /** Keywords whose failure only summarises the failures of their branches. */
 const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'if']);
 
@@ -87,7 +89,9 @@ const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'if']);
  * expectation the schema spells out over ajv's generic wording, and dropping the
  * "must match a schema in anyOf" summaries when a branch says what is wrong.
  */
-export function toIssues(errors: readonly AjvError[]): ValidationIssue[] {
+export function toIssues(allErrors: readonly AjvError[]): ValidationIssue[] {
+  // A hostile body can fail a million times over; the first few hundred say what is wrong.
+  const errors = allErrors.slice(0, MAX_ERRORS_READ);
   const byPath = new Map<string, Located>();
   const consider = (error: AjvError) => {
     const located = describe(error);
@@ -131,17 +135,29 @@ export function hasForbiddenKey(value: unknown): boolean {
 
 /** Where the first prototype-polluting key is, for the error; only run once `hasForbiddenKey` said yes. */
 export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
-  const stack: { node: unknown; keys: PathKey[] }[] = [{ node: value, keys: [] }];
+  // Each entry links to its parent instead of copying the path, so deep nesting stays linear.
+  interface Step {
+    node: unknown;
+    key: PathKey | undefined;
+    parent: Step | undefined;
+  }
+  const pathOf = (step: Step): PathKey[] => {
+    const keys: PathKey[] = [];
+    for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.unshift(at.key);
+    return keys;
+  };
+  const stack: Step[] = [{ node: value, key: undefined, parent: undefined }];
   while (stack.length > 0) {
-    const { node, keys } = stack.pop() as { node: unknown; keys: PathKey[] };
+    const step = stack.pop() as Step;
+    const { node } = step;
     if (node === null || typeof node !== 'object') continue;
     if (Array.isArray(node)) {
-      node.forEach((child, index) => stack.push({ node: child, keys: [...keys, index] }));
+      node.forEach((child, index) => stack.push({ node: child, key: index, parent: step }));
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (isForbiddenKey(key)) return { path: formatPath([...keys, key]), message: 'is a forbidden key (prototype pollution)' };
-      stack.push({ node: (node as Record<string, unknown>)[key], keys: [...keys, key] });
+      if (isForbiddenKey(key)) return { path: formatPath([...pathOf(step), key]), message: 'is a forbidden key (prototype pollution)' };
+      stack.push({ node: (node as Record<string, unknown>)[key], key, parent: step });
     }
   }
   return undefined;

@@ -35,8 +35,9 @@ const eventValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
 
 /** Runs the fast validator, and on failure the full one for every issue; also rules out forbidden keys. */
 export function runValidators<T>(pair: ValidatorPair, value: unknown): ValidationResult<T> {
-  if (pair.fast(value) && !hasForbiddenKey(value)) return { ok: true, value: value as T };
-  const forbidden = findForbiddenKey(value);
+  const polluted = hasForbiddenKey(value);
+  if (!polluted && pair.fast(value)) return { ok: true, value: value as T };
+  const forbidden = polluted ? findForbiddenKey(value) : undefined;
   const issues = pair.full(value) ? [] : toIssues(pair.full.errors ?? []);
   return { ok: false, issues: forbidden ? [forbidden, ...issues] : issues };
 }

@@ -247,3 +247,12 @@ describe('hostile input to parseEnvelope', () => {
     );
   });
 });
+
+describe('bounded diagnostics', () => {
+  it('a body with 400,000 bad events gets the first 200 issues, not 400,000', () => {
+    const error = parseError(`{"events":[${'1,'.repeat(400_000)}1]}`);
+    expect(error.issues).toHaveLength(200);
+    expect(error.issues).toContainEqual({ path: 'events', message: 'must NOT have more than 1000 items' });
+    expect(error.issues).toContainEqual({ path: 'events[0]', message: 'must be an object' });
+  });
+});

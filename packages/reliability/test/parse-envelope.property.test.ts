@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseEnvelope, RegEventsValidationError } from '@regevents/schemas';
+import Ajv2020 from 'ajv/dist/2020.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HANG_THRESHOLD_MS, timed } from './bounded.js';
+
+const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
+const fixtureDir = new URL('../../../fixtures/distribution/2.8.2/', import.meta.url);
+
+/** An independent oracle: ajv compiled at runtime from the published schemas, as any user would. */
+const ajv = new Ajv2020({ strict: false });
+for (const name of readdirSync(schemaDir)) ajv.addSchema(JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8')));
+const oracle = ajv.getSchema('https://regevents.dev/schemas/distribution/envelope.schema.json') as (value: unknown) => boolean;
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+function hasForbiddenKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasForbiddenKey);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.keys(value).some((key) => FORBIDDEN.has(key) || hasForbiddenKey((value as Record<string, unknown>)[key]));
+}
+
+const capturedEvents: unknown[] = readdirSync(fixtureDir).flatMap((scenario) =>
+  readdirSync(new URL(`${scenario}/`, fixtureDir))
+    .filter((file) => /^\d+\.json$/.test(file))
+    .flatMap((file) => JSON.parse(readFileSync(new URL(`${scenario}/${file}`, fixtureDir), 'utf8')).events),
+);
+
+/** Outcome of parseEnvelope: accepted, or rejected with the documented error, and nothing else. */
+function parseOutcome(body: string | Uint8Array): 'accepted' | 'rejected' {
+  const { value, ms } = timed(() => {
+    try {
+      parseEnvelope(body);
+      return 'accepted' as const;
+    } catch (error) {
+      if (error instanceof RegEventsValidationError && error.issues.length > 0) return 'rejected' as const;
+      throw error;
+    }
+  });
+  expect(ms).toBeLessThan(HANG_THRESHOLD_MS);
+  return value;
+}
+
+/** Replaces, removes or retypes one value somewhere inside a captured event. */
+const mutatedEvent = fc
+  .record({
+    event: fc.constantFrom(...capturedEvents),
+    pick: fc.nat(),
+    replacement: fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.string(), fc.integer(), fc.constantFrom('', 'sha256:', 'a'.repeat(300), '__proto__')),
+  })
+  .map(({ event, pick, replacement }) => {
+    const copy = structuredClone(event) as Record<string, unknown>;
+    const slots: [Record<string, unknown>, string][] = [];
+    const collect = (node: unknown) => {
+      if (node === null || typeof node !== 'object') return;
+      for (const key of Object.keys(node)) {
+        slots.push([node as Record<string, unknown>, key]);
+        collect((node as Record<string, unknown>)[key]);
+      }
+    };
+    collect(copy);
+    const [parent, key] = slots[pick % slots.length] as [Record<string, unknown>, string];
+    if (replacement === undefined) delete parent[key];
+    else parent[key] = replacement;
+    return copy;
+  });
+
+describe('parseEnvelope under property tests', () => {
+  it('accepts exactly what the published schema accepts (mutated captured events)', () => {
+    fc.assert(
+      fc.property(fc.array(mutatedEvent, { minLength: 1, maxLength: 3 }), (events) => {
+        const envelope = { events };
+        const expected = oracle(envelope) && !hasForbiddenKey(envelope) ? 'accepted' : 'rejected';
+        expect(parseOutcome(JSON.stringify(envelope))).toBe(expected);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('never throws anything but RegEventsValidationError on arbitrary JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        const outcome = parseOutcome(JSON.stringify(value));
+        expect(outcome).toBe(oracle(value) && !hasForbiddenKey(value) ? 'accepted' : 'rejected');
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('never throws anything but RegEventsValidationError on arbitrary bytes and text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 2_000 }), fc.string({ unit: 'binary', maxLength: 2_000 })), (body) => {
+        parseOutcome(body);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('rejects deep nesting and huge inputs without overflowing the stack or hanging', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(parseOutcome(deep)).toBe('rejected');
+    const deepObject = `{"events":[],"x":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
+    expect(parseOutcome(deepObject)).toBe('accepted');
+    expect(parseOutcome(`{"events":[${'1,'.repeat(400_000)}1]}`)).toBe('rejected');
+  });
+});
