@@ -51,6 +51,8 @@ export interface SenderOptions {
   userAgent: string;
   /** Test hook: replaces the endpoint's answer for this attempt with a failure when it returns a status or an Error. */
   fault?: (endpoint: string, attempt: number) => number | Error | undefined;
+  /** Told the outcome of every attempt, e.g. to log deliveries. */
+  onAttempt?: (endpoint: string, event: Event, attempt: DeliveryAttempt) => void;
 }
 
 const DEFAULTS = { timeoutMs: 1_000, threshold: 10, backoffMs: 1_000 };
@@ -150,7 +152,9 @@ export class EndpointSender {
           return;
         }
       }
-      if (await this.#attempt(item)) {
+      const delivered = await this.#attempt(item);
+      this.#options.onAttempt?.(this.endpoint.name, item.event, item.record.attempts.at(-1) as DeliveryAttempt);
+      if (delivered) {
         this.#recentFailures = 0;
         item.record.delivered = true;
         return;

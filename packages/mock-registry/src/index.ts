@@ -4,7 +4,7 @@ export { createInstantClock, systemClock, type Clock } from './clock.js';
 export { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
 export type { Flavor } from './event-format.js';
 export type { DeliveryAttempt, EndpointDelivery, EndpointMetrics } from './delivery.js';
-export type { RecordedEvent, WaitOptions } from './notifier.js';
+export type { RecordedEvent, RegistryObserver, WaitOptions } from './notifier.js';
 export type { DeliveryFault, RegistryFault, RequestMatch } from './faults.js';
 export { MemoryStorage, type StorageDriver } from './storage.js';
 export { ERROR_CODES, RegistryError, type RegistryErrorCode } from './errors.js';

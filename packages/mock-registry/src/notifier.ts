@@ -1,7 +1,7 @@
 import type { Envelope, Event, EventAction, SourceRecord } from '@regevents/types';
 import type { RequestContext } from './api.js';
 import { rfc3339, type Clock } from './clock.js';
-import { EndpointSender, type DeliveryEndpoint, type EndpointDelivery, type EndpointMetrics } from './delivery.js';
+import { EndpointSender, type DeliveryAttempt, type DeliveryEndpoint, type EndpointDelivery, type EndpointMetrics } from './delivery.js';
 import { eventsMediaType, layoutEvent, layoutTarget, type Flavor, type TargetFacts } from './event-format.js';
 import { goMarshalIndent } from './go-json.js';
 import type { IdGenerator } from './ids.js';
@@ -30,6 +30,15 @@ export interface NotifierOptions {
   endpoints: NotifierEndpoint[];
   fetch: () => typeof fetch;
   fault: (endpoint: string, attempt: number) => number | Error | undefined;
+  observer?: RegistryObserver;
+}
+
+/** Callbacks for what the registry does, e.g. for a log. */
+export interface RegistryObserver {
+  /** After an event is emitted and queued for its endpoints. */
+  onEvent?: (recorded: RecordedEvent) => void;
+  /** After each delivery attempt, successful or not. */
+  onDeliveryAttempt?: (endpoint: string, event: Event, attempt: DeliveryAttempt) => void;
 }
 
 export interface WaitOptions {
@@ -54,10 +63,11 @@ export class Notifier {
   }
 
   #startSenders() {
-    const { clock, flavor, fetch, fault } = this.#options;
+    const { clock, flavor, fetch, fault, observer } = this.#options;
+    const onAttempt = observer?.onDeliveryAttempt;
     return this.#options.endpoints.map((endpoint) => ({
       endpoint,
-      sender: new EndpointSender(endpoint, { clock, fetch, fault, contentType: eventsMediaType(flavor), userAgent: 'Go-http-client/1.1' }),
+      sender: new EndpointSender(endpoint, { clock, fetch, fault, onAttempt, contentType: eventsMediaType(flavor), userAgent: 'Go-http-client/1.1' }),
     }));
   }
 
@@ -74,7 +84,9 @@ export class Notifier {
     const envelope: Envelope = { events: [event] };
     const body = goMarshalIndent(envelope);
     const deliveries = this.#senders.filter(({ endpoint }) => endpoint.accepts(event)).map(({ sender }) => sender.enqueue(body, event));
-    this.events.push({ event, envelope, body, deliveries });
+    const recorded = { event, envelope, body, deliveries };
+    this.events.push(recorded);
+    this.#options.observer?.onEvent?.(recorded);
     for (const listener of this.#listeners) listener();
   }
 

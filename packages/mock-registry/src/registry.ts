@@ -13,7 +13,7 @@ import { portableSha256, type HashFactory } from './digest.js';
 import { goMarshalIndent } from './go-json.js';
 import { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
 import type { BuiltImage, ImageOptions } from './images.js';
-import { Notifier, type RecordedEvent, type WaitOptions } from './notifier.js';
+import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
 
 export interface MockRegistryOptions {
@@ -51,6 +51,8 @@ export interface MockRegistryOptions {
   sha256?: HashFactory;
   /** User-Agent of the scenario helpers' requests. */
   userAgent?: string;
+  /** Told about every event and every delivery attempt (the CLI's log uses it). */
+  observer?: RegistryObserver;
 }
 
 /** What `/debug/vars` serves (the registry part). */
@@ -138,6 +140,7 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     endpoints: notifierEndpoints(notifications, flavor),
     fetch: () => options.fetch ?? globalThis.fetch,
     fault: (endpoint) => faults.deliveryOutcome(endpoint),
+    observer: options.observer,
   });
   const gate = new AuthGate(options.auth ?? { type: 'none' }, newId, clock.now);
   const api = new RegistryApi({

@@ -3,7 +3,7 @@ import type { HashFactory } from '../digest.js';
 import { createMockRegistry as createRegistry, type MockRegistry, type MockRegistryOptions } from '../registry.js';
 import { serve, type ServeOptions, type ServedRegistry } from './serve.js';
 
-export { serve, type ServeOptions, type ServedRegistry } from './serve.js';
+export { serve, type ServeOptions, type ServedRegistry, type ServedRequest } from './serve.js';
 export { FileSystemStorage } from './fs-storage.js';
 
 /** A mock registry that can also listen on a real port (Node only). */

@@ -9,6 +9,18 @@ export interface ServeOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Told about every request once it is answered, e.g. for an access log. */
+  onRequest?: (entry: ServedRequest) => void;
+}
+
+export interface ServedRequest {
+  method: string;
+  /** Path and query as requested. */
+  path: string;
+  status: number;
+  peer: string;
+  /** Time to the response headers. */
+  ms: number;
 }
 
 export interface ServedRegistry {
@@ -53,9 +65,13 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
 export async function serve(registry: MockRegistry, options: ServeOptions = {}): Promise<ServedRegistry> {
   const server = createServer((req, res) => {
     const peer = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`.replace(/^::ffff:/, '');
+    const started = performance.now();
     registry
       .handle(toRequest(req), peer)
-      .then((response) => writeResponse(response, res))
+      .then((response) => {
+        options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: response.status, peer, ms: performance.now() - started });
+        return writeResponse(response, res);
+      })
       .catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(error instanceof Error ? error.message : String(error));
