@@ -97,7 +97,7 @@ export function assertCloudEvent(value: unknown): asserts value is CloudEvent {
     if (typeof value[name] !== 'string' || value[name] === '') issues.push({ path: `/${name}`, message: 'must be a non-empty string' });
   }
   for (const name of ['datacontenttype', 'dataschema', 'subject', 'time'] as const) {
-    if (name in value && typeof value[name] !== 'string') issues.push({ path: `/${name}`, message: 'must be a string' });
+    if (value[name] !== undefined && typeof value[name] !== 'string') issues.push({ path: `/${name}`, message: 'must be a string' });
   }
   if (typeof value['time'] === 'string' && Number.isNaN(Date.parse(value['time']))) issues.push({ path: '/time', message: 'must be an RFC 3339 timestamp' });
   for (const name of Object.keys(value)) {
