@@ -54,7 +54,9 @@ export function describeTarget(event: Event): string {
 /** One line per event: time, action, target, who. */
 export function formatEvent(event: Event, colors: Colors): string {
   const color = colors[ACTION_COLOR[event.action]];
-  const time = event.timestamp.slice(11, 23);
+  // Registries trim trailing zeros from the fraction; a fixed-width column reads better.
+  const parsed = Date.parse(event.timestamp);
+  const time = Number.isNaN(parsed) ? event.timestamp : new Date(parsed).toISOString().slice(11, 23);
   const actor = event.actor.name ? ` by ${event.actor.name}` : '';
   const from = event.request.addr ? ` from ${event.request.addr}` : '';
   return `${colors.dim(time)} ${color(event.action.padEnd(6))} ${describeTarget(event)}${colors.dim(`${actor}${from}`)}`;

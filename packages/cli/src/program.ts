@@ -3,7 +3,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
+import { demoCommand, type DemoOptions } from './commands/demo.js';
 import { listenCommand, type ListenOptions } from './commands/listen.js';
+import { serveCommand, type ServeOptions } from './commands/serve.js';
 import { sendCommand, type SendOptions } from './commands/send.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type Io } from './output.js';
@@ -32,6 +34,33 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('demo')
+    .description('see registry events end to end: a mock registry, a webhook receiver, and an image pushed, pulled, copied and deleted')
+    .option('--once', 'run the scenario and exit instead of serving until Ctrl-C')
+    .option('--json', 'print the raw envelopes instead of one line per event')
+    .addOption(new Option('--port <port>', 'registry port (0 picks a free one)').default(0).argParser(parsePort))
+    .addHelpText('after', examples('regevents demo', 'regevents demo --once --json'))
+    .action(async (options: DemoOptions) => {
+      exitCode = await demoCommand(options, io);
+    });
+
+  program
+    .command('serve')
+    .description('the mock registry as a local development registry, logging requests, events and deliveries')
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5000).argParser(parsePort))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--config <file>', "a registry config.yml whose notifications section to use")
+    .option('--notify <url>', 'also send notifications to this URL (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--storage <dir>', 'keep blobs in this folder instead of memory')
+    .option('--htpasswd <file>', 'require basic auth from the users of this htpasswd file (bcrypt)')
+    .addOption(new Option('--flavor <flavor>', 'which registry to imitate').choices(['distribution-2.8', 'distribution-3']).default('distribution-2.8'))
+    .option('--quiet', 'log events and deliveries, not every request')
+    .addHelpText('after', examples('regevents serve --notify http://127.0.0.1:5055/events', 'regevents serve --config config.yml --storage ./blobs --htpasswd ./htpasswd'))
+    .action(async (options: ServeOptions) => {
+      exitCode = await serveCommand(options, io);
+    });
 
   program
     .command('validate')

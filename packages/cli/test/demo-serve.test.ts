@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requirePeers, scenarios, SCENARIO_USER, skopeoCopy, writeHtpasswd } from '@regevents/registry-harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRegevents, type Background } from './background.js';
+import { regevents } from './cli.js';
+
+let running: Background[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((process) => process.interrupt()));
+  running = [];
+});
+
+function background(args: string[]): Background {
+  const started = startRegevents(args);
+  running.push(started);
+  return started;
+}
+
+describe('regevents demo', () => {
+  it('--once pushes, pulls, copies and deletes, and every event reaches the receiver', async () => {
+    const result = await regevents(['demo', '--once']);
+    expect(result.code, result.stderr).toBe(0);
+    const eventLines = result.stdout.split('\n').filter((line) => /^\s+\d\d:\d\d:\d\d\.\d{3} /.test(line));
+    const actions = eventLines.map((line) => line.trim().split(/\s+/)[1]);
+    expect(actions).toEqual(['push', 'push', 'push', 'push', 'pull', 'pull', 'pull', 'pull', 'pull', 'mount', 'mount', 'mount', 'push', 'pull', 'delete', 'delete']);
+    expect(result.stdout).toMatch(/push\s+manifest demo\/app:1\.0/);
+    expect(result.stdout).toMatch(/mount\s+blob demo\/app-copy@sha256:[0-9a-f]{12} from demo\/app/);
+    expect(result.stdout).toMatch(/delete tag demo\/app:1\.0/);
+    expect(result.stdout).toContain('16 events received by the webhook handler (16 emitted, 16 delivery attempts)');
+  });
+
+  it('--json prints the raw envelopes, which validate', async () => {
+    const result = await regevents(['demo', '--once', '--json']);
+    expect(result.code).toBe(0);
+    const envelopes = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(envelopes).toHaveLength(16);
+    const check = await regevents(['validate', '-', '--strict'], { stdin: JSON.stringify(envelopes[3]) });
+    expect(check.code, check.stderr).toBe(0);
+  });
+
+  it('keeps serving until Ctrl-C, then exits 0', async () => {
+    const demo = background(['demo']);
+    await demo.waitFor(/Ctrl-C stops/);
+    running = [];
+    expect(await demo.interrupt()).toBe(0);
+  });
+});
+
+describe('regevents serve', () => {
+  it('refuses a config with errors, naming them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'regevents-serve-'));
+    const config = join(dir, 'config.yml');
+    await writeFile(config, 'notifications:\n  endpoints:\n    - name: a\n      url: ftp://x\n');
+    const result = await regevents(['serve', '--config', config, '--port', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${config}:4:12 error invalid-url`);
+    expect(result.stderr).toContain(`regevents: ${config} has errors; run \`regevents lint-config ${config}\``);
+  });
+});
+
+const peers = requirePeers('skopeo', 'htpasswd');
+describe.skipIf(!peers.available)(`regevents serve with skopeo ${peers.reason}`, () => {
+  it('accepts an authenticated skopeo push and pull, logging requests, events and deliveries', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'regevents-serve-'));
+    const htpasswd = join(dir, 'htpasswd');
+    await writeHtpasswd(htpasswd, { [SCENARIO_USER.name]: SCENARIO_USER.password });
+    const listen = background(['listen', '--port', '0', '--format', 'json', '--out', join(dir, 'events.ndjson')]);
+    const [, listenUrl] = await listen.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const serve = background(['serve', '--port', '0', '--htpasswd', htpasswd, '--notify', `${listenUrl}/events`, '--storage', join(dir, 'blobs')]);
+    const [, host] = await serve.waitFor(/registry on http:\/\/(127\.0\.0\.1:\d+)/);
+    const target = { host: host as string, workDir: dir };
+    const push = scenarios.find((s) => s.name === 'push-authenticated');
+    const pull = scenarios.find((s) => s.name === 'pull-by-tag');
+    await push?.act(target);
+    await expect(pull?.act(target)).rejects.toThrow(/unauthorized|authentication required/i);
+    await skopeoCopy(`docker://${host}/demo/app:1.0`, `oci:${join(dir, 'pulled')}:1.0`, { srcCreds: `${SCENARIO_USER.name}:${SCENARIO_USER.password}` });
+    await listen.waitFor(/"action":"pull"[^\n]*"action":"pull"|("action":"pull"[\s\S]*){3}/);
+    expect(serve.stderr()).toMatch(/PUT \/v2\/demo\/app\/manifests\/1\.0 201/);
+    expect(serve.stderr()).toMatch(/event push manifest demo\/app:1\.0 -> notify-1/);
+    const recorded = (await readFile(join(dir, 'events.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).event);
+    expect(recorded.map((e) => [e.action, e.actor.name])).toEqual([
+      ['push', 'alice'],
+      ['push', 'alice'],
+      ['push', 'alice'],
+      ['pull', 'alice'],
+      ['pull', 'alice'],
+      ['pull', 'alice'],
+    ]);
+    expect(serve.stderr()).toMatch(/delivery notify-1 [0-9a-f]{8} 200/);
+  });
+});
