@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createWebhookHandler } from '@regevents/webhooks';
+
+/** Seeded PRNG (mulberry32) so a failing run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FlakyReceiverOptions {
+  token: string;
+  /** Share of handler runs that throw (the receiver answers 500). */
+  handlerFailureRate: number;
+  /** Share of requests whose connection is dropped: half before handling, half after (response lost). */
+  dropRate: number;
+  seed: number;
+}
+
+export interface FlakyReceiverStats {
+  /** Successful handler runs per event id, in the order they succeeded. */
+  handled: Map<string, number>;
+  successOrder: string[];
+  handlerFailures: number;
+  droppedBeforeHandling: number;
+  droppedAfterHandling: number;
+  requests: number;
+}
+
+function toRequest(req: IncomingMessage, body: Buffer, port: number): Request {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  return new Request(`http://127.0.0.1:${port}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) });
+}
+
+/**
+ * A createWebhookHandler receiver behind a server that misbehaves on purpose: handlers throw at
+ * random, and connections are dropped before the handler runs or after it succeeded (so the
+ * registry never hears of the success and re-sends: deduplication must absorb that).
+ */
+export async function startFlakyReceiver(options: FlakyReceiverOptions) {
+  const random = seededRandom(options.seed);
+  const stats: FlakyReceiverStats = { handled: new Map(), successOrder: [], handlerFailures: 0, droppedBeforeHandling: 0, droppedAfterHandling: 0, requests: 0 };
+  const hooks = createWebhookHandler({ auth: { bearer: options.token } });
+  hooks.onAny((event) => {
+    if (random() < options.handlerFailureRate) {
+      stats.handlerFailures += 1;
+      throw new Error('injected handler failure');
+    }
+    const id = String(event.id);
+    stats.handled.set(id, (stats.handled.get(id) ?? 0) + 1);
+    stats.successOrder.push(id);
+  });
+  hooks.onError(() => {});
+  let port = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      stats.requests += 1;
+      const roll = random();
+      if (roll < options.dropRate / 2) {
+        stats.droppedBeforeHandling += 1;
+        req.socket.destroy();
+        return;
+      }
+      const dropAfter = roll < options.dropRate;
+      void hooks.fetch(toRequest(req, Buffer.concat(chunks), port)).then(async (response) => {
+        if (dropAfter) {
+          stats.droppedAfterHandling += 1;
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
