@@ -1,16 +1,25 @@
-// parseEnvelope (JSON.parse + precompiled validation) against JSON.parse alone and against
-// ajv compiled at runtime from the same published schemas, over every captured fixture.
+// parseEnvelope (JSON.parse + precompiled validation) against JSON.parse alone, against ajv
+// compiled at runtime from the same published schemas and against an equivalent zod schema,
+// over every captured fixture, in one interleaved run.
 import { readdirSync, readFileSync } from 'node:fs';
 import { interleavedBench, saveBenchReport } from '@regevents/registry-harness';
 import Ajv2020 from 'ajv/dist/2020.js';
+import zodPackage from 'zod/package.json' with { type: 'json' };
 import { parseEnvelope } from '../dist/index.js';
 import { fixtureBodies } from './fixture-bodies.mjs';
+import { zodEnvelope } from './zod-envelope.mjs';
 
 const bodies = fixtureBodies();
+const zodVersion = zodPackage.version;
 const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
 const ajv = new Ajv2020({ strict: false });
 for (const name of readdirSync(schemaDir)) ajv.addSchema(JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8')));
 const runtimeValidate = ajv.getSchema('https://regevents.dev/schemas/distribution/envelope.schema.json');
+// A validator that rejected a fixture would be skipping work the others do.
+for (const body of bodies) {
+  const zodResult = zodEnvelope.safeParse(JSON.parse(body));
+  if (!zodResult.success || !runtimeValidate(JSON.parse(body))) throw new Error(`a captured fixture fails validation: ${zodResult.error?.message ?? JSON.stringify(runtimeValidate.errors)}`);
+}
 
 let accepted = 0;
 const overAllBodies = (parse) => () => {
@@ -20,8 +29,9 @@ const results = interleavedBench([
   { name: 'JSON.parse alone', run: overAllBodies((body) => JSON.parse(body)), ops: bodies.length },
   { name: 'parseEnvelope (precompiled)', run: overAllBodies((body) => parseEnvelope(body)), ops: bodies.length },
   { name: 'JSON.parse + ajv compiled at runtime', run: overAllBodies((body) => runtimeValidate(JSON.parse(body))), ops: bodies.length },
+  { name: 'JSON.parse + equivalent zod schema', run: overAllBodies((body) => zodEnvelope.safeParse(JSON.parse(body)).success), ops: bodies.length },
 ]);
-const [, ours, runtime] = results;
+const [, ours, runtime, zod] = results;
 await saveBenchReport({
   package: '@regevents/schemas',
   title: `parse + validate ${bodies.length} captured envelopes`,
@@ -30,6 +40,6 @@ await saveBenchReport({
   results,
   target: 'parseEnvelope >= 0.75x JSON.parse alone',
   notes: [
-    `parseEnvelope = ${ours.ratio.toFixed(2)}x JSON.parse alone, ${(ours.opsPerSecond / runtime.opsPerSecond).toFixed(2)}x JSON.parse + runtime-compiled ajv (${accepted} parses)`,
+    `parseEnvelope = ${ours.ratio.toFixed(2)}x JSON.parse alone, ${(ours.opsPerSecond / runtime.opsPerSecond).toFixed(2)}x JSON.parse + runtime-compiled ajv, ${(ours.opsPerSecond / zod.opsPerSecond).toFixed(2)}x JSON.parse + zod ${zodVersion} (${accepted} parses)`,
   ],
 });
