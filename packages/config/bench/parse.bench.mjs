@@ -1,5 +1,6 @@
 // parse + lint of a 200-endpoint config against a plain `yaml` parse of the same text, measured
 // side by side in one run. Needs `npm run build` first (turbo's bench task depends on build).
+import { saveBenchReport } from '@regevents/registry-harness';
 import { Bench } from 'tinybench';
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { parseRegistryConfig } from '../dist/index.js';
@@ -56,8 +57,16 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = Object.fromEntries(Object.entries(medians).map(([name, values]) => [name, median(values)]));
 
-console.log(`config: 200 endpoints, ${text.length} bytes, ${check.diagnostics.length} warnings/info; median of ${ROUNDS} alternating rounds`);
-console.table(Object.entries(ms).map(([task, value]) => ({ task, 'ops/s': Math.round(1000 / value), 'median ms': value.toFixed(2) })));
 const ours = ms['parseRegistryConfig (parse + decode + lint)'];
-console.log(`parseRegistryConfig takes ${(ours / ms['yaml parse(text)']).toFixed(2)}x the time of yaml parse(text)`);
-console.log(`parseRegistryConfig takes ${(ours / ms['yaml parseDocument, same options as ours']).toFixed(2)}x the time of the parseDocument it builds on (decode + lint overhead)`);
+const baseline = ms['yaml parse(text)'];
+await saveBenchReport({
+  package: '@regevents/config',
+  title: `parse + lint a 200-endpoint registry config (${text.length} bytes)`,
+  baseline: 'yaml parse(text)',
+  unit: 'configs/s',
+  results: Object.entries(ms).map(([name, value]) => ({ name, opsPerSecond: 1000 / value, ratio: baseline / value })),
+  notes: [
+    `median latency of ${ROUNDS} alternating tinybench rounds; ${check.diagnostics.length} warnings/info on the benchmark config`,
+    `parseRegistryConfig takes ${(ours / baseline).toFixed(2)}x the time of yaml parse(text), ${(ours / ms['yaml parseDocument, same options as ours']).toFixed(2)}x the parseDocument it builds on (decode + lint overhead)`,
+  ],
+});

@@ -1,7 +1,8 @@
 // Throughput of normalize per format, side by side with @regevents/schemas' parseEnvelope on
-// the same distribution body (the floor: parse + validate only), in one run. Ratios, not
-// absolute numbers, are what to compare across machines.
+// the same distribution body (the floor: parse + validate only), in one run of rotating rounds so
+// every case sees the same machine load. Ratios, not absolute numbers, are what to compare across machines.
 import { readFileSync } from 'node:fs';
+import { saveBenchReport } from '@regevents/registry-harness';
 import { parseEnvelope } from '@regevents/schemas';
 import { normalize, toCloudEvent, toHttpBinary } from '@regevents/formats';
 
@@ -9,13 +10,8 @@ const fixtures = new URL('../../../fixtures/', import.meta.url);
 const read = (path) => readFileSync(new URL(path, fixtures), 'utf8');
 const distribution = read('distribution/2.8.2/push-by-tag/003.json');
 
-async function opsPerSecond(run, iterations = 3000) {
-  for (let i = 0; i < 300; i++) await run();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await run();
-  return (iterations * 1000) / (performance.now() - start);
-}
-
+const ROUNDS = 10;
+const BATCH = 300;
 const cases = {
   'parseEnvelope (distribution, baseline)': () => parseEnvelope(distribution),
   'normalize distribution': () => normalize(distribution),
@@ -26,7 +22,24 @@ const cases = {
   'normalize + toCloudEvent + toHttpBinary': async () => toHttpBinary(toCloudEvent((await normalize(distribution))[0])),
 };
 
-const results = [];
-for (const [name, run] of Object.entries(cases)) results.push([name, await opsPerSecond(run)]);
-const baseline = results[0][1];
-for (const [name, ops] of results) console.log(`${name.padEnd(44)} ${Math.round(ops).toString().padStart(8)} ops/s  ${(ops / baseline).toFixed(2)}x baseline`);
+// normalize is async, which interleavedBench (synchronous tasks) cannot time; same scheme, awaited.
+const entries = Object.entries(cases);
+const elapsed = entries.map(() => 0);
+for (let round = -2; round < ROUNDS; round++) {
+  for (let offset = 0; offset < entries.length; offset++) {
+    const index = (offset + Math.max(round, 0)) % entries.length;
+    const run = entries[index][1];
+    const start = performance.now();
+    for (let i = 0; i < BATCH; i++) await run();
+    if (round >= 0) elapsed[index] += performance.now() - start;
+  }
+}
+const opsPerSecond = elapsed.map((ms) => (ROUNDS * BATCH * 1000) / ms);
+await saveBenchReport({
+  package: '@regevents/formats',
+  title: 'normalize one body per format',
+  baseline: 'parseEnvelope on the same distribution body',
+  unit: 'bodies/s',
+  results: entries.map(([name], index) => ({ name, opsPerSecond: opsPerSecond[index], ratio: opsPerSecond[index] / opsPerSecond[0] })),
+  notes: [`${ROUNDS} rotating rounds of ${BATCH} calls per case after 2 warm-up rounds`],
+});

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildImage, registryConfig, requirePeers, skopeoCopy, startCaptureListener, startRegistry, writeOciLayout, CAPTURE_ENDPOINT } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, saveBenchReport, skopeoCopy, startCaptureListener, startRegistry, writeOciLayout, CAPTURE_ENDPOINT } from '@regevents/registry-harness';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createImage, RegistryClient } from '../dist/index.js';
@@ -50,7 +50,7 @@ async function skopeoComparison() {
   const peers = requirePeers('docker-registry', 'skopeo');
   if (!peers.available) {
     console.log(`skipping the skopeo comparison: ${peers.reason}`);
-    return;
+    return undefined;
   }
   const workDir = await mkdtemp(join(tmpdir(), 'regevents-bench-'));
   const listener = await startCaptureListener();
@@ -67,8 +67,14 @@ async function skopeoComparison() {
     }
     const realMs = median(real);
     const mockMs = median(mock);
-    console.log(`skopeo copy of ${(bytes / 2 ** 20).toFixed(1)} MiB in ${LAYERS} layers (median of ${ROUNDS}):`);
-    console.log(`  docker-registry ${realMs.toFixed(0)} ms   serve() ${mockMs.toFixed(0)} ms   ratio mock/real ${(mockMs / realMs).toFixed(2)} (target <= 1.0)`);
+    return {
+      title: `skopeo copy of a ${(bytes / 2 ** 20).toFixed(1)} MiB, ${LAYERS}-layer image (median of ${ROUNDS} alternating rounds)`,
+      results: [
+        { name: 'skopeo copy into docker-registry', opsPerSecond: 60_000 / realMs, ratio: 1 },
+        { name: 'skopeo copy into serve()', opsPerSecond: 60_000 / mockMs, ratio: realMs / mockMs },
+      ],
+      note: `wall time: docker-registry ${realMs.toFixed(0)} ms, serve() ${mockMs.toFixed(0)} ms; serve() / docker-registry time ${(mockMs / realMs).toFixed(2)} (target <= 1.0)`,
+    };
   } finally {
     await listener.close();
     await rm(workDir, { recursive: true, force: true });
@@ -93,13 +99,28 @@ async function inProcessPushes() {
     const directStart = performance.now();
     for (const [i, image] of images.entries()) await direct.pushImage(`bench/app${i % 10}:${i}`, image);
     const directSeconds = (performance.now() - directStart) / 1000;
-    console.log(`in-process without MSW (registry.pushImage calls the handler directly): ${(SMALL_PUSHES / directSeconds).toFixed(0)} pushes/s`);
-    console.log(`in-process through MSW: ${SMALL_PUSHES} pushes of 1-layer images (3 requests and 3 events each) in ${seconds.toFixed(2)} s = ${(SMALL_PUSHES / seconds).toFixed(0)} pushes/s; ${registry.events.length} events recorded and delivered`);
+    return [
+      `in-process without MSW (registry.pushImage calls the handler directly): ${(SMALL_PUSHES / directSeconds).toFixed(0)} pushes/s`,
+      `in-process through MSW: ${SMALL_PUSHES} pushes of 1-layer images (3 requests and 3 events each) in ${seconds.toFixed(2)} s = ${(SMALL_PUSHES / seconds).toFixed(0)} pushes/s; ${registry.events.length} events recorded and delivered`,
+    ];
   } finally {
     registry.close();
     server.close();
   }
 }
 
-await skopeoComparison();
-await inProcessPushes();
+const skopeo = await skopeoComparison();
+const inProcess = await inProcessPushes();
+if (skopeo) {
+  await saveBenchReport({
+    package: '@regevents/mock-registry',
+    title: skopeo.title,
+    baseline: 'the real docker-registry',
+    unit: 'copies/min',
+    results: skopeo.results,
+    target: 'serve() at least as fast as docker-registry (ratio >= 1.0x)',
+    notes: [skopeo.note, ...inProcess],
+  });
+} else {
+  for (const line of inProcess) console.log(line);
+}
