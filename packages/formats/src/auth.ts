@@ -3,6 +3,7 @@
  * Secrets are compared through their SHA-256 digests, so the time depends neither on where the
  * values differ nor on their lengths.
  */
+import { timingSafeEqual } from './constant-time.js';
 import { headerValue, type HeadersLike } from './headers.js';
 
 const encoder = new TextEncoder();
@@ -10,13 +11,6 @@ const encoder = new TextEncoder();
 function bytesOf(value: string | Uint8Array | ArrayBuffer): Uint8Array {
   if (typeof value === 'string') return encoder.encode(value);
   return value instanceof ArrayBuffer ? new Uint8Array(value) : value;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.byteLength ^ b.byteLength;
-  const length = Math.max(a.byteLength, b.byteLength);
-  for (let i = 0; i < length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
 }
 
 async function sha256(value: Uint8Array): Promise<Uint8Array> {
@@ -28,7 +22,7 @@ async function matchesAnySecret(presented: string | undefined, secrets: readonly
   if (presented === undefined) return false;
   const presentedDigest = await sha256(encoder.encode(presented));
   let matched = false;
-  for (const secret of secrets) matched = sameBytes(presentedDigest, await sha256(encoder.encode(secret))) || matched;
+  for (const secret of secrets) matched = timingSafeEqual(presentedDigest, await sha256(encoder.encode(secret))) || matched;
   return matched;
 }
 
@@ -46,7 +40,7 @@ async function matchesAnyHmac(presentedHex: string | undefined, body: Uint8Array
   const presented = presentedHex === undefined ? undefined : hexToBytes(presentedHex.trim());
   if (!presented) return false;
   let matched = false;
-  for (const secret of secrets) matched = sameBytes(presented, await hmacSha256(secret, body)) || matched;
+  for (const secret of secrets) matched = timingSafeEqual(presented, await hmacSha256(secret, body)) || matched;
   return matched;
 }
 

@@ -26,4 +26,5 @@ export {
 export { eventCatalog, toKnativeEventTypes, type CatalogEntry, type KnativeEventTypeOptions, type KnativeReference } from './catalog.js';
 export { normalizedEventSchema } from './normalized-schema.js';
 export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
+export { timingSafeEqual } from './constant-time.js';
 export { verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders, type JFrogAuthMode } from './auth.js';

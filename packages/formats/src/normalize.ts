@@ -93,6 +93,14 @@ async function normalizeValue(format: FormatId, value: unknown, headers: Headers
 }
 
 /**
+ * GitLab's registry sends a plain distribution envelope when no event in it needs GitLab's
+ * extensions; a caller that accepts GitLab but not distribution knows the sender, so reads it as GitLab.
+ */
+function readAs(detected: FormatId | undefined, accepted: readonly FormatId[] | undefined): FormatId | undefined {
+  return detected === 'distribution' && accepted?.includes('gitlab') && !accepted.includes('distribution') ? 'gitlab' : detected;
+}
+
+/**
  * Turns a webhook body from any supported registry into normalized events. Async because
  * derived ids are SHA-256 digests computed with WebCrypto. Throws `UnrecognizedFormatError`
  * when the body is not JSON or matches no (allowed) format, and `InvalidPayloadError` when it
@@ -100,7 +108,7 @@ async function normalizeValue(format: FormatId, value: unknown, headers: Headers
  */
 export async function normalize(body: unknown, headers?: HeadersLike, options: NormalizeOptions = {}): Promise<NormalizedRegistryEvent[]> {
   const value = typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer ? parseBody(body, options.maxBytes ?? DEFAULT_MAX_BYTES) : body;
-  const format = detectFormat(value, headers);
+  const format = readAs(detectFormat(value, headers), options.formats);
   if (!format) throw new UnrecognizedFormatError('body matches no known registry format', [{ path: '(body)', message: 'matches no known registry format' }]);
   if (options.formats && !options.formats.includes(format)) {
     throw new UnrecognizedFormatError(`body is ${format}, which is not among the accepted formats (${options.formats.join(', ')})`, [{ path: '(body)', message: `is ${format}, not an accepted format` }]);

@@ -1,10 +1,28 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders } from '../src/index.js';
+import { timingSafeEqual, verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders } from '../src/index.js';
 
 const body = '{"action":"published"}';
 // Reference HMACs from node:crypto, independent of the WebCrypto code under test.
 const hmacHex = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('hex');
+
+describe('timingSafeEqual', () => {
+  it('compares every byte and the lengths', () => {
+    const a = new Uint8Array([1, 2, 3, 4]);
+    expect(timingSafeEqual(a, new Uint8Array([1, 2, 3, 4]))).toBe(true);
+    for (let i = 0; i < a.length; i++) {
+      const changed = a.slice();
+      changed[i] = (changed[i] ?? 0) ^ 1;
+      expect(timingSafeEqual(a, changed)).toBe(false);
+      expect(timingSafeEqual(changed, a)).toBe(false);
+    }
+    expect(timingSafeEqual(a, a.subarray(0, 3))).toBe(false);
+    expect(timingSafeEqual(a.subarray(0, 3), a)).toBe(false);
+    expect(timingSafeEqual(new Uint8Array([0]), new Uint8Array([]))).toBe(false);
+    expect(timingSafeEqual(new Uint8Array([]), new Uint8Array([0]))).toBe(false);
+    expect(timingSafeEqual(new Uint8Array([]), new Uint8Array([]))).toBe(true);
+  });
+});
 
 describe('vendor auth', () => {
   it('Harbor auth_header: the Authorization header must equal the configured value', async () => {

@@ -1,3 +1,4 @@
+import { capturedBodies } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, normalize, validateVendor, type NormalizedRegistryEvent, type VendorSchemaName } from '../src/index.js';
 import { fixture, vendorFixtures } from './fixtures.js';
@@ -108,6 +109,18 @@ describe('vendor fixtures', () => {
     const events = await normalize(body, undefined, { now: NOW });
     expect(events.map((e) => e.tag)).toEqual(['latest', 'v2']);
     expect(new Set(events.map((e) => e.id)).size).toBe(2);
+  });
+
+  it('a plain distribution envelope is read as GitLab when GitLab is accepted and distribution is not', async () => {
+    const captured = capturedBodies().find((body) => body.name.endsWith('push-by-tag/003.json'));
+    if (!captured) throw new Error('no captured push-by-tag/003.json');
+    expect(detectFormat(captured.body)).toBe('distribution');
+    const asGitlab = await normalize(captured.body, undefined, { formats: ['gitlab'] });
+    const asDistribution = await normalize(captured.body, undefined, { formats: ['gitlab', 'distribution'] });
+    expect(asGitlab.map((event) => event.registry.kind)).toEqual(asDistribution.map(() => 'gitlab'));
+    expect(asDistribution.every((event) => event.registry.kind === 'distribution')).toBe(true);
+    expect(asGitlab.map((event) => [event.kind, event.repository, event.digest])).toEqual(asDistribution.map((event) => [event.kind, event.repository, event.digest]));
+    await expect(normalize(captured.body, undefined, { formats: ['harbor'] })).rejects.toThrow(/not among the accepted formats/);
   });
 
   it('GHCR takes the delivery id from X-GitHub-Delivery when present', async () => {

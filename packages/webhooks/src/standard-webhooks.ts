@@ -1,4 +1,4 @@
-import { timingSafeEqual } from './constant-time.js';
+import { timingSafeEqual } from '@regevents/formats';
 import { WebhookConfigError } from './errors.js';
 
 /**
@@ -153,7 +153,7 @@ export function createStandardWebhooksVerifier(options: StandardWebhooksOptions)
     const content = signedContent(id, timestamp, body);
     const expected = await Promise.all((await keys).map((key) => sign(key, content)));
     let matched = false;
-    for (const mac of expected) for (const candidate of presented) matched = timingSafeEqual(mac, candidate) || matched;
+    for (const mac of expected) for (const candidate of presented) matched = timingSafeEqual(candidate, mac) || matched;
     return matched;
   };
 }

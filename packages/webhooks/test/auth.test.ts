@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { timingSafeEqual, SecretSet } from '../src/constant-time.js';
+import { SecretSet } from '../src/constant-time.js';
 import { createWebhookHandler, WebhookConfigError, type AuthOptions } from '../src/index.js';
 import { deliver, fixture, rawPost, serveOnLoopback, TOKEN, type LoopbackServer } from './helpers.js';
 
@@ -13,18 +13,6 @@ function statusWith(auth: AuthOptions, headers: HeadersInit, remoteAddress?: str
 }
 
 describe('constant-time comparison', () => {
-  it('timingSafeEqual compares every byte and the lengths', () => {
-    const a = new Uint8Array([1, 2, 3, 4]);
-    expect(timingSafeEqual(a, new Uint8Array([1, 2, 3, 4]))).toBe(true);
-    for (let i = 0; i < a.length; i++) {
-      const changed = a.slice();
-      changed[i] = (changed[i] ?? 0) ^ 1;
-      expect(timingSafeEqual(a, changed)).toBe(false);
-    }
-    expect(timingSafeEqual(a, a.subarray(0, 3))).toBe(false);
-    expect(timingSafeEqual(new Uint8Array([0]), new Uint8Array([]))).toBe(false);
-  });
-
   it('SecretSet matches any accepted secret exactly, whatever the lengths, and shows none of them', () => {
     const set = new SecretSet(['short', 'a much longer secret value']);
     expect(set.matchesAny(['short'])).toBe(true);
