@@ -12,7 +12,8 @@ import {
   runScenarioOnRealRegistry,
   SCENARIO_USER,
   scenarios,
-  startCaptureListener,
+  scenarioDeliveries,
+  startScenarioListener,
   writeHtpasswd,
   type CapturedDelivery,
   type Scenario,
@@ -38,8 +39,7 @@ function mockConfig(scenario: Scenario, url: string): string {
 /** Runs a scenario with skopeo against `serve()` exactly as runScenarioOnRealRegistry runs it against the real one. */
 async function runScenarioOnMock(scenario: Scenario): Promise<CapturedDelivery[]> {
   const workDir = await mkdtemp(join(tmpdir(), `regevents-mock-${scenario.name}-`));
-  const failures = scenario.failFirstAttempts ?? 0;
-  const listener = await startCaptureListener({ respond: (_delivery, attempt) => (attempt < failures ? 500 : 200) });
+  const listener = await startScenarioListener(scenario);
   let htpasswd: string | undefined;
   if (scenario.registry.auth) {
     await writeHtpasswd(join(workDir, 'htpasswd'), { [SCENARIO_USER.name]: SCENARIO_USER.password });
@@ -48,15 +48,7 @@ async function runScenarioOnMock(scenario: Scenario): Promise<CapturedDelivery[]
   const registry = createMockRegistry({ config: mockConfig(scenario, listener.url), auth: htpasswd ? { type: 'basic', realm: 'regevents', htpasswd } : undefined });
   const served = await serve(registry);
   try {
-    const target = { host: `127.0.0.1:${served.port}`, workDir };
-    if (scenario.setup) {
-      await scenario.setup(target);
-      await listener.settle();
-    }
-    const mark = listener.deliveries.length;
-    await scenario.act(target);
-    await listener.settle();
-    return listener.deliveries.slice(mark);
+    return await scenarioDeliveries(scenario, { host: `127.0.0.1:${served.port}`, workDir }, listener);
   } finally {
     registry.close();
     await served.close();

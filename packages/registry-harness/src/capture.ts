@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCaptureListener, type CapturedDelivery } from './listener.js';
+import { startCaptureListener, type CaptureListener, type CapturedDelivery } from './listener.js';
 import { registryConfig, startRegistry, writeHtpasswd } from './registry.js';
-import { SCENARIO_USER, type Scenario } from './scenarios.js';
+import { SCENARIO_USER, type Scenario, type ScenarioTarget } from './scenarios.js';
 import { skopeoVersion } from './skopeo.js';
 
 /** The endpoint every capture configures; the header shows how configured headers arrive. */
@@ -21,11 +21,31 @@ export interface ScenarioRun {
   deliveries: CapturedDelivery[];
 }
 
+/** A capture listener that fails the first attempts of every event as the scenario asks. */
+export function startScenarioListener(scenario: Scenario): Promise<CaptureListener> {
+  const failures = scenario.failFirstAttempts ?? 0;
+  return startCaptureListener({ respond: (_delivery, attempt) => (attempt < failures ? 500 : 200) });
+}
+
+/**
+ * Runs a scenario against any registry at `target` and returns only the deliveries its act step
+ * caused: setup first, wait for that to settle, then act and wait again.
+ */
+export async function scenarioDeliveries(scenario: Scenario, target: ScenarioTarget, listener: CaptureListener): Promise<CapturedDelivery[]> {
+  if (scenario.setup) {
+    await scenario.setup(target);
+    await listener.settle();
+  }
+  const mark = listener.deliveries.length;
+  await scenario.act(target);
+  await listener.settle();
+  return listener.deliveries.slice(mark);
+}
+
 /** Runs one scenario against a fresh real registry and returns what its endpoint received. */
 export async function runScenarioOnRealRegistry(scenario: Scenario): Promise<ScenarioRun> {
   const workDir = await mkdtemp(join(tmpdir(), `regevents-${scenario.name}-`));
-  const failures = scenario.failFirstAttempts ?? 0;
-  const listener = await startCaptureListener({ respond: (_delivery, attempt) => (attempt < failures ? 500 : 200) });
+  const listener = await startScenarioListener(scenario);
   let htpasswdPath: string | undefined;
   if (scenario.registry.auth) {
     htpasswdPath = join(workDir, 'htpasswd');
@@ -43,15 +63,8 @@ export async function runScenarioOnRealRegistry(scenario: Scenario): Promise<Sce
       }),
   });
   try {
-    const target = { host: registry.host, workDir };
-    if (scenario.setup) {
-      await scenario.setup(target);
-      await listener.settle();
-    }
-    const mark = listener.deliveries.length;
-    await scenario.act(target);
-    await listener.settle();
-    return { registryVersion: registry.version, deliveries: listener.deliveries.slice(mark) };
+    const deliveries = await scenarioDeliveries(scenario, { host: registry.host, workDir }, listener);
+    return { registryVersion: registry.version, deliveries };
   } finally {
     await registry.stop();
     await listener.close();
