@@ -18,6 +18,16 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** `--port` and `--host` for a command that listens; `--port 0` picks a free port. */
+function listening(command: Command, defaultPort: number): Command {
+  return command
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(defaultPort).argParser(parsePort))
+    .option('--host <host>', 'address to listen on', '127.0.0.1');
+}
+
+/** Collects a repeatable option's values. */
+const repeatable = (value: string, all: string[]): string[] => [...all, value];
+
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
@@ -46,13 +56,10 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       exitCode = await demoCommand(options, io);
     });
 
-  program
-    .command('serve')
+  listening(program.command('serve'), 5000)
     .description('the mock registry as a local development registry, logging requests, events and deliveries')
-    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5000).argParser(parsePort))
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--config <file>', "a registry config.yml whose notifications section to use")
-    .option('--notify <url>', 'also send notifications to this URL (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--notify <url>', 'also send notifications to this URL (repeatable)', repeatable, [] as string[])
     .option('--storage <dir>', 'keep blobs in this folder instead of memory')
     .option('--htpasswd <file>', 'require basic auth from the users of this htpasswd file (bcrypt)')
     .addOption(new Option('--flavor <flavor>', 'which registry to imitate').choices(['distribution-2.8', 'distribution-3']).default('distribution-2.8'))
@@ -88,11 +95,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       exitCode = await lintConfigCommand(file, options, io);
     });
 
-  program
-    .command('listen')
+  listening(program.command('listen'), 5055)
     .description('a development endpoint for a real registry: print or record every notification that arrives')
-    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5055).argParser(parsePort))
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require Authorization: Bearer <token>')
     .addOption(new Option('--format <format>', 'how to print events').choices(['pretty', 'json']).default('pretty'))
     .option('--out <file>', 'also append every event to this NDJSON file')
@@ -106,7 +110,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .description('deliver a fixture or a file the way a registry would: content type, headers, retries with threshold and backoff')
     .argument('<fixture|file>', 'a fixture name (see `regevents fixtures list`; a scenario sends all its POSTs in order) or a file')
     .requiredOption('--to <url>', 'the receiver')
-    .option('--header <header>', "add a header, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--header <header>', "add a header, 'Name: value' (repeatable)", repeatable, [] as string[])
     .option('--sign <secret>', 'add Standard Webhooks signature headers with this whsec_ secret')
     .addOption(new Option('--media-type <version>', 'events media type: v1 (distribution 2.x) or v2 (3.x)').choices(['v1', 'v2']).default('v1'))
     .option('--timeout <duration>', 'per attempt, Go duration', '1s')
