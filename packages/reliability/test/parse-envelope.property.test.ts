@@ -4,6 +4,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HANG_THRESHOLD_MS, timed } from './bounded.js';
+import { mutate, mutation } from './mutate.js';
 
 const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
 const fixtureDir = new URL('../../../fixtures/distribution/2.8.2/', import.meta.url);
@@ -41,29 +42,8 @@ function parseOutcome(body: string | Uint8Array): 'accepted' | 'rejected' {
   return value;
 }
 
-/** Replaces, removes or retypes one value somewhere inside a captured event. */
-const mutatedEvent = fc
-  .record({
-    event: fc.constantFrom(...capturedEvents),
-    pick: fc.nat(),
-    replacement: fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.string(), fc.integer(), fc.constantFrom('', 'sha256:', 'a'.repeat(300), '__proto__')),
-  })
-  .map(({ event, pick, replacement }) => {
-    const copy = structuredClone(event) as Record<string, unknown>;
-    const slots: [Record<string, unknown>, string][] = [];
-    const collect = (node: unknown) => {
-      if (node === null || typeof node !== 'object') return;
-      for (const key of Object.keys(node)) {
-        slots.push([node as Record<string, unknown>, key]);
-        collect((node as Record<string, unknown>)[key]);
-      }
-    };
-    collect(copy);
-    const [parent, key] = slots[pick % slots.length] as [Record<string, unknown>, string];
-    if (replacement === undefined) delete parent[key];
-    else parent[key] = replacement;
-    return copy;
-  });
+/** A captured event with one value replaced, retyped or removed. */
+const mutatedEvent = fc.tuple(fc.constantFrom(...capturedEvents), mutation).map(([event, change]) => mutate(event, change));
 
 describe('parseEnvelope under property tests', () => {
   it('accepts exactly what the published schema accepts (mutated captured events)', () => {
