@@ -2,6 +2,7 @@ import { SecretSet } from './constant-time.js';
 import { headerItems, type IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
 import { createIpAllowlist, type IpAllowlistOptions } from './ip-allowlist.js';
+import type { VendorAuthOptions } from './senders.js';
 import { createStandardWebhooksVerifier, type StandardWebhooksOptions } from './standard-webhooks.js';
 
 export interface BasicCredentials {
@@ -17,10 +18,12 @@ export interface StaticHeaderOptions {
 }
 
 /**
- * How deliveries prove who sent them. Every strategy you configure must pass; list several
- * values inside one strategy to accept old and new credentials during a rotation.
+ * How deliveries prove who sent them. The top-level strategies authenticate distribution
+ * envelopes: every one you configure must pass; list several values inside one strategy to
+ * accept old and new credentials during a rotation. With `formats`, each other vendor has its
+ * own entry (`harbor`, `ghcr`...), checked only for bodies in that vendor's format.
  */
-export interface AuthOptions {
+export interface AuthOptions extends VendorAuthOptions {
   /** `Authorization: Bearer <token>`: what a registry sends with `headers: {Authorization: [Bearer <token>]}`. */
   bearer?: string | readonly string[];
   /** `Authorization: Basic base64(user:password)`. */
@@ -47,11 +50,12 @@ export interface Authenticator {
 
 type HeaderCheck = (delivery: IncomingDelivery) => boolean;
 
-function list<T>(value: T | readonly T[]): T[] {
+export function list<T>(value: T | readonly T[]): T[] {
   return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
 
-function requireSecrets(values: readonly unknown[], option: string): string[] {
+/** Checks configured secrets; errors name the option (`auth.bearer[1]`), never the value. */
+export function requireSecrets(values: readonly unknown[], option: string): string[] {
   if (values.length === 0) throw new WebhookConfigError(`${option} lists no value`);
   return values.map((value, index) => {
     const where = values.length === 1 ? option : `${option}[${index}]`;
@@ -108,11 +112,14 @@ function basicCheck(option: AuthOptions['basic']): HeaderCheck {
   };
 }
 
+/** An RFC 9110 field name, lower-cased. */
+export function requireHeaderName(name: unknown, option: string): string {
+  if (typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new WebhookConfigError(`${option} must be a header name`);
+  return name.toLowerCase();
+}
+
 function staticHeaderCheck(option: StaticHeaderOptions): HeaderCheck {
-  if (typeof option?.name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(option.name)) {
-    throw new WebhookConfigError('auth.header.name must be a header name');
-  }
-  const name = option.name.toLowerCase();
+  const name = requireHeaderName(option?.name, 'auth.header.name');
   const values = new SecretSet(requireSecrets(list(option.value), 'auth.header.value'));
   return (delivery) => values.matchesAny(headerItems(delivery.headerValues(name)));
 }

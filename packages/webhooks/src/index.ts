@@ -3,6 +3,9 @@ export type {
   AnyEventHandler,
   DedupeOptions,
   DeliveryInfo,
+  DispatchContext,
+  DispatchedEvent,
+  DispatchKey,
   ErrorContext,
   ErrorHandler,
   EventContext,
@@ -10,12 +13,16 @@ export type {
   InvalidContext,
   InvalidHandler,
   InvalidPayload,
+  NormalizedEventContext,
+  NormalizedEventOf,
   UnknownEventHandler,
   WebhookHandler,
   WebhookHandlerOptions,
 } from './handler.js';
 export type { ConnectionInfo, NodeRequestLike, NodeResponseLike } from './adapters.js';
 export type { AuthOptions, BasicCredentials, StaticHeaderOptions } from './auth.js';
+export type { StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './senders.js';
+export { FORMAT_IDS, NORMALIZED_KINDS, type FormatId, type NormalizedKind, type NormalizedRegistryEvent } from '@regevents/formats';
 export type { IpAllowlistOptions } from './ip-allowlist.js';
 export { EVENT_KEYS, digestDeleteKind, eventKey, isKnownEvent, type EventKey, type EventsByKey, type UnknownEvent } from './dispatch.js';
 export { createMemoryDedupeStore, type ClaimResult, type DedupeStore, type MemoryDedupeStoreOptions } from './dedupe.js';

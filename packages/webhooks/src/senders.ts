@@ -1,0 +1,210 @@
+/**
+ * Several registries posting to one receiver: which sender may deliver which format, and how
+ * each proves it is that sender. A body is only ever accepted with the credentials of the
+ * registry whose format it is, so one vendor's secret cannot forge another vendor's events.
+ */
+import {
+  FORMAT_IDS,
+  verifyGitHubSignature,
+  verifyHarborAuthHeader,
+  verifyJFrogEventAuth,
+  verifyStaticHeaders,
+  type FormatId,
+  type JFrogAuthMode,
+  type RegistryKind,
+} from '@regevents/formats';
+import { createAuthenticator, list, requireHeaderName, requireSecrets, type AuthOptions } from './auth.js';
+import type { IncomingDelivery } from './delivery.js';
+import { WebhookConfigError } from './errors.js';
+
+type Secrets = string | readonly string[];
+
+/** Headers the registry sends verbatim on every delivery; each must carry its value (or one of its values, during a rotation). */
+export interface StaticHeadersAuth {
+  headers: Record<string, Secrets>;
+}
+
+/** Explicitly accept a sender that cannot authenticate (Docker Hub, Quay): protect the URL some other way. */
+export interface UnauthenticatedSender {
+  unauthenticated: true;
+}
+
+/** Credentials per registry vendor; each format listed in `formats` needs its vendor's entry. */
+export interface VendorAuthOptions {
+  /** Harbor (Default and CloudEvents payloads): the policy target's `auth_header`, which Harbor sends verbatim as `Authorization`. */
+  harbor?: { authHeader: Secrets };
+  /** GitLab's container registry: the `headers` of its notification endpoint. */
+  gitlab?: StaticHeadersAuth;
+  /** Azure Container Registry: the webhook's custom headers. */
+  acr?: StaticHeadersAuth;
+  /** GitHub (GHCR `package` events): the webhook secret, checked against `X-Hub-Signature-256`. */
+  ghcr?: { secret: Secrets };
+  /** JFrog Artifactory: the webhook secret, sent in `X-JFrog-Event-Auth` as is (`secret`) or as the body's HMAC (`hmac`). Default mode `either`. */
+  artifactory?: { secret: Secrets; mode?: JFrogAuthMode };
+  /** Docker Hub sends no credentials of its own. */
+  dockerhub?: StaticHeadersAuth | UnauthenticatedSender;
+  /** Quay sends no credentials of its own. */
+  quay?: StaticHeadersAuth | UnauthenticatedSender;
+  /** Google Artifact Registry through a Pub/Sub push subscription. */
+  gar?: StaticHeadersAuth | UnauthenticatedSender;
+  /** Amazon ECR through an EventBridge API destination (its connection sends an API key header). */
+  ecr?: StaticHeadersAuth | UnauthenticatedSender;
+}
+
+export type Vendor = keyof VendorAuthOptions;
+
+const VENDORS: readonly Vendor[] = ['harbor', 'gitlab', 'acr', 'ghcr', 'artifactory', 'dockerhub', 'quay', 'gar', 'ecr'];
+const DISTRIBUTION_STRATEGIES = ['bearer', 'basic', 'header', 'standardWebhooks', 'ip', 'unauthenticated'] as const;
+
+/** The formats each sender emits. */
+const FORMATS_OF: Record<RegistryKind, readonly FormatId[]> = {
+  distribution: ['distribution'],
+  gitlab: ['gitlab'],
+  harbor: ['harbor', 'harbor-cloudevents'],
+  acr: ['acr'],
+  dockerhub: ['dockerhub'],
+  quay: ['quay'],
+  ghcr: ['ghcr'],
+  gar: ['gar'],
+  ecr: ['ecr'],
+  artifactory: ['artifactory'],
+};
+
+/** `{"events": [...]}` bodies: GitLab's registry is a distribution fork, with or without its extensions in a given envelope. */
+const ENVELOPE_FORMATS: readonly FormatId[] = ['distribution', 'gitlab'];
+
+/** Who may have sent a body of `format`, most likely first. */
+function candidatesFor(format: FormatId): RegistryKind[] {
+  switch (format) {
+    case 'distribution':
+      return ['distribution', 'gitlab'];
+    case 'gitlab':
+      return ['gitlab', 'distribution'];
+    case 'harbor':
+    case 'harbor-cloudevents':
+      return ['harbor'];
+    default:
+      return [format];
+  }
+}
+
+interface SenderCheck {
+  sender: RegistryKind;
+  /** Header checks, before the body is read; absent when the sender's proof is in the body alone. */
+  headers?: (delivery: IncomingDelivery) => boolean | Promise<boolean>;
+  /** Signature checks over the raw body. */
+  body?: (delivery: IncomingDelivery, body: Uint8Array) => Promise<boolean>;
+  /** For `toString()`: names and counts, never a value. */
+  description: string;
+}
+
+/** Where a delivery goes once its format is known. */
+export type Route =
+  /** `sender` authenticated it; normalize it as `format` (a GitLab sender reads plain envelopes as GitLab). */
+  | { sender: RegistryKind; format: FormatId }
+  /** The format is not among those accepted: an authenticated but unusable body. */
+  | 'not-accepted'
+  /** The format is accepted, but its own sender's credentials did not pass. */
+  | 'unauthenticated';
+
+export interface Senders {
+  readonly formats: readonly FormatId[];
+  /** Header checks of every sender (all run, so the time does not tell which failed); `true` where a sender may still pass. */
+  beforeBody(delivery: IncomingDelivery): Promise<boolean[]>;
+  /** The senders whose every check passed. */
+  afterBody(delivery: IncomingDelivery, body: Uint8Array, beforeBody: readonly boolean[]): Promise<Set<RegistryKind>>;
+  route(format: FormatId, authenticated: ReadonlySet<RegistryKind>): Route;
+  describe(): string;
+}
+
+function staticHeaders(option: StaticHeadersAuth | UnauthenticatedSender | undefined, vendor: Vendor): Pick<SenderCheck, 'headers' | 'description'> {
+  if (option && 'unauthenticated' in option && option.unauthenticated === true) return { headers: () => true, description: 'unauthenticated' };
+  const configured = (option as StaticHeadersAuth | undefined)?.headers;
+  if (!configured || typeof configured !== 'object') throw new WebhookConfigError(`auth.${vendor} needs { headers: { name: value } }${vendor === 'acr' || vendor === 'gitlab' ? '' : ' or { unauthenticated: true }'}`);
+  const required: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(configured)) {
+    required[requireHeaderName(name, `auth.${vendor}.headers name`)] = requireSecrets(list(values), `auth.${vendor}.headers[${JSON.stringify(name)}]`);
+  }
+  const names = Object.keys(required);
+  if (names.length === 0) throw new WebhookConfigError(`auth.${vendor}.headers lists no header`);
+  return { headers: (delivery) => verifyStaticHeaders(delivery.headers(), required), description: `headers ${names.map((name) => `${name}(${required[name]?.length})`).join(', ')}` };
+}
+
+function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
+  switch (vendor) {
+    case 'harbor': {
+      const expected = requireSecrets(list(options.harbor?.authHeader as Secrets), 'auth.harbor.authHeader');
+      return { sender: vendor, headers: (delivery) => verifyHarborAuthHeader(delivery.headers(), expected), description: `auth_header(${expected.length})` };
+    }
+    case 'ghcr': {
+      const secrets = requireSecrets(list(options.ghcr?.secret as Secrets), 'auth.ghcr.secret');
+      return { sender: vendor, body: (delivery, body) => verifyGitHubSignature(body, delivery.headers(), secrets), description: `x-hub-signature-256(${secrets.length})` };
+    }
+    case 'artifactory': {
+      const secrets = requireSecrets(list(options.artifactory?.secret as Secrets), 'auth.artifactory.secret');
+      const mode = options.artifactory?.mode ?? 'either';
+      if (!['secret', 'hmac', 'either'].includes(mode)) throw new WebhookConfigError('auth.artifactory.mode must be "secret", "hmac" or "either"');
+      return { sender: vendor, body: (delivery, body) => verifyJFrogEventAuth(body, delivery.headers(), secrets, mode), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
+    }
+    default:
+      return { sender: vendor, ...staticHeaders(options[vendor], vendor) };
+  }
+}
+
+function acceptedFormats(formats: unknown): FormatId[] {
+  if (!Array.isArray(formats) || formats.length === 0) throw new WebhookConfigError(`formats must list some of ${FORMAT_IDS.join(', ')}`);
+  const unknown = formats.find((format) => !FORMAT_IDS.includes(format as FormatId));
+  if (unknown !== undefined) throw new WebhookConfigError(`formats lists ${JSON.stringify(unknown)}, which is none of ${FORMAT_IDS.join(', ')}`);
+  return [...new Set(formats as FormatId[])];
+}
+
+/**
+ * The senders of a multi-format receiver, or `undefined` for a distribution-only one (no
+ * `formats`). Every accepted format needs its sender's credentials, and every credential given
+ * must serve an accepted format: a forgotten entry is an error at start-up, not an open door.
+ */
+export function createSenders(auth: AuthOptions, formatsOption: readonly FormatId[] | undefined): Senders | undefined {
+  const has = (key: string) => auth !== null && typeof auth === 'object' && key in auth;
+  if (formatsOption === undefined) {
+    const vendor = VENDORS.find(has);
+    if (vendor) throw new WebhookConfigError(`auth.${vendor} needs the formats option, e.g. formats: [${FORMATS_OF[vendor].map((f) => `'${f}'`).join(', ')}]`);
+    return undefined;
+  }
+  const formats = acceptedFormats(formatsOption);
+  const accepts = (sender: RegistryKind) => FORMATS_OF[sender].some((format) => formats.includes(format));
+  const checks: SenderCheck[] = [];
+  if (accepts('distribution')) {
+    const distribution = createAuthenticator(auth);
+    checks.push({ sender: 'distribution', headers: (delivery) => distribution.beforeBody(delivery), ...(distribution.afterBody ? { body: distribution.afterBody } : {}), description: distribution.describe() });
+  } else {
+    const strategy = DISTRIBUTION_STRATEGIES.find(has);
+    if (strategy) throw new WebhookConfigError(`auth.${strategy} authenticates distribution envelopes, but formats does not list 'distribution'`);
+  }
+  for (const vendor of VENDORS) {
+    if (accepts(vendor)) {
+      if (!has(vendor)) throw new WebhookConfigError(`formats lists ${FORMATS_OF[vendor].filter((f) => formats.includes(f)).map((f) => `'${f}'`).join(', ')}: auth.${vendor} is required`);
+      checks.push(vendorCheck(vendor, auth));
+    } else if (has(vendor)) {
+      throw new WebhookConfigError(`auth.${vendor} is set, but formats lists none of ${FORMATS_OF[vendor].map((f) => `'${f}'`).join(', ')}`);
+    }
+  }
+  const configured = new Set(checks.map((check) => check.sender));
+
+  return {
+    formats,
+    beforeBody: (delivery) => Promise.all(checks.map((check) => (check.headers ? check.headers(delivery) : true))),
+    async afterBody(delivery, body, beforeBody) {
+      const passed = await Promise.all(checks.map((check, index) => beforeBody[index] === true && (check.body ? check.body(delivery, body) : true)));
+      return new Set(checks.filter((_, index) => passed[index]).map((check) => check.sender));
+    },
+    route(format, authenticated) {
+      // a GitLab envelope is a distribution envelope too: either sender may read one
+      const candidates = candidatesFor(format).filter((sender) => configured.has(sender) && (formats.includes(format) || ENVELOPE_FORMATS.includes(format)));
+      if (candidates.length === 0) return 'not-accepted';
+      const sender = candidates.find((candidate) => authenticated.has(candidate));
+      if (!sender) return 'unauthenticated';
+      return { sender, format: ENVELOPE_FORMATS.includes(format) ? (sender as FormatId) : format };
+    },
+    describe: () => checks.map((check) => `${check.sender}: ${check.description}`).join('; '),
+  };
+}
