@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWebhookHandler } from '@regevents/webhooks';
+import type { Event } from '@regevents/types';
+import { createWebhookHandler, type UnknownEvent } from '@regevents/webhooks';
 
 /** Seeded PRNG (mulberry32) so a failing run can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -27,6 +28,10 @@ export interface FlakyReceiverStats {
   /** Successful handler runs per event id, in the order they succeeded. */
   handled: Map<string, number>;
   successOrder: string[];
+  /** The events whose handler succeeded, in that order. */
+  succeeded: (Event | UnknownEvent)[];
+  /** Event ids in the order their first delivery arrived, whatever became of it. */
+  arrivalOrder: string[];
   handlerFailures: number;
   droppedBeforeHandling: number;
   droppedAfterHandling: number;
@@ -46,7 +51,7 @@ function toRequest(req: IncomingMessage, body: Buffer, port: number): Request {
  */
 export async function startFlakyReceiver(options: FlakyReceiverOptions) {
   const random = seededRandom(options.seed);
-  const stats: FlakyReceiverStats = { handled: new Map(), successOrder: [], handlerFailures: 0, droppedBeforeHandling: 0, droppedAfterHandling: 0, requests: 0 };
+  const stats: FlakyReceiverStats = { handled: new Map(), successOrder: [], succeeded: [], arrivalOrder: [], handlerFailures: 0, droppedBeforeHandling: 0, droppedAfterHandling: 0, requests: 0 };
   const hooks = createWebhookHandler({ auth: { bearer: options.token } });
   hooks.onAny((event) => {
     if (random() < options.handlerFailureRate) {
@@ -56,14 +61,27 @@ export async function startFlakyReceiver(options: FlakyReceiverOptions) {
     const id = String(event.id);
     stats.handled.set(id, (stats.handled.get(id) ?? 0) + 1);
     stats.successOrder.push(id);
+    stats.succeeded.push(event);
   });
   hooks.onError(() => {});
+  const arrived = new Set<string>();
+  const noteArrival = (body: Buffer) => {
+    try {
+      for (const event of (JSON.parse(body.toString('utf8')) as { events: { id: string }[] }).events) {
+        if (!arrived.has(event.id)) stats.arrivalOrder.push(event.id);
+        arrived.add(event.id);
+      }
+    } catch {
+      // not an envelope: the handler will say so
+    }
+  };
   let port = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       stats.requests += 1;
+      noteArrival(Buffer.concat(chunks));
       const roll = random();
       if (roll < options.dropRate / 2) {
         stats.droppedBeforeHandling += 1;
