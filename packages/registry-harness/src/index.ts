@@ -9,4 +9,5 @@ export * from './skopeo.js';
 export * from './readme-examples.js';
 export * from './bench.js';
 export * from './fixtures.js';
+export * from './vendor-fixtures.js';
 export * from './redis.js';

@@ -1,0 +1,356 @@
+import { createHmac } from 'node:crypto';
+import { vendorFixture, vendorFixtures, type VendorFixture } from '@regevents/registry-harness';
+import { describe, expect, it, vi } from 'vitest';
+import { createWebhookHandler, FORMAT_IDS, HandlerFailedError, NORMALIZED_KINDS, type ErrorContext, type InvalidPayload, type NormalizedKind, type WebhookHandler, type WebhookHandlerOptions } from '../src/index.js';
+import { fixture, serveOnLoopback, TOKEN } from './helpers.js';
+
+// Reference HMACs from node:crypto, independent of the WebCrypto code under test.
+const hmacHex = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
+
+const SECRETS = {
+  harbor: 'Bearer harbor-auth-header-9f8e7d',
+  gitlab: 'Bearer gitlab-notify-secret-77a1',
+  acr: 'acr-custom-header-5d6e4f',
+  ghcr: 'ghcr-webhook-secret-0c1d2e',
+  artifactory: 'jfrog-webhook-secret-4e5f6a',
+  dockerhub: 'relay-dockerhub-8a8b8c',
+  quay: 'relay-quay-3c4d5e',
+  gar: 'relay-gar-1f2e3d',
+  ecr: 'ecr-api-key-6b7c8d',
+};
+
+/** One receiver for every format, each vendor with its own credentials. */
+function multiVendor(overrides: Partial<WebhookHandlerOptions> = {}): WebhookHandler {
+  return createWebhookHandler({
+    formats: FORMAT_IDS,
+    auth: {
+      bearer: TOKEN,
+      harbor: { authHeader: SECRETS.harbor },
+      gitlab: { headers: { Authorization: SECRETS.gitlab } },
+      acr: { headers: { 'X-Acr-Token': SECRETS.acr } },
+      ghcr: { secret: SECRETS.ghcr },
+      artifactory: { secret: SECRETS.artifactory, mode: 'hmac' },
+      dockerhub: { headers: { 'X-Relay-Token': SECRETS.dockerhub } },
+      quay: { headers: { 'X-Relay-Token': SECRETS.quay } },
+      gar: { headers: { 'X-Relay-Token': SECRETS.gar } },
+      ecr: { headers: { 'X-Api-Key': SECRETS.ecr } },
+    },
+    ...overrides,
+  });
+}
+
+/** The headers each vendor sends, with its secret (or, `wrong`, the same scheme with another secret). */
+function credentials(folder: string, body: string, wrong = false): Record<string, string> {
+  const secret = (value: string) => (wrong ? `${value}-wrong` : value);
+  switch (folder) {
+    case 'harbor':
+    case 'harbor-cloudevents':
+      return { authorization: secret(SECRETS.harbor) };
+    case 'gitlab':
+      return { authorization: secret(SECRETS.gitlab) };
+    case 'acr':
+      return { 'x-acr-token': secret(SECRETS.acr) };
+    case 'ghcr':
+      return { 'x-github-event': 'package', 'x-hub-signature-256': `sha256=${hmacHex(secret(SECRETS.ghcr), body)}` };
+    case 'artifactory':
+      return { 'x-jfrog-event-auth': hmacHex(secret(SECRETS.artifactory), body) };
+    case 'dockerhub':
+    case 'quay':
+      return { 'x-relay-token': secret(SECRETS[folder]) };
+    case 'ecr':
+      return { 'x-api-key': secret(SECRETS.ecr) };
+    default:
+      throw new Error(`no credentials for ${folder}`);
+  }
+}
+
+function post(hooks: WebhookHandler, body: string | Uint8Array, headers: Record<string, string>, contentType = 'application/json'): Promise<Response> {
+  return hooks.fetch(new Request('http://127.0.0.1/events', { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) }), { remoteAddress: '127.0.0.1' });
+}
+
+function deliverFixture(hooks: WebhookHandler, f: VendorFixture, wrong = false): Promise<Response> {
+  const contentType = (f.meta['headers'] as Record<string, string> | undefined)?.['Content-Type'] ?? 'application/json';
+  return post(hooks, f.text, credentials(f.folder, f.text, wrong), contentType);
+}
+
+interface Recorded {
+  dispatched: [registered: NormalizedKind, kind: NormalizedKind, registry: string, id: string][];
+  invalid: InvalidPayload[];
+  errors: [unknown, ErrorContext][];
+}
+
+/** Registers one handler per normalized kind (and onInvalid, onError), recording what each receives. */
+function record(hooks: WebhookHandler): Recorded {
+  const recorded: Recorded = { dispatched: [], invalid: [], errors: [] };
+  for (const kind of NORMALIZED_KINDS) hooks.on(kind, (event) => void recorded.dispatched.push([kind, event.kind, event.registry.kind, event.id]));
+  hooks.onInvalid((invalid) => void recorded.invalid.push(invalid));
+  hooks.onError((error, context) => void recorded.errors.push([error, context]));
+  return recorded;
+}
+
+/** What each fixture is, read from the fixture itself (its event type, action or result), not from this SDK. */
+const EXPECTED: Record<string, { kinds: NormalizedKind[]; registry: string }> = {
+  'harbor/push-artifact': { kinds: ['artifact.pushed'], registry: 'harbor' },
+  'harbor/pull-artifact': { kinds: ['artifact.pulled'], registry: 'harbor' },
+  'harbor/delete-artifact': { kinds: ['artifact.deleted'], registry: 'harbor' },
+  'harbor/scanning-completed': { kinds: ['scan.completed'], registry: 'harbor' },
+  'harbor/scanning-failed': { kinds: ['scan.failed'], registry: 'harbor' },
+  'harbor/scanning-stopped': { kinds: ['scan.stopped'], registry: 'harbor' },
+  'harbor/quota-exceed': { kinds: ['quota.exceeded'], registry: 'harbor' },
+  'harbor/quota-warning': { kinds: ['quota.warning'], registry: 'harbor' },
+  'harbor/replication': { kinds: ['replication.status'], registry: 'harbor' },
+  'harbor/tag-retention': { kinds: ['retention.finished'], registry: 'harbor' },
+  'harbor-cloudevents/pull-artifact': { kinds: ['artifact.pulled'], registry: 'harbor' },
+  'harbor-cloudevents/delete-artifact': { kinds: ['artifact.deleted'], registry: 'harbor' },
+  'harbor-cloudevents/scanning-completed': { kinds: ['scan.completed'], registry: 'harbor' },
+  'harbor-cloudevents/scanning-failed': { kinds: ['scan.failed'], registry: 'harbor' },
+  'harbor-cloudevents/scanning-stopped': { kinds: ['scan.stopped'], registry: 'harbor' },
+  'harbor-cloudevents/quota-exceed': { kinds: ['quota.exceeded'], registry: 'harbor' },
+  'harbor-cloudevents/quota-warning': { kinds: ['quota.warning'], registry: 'harbor' },
+  'harbor-cloudevents/replication': { kinds: ['replication.status'], registry: 'harbor' },
+  'harbor-cloudevents/tag-retention': { kinds: ['retention.finished'], registry: 'harbor' },
+  'gitlab/push-with-meta': { kinds: ['artifact.pushed'], registry: 'gitlab' },
+  'gitlab/rename': { kinds: ['repository.renamed'], registry: 'gitlab' },
+  'acr/push': { kinds: ['artifact.pushed'], registry: 'acr' },
+  'acr/delete': { kinds: ['artifact.deleted'], registry: 'acr' },
+  'acr/chart-push': { kinds: ['artifact.pushed'], registry: 'acr' },
+  'acr/chart-delete': { kinds: ['artifact.deleted'], registry: 'acr' },
+  'dockerhub/push': { kinds: ['artifact.pushed'], registry: 'dockerhub' },
+  'quay/repo-push': { kinds: ['artifact.pushed'], registry: 'quay' },
+  'ghcr/package-published': { kinds: ['artifact.pushed'], registry: 'ghcr' },
+  'ecr/image-push': { kinds: ['artifact.pushed'], registry: 'ecr' },
+  'ecr/image-delete': { kinds: ['artifact.deleted'], registry: 'ecr' },
+  'artifactory/docker-pushed': { kinds: ['artifact.pushed'], registry: 'artifactory' },
+};
+
+const payloadFixtures = vendorFixtures().filter((f) => f.folder !== 'harbor-policy');
+
+describe('vendor formats through one multi-vendor receiver', () => {
+  it('has an expectation for every vendor payload fixture', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(payloadFixtures.map((f) => f.name).sort());
+  });
+
+  it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: authenticated, reaches its on(kind) handler once; a redelivery is deduplicated', async (name, f) => {
+    const expected = EXPECTED[name];
+    if (!expected) throw new Error(`no expectation for ${name}`);
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect(recorded.dispatched.map(([registered]) => registered)).toEqual(expected.kinds);
+    for (const [registered, kind, registry] of recorded.dispatched) expect([kind, registry]).toEqual([registered, expected.registry]);
+    expect(recorded.invalid).toEqual([]);
+    expect(recorded.errors).toEqual([]);
+
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect(recorded.dispatched).toHaveLength(expected.kinds.length);
+  });
+
+  it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: a wrong credential gets 401 and runs nothing', async (_name, f) => {
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    const response = await deliverFixture(hooks, f, true);
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe('Unauthorized');
+    expect(recorded).toEqual({ dispatched: [], invalid: [], errors: [] });
+  });
+
+  it("one vendor's valid credentials do not admit another vendor's body", async () => {
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    const harbor = vendorFixture('harbor/push-artifact');
+    const acr = vendorFixture('acr/push');
+    expect((await post(hooks, harbor.text, credentials('acr', harbor.text))).status).toBe(401);
+    expect((await post(hooks, acr.text, credentials('harbor', acr.text))).status).toBe(401);
+    expect((await post(hooks, harbor.text, { authorization: `Bearer ${TOKEN}` })).status).toBe(401);
+    // a GitHub signature over another body proves nothing about this one
+    const ghcr = vendorFixture('ghcr/package-published');
+    expect((await post(hooks, ghcr.text, credentials('ghcr', `${ghcr.text} `))).status).toBe(401);
+    expect(recorded).toEqual({ dispatched: [], invalid: [], errors: [] });
+  });
+
+  it('JFrog: the plain secret passes in secret mode and is refused in hmac mode', async () => {
+    const f = vendorFixture('artifactory/docker-pushed');
+    const plainSecret = { 'x-jfrog-event-auth': SECRETS.artifactory };
+    const hmacOnly = multiVendor();
+    const hmacRecorded = record(hmacOnly);
+    expect((await post(hmacOnly, f.text, plainSecret)).status).toBe(401);
+    expect(hmacRecorded.dispatched).toEqual([]);
+
+    const secretMode = createWebhookHandler({ formats: ['artifactory'], auth: { artifactory: { secret: ['previous-secret', SECRETS.artifactory], mode: 'secret' } } });
+    const recorded = record(secretMode);
+    expect((await post(secretMode, f.text, plainSecret)).status).toBe(200);
+    expect((await post(secretMode, f.text, credentials('artifactory', f.text))).status).toBe(401);
+    expect(recorded.dispatched.map(([kind]) => kind)).toEqual(['artifact.pushed']);
+  });
+
+  it('GHCR: X-GitHub-Delivery is the event id, so a redelivery (same delivery id) is skipped', async () => {
+    const f = vendorFixture('ghcr/package-published');
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    const headers = { ...credentials('ghcr', f.text), 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' };
+    expect((await post(hooks, f.text, headers)).status).toBe(200);
+    expect((await post(hooks, f.text, headers)).status).toBe(200);
+    expect(recorded.dispatched.map(([, , , id]) => id)).toEqual(['72d3162e-cc78-11e3-81ab-4c9367dc0958']);
+  });
+});
+
+describe('response policy for vendor formats', () => {
+  it('an authenticated body in no known format goes to onInvalid and is acknowledged; invalid: "reject" answers 400', async () => {
+    const body = JSON.stringify({ hello: 'world' });
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await post(hooks, body, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(recorded.invalid.map(({ issues, value }) => [issues[0]?.path, value])).toEqual([['(body)', { hello: 'world' }]]);
+    expect(recorded.dispatched).toEqual([]);
+
+    const strict = multiVendor({ invalid: 'reject' });
+    const strictRecorded = record(strict);
+    expect((await post(strict, body, { 'x-acr-token': SECRETS.acr })).status).toBe(400);
+    expect(strictRecorded.invalid).toHaveLength(1);
+  });
+
+  it('an unauthenticated body in no known format gets 401, and onInvalid does not run', async () => {
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await post(hooks, '{"hello":"world"}', { authorization: 'Bearer guessed' })).status).toBe(401);
+    expect(recorded.invalid).toEqual([]);
+  });
+
+  it('a recognised but invalid payload goes to onInvalid with its format and issues', async () => {
+    const payload = JSON.parse(vendorFixture('harbor/push-artifact').text) as Record<string, unknown>;
+    payload['occur_at'] = 'yesterday';
+    const body = JSON.stringify(payload);
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await post(hooks, body, credentials('harbor', body))).status).toBe(200);
+    expect(recorded.invalid).toHaveLength(1);
+    expect(recorded.invalid[0]?.format).toBe('harbor');
+    expect(recorded.invalid[0]?.issues.some((issue) => issue.path.includes('occur_at'))).toBe(true);
+    expect(recorded.dispatched).toEqual([]);
+  });
+
+  it('a format not listed in formats is acknowledged as invalid for an authenticated sender', async () => {
+    const hooks = createWebhookHandler({ formats: ['distribution'], auth: { bearer: TOKEN } });
+    const recorded = record(hooks);
+    const body = vendorFixture('harbor/push-artifact').text;
+    expect((await post(hooks, body, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(recorded.invalid.map(({ format, issues }) => [format, issues[0]?.message])).toEqual([['harbor', 'is harbor, which is not among the accepted formats']]);
+    expect(recorded.dispatched).toEqual([]);
+  });
+
+  it('an event with no normalized meaning (ECR FAILURE) is acknowledged and runs nothing', async () => {
+    const payload = JSON.parse(vendorFixture('ecr/image-push').text) as { detail: { result: string } };
+    payload.detail.result = 'FAILURE';
+    const body = JSON.stringify(payload);
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await post(hooks, body, credentials('ecr', body))).status).toBe(200);
+    expect(recorded).toEqual({ dispatched: [], invalid: [], errors: [] });
+  });
+
+  it('a throwing handler gives 500 and onError; the redelivery runs it again', async () => {
+    const f = vendorFixture('quay/repo-push');
+    const hooks = multiVendor();
+    const errors: [unknown, ErrorContext][] = [];
+    let attempts = 0;
+    hooks
+      .on('artifact.pushed', () => {
+        attempts++;
+        if (attempts === 1) throw new Error('downstream unavailable');
+      })
+      .onError((error, context) => void errors.push([error, context]));
+    expect((await deliverFixture(hooks, f)).status).toBe(500);
+    expect(errors).toHaveLength(1);
+    const [error, context] = errors[0] ?? [];
+    expect(error).toBeInstanceOf(HandlerFailedError);
+    expect(context?.normalized?.registry.kind).toBe('quay');
+    expect((error as HandlerFailedError).eventId).toBe(context?.normalized?.id);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect(attempts).toBe(2);
+  });
+
+  it('a sender that cannot authenticate is accepted only when opted out explicitly, and only for its own format', async () => {
+    const hooks = createWebhookHandler({ formats: ['dockerhub', 'harbor'], auth: { dockerhub: { unauthenticated: true }, harbor: { authHeader: SECRETS.harbor } } });
+    const recorded = record(hooks);
+    expect((await post(hooks, vendorFixture('dockerhub/push').text, {})).status).toBe(200);
+    expect((await post(hooks, vendorFixture('harbor/push-artifact').text, {})).status).toBe(401);
+    expect(recorded.dispatched.map(([kind, , registry]) => [kind, registry])).toEqual([['artifact.pushed', 'dockerhub']]);
+  });
+
+  it('works through .node as well (node:http on loopback)', async () => {
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    const server = await serveOnLoopback(hooks.node);
+    try {
+      const f = vendorFixture('ghcr/package-published');
+      const send = (headers: Record<string, string>) => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: f.text });
+      expect((await send(credentials('ghcr', f.text, true))).status).toBe(401);
+      expect((await send(credentials('ghcr', f.text))).status).toBe(200);
+      expect(recorded.dispatched.map(([kind, , registry]) => [kind, registry])).toEqual([['artifact.pushed', 'ghcr']]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('distribution envelopes with formats', () => {
+  const body = fixture('push-by-tag/003.json').body;
+  const event = (JSON.parse(body.toString()) as { events: [{ id: string }] }).events[0];
+
+  it('dispatch both the distribution keys and the normalized kind, under one deduplication claim', async () => {
+    const hooks = createWebhookHandler({ formats: ['distribution', 'harbor'], auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } });
+    const calls: string[] = [];
+    hooks
+      .on('push:manifest', (e) => void calls.push(`push:manifest ${e.id}`))
+      .on('artifact.pushed', (e, context) => void calls.push(`artifact.pushed ${e.id} ${e.registry.kind} ${context.format}`))
+      .on(['push:manifest', 'artifact.pushed'], (e) => void calls.push(`both ${'action' in e ? e.action : e.kind}`))
+      .onAny((e) => void calls.push(`any ${e.action}`));
+    const send = () => post(hooks, body, { authorization: `Bearer ${TOKEN}` }, 'application/vnd.docker.distribution.events.v1+json');
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    expect(calls).toEqual([`push:manifest ${event.id}`, `artifact.pushed ${event.id} distribution distribution`, 'both push', 'any push']);
+  });
+
+  it('from a GitLab sender (its own credentials), a plain envelope is read as GitLab: normalized kinds only', async () => {
+    const hooks = createWebhookHandler({ formats: ['distribution', 'gitlab'], auth: { bearer: TOKEN, gitlab: { headers: { Authorization: SECRETS.gitlab } } } });
+    const calls: string[] = [];
+    hooks.on('push:manifest', () => void calls.push('push:manifest')).on('artifact.pushed', (e, context) => void calls.push(`artifact.pushed ${e.registry.kind} ${context.format}`));
+    expect((await post(hooks, body, { authorization: SECRETS.gitlab })).status).toBe(200);
+    expect(calls).toEqual(['artifact.pushed gitlab gitlab']);
+    expect((await post(hooks, body, { authorization: 'Bearer neither' })).status).toBe(401);
+  });
+
+  it('a GitLab-extended envelope authenticated as distribution is handled as distribution, as without formats', async () => {
+    const hooks = createWebhookHandler({ formats: ['distribution'], auth: { bearer: TOKEN } });
+    const calls: string[] = [];
+    hooks.on('push:manifest', (e) => void calls.push(`push:manifest ${e.target.repository}`)).on('artifact.pushed', (e) => void calls.push(`artifact.pushed ${e.registry.kind}`));
+    expect((await post(hooks, vendorFixture('gitlab/push-with-meta').text, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(calls).toEqual(['push:manifest root/test', 'artifact.pushed distribution']);
+  });
+});
+
+describe('configuration', () => {
+  it('refuses options that cannot work, naming the option', () => {
+    const cases: [WebhookHandlerOptions, RegExp][] = [
+      [{ formats: ['harbor'], auth: {} }, /formats lists 'harbor': auth\.harbor is required/],
+      [{ auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } }, /auth\.harbor needs the formats option/],
+      [{ formats: ['harbor'], auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } }, /auth\.bearer authenticates distribution envelopes, but formats does not list 'distribution'/],
+      [{ formats: ['distribution'], auth: { bearer: TOKEN, acr: { headers: { 'X-Acr-Token': SECRETS.acr } } } }, /auth\.acr is set, but formats lists none of 'acr'/],
+      [{ formats: ['harbour' as never], auth: {} }, /formats lists "harbour", which is none of/],
+      [{ formats: [], auth: {} }, /formats must list/],
+      [{ formats: ['ghcr'], auth: { ghcr: { secret: process.env.REGEVENTS_SURELY_UNSET as string } } }, /auth\.ghcr\.secret is empty.*environment variable/],
+      [{ formats: ['acr'], auth: { acr: { headers: {} } } }, /auth\.acr\.headers lists no header/],
+      [{ formats: ['acr'], auth: { acr: { headers: { 'bad name': 'x' } } } }, /auth\.acr\.headers name must be a header name/],
+      [{ formats: ['artifactory'], auth: { artifactory: { secret: 's', mode: 'sometimes' as never } } }, /auth\.artifactory\.mode must be/],
+      [{ formats: ['quay'], auth: { quay: {} as never } }, /auth\.quay needs \{ headers: \{ name: value \} \} or \{ unauthenticated: true \}/],
+    ];
+    for (const [options, message] of cases) expect(() => createWebhookHandler(options), String(message)).toThrow(message);
+  });
+
+  it('normalized kinds need formats; misspelled keys are refused at run time too', () => {
+    const plain = createWebhookHandler({ auth: { bearer: TOKEN } });
+    expect(() => plain.on('artifact.pushed', vi.fn())).toThrow(/on\("artifact\.pushed"\) needs the formats option/);
+    expect(() => multiVendor().on('artifact.pushd' as never, vi.fn())).toThrow(/got "artifact\.pushd"/);
+  });
+});
