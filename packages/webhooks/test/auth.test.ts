@@ -167,11 +167,48 @@ describe('configuration errors and secrecy', () => {
     }
   });
 
+  it('with formats, toString, JSON, inspect and errors show vendors and counts, never a vendor secret', () => {
+    const secrets = ['bearer-secret-aaa', 'Bearer harbor-secret-bbb', 'acr-secret-ccc', 'gitlab-secret-ddd', 'ghcr-secret-eee', 'jfrog-secret-fff', 'ecr-secret-ggg'];
+    const hooks = createWebhookHandler({
+      formats: ['distribution', 'harbor', 'harbor-cloudevents', 'acr', 'gitlab', 'ghcr', 'artifactory', 'ecr', 'dockerhub'],
+      auth: {
+        bearer: secrets[0] as string,
+        harbor: { authHeader: secrets[1] as string },
+        acr: { headers: { 'X-Acr-Token': secrets[2] as string } },
+        gitlab: { headers: { Authorization: secrets[3] as string } },
+        ghcr: { secret: ['rotated-ghcr-secret', secrets[4] as string] },
+        artifactory: { secret: secrets[5] as string, mode: 'hmac' },
+        ecr: { headers: { 'X-Api-Key': secrets[6] as string } },
+        dockerhub: { unauthenticated: true },
+      },
+    });
+    const shown = [String(hooks), JSON.stringify(hooks), inspect(hooks, { depth: Infinity, showHidden: true })];
+    for (const text of shown) {
+      expect(text).toContain(
+        'distribution: bearer(1); harbor: auth_header(1); gitlab: headers authorization(1); acr: headers x-acr-token(1); ghcr: x-hub-signature-256(2); artifactory: x-jfrog-event-auth hmac(1); dockerhub: unauthenticated; ecr: headers x-api-key(1)',
+      );
+      for (const secret of [...secrets, 'rotated-ghcr-secret']) expect(text).not.toContain(secret.replace('Bearer ', ''));
+    }
+    const error = (() => {
+      try {
+        createWebhookHandler({ formats: ['harbor', 'acr'], auth: { harbor: { authHeader: ['Bearer fine-harbor-secret', ' padded-vendor-secret'] }, acr: { headers: { 'X-Acr-Token': 'acr-secret-hhh' } } } });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a configuration error');
+    })();
+    expect(error.message).toMatch(/auth\.harbor\.authHeader\[1\] has leading or trailing whitespace/);
+    for (const secret of ['padded-vendor-secret', 'fine-harbor-secret', 'acr-secret-hhh']) expect(error.message + String(error.stack)).not.toContain(secret);
+  });
+
   it('a failed authentication logs nothing', async () => {
     const error = vi.spyOn(console, 'error');
     const log = vi.spyOn(console, 'log');
     const warn = vi.spyOn(console, 'warn');
     expect(await statusWith({ bearer: TOKEN }, { authorization: 'Bearer guessed-token' })).toBe(401);
+    const vendors = createWebhookHandler({ formats: ['harbor', 'ghcr'], auth: { harbor: { authHeader: 'Bearer harbor-secret' }, ghcr: { secret: 'ghcr-secret' } } });
+    const signed = { 'content-type': 'application/json', authorization: 'Bearer guessed', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    expect((await vendors.fetch(new Request('http://127.0.0.1/', { method: 'POST', headers: signed, body: '{"type":"PUSH_ARTIFACT"}' }))).status).toBe(401);
     expect(error).not.toHaveBeenCalled();
     expect(log).not.toHaveBeenCalled();
     expect(warn).not.toHaveBeenCalled();
