@@ -1,7 +1,8 @@
 // Requests/s and p99 on loopback: the full receiver (bearer auth + parse + validate + memory
 // dedupe + dispatch) against a bare node:http handler that only JSON.parses the same bodies, and
 // against @octokit/webhooks' node middleware verifying an X-Hub-Signature-256 HMAC over a body of
-// the same size. All servers get the same traffic from autocannon, rotating in short rounds, in one
+// the same size. With `formats`: the same distribution traffic (dispatched as distribution keys
+// and normalized kinds), and GHCR package events (HMAC verify + detect + validate + normalize). All servers get the same traffic from autocannon, rotating in short rounds, in one
 // run: on a shared machine the load changes from second to second, so each round's results are
 // compared with the bare handler's in that round and the median of those ratios is reported.
 import { createHmac } from 'node:crypto';
@@ -64,6 +65,17 @@ octokit.on('registry_package', () => {
 });
 const octokitMiddleware = createNodeMiddleware(octokit, { path: '/events' });
 
+// a multi-vendor receiver: distribution with its token, GHCR with its webhook secret
+const GHCR_SECRET = 'bench-ghcr-secret-0123456789';
+let normalizedDispatched = 0;
+const multiVendor = createWebhookHandler({ formats: ['distribution', 'ghcr'], auth: { bearer: TOKEN, ghcr: { secret: GHCR_SECRET } } })
+  .on('push:manifest', () => undefined)
+  .on('artifact.pushed', () => {
+    normalizedDispatched++;
+  });
+const ghcrBody = readFileSync(new URL('../../../fixtures/vendors/ghcr/package-published.json', import.meta.url), 'utf8');
+const ghcrSignature = `sha256=${createHmac('sha256', GHCR_SECRET).update(ghcrBody).digest('hex')}`;
+
 async function serve(listener) {
   const server = createServer(listener);
   server.listen(0, '127.0.0.1');
@@ -77,6 +89,18 @@ const registryTraffic = {
 };
 // set up per request like the registry traffic, so the load generator does the same work for every server
 const octokitTraffic = { headers: octokitHeaders, requests: [{ setupRequest: (request) => ({ ...request, body: octokitBody }) }] };
+// a fresh X-GitHub-Delivery (the event id) per request, so dedupe never short-cuts
+const ghcrTraffic = {
+  requests: [
+    {
+      setupRequest: (request) => ({
+        ...request,
+        headers: { 'content-type': 'application/json', 'x-github-event': 'package', 'x-hub-signature-256': ghcrSignature, 'x-github-delivery': `00000000-0000-4000-8000-${(counter++).toString(16).padStart(12, '0')}` },
+        body: ghcrBody,
+      }),
+    },
+  ],
+};
 
 function load({ server, traffic }, seconds) {
   const { port } = server.address();
@@ -87,6 +111,8 @@ const servers = {
   bare: { server: await serve(bareHandler), traffic: registryTraffic },
   webhooks: { server: await serve(hooks.node), traffic: registryTraffic },
   octokit: { server: await serve((req, res) => octokitMiddleware(req, res)), traffic: octokitTraffic },
+  formatsDistribution: { server: await serve(multiVendor.node), traffic: registryTraffic },
+  formatsGhcr: { server: await serve(multiVendor.node), traffic: ghcrTraffic },
 };
 const names = Object.keys(servers);
 const results = Object.fromEntries(names.map((name) => [name, []]));
@@ -119,6 +145,10 @@ const ratios = ratiosToBare(results.webhooks);
 const ratio = median(ratios);
 const octokitRatios = ratiosToBare(results.octokit);
 const octokitRatio = median(octokitRatios);
+const formatsDistribution = summarize(results.formatsDistribution);
+const formatsDistributionRatio = median(ratiosToBare(results.formatsDistribution));
+const formatsGhcr = summarize(results.formatsGhcr);
+const formatsGhcrRatio = median(ratiosToBare(results.formatsGhcr));
 if (Buffer.byteLength(octokitBody) !== Buffer.byteLength(nextBody())) throw new Error('the octokit body must have the size of the others');
 const setup = `loopback, ${CONNECTIONS} connections, ${ROUNDS} rotating rounds of ${DURATION_SECONDS} s per server, body ${Buffer.byteLength(nextBody())} bytes, medians`;
 await saveBenchReport({
@@ -130,6 +160,8 @@ await saveBenchReport({
     { name: 'bare node:http + JSON.parse', opsPerSecond: bare.requestsPerSecond, ratio: 1 },
     { name: 'webhooks: auth + parse + validate + dedupe + dispatch', opsPerSecond: full.requestsPerSecond, ratio },
     { name: `@octokit/webhooks ${octokitVersion} node middleware: HMAC-SHA256 verify + JSON.parse + dispatch`, opsPerSecond: signed.requestsPerSecond, ratio: octokitRatio },
+    { name: 'webhooks with formats, distribution: auth + detect + validate + dedupe + dispatch (keys and normalized kinds)', opsPerSecond: formatsDistribution.requestsPerSecond, ratio: formatsDistributionRatio },
+    { name: `webhooks with formats, GHCR (${Buffer.byteLength(ghcrBody)} bytes): HMAC-SHA256 verify + detect + validate + normalize + dedupe + dispatch`, opsPerSecond: formatsGhcr.requestsPerSecond, ratio: formatsGhcrRatio },
   ],
   target: 'webhooks >= 0.70x the bare handler',
   notes: [
@@ -137,6 +169,8 @@ await saveBenchReport({
     `p99 latency: bare ${bare.p99Ms} ms, webhooks ${full.p99Ms} ms, @octokit/webhooks ${signed.p99Ms} ms`,
     `per-round throughput ratios webhooks / bare: ${ratios.map((r) => r.toFixed(2)).join(' ')}; @octokit/webhooks / bare: ${octokitRatios.map((r) => r.toFixed(2)).join(' ')}`,
     `throughput ratio webhooks / bare (median of rounds): ${ratio.toFixed(2)}x (target >= 0.70x); webhooks / @octokit/webhooks: ${(full.requestsPerSecond / signed.requestsPerSecond).toFixed(2)}x`,
-    `events dispatched: webhooks ${dispatched}, @octokit/webhooks ${octokitReceived}`,
+    `p99 latency with formats: distribution ${formatsDistribution.p99Ms} ms, GHCR ${formatsGhcr.p99Ms} ms`,
+    `webhooks with formats, GHCR / @octokit/webhooks: ${(formatsGhcr.requestsPerSecond / signed.requestsPerSecond).toFixed(2)}x (GHCR body ${Buffer.byteLength(ghcrBody)} bytes, octokit body ${Buffer.byteLength(octokitBody)} bytes)`,
+    `events dispatched: webhooks ${dispatched}, @octokit/webhooks ${octokitReceived}, normalized (formats) ${normalizedDispatched}`,
   ],
 });

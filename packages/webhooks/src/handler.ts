@@ -52,7 +52,7 @@ export interface WebhookHandlerOptions {
    * (default) answers 200 and calls `onInvalid`; `reject` answers 400, and the registry will retry it forever.
    */
   invalid?: 'acknowledge' | 'reject';
-  /** Validate in strict mode: unknown fields make an event invalid. Default false. */
+  /** Validate distribution envelopes in strict mode: unknown fields make an event invalid. Default false. Vendor formats are validated by their own schemas. */
   strict?: boolean;
   /** Deduplication by event id; `false` runs handlers on every delivery. */
   dedupe?: DedupeOptions | false;
@@ -197,7 +197,12 @@ function classify(events: readonly unknown[], strict: boolean): Classified[] {
 
 /** Adds `headers`, built on first use: building a Headers object costs more than validating an event. */
 function withHeaders<T extends object>(fields: T, delivery: IncomingDelivery): T & { headers: Headers } {
-  return Object.defineProperty(fields, 'headers', { get: () => delivery.headers(), enumerable: true }) as T & { headers: Headers };
+  return {
+    ...fields,
+    get headers() {
+      return delivery.headers();
+    },
+  };
 }
 
 function answer(failed: boolean, inFlight: boolean): Outcome {
