@@ -113,5 +113,9 @@ export async function normalize(body: unknown, headers?: HeadersLike, options: N
   if (options.formats && !options.formats.includes(format)) {
     throw new UnrecognizedFormatError(`body is ${format}, which is not among the accepted formats (${options.formats.join(', ')})`, [{ path: '(body)', message: `is ${format}, not an accepted format` }]);
   }
-  return normalizeValue(format, value, headers, options.now ?? new Date());
+  const events = await normalizeValue(format, value, headers, options.now ?? new Date());
+  // Vendor schemas take times as plain strings or numbers; an unreadable one must not become an Invalid Date.
+  const undated = events.findIndex((event) => Number.isNaN(event.occurredAt.getTime()));
+  if (undated >= 0) throw new InvalidPayloadError(format, [{ path: '(time)', message: `event ${undated}'s time is not a readable date or timestamp` }]);
+  return events;
 }

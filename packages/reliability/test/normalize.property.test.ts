@@ -107,23 +107,20 @@ describe('normalize under property tests', () => {
     );
   });
 
-  // KNOWN DEFECT in @regevents/formats, pinned so it cannot go unnoticed: these vendor times pass
-  // the vendor schemas (plain strings or numbers there) and normalize returns `occurredAt: Invalid
-  // Date` where it should throw InvalidPayloadError. Each row asserts today's behaviour; once formats
-  // rejects the value, the row fails: then replace this table with one expecting InvalidPayloadError.
+  // Vendor times pass the vendor schemas (plain strings or numbers there); normalize must still
+  // refuse an unreadable one rather than return an Invalid Date.
   it.each([
     ['acr/push.json', ['timestamp'], 'not a time'],
     ['ecr/image-push.json', ['time'], ''],
     ['ghcr/package-published.json', ['package', 'package_version', 'updated_at'], 'NaN'],
     ['dockerhub/push.json', ['push_data', 'pushed_at'], 1e308],
-  ] as const)('known defect: %s with %j = %j is accepted with an Invalid Date occurredAt', async (name, path, value) => {
+  ] as const)('%s with %j = %j is rejected with InvalidPayloadError', async (name, path, value) => {
     const sample = SAMPLES.find((candidate) => candidate.name === name);
     if (!sample) throw new Error(`fixture ${name} is missing`);
     const body = structuredClone(sample.body) as Record<string | number, unknown>;
     const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, body);
     parent[path[path.length - 1] as string | number] = value;
-    const events = await normalize(JSON.stringify(body), sample.headers);
-    expect(events.some((event) => Number.isNaN(event.occurredAt.getTime()))).toBe(true);
+    await expect(normalize(JSON.stringify(body), sample.headers)).rejects.toBeInstanceOf(InvalidPayloadError);
   });
 
   it('oversized, deeply nested and non-UTF-8 bodies get UnrecognizedFormatError', async () => {
