@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { FORMAT_IDS } from '@regevents/formats';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
@@ -74,8 +75,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .description('check a notification body (an envelope or one event) against the published schemas; exit 1 if invalid')
     .argument('<file>', 'JSON file, or - for standard input')
     .option('--strict', 'reject fields the schema does not name')
-    .addOption(new Option('--format <format>', 'payload format').choices(['auto', 'distribution']).default('auto'))
-    .addHelpText('after', examples('regevents validate body.json', 'curl -s https://example.test/last-event | regevents validate - --strict'))
+    .addOption(new Option('--format <format>', 'payload format; auto detects it').choices(['auto', ...FORMAT_IDS]).default('auto'))
+    .addHelpText('after', examples('regevents validate body.json', 'regevents validate harbor-push.json --format harbor', 'curl -s https://example.test/last-event | regevents validate - --strict'))
     .action(async (file: string, options: { strict?: boolean; format?: string }) => {
       exitCode = await validateCommand(file, options, io);
     });

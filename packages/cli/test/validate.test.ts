@@ -45,7 +45,33 @@ describe('regevents validate', () => {
   it('rejects an unknown --format with usage exit 2', async () => {
     const result = await regevents(['validate', '-', '--format', 'harbour']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Allowed choices are auto, distribution');
+    expect(result.stderr).toContain('Allowed choices are auto, distribution, gitlab, harbor');
+  });
+});
+
+describe('regevents validate on other registries\' payloads', () => {
+  const vendorFixture = (name: string) => fileFromRoot(`fixtures/vendors/${name}.json`);
+
+  it('detects the format and prints the normalized events', async () => {
+    const result = await regevents(['validate', vendorFixture('harbor/push-artifact')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('valid harbor payload, 1 normalized event');
+    expect(result.stdout).toMatch(/^ {2}artifact\.pushed \S+/m);
+  });
+
+  it('checks a payload against the format named with --format', async () => {
+    const acr = JSON.parse(readFileSync(vendorFixture('acr/push'), 'utf8'));
+    expect((await regevents(['validate', '-', '--format', 'acr'], { stdin: JSON.stringify(acr) })).code).toBe(0);
+    const asHarbor = await regevents(['validate', '-', '--format', 'harbor'], { stdin: JSON.stringify(acr) });
+    expect(asHarbor.code).toBe(1);
+    expect(asHarbor.stderr).toContain('invalid harbor payload');
+  });
+
+  it('reports an unreadable vendor time with exit 1', async () => {
+    const acr = { ...JSON.parse(readFileSync(vendorFixture('acr/push'), 'utf8')), timestamp: 'soon' };
+    const result = await regevents(['validate', '-'], { stdin: JSON.stringify(acr) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("(time): event 0's time is not a readable date or timestamp");
   });
 });
 

@@ -1,3 +1,4 @@
+import { detectFormat, normalize, RegEventsFormatError, type FormatId, type NormalizedRegistryEvent } from '@regevents/formats';
 import { parseEnvelope, RegEventsValidationError, validateEvent, type ValidationIssue } from '@regevents/schemas';
 import type { Event } from '@regevents/types';
 import { EXIT } from '../cli-error.js';
@@ -36,9 +37,41 @@ function check(body: Uint8Array, strict: boolean): Outcome {
   }
 }
 
+function describeNormalized(event: NormalizedRegistryEvent): string {
+  const reference = event.tag ? `:${event.tag}` : event.digest ? `@${event.digest.slice(0, 19)}` : '';
+  return `${event.kind} ${event.repository}${reference}${event.actor ? ` by ${event.actor}` : ''}`;
+}
+
+/** Another registry's payload: validated against its vendor schema and normalized, as a receiver would. */
+async function validateVendorBody(format: Exclude<FormatId, 'distribution'>, body: Uint8Array, name: string, io: Io): Promise<number> {
+  try {
+    const events = await normalize(body, undefined, { formats: [format] });
+    io.out(`${name}: ${io.colors.green('valid')} ${format} payload, ${events.length} normalized event${events.length === 1 ? '' : 's'}`);
+    for (const event of events) io.out(`  ${describeNormalized(event)}`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof RegEventsFormatError)) throw error;
+    io.err(`${name}: ${io.colors.red('invalid')} ${format} payload`);
+    for (const issue of error.issues) io.err(`  ${io.colors.bold(issue.path)}: ${issue.message}`);
+    return EXIT.failed;
+  }
+}
+
+/** A bare distribution event looks much like an ACR event: it wins when it validates as one. */
+function autoFormat(body: Uint8Array): FormatId {
+  const event = bareEvent(body);
+  if (event !== undefined && validateEvent(event).ok) return 'distribution';
+  return detectFormat(body) ?? 'distribution';
+}
+
 export async function validateCommand(file: string, options: ValidateOptions, io: Io): Promise<number> {
   const body = await readInput(file, io);
   const name = file === '-' ? '<stdin>' : file;
+  const format = !options.format || options.format === 'auto' ? autoFormat(body) : (options.format as FormatId);
+  if (format !== 'distribution') {
+    if (options.strict) io.err(`${name}: --strict applies to distribution payloads; ${format} is checked against its vendor schema`);
+    return validateVendorBody(format, body, name, io);
+  }
   const outcome = check(body, options.strict ?? false);
   if (!outcome.ok) {
     io.err(`${name}: ${io.colors.red('invalid')} distribution notification${options.strict ? ' (strict)' : ''}`);
