@@ -61,3 +61,19 @@ export function commentedOutputs(code: string): unknown[] {
     }
   });
 }
+
+/**
+ * Runs a README example as a module of the package and returns the arguments of every
+ * `console.log` call it made, in order (the examples show their results by logging them).
+ */
+export async function runExample(packageDir: string, block: CodeBlock): Promise<unknown[][]> {
+  const calls: unknown[][] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void calls.push(args);
+  try {
+    await import(await writeExampleModule(packageDir, block));
+  } finally {
+    console.log = log;
+  }
+  return calls;
+}

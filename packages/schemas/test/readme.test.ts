@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { commentedOutputs, runnableExamples, writeExampleModule } from '@regevents/registry-harness';
-import { describe, expect, it, vi } from 'vitest';
+import { commentedOutputs, runExample, runnableExamples } from '@regevents/registry-harness';
+import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const examples = runnableExamples(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
@@ -10,13 +10,7 @@ describe('README examples run and print what their comments say', () => {
   it('has examples', () => expect(examples.length).toBeGreaterThanOrEqual(3));
 
   it.each(examples.map((block) => [block.line, block] as const))('example at line %i', async (_line, block) => {
-    const calls: unknown[][] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void calls.push(args));
-    try {
-      await import(await writeExampleModule(packageDir, block));
-    } finally {
-      spy.mockRestore();
-    }
+    const calls = await runExample(packageDir, block);
     const printed = calls.map((args) => (args.length === 1 ? args[0] : args.join(' ')));
     for (const expected of commentedOutputs(block.code)) expect(printed).toContainEqual(expected);
   });
