@@ -3,7 +3,7 @@ import { isManifestTarget, isTagDeleteTarget, type Event } from '@regevents/type
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
-/** Where a command writes; tests and the programmatic API pass their own. */
+/** Where a command reads and writes: the process's streams, or buffers for programmatic use. */
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
@@ -23,6 +23,21 @@ export function processIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
+  };
+}
+
+/** An Io that keeps what a command prints, without colour; `stdin` is what the command reads for `-`. */
+export function bufferedIo(stdin: string | Uint8Array = ''): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const input = typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin;
+  return {
+    stdout,
+    stderr,
+    out: (line) => void stdout.push(line),
+    err: (line) => void stderr.push(line),
+    colors: pc.createColors(false),
+    stdin: async () => input,
   };
 }
 
