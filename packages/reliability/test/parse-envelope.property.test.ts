@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { capturedBodies } from '@regevents/registry-harness';
 import { parseEnvelope, RegEventsValidationError } from '@regevents/schemas';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
@@ -7,7 +8,6 @@ import { HANG_THRESHOLD_MS, timed } from './bounded.js';
 import { mutate, mutation } from './mutate.js';
 
 const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
-const fixtureDir = new URL('../../../fixtures/distribution/2.8.2/', import.meta.url);
 
 /** An independent oracle: ajv compiled at runtime from the published schemas, as any user would. */
 const ajv = new Ajv2020({ strict: false });
@@ -21,11 +21,7 @@ function hasForbiddenKey(value: unknown): boolean {
   return Object.keys(value).some((key) => FORBIDDEN.has(key) || hasForbiddenKey((value as Record<string, unknown>)[key]));
 }
 
-const capturedEvents: unknown[] = readdirSync(fixtureDir).flatMap((scenario) =>
-  readdirSync(new URL(`${scenario}/`, fixtureDir))
-    .filter((file) => /^\d+\.json$/.test(file))
-    .flatMap((file) => JSON.parse(readFileSync(new URL(`${scenario}/${file}`, fixtureDir), 'utf8')).events),
-);
+const capturedEvents: unknown[] = capturedBodies().flatMap((captured) => JSON.parse(captured.body.toString('utf8')).events);
 
 /** Outcome of parseEnvelope: accepted, or rejected with the documented error, and nothing else. */
 function parseOutcome(body: string | Uint8Array): 'accepted' | 'rejected' {

@@ -2,14 +2,13 @@
 // compiled at runtime from the same published schemas and against an equivalent zod schema,
 // over every captured fixture, in one interleaved run.
 import { readdirSync, readFileSync } from 'node:fs';
-import { interleavedBench, saveBenchReport } from '@regevents/registry-harness';
+import { capturedBodies, interleavedBench, saveBenchReport } from '@regevents/registry-harness';
 import Ajv2020 from 'ajv/dist/2020.js';
 import zodPackage from 'zod/package.json' with { type: 'json' };
 import { parseEnvelope } from '../dist/index.js';
-import { fixtureBodies } from './fixture-bodies.mjs';
 import { zodEnvelope } from './zod-envelope.mjs';
 
-const bodies = fixtureBodies();
+const bodies = capturedBodies().map((captured) => captured.body.toString('utf8'));
 const zodVersion = zodPackage.version;
 const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
 const ajv = new Ajv2020({ strict: false });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeSchema, eventSchema, parseEnvelope, validateEnvelope, validateEvent } from '../src/index.js';
-import { capturedFixtures } from './fixtures.js';
+import { capturedBodies } from '@regevents/registry-harness';
 
-const fixtures = capturedFixtures();
+const fixtures = capturedBodies();
 
 describe('captured fixtures', () => {
   it('covers every capture scenario', () => {

@@ -1,13 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { capturedBodies } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { BLOB_MEDIA_TYPE, isBlobTarget, isDigestDeleteTarget, isManifestTarget, isTagDeleteTarget, MANIFEST_MEDIA_TYPES, type ContentTarget, type Envelope, type Event } from '../src/index.js';
 
-const root = new URL('../../../fixtures/distribution/2.8.2/', import.meta.url);
-const events: Event[] = readdirSync(root).flatMap((scenario) =>
-  readdirSync(new URL(`${scenario}/`, root))
-    .filter((file) => /^\d+\.json$/.test(file))
-    .flatMap((file) => (JSON.parse(readFileSync(new URL(`${scenario}/${file}`, root), 'utf8')) as Envelope).events),
-);
+const events: Event[] = capturedBodies().flatMap((captured) => (JSON.parse(captured.body.toString('utf8')) as Envelope).events);
 
 describe('guards on captured events', () => {
   it('tell manifests from blobs the way the registry does', () => {
