@@ -43,6 +43,7 @@ describe('regevents demo', () => {
   it('keeps serving until Ctrl-C, then exits 0', async () => {
     const demo = background(['demo']);
     await demo.waitFor(/Ctrl-C stops/);
+    expect(demo.stdout()).toMatch(/still serving; try: skopeo copy --src-tls-verify=false docker:\/\/127\.0\.0\.1:\d+\/demo\/app-copy:1\.0 oci:/);
     running = [];
     expect(await demo.interrupt()).toBe(0);
   });
