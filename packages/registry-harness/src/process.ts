@@ -43,3 +43,9 @@ export async function terminate(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([done, sleep(5_000).then(() => child.kill('SIGKILL'))]);
 }
+
+/** Runs `read` on the first call only and shares its promise: for facts that cannot change while the process runs. */
+export function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= read());
+}

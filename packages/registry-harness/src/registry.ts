@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, run, sleep, terminate } from './process.js';
+import { freePort, once, run, sleep, terminate } from './process.js';
 
 export interface RegistryConfigOptions {
   port: number;
@@ -53,12 +53,15 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-export async function registryVersion(): Promise<string> {
+async function readRegistryVersion(): Promise<string> {
   const { stdout } = await run('docker-registry', ['--version']);
   // "docker-registry github.com/docker/distribution 2.8.2+ds1"
   const match = /(\d+\.\d+\.\d+)/.exec(stdout);
   return match?.[1] ?? stdout.trim();
 }
+
+/** The installed docker-registry's version, asked once per process (every start reports it). */
+export const registryVersion = once(readRegistryVersion);
 
 /** Starts Debian's `docker-registry` on loopback and waits until `/v2/` answers. */
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {

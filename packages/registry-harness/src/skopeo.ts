@@ -1,4 +1,4 @@
-import { run } from './process.js';
+import { once, run } from './process.js';
 
 export interface CopyOptions {
   /** Copy every platform of an index (`--all`). */
@@ -25,7 +25,10 @@ export async function skopeoDelete(reference: string, options: { creds?: string 
   await run('skopeo', [...args, reference]);
 }
 
-export async function skopeoVersion(): Promise<string> {
+async function readSkopeoVersion(): Promise<string> {
   const { stdout } = await run('skopeo', ['--version']);
   return stdout.trim().replace(/^skopeo version\s+/, '');
 }
+
+/** The installed skopeo's version, asked once per process. */
+export const skopeoVersion = once(readSkopeoVersion);
