@@ -33,14 +33,17 @@ function closeObjects(node) {
 
 const ANNOTATIONS = new Set(['title', 'description', 'examples', 'deprecated', '$comment']);
 
+/** Keywords whose values are maps of names to subschemas: their keys are names, never keywords. */
+const SCHEMA_MAPS = new Set(['properties', '$defs']);
+
 /** Drops documentation keywords: ajv copies every schema into the generated code, and they validate nothing. */
 function withoutAnnotations(node) {
   if (Array.isArray(node)) return node.map(withoutAnnotations);
   if (node === null || typeof node !== 'object') return node;
   return Object.fromEntries(
     Object.entries(node)
-      .filter(([key, value]) => !(ANNOTATIONS.has(key) && typeof value !== 'object') && key !== 'examples')
-      .map(([key, value]) => [key, key === 'properties' ? mapValues(value, withoutAnnotations) : withoutAnnotations(value)]),
+      .filter(([key]) => !ANNOTATIONS.has(key))
+      .map(([key, value]) => [key, SCHEMA_MAPS.has(key) ? mapValues(value, withoutAnnotations) : withoutAnnotations(value)]),
   );
 }
 
