@@ -18,6 +18,16 @@ export interface AjvError {
 
 export type PathKey = string | number;
 
+/** An issue with its path still as keys, before it is written out for people. */
+export interface KeyedIssue {
+  keys: PathKey[];
+  message: string;
+}
+
+export function toValidationIssue(issue: KeyedIssue): ValidationIssue {
+  return { path: formatPath(issue.keys), message: issue.message };
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const INDEX = /^(?:0|[1-9]\d*)$/;
 
@@ -89,7 +99,7 @@ const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf', 'if']);
  * expectation the schema spells out over ajv's generic wording, and dropping the
  * "must match a schema in anyOf" summaries when a branch says what is wrong.
  */
-export function toIssues(allErrors: readonly AjvError[]): ValidationIssue[] {
+export function toIssues(allErrors: readonly AjvError[]): KeyedIssue[] {
   // A hostile body can fail a million times over; the first few hundred say what is wrong.
   const errors = allErrors.slice(0, MAX_ERRORS_READ);
   const byPath = new Map<string, Located>();
@@ -104,7 +114,7 @@ export function toIssues(allErrors: readonly AjvError[]): ValidationIssue[] {
     specific.some((e) => e.instancePath === summary.instancePath || e.instancePath.startsWith(`${summary.instancePath}/`));
   specific.forEach(consider);
   errors.filter((e) => SUMMARY_KEYWORDS.has(e.keyword) && !explained(e)).forEach(consider);
-  return [...byPath.entries()].map(([path, located]) => ({ path, message: located.message }));
+  return [...byPath.values()].map(({ keys, message }) => ({ keys, message }));
 }
 
 /** Keys that poison objects when a consumer merges or spreads them; never legitimate in events. */
@@ -134,7 +144,7 @@ export function hasForbiddenKey(value: unknown): boolean {
 }
 
 /** Where the first prototype-polluting key is, for the error; only run once `hasForbiddenKey` said yes. */
-export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
+export function findForbiddenKey(value: unknown): KeyedIssue | undefined {
   // Each entry links to its parent instead of copying the path, so deep nesting stays linear.
   interface Step {
     node: unknown;
@@ -156,7 +166,7 @@ export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (isForbiddenKey(key)) return { path: formatPath([...pathOf(step), key]), message: 'is a forbidden key (prototype pollution)' };
+      if (isForbiddenKey(key)) return { keys: [...pathOf(step), key], message: 'is a forbidden key (prototype pollution)' };
       stack.push({ node: (node as Record<string, unknown>)[key], key, parent: step });
     }
   }

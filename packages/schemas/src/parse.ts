@@ -1,5 +1,6 @@
 import type { Envelope } from '@regevents/types';
 import { RegEventsValidationError } from './errors.js';
+import { toValidationIssue } from './issues.js';
 import { envelopeValidatorsFor, runValidators, type ValidateOptions } from './validate.js';
 
 export interface ParseOptions extends ValidateOptions {
@@ -42,6 +43,6 @@ export function parseEnvelope(body: string | Uint8Array, options?: ParseOptions)
     fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   const result = runValidators<Envelope>(envelopeValidatorsFor(options), value);
-  if (!result.ok) throw new RegEventsValidationError(result.issues);
+  if (!result.ok) throw new RegEventsValidationError(result.issues.map(toValidationIssue));
   return result.value;
 }

@@ -1,6 +1,6 @@
 import type { Envelope, Event } from '@regevents/types';
 import * as generated from './generated/validators.js';
-import { findForbiddenKey, hasForbiddenKey, toIssues, type AjvError, type ValidationIssue } from './issues.js';
+import { findForbiddenKey, hasForbiddenKey, toIssues, toValidationIssue, type AjvError, type KeyedIssue, type ValidationIssue } from './issues.js';
 
 export interface ValidateOptions {
   /**
@@ -17,7 +17,7 @@ interface CompiledValidator {
   errors?: AjvError[] | null;
 }
 
-interface ValidatorPair {
+export interface ValidatorPair {
   /** Stops at the first failure: the cost on the happy path. */
   fast: CompiledValidator;
   /** Collects every failure with its schema, only run once `fast` said no. */
@@ -33,13 +33,23 @@ const eventValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
   strict: { fast: generated.eventStrictFast, full: generated.eventStrictFull },
 };
 
+export type KeyedResult<T> = { ok: true; value: T } | { ok: false; issues: KeyedIssue[] };
+
 /** Runs the fast validator, and on failure the full one for every issue; also rules out forbidden keys. */
-export function runValidators<T>(pair: ValidatorPair, value: unknown): ValidationResult<T> {
+export function runValidators<T>(pair: ValidatorPair, value: unknown): KeyedResult<T> {
   const polluted = hasForbiddenKey(value);
   if (!polluted && pair.fast(value)) return { ok: true, value: value as T };
   const forbidden = polluted ? findForbiddenKey(value) : undefined;
   const issues = pair.full(value) ? [] : toIssues(pair.full.errors ?? []);
   return { ok: false, issues: forbidden ? [forbidden, ...issues] : issues };
+}
+
+function withPaths<T>(result: KeyedResult<T>): ValidationResult<T> {
+  return result.ok ? result : { ok: false, issues: result.issues.map(toValidationIssue) };
+}
+
+export function eventValidatorsFor(options: ValidateOptions | undefined): ValidatorPair {
+  return eventValidators[options?.strict ? 'strict' : 'tolerant'];
 }
 
 export function envelopeValidatorsFor(options: ValidateOptions | undefined): ValidatorPair {
@@ -48,10 +58,10 @@ export function envelopeValidatorsFor(options: ValidateOptions | undefined): Val
 
 /** Checks that a value is a distribution notification envelope (`{"events": [...]}`). */
 export function validateEnvelope(value: unknown, options?: ValidateOptions): ValidationResult<Envelope> {
-  return runValidators<Envelope>(envelopeValidatorsFor(options), value);
+  return withPaths(runValidators<Envelope>(envelopeValidatorsFor(options), value));
 }
 
 /** Checks that a value is one distribution notification event. */
 export function validateEvent(value: unknown, options?: ValidateOptions): ValidationResult<Event> {
-  return runValidators<Event>(eventValidators[options?.strict ? 'strict' : 'tolerant'], value);
+  return withPaths(runValidators<Event>(eventValidatorsFor(options), value));
 }
