@@ -9,7 +9,7 @@ import {
   type NormalizedRegistryEvent,
 } from '@regevents/formats';
 import { validateEvent, type ValidationIssue } from '@regevents/schemas';
-import type { Event } from '@regevents/types';
+import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, type Event } from '@regevents/types';
 import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type ConnectionInfo, type NodeRequestLike, type NodeResponseLike, type Outcome } from './adapters.js';
 import { createAuthenticator, type AuthOptions, type Authenticator } from './auth.js';
 import { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
@@ -18,11 +18,7 @@ import { EVENT_KEYS, eventKey, isKnownAction, type EventKey, type EventsByKey, t
 import { BodyTooLargeError, HandlerFailedError, RawBodyUnavailableError, WebhookConfigError } from './errors.js';
 import { createSenders } from './senders.js';
 
-export const ACCEPTED_CONTENT_TYPES: readonly string[] = [
-  'application/vnd.docker.distribution.events.v1+json',
-  'application/vnd.docker.distribution.events.v2+json',
-  'application/json',
-];
+export const ACCEPTED_CONTENT_TYPES: readonly string[] = [EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, 'application/json'];
 /** Harbor's CloudEvents payload format, accepted too when `formats` is set. */
 const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
