@@ -51,7 +51,7 @@ export const EVENT_KEYS: readonly EventKey[] = [
   'mount',
 ];
 
-export const KNOWN_ACTIONS: readonly EventAction[] = ['push', 'pull', 'delete', 'mount'];
+const KNOWN_ACTIONS: readonly EventAction[] = ['push', 'pull', 'delete', 'mount'];
 
 /** An event whose action this SDK does not know (GitLab's `rename`, a future action): passed through as parsed. */
 export interface UnknownEvent {
