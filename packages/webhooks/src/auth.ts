@@ -3,7 +3,7 @@ import { headerItems, type IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
 import { createIpAllowlist, type IpAllowlistOptions } from './ip-allowlist.js';
 import type { VendorAuthOptions } from './senders.js';
-import { createStandardWebhooksVerifier, type StandardWebhooksOptions } from './standard-webhooks.js';
+import { createStandardWebhooksVerifier, decodeBase64, type StandardWebhooksOptions } from './standard-webhooks.js';
 
 export interface BasicCredentials {
   username: string;
@@ -83,10 +83,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeBasic(encoded: string): string | undefined {
   try {
-    const binary = atob(encoded);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return utf8.decode(bytes);
+    return utf8.decode(decodeBase64(encoded));
   } catch {
     return undefined;
   }
@@ -124,10 +121,8 @@ function staticHeaderCheck(option: StaticHeaderOptions): HeaderCheck {
   return (delivery) => values.matchesAny(headerItems(delivery.headerValues(name)));
 }
 
-export function createAuthenticator(options: AuthOptions | undefined): Authenticator {
-  if (options === undefined || options === null || typeof options !== 'object') {
-    throw new WebhookConfigError('auth is required: pass { bearer: token } (or basic, header, standardWebhooks, ip), or { unauthenticated: true } to opt out');
-  }
+/** `options` is an object: `createWebhookHandler` refuses a missing `auth` before calling this. */
+export function createAuthenticator(options: AuthOptions): Authenticator {
   // a key present with an undefined value is an unset environment variable, not an opt-out
   const has = (key: keyof AuthOptions) => key in options;
   const names: string[] = [];

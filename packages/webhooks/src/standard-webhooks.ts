@@ -14,7 +14,8 @@ export type WebhookSecret = string | Uint8Array;
 const SECRET_PREFIX = 'whsec_';
 const encoder = new TextEncoder();
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** Throws on text that is not base64. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
