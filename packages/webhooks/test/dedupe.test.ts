@@ -33,6 +33,23 @@ describe('memory store', () => {
     expect(await store.claim(ids.at(-1) as string, 60_000)).toEqual({ status: 'done' });
     expect((await store.claim(ids[0] as string, 60_000)).status).toBe('claimed');
   });
+
+  it('by default remembers about 70 000 event ids (UUIDs, as distribution sends), as the README says', async () => {
+    const store = createMemoryDedupeStore();
+    const ids = Array.from({ length: 80_000 }, () => crypto.randomUUID());
+    for (const id of ids.slice(0, 70_000)) {
+      const claim = await store.claim(id, 60_000);
+      if (claim.status === 'claimed') await store.complete(id, claim.token, 60_000);
+    }
+    expect(String(store)).toBe('MemoryDedupeStore(70000 ids)');
+    expect(await store.claim(ids[0] as string, 60_000)).toEqual({ status: 'done' });
+    for (const id of ids.slice(70_000)) {
+      const claim = await store.claim(id, 60_000);
+      if (claim.status === 'claimed') await store.complete(id, claim.token, 60_000);
+    }
+    expect(String(store)).toMatch(/^MemoryDedupeStore\(7\d{4} ids\)$/);
+    expect((await store.claim(ids[1] as string, 60_000)).status).toBe('claimed');
+  });
 });
 
 describe('handler idempotency', () => {
