@@ -84,7 +84,10 @@ async function normalizeValue(format: FormatId, value: unknown, headers: Headers
     case 'ghcr':
       return normalizeGhcr(assertVendor<GhcrPayload>('ghcr', value), derive, headerValue(headers, 'x-github-delivery'));
     case 'gar':
-      return normalizeGar(assertVendor<GarPayload>('gar', value), derive, now, (data) => assertVendor<GarData>('gar', data));
+      return normalizeGar(assertVendor<GarPayload>('gar', value), derive, now, (data) => assertVendor<GarData>('gar', data), {
+        messageId: headerValue(headers, 'x-goog-pubsub-message-id'),
+        publishTime: headerValue(headers, 'x-goog-pubsub-publish-time'),
+      });
     case 'ecr':
       return normalizeEcr(assertVendor<EcrImageAction>('ecr', value));
     case 'artifactory':

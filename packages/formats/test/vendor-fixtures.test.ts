@@ -7,6 +7,9 @@ import { fixture, vendorFixtures } from './fixtures.js';
 type Expected = Omit<NormalizedRegistryEvent, 'raw' | 'id' | 'occurredAt'> & { occurredAt: string; id?: string };
 
 const NOW = new Date('2030-01-02T03:04:05Z');
+// Google's published examples truncate the digest; it is kept as published.
+const GAR_DIGEST = 'sha256:6ec128e26cd5...';
+const GAR = { kind: 'gar' as const, host: 'us-west1-docker.pkg.dev' };
 const HARBOR_DIGEST_954 = 'sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4';
 
 const EXPECTED: Record<string, Expected[]> = {
@@ -38,6 +41,10 @@ const EXPECTED: Record<string, Expected[]> = {
   'dockerhub/push': [{ kind: 'artifact.pushed', registry: { kind: 'dockerhub', host: 'docker.io' }, repository: 'svendowideit/testhook', tag: 'latest', actor: 'trustedbuilder', occurredAt: '2014-12-03T00:22:41.000Z' }],
   'quay/repo-push': [{ kind: 'artifact.pushed', registry: { kind: 'quay', host: 'quay.io' }, repository: 'dgangaia/test', tag: 'latest', occurredAt: NOW.toISOString() }],
   'ghcr/package-published': [{ kind: 'artifact.pushed', registry: { kind: 'ghcr', host: 'ghcr.io' }, repository: 'Codertocat/hello-world-npm/image-1', digest: 'sha256:3da1996a8115d7616457760d9920b815241d0a03b34cf5f04e9a0e9d8de37498', tag: 'v1', actor: 'Codertocat', occurredAt: '2019-05-09T23:28:30.000Z' }],
+  'gar/insert-digest': [{ kind: 'artifact.pushed', registry: GAR, repository: 'my-project/my-repo/hello-world', digest: GAR_DIGEST, occurredAt: NOW.toISOString() }],
+  'gar/insert-tag': [{ kind: 'artifact.pushed', registry: GAR, repository: 'my-project/my-repo/hello-world', digest: GAR_DIGEST, tag: '1.1', occurredAt: NOW.toISOString() }],
+  'gar/delete-tag': [{ kind: 'tag.deleted', registry: GAR, repository: 'my-project/my-repo/hello-world', tag: '1.1', occurredAt: NOW.toISOString() }],
+  'gar/push-insert-tag': [{ kind: 'artifact.pushed', registry: GAR, repository: 'my-project/my-repo/hello-world', digest: GAR_DIGEST, tag: '1.1', occurredAt: '2021-02-26T19:13:55.749Z', id: '2070443601311540' }],
   'ecr/image-push': [{ kind: 'artifact.pushed', registry: { kind: 'ecr', host: '123456789012.dkr.ecr.us-west-2.amazonaws.com' }, repository: 'my-repository-name', digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234', tag: 'latest', occurredAt: '2019-11-16T01:54:34.000Z', id: '13cde686-328b-6117-af20-0e5566167482' }],
   'ecr/image-delete': [{ kind: 'artifact.deleted', registry: { kind: 'ecr', host: '123456789012.dkr.ecr.us-west-2.amazonaws.com' }, repository: 'my-repository-name', digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234', tag: 'latest', occurredAt: '2019-11-16T02:01:05.000Z', id: 'dd3b46cb-2c74-f49e-393b-28286b67279d' }],
   'artifactory/docker-pushed': [{ kind: 'artifact.pushed', registry: { kind: 'artifactory' }, repository: 'library/ubuntu', digest: 'sha256:35c4a2c15539c6c1e4e5fa4e554dac323ad0107d8eb5c582d6ff386b383b7dce', tag: 'latest', size: 1206, occurredAt: NOW.toISOString() }],
@@ -126,5 +133,26 @@ describe('vendor fixtures', () => {
   it('GHCR takes the delivery id from X-GitHub-Delivery when present', async () => {
     const [event] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
     expect(event?.id).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958');
+  });
+  it('the GAR push fixture carries the published message data byte for byte', () => {
+    const { message } = JSON.parse(fixture('gar/push-insert-tag').text) as { message: { data: string } };
+    const decoded = new TextDecoder().decode(Uint8Array.from(atob(message.data), (char) => char.charCodeAt(0)));
+    expect(decoded).toBe(fixture('gar/insert-tag').text);
+  });
+
+  it('GAR unwrapped push takes the message id and publish time from the x-goog-pubsub headers', async () => {
+    const headers = { 'x-goog-pubsub-message-id': '9876543210', 'x-goog-pubsub-publish-time': '2026-04-08T10:11:12.345Z', 'x-goog-pubsub-subscription-name': 'projects/p/subscriptions/s' };
+    const [event] = await normalize(fixture('gar/insert-tag').text, headers, { now: NOW });
+    expect(event?.id).toBe('9876543210');
+    expect(event?.occurredAt.toISOString()).toBe('2026-04-08T10:11:12.345Z');
+    const [withoutHeaders] = await normalize(fixture('gar/insert-tag').text, undefined, { now: NOW });
+    expect(withoutHeaders?.id).not.toBe('9876543210');
+    expect(withoutHeaders?.occurredAt).toEqual(NOW);
+  });
+
+  it('a GAR DELETE naming a digest deletes the image, one naming only a tag deletes the tag', async () => {
+    const byDigest = { action: 'DELETE', digest: 'us-west1-docker.pkg.dev/my-project/my-repo/hello-world@sha256:6ec128e26cd5...' };
+    expect((await normalize(byDigest))[0]?.kind).toBe('artifact.deleted');
+    expect((await normalize(JSON.parse(fixture('gar/delete-tag').text) as object))[0]?.kind).toBe('tag.deleted');
   });
 });

@@ -56,6 +56,7 @@ function credentials(folder: string, body: string, wrong = false): Record<string
       return { 'x-jfrog-event-auth': hmacHex(secret(SECRETS.artifactory), body) };
     case 'dockerhub':
     case 'quay':
+    case 'gar':
       return { 'x-relay-token': secret(SECRETS[folder]) };
     case 'ecr':
       return { 'x-api-key': secret(SECRETS.ecr) };
@@ -118,6 +119,10 @@ const EXPECTED: Record<string, { kinds: NormalizedKind[]; registry: string }> = 
   'dockerhub/push': { kinds: ['artifact.pushed'], registry: 'dockerhub' },
   'quay/repo-push': { kinds: ['artifact.pushed'], registry: 'quay' },
   'ghcr/package-published': { kinds: ['artifact.pushed'], registry: 'ghcr' },
+  'gar/insert-digest': { kinds: ['artifact.pushed'], registry: 'gar' },
+  'gar/insert-tag': { kinds: ['artifact.pushed'], registry: 'gar' },
+  'gar/delete-tag': { kinds: ['tag.deleted'], registry: 'gar' },
+  'gar/push-insert-tag': { kinds: ['artifact.pushed'], registry: 'gar' },
   'ecr/image-push': { kinds: ['artifact.pushed'], registry: 'ecr' },
   'ecr/image-delete': { kinds: ['artifact.deleted'], registry: 'ecr' },
   'artifactory/docker-pushed': { kinds: ['artifact.pushed'], registry: 'artifactory' },

@@ -101,24 +101,35 @@ function decodeBase64Json(data: string): unknown {
   }
 }
 
-/** Raw Pub/Sub data, or the push envelope whose `message.data` is base64 JSON; the message id and publish time are used when present. */
-export async function normalizeGar(payload: GarPayload, derive: Derive, now: Date, validateData: (value: unknown) => GarData): Promise<NormalizedRegistryEvent[]> {
+/** What an unwrapped push subscription with `--push-no-wrapper-write-metadata` sends as `x-goog-pubsub-*` headers. */
+export interface PubSubMetadata {
+  messageId?: string;
+  publishTime?: string;
+}
+
+/**
+ * Raw Pub/Sub data (pull subscribers, unwrapped push) or the push envelope whose `message.data` is
+ * base64 JSON. The message id and publish time, from the envelope or the unwrapped push headers,
+ * are used when present. A DELETE naming only a tag removed that tag, not the image.
+ */
+export async function normalizeGar(payload: GarPayload, derive: Derive, now: Date, validateData: (value: unknown) => GarData, metadata: PubSubMetadata = {}): Promise<NormalizedRegistryEvent[]> {
   const envelope = 'message' in payload ? payload : undefined;
   const data = envelope ? validateData(decodeBase64Json(envelope.message.data)) : (payload as GarData);
   const byDigest = data.digest ? parseImageReference(data.digest) : undefined;
   const byTag = data.tag ? parseImageReference(data.tag) : undefined;
   const reference = byDigest ?? byTag;
   if (!reference) return [];
-  const published = envelope?.message.publishTime ?? envelope?.message.publish_time;
+  const published = envelope ? (envelope.message.publishTime ?? envelope.message.publish_time) : metadata.publishTime;
+  const messageId = envelope ? (envelope.message.messageId ?? envelope.message.message_id) : metadata.messageId;
   return [
     compact({
-      kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : ('artifact.deleted' as const),
+      kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : byDigest ? ('artifact.deleted' as const) : ('tag.deleted' as const),
       registry: compact({ kind: 'gar' as const, host: reference.host }),
       repository: reference.repository,
       digest: byDigest?.digest,
       tag: byTag?.tag,
       occurredAt: published ? new Date(published) : now,
-      id: envelope?.message.messageId ?? envelope?.message.message_id ?? (await derive('')),
+      id: messageId ?? (await derive('')),
       raw: envelope ? data : payload,
     }),
   ];
