@@ -23,6 +23,7 @@ const EXPECTED: Record<string, Expected[]> = {
   'harbor/quota-warning': [{ kind: 'quota.warning', registry: { kind: 'harbor' }, repository: 'harbor/alpine', digest: 'sha256:514ec80ffbe1a2ab1d9a3d5e6082296296a1d8b6870246edf897228e5df2367d', occurredAt: '2023-04-03T07:07:33.000Z' }],
   'harbor/replication': [{ kind: 'replication.status', registry: { kind: 'harbor', host: 'localhost' }, repository: 'harbor', actor: 'MANUAL', occurredAt: '2023-04-03T06:05:04.000Z' }],
   'harbor/tag-retention': [{ kind: 'retention.finished', registry: { kind: 'harbor', host: 'localhost' }, repository: 'harbor', actor: 'MANUAL', occurredAt: '2023-04-03T06:16:38.000Z' }],
+  'harbor-cloudevents/push-artifact': [{ kind: 'artifact.pushed', registry: { kind: 'harbor', host: 'localhost' }, repository: 'harbor/alpine', digest: HARBOR_DIGEST_954, actor: 'harbor-jobservice', occurredAt: '2023-04-03T06:04:46.000Z', id: '66e18103-09c1-41f6-982f-37df223f3eeb' }],
   'harbor-cloudevents/pull-artifact': [{ kind: 'artifact.pulled', registry: { kind: 'harbor', host: 'harbor.dev' }, repository: 'library/busybox', digest: 'sha256:dde8e930c7b6a490f728e66292bc9bce42efc9bbb5278bae40e4f30f6e00fe8c', actor: 'robot$library+scanner-Trivy-51fe4548-bbe5-11ed-9217-0242ac14000d', occurredAt: '2023-03-06T06:08:43.000Z', id: '4b2f89a6-548d-4c12-9993-a1f5790b97d2' }],
   'harbor-cloudevents/delete-artifact': [{ kind: 'artifact.deleted', registry: { kind: 'harbor', host: 'localhost' }, repository: 'harbor/alpine', digest: 'sha256:2bb501e6173d9d006e56de5bce2720eb06396803300fe1687b58a7ff32bf4c14', tag: '3.8', actor: 'harbor-jobservice', occurredAt: '2023-04-03T06:16:38.000Z', id: '343f1623-7cba-487c-88f1-c5ebf55e93aa' }],
   'harbor-cloudevents/scanning-completed': [{ kind: 'scan.completed', registry: { kind: 'harbor', host: 'localhost' }, repository: 'harbor/alpine', digest: HARBOR_DIGEST_954, actor: 'auto', occurredAt: '2023-04-03T06:12:55.000Z', id: '64bce2fe-6159-454d-8389-852d01ef1e9d' }],
@@ -66,6 +67,11 @@ describe('vendor fixtures', () => {
   it('Harbor has a Default fixture for each of its ten event types', () => {
     const types = all.filter((f) => f.folder === 'harbor').map((f) => (JSON.parse(f.text) as { type: string }).type);
     expect(types.sort()).toEqual([...HARBOR_TYPES].sort());
+  });
+
+  it('Harbor has a CloudEvents fixture for each of its ten event types', () => {
+    const types = all.filter((f) => f.folder === 'harbor-cloudevents').map((f) => (JSON.parse(f.text) as { type: string }).type);
+    expect(types.sort()).toEqual(['harbor.artifact.deleted', 'harbor.artifact.pulled', 'harbor.artifact.pushed', 'harbor.quota.exceeded', 'harbor.quota.warned', 'harbor.replication.status.changed', 'harbor.scan.completed', 'harbor.scan.failed', 'harbor.scan.stopped', 'harbor.tag_retention.finished']);
   });
 
   it.each(all.map((f) => [f.name, f] as const))('%s validates against its vendor schema', (_name, f) => {

@@ -101,6 +101,7 @@ const EXPECTED: Record<string, { kinds: NormalizedKind[]; registry: string }> = 
   'harbor/quota-warning': { kinds: ['quota.warning'], registry: 'harbor' },
   'harbor/replication': { kinds: ['replication.status'], registry: 'harbor' },
   'harbor/tag-retention': { kinds: ['retention.finished'], registry: 'harbor' },
+  'harbor-cloudevents/push-artifact': { kinds: ['artifact.pushed'], registry: 'harbor' },
   'harbor-cloudevents/pull-artifact': { kinds: ['artifact.pulled'], registry: 'harbor' },
   'harbor-cloudevents/delete-artifact': { kinds: ['artifact.deleted'], registry: 'harbor' },
   'harbor-cloudevents/scanning-completed': { kinds: ['scan.completed'], registry: 'harbor' },
