@@ -27,4 +27,5 @@ export { eventCatalog, toKnativeEventTypes, type CatalogEntry, type KnativeEvent
 export { normalizedEventSchema } from './normalized-schema.js';
 export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
 export { timingSafeEqual } from './constant-time.js';
+export { createPubSubPushVerifier, GOOGLE_OIDC_JWKS_URL, type PubSubPushAuthOptions, type PubSubPushVerifier } from './pubsub-auth.js';
 export { verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders, type JFrogAuthMode } from './auth.js';

@@ -4,6 +4,7 @@
  * registry whose format it is, so one vendor's secret cannot forge another vendor's events.
  */
 import {
+  createPubSubPushVerifier,
   FORMAT_IDS,
   verifyGitHubSignature,
   verifyHarborAuthHeader,
@@ -11,6 +12,7 @@ import {
   verifyStaticHeaders,
   type FormatId,
   type JFrogAuthMode,
+  type PubSubPushAuthOptions,
   type RegistryKind,
 } from '@regevents/formats';
 import { createAuthenticator, list, requireHeaderName, requireSecrets, type AuthOptions } from './auth.js';
@@ -45,8 +47,12 @@ export interface VendorAuthOptions {
   dockerhub?: StaticHeadersAuth | UnauthenticatedSender;
   /** Quay sends no credentials of its own. */
   quay?: StaticHeadersAuth | UnauthenticatedSender;
-  /** Google Artifact Registry through a Pub/Sub push subscription. */
-  gar?: StaticHeadersAuth | UnauthenticatedSender;
+  /**
+   * Google Artifact Registry through a Pub/Sub push subscription: `pubsub` checks the OIDC token
+   * an authenticated push subscription sends (audience and service account); static headers suit
+   * a relay in between.
+   */
+  gar?: { pubsub: PubSubPushAuthOptions } | StaticHeadersAuth | UnauthenticatedSender;
   /** Amazon ECR through an EventBridge API destination (its connection sends an API key header). */
   ecr?: StaticHeadersAuth | UnauthenticatedSender;
 }
@@ -145,6 +151,14 @@ function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
       const mode = options.artifactory?.mode ?? 'either';
       if (!['secret', 'hmac', 'either'].includes(mode)) throw new WebhookConfigError('auth.artifactory.mode must be "secret", "hmac" or "either"');
       return { sender: vendor, body: (delivery, body) => verifyJFrogEventAuth(body, delivery.headers(), secrets, mode), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
+    }
+    case 'gar': {
+      const gar = options.gar;
+      if (!gar || !('pubsub' in gar)) return { sender: vendor, ...staticHeaders(gar, vendor) };
+      const accounts = requireSecrets(list(gar.pubsub?.serviceAccountEmail as Secrets), 'auth.gar.pubsub.serviceAccountEmail');
+      requireSecrets(list(gar.pubsub?.audience as Secrets), 'auth.gar.pubsub.audience');
+      const verify = createPubSubPushVerifier(gar.pubsub);
+      return { sender: vendor, headers: (delivery) => verify(delivery.headers()), description: `pubsub oidc(${accounts.length})` };
     }
     default:
       return { sender: vendor, ...staticHeaders(options[vendor], vendor) };

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { vendorFixture, vendorFixtures, type VendorFixture } from '@regevents/registry-harness';
 import { describe, expect, it, vi } from 'vitest';
 import { createWebhookHandler, FORMAT_IDS, HandlerFailedError, NORMALIZED_KINDS, type ErrorContext, type InvalidPayload, type NormalizedKind, type WebhookHandler, type WebhookHandlerOptions } from '../src/index.js';
@@ -197,6 +197,37 @@ describe('vendor formats through one multi-vendor receiver', () => {
     expect((await post(hooks, f.text, headers)).status).toBe(200);
     expect((await post(hooks, f.text, headers)).status).toBe(200);
     expect(recorded.dispatched.map(([, , , id]) => id)).toEqual(['72d3162e-cc78-11e3-81ab-4c9367dc0958']);
+  });
+});
+
+describe('GAR through an authenticated Pub/Sub push subscription', () => {
+  // A key pair standing in for Google's; tokens are signed with node:crypto, independently of the verifier.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+  const audience = 'https://hooks.example.com/gar';
+  const serviceAccountEmail = 'gar-push@my-project.iam.gserviceaccount.com';
+  const oidcToken = (claims: Record<string, unknown>) => {
+    const seconds = Math.floor(Date.now() / 1000);
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${encode({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${encode({ iss: 'https://accounts.google.com', aud: audience, email: serviceAccountEmail, email_verified: true, iat: seconds, exp: seconds + 600, ...claims })}`;
+    return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url')}`;
+  };
+
+  it('admits the subscription\'s own token, refuses another service account\'s, and says so in toString without secrets', async () => {
+    const hooks = createWebhookHandler({ formats: ['gar'], auth: { gar: { pubsub: { audience, serviceAccountEmail, keys } } } });
+    const recorded = record(hooks);
+    const f = vendorFixture('gar/push-insert-tag');
+    expect((await post(hooks, f.text, { authorization: `Bearer ${oidcToken({ email: 'intruder@other.iam.gserviceaccount.com' })}` })).status).toBe(401);
+    expect((await post(hooks, f.text, {})).status).toBe(401);
+    expect(recorded.dispatched).toEqual([]);
+    expect((await post(hooks, f.text, { authorization: `Bearer ${oidcToken({})}` })).status).toBe(200);
+    expect(recorded.dispatched).toEqual([['artifact.pushed', 'artifact.pushed', 'gar', '2070443601311540']]);
+    expect(String(hooks)).toContain('gar: pubsub oidc(1)');
+  });
+
+  it('refuses to start without an audience or a service account', () => {
+    expect(() => createWebhookHandler({ formats: ['gar'], auth: { gar: { pubsub: { audience, serviceAccountEmail: [] } } } })).toThrow(/auth\.gar\.pubsub\.serviceAccountEmail lists no value/);
+    expect(() => createWebhookHandler({ formats: ['gar'], auth: { gar: { pubsub: { audience: '', serviceAccountEmail } } } })).toThrow(/auth\.gar\.pubsub\.audience is empty/);
   });
 });
 
