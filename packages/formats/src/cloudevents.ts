@@ -9,6 +9,7 @@
  * `source` is `//<registry host>` when the host is known, else `urn:regevents:registry:<kind>`;
  * `subject` is `repository[:tag]`; extensions `registrykind` and `repository` let Triggers filter.
  */
+import { validateEvent, validateVendor } from '@regevents/schemas';
 import type { Event as DistributionEvent } from '@regevents/types';
 import { isRecord } from './body.js';
 import { InvalidCloudEventError } from './errors.js';
@@ -16,8 +17,6 @@ import { headerValue, type HeadersLike } from './headers.js';
 import { NORMALIZED_KINDS, REGISTRY_KINDS, type NormalizedKind, type NormalizedRegistryEvent, type RegistryKind } from './model.js';
 import { normalizeHarborCloudEvent } from './normalize.js';
 import { normalizeDistributionEvent } from './normalizers/distribution.js';
-import { validateVendor } from './validate.js';
-import type { HarborCloudEvent } from './vendor-types.js';
 
 export const CLOUDEVENT_TYPE_PREFIX = 'io.regevents.';
 export const DISTRIBUTION_EVENT_SCHEMA = 'https://regevents.dev/schemas/distribution/event.schema.json';
@@ -91,17 +90,17 @@ const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
 /** Checks the CloudEvents 1.0 rules this package relies on; throws `InvalidCloudEventError`. */
 export function assertCloudEvent(value: unknown): asserts value is CloudEvent {
   const issues: { path: string; message: string }[] = [];
-  if (!isRecord(value)) throw new InvalidCloudEventError('a CloudEvent must be a JSON object', [{ path: '/', message: 'must be an object' }]);
-  if (value['specversion'] !== '1.0') issues.push({ path: '/specversion', message: 'must be "1.0"' });
+  if (!isRecord(value)) throw new InvalidCloudEventError('a CloudEvent must be a JSON object', [{ path: '(root)', message: 'must be an object' }]);
+  if (value['specversion'] !== '1.0') issues.push({ path: 'specversion', message: 'must be "1.0"' });
   for (const name of ['id', 'source', 'type'] as const) {
-    if (typeof value[name] !== 'string' || value[name] === '') issues.push({ path: `/${name}`, message: 'must be a non-empty string' });
+    if (typeof value[name] !== 'string' || value[name] === '') issues.push({ path: name, message: 'must be a non-empty string' });
   }
   for (const name of ['datacontenttype', 'dataschema', 'subject', 'time'] as const) {
-    if (value[name] !== undefined && typeof value[name] !== 'string') issues.push({ path: `/${name}`, message: 'must be a string' });
+    if (value[name] !== undefined && typeof value[name] !== 'string') issues.push({ path: name, message: 'must be a string' });
   }
-  if (typeof value['time'] === 'string' && Number.isNaN(Date.parse(value['time']))) issues.push({ path: '/time', message: 'must be an RFC 3339 timestamp' });
+  if (typeof value['time'] === 'string' && Number.isNaN(Date.parse(value['time']))) issues.push({ path: 'time', message: 'must be an RFC 3339 timestamp' });
   for (const name of Object.keys(value)) {
-    if (name !== 'data' && name !== 'data_base64' && !EXTENSION_NAME.test(name)) issues.push({ path: `/${name}`, message: 'attribute names must be 1-20 lower-case letters or digits' });
+    if (name !== 'data' && name !== 'data_base64' && !EXTENSION_NAME.test(name)) issues.push({ path: name, message: 'attribute names must be 1-20 lower-case letters or digits' });
   }
   if (issues.length > 0) throw new InvalidCloudEventError(`not a CloudEvent: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`, issues);
 }
@@ -110,7 +109,7 @@ function fromNormalizedData(event: CloudEvent): NormalizedRegistryEvent {
   const kind = event.type.slice(CLOUDEVENT_TYPE_PREFIX.length) as NormalizedKind;
   const data = event.data;
   if (!NORMALIZED_KINDS.includes(kind) || !isRecord(data) || typeof data['repository'] !== 'string' || typeof data['occurredAt'] !== 'string' || !isRecord(data['registry']) || !REGISTRY_KINDS.includes(data['registry']['kind'] as RegistryKind)) {
-    throw new InvalidCloudEventError(`data of ${event.type} is not a normalized registry event`, [{ path: '/data', message: 'must be a normalized registry event' }]);
+    throw new InvalidCloudEventError(`data of ${event.type} is not a normalized registry event`, [{ path: 'data', message: 'must be a normalized registry event' }]);
   }
   return { ...(data as unknown as NormalizedEventData), kind, id: event.id, occurredAt: new Date(data['occurredAt']) };
 }
@@ -122,19 +121,18 @@ function fromNormalizedData(event: CloudEvent): NormalizedRegistryEvent {
 export async function fromCloudEvent(event: unknown): Promise<NormalizedRegistryEvent[]> {
   assertCloudEvent(event);
   if (event.type.startsWith('harbor.')) {
-    const result = validateVendor<HarborCloudEvent>('harbor-cloudevents', event);
+    const result = validateVendor('harbor-cloudevents', event);
     if (!result.ok) throw new InvalidCloudEventError('not a valid Harbor CloudEvent', result.issues);
     return normalizeHarborCloudEvent(result.value);
   }
   if (event.type.startsWith(`${CLOUDEVENT_TYPE_PREFIX}distribution.`)) {
-    if (!isRecord(event.data)) throw new InvalidCloudEventError('data must be a distribution event', [{ path: '/data', message: 'must be an object' }]);
-    const { validateEvent } = await import('@regevents/schemas');
+    if (!isRecord(event.data)) throw new InvalidCloudEventError('data must be a distribution event', [{ path: 'data', message: 'must be an object' }]);
     const result = validateEvent(event.data);
     if (!result.ok) throw new InvalidCloudEventError('data is not a valid distribution event', result.issues);
     return [normalizeDistributionEvent(result.value)];
   }
   if (event.type.startsWith(CLOUDEVENT_TYPE_PREFIX)) return [fromNormalizedData(event)];
-  throw new InvalidCloudEventError(`unknown CloudEvent type ${event.type}`, [{ path: '/type', message: 'must be a harbor.* or io.regevents.* type' }]);
+  throw new InvalidCloudEventError(`unknown CloudEvent type ${event.type}`, [{ path: 'type', message: 'must be a harbor.* or io.regevents.* type' }]);
 }
 
 /** An HTTP message: what to send, or what was received. */

@@ -1,6 +1,9 @@
 /** One problem found in a body, with where it is. */
 export interface FormatIssue {
-  /** JSON Pointer into the body, or `(body)` for the body as a whole. */
+  /**
+   * Where, as a property path into the value (`event_data.resources[0].digest`, the same form
+   * `@regevents/schemas` uses), or a word in parentheses for the whole: `(body)`, `(root)`, `(time)`.
+   */
   path: string;
   message: string;
 }

@@ -2,12 +2,9 @@ export { detectFormat } from './detect.js';
 export { normalize, harborPayloadFromCloudEvent, type NormalizeOptions } from './normalize.js';
 export { normalizeDistributionEvent } from './normalizers/distribution.js';
 export { derivedId, canonicalJson } from './derived-id.js';
-export { validateVendor, type VendorSchemaName, type VendorValidationResult } from './validate.js';
 export { InvalidCloudEventError, InvalidPayloadError, RegEventsFormatError, UnrecognizedFormatError, UnsupportedFilterError, type FormatIssue } from './errors.js';
 export { FORMAT_IDS, NORMALIZED_KINDS, REGISTRY_KINDS, type FormatId, type NormalizedKind, type NormalizedRegistryEvent, type RegistryKind } from './model.js';
 export type { HeadersLike } from './headers.js';
-export type * from './vendor-types.js';
-export type { components as GeneratedVendorComponents } from './generated/vendor-types.js';
 export {
   CLOUDEVENT_TYPE_PREFIX,
   DISTRIBUTION_EVENT_SCHEMA,

@@ -1,5 +1,4 @@
 import { validateEnvelope } from '@regevents/schemas';
-import type { Envelope } from '@regevents/types';
 import { DEFAULT_MAX_BYTES, parseBody } from './body.js';
 import { derivedId } from './derived-id.js';
 import { detectFormat } from './detect.js';
@@ -10,7 +9,7 @@ import { normalizeAcr, normalizeArtifactory, normalizeDockerHub, normalizeEcr, n
 import { normalizeDistributionEvent, normalizeGitlabEvent } from './normalizers/distribution.js';
 import { harborEventCount, normalizeHarborPayload } from './normalizers/harbor.js';
 import { assertVendor } from './validate.js';
-import type { AcrEvent, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, GitlabEnvelope, HarborCloudEvent, HarborEventType, HarborPayload, QuayRepoPush } from './vendor-types.js';
+import type { Envelope, GarData, HarborCloudEvent, HarborEventType, HarborPayload } from '@regevents/types';
 
 export interface NormalizeOptions {
   /** Accept only these formats; anything else throws `UnrecognizedFormatError`. Default: all. */
@@ -54,6 +53,13 @@ export async function normalizeHarborCloudEvent(event: HarborCloudEvent): Promis
   return normalizeHarborPayload(payload, await harborIds(payload, event.id)).map((normalized) => ({ ...normalized, raw: event }));
 }
 
+/** What a push envelope's `message.data` decodes to must be the message itself, not another envelope. */
+function garMessageData(value: unknown): GarData {
+  const data = assertVendor('gar', value);
+  if ('message' in data) throw new InvalidPayloadError('gar', [{ path: 'message.data', message: 'must be Artifact Registry message data, not another push envelope' }]);
+  return data;
+}
+
 function validDistribution(value: unknown): Envelope {
   const result = validateEnvelope(value);
   if (!result.ok) throw new InvalidPayloadError('distribution', result.issues);
@@ -66,32 +72,32 @@ async function normalizeValue(format: FormatId, value: unknown, headers: Headers
     case 'distribution':
       return validDistribution(value).events.map((event) => normalizeDistributionEvent(event));
     case 'gitlab': {
-      const envelope = assertVendor<GitlabEnvelope>('gitlab', value);
+      const envelope = assertVendor('gitlab', value);
       return Promise.all(envelope.events.map(async (event, index) => normalizeGitlabEvent(event, await derivedId('gitlab', event, String(index)))));
     }
     case 'harbor': {
-      const payload = assertVendor<HarborPayload>('harbor', value);
+      const payload = assertVendor('harbor', value);
       return normalizeHarborPayload(payload, await harborIds(payload, undefined));
     }
     case 'harbor-cloudevents':
-      return normalizeHarborCloudEvent(assertVendor<HarborCloudEvent>('harbor-cloudevents', value));
+      return normalizeHarborCloudEvent(assertVendor('harbor-cloudevents', value));
     case 'acr':
-      return normalizeAcr(assertVendor<AcrEvent>('acr', value));
+      return normalizeAcr(assertVendor('acr', value));
     case 'dockerhub':
-      return normalizeDockerHub(assertVendor<DockerHubPayload>('dockerhub', value), derive);
+      return normalizeDockerHub(assertVendor('dockerhub', value), derive);
     case 'quay':
-      return normalizeQuay(assertVendor<QuayRepoPush>('quay', value), derive, now);
+      return normalizeQuay(assertVendor('quay', value), derive, now);
     case 'ghcr':
-      return normalizeGhcr(assertVendor<GhcrPayload>('ghcr', value), derive, headerValue(headers, 'x-github-delivery'));
+      return normalizeGhcr(assertVendor('ghcr', value), derive, headerValue(headers, 'x-github-delivery'));
     case 'gar':
-      return normalizeGar(assertVendor<GarPayload>('gar', value), derive, now, (data) => assertVendor<GarData>('gar', data), {
+      return normalizeGar(assertVendor('gar', value), derive, now, garMessageData, {
         messageId: headerValue(headers, 'x-goog-pubsub-message-id'),
         publishTime: headerValue(headers, 'x-goog-pubsub-publish-time'),
       });
     case 'ecr':
-      return normalizeEcr(assertVendor<EcrImageAction>('ecr', value));
+      return normalizeEcr(assertVendor('ecr', value));
     case 'artifactory':
-      return normalizeArtifactory(assertVendor<ArtifactoryPayload>('artifactory', value), derive, now);
+      return normalizeArtifactory(assertVendor('artifactory', value), derive, now);
   }
 }
 

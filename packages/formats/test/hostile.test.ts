@@ -47,9 +47,11 @@ describe('hostile input', () => {
     await expect(normalize(fixture('quay/repo-push').text, undefined, { formats: ['harbor', 'distribution'] })).rejects.toThrow(/quay, which is not among the accepted formats/);
   });
 
-  it('a prototype-polluting body changes nothing', async () => {
+  it('a prototype-polluting body is refused, as distribution envelopes are, and changes nothing', async () => {
     const body = `{"__proto__":{"polluted":true},${fixture('harbor/push-artifact').text.trim().slice(1)}`;
-    await normalize(body);
+    const error = await normalize(body).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidPayloadError);
+    expect((error as InvalidPayloadError).issues[0]).toEqual({ path: '__proto__', message: 'is a forbidden key (prototype pollution)' });
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 

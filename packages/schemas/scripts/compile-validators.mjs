@@ -1,25 +1,31 @@
 /**
- * Compiles schemas/distribution into standalone ajv validator code at build time, so importing
- * @regevents/schemas never compiles a schema (no eval, works under strict CSPs and in workers).
+ * Compiles schemas/distribution and schemas/vendors into standalone ajv validator code at build
+ * time, so importing @regevents/schemas never compiles a schema (no eval, works under strict CSPs
+ * and in workers).
  *
- * Four variants per root schema: fast (stops at the first error: the happy path) and full (every
- * error, verbose, for messages), each tolerant (unknown fields allowed) and strict (unknown
- * fields rejected). The strict variant and ajv's `discriminator` are added here, not in the
- * published schemas: the published schemas stay forward compatible and plain JSON Schema.
+ * Distribution: four variants per root schema: fast (stops at the first error: the happy path)
+ * and full (every error, verbose, for messages), each tolerant (unknown fields allowed) and strict
+ * (unknown fields rejected). The strict variant and ajv's `discriminator` are added here, not in
+ * the published schemas: the published schemas stay forward compatible and plain JSON Schema.
+ * Vendors: fast and full, tolerant only (other registries add fields without notice).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
-const schemaDir = new URL('../../../schemas/distribution/', import.meta.url);
+const schemaRoot = new URL('../../../schemas/', import.meta.url);
 const outFile = new URL('../src/generated/validators.ts', import.meta.url);
 
-async function loadSchemas() {
-  const schemas = [];
-  for (const name of (await readdir(schemaDir)).filter((n) => n.endsWith('.schema.json')).sort()) {
-    schemas.push(JSON.parse(await readFile(new URL(name, schemaDir), 'utf8')));
-  }
-  return schemas;
+async function loadSchemas(folder) {
+  const dir = new URL(`${folder}/`, schemaRoot);
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.schema.json')).sort();
+  return Promise.all(names.map(async (name) => JSON.parse(await readFile(new URL(name, dir), 'utf8'))));
+}
+
+/** `https://…/vendors/harbor-cloudevents.schema.json` -> `vendorHarborCloudevents`. */
+function vendorExportName(id) {
+  const base = id.split('/').pop().replace('.schema.json', '');
+  return `vendor${base.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 }
 
 /** Closes every object that lists its properties, recursively: strict mode. */
@@ -57,8 +63,11 @@ function mapValues(object, fn) {
  * target's anyOf by whether it has a `tag` (the two branches exclude each other on `tag`, so
  * if/then/else accepts exactly what the anyOf accepts).
  */
-function withBranchSelection(schema) {
-  if (schema.$id.endsWith('/event.schema.json')) return { ...schema, discriminator: { propertyName: 'action' } };
+function withBranchSelection(schema, definitions) {
+  if (schema.$id.endsWith('/event.schema.json')) {
+    const actions = schema.oneOf.map((branch) => definitions.$defs[branch.$ref.split('#/$defs/')[1]].properties.action.const);
+    return { ...schema, discriminator: { propertyName: 'action' }, [DISCRIMINATOR_VALUES]: actions };
+  }
   if (schema.$id.endsWith('/definitions.schema.json')) {
     const deleteTarget = {
       if: { type: 'object', required: ['tag'] },
@@ -70,7 +79,21 @@ function withBranchSelection(schema) {
   return schema;
 }
 
-function compile(schemas, { strict, full }) {
+/** Where the generated code keeps a discriminator's allowed values, so an error can list them. */
+const DISCRIMINATOR_VALUES = 'x-discriminator-values';
+
+/**
+ * A vendor schema whose root oneOf branches each fix one required property to a constant
+ * (Harbor's `type`) gets ajv's discriminator: one branch is checked, and only its errors reported.
+ */
+function withVendorDiscriminator(schema) {
+  const branches = (schema.oneOf ?? []).map((branch) => (branch.$ref?.startsWith('#/$defs/') ? schema.$defs[branch.$ref.slice('#/$defs/'.length)] : branch));
+  const property = (schema.required ?? []).find((name) => branches.length > 0 && branches.every((branch) => branch?.properties?.[name]?.const !== undefined));
+  if (!property) return schema;
+  return { ...schema, discriminator: { propertyName: property }, [DISCRIMINATOR_VALUES]: branches.map((branch) => branch.properties[property].const) };
+}
+
+function compile(schemas, { strict, full }, vendors = []) {
   const ajv = new Ajv2020({
     code: { source: true, esm: true, lines: false, optimize: true },
     allErrors: full,
@@ -81,20 +104,26 @@ function compile(schemas, { strict, full }) {
     unicode: false,
     strict: true,
     strictRequired: false,
+    // Vendor schemas describe payloads as published, some without a `type` beside `properties`.
+    strictTypes: false,
     // The fast path inlines definitions (no per-call argument objects); the rarely-run full
     // validators share them as functions to keep the generated code small.
     inlineRefs: full ? false : true,
     logger: { log: console.log, warn: () => {}, error: console.error },
   });
   ajv.addKeyword({ keyword: 'x-expectation', schemaType: 'string' });
+  ajv.addKeyword({ keyword: DISCRIMINATOR_VALUES, schemaType: 'array' });
+  const definitions = schemas.find((schema) => schema.$id.endsWith('/definitions.schema.json'));
   for (const schema of schemas) {
     const lean = withoutAnnotations(schema);
-    ajv.addSchema(withBranchSelection(strict ? closeObjects(lean) : lean));
+    ajv.addSchema(withBranchSelection(strict ? closeObjects(lean) : lean, definitions));
   }
+  for (const schema of vendors) ajv.addSchema(withVendorDiscriminator(withoutAnnotations(schema)));
   return ajv;
 }
 
-const schemas = await loadSchemas();
+const schemas = await loadSchemas('distribution');
+const vendors = await loadSchemas('vendors');
 const envelopeId = schemas.find((s) => s.$id.endsWith('/envelope.schema.json')).$id;
 const eventId = schemas.find((s) => s.$id.endsWith('/event.schema.json')).$id;
 
@@ -105,6 +134,11 @@ for (const strict of [false, true]) {
     const ajv = compile(schemas, { strict, full });
     parts.push(standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId }));
   }
+}
+for (const full of [false, true]) {
+  // Vendor schemas reference the distribution ones (GitLab's events are distribution events).
+  const ajv = compile(schemas, { strict: false, full }, vendors);
+  parts.push(standaloneCode(ajv, Object.fromEntries(vendors.map((v) => [`${vendorExportName(v.$id)}${full ? 'Full' : 'Fast'}`, v.$id]))));
 }
 
 // Each standalone chunk declares its own top-level functions; wrap each in a block-scoped IIFE.
@@ -129,6 +163,6 @@ const appendErrors = `function appendErrors(target, more) {
 await mkdir(new URL('.', outFile), { recursive: true });
 await writeFile(
   outFile,
-  `// @ts-nocheck\n// Generated by scripts/compile-validators.mjs from schemas/distribution: do not edit.\n${appendErrors}\n${code}\n`,
+  `// @ts-nocheck\n// Generated by scripts/compile-validators.mjs from schemas/distribution and schemas/vendors: do not edit.\n${appendErrors}\n${code}\n`,
 );
-console.log(`compiled ${parts.length * 2} validators`);
+console.log(`compiled ${parts.reduce((count, part) => count + part.split('export const ').length - 1, 0)} validators`);

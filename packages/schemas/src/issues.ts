@@ -53,8 +53,6 @@ export function formatPath(keys: readonly PathKey[]): string {
   return out;
 }
 
-const EVENT_ACTIONS = 'push, pull, delete, mount';
-
 interface Located {
   keys: PathKey[];
   message: string;
@@ -72,7 +70,10 @@ function describe(error: AjvError): Located {
       return { keys: [...keys, String(params.additionalProperty)], message: 'is not a known field (strict mode)', fromSchema: true };
     case 'discriminator': {
       const value = params.tagValue;
-      const message = value === undefined ? 'is required' : `must be one of ${EVENT_ACTIONS} (got ${JSON.stringify(value)})`;
+      // The build script records each discriminator's values beside it (x-discriminator-values).
+      const allowed = error.parentSchema?.['x-discriminator-values'];
+      const expected = Array.isArray(allowed) ? `one of ${allowed.join(', ')}` : 'a value the schema names';
+      const message = value === undefined ? 'is required' : `must be ${expected} (got ${JSON.stringify(value)})`;
       return { keys: [...keys, String(params.tag)], message, fromSchema: true };
     }
     case 'const':

@@ -44,7 +44,7 @@ export function runValidators<T>(pair: ValidatorPair, value: unknown): KeyedResu
   return { ok: false, issues: forbidden ? [forbidden, ...issues] : issues };
 }
 
-function withPaths<T>(result: KeyedResult<T>): ValidationResult<T> {
+export function withPaths<T>(result: KeyedResult<T>): ValidationResult<T> {
   return result.ok ? result : { ok: false, issues: result.issues.map(toValidationIssue) };
 }
 

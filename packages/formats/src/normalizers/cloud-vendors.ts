@@ -4,7 +4,7 @@
  * stable id for vendors whose payload carries none.
  */
 import type { NormalizedRegistryEvent } from '../model.js';
-import type { AcrEvent, ArtifactoryDockerData, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, QuayRepoPush } from '../vendor-types.js';
+import type { AcrEvent, ArtifactoryDockerData, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, QuayRepoPush } from '@regevents/types';
 import { InvalidPayloadError } from '../errors.js';
 import { isRecord } from '../body.js';
 import { compact, parseImageReference } from './image-ref.js';
@@ -97,7 +97,7 @@ function decodeBase64Json(data: string): unknown {
     const binary = atob(data);
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
   } catch {
-    throw new InvalidPayloadError('gar', [{ path: '/message/data', message: 'must be base64 of JSON' }]);
+    throw new InvalidPayloadError('gar', [{ path: 'message.data', message: 'must be base64 of JSON' }]);
   }
 }
 
@@ -162,7 +162,7 @@ export async function normalizeArtifactory(payload: ArtifactoryPayload, derive: 
   if ('domain' in payload) {
     id = payload.id;
     const inner: unknown = typeof payload.data === 'string' ? safeJson(payload.data) : payload.data;
-    if (!isRecord(inner) || typeof inner['image_name'] !== 'string' || typeof inner['repo_key'] !== 'string') throw new InvalidPayloadError('artifactory', [{ path: '/data', message: 'must hold repo_key and image_name' }]);
+    if (!isRecord(inner) || typeof inner['image_name'] !== 'string' || typeof inner['repo_key'] !== 'string') throw new InvalidPayloadError('artifactory', [{ path: 'data', message: 'must hold repo_key and image_name' }]);
     data = inner as unknown as ArtifactoryDockerData;
   } else data = payload;
   return [

@@ -1,6 +1,6 @@
 import type { Event } from '@regevents/types';
 import type { NormalizedKind, NormalizedRegistryEvent, RegistryKind } from '../model.js';
-import type { GitlabEvent, GitlabRenameEvent } from '../vendor-types.js';
+import type { GitlabEvent, GitlabRenameEvent } from '@regevents/types';
 import { compact } from './image-ref.js';
 
 const BLOB_MEDIA_TYPE = 'application/octet-stream';

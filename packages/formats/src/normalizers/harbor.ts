@@ -1,5 +1,5 @@
 import type { NormalizedKind, NormalizedRegistryEvent } from '../model.js';
-import type { HarborEventType, HarborPayload, HarborResource } from '../vendor-types.js';
+import type { HarborEventType, HarborPayload, HarborResource } from '@regevents/types';
 import { compact, parseImageReference } from './image-ref.js';
 
 export const HARBOR_KINDS: Record<HarborEventType, NormalizedKind> = {

@@ -1,10 +1,10 @@
 /**
- * Vendor payload types. They are the types openapi-typescript generates from schemas/vendors
- * (./generated/vendor-types.ts), refined where a schema says more than TypeScript can infer
+ * Other registries' payload types. They are the types openapi-typescript generates from schemas/vendors
+ * (./generated/vendors.ts), refined where a schema says more than TypeScript can infer
  * (GitLab's if/then/else on `action`, Harbor's `type`-selected shapes).
  */
-import type { Event as DistributionEvent } from '@regevents/types';
-import type { components } from './generated/vendor-types.js';
+import type { Event as DistributionEvent } from './events.js';
+import type { components } from './generated/vendors.js';
 
 type Schemas = components['schemas'];
 

@@ -8,11 +8,11 @@ import { readFile, readdir } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = new URL('../../../schemas/', import.meta.url);
-export const generatedFile = new URL('../src/generated/vendor-types.ts', import.meta.url);
+export const generatedFile = new URL('../src/generated/vendors.ts', import.meta.url);
 
 const banner = `/**
- * Generated from schemas/vendors by openapi-typescript (npm run generate -w @regevents/formats).
- * Do not edit: change the schemas instead. The hand-refined surface is in ../vendor-types.ts.
+ * Generated from schemas/vendors by openapi-typescript (npm run generate -w @regevents/types).
+ * Do not edit: change the schemas instead. The hand-refined surface is in ../vendors.ts.
  */
 `;
 

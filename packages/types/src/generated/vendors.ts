@@ -1,6 +1,6 @@
 /**
- * Generated from schemas/vendors by openapi-typescript (npm run generate -w @regevents/formats).
- * Do not edit: change the schemas instead. The hand-refined surface is in ../vendor-types.ts.
+ * Generated from schemas/vendors by openapi-typescript (npm run generate -w @regevents/types).
+ * Do not edit: change the schemas instead. The hand-refined surface is in ../vendors.ts.
  */
 export type paths = Record<string, never>;
 export type webhooks = Record<string, never>;
