@@ -4,11 +4,15 @@
  *   any value, including an absent attribute (Knative's "any" marker).
  * - `filters` (when non-empty it wins over `filter`): every entry must pass. An entry is one of
  *   `exact`, `prefix`, `suffix` (maps of attribute to string; all listed attributes must match),
- *   `all` (every sub-filter passes), `any` (some sub-filter passes), `not` (the sub-filter fails).
- *   An absent attribute never matches exact, prefix or suffix. `cesql` throws
- *   `UnsupportedFilterError`: regevents does not implement CloudEvents SQL.
+ *   `all` (every sub-filter passes), `any` (some sub-filter passes), `not` (the sub-filter fails),
+ *   `cesql`. An absent attribute never matches exact, prefix or suffix. `cesql` is a CloudEvents SQL
+ *   expression (see ./cesql/): like Knative's cesql filter, it passes only when the expression
+ *   evaluates to boolean `true` without any error, and `""` passes everything. An expression that
+ *   does not parse makes the Trigger invalid (Knative's webhook rejects it), so it throws
+ *   `UnsupportedFilterError` whose `cause` is the `CesqlParseError`.
  */
 import { isRecord } from './body.js';
+import { CesqlParseError, parseCesql, type CompiledCesql } from './cesql/index.js';
 import { UnsupportedFilterError } from './errors.js';
 
 export interface SubscriptionsAPIFilter {
@@ -44,11 +48,48 @@ function everyAttribute(event: Attributes, map: Record<string, string> | undefin
   });
 }
 
+/** Compiled expressions by source: a Trigger is evaluated once per event. Bounded, oldest out first. */
+const compiledCesql = new Map<string, CompiledCesql>();
+const COMPILED_CESQL_LIMIT = 256;
+
+function compileCesql(expression: unknown): CompiledCesql {
+  if (typeof expression !== 'string') throw new UnsupportedFilterError('a cesql filter must be a string', [{ path: '/filters/cesql', message: 'must be a string' }]);
+  let compiled = compiledCesql.get(expression);
+  if (compiled === undefined) {
+    try {
+      compiled = parseCesql(expression);
+    } catch (error) {
+      if (!(error instanceof CesqlParseError)) throw error;
+      const invalid = new UnsupportedFilterError(`invalid cesql filter: ${error.message}`, [{ path: '/filters/cesql', message: error.issues[0]?.message ?? error.message }]);
+      throw Object.assign(invalid, { cause: error });
+    }
+    if (compiledCesql.size >= COMPILED_CESQL_LIMIT) compiledCesql.delete(compiledCesql.keys().next().value as string);
+    compiledCesql.set(expression, compiled);
+  }
+  return compiled;
+}
+
+/** Knative's cesql filter: a non-boolean result or any evaluation error fails, even if the value is `true`. */
+function passesCesql(event: Attributes, expression: unknown): boolean {
+  if (expression === '') return true;
+  const { value, errors } = compileCesql(expression).evaluate(event);
+  return value === true && errors.length === 0;
+}
+
+/** Knative parses every expression when the Trigger is applied, so an invalid one throws whichever event comes. */
+function compileEveryCesql(filters: readonly unknown[]): void {
+  for (const filter of filters) {
+    if (!isRecord(filter)) continue;
+    if (filter.cesql !== undefined && filter.cesql !== '') compileCesql(filter.cesql);
+    const nested = [filter.all, filter.any].flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []));
+    compileEveryCesql(filter.not === undefined ? nested : [...nested, filter.not]);
+  }
+}
+
 function passes(event: Attributes, filter: SubscriptionsAPIFilter): boolean {
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new UnsupportedFilterError('a filter must be an object', [{ path: '/filters', message: 'must be an object' }]);
-  if (filter.cesql !== undefined) throw new UnsupportedFilterError('cesql filters are not supported', [{ path: '/filters/cesql', message: 'is not supported' }]);
-  const dialects = (['exact', 'prefix', 'suffix', 'all', 'any', 'not'] as const).filter((key) => filter[key] !== undefined);
-  if (dialects.length === 0) throw new UnsupportedFilterError('a filter needs one of exact, prefix, suffix, all, any, not', [{ path: '/filters', message: 'is empty' }]);
+  const dialects = (['exact', 'prefix', 'suffix', 'all', 'any', 'not', 'cesql'] as const).filter((key) => filter[key] !== undefined);
+  if (dialects.length === 0) throw new UnsupportedFilterError('a filter needs one of exact, prefix, suffix, all, any, not, cesql', [{ path: '/filters', message: 'is empty' }]);
   return dialects.every((dialect) => {
     switch (dialect) {
       case 'exact':
@@ -63,6 +104,8 @@ function passes(event: Attributes, filter: SubscriptionsAPIFilter): boolean {
         return (filter.any ?? []).some((sub) => passes(event, sub));
       case 'not':
         return !passes(event, filter.not as SubscriptionsAPIFilter);
+      case 'cesql':
+        return passesCesql(event, filter.cesql);
     }
   });
 }
@@ -70,6 +113,9 @@ function passes(event: Attributes, filter: SubscriptionsAPIFilter): boolean {
 /** Whether a Trigger would deliver the CloudEvent to its subscriber. */
 export function matchesTriggerFilter(cloudEvent: Attributes, trigger: TriggerLike): boolean {
   const spec: TriggerFilterSpec = 'spec' in trigger && isRecord(trigger.spec) ? trigger.spec : (trigger as TriggerFilterSpec);
-  if (spec.filters && spec.filters.length > 0) return spec.filters.every((filter) => passes(cloudEvent, filter));
+  if (spec.filters && spec.filters.length > 0) {
+    compileEveryCesql(spec.filters);
+    return spec.filters.every((filter) => passes(cloudEvent, filter));
+  }
   return Object.entries(spec.filter?.attributes ?? {}).every(([name, wanted]) => wanted === '' || attribute(cloudEvent, name) === wanted);
 }

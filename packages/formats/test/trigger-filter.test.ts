@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CesqlParseError } from '../src/cesql/index.js';
 import { matchesTriggerFilter, UnsupportedFilterError, type TriggerLike } from '../src/index.js';
 
 const event = {
@@ -40,6 +41,26 @@ const cases: [string, TriggerLike, boolean][] = [
   ['filters win over filter when both are set (filters fail, filter would pass)', { filter: { attributes: { registrykind: 'harbor' } }, filters: [{ exact: { registrykind: 'acr' } }] }, false],
   ['empty filters falls back to filter', { filter: { attributes: { registrykind: 'acr' } }, filters: [] }, false],
   ['a whole Trigger manifest is read through spec', { spec: { filters: [{ exact: { type: 'io.regevents.artifact.pushed' } }] } }, true],
+  ['cesql: true passes', { filters: [{ cesql: "type LIKE 'io.regevents.artifact.%' AND registrykind IN ('harbor', 'quay')" }] }, true],
+  ['cesql: false fails', { filters: [{ cesql: "registrykind = 'acr'" }] }, false],
+  ['cesql: keywords, functions and attribute names are case-insensitive', { filters: [{ cesql: "lower(SUBJECT) like 'library/%' and exists REGISTRYKIND" }] }, true],
+  ['cesql: data is not an attribute', { filters: [{ cesql: 'EXISTS data' }] }, false],
+  ['cesql: a missing attribute is an error, so even a negated comparison fails', { filters: [{ cesql: "dataschema != 'x'" }] }, false],
+  ['cesql: NOT EXISTS on a missing attribute is no error', { filters: [{ cesql: 'NOT EXISTS dataschema' }] }, true],
+  ['cesql: an evaluation error fails the filter, even with OR TRUE after it (fail-fast, as in Knative)', { filters: [{ cesql: "LEFT(subject, -1) = subject OR TRUE" }] }, false],
+  ['cesql: a math error fails the filter', { filters: [{ cesql: '1 / 0 = 0' }] }, false],
+  ['cesql: an unknown function fails every event, as in Knative', { filters: [{ cesql: "IS_STRING(subject)" }] }, false],
+  ['cesql: a non-boolean result fails', { filters: [{ cesql: 'subject' }] }, false],
+  ['cesql: a true string is not boolean true', { filters: [{ cesql: "'true'" }] }, false],
+  ['cesql: an empty expression passes (Knative sets no filter)', { filters: [{ cesql: '' }] }, true],
+  ['cesql combined with exact, both passing', { filters: [{ exact: { registrykind: 'harbor' } }, { cesql: "subject LIKE '%:v1'" }] }, true],
+  ['cesql combined with exact, cesql failing', { filters: [{ exact: { registrykind: 'harbor' } }, { cesql: "subject LIKE '%:latest'" }] }, false],
+  ['cesql inside all', { filters: [{ all: [{ prefix: { type: 'io.regevents.' } }, { cesql: 'LENGTH(subject) > 5' }] }] }, true],
+  ['cesql inside any', { filters: [{ any: [{ exact: { registrykind: 'acr' } }, { cesql: "registrykind = 'harbor'" }] }] }, true],
+  ['cesql inside not', { filters: [{ not: { cesql: "registrykind = 'acr'" } }] }, true],
+  ['not over a failing cesql evaluation passes', { filters: [{ not: { cesql: 'dataschema = 1' } }] }, true],
+  ['cesql and another dialect in one entry must both pass', { filters: [{ prefix: { type: 'io.regevents.' }, cesql: "registrykind = 'acr'" }] }, false],
+  ['filters holding cesql still win over filter.attributes', { filter: { attributes: { registrykind: 'acr' } }, filters: [{ cesql: 'TRUE' }] }, true],
 ];
 
 describe('matchesTriggerFilter', () => {
@@ -47,8 +68,36 @@ describe('matchesTriggerFilter', () => {
     expect(matchesTriggerFilter(event, trigger)).toBe(expected);
   });
 
-  it('refuses cesql and empty filters with a typed error rather than guessing', () => {
-    expect(() => matchesTriggerFilter(event, { filters: [{ cesql: "type = 'x'" }] })).toThrow(UnsupportedFilterError);
+  it('refuses empty filters with a typed error rather than guessing', () => {
     expect(() => matchesTriggerFilter(event, { filters: [{}] })).toThrow(UnsupportedFilterError);
+    expect(() => matchesTriggerFilter(event, { filters: [{ cesql: 42 as unknown as string }] })).toThrow(UnsupportedFilterError);
+  });
+
+  it('treats an invalid cesql expression as an invalid Trigger: a typed error carrying the parse error', () => {
+    const trigger = { filters: [{ cesql: "type = 'x' AND (subject" }] };
+    let thrown: unknown;
+    try {
+      matchesTriggerFilter(event, trigger);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UnsupportedFilterError);
+    const { cause, issues, message } = thrown as UnsupportedFilterError;
+    expect(message).toContain('invalid cesql filter');
+    expect(issues).toEqual([{ path: '/filters/cesql', message: 'at offset 23: found the end of the expression (expected an operator or ")")' }]);
+    expect(cause).toBeInstanceOf(CesqlParseError);
+    expect((cause as CesqlParseError).offset).toBe(23);
+  });
+
+  it('rejects an invalid expression whatever the event, even where evaluation would not reach it', () => {
+    const trigger = { filters: [{ exact: { registrykind: 'acr' } }, { any: [{ not: { cesql: 'retries -1 > 0' } }] }] };
+    expect(() => matchesTriggerFilter(event, trigger)).toThrow(UnsupportedFilterError);
+  });
+
+  it('reuses compiled expressions across events', () => {
+    const trigger = { filters: [{ cesql: "registrykind IN ('harbor', 'quay')" }] };
+    expect(matchesTriggerFilter(event, trigger)).toBe(true);
+    expect(matchesTriggerFilter({ ...event, registrykind: 'quay' }, trigger)).toBe(true);
+    expect(matchesTriggerFilter({ ...event, registrykind: 'acr' }, trigger)).toBe(false);
   });
 });
