@@ -32,7 +32,7 @@ export class InvalidPayloadError extends RegEventsFormatError {
   }
 }
 
-/** A Knative Trigger filter regevents cannot evaluate (`cesql`) or that is malformed. */
+/** A Knative Trigger filter that is malformed: an empty entry, or a `cesql` expression that does not parse (the `CesqlParseError` is its `cause`). */
 export class UnsupportedFilterError extends RegEventsFormatError {}
 
 /** A CloudEvent (or its HTTP message) that is not well-formed CloudEvents 1.0. */

@@ -22,6 +22,7 @@ export {
 } from './cloudevents.js';
 export { eventCatalog, toKnativeEventTypes, type CatalogEntry, type KnativeEventTypeOptions, type KnativeReference } from './catalog.js';
 export { normalizedEventSchema } from './normalized-schema.js';
+export { CESQL_LIMITS, CesqlParseError, evaluateCesql, parseCesql, type CesqlErrorKind, type CesqlEvaluationError, type CesqlEvent, type CesqlResult, type CesqlType, type CesqlValue, type CompiledCesql } from './cesql/index.js';
 export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
 export { timingSafeEqual } from './constant-time.js';
 export { createPubSubPushVerifier, GOOGLE_OIDC_JWKS_URL, type PubSubPushAuthOptions, type PubSubPushVerifier } from './pubsub-auth.js';

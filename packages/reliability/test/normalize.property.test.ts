@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { detectFormat, InvalidPayloadError, NORMALIZED_KINDS, normalize, UnrecognizedFormatError, validateVendor, type VendorSchemaName } from '@regevents/formats';
-import { validateEnvelope } from '@regevents/schemas';
+import { detectFormat, InvalidPayloadError, NORMALIZED_KINDS, normalize, UnrecognizedFormatError } from '@regevents/formats';
+import { validateEnvelope, validateVendor, type VendorSchemaName } from '@regevents/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HANG_THRESHOLD_MS } from './bounded.js';
