@@ -150,6 +150,17 @@ describe('vendor fixtures', () => {
     expect(withoutHeaders?.occurredAt).toEqual(NOW);
   });
 
+  it('GAR: an empty message id or publish time counts as absent (derived id, time of normalization)', async () => {
+    const envelope = JSON.parse(fixture('gar/push-insert-tag').text) as { message: Record<string, unknown> };
+    const emptied = { ...envelope, message: { ...envelope.message, messageId: '', message_id: '', publishTime: '', publish_time: '' } };
+    const [event] = await normalize(emptied, undefined, { now: NOW });
+    expect(event?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event?.occurredAt).toEqual(NOW);
+    const [unwrapped] = await normalize(fixture('gar/insert-tag').text, { 'x-goog-pubsub-message-id': '', 'x-goog-pubsub-publish-time': '' }, { now: NOW });
+    expect(unwrapped?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(unwrapped?.occurredAt).toEqual(NOW);
+  });
+
   it('a GAR DELETE naming a digest deletes the image, one naming only a tag deletes the tag', async () => {
     const byDigest = { action: 'DELETE', digest: 'us-west1-docker.pkg.dev/my-project/my-repo/hello-world@sha256:6ec128e26cd5...' };
     expect((await normalize(byDigest))[0]?.kind).toBe('artifact.deleted');

@@ -119,8 +119,9 @@ export async function normalizeGar(payload: GarPayload, derive: Derive, now: Dat
   const byTag = data.tag ? parseImageReference(data.tag) : undefined;
   const reference = byDigest ?? byTag;
   if (!reference) return [];
-  const published = envelope ? (envelope.message.publishTime ?? envelope.message.publish_time) : metadata.publishTime;
-  const messageId = envelope ? (envelope.message.messageId ?? envelope.message.message_id) : metadata.messageId;
+  // An empty id or time says nothing: the id is then derived and the time is `now`, as when absent.
+  const published = (envelope ? envelope.message.publishTime || envelope.message.publish_time : metadata.publishTime) || undefined;
+  const messageId = (envelope ? envelope.message.messageId || envelope.message.message_id : metadata.messageId) || undefined;
   return [
     compact({
       kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : byDigest ? ('artifact.deleted' as const) : ('tag.deleted' as const),
