@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { commentedOutputs, runExample, runnableExamples } from '@regevents/registry-harness';
+import { commentedOutputs, printedValues, runExample, runnableExamples } from '@regevents/registry-harness';
 import { expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -11,7 +11,5 @@ it('the README has runnable examples', () => {
 });
 
 it.each(examples.map((example) => [example.line, example] as const))('the example at line %i prints what its comments say, in order', async (_line, example) => {
-  const calls = await runExample(packageDir, example);
-  const printed = calls.map((args) => (args.length === 1 ? args[0] : args.join(' ')));
-  expect(printed).toEqual(commentedOutputs(example.code));
+  expect(printedValues(await runExample(packageDir, example))).toEqual(commentedOutputs(example.code));
 });

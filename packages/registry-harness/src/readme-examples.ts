@@ -77,3 +77,8 @@ export async function runExample(packageDir: string, block: CodeBlock): Promise<
   }
   return calls;
 }
+
+/** One value per `console.log` call, as `commentedOutputs` reads the comments: a lone argument as it is, several joined by spaces. */
+export function printedValues(calls: readonly unknown[][]): unknown[] {
+  return calls.map((args) => (args.length === 1 ? args[0] : args.join(' ')));
+}

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runExample, runnableExamples } from '@regevents/registry-harness';
+import { commentedOutputs, printedValues, runExample, runnableExamples } from '@regevents/registry-harness';
 import { expect, it } from 'vitest';
 
-it('the README example compiles in the type tests and runs', async () => {
-  const [example] = runnableExamples(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
-  if (!example) throw new Error('README has no runnable example');
-  expect(await runExample(fileURLToPath(new URL('..', import.meta.url)), example)).toEqual([[[]]]);
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const examples = runnableExamples(readFileSync(new URL('../README.md', import.meta.url), 'utf8'));
+
+it('the README has runnable examples', () => {
+  expect(examples.length).toBeGreaterThanOrEqual(2);
+});
+
+it.each(examples.map((example) => [example.line, example] as const))('the example at line %i runs and prints what its comments say, in order', async (_line, example) => {
+  expect(printedValues(await runExample(packageDir, example))).toEqual(commentedOutputs(example.code));
 });
