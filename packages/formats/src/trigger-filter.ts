@@ -11,6 +11,7 @@
  *   does not parse makes the Trigger invalid (Knative's webhook rejects it), so it throws
  *   `UnsupportedFilterError` whose `cause` is the `CesqlParseError`.
  */
+import { LRUCache } from 'lru-cache';
 import { isRecord } from './body.js';
 import { CesqlParseError, parseCesql, type CompiledCesql } from './cesql/index.js';
 import { UnsupportedFilterError } from './errors.js';
@@ -48,22 +49,20 @@ function everyAttribute(event: Attributes, map: Record<string, string> | undefin
   });
 }
 
-/** Compiled expressions by source: a Trigger is evaluated once per event. Bounded, oldest out first. */
-const compiledCesql = new Map<string, CompiledCesql>();
-const COMPILED_CESQL_LIMIT = 256;
+/** Compiled expressions by source: a Trigger is evaluated once per event, with the same expressions. */
+const compiledCesql = new LRUCache<string, CompiledCesql>({ max: 256 });
 
 function compileCesql(expression: unknown): CompiledCesql {
-  if (typeof expression !== 'string') throw new UnsupportedFilterError('a cesql filter must be a string', [{ path: '/filters/cesql', message: 'must be a string' }]);
+  if (typeof expression !== 'string') throw new UnsupportedFilterError('a cesql filter must be a string', [{ path: 'filters.cesql', message: 'must be a string' }]);
   let compiled = compiledCesql.get(expression);
   if (compiled === undefined) {
     try {
       compiled = parseCesql(expression);
     } catch (error) {
       if (!(error instanceof CesqlParseError)) throw error;
-      const invalid = new UnsupportedFilterError(`invalid cesql filter: ${error.message}`, [{ path: '/filters/cesql', message: error.issues[0]?.message ?? error.message }]);
+      const invalid = new UnsupportedFilterError(`invalid cesql filter: ${error.message}`, [{ path: 'filters.cesql', message: error.issues[0]?.message ?? error.message }]);
       throw Object.assign(invalid, { cause: error });
     }
-    if (compiledCesql.size >= COMPILED_CESQL_LIMIT) compiledCesql.delete(compiledCesql.keys().next().value as string);
     compiledCesql.set(expression, compiled);
   }
   return compiled;
@@ -87,9 +86,9 @@ function compileEveryCesql(filters: readonly unknown[]): void {
 }
 
 function passes(event: Attributes, filter: SubscriptionsAPIFilter): boolean {
-  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new UnsupportedFilterError('a filter must be an object', [{ path: '/filters', message: 'must be an object' }]);
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new UnsupportedFilterError('a filter must be an object', [{ path: 'filters', message: 'must be an object' }]);
   const dialects = (['exact', 'prefix', 'suffix', 'all', 'any', 'not', 'cesql'] as const).filter((key) => filter[key] !== undefined);
-  if (dialects.length === 0) throw new UnsupportedFilterError('a filter needs one of exact, prefix, suffix, all, any, not, cesql', [{ path: '/filters', message: 'is empty' }]);
+  if (dialects.length === 0) throw new UnsupportedFilterError('a filter needs one of exact, prefix, suffix, all, any, not, cesql', [{ path: 'filters', message: 'is empty' }]);
   return dialects.every((dialect) => {
     switch (dialect) {
       case 'exact':

@@ -84,7 +84,7 @@ describe('matchesTriggerFilter', () => {
     expect(thrown).toBeInstanceOf(UnsupportedFilterError);
     const { cause, issues, message } = thrown as UnsupportedFilterError;
     expect(message).toContain('invalid cesql filter');
-    expect(issues).toEqual([{ path: '/filters/cesql', message: 'at offset 23: found the end of the expression (expected an operator or ")")' }]);
+    expect(issues).toEqual([{ path: 'filters.cesql', message: 'at offset 23: found the end of the expression (expected an operator or ")")' }]);
     expect(cause).toBeInstanceOf(CesqlParseError);
     expect((cause as CesqlParseError).offset).toBe(23);
   });
