@@ -19,7 +19,8 @@ function formatOfValue(value: unknown, contentType: string): FormatId | undefine
   if (contentType.startsWith('application/cloudevents')) return undefined;
   const events = value['events'];
   if (Array.isArray(events)) return events.some(isGitlabEvent) ? 'gitlab' : 'distribution';
-  if (typeof value['type'] === 'string' && HARBOR_TYPES.has(value['type']) && 'occur_at' in value) return 'harbor';
+  // Harbor's shape with a type it does not send is still Harbor's: validation then names the types it knows.
+  if (typeof value['type'] === 'string' && 'occur_at' in value && (HARBOR_TYPES.has(value['type']) || isRecord(value['event_data']))) return 'harbor';
   if (value['detail-type'] === 'ECR Image Action' && value['source'] === 'aws.ecr') return 'ecr';
   if (isRecord(value['push_data']) && isRecord(value['repository'])) return 'dockerhub';
   if (typeof value['docker_url'] === 'string' && Array.isArray(value['updated_tags'])) return 'quay';

@@ -22,6 +22,7 @@ const invalid: [string, unknown][] = [
   ['a distribution envelope with a bad event', { events: [{ action: 'push' }] }],
   ['a Harbor payload without event_data', { type: 'PUSH_ARTIFACT', occur_at: 1, operator: 'x' }],
   ['a Harbor payload with a negative time', { ...harbor, occur_at: -5 }],
+  ['a Harbor payload of a type Harbor does not send', { ...harbor, type: 'PUSH_IMAGE' }],
   ['a Harbor payload with resources of the wrong type', { ...harbor, event_data: { resources: 'all', repository: {} } }],
   ['an ACR event whose target has no repository', { id: '1', timestamp: 't', action: 'push', target: {} }],
   ['an ECR event without detail', { 'detail-type': 'ECR Image Action', source: 'aws.ecr', id: '1', time: 't' }],
@@ -41,6 +42,14 @@ describe('hostile input', () => {
     const error = await normalize(body).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidPayloadError);
     expect((error as InvalidPayloadError).issues.length).toBeGreaterThan(0);
+  });
+
+  it('a Harbor-shaped body with an unknown type is read as Harbor, so the error names the types Harbor sends', async () => {
+    const error = await normalize({ ...harbor, type: 'PUSH_IMAGE' }).catch((caught: unknown) => caught);
+    expect((error as InvalidPayloadError).format).toBe('harbor');
+    expect((error as InvalidPayloadError).issues).toEqual([{ path: 'type', message: expect.stringMatching(/^must be one of PUSH_ARTIFACT, .* \(got "PUSH_IMAGE"\)$/) }]);
+    // a type and a time alone are not Harbor's shape
+    await expect(normalize({ type: 'PUSH_IMAGE', occur_at: 1 })).rejects.toBeInstanceOf(UnrecognizedFormatError);
   });
 
   it('a format outside the allowed list is refused, not normalized', async () => {
