@@ -9,18 +9,18 @@
  * `source` is `//<registry host>` when the host is known, else `urn:regevents:registry:<kind>`;
  * `subject` is `repository[:tag]`; extensions `registrykind` and `repository` let Triggers filter.
  */
-import { validateEvent, validateVendor } from '@regevents/schemas';
-import type { Event as DistributionEvent } from '@regevents/types';
+import { SCHEMA_IDS, validateEvent, validateNormalizedEvent, validateVendor } from '@regevents/schemas';
+import type { Event as DistributionEvent, NormalizedEventData } from '@regevents/types';
 import { isRecord } from './body.js';
 import { InvalidCloudEventError } from './errors.js';
 import { headerValue, type HeadersLike } from './headers.js';
-import { NORMALIZED_KINDS, REGISTRY_KINDS, type NormalizedKind, type NormalizedRegistryEvent, type RegistryKind } from './model.js';
+import { NORMALIZED_KINDS, type NormalizedKind, type NormalizedRegistryEvent, type RegistryKind } from './model.js';
 import { normalizeHarborCloudEvent } from './normalize.js';
 import { normalizeDistributionEvent } from './normalizers/distribution.js';
 
 export const CLOUDEVENT_TYPE_PREFIX = 'io.regevents.';
-export const DISTRIBUTION_EVENT_SCHEMA = 'https://regevents.dev/schemas/distribution/event.schema.json';
-export const NORMALIZED_EVENT_SCHEMA = 'https://regevents.dev/schemas/normalized/event.schema.json';
+export const DISTRIBUTION_EVENT_SCHEMA = SCHEMA_IDS.event;
+export const NORMALIZED_EVENT_SCHEMA = SCHEMA_IDS.normalizedEvent;
 
 /** A CloudEvent 1.0 in its JSON (structured) form. Extension attributes sit next to the context attributes. */
 export interface CloudEvent<Data = unknown> {
@@ -35,9 +35,6 @@ export interface CloudEvent<Data = unknown> {
   data?: Data;
   [extension: string]: unknown;
 }
-
-/** The normalized event as CloudEvent data: JSON has no Date. */
-export type NormalizedEventData = Omit<NormalizedRegistryEvent, 'occurredAt'> & { occurredAt: string };
 
 function isDistributionEvent(event: DistributionEvent | NormalizedRegistryEvent): event is DistributionEvent {
   return 'action' in event && 'target' in event;
@@ -107,11 +104,11 @@ export function assertCloudEvent(value: unknown): asserts value is CloudEvent {
 
 function fromNormalizedData(event: CloudEvent): NormalizedRegistryEvent {
   const kind = event.type.slice(CLOUDEVENT_TYPE_PREFIX.length) as NormalizedKind;
-  const data = event.data;
-  if (!NORMALIZED_KINDS.includes(kind) || !isRecord(data) || typeof data['repository'] !== 'string' || typeof data['occurredAt'] !== 'string' || !isRecord(data['registry']) || !REGISTRY_KINDS.includes(data['registry']['kind'] as RegistryKind)) {
-    throw new InvalidCloudEventError(`data of ${event.type} is not a normalized registry event`, [{ path: 'data', message: 'must be a normalized registry event' }]);
-  }
-  return { ...(data as unknown as NormalizedEventData), kind, id: event.id, occurredAt: new Date(data['occurredAt']) };
+  if (!NORMALIZED_KINDS.includes(kind)) throw new InvalidCloudEventError(`unknown CloudEvent type ${event.type}`, [{ path: 'type', message: `must name a normalized kind after ${CLOUDEVENT_TYPE_PREFIX}` }]);
+  const result = validateNormalizedEvent(event.data);
+  if (!result.ok) throw new InvalidCloudEventError(`data of ${event.type} is not a normalized registry event`, result.issues.map((issue) => ({ ...issue, path: `data.${issue.path}` })));
+  if (result.value.kind !== kind) throw new InvalidCloudEventError(`data of ${event.type} says kind ${result.value.kind}`, [{ path: 'data.kind', message: `must be ${kind}, as the type says` }]);
+  return { ...result.value, id: event.id, occurredAt: new Date(result.value.occurredAt) };
 }
 
 /**

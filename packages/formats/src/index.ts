@@ -18,10 +18,10 @@ export {
   toHttpStructured,
   type CloudEvent,
   type HttpMessage,
-  type NormalizedEventData,
 } from './cloudevents.js';
 export { eventCatalog, toKnativeEventTypes, type CatalogEntry, type KnativeEventTypeOptions, type KnativeReference } from './catalog.js';
 export { normalizedEventSchema } from './normalized-schema.js';
+export type { NormalizedEventData } from '@regevents/types';
 export { CESQL_LIMITS, CesqlParseError, evaluateCesql, parseCesql, type CesqlErrorKind, type CesqlEvaluationError, type CesqlEvent, type CesqlResult, type CesqlType, type CesqlValue, type CompiledCesql } from './cesql/index.js';
 export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
 export { timingSafeEqual } from './constant-time.js';

@@ -1,6 +1,10 @@
 /**
- * The one model every vendor's event normalizes into.
+ * The one model every vendor's event normalizes into. Its shape is schemas/normalized (types in
+ * `@regevents/types`); the lists here are its enums at run time, and a test keeps them equal.
  */
+import type { NormalizedEventData, NormalizedKind, RegistryKind } from '@regevents/types';
+
+export type { NormalizedKind, RegistryKind };
 
 /** What happened, across registries. */
 export const NORMALIZED_KINDS = [
@@ -20,34 +24,14 @@ export const NORMALIZED_KINDS = [
   'quota.warning',
   'replication.status',
   'retention.finished',
-] as const;
+] as const satisfies readonly NormalizedKind[];
 
-export type NormalizedKind = (typeof NORMALIZED_KINDS)[number];
-
-export const REGISTRY_KINDS = ['distribution', 'gitlab', 'harbor', 'acr', 'dockerhub', 'quay', 'ghcr', 'gar', 'ecr', 'artifactory'] as const;
-
-export type RegistryKind = (typeof REGISTRY_KINDS)[number];
+export const REGISTRY_KINDS = ['distribution', 'gitlab', 'harbor', 'acr', 'dockerhub', 'quay', 'ghcr', 'gar', 'ecr', 'artifactory'] as const satisfies readonly RegistryKind[];
 
 /** The wire formats `detectFormat` tells apart (Harbor has two payload formats). */
 export const FORMAT_IDS = ['distribution', 'gitlab', 'harbor', 'harbor-cloudevents', 'acr', 'dockerhub', 'quay', 'ghcr', 'gar', 'ecr', 'artifactory'] as const;
 
 export type FormatId = (typeof FORMAT_IDS)[number];
 
-export interface NormalizedRegistryEvent {
-  kind: NormalizedKind;
-  registry: { kind: RegistryKind; host?: string };
-  /** Repository path without the host, e.g. `library/alpine`; for project-level Harbor events (replication, retention), the project. */
-  repository: string;
-  digest?: string;
-  tag?: string;
-  mediaType?: string;
-  size?: number;
-  /** Who caused it, when the vendor says. */
-  actor?: string;
-  /** When it happened; for formats that carry no time (Quay, Artifactory's docker domain), when it was normalized. */
-  occurredAt: Date;
-  /** The vendor's event id, or a stable id derived from the event (same input, same id) when it has none. */
-  id: string;
-  /** The source event as received (the envelope's event, not the whole envelope), so nothing is lost. */
-  raw: unknown;
-}
+/** A normalized event as `normalize` returns it: the schema's fields, with `occurredAt` as a `Date`. */
+export type NormalizedRegistryEvent = Omit<NormalizedEventData, 'occurredAt'> & { occurredAt: Date };

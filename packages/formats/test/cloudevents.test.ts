@@ -1,8 +1,8 @@
 import { capturedBodies } from '@regevents/registry-harness';
-import { parseEnvelope } from '@regevents/schemas';
+import { normalizedEventSchema, parseEnvelope, validateNormalizedEvent } from '@regevents/schemas';
 import { CloudEvent as SdkCloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
-import { DISTRIBUTION_EVENT_SCHEMA, InvalidCloudEventError, NORMALIZED_EVENT_SCHEMA, fromCloudEvent, fromHttp, normalize, toCloudEvent, toHttpBatch, toHttpBinary, toHttpStructured, type CloudEvent } from '../src/index.js';
+import { DISTRIBUTION_EVENT_SCHEMA, InvalidCloudEventError, NORMALIZED_EVENT_SCHEMA, NORMALIZED_KINDS, REGISTRY_KINDS, fromCloudEvent, fromHttp, normalize, toCloudEvent, toHttpBatch, toHttpBinary, toHttpStructured, type CloudEvent } from '../src/index.js';
 import { fixture, vendorFixtures } from './fixtures.js';
 
 const distributionEvents = capturedBodies().flatMap((body) => parseEnvelope(body.body).events.map((event) => ({ name: body.name, event })));
@@ -57,9 +57,27 @@ describe('CloudEvents', () => {
         const ce = toCloudEvent(event);
         expect(ce.type, f.name).toBe(`io.regevents.${event.kind}`);
         expect(ce.dataschema).toBe(NORMALIZED_EVENT_SCHEMA);
+        const checked = validateNormalizedEvent(ce.data);
+        expect(checked.ok ? [] : checked.issues, `${f.name}: data validates against the published schema`).toEqual([]);
         const sdk = new SdkCloudEvent(sdkRead(toHttpBinary(ce)) as ConstructorParameters<typeof SdkCloudEvent>[0]);
         const [decoded] = fromHttp({ headers: HTTP.structured(sdk).headers as Record<string, string>, body: String(HTTP.structured(sdk).body) });
         expect(await fromCloudEvent(decoded), f.name).toEqual([event]);
+      }
+    }
+  });
+
+  it('the published normalized schema is the model: its $id is the dataschema, its enums the kinds', () => {
+    expect(normalizedEventSchema['$id']).toBe(NORMALIZED_EVENT_SCHEMA);
+    const properties = normalizedEventSchema['properties'] as { kind: { enum: string[] }; registry: { properties: { kind: { enum: string[] } } } };
+    expect(properties.kind.enum).toEqual([...NORMALIZED_KINDS]);
+    expect(properties.registry.properties.kind.enum).toEqual([...REGISTRY_KINDS]);
+  });
+
+  it('normalized distribution events validate against the published schema as CloudEvent data', async () => {
+    for (const body of capturedBodies()) {
+      for (const event of await normalize(body.body)) {
+        const checked = validateNormalizedEvent({ ...event, occurredAt: event.occurredAt.toISOString() });
+        expect(checked.ok ? [] : checked.issues, body.name).toEqual([]);
       }
     }
   });
@@ -82,6 +100,20 @@ describe('CloudEvents', () => {
     expect((await fromCloudEvent(viaSdk)).map((e) => e.id)).toEqual(direct.map((e) => e.id));
   });
 
+  it("says what is wrong with a normalized CloudEvent's data, under data.", async () => {
+    const [event] = await normalize(fixture('acr/push').text);
+    const ce = toCloudEvent(event as NonNullable<typeof event>);
+    const data = ce.data as Record<string, unknown>;
+    const bad = await fromCloudEvent({ ...ce, data: { ...data, occurredAt: 'yesterday', registry: { kind: 'nexus' } } }).catch((error: unknown) => error);
+    expect(bad).toBeInstanceOf(InvalidCloudEventError);
+    expect((bad as InvalidCloudEventError).issues).toEqual([
+      { path: 'data.registry.kind', message: 'must be equal to one of the allowed values' },
+      { path: 'data.occurredAt', message: 'must be an RFC 3339 timestamp such as 2024-05-01T12:00:00.000Z' },
+    ]);
+    const mislabelled = await fromCloudEvent({ ...ce, type: 'io.regevents.artifact.deleted' }).catch((error: unknown) => error);
+    expect((mislabelled as InvalidCloudEventError).issues).toEqual([{ path: 'data.kind', message: 'must be artifact.deleted, as the type says' }]);
+  });
+
   it('percent-encodes header values the HTTP binding requires and decodes them back', () => {
     const ce: CloudEvent = { specversion: '1.0', id: 'a b"c%d', source: '//registry.example.com', type: 'io.regevents.artifact.pushed', subject: 'repo:tag é' };
     const message = toHttpBinary(ce);
@@ -95,6 +127,7 @@ describe('CloudEvents', () => {
     expect(() => fromHttp({ headers: { 'content-type': 'application/cloudevents-batch+json' }, body: '{}' })).toThrow(InvalidCloudEventError);
     await expect(fromCloudEvent({ specversion: '1.0', id: '1', source: '/x', type: 'com.example.other' })).rejects.toThrow(InvalidCloudEventError);
     await expect(fromCloudEvent({ specversion: '1.0', id: '1', source: '/x', type: 'io.regevents.artifact.pushed', data: { nope: true } })).rejects.toThrow(InvalidCloudEventError);
+    await expect(fromCloudEvent({ specversion: '1.0', id: '1', source: '/x', type: 'io.regevents.artifact.exploded' })).rejects.toThrow(/unknown CloudEvent type/);
     await expect(fromCloudEvent({ ...(JSON.parse(fixture('harbor-cloudevents/delete-artifact').text) as object), data: { resources: 'no' } })).rejects.toThrow(InvalidCloudEventError);
   });
 });

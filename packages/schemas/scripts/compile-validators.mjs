@@ -1,5 +1,5 @@
 /**
- * Compiles schemas/distribution and schemas/vendors into standalone ajv validator code at build
+ * Compiles schemas/distribution, schemas/vendors and schemas/normalized into standalone ajv validator code at build
  * time, so importing @regevents/schemas never compiles a schema (no eval, works under strict CSPs
  * and in workers).
  *
@@ -7,7 +7,7 @@
  * and full (every error, verbose, for messages), each tolerant (unknown fields allowed) and strict
  * (unknown fields rejected). The strict variant and ajv's `discriminator` are added here, not in
  * the published schemas: the published schemas stay forward compatible and plain JSON Schema.
- * Vendors: fast and full, tolerant only (other registries add fields without notice).
+ * Vendors and the normalized model: fast and full, tolerant only (fields get added without notice).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -22,10 +22,11 @@ async function loadSchemas(folder) {
   return Promise.all(names.map(async (name) => JSON.parse(await readFile(new URL(name, dir), 'utf8'))));
 }
 
-/** `https://…/vendors/harbor-cloudevents.schema.json` -> `vendorHarborCloudevents`. */
-function vendorExportName(id) {
-  const base = id.split('/').pop().replace('.schema.json', '');
-  return `vendor${base.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
+/** `https://…/vendors/harbor-cloudevents.schema.json` -> `vendorHarborCloudevents`; `…/normalized/event.schema.json` -> `normalizedEvent`. */
+function exportName(id) {
+  const [folder, file] = id.split('/').slice(-2);
+  const base = file.replace('.schema.json', '');
+  return `${folder === 'vendors' ? 'vendor' : folder}${base.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 }
 
 /** Closes every object that lists its properties, recursively: strict mode. */
@@ -83,17 +84,17 @@ function withBranchSelection(schema, definitions) {
 const DISCRIMINATOR_VALUES = 'x-discriminator-values';
 
 /**
- * A vendor schema whose root oneOf branches each fix one required property to a constant
+ * A schema whose root oneOf branches each fix one required property to a constant
  * (Harbor's `type`) gets ajv's discriminator: one branch is checked, and only its errors reported.
  */
-function withVendorDiscriminator(schema) {
+function withConstDiscriminator(schema) {
   const branches = (schema.oneOf ?? []).map((branch) => (branch.$ref?.startsWith('#/$defs/') ? schema.$defs[branch.$ref.slice('#/$defs/'.length)] : branch));
   const property = (schema.required ?? []).find((name) => branches.length > 0 && branches.every((branch) => branch?.properties?.[name]?.const !== undefined));
   if (!property) return schema;
   return { ...schema, discriminator: { propertyName: property }, [DISCRIMINATOR_VALUES]: branches.map((branch) => branch.properties[property].const) };
 }
 
-function compile(schemas, { strict, full }, vendors = []) {
+function compile(schemas, { strict, full }, tolerantOnly = []) {
   const ajv = new Ajv2020({
     code: { source: true, esm: true, lines: false, optimize: true },
     allErrors: full,
@@ -118,12 +119,13 @@ function compile(schemas, { strict, full }, vendors = []) {
     const lean = withoutAnnotations(schema);
     ajv.addSchema(withBranchSelection(strict ? closeObjects(lean) : lean, definitions));
   }
-  for (const schema of vendors) ajv.addSchema(withVendorDiscriminator(withoutAnnotations(schema)));
+  for (const schema of tolerantOnly) ajv.addSchema(withConstDiscriminator(withoutAnnotations(schema)));
   return ajv;
 }
 
 const schemas = await loadSchemas('distribution');
-const vendors = await loadSchemas('vendors');
+// Other registries' payloads and the normalized model: tolerant only (fields get added without notice).
+const tolerantOnly = [...(await loadSchemas('vendors')), ...(await loadSchemas('normalized'))];
 const envelopeId = schemas.find((s) => s.$id.endsWith('/envelope.schema.json')).$id;
 const eventId = schemas.find((s) => s.$id.endsWith('/event.schema.json')).$id;
 
@@ -137,8 +139,8 @@ for (const strict of [false, true]) {
 }
 for (const full of [false, true]) {
   // Vendor schemas reference the distribution ones (GitLab's events are distribution events).
-  const ajv = compile(schemas, { strict: false, full }, vendors);
-  parts.push(standaloneCode(ajv, Object.fromEntries(vendors.map((v) => [`${vendorExportName(v.$id)}${full ? 'Full' : 'Fast'}`, v.$id]))));
+  const ajv = compile(schemas, { strict: false, full }, tolerantOnly);
+  parts.push(standaloneCode(ajv, Object.fromEntries(tolerantOnly.map((schema) => [`${exportName(schema.$id)}${full ? 'Full' : 'Fast'}`, schema.$id]))));
 }
 
 // Each standalone chunk declares its own top-level functions; wrap each in a block-scoped IIFE.
@@ -163,6 +165,6 @@ const appendErrors = `function appendErrors(target, more) {
 await mkdir(new URL('.', outFile), { recursive: true });
 await writeFile(
   outFile,
-  `// @ts-nocheck\n// Generated by scripts/compile-validators.mjs from schemas/distribution and schemas/vendors: do not edit.\n${appendErrors}\n${code}\n`,
+  `// @ts-nocheck\n// Generated by scripts/compile-validators.mjs from schemas/distribution, schemas/vendors and schemas/normalized: do not edit.\n${appendErrors}\n${code}\n`,
 );
 console.log(`compiled ${parts.reduce((count, part) => count + part.split('export const ').length - 1, 0)} validators`);

@@ -4,7 +4,7 @@ import { generatedFile as vendorsFile, readVendorTypes, renderVendorTypes } from
 
 const outputs = [
   { file: generatedFile, render: renderGeneratedTypes, read: readGeneratedTypes, from: 'schemas/openapi.json' },
-  { file: vendorsFile, render: renderVendorTypes, read: readVendorTypes, from: 'schemas/vendors' },
+  { file: vendorsFile, render: renderVendorTypes, read: readVendorTypes, from: 'schemas/vendors and schemas/normalized' },
 ];
 for (const { file, render, read, from } of outputs) {
   const fresh = await render();

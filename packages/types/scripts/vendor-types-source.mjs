@@ -1,5 +1,5 @@
 /**
- * Renders TypeScript types for the vendor schemas with openapi-typescript. The schemas are
+ * Renders TypeScript types for the vendor and normalized-event schemas with openapi-typescript. The schemas are
  * JSON Schema 2020-12 files that reference each other; openapi-typescript reads an OpenAPI 3.1
  * document, so each schema and each of its $defs becomes a component (`HarborResource`, ...)
  * and every $ref is rewritten to point at its component.
@@ -11,8 +11,8 @@ const root = new URL('../../../schemas/', import.meta.url);
 export const generatedFile = new URL('../src/generated/vendors.ts', import.meta.url);
 
 const banner = `/**
- * Generated from schemas/vendors by openapi-typescript (npm run generate -w @regevents/types).
- * Do not edit: change the schemas instead. The hand-refined surface is in ../vendors.ts.
+ * Generated from schemas/vendors and schemas/normalized by openapi-typescript (npm run generate -w @regevents/types).
+ * Do not edit: change the schemas instead. The hand-refined surfaces are ../vendors.ts and ../normalized.ts.
  */
 `;
 
@@ -55,6 +55,7 @@ export async function openapiDocument() {
   };
   for (const { name, schema } of await schemasIn('distribution')) add(`Distribution${prefixOf(name)}`.replace(/Definitions$/, ''), schema);
   for (const { name, schema } of await schemasIn('vendors')) add(prefixOf(name), schema);
+  for (const { name, schema } of await schemasIn('normalized')) add(`Normalized${prefixOf(name)}`, schema);
   return { openapi: '3.1.0', info: { title: 'regevents vendor formats', version: '0.1.0' }, paths: {}, components: { schemas } };
 }
 

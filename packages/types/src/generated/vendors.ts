@@ -1,6 +1,6 @@
 /**
- * Generated from schemas/vendors by openapi-typescript (npm run generate -w @regevents/types).
- * Do not edit: change the schemas instead. The hand-refined surface is in ../vendors.ts.
+ * Generated from schemas/vendors and schemas/normalized by openapi-typescript (npm run generate -w @regevents/types).
+ * Do not edit: change the schemas instead. The hand-refined surfaces are ../vendors.ts and ../normalized.ts.
  */
 export type paths = Record<string, never>;
 export type webhooks = Record<string, never>;
@@ -1128,6 +1128,45 @@ export interface components {
             updated_tags: string[];
             /** @description Images pruned (test notifications). */
             pruned_image_count?: number;
+        };
+        /**
+         * Normalized registry event
+         * @description A registry event from any supported registry in the regevents normalized model, as JSON: the `data` of the `io.regevents.<kind>` CloudEvents (`occurredAt` is an RFC 3339 string there).
+         */
+        NormalizedEvent: {
+            /**
+             * @description What happened.
+             * @enum {unknown}
+             */
+            kind: "artifact.pushed" | "artifact.pulled" | "artifact.deleted" | "tag.deleted" | "blob.pushed" | "blob.pulled" | "blob.mounted" | "blob.deleted" | "repository.renamed" | "scan.completed" | "scan.failed" | "scan.stopped" | "quota.exceeded" | "quota.warning" | "replication.status" | "retention.finished";
+            /** @description Which registry sent it. */
+            registry: {
+                /**
+                 * @description Registry product.
+                 * @enum {unknown}
+                 */
+                kind: "distribution" | "gitlab" | "harbor" | "acr" | "dockerhub" | "quay" | "ghcr" | "gar" | "ecr" | "artifactory";
+                /** @description Registry host, when known. */
+                host?: string;
+            };
+            /** @description Repository path without the host; for project-level Harbor events, the project. */
+            repository: string;
+            /** @description Content digest, as the vendor wrote it (vendors' published examples redact or truncate some). */
+            digest?: string;
+            /** @description Tag. */
+            tag?: string;
+            /** @description Media type of the content. */
+            mediaType?: string;
+            /** @description Size in bytes. */
+            size?: number;
+            /** @description Who caused it, when the vendor says. */
+            actor?: string;
+            /** @description When it happened; for formats that carry no time, when it was normalized. */
+            occurredAt: string;
+            /** @description The vendor's event id, or a stable id derived from the event when it has none. */
+            id: string;
+            /** @description The source event as received, so nothing is lost. */
+            raw: unknown;
         };
     };
     responses: never;
