@@ -154,7 +154,10 @@ function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
     }
     case 'gar': {
       const gar = options.gar;
-      if (!gar || !('pubsub' in gar)) return { sender: vendor, ...staticHeaders(gar, vendor) };
+      if (!gar || typeof gar !== 'object' || !('pubsub' in gar || 'headers' in gar || 'unauthenticated' in gar)) {
+        throw new WebhookConfigError('auth.gar needs { pubsub: { audience, serviceAccountEmail } } (an authenticated push subscription), { headers: { name: value } } (a relay) or { unauthenticated: true }');
+      }
+      if (!('pubsub' in gar)) return { sender: vendor, ...staticHeaders(gar, vendor) };
       const accounts = requireSecrets(list(gar.pubsub?.serviceAccountEmail as Secrets), 'auth.gar.pubsub.serviceAccountEmail');
       requireSecrets(list(gar.pubsub?.audience as Secrets), 'auth.gar.pubsub.audience');
       const verify = createPubSubPushVerifier(gar.pubsub);

@@ -225,7 +225,8 @@ describe('GAR through an authenticated Pub/Sub push subscription', () => {
     expect(String(hooks)).toContain('gar: pubsub oidc(1)');
   });
 
-  it('refuses to start without an audience or a service account', () => {
+  it('refuses to start without an audience or a service account, and says what auth.gar takes', () => {
+    expect(() => createWebhookHandler({ formats: ['gar'], auth: { gar: {} as never } })).toThrow(/auth\.gar needs \{ pubsub: \{ audience, serviceAccountEmail \} \}/);
     expect(() => createWebhookHandler({ formats: ['gar'], auth: { gar: { pubsub: { audience, serviceAccountEmail: [] } } } })).toThrow(/auth\.gar\.pubsub\.serviceAccountEmail lists no value/);
     expect(() => createWebhookHandler({ formats: ['gar'], auth: { gar: { pubsub: { audience: '', serviceAccountEmail } } } })).toThrow(/auth\.gar\.pubsub\.audience is empty/);
   });
