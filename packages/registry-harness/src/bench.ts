@@ -47,6 +47,8 @@ export function printBench(title: string, results: BenchResult[], unit = 'ops/s'
 
 export interface BenchReport {
   package: string;
+  /** Names the saved file when a package saves more than one report; default: the package name. */
+  id?: string;
   title: string;
   /** What the ratios are measured against, e.g. `JSON.parse alone`. */
   baseline: string;
@@ -67,6 +69,6 @@ export async function saveBenchReport(report: BenchReport): Promise<void> {
   for (const note of report.notes ?? []) console.log(note);
   const dir = new URL('../../../bench/results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const file = new URL(`${report.package.replace(/^@regevents\//, '')}.json`, dir);
+  const file = new URL(`${report.id ?? report.package.replace(/^@regevents\//, '')}.json`, dir);
   await writeFile(file, `${JSON.stringify({ ...report, measuredAt: new Date().toISOString() }, null, 2)}\n`);
 }
