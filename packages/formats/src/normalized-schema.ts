@@ -1,4 +1,4 @@
-import { normalizedEventSchema as publishedSchema } from '@regevents/schemas';
+import { normalizedEventJsonSchema as publishedSchema } from '@regevents/schemas';
 import type { NormalizedKind } from './model.js';
 
 /**

@@ -1,5 +1,5 @@
 import { capturedBodies } from '@regevents/registry-harness';
-import { normalizedEventSchema, parseEnvelope, validateNormalizedEvent } from '@regevents/schemas';
+import { normalizedEventJsonSchema, parseEnvelope, validateNormalizedEvent } from '@regevents/schemas';
 import { CloudEvent as SdkCloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
 import { DISTRIBUTION_EVENT_SCHEMA, InvalidCloudEventError, NORMALIZED_EVENT_SCHEMA, NORMALIZED_KINDS, REGISTRY_KINDS, fromCloudEvent, fromHttp, normalize, toCloudEvent, toHttpBatch, toHttpBinary, toHttpStructured, type CloudEvent } from '../src/index.js';
@@ -67,8 +67,8 @@ describe('CloudEvents', () => {
   });
 
   it('the published normalized schema is the model: its $id is the dataschema, its enums the kinds', () => {
-    expect(normalizedEventSchema['$id']).toBe(NORMALIZED_EVENT_SCHEMA);
-    const properties = normalizedEventSchema['properties'] as { kind: { enum: string[] }; registry: { properties: { kind: { enum: string[] } } } };
+    expect(normalizedEventJsonSchema['$id']).toBe(NORMALIZED_EVENT_SCHEMA);
+    const properties = normalizedEventJsonSchema['properties'] as { kind: { enum: string[] }; registry: { properties: { kind: { enum: string[] } } } };
     expect(properties.kind.enum).toEqual([...NORMALIZED_KINDS]);
     expect(properties.registry.properties.kind.enum).toEqual([...REGISTRY_KINDS]);
   });

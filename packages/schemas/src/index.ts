@@ -3,7 +3,7 @@ export type { ValidationIssue } from './issues.js';
 export { DEFAULT_MAX_BYTES, parseEnvelope, type ParseOptions } from './parse.js';
 export { envelopeSchema, eventSchema } from './standard-schema.js';
 export { validateEnvelope, validateEvent, type ValidateOptions, type ValidationResult } from './validate.js';
-export { normalizedEventSchema, validateNormalizedEvent } from './normalized.js';
+export { normalizedEventJsonSchema, validateNormalizedEvent } from './normalized.js';
 export { validateVendor, VENDOR_SCHEMA_NAMES, type VendorPayloads, type VendorSchemaName } from './vendors.js';
 
 /** `$id`s of the published schemas (files under `@regevents/schemas/distribution/` and `@regevents/schemas/normalized/`). */

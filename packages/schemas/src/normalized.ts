@@ -4,12 +4,10 @@
  * those from a broker and want to check them.
  */
 import type { NormalizedEventData } from '@regevents/types';
-import { normalizedEventSchemaDocument } from './generated/documents.js';
 import * as generated from './generated/validators.js';
 import { runValidators, withPaths, type ValidationResult } from './validate.js';
 
-/** The published JSON Schema of a normalized event (`$id` https://regevents.dev/schemas/normalized/event.schema.json). */
-export const normalizedEventSchema = normalizedEventSchemaDocument;
+export { normalizedEventJsonSchema } from './generated/documents.js';
 
 const validators = { fast: generated.normalizedEventFast, full: generated.normalizedEventFull };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizedEventSchema, SCHEMA_IDS, validateNormalizedEvent } from '../src/index.js';
+import { normalizedEventJsonSchema, SCHEMA_IDS, validateNormalizedEvent } from '../src/index.js';
 
 const file = JSON.parse(readFileSync(new URL('../../../schemas/normalized/event.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const event = {
@@ -16,8 +16,8 @@ const event = {
 
 describe('the normalized event schema', () => {
   it('is exported as published in schemas/normalized, under its $id', () => {
-    expect(normalizedEventSchema).toEqual(file);
-    expect(normalizedEventSchema['$id']).toBe(SCHEMA_IDS.normalizedEvent);
+    expect(normalizedEventJsonSchema).toEqual(file);
+    expect(normalizedEventJsonSchema['$id']).toBe(SCHEMA_IDS.normalizedEvent);
   });
 
   it('accepts a normalized event in its JSON form, unknown fields included', () => {
