@@ -43,5 +43,6 @@ describe('validateVendor', () => {
     const result = validateVendor('quay', { repository: 'ns/app', docker_url: 'quay.io/ns/app', updated_tags: ['v1'] });
     expect(result.ok && result.value.updated_tags).toEqual(['v1']);
     expect(() => validateVendor('nexus' as VendorSchemaName, {})).toThrow(/no vendor schema named "nexus"/);
+    for (const inherited of ['toString', '__proto__', 'constructor']) expect(() => validateVendor(inherited as VendorSchemaName, {})).toThrow(/no vendor schema named/);
   });
 });
