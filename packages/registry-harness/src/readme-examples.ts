@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -79,6 +80,20 @@ export async function runExample(packageDir: string, block: CodeBlock): Promise<
 }
 
 /** One value per `console.log` call, as `commentedOutputs` reads the comments: a lone argument as it is, several joined by spaces. */
-export function printedValues(calls: readonly unknown[][]): unknown[] {
+function printedValues(calls: readonly unknown[][]): unknown[] {
   return calls.map((args) => (args.length === 1 ? args[0] : args.join(' ')));
+}
+
+export interface ReadmeExample {
+  line: number;
+  /** Runs the example; `printed` is one value per `console.log`, `expected` what its comments say, in order. */
+  run(): Promise<{ printed: unknown[]; expected: unknown[] }>;
+}
+
+/** The runnable examples of the README in `packageDir`, for a test to run and compare one by one. */
+export function readmeExamples(packageDir: string): ReadmeExample[] {
+  return runnableExamples(readFileSync(join(packageDir, 'README.md'), 'utf8')).map((block) => ({
+    line: block.line,
+    run: async () => ({ printed: printedValues(await runExample(packageDir, block)), expected: commentedOutputs(block.code) }),
+  }));
 }
