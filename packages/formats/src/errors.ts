@@ -12,8 +12,8 @@ export interface FormatIssue {
 export class RegEventsFormatError extends Error {
   readonly issues: readonly FormatIssue[];
 
-  constructor(message: string, issues: readonly FormatIssue[]) {
-    super(message);
+  constructor(message: string, issues: readonly FormatIssue[], options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
     this.issues = issues;
   }

@@ -60,8 +60,7 @@ function compileCesql(expression: unknown): CompiledCesql {
       compiled = parseCesql(expression);
     } catch (error) {
       if (!(error instanceof CesqlParseError)) throw error;
-      const invalid = new UnsupportedFilterError(`invalid cesql filter: ${error.message}`, [{ path: 'filters.cesql', message: error.issues[0]?.message ?? error.message }]);
-      throw Object.assign(invalid, { cause: error });
+      throw new UnsupportedFilterError(`invalid cesql filter: ${error.message}`, [{ path: 'filters.cesql', message: error.issues[0]?.message ?? error.message }], { cause: error });
     }
     compiledCesql.set(expression, compiled);
   }
