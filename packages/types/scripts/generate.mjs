@@ -3,14 +3,14 @@ import { generatedFile, readGeneratedTypes, renderGeneratedTypes } from './opena
 import { generatedFile as vendorsFile, readVendorTypes, renderVendorTypes } from './vendor-types-source.mjs';
 
 const outputs = [
-  { file: generatedFile, render: renderGeneratedTypes, read: readGeneratedTypes, from: 'schemas/openapi.json' },
-  { file: vendorsFile, render: renderVendorTypes, read: readVendorTypes, from: 'schemas/vendors and schemas/normalized' },
+  { name: 'src/generated/openapi.ts', file: generatedFile, render: renderGeneratedTypes, read: readGeneratedTypes, from: 'schemas/openapi.json' },
+  { name: 'src/generated/vendors.ts', file: vendorsFile, render: renderVendorTypes, read: readVendorTypes, from: 'schemas/vendors and schemas/normalized' },
 ];
-for (const { file, render, read, from } of outputs) {
+for (const { name, file, render, read, from } of outputs) {
   const fresh = await render();
   const current = await read().catch(() => '');
   if (fresh !== current) {
     await writeFile(file, fresh);
-    console.log(`regenerated ${file.pathname.split('/packages/types/')[1]} from ${from}: commit it`);
+    console.log(`regenerated ${name} from ${from}: commit it`);
   }
 }
