@@ -93,11 +93,38 @@ describe('regevents send', () => {
     }
   });
 
+  it('sends a --to URL\'s user:password as basic auth, as Go\'s client does, and never prints the password', async () => {
+    const receiver = await flakyReceiver(0);
+    try {
+      const withCredentials = receiver.url.replace('http://', 'http://relay:pa55w0rd@');
+      const sent = await regevents(['send', 'push-by-tag/003', '--to', withCredentials]);
+      expect(sent.code, sent.stdout + sent.stderr).toBe(0);
+      expect(receiver.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('relay:pa55w0rd').toString('base64')}`);
+      expect(sent.stdout + sent.stderr).not.toContain('pa55w0rd');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('keeps secrets out of its errors: a malformed --header and a bad --to are not echoed', async () => {
+    const cases: [string[], string][] = [
+      [['--to', 'http://x', '--header', 'Authorization Bearer s3cr3t-token'], `regevents: --header number 1 must look like 'Name: value' (not printed: headers carry secrets)`],
+      [['--to', 'ftp://relay:s3cr3t-token@x/hook'], 'regevents: --to must be an http(s) URL, not "ftp://***@x/hook"'],
+      [['--to', 'http//relay:s3cr3t-token@x'], 'regevents: --to must be an http(s) URL, not "***@x"'],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await regevents(['send', 'push-by-tag/003', ...flags]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(message);
+      expect(result.stderr).not.toContain('s3cr3t');
+    }
+  });
+
   it('refuses bad flags with one line and exit 2', async () => {
     const cases: [string[], string][] = [
       [['--to', 'ftp://x'], 'regevents: --to must be an http(s) URL, not "ftp://x"'],
       [['--to', 'http://x', '--backoff', '10'], 'regevents: --backoff: '],
-      [['--to', 'http://x', '--header', 'no colon'], `regevents: --header must look like 'Name: value', not "no colon"`],
+      [['--to', 'http://x', '--header', 'X-Ok: 1', '--header', 'no colon'], `regevents: --header number 2 must look like 'Name: value'`],
       [['--to', 'http://x', '--max-attempts', '-1'], 'regevents: --max-attempts must be a whole number >= 0, not "-1"'],
     ];
     for (const [flags, message] of cases) {
