@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
@@ -90,6 +91,43 @@ describe('regevents send', () => {
       expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('follows 307 and 308 with the body intact, as the registry\'s Go client does, and gives up after 10 redirects', async () => {
+    const received: Received[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: { ...req.headers, ':path': req.url }, body: Buffer.concat(chunks) });
+        if (req.url === '/old') res.writeHead(307, { location: '/moved' }).end();
+        else if (req.url === '/moved') res.writeHead(308, { location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }).end();
+        else if (req.url === '/loop') res.writeHead(307, { location: '/loop' }).end();
+        else res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const sent = await regevents(['send', 'push-by-tag/003', '--to', `${base}/old`, '--header', 'Authorization: Bearer kept']);
+      expect(sent.code, sent.stdout + sent.stderr).toBe(0);
+      expect(sent.stdout).toMatch(/attempt 1: 200 OK after 2 redirects/);
+      expect(received.map((r) => [r.headers[':path'], r.headers['content-type'], r.headers.authorization])).toEqual([
+        ['/old', 'application/vnd.docker.distribution.events.v1+json', 'Bearer kept'],
+        ['/moved', 'application/vnd.docker.distribution.events.v1+json', 'Bearer kept'],
+        ['/hook', 'application/vnd.docker.distribution.events.v1+json', 'Bearer kept'],
+      ]);
+      const fixture = await readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
+      for (const { body } of received) expect(body.equals(fixture)).toBe(true);
+
+      received.length = 0;
+      const looping = await regevents(['send', 'push-by-tag/003', '--to', `${base}/loop`, '--max-attempts', '1']);
+      expect(looping.code).toBe(1);
+      expect(looping.stdout).toContain('attempt 1: failed: stopped after 10 redirects');
+      expect(received).toHaveLength(11);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

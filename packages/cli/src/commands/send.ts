@@ -6,6 +6,7 @@ import { generateTestHeaders } from '@regevents/webhooks';
 import { CliError, EXIT } from '../cli-error.js';
 import { findFixtures } from '../fixture-catalog.js';
 import { printable, type Io } from '../output.js';
+import { postFollowingRedirects } from '../redirects.js';
 
 export interface SendOptions {
   to: string;
@@ -127,10 +128,10 @@ export async function sendCommand(source: string, options: SendOptions, io: Io):
       let outcome: string;
       let delivered = false;
       try {
-        const response = await fetch(url, { method: 'POST', headers, body: envelope.body, signal: AbortSignal.timeout(timeoutMs) });
+        const { response, redirects } = await postFollowingRedirects(url, headers, envelope.body, AbortSignal.timeout(timeoutMs));
         await response.arrayBuffer();
         delivered = response.status >= 200 && response.status < 400;
-        outcome = `${response.status} ${response.statusText}`.trim();
+        outcome = `${response.status} ${response.statusText}`.trim() + (redirects > 0 ? ` after ${redirects} redirect${redirects === 1 ? '' : 's'}` : '');
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
         outcome = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${options.timeout}` : `failed: ${cause instanceof Error ? cause.message : String(cause)}`;
