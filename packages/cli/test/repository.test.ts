@@ -9,6 +9,7 @@ const rootManifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf
 interface Manifest {
   name: string;
   private?: boolean;
+  bin?: Record<string, string>;
 }
 const workspaces = readdirSync(new URL('packages/', root)).map((dir) => ({
   dir: fileURLToPath(new URL(`packages/${dir}/`, root)),
@@ -43,4 +44,9 @@ describe('what the repository ships', () => {
     expect(readFileSync(`${dir}LICENSE`, 'utf8')).toBe(license);
   }, 60_000);
 
+  it('links every bin at install time: its file is committed, not built', () => {
+    const bins = workspaces.flatMap((workspace) => Object.values(workspace.manifest.bin ?? {}).map((path) => `${workspace.dir}${path}`));
+    expect(bins.length).toBeGreaterThan(0);
+    for (const bin of bins) expect(() => execFileSync('git', ['ls-files', '--error-unmatch', bin], { stdio: 'pipe' }), bin).not.toThrow();
+  });
 });
