@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derivedId } from '../src/index.js';
+import { generalCanonicalJson } from '../src/derived-id.js';
+import { canonicalJson, derivedId } from '../src/index.js';
 import { vendorFixtures } from './fixtures.js';
 
 // Derived ids are dedupe keys that receivers have already stored: a change in how they are
@@ -61,5 +63,44 @@ describe('derived ids are pinned byte for byte', () => {
     ['gitlab', ['\ud83d\ude00', '\ud800'], '3', 'f9031007-d55c-88fb-9b25-16b7e9f6167b'],
   ] as const)('%s %j %s', async (format, value, discriminator, id) => {
     expect(await derivedId(format, value, discriminator)).toBe(id);
+  });
+});
+
+describe('canonicalJson: the JSON.stringify path writes what the general walk writes', () => {
+  class Point {
+    constructor(
+      readonly x = 1,
+      readonly y = 2,
+    ) {}
+  }
+  const nullPrototype = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: [2] });
+  const withOwnProto = JSON.parse('{"z":1,"__proto__":{"b":2,"a":1},"a":[{"d":4,"c":3}]}') as unknown;
+  const holes = [1, , 3]; // eslint-disable-line no-sparse-arrays
+  const withToJson = Object.assign([1, 2], { toJSON: () => 'replaced' });
+  const cases: [string, unknown][] = [
+    ['integer-like keys out of code-unit order', { 10: 'a', 9: 'b', a: { 2: 1, 10: 2 } }],
+    ['an own __proto__ key', withOwnProto],
+    ['a null-prototype object', nullPrototype],
+    ['a Date', { when: new Date(0) }],
+    ['a class instance', [new Point()]],
+    ['function, symbol and undefined members', { f: () => 1, s: Symbol('s'), u: undefined, k: 1 }],
+    ['holes and undefined in arrays', [holes, [undefined, () => 1]]],
+    ['an own toJSON', withToJson],
+    ['numbers', [-0, Number.NaN, Infinity, 1e21, 5e-324, 2 ** 53 + 1]],
+    ['sorted keys that need no copy', { a: { b: [{ c: 1, d: 2 }] } }],
+    ['unsorted keys inside arrays inside sorted objects', { a: [{ z: 1, y: 2 }], b: 'x' }],
+  ];
+  it.each(cases)('%s', (_name, value) => {
+    expect(canonicalJson(value)).toBe(generalCanonicalJson(value));
+  });
+
+  it.each(vendorFixtures().map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
+    const value = ['fmt', '0', JSON.parse(fixture.text)];
+    expect(canonicalJson(value)).toBe(generalCanonicalJson(value));
+  });
+
+  it('agrees on arbitrary JSON values and arbitrary objects', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => canonicalJson(value) === generalCanonicalJson(value)), { numRuns: 2000 });
+    fc.assert(fc.property(fc.anything({ withNullPrototype: true, withObjectString: true, withDate: true, withSparseArray: true }), (value) => canonicalJson(value) === generalCanonicalJson(value)), { numRuns: 2000 });
   });
 });
