@@ -41,6 +41,23 @@ export function bufferedIo(stdin: string | Uint8Array = ''): Io & { stdout: stri
   };
 }
 
+/**
+ * What a terminal would act on instead of showing: C0 controls (escape sequences start with ESC),
+ * DEL, C1 controls (U+009B is a one-character CSI), line and paragraph separators, and the bidi
+ * controls that reorder what follows them. Everything a sender wrote goes through `printable`.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/** `text` with every character a terminal would act on written as a `\uXXXX` escape (JSON stays valid JSON). */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** One validation issue as a line: `  events[0].id: is required`. */
+export function formatIssue(issue: { path: string; message: string }, colors: Colors): string {
+  return `  ${colors.bold(printable(issue.path))}: ${printable(issue.message)}`;
+}
+
 const ACTION_COLOR = { push: 'green', pull: 'cyan', delete: 'red', mount: 'magenta' } as const;
 
 function shortDigest(digest: string | undefined): string {
@@ -74,5 +91,5 @@ export function formatEvent(event: Event, colors: Colors): string {
   const time = Number.isNaN(parsed) ? event.timestamp : new Date(parsed).toISOString().slice(11, 23);
   const actor = event.actor.name ? ` by ${event.actor.name}` : '';
   const from = event.request.addr ? ` from ${event.request.addr}` : '';
-  return `${colors.dim(time)} ${color(event.action.padEnd(6))} ${describeTarget(event)}${colors.dim(`${actor}${from}`)}`;
+  return `${colors.dim(printable(time))} ${color(event.action.padEnd(6))} ${printable(describeTarget(event))}${colors.dim(printable(`${actor}${from}`))}`;
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requirePeers, scenarios, SCENARIO_USER, skopeoCopy, writeHtpasswd } from '@regevents/registry-harness';
+import { codeBlocks, requirePeers, scenarios, SCENARIO_USER, skopeoCopy, writeHtpasswd } from '@regevents/registry-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
 import { regevents } from './cli.js';
@@ -40,12 +40,17 @@ describe('regevents demo', () => {
     expect(check.code, check.stderr).toBe(0);
   });
 
-  it('keeps serving until Ctrl-C, then exits 0', async () => {
+  it('keeps serving until Ctrl-C, then exits 0, having printed what the repository README shows, whole', async () => {
     const demo = background(['demo']);
     await demo.waitFor(/Ctrl-C stops/);
     expect(demo.stdout()).toMatch(/still serving; try: skopeo copy --src-tls-verify=false docker:\/\/127\.0\.0\.1:\d+\/demo\/app-copy:1\.0 oci:/);
     running = [];
     expect(await demo.interrupt()).toBe(0);
+    // Times and ports differ from run to run; every line, and its order, must not.
+    const comparable = (text: string) => text.trim().split('\n').map((line) => line.replace(/\d\d:\d\d:\d\d\.\d{3}/, 'HH:MM:SS.mmm').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT'));
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const shown = codeBlocks(readme).find((block) => block.lang === 'text' && block.code.startsWith('mock registry on '));
+    expect(comparable(shown?.code ?? '')).toEqual(comparable(demo.stdout()));
   });
 });
 

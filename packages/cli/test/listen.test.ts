@@ -79,3 +79,45 @@ describe.skipIf(!peers.available)(`regevents listen behind the real docker-regis
     expect(recorded.every((r) => r.redelivery === false)).toBe(true);
   });
 });
+
+describe('regevents listen prints nothing a sender wrote raw', () => {
+  const hostile = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u202e';
+  const body = async () => {
+    const envelope = JSON.parse((await fixtureBody('push-by-tag/003')).toString('utf8'));
+    envelope.events[0].actor = { name: hostile };
+    envelope.events[0].request.addr = `10.0.0.1${hostile}`;
+    return JSON.stringify(envelope);
+  };
+  const post = (url: string, text: string) => fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+  const rawControls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
+
+  it('escapes control characters and terminal escapes in pretty output, invalid payloads and unknown actions', async () => {
+    const { url, listen } = await startListen([]);
+    expect((await post(url, await body())).status).toBe(200);
+    const invalid = JSON.parse(await body());
+    invalid.events[0].target.annotations = { [hostile]: 5 };
+    expect((await post(url, JSON.stringify(invalid))).status).toBe(200);
+    const unknown = JSON.parse(await body());
+    unknown.events[0].action = `x${hostile}`;
+    expect((await post(url, JSON.stringify(unknown))).status).toBe(200);
+    await listen.waitFor(/unknown action/);
+    await listen.waitFor(/invalid notification[\s\S]*events\[0\]\.target\.annotations\[.*\]: must be a string/);
+    const printed = listen.stdout() + listen.stderr();
+    expect(printed).not.toMatch(rawControls);
+    expect(printed).toContain('by \\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202e');
+  });
+
+  it('escapes them in --format json too, and the JSON still parses to what was sent', async () => {
+    const { url, listen } = await startListen(['--format', 'json']);
+    expect((await post(url, await body())).status).toBe(200);
+    await listen.waitFor(/"receivedAt"/);
+    expect(listen.stdout()).not.toMatch(rawControls);
+    expect(JSON.parse(listen.stdout().trim()).event.actor.name).toBe(hostile);
+  });
+
+  it('never prints the --token it demands', async () => {
+    const { listen } = await startListen(['--token', 'tok-3c1d9f']);
+    await listen.waitFor(/Authorization/);
+    expect(listen.stdout() + listen.stderr()).not.toContain('tok-3c1d9f');
+  });
+});

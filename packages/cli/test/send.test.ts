@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
@@ -93,11 +94,75 @@ describe('regevents send', () => {
     }
   });
 
+  it('follows 307 and 308 with the body intact, as the registry\'s Go client does, and gives up after 10 redirects', async () => {
+    const received: Received[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: { ...req.headers, ':path': req.url }, body: Buffer.concat(chunks) });
+        if (req.url === '/old') res.writeHead(307, { location: '/moved' }).end();
+        else if (req.url === '/moved') res.writeHead(308, { location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }).end();
+        else if (req.url === '/loop') res.writeHead(307, { location: '/loop' }).end();
+        else res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const sent = await regevents(['send', 'push-by-tag/003', '--to', `${base}/old`, '--header', 'Authorization: Bearer kept']);
+      expect(sent.code, sent.stdout + sent.stderr).toBe(0);
+      expect(sent.stdout).toMatch(/attempt 1: 200 OK after 2 redirects/);
+      expect(received.map((r) => [r.headers[':path'], r.headers['content-type'], r.headers.authorization])).toEqual([
+        ['/old', 'application/vnd.docker.distribution.events.v1+json', 'Bearer kept'],
+        ['/moved', 'application/vnd.docker.distribution.events.v1+json', 'Bearer kept'],
+        ['/hook', 'application/vnd.docker.distribution.events.v1+json', 'Bearer kept'],
+      ]);
+      const fixture = await readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
+      for (const { body } of received) expect(body.equals(fixture)).toBe(true);
+
+      received.length = 0;
+      const looping = await regevents(['send', 'push-by-tag/003', '--to', `${base}/loop`, '--max-attempts', '1']);
+      expect(looping.code).toBe(1);
+      expect(looping.stdout).toContain('attempt 1: failed: stopped after 10 redirects');
+      expect(received).toHaveLength(11);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('sends a --to URL\'s user:password as basic auth, as Go\'s client does, and never prints the password', async () => {
+    const receiver = await flakyReceiver(0);
+    try {
+      const withCredentials = receiver.url.replace('http://', 'http://relay:pa55w0rd@');
+      const sent = await regevents(['send', 'push-by-tag/003', '--to', withCredentials]);
+      expect(sent.code, sent.stdout + sent.stderr).toBe(0);
+      expect(receiver.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('relay:pa55w0rd').toString('base64')}`);
+      expect(sent.stdout + sent.stderr).not.toContain('pa55w0rd');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('keeps secrets out of its errors: a malformed --header and a bad --to are not echoed', async () => {
+    const cases: [string[], string][] = [
+      [['--to', 'http://x', '--header', 'Authorization Bearer s3cr3t-token'], `regevents: --header number 1 must look like 'Name: value' (not printed: headers carry secrets)`],
+      [['--to', 'ftp://relay:s3cr3t-token@x/hook'], 'regevents: --to must be an http(s) URL, not "ftp://***@x/hook"'],
+      [['--to', 'http//relay:s3cr3t-token@x'], 'regevents: --to must be an http(s) URL, not "***@x"'],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await regevents(['send', 'push-by-tag/003', ...flags]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(message);
+      expect(result.stderr).not.toContain('s3cr3t');
+    }
+  });
+
   it('refuses bad flags with one line and exit 2', async () => {
     const cases: [string[], string][] = [
       [['--to', 'ftp://x'], 'regevents: --to must be an http(s) URL, not "ftp://x"'],
       [['--to', 'http://x', '--backoff', '10'], 'regevents: --backoff: '],
-      [['--to', 'http://x', '--header', 'no colon'], `regevents: --header must look like 'Name: value', not "no colon"`],
+      [['--to', 'http://x', '--header', 'X-Ok: 1', '--header', 'no colon'], `regevents: --header number 2 must look like 'Name: value'`],
       [['--to', 'http://x', '--max-attempts', '-1'], 'regevents: --max-attempts must be a whole number >= 0, not "-1"'],
     ];
     for (const [flags, message] of cases) {

@@ -110,8 +110,8 @@ function readAs(detected: FormatId | undefined, accepted: readonly FormatId[] | 
 }
 
 /**
- * Turns a webhook body from any supported registry into normalized events. Async because
- * derived ids are SHA-256 digests computed with WebCrypto. Throws `UnrecognizedFormatError`
+ * Turns a webhook body from any supported registry into normalized events. It returns a promise
+ * (derived ids were WebCrypto digests; the promise stays part of the API). Throws `UnrecognizedFormatError`
  * when the body is not JSON or matches no (allowed) format, and `InvalidPayloadError` when it
  * is recognised but does not validate; it never guesses and throws nothing else.
  */

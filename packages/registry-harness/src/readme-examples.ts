@@ -90,9 +90,12 @@ export interface ReadmeExample {
   run(): Promise<{ printed: unknown[]; expected: unknown[] }>;
 }
 
-/** The runnable examples of the README in `packageDir`, for a test to run and compare one by one. */
-export function readmeExamples(packageDir: string): ReadmeExample[] {
-  return runnableExamples(readFileSync(join(packageDir, 'README.md'), 'utf8')).map((block) => ({
+/**
+ * The runnable examples of the README in `packageDir` (or of `readmePath`, such as the repository's
+ * own README, run as modules of `packageDir`), for a test to run and compare one by one.
+ */
+export function readmeExamples(packageDir: string, readmePath: string = join(packageDir, 'README.md')): ReadmeExample[] {
+  return runnableExamples(readFileSync(readmePath, 'utf8')).map((block) => ({
     line: block.line,
     run: async () => ({ printed: printedValues(await runExample(packageDir, block)), expected: commentedOutputs(block.code) }),
   }));

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { bufferedIo, run } from '@regevents/cli';
 import { parseRegistryConfig } from '@regevents/config';
 import { createWebhookHandler, type WebhookHandler } from '@regevents/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,5 +193,38 @@ describe('hostile registry configs: each gets its diagnostic, in bounded time, n
     expect(ms).toBeLessThan(HANG_THRESHOLD_MS);
     expect(value.diagnostics.map((diagnostic) => diagnostic.code)).toContain(code);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('hostile input to the regevents CLI: each row has its exit code, and no secret and no raw control character in its output', () => {
+  const SECRET = 's3cr3t-value';
+  const ESCAPES = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u202e';
+  const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
+  const capturedTarget = capturedEvent.target as Record<string, unknown>;
+  let redirectLoop: Server;
+  let loopUrl = '';
+  beforeAll(async () => {
+    redirectLoop = createServer((req, res) => req.resume().on('end', () => res.writeHead(307, { location: req.url ?? '/' }).end()));
+    redirectLoop.listen(0, '127.0.0.1');
+    await once(redirectLoop, 'listening');
+    loopUrl = `http://127.0.0.1:${(redirectLoop.address() as AddressInfo).port}/loop`;
+  });
+  afterAll(() => new Promise<void>((resolve) => redirectLoop.close(() => resolve())));
+
+  it.each([
+    { name: 'validate: terminal escapes in a key of an invalid body', args: () => ['validate', '-'], stdin: JSON.stringify({ events: [{ ...capturedEvent, target: { ...capturedTarget, annotations: { [ESCAPES]: 5 } } }] }), code: 1 },
+    { name: 'validate: terminal escapes in a valid event\'s actor', args: () => ['validate', '-'], stdin: JSON.stringify({ events: [{ ...capturedEvent, actor: { name: ESCAPES } }] }), code: 0 },
+    { name: 'send: a malformed --header carrying a token', args: () => ['send', 'push-by-tag/003', '--to', loopUrl, '--header', `Authorization Bearer ${SECRET}`], code: 2 },
+    { name: 'send: a --to URL with a password and a bad scheme', args: () => ['send', 'push-by-tag/003', '--to', `ftp://relay:${SECRET}@127.0.0.1/hook`], code: 2 },
+    { name: 'send: an unparseable --to URL with a password', args: () => ['send', 'push-by-tag/003', '--to', `http//relay:${SECRET}@127.0.0.1`], code: 2 },
+    { name: 'send: a receiver that redirects forever (stops after 10)', args: () => ['send', 'push-by-tag/003', '--to', loopUrl.replace('//', `//relay:${SECRET}@`), '--max-attempts', '1'], code: 1 },
+  ])('$name -> exit $code', async ({ args, stdin, code }) => {
+    const io = bufferedIo(stdin);
+    const started = performance.now();
+    expect(await run(args(), io)).toBe(code);
+    expect(performance.now() - started).toBeLessThan(HANG_THRESHOLD_MS);
+    const printed = [...io.stdout, ...io.stderr].join('\n');
+    expect(printed).not.toContain(SECRET);
+    expect(printed).not.toMatch(RAW_CONTROLS);
   });
 });

@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
 import { EXIT } from '../cli-error.js';
-import { formatEvent, type Io } from '../output.js';
+import { formatEvent, formatIssue, printable, type Io } from '../output.js';
 import { startHttpServer, untilInterrupted } from '../server.js';
 
 export interface ListenOptions {
@@ -30,22 +30,24 @@ export async function listenCommand(options: ListenOptions, io: Io, stopped: Pro
     seen.add(event.id);
     const entry = { receivedAt: context.delivery.receivedAt.toISOString(), redelivery, event };
     await record(entry);
-    if (options.format === 'json') io.out(JSON.stringify(entry));
+    // Anyone who can reach the port writes these lines: nothing a sender wrote reaches the terminal raw.
+    if (options.format === 'json') io.out(printable(JSON.stringify(entry)));
     else if (isKnownEvent(event)) io.out(`${formatEvent(event, io.colors)}${redelivery ? io.colors.yellow(' (redelivery)') : ''}`);
-    else io.out(`${io.colors.yellow(`unknown action "${event.action}"`)} ${io.colors.dim(JSON.stringify(event).slice(0, 200))}`);
+    else io.out(`${io.colors.yellow(`unknown action ${printable(JSON.stringify(event.action))}`)} ${io.colors.dim(printable(JSON.stringify(event).slice(0, 200)))}`);
   });
   hooks.onInvalid(async (invalid, context) => {
     await record({ receivedAt: context.delivery.receivedAt.toISOString(), invalid: invalid.issues, value: invalid.value });
     io.err(`${io.colors.red('invalid notification')} (acknowledged so the registry moves on):`);
-    for (const issue of invalid.issues) io.err(`  ${issue.path}: ${issue.message}`);
+    for (const issue of invalid.issues) io.err(formatIssue(issue, io.colors));
   });
-  hooks.onError((error) => io.err(`regevents listen: ${error instanceof Error ? error.message : String(error)}`));
+  hooks.onError((error) => io.err(`regevents listen: ${printable(error instanceof Error ? error.message : String(error))}`));
 
   const server = await startHttpServer(hooks.node, { port: options.port, host: options.host });
   io.err(`listening on ${server.url}/ ${options.token ? '(Bearer token required)' : '(no authentication)'}; Ctrl-C stops`);
   io.err('point a registry at it with:');
   io.err(`  notifications:\n    endpoints:\n      - name: regevents-listen\n        url: ${server.url}/events`);
-  if (options.token) io.err(`        headers: { Authorization: [Bearer ${options.token}] }`);
+  // The token stays out of the output (terminal scrollback, CI logs): the user knows it.
+  if (options.token) io.err('        headers: { Authorization: [Bearer <the --token value>] }');
   await stopped;
   await server.close();
   io.err('stopped');

@@ -5,7 +5,8 @@ import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 import { generateTestHeaders } from '@regevents/webhooks';
 import { CliError, EXIT } from '../cli-error.js';
 import { findFixtures } from '../fixture-catalog.js';
-import type { Io } from '../output.js';
+import { printable, type Io } from '../output.js';
+import { postFollowingRedirects } from '../redirects.js';
 
 export interface SendOptions {
   to: string;
@@ -42,11 +43,39 @@ function count(flag: string, text: string, min: number): number {
   return value;
 }
 
-function parseHeader(line: string): [string, string] {
+/** Header values are often secrets (`Authorization: Bearer ...`): a malformed one is named by position, never echoed. */
+function parseHeader(line: string, index: number): [string, string] {
   const colon = line.indexOf(':');
   const name = line.slice(0, colon).trim();
-  if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new CliError(`--header must look like 'Name: value', not "${line}"`);
+  if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new CliError(`--header number ${index + 1} must look like 'Name: value' (not printed: headers carry secrets)`);
   return [name, line.slice(colon + 1).trim()];
+}
+
+/** `--to` for an error, with everything from its scheme to its last `@` (where a user:password would be) masked. */
+function withoutCredentials(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/*/.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
+}
+
+/**
+ * The receiver's URL, and the basic credentials its user:password part carries: Go's client
+ * (the registry's) sends those as an Authorization header, and fetch refuses URLs holding them.
+ */
+function receiver(to: string): { url: URL; authorization?: string } {
+  let url: URL;
+  try {
+    url = new URL(to);
+  } catch {
+    throw new CliError(`--to must be an http(s) URL, not "${withoutCredentials(to)}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--to must be an http(s) URL, not "${withoutCredentials(to)}"`);
+  if (url.username === '' && url.password === '') return { url };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { url, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
 }
 
 async function envelopesFor(source: string): Promise<Envelope[]> {
@@ -78,13 +107,7 @@ export async function sendCommand(source: string, options: SendOptions, io: Io):
   const threshold = count('--threshold', options.threshold, 1);
   const maxAttempts = count('--max-attempts', options.maxAttempts, 0);
   const extraHeaders = options.header.map(parseHeader);
-  let url: URL;
-  try {
-    url = new URL(options.to);
-  } catch {
-    throw new CliError(`--to must be an http(s) URL, not "${options.to}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--to must be an http(s) URL, not "${options.to}"`);
+  const { url, authorization } = receiver(options.to);
 
   for (const envelope of await envelopesFor(source)) {
     let failures = 0;
@@ -95,6 +118,8 @@ export async function sendCommand(source: string, options: SendOptions, io: Io):
         'Accept-Encoding': 'gzip',
       });
       for (const [name, value] of extraHeaders) headers.append(name, value);
+      // As in Go's client, an explicit Authorization header wins over the URL's credentials.
+      if (authorization && !headers.has('Authorization')) headers.set('Authorization', authorization);
       if (options.sign) {
         const signed = await generateTestHeaders({ secret: options.sign, body: envelope.body, id: envelope.id });
         for (const [name, value] of Object.entries(signed)) headers.set(name, value);
@@ -103,17 +128,17 @@ export async function sendCommand(source: string, options: SendOptions, io: Io):
       let outcome: string;
       let delivered = false;
       try {
-        const response = await fetch(url, { method: 'POST', headers, body: envelope.body, signal: AbortSignal.timeout(timeoutMs) });
+        const { response, redirects } = await postFollowingRedirects(url, headers, envelope.body, AbortSignal.timeout(timeoutMs));
         await response.arrayBuffer();
         delivered = response.status >= 200 && response.status < 400;
-        outcome = `${response.status} ${response.statusText}`.trim();
+        outcome = `${response.status} ${response.statusText}`.trim() + (redirects > 0 ? ` after ${redirects} redirect${redirects === 1 ? '' : 's'}` : '');
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
         outcome = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${options.timeout}` : `failed: ${cause instanceof Error ? cause.message : String(cause)}`;
       }
       const elapsed = `${Math.round(performance.now() - started)} ms`;
       const paint = delivered ? io.colors.green : io.colors.red;
-      io.out(`${envelope.name} attempt ${attempt}: ${paint(outcome)} ${io.colors.dim(elapsed)}`);
+      io.out(`${envelope.name} attempt ${attempt}: ${paint(printable(outcome))} ${io.colors.dim(elapsed)}`);
       if (delivered) break;
       failures += 1;
       if (maxAttempts > 0 && attempt >= maxAttempts) {

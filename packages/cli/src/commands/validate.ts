@@ -3,7 +3,7 @@ import { parseEnvelope, RegEventsValidationError, validateEvent, type Validation
 import type { Event } from '@regevents/types';
 import { EXIT } from '../cli-error.js';
 import { readInput } from '../input.js';
-import { formatEvent, type Io } from '../output.js';
+import { formatEvent, formatIssue, printable, type Io } from '../output.js';
 
 export interface ValidateOptions {
   strict?: boolean;
@@ -47,12 +47,12 @@ async function validateVendorBody(format: Exclude<FormatId, 'distribution'>, bod
   try {
     const events = await normalize(body, undefined, { formats: [format] });
     io.out(`${name}: ${io.colors.green('valid')} ${format} payload, ${events.length} normalized event${events.length === 1 ? '' : 's'}`);
-    for (const event of events) io.out(`  ${describeNormalized(event)}`);
+    for (const event of events) io.out(`  ${printable(describeNormalized(event))}`);
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof RegEventsFormatError)) throw error;
     io.err(`${name}: ${io.colors.red('invalid')} ${format} payload`);
-    for (const issue of error.issues) io.err(`  ${io.colors.bold(issue.path)}: ${issue.message}`);
+    for (const issue of error.issues) io.err(formatIssue(issue, io.colors));
     return EXIT.failed;
   }
 }
@@ -75,7 +75,7 @@ export async function validateCommand(file: string, options: ValidateOptions, io
   const outcome = check(body, options.strict ?? false);
   if (!outcome.ok) {
     io.err(`${name}: ${io.colors.red('invalid')} distribution notification${options.strict ? ' (strict)' : ''}`);
-    for (const issue of outcome.issues) io.err(`  ${io.colors.bold(issue.path)}: ${issue.message}`);
+    for (const issue of outcome.issues) io.err(formatIssue(issue, io.colors));
     return EXIT.failed;
   }
   const count = outcome.events.length;

@@ -27,10 +27,19 @@ export function parseImageReference(reference: string): ImageReference {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
-  return { ...(host === undefined ? {} : { host }), repository: rest, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+  const parsed: ImageReference = host === undefined ? { repository: rest } : { host, repository: rest };
+  if (tag !== undefined) parsed.tag = tag;
+  if (digest !== undefined) parsed.digest = digest;
+  return parsed;
 }
 
 /** Drops undefined fields so normalized events compare and serialize cleanly. */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+  // A loop, not Object.fromEntries(entries.filter(...)): this runs for every normalized event.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) kept[key] = item;
+  }
+  return kept as T;
 }
