@@ -88,7 +88,7 @@ async function normalizeValue(format: FormatId, value: unknown, headers: Headers
     case 'quay':
       return normalizeQuay(assertVendor('quay', value), derive, now);
     case 'ghcr':
-      return normalizeGhcr(assertVendor('ghcr', value), derive, headerValue(headers, 'x-github-delivery'));
+      return normalizeGhcr(assertVendor('ghcr', value), derive);
     case 'gar':
       return normalizeGar(assertVendor('gar', value), derive, now, garMessageData, {
         messageId: headerValue(headers, 'x-goog-pubsub-message-id'),

@@ -130,9 +130,13 @@ describe('vendor fixtures', () => {
     await expect(normalize(captured.body, undefined, { formats: ['harbor'] })).rejects.toThrow(/not among the accepted formats/);
   });
 
-  it('GHCR takes the delivery id from X-GitHub-Delivery when present', async () => {
-    const [event] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
-    expect(event?.id).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958');
+  it('GHCR derives the id from the signed body, not from X-GitHub-Delivery (which a replay can change)', async () => {
+    const [plain] = await normalize(fixture('ghcr/package-published').text);
+    const [delivered] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+    const [replayed] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': crypto.randomUUID() });
+    expect(delivered?.id).toBe(plain?.id);
+    expect(replayed?.id).toBe(plain?.id);
+    expect(plain?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
   it('the GAR push fixture carries the published message data byte for byte', () => {
     const { message } = JSON.parse(fixture('gar/push-insert-tag').text) as { message: { data: string } };

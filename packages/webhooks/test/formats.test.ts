@@ -189,14 +189,18 @@ describe('vendor formats through one multi-vendor receiver', () => {
     expect(recorded.dispatched.map(([kind]) => kind)).toEqual(['artifact.pushed']);
   });
 
-  it('GHCR: X-GitHub-Delivery is the event id, so a redelivery (same delivery id) is skipped', async () => {
+  it('GHCR: a signed body replayed with new X-GitHub-Delivery ids runs once (the id comes from what the signature covers)', async () => {
     const f = vendorFixture('ghcr/package-published');
     const hooks = multiVendor();
     const recorded = record(hooks);
-    const headers = { ...credentials('ghcr', f.text), 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' };
-    expect((await post(hooks, f.text, headers)).status).toBe(200);
-    expect((await post(hooks, f.text, headers)).status).toBe(200);
-    expect(recorded.dispatched.map(([, , , id]) => id)).toEqual(['72d3162e-cc78-11e3-81ab-4c9367dc0958']);
+    for (const delivery of ['72d3162e-cc78-11e3-81ab-4c9367dc0958', crypto.randomUUID(), crypto.randomUUID()]) {
+      expect((await post(hooks, f.text, { ...credentials('ghcr', f.text), 'x-github-delivery': delivery })).status).toBe(200);
+    }
+    expect(recorded.dispatched).toHaveLength(1);
+    // another signed body (another version) is another event
+    const updated = JSON.stringify({ ...(JSON.parse(f.text) as object), action: 'updated' });
+    expect((await post(hooks, updated, credentials('ghcr', updated))).status).toBe(200);
+    expect(recorded.dispatched).toHaveLength(2);
   });
 });
 

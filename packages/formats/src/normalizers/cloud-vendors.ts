@@ -66,8 +66,13 @@ export async function normalizeQuay(payload: QuayRepoPush, derive: Derive, now: 
 
 const CONTAINER_TYPES = new Set(['container', 'docker']);
 
-/** Only container packages (ecosystem or package_type `container`/`docker`) give an event; others are not registry events. */
-export async function normalizeGhcr(payload: GhcrPayload, derive: Derive, deliveryId: string | undefined): Promise<NormalizedRegistryEvent[]> {
+/**
+ * Only container packages (ecosystem or package_type `container`/`docker`) give an event; others
+ * are not registry events. The id is derived from the body, which the signature covers (the
+ * package version and its times tell one occurrence from the next), not from `X-GitHub-Delivery`,
+ * which anybody replaying a signed body can change.
+ */
+export async function normalizeGhcr(payload: GhcrPayload, derive: Derive): Promise<NormalizedRegistryEvent[]> {
   const pkg = payload.package ?? payload.registry_package;
   if (!pkg) return [];
   const types = [pkg.ecosystem, pkg.package_type].map((type) => type?.toLowerCase() ?? '');
@@ -86,7 +91,7 @@ export async function normalizeGhcr(payload: GhcrPayload, derive: Derive, delive
       tag,
       actor: payload.sender?.login,
       occurredAt: new Date(version?.updated_at ?? version?.created_at ?? pkg.updated_at ?? pkg.created_at ?? 0),
-      id: deliveryId ?? (await derive('')),
+      id: await derive(''),
       raw: payload,
     }),
   ];
