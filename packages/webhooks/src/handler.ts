@@ -2,6 +2,7 @@ import {
   NORMALIZED_KINDS,
   RegEventsFormatError,
   detectFormat,
+  identifiesOccurrence,
   normalize,
   normalizeDistributionEvent,
   type FormatId,
@@ -148,7 +149,10 @@ interface NormalizedView {
 
 /** One event to claim, run and record: a distribution event (with its normalized view, when formats are on) or a normalized one. */
 interface Dispatch {
+  /** The event's id, for errors. */
   id: string | undefined;
+  /** What its deliveries share in the dedupe store; absent when nothing identifies the occurrence. */
+  dedupeKey: string | undefined;
   errorContext: ErrorContext;
   run(): Promise<void>;
 }
@@ -266,20 +270,20 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     for (const { keys, handler } of keyed) if (keys.has(event.kind)) await handler(event as never, context as never);
   }
 
-  async function processEvent({ id, errorContext, run }: Dispatch, delivery: IncomingDelivery): Promise<Result> {
+  async function processEvent({ id, dedupeKey, errorContext, run }: Dispatch, delivery: IncomingDelivery): Promise<Result> {
     let token: string | undefined;
     try {
-      if (store && id !== undefined) {
-        const claim = await store.claim(id, leaseMs);
+      if (store && dedupeKey !== undefined) {
+        const claim = await store.claim(dedupeKey, leaseMs);
         if (claim.status === 'done') return 'duplicate';
         if (claim.status === 'in-flight') return 'in-flight';
         token = claim.token;
       }
       await run();
-      if (store && id !== undefined && token !== undefined) await store.complete(id, token, ttlMs);
+      if (store && dedupeKey !== undefined && token !== undefined) await store.complete(dedupeKey, token, ttlMs);
       return 'handled';
     } catch (error) {
-      if (store && id !== undefined && token !== undefined) await store.release(id, token).catch((releaseError: unknown) => reportError(releaseError, errorContext));
+      if (store && dedupeKey !== undefined && token !== undefined) await store.release(dedupeKey, token).catch((releaseError: unknown) => reportError(releaseError, errorContext));
       await reportError(new HandlerFailedError(id, error), { ...errorContext, headers: delivery.headers() });
       return 'failed';
     }
@@ -333,7 +337,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         senders && item.kind === 'known' ? { event: normalizeDistributionEvent(item.event), context: withHeaders({ format: 'distribution' as const, index: item.index, delivery: deliveryInfo }, delivery) } : undefined;
       const id = typeof item.event.id === 'string' && item.event.id !== '' ? item.event.id : undefined;
       const errorContext: ErrorContext = normalized ? { event: item.event, normalized: normalized.event } : { event: item.event };
-      const result = await processEvent({ id, errorContext, run: () => runEnvelopeHandlers(item, context, normalized) }, delivery);
+      const result = await processEvent({ id, dedupeKey: id, errorContext, run: () => runEnvelopeHandlers(item, context, normalized) }, delivery);
       if (result === 'failed') failed = true;
       else if (result === 'in-flight') inFlight = true;
     }
@@ -354,7 +358,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     let inFlight = false;
     for (const [index, event] of events.entries()) {
       const context: NormalizedEventContext = withHeaders({ format, index, delivery: deliveryInfo }, delivery);
-      const result = await processEvent({ id: event.id, errorContext: { normalized: event }, run: () => runNormalizedHandlers(event, context) }, delivery);
+      const dedupeKey = identifiesOccurrence(event) ? event.id : undefined;
+      const result = await processEvent({ id: event.id, dedupeKey, errorContext: { normalized: event }, run: () => runNormalizedHandlers(event, context) }, delivery);
       if (result === 'failed') failed = true;
       else if (result === 'in-flight') inFlight = true;
     }

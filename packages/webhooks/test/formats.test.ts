@@ -131,12 +131,15 @@ const EXPECTED: Record<string, { kinds: NormalizedKind[]; registry: string }> = 
 
 const payloadFixtures = vendorFixtures().filter((f) => f.folder !== 'harbor-policy');
 
+/** Fixtures whose payload carries nothing that tells one occurrence from another (no id, no time): each delivery runs. */
+const WITHOUT_OCCURRENCE_ID = new Set(['quay/repo-push', 'gar/insert-digest', 'gar/insert-tag', 'gar/delete-tag', 'artifactory/docker-pushed']);
+
 describe('vendor formats through one multi-vendor receiver', () => {
   it('has an expectation for every vendor payload fixture', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(payloadFixtures.map((f) => f.name).sort());
   });
 
-  it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: authenticated, reaches its on(kind) handler once; a redelivery is deduplicated', async (name, f) => {
+  it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: authenticated, reaches its on(kind) handler once; a redelivery is deduplicated unless nothing identifies the occurrence', async (name, f) => {
     const expected = EXPECTED[name];
     if (!expected) throw new Error(`no expectation for ${name}`);
     const hooks = multiVendor();
@@ -148,7 +151,7 @@ describe('vendor formats through one multi-vendor receiver', () => {
     expect(recorded.errors).toEqual([]);
 
     expect((await deliverFixture(hooks, f)).status).toBe(200);
-    expect(recorded.dispatched).toHaveLength(expected.kinds.length);
+    expect(recorded.dispatched).toHaveLength(expected.kinds.length * (WITHOUT_OCCURRENCE_ID.has(name) ? 2 : 1));
   });
 
   it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: a wrong credential gets 401 and runs nothing', async (_name, f) => {
@@ -201,6 +204,19 @@ describe('vendor formats through one multi-vendor receiver', () => {
     const updated = JSON.stringify({ ...(JSON.parse(f.text) as object), action: 'updated' });
     expect((await post(hooks, updated, credentials('ghcr', updated))).status).toBe(200);
     expect(recorded.dispatched).toHaveLength(2);
+  });
+
+  it('Quay: two separate pushes of one repo:tag are two events (nothing in the body tells them apart)', async () => {
+    const f = vendorFixture('quay/repo-push');
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect(recorded.dispatched.map(([kind, , registry]) => [kind, registry])).toEqual([
+      ['artifact.pushed', 'quay'],
+      ['artifact.pushed', 'quay'],
+    ]);
+    expect(new Set(recorded.dispatched.map(([, , , id]) => id)).size).toBe(2);
   });
 });
 
@@ -291,7 +307,7 @@ describe('response policy for vendor formats', () => {
   });
 
   it('a throwing handler gives 500 and onError; the redelivery runs it again', async () => {
-    const f = vendorFixture('quay/repo-push');
+    const f = vendorFixture('dockerhub/push');
     const hooks = multiVendor();
     const errors: [unknown, ErrorContext][] = [];
     let attempts = 0;
@@ -305,7 +321,7 @@ describe('response policy for vendor formats', () => {
     expect(errors).toHaveLength(1);
     const [error, context] = errors[0] ?? [];
     expect(error).toBeInstanceOf(HandlerFailedError);
-    expect(context?.normalized?.registry.kind).toBe('quay');
+    expect(context?.normalized?.registry.kind).toBe('dockerhub');
     expect((error as HandlerFailedError).eventId).toBe(context?.normalized?.id);
     expect((await deliverFixture(hooks, f)).status).toBe(200);
     expect((await deliverFixture(hooks, f)).status).toBe(200);
