@@ -8,6 +8,7 @@ import {
   type FormatId,
   type NormalizedKind,
   type NormalizedRegistryEvent,
+  type RegistryKind,
 } from '@regevents/formats';
 import { validateEvent, type ValidationIssue } from '@regevents/schemas';
 import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, type Event } from '@regevents/types';
@@ -205,6 +206,14 @@ function withHeaders<T extends object>(fields: T, delivery: IncomingDelivery): T
   };
 }
 
+/**
+ * Ids are unique only within what one sender sends in one format: scoped so, an ACR body carrying
+ * a distribution event's id cannot mark that event handled.
+ */
+function dedupeKeyOf(sender: RegistryKind, format: FormatId, id: string | undefined): string | undefined {
+  return id === undefined ? undefined : `${sender}/${format}:${id}`;
+}
+
 function answer(failed: boolean, inFlight: boolean): Outcome {
   if (failed) return plain(500, 'Internal Server Error');
   if (inFlight) return plain(503, 'Service Unavailable: another delivery of this event is being handled', { 'retry-after': '1' });
@@ -337,7 +346,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         senders && item.kind === 'known' ? { event: normalizeDistributionEvent(item.event), context: withHeaders({ format: 'distribution' as const, index: item.index, delivery: deliveryInfo }, delivery) } : undefined;
       const id = typeof item.event.id === 'string' && item.event.id !== '' ? item.event.id : undefined;
       const errorContext: ErrorContext = normalized ? { event: item.event, normalized: normalized.event } : { event: item.event };
-      const result = await processEvent({ id, dedupeKey: id, errorContext, run: () => runEnvelopeHandlers(item, context, normalized) }, delivery);
+      const result = await processEvent({ id, dedupeKey: dedupeKeyOf('distribution', 'distribution', id), errorContext, run: () => runEnvelopeHandlers(item, context, normalized) }, delivery);
       if (result === 'failed') failed = true;
       else if (result === 'in-flight') inFlight = true;
     }
@@ -345,7 +354,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   }
 
   /** Any other format: normalized by `@regevents/formats`, dispatched to normalized kinds. */
-  async function dispatchNormalized({ delivery, value, deliveryInfo, refuseOrAcknowledge }: Parsed, format: FormatId): Promise<Outcome> {
+  async function dispatchNormalized({ delivery, value, deliveryInfo, refuseOrAcknowledge }: Parsed, sender: RegistryKind, format: FormatId): Promise<Outcome> {
     let events: NormalizedRegistryEvent[];
     try {
       events = await normalize(value, delivery.headers(), { formats: [format] });
@@ -358,7 +367,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     let inFlight = false;
     for (const [index, event] of events.entries()) {
       const context: NormalizedEventContext = withHeaders({ format, index, delivery: deliveryInfo }, delivery);
-      const dedupeKey = identifiesOccurrence(event) ? event.id : undefined;
+      const dedupeKey = identifiesOccurrence(event) ? dedupeKeyOf(sender, format, event.id) : undefined;
       const result = await processEvent({ id: event.id, dedupeKey, errorContext: { normalized: event }, run: () => runNormalizedHandlers(event, context) }, delivery);
       if (result === 'failed') failed = true;
       else if (result === 'in-flight') inFlight = true;
@@ -416,7 +425,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const route = senders.route(format, authenticated);
     if (route === 'unauthenticated') return unauthorized();
     if (route === 'not-accepted') return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is ${format}, which is not among the accepted formats` }], value, format });
-    return route.sender === 'distribution' ? dispatchEnvelope(parsed) : dispatchNormalized(parsed, route.format);
+    return route.sender === 'distribution' ? dispatchEnvelope(parsed) : dispatchNormalized(parsed, route.sender, route.format);
   }
 
   async function safely(delivery: IncomingDelivery): Promise<Outcome> {

@@ -218,6 +218,19 @@ describe('vendor formats through one multi-vendor receiver', () => {
     ]);
     expect(new Set(recorded.dispatched.map(([, , , id]) => id)).size).toBe(2);
   });
+
+  it("dedupe is scoped by sender and format: an ACR body carrying a distribution event's id does not suppress that event", async () => {
+    const envelope = JSON.parse(new TextDecoder().decode(fixture('push-by-tag/003.json').body)) as { events: { id: string }[] };
+    const acr = { ...(JSON.parse(vendorFixture('acr/push').text) as object), id: envelope.events[0]?.id };
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    const pushes: string[] = [];
+    hooks.on('push', (event) => void pushes.push(event.id));
+    expect((await post(hooks, JSON.stringify(acr), credentials('acr', ''))).status).toBe(200);
+    expect(recorded.dispatched.map(([, , registry]) => registry)).toEqual(['acr']);
+    expect((await post(hooks, JSON.stringify(envelope), { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(pushes).toEqual(envelope.events.map((event) => event.id));
+  });
 });
 
 describe('GAR through an authenticated Pub/Sub push subscription', () => {
