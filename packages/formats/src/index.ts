@@ -25,6 +25,6 @@ export { normalizedEventSchema } from './normalized-schema.js';
 export type { NormalizedEventData } from '@regevents/types';
 export { CESQL_LIMITS, CesqlParseError, evaluateCesql, parseCesql, type CesqlErrorKind, type CesqlEvaluationError, type CesqlEvent, type CesqlResult, type CesqlType, type CesqlValue, type CompiledCesql } from './cesql/index.js';
 export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
-export { timingSafeEqual } from './constant-time.js';
+export { decodeBase64, encodeBase64, hmacSha256, importHmacKey, SecretSet, timingSafeEqual } from './secrets.js';
 export { createPubSubPushVerifier, GOOGLE_OIDC_JWKS_URL, type PubSubPushAuthOptions, type PubSubPushVerifier } from './pubsub-auth.js';
 export { verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders, type JFrogAuthMode } from './auth.js';

@@ -1,9 +1,9 @@
-import { SecretSet } from './constant-time.js';
+import { decodeBase64, SecretSet } from '@regevents/formats';
 import { headerItems, type IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
 import { createIpAllowlist, type IpAllowlistOptions } from './ip-allowlist.js';
 import type { VendorAuthOptions } from './senders.js';
-import { createStandardWebhooksVerifier, decodeBase64, type StandardWebhooksOptions } from './standard-webhooks.js';
+import { createStandardWebhooksVerifier, type StandardWebhooksOptions } from './standard-webhooks.js';
 
 export interface BasicCredentials {
   username: string;

@@ -9,6 +9,7 @@ import { InvalidPayloadError } from '../errors.js';
 import { isRecord } from '../body.js';
 import { compact, parseImageReference } from './image-ref.js';
 import { freshEventId, withoutOccurrenceId } from '../occurrence.js';
+import { decodeBase64 } from '../secrets.js';
 
 export type Derive = (discriminator: string) => Promise<string>;
 
@@ -100,8 +101,7 @@ export async function normalizeGhcr(payload: GhcrPayload, derive: Derive): Promi
 
 function decodeBase64Json(data: string): unknown {
   try {
-    const binary = atob(data);
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64(data)));
   } catch {
     throw new InvalidPayloadError('gar', [{ path: 'message.data', message: 'must be base64 of JSON' }]);
   }
