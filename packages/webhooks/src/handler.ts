@@ -1,7 +1,8 @@
 import { RegEventsFormatError, detectFormat, normalize, type FormatId, type NormalizedRegistryEvent } from '@regevents/formats';
 import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type ConnectionInfo, type NodeRequestLike, type NodeResponseLike, type Outcome } from './adapters.js';
-import { createAuthenticator, type AuthOptions, type Authenticator } from './auth.js';
+import { createAuthenticator, type Authenticator } from './auth.js';
+import type { AuthOptions } from './auth-options.js';
 import { classify, type InvalidPayload } from './classify.js';
 import type { IncomingDelivery } from './delivery.js';
 import { createEventHandlerWithState } from './event-handler/index.js';
