@@ -3,16 +3,18 @@ import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type ConnectionInfo, type NodeRequestLike, type NodeResponseLike, type Outcome } from './adapters.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import type { AuthOptions } from './auth-options.js';
-import { classify, type InvalidPayload } from './classify.js';
+import { classify, type Classified, type InvalidPayload } from './classify.js';
 import type { IncomingDelivery } from './delivery.js';
 import { createEventHandlerWithState } from './event-handler/index.js';
 import { dispatchKeys, isNormalizedKind, register } from './event-handler/on.js';
+import { receiveNow } from './event-handler/receive.js';
 import { reportError } from './event-handler/report-error.js';
 import { positive } from './event-handler/state.js';
 import type { DeliveryInfo, EventContext, EventHandlerOptions, HandlerRegistration, NormalizedEventContext, ReceiveResult } from './event-handler/types.js';
 import { BodyTooLargeError, RawBodyUnavailableError, WebhookConfigError } from './errors.js';
+import { andThen, inOrder, isPromiseLike, type MaybePromise } from './maybe-async.js';
 import { ACKNOWLEDGED, answerFor, plain } from './outcome.js';
-import { createSenders } from './senders.js';
+import { createSenders, type Senders } from './senders.js';
 
 export type { InvalidPayload } from './classify.js';
 
@@ -58,6 +60,11 @@ export interface WebhookHandler extends HandlerRegistration<WebhookHandler> {
   onInvalid(handler: InvalidHandler): WebhookHandler;
 }
 
+const UNAUTHORIZED = plain(401, 'Unauthorized');
+const REJECTED = plain(400, 'Bad Request: not a registry notification');
+const METHOD_NOT_ALLOWED = plain(405, 'Method Not Allowed', { allow: 'POST' });
+const WRITTEN: Promise<void> = Promise.resolve();
+
 function mediaTypeOf(value: string | undefined): string {
   return (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
@@ -92,17 +99,27 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     throw new WebhookConfigError('invalid must be "acknowledge" or "reject"');
   }
   const strict = options.strict === true;
+  const tooLarge = plain(413, `Payload Too Large (limit ${maxBodyBytes} bytes)`, { connection: 'close' });
   const { receiver, state } = createEventHandlerWithState(options);
   const invalidHandlers: InvalidHandler[] = [];
 
-  async function reportInvalid(invalid: InvalidPayload, context: InvalidContext): Promise<boolean> {
-    try {
-      for (const handler of invalidHandlers) await handler(invalid, context);
-      return true;
-    } catch (error) {
-      await reportError(state, error, { headers: context.headers });
-      return false;
-    }
+  /** Tells every `onInvalid` handler; false when one threw (the delivery then gets 500). */
+  function reportInvalid(invalid: InvalidPayload, context: InvalidContext): MaybePromise<boolean> {
+    if (invalidHandlers.length === 0) return true;
+    return (async () => {
+      try {
+        for (const handler of invalidHandlers) await handler(invalid, context);
+        return true;
+      } catch (error) {
+        await reportError(state, error, { headers: context.headers });
+        return false;
+      }
+    })();
+  }
+
+  /** A body that is not a valid notification, from an authenticated sender: acknowledged (default) or refused, and reported. */
+  function refuseOrAcknowledge(invalid: InvalidPayload, context: InvalidContext): MaybePromise<Outcome> {
+    return andThen(reportInvalid(invalid, context), (reported) => (!reported ? plain(500, 'Internal Server Error') : rejectInvalid ? REJECTED : ACKNOWLEDGED));
   }
 
   /** The rest of a delivery's story once its body is authenticated and parsed. */
@@ -110,121 +127,150 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     delivery: IncomingDelivery;
     value: unknown;
     deliveryInfo: DeliveryInfo;
-    refuseOrAcknowledge(invalid: InvalidPayload): Promise<Outcome>;
     invalidContext: InvalidContext;
   }
 
   /** A `{"events": [...]}` body from a distribution sender, dispatched in envelope order: a blob push before the manifest push that needs it. */
-  async function dispatchEnvelope({ delivery, value, deliveryInfo, refuseOrAcknowledge, invalidContext }: Parsed): Promise<Outcome> {
+  function dispatchEnvelope({ delivery, value, deliveryInfo, invalidContext }: Parsed): MaybePromise<Outcome> {
     const events = (value as { events?: unknown } | null)?.events;
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !Array.isArray(events)) {
-      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value });
+      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value }, invalidContext);
     }
     deliveryInfo.eventCount = events.length;
     const classified = classify(events, strict);
-    const invalid = classified.flatMap((item) => (item.kind === 'invalid' ? [item.invalid] : []));
-    if (rejectInvalid && invalid.length > 0) {
-      for (const item of invalid) await reportInvalid(item, invalidContext);
-      return plain(400, 'Bad Request: not a registry notification');
+    if (rejectInvalid && classified.some((item) => item.kind === 'invalid')) {
+      const invalid = classified.flatMap((item) => (item.kind === 'invalid' ? [item.invalid] : []));
+      return andThen(
+        inOrder(invalid.length, (index) => reportInvalid(invalid[index] as InvalidPayload, invalidContext)),
+        () => REJECTED,
+      );
     }
     const envelope = value as { events: readonly unknown[] };
-    const results: ReceiveResult[] = [];
-    for (const item of classified) {
-      if (item.kind === 'invalid') {
-        if (!(await reportInvalid(item.invalid, invalidContext))) results.push('failed');
-        continue;
-      }
+    const results = inOrder(classified.length, (index): MaybePromise<ReceiveResult> => {
+      const item = classified[index] as Classified;
+      if (item.kind === 'invalid') return andThen(reportInvalid(item.invalid, invalidContext), (reported) => (reported ? 'handled' : 'failed'));
       const context: EventContext = withHeaders({ envelope, index: item.index, delivery: deliveryInfo }, delivery);
-      results.push(await receiver.receive(item.event, context));
-    }
-    return answerFor(results);
+      return receiveNow(state, item.event, context);
+    });
+    return andThen(results, answerFor);
   }
 
   /** Any other format: normalized by `@regevents/formats`, dispatched to normalized kinds. */
-  async function dispatchNormalized({ delivery, value, deliveryInfo, refuseOrAcknowledge }: Parsed, format: FormatId): Promise<Outcome> {
+  async function dispatchNormalized({ delivery, value, deliveryInfo, invalidContext }: Parsed, format: FormatId): Promise<Outcome> {
     let events: NormalizedRegistryEvent[];
     try {
       events = await normalize(value, delivery.headers(), { formats: [format] });
     } catch (error) {
-      if (error instanceof RegEventsFormatError) return refuseOrAcknowledge({ issues: error.issues, value, format });
+      if (error instanceof RegEventsFormatError) return refuseOrAcknowledge({ issues: error.issues, value, format }, invalidContext);
       throw error;
     }
     deliveryInfo.eventCount = events.length;
-    const results: ReceiveResult[] = [];
-    for (const [index, event] of events.entries()) {
+    const results = inOrder(events.length, (index) => {
       const context: NormalizedEventContext = withHeaders({ format, index, delivery: deliveryInfo }, delivery);
-      results.push(await receiver.receive(event, context));
-    }
-    return answerFor(results);
+      return receiveNow(state, events[index] as NormalizedRegistryEvent, context);
+    });
+    return answerFor(await results);
   }
 
-  async function handle(delivery: IncomingDelivery): Promise<Outcome> {
-    if (delivery.method !== 'POST') return plain(405, 'Method Not Allowed', { allow: 'POST' });
-    const unauthorized = () => plain(401, 'Unauthorized');
-    // header checks before the body is read: a stranger's body is never buffered
-    const headerChecks = senders ? await senders.beforeBody(delivery) : undefined;
-    if (headerChecks ? !headerChecks.includes(true) : !auth?.beforeBody(delivery)) return unauthorized();
+  /** The content type, when the delivery's headers allow reading its body; otherwise the answer. */
+  function checkHeaders(delivery: IncomingDelivery): string | Outcome {
     const contentType = mediaTypeOf(delivery.headerValues('content-type')[0]);
     if (!contentTypes.includes(contentType)) return plain(415, 'Unsupported Media Type', { accept: contentTypes.join(', ') });
-    const tooLarge = () => plain(413, `Payload Too Large (limit ${maxBodyBytes} bytes)`, { connection: 'close' });
     const declaredLength = Number(delivery.headerValues('content-length')[0] ?? 0);
-    if (declaredLength > maxBodyBytes) return tooLarge();
+    if (declaredLength > maxBodyBytes) return tooLarge;
+    return contentType;
+  }
 
-    let body: Uint8Array;
-    try {
-      body = await delivery.readBody(maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return tooLarge();
-      if (error instanceof RawBodyUnavailableError) {
-        await reportError(state, error, {});
-        return plain(500, error.message);
-      }
-      return plain(400, 'Bad Request: the request body could not be read');
-    }
-    const authenticated = senders && headerChecks ? await senders.afterBody(delivery, body, headerChecks) : undefined;
-    if (authenticated ? authenticated.size === 0 : auth?.afterBody && !(await auth.afterBody(delivery, body))) return unauthorized();
+  function unreadableBody(error: unknown): MaybePromise<Outcome> {
+    if (error instanceof BodyTooLargeError) return tooLarge;
+    if (error instanceof RawBodyUnavailableError) return andThen(reportError(state, error, {}), () => plain(500, error.message));
+    return plain(400, 'Bad Request: the request body could not be read');
+  }
 
+  /** Parses an authenticated body; a body that is not JSON is an invalid payload. */
+  function parse(delivery: IncomingDelivery, body: Uint8Array, contentType: string): Parsed | MaybePromise<Outcome> {
     const deliveryInfo: DeliveryInfo = { receivedAt: new Date(), contentType, remoteAddress: delivery.remoteAddress, eventCount: 0 };
     const invalidContext: InvalidContext = withHeaders({ delivery: deliveryInfo }, delivery);
-    const refuseOrAcknowledge = async (invalid: InvalidPayload): Promise<Outcome> => {
-      const reported = await reportInvalid(invalid, invalidContext);
-      if (!reported) return plain(500, 'Internal Server Error');
-      return rejectInvalid ? plain(400, 'Bad Request: not a registry notification') : ACKNOWLEDGED;
-    };
-
     let value: unknown;
     try {
       value = JSON.parse(utf8.decode(body));
     } catch (error) {
       const reason = error instanceof SyntaxError ? error.message : 'is not valid UTF-8';
-      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined });
+      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined }, invalidContext);
     }
-    const parsed: Parsed = { delivery, value, deliveryInfo, refuseOrAcknowledge, invalidContext };
-    if (!senders || !authenticated) return dispatchEnvelope(parsed);
+    return { delivery, value, deliveryInfo, invalidContext };
+  }
 
-    // the format picks whose credentials count: a body is accepted only from its own registry's sender
-    const format = detectFormat(value, delivery.headers());
-    if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value });
-    const route = senders.route(format, authenticated);
-    if (route === 'unauthenticated') return unauthorized();
-    if (route === 'not-accepted') return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is ${format}, which is not among the accepted formats` }], value, format });
+  const isParsed = (value: Parsed | MaybePromise<Outcome>): value is Parsed => 'invalidContext' in value;
+
+  /** Without `formats`: one authenticator, and nothing but the body read waits, unless a strategy checks the body or a handler returns a promise. */
+  function handleDistribution(delivery: IncomingDelivery, authenticator: Authenticator): MaybePromise<Outcome> {
+    // header checks before the body is read: a stranger's body is never buffered
+    if (!authenticator.beforeBody(delivery)) return UNAUTHORIZED;
+    const contentType = checkHeaders(delivery);
+    if (typeof contentType !== 'string') return contentType;
+    const afterBody = authenticator.afterBody;
+    const accept = (body: Uint8Array): MaybePromise<Outcome> => {
+      const parsed = parse(delivery, body, contentType);
+      return isParsed(parsed) ? dispatchEnvelope(parsed) : parsed;
+    };
+    return delivery.readBody(maxBodyBytes).then(
+      (body) => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)),
+      unreadableBody,
+    );
+  }
+
+  /** With `formats`: every sender's checks, then the body's format picks whose credentials count. */
+  async function handleFromSenders(delivery: IncomingDelivery, accepted: Senders): Promise<Outcome> {
+    const headerChecks = await accepted.beforeBody(delivery);
+    if (!headerChecks.includes(true)) return UNAUTHORIZED;
+    const contentType = checkHeaders(delivery);
+    if (typeof contentType !== 'string') return contentType;
+    let body: Uint8Array;
+    try {
+      body = await delivery.readBody(maxBodyBytes);
+    } catch (error) {
+      return unreadableBody(error);
+    }
+    const authenticated = await accepted.afterBody(delivery, body, headerChecks);
+    if (authenticated.size === 0) return UNAUTHORIZED;
+    const parsed = parse(delivery, body, contentType);
+    if (!isParsed(parsed)) return parsed;
+    // a body is accepted only from its own registry's sender
+    const format = detectFormat(parsed.value, delivery.headers());
+    if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value: parsed.value }, parsed.invalidContext);
+    const route = accepted.route(format, authenticated);
+    if (route === 'unauthenticated') return UNAUTHORIZED;
+    if (route === 'not-accepted') return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is ${format}, which is not among the accepted formats` }], value: parsed.value, format }, parsed.invalidContext);
     return route.sender === 'distribution' ? dispatchEnvelope(parsed) : dispatchNormalized(parsed, route.format);
   }
 
-  async function safely(delivery: IncomingDelivery): Promise<Outcome> {
+  async function failedUnexpectedly(error: unknown): Promise<Outcome> {
+    await reportError(state, error, {});
+    return plain(500, 'Internal Server Error');
+  }
+
+  /** Answers a delivery; anything unexpected is a 500 and `onError`, never a throw. */
+  function respond(delivery: IncomingDelivery): MaybePromise<Outcome> {
     try {
-      return await handle(delivery);
+      if (delivery.method !== 'POST') return METHOD_NOT_ALLOWED;
+      const outcome = senders ? handleFromSenders(delivery, senders) : handleDistribution(delivery, auth as Authenticator);
+      return isPromiseLike(outcome) ? Promise.resolve(outcome).catch(failedUnexpectedly) : outcome;
     } catch (error) {
-      await reportError(state, error, {});
-      return plain(500, 'Internal Server Error');
+      return failedUnexpectedly(error);
     }
   }
 
   const summary = () =>
     `WebhookHandler { auth: ${senders ? senders.describe() : auth?.describe()}, ${senders ? `formats: ${senders.formats.join(', ')}, ` : ''}dedupe: ${state.store ? 'on' : 'off'}, maxBodyBytes: ${maxBodyBytes} }`;
   const handler: WebhookHandler = {
-    fetch: async (request, connection) => toResponse(await safely(fromFetchRequest(request, connection))),
-    node: async (req, res) => writeNodeResponse(res, await safely(fromNodeRequest(req))),
+    fetch: async (request, connection) => toResponse(await respond(fromFetchRequest(request, connection))),
+    node(req, res) {
+      const outcome = respond(fromNodeRequest(req));
+      if (isPromiseLike(outcome)) return Promise.resolve(outcome).then((answer) => writeNodeResponse(res, answer));
+      writeNodeResponse(res, outcome);
+      return WRITTEN;
+    },
     on(keys, eventHandler) {
       const normalizedKind = dispatchKeys(keys).find(isNormalizedKind);
       if (normalizedKind !== undefined && !senders) throw new WebhookConfigError(`on(${JSON.stringify(normalizedKind)}) needs the formats option: normalized kinds are dispatched only when formats is set`);

@@ -1,7 +1,9 @@
 import { identifiesOccurrence, normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
+import { synchronousStore, type DedupeStore } from '../dedupe.js';
 import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
 import { HandlerFailedError } from '../errors.js';
+import { inOrder, isPromiseLike, type MaybePromise } from '../maybe-async.js';
 import { reportError } from './report-error.js';
 import type { EventHandlerState } from './state.js';
 import type { ErrorContext, EventContext, NormalizedEventContext, ReceiveResult } from './types.js';
@@ -37,49 +39,102 @@ function normalizedView(event: Event, context: EventContext): { event: Normalize
   };
 }
 
-/** A handler registered for a distribution key and a normalized kind runs once, with the distribution event. */
-async function runDistribution(state: EventHandlerState, event: DistributionEvent, context: EventContext, errorContext: ErrorContext): Promise<void> {
+type Call = [handler: (event: never, context: never) => unknown, event: unknown, context: unknown];
+
+/** The handlers an event goes to, in order; a handler registered for a distribution key and a normalized kind runs once, with the distribution event. */
+function distributionCalls(state: EventHandlerState, event: DistributionEvent, context: EventContext, errorContext: ErrorContext): Call[] {
+  const calls: Call[] = [];
   if (isKnownAction(event.action)) {
     const known = event as Event;
     const fine = eventKey(known);
     const normalized = state.wantsNormalized ? normalizedView(known, context) : undefined;
     if (normalized) errorContext.normalized = normalized.event;
     for (const { keys, handler } of state.keyed) {
-      if (keys.has(known.action) || keys.has(fine)) await handler(known as never, context as never);
-      else if (normalized && keys.has(normalized.event.kind)) await handler(normalized.event as never, normalized.context as never);
+      if (keys.has(known.action) || keys.has(fine)) calls.push([handler, known, context]);
+      else if (normalized && keys.has(normalized.event.kind)) calls.push([handler, normalized.event, normalized.context]);
     }
   } else {
-    for (const handler of state.unknownHandlers) await handler(event as UnknownEvent, context);
+    for (const handler of state.unknownHandlers) calls.push([handler, event, context]);
   }
-  for (const handler of state.anyHandlers) await handler(event, context);
+  for (const handler of state.anyHandlers) calls.push([handler, event, context]);
+  return calls;
 }
 
-async function runNormalized(state: EventHandlerState, event: NormalizedRegistryEvent, context: NormalizedEventContext): Promise<void> {
-  for (const { keys, handler } of state.keyed) if (keys.has(event.kind)) await handler(event as never, context as never);
+function normalizedCalls(state: EventHandlerState, event: NormalizedRegistryEvent, context: NormalizedEventContext): Call[] {
+  const calls: Call[] = [];
+  for (const { keys, handler } of state.keyed) if (keys.has(event.kind)) calls.push([handler, event, context]);
+  return calls;
 }
 
-/** Claims the event, runs its handlers, and records success (or gives the claim up on failure). */
-export async function receive(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): Promise<ReceiveResult> {
-  const { store } = state;
-  const key = store ? dedupeKeyOf(event, context) : undefined;
-  const distribution = isDistributionEvent(event);
-  const errorContext: ErrorContext = distribution ? { event } : { normalized: event };
+/** Runs the event's handlers one after the other; synchronous as long as they are. */
+function runHandlers(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext): MaybePromise<unknown> {
+  const calls = isDistributionEvent(event) ? distributionCalls(state, event, context as EventContext, errorContext) : normalizedCalls(state, event, context as NormalizedEventContext);
+  return inOrder(calls.length, (index) => {
+    const [handler, target, targetContext] = calls[index] as Call;
+    return handler(target as never, targetContext as never);
+  });
+}
+
+function eventIdOf(event: DistributionEvent | NormalizedRegistryEvent): string | undefined {
+  return typeof event.id === 'string' && event.id !== '' ? event.id : undefined;
+}
+
+async function reportFailure(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext, error: unknown): Promise<ReceiveResult> {
+  await reportError(state, new HandlerFailedError(eventIdOf(event), error), { ...errorContext, headers: context.headers });
+  return 'failed';
+}
+
+/** With a store outside this process (Redis): every claim, completion and release is awaited. */
+async function receiveThroughStore(state: EventHandlerState, store: DedupeStore, key: string, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext): Promise<ReceiveResult> {
   let token: string | undefined;
   try {
-    if (store && key !== undefined) {
-      const claim = await store.claim(key, state.leaseMs);
-      if (claim.status === 'done') return 'duplicate';
-      if (claim.status === 'in-flight') return 'in-flight';
-      token = claim.token;
-    }
-    if (distribution) await runDistribution(state, event, context as EventContext, errorContext);
-    else await runNormalized(state, event, context as NormalizedEventContext);
-    if (store && key !== undefined && token !== undefined) await store.complete(key, token, state.ttlMs);
+    const claim = await store.claim(key, state.leaseMs);
+    if (claim.status === 'done') return 'duplicate';
+    if (claim.status === 'in-flight') return 'in-flight';
+    token = claim.token;
+    await runHandlers(state, event, context, errorContext);
+    await store.complete(key, token, state.ttlMs);
     return 'handled';
   } catch (error) {
-    if (store && key !== undefined && token !== undefined) await store.release(key, token).catch((releaseError: unknown) => reportError(state, releaseError, errorContext));
-    const id = typeof event.id === 'string' && event.id !== '' ? event.id : undefined;
-    await reportError(state, new HandlerFailedError(id, error), { ...errorContext, headers: context.headers });
-    return 'failed';
+    if (token !== undefined) await store.release(key, token).catch((releaseError: unknown) => reportError(state, releaseError, errorContext));
+    return reportFailure(state, event, context, errorContext, error);
   }
+}
+
+/**
+ * Claims the event, runs its handlers, and records success (or gives the claim up on failure).
+ * With no store or the memory store, and handlers that return no promise, it answers at once.
+ */
+export function receiveNow(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): MaybePromise<ReceiveResult> {
+  const { store } = state;
+  const key = store ? dedupeKeyOf(event, context) : undefined;
+  const errorContext: ErrorContext = isDistributionEvent(event) ? { event } : { normalized: event };
+  const now = store && synchronousStore(store);
+  if (store && key !== undefined && !now) return receiveThroughStore(state, store, key, event, context, errorContext);
+  let token: string | undefined;
+  if (now && key !== undefined) {
+    const claim = now.claim(key, state.leaseMs);
+    if (claim.status === 'done') return 'duplicate';
+    if (claim.status === 'in-flight') return 'in-flight';
+    token = claim.token;
+  }
+  const handled = (): ReceiveResult => {
+    if (now && key !== undefined && token !== undefined) now.complete(key, token, state.ttlMs);
+    return 'handled';
+  };
+  const failed = (error: unknown): Promise<ReceiveResult> => {
+    if (now && key !== undefined && token !== undefined) now.release(key, token);
+    return reportFailure(state, event, context, errorContext, error);
+  };
+  let running: unknown;
+  try {
+    running = runHandlers(state, event, context, errorContext);
+  } catch (error) {
+    return failed(error);
+  }
+  return isPromiseLike(running) ? Promise.resolve(running).then(handled, failed) : handled();
+}
+
+export async function receive(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): Promise<ReceiveResult> {
+  return receiveNow(state, event, context);
 }
