@@ -32,6 +32,9 @@ export interface MemoryDedupeStoreOptions {
 
 type Entry = { state: 'in-flight'; token: string } | { state: 'done' };
 
+/** Every handled id shares one record: the cache holds millions of them at most, each a pointer. */
+const DONE: Entry = Object.freeze({ state: 'done' });
+
 /** Per-entry bookkeeping of lru-cache and the Map, roughly. */
 const ENTRY_OVERHEAD_BYTES = 160;
 
@@ -57,7 +60,7 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
       return { status: 'claimed', token };
     },
     complete(id, _token, ttlMs) {
-      cache.set(id, { state: 'done' }, { ttl: ttlMs });
+      cache.set(id, DONE, { ttl: ttlMs });
     },
     release(id, token) {
       const entry = cache.get(id);

@@ -1,6 +1,6 @@
 import { identifiesOccurrence, normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
-import { synchronousStore, type DedupeStore } from '../dedupe.js';
+import { synchronousStore, type DedupeStore, type SyncDedupeStore } from '../dedupe.js';
 import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
 import { HandlerFailedError } from '../errors.js';
 import { inOrder, isPromiseLike, type MaybePromise } from '../maybe-async.js';
@@ -118,21 +118,36 @@ export function receiveNow(state: EventHandlerState, event: DistributionEvent | 
     if (claim.status === 'in-flight') return 'in-flight';
     token = claim.token;
   }
-  const handled = (): ReceiveResult => {
-    if (now && key !== undefined && token !== undefined) now.complete(key, token, state.ttlMs);
-    return 'handled';
-  };
-  const failed = (error: unknown): Promise<ReceiveResult> => {
-    if (now && key !== undefined && token !== undefined) now.release(key, token);
-    return reportFailure(state, event, context, errorContext, error);
-  };
+  const claimed = now && key !== undefined && token !== undefined ? { store: now, key, token } : undefined;
   let running: unknown;
   try {
     running = runHandlers(state, event, context, errorContext);
   } catch (error) {
-    return failed(error);
+    return failedNow(state, claimed, event, context, errorContext, error);
   }
-  return isPromiseLike(running) ? Promise.resolve(running).then(handled, failed) : handled();
+  if (isPromiseLike(running)) {
+    return Promise.resolve(running).then(
+      () => handledNow(state, claimed),
+      (error: unknown) => failedNow(state, claimed, event, context, errorContext, error),
+    );
+  }
+  return handledNow(state, claimed);
+}
+
+interface SyncClaim {
+  store: SyncDedupeStore;
+  key: string;
+  token: string;
+}
+
+function handledNow(state: EventHandlerState, claimed: SyncClaim | undefined): ReceiveResult {
+  claimed?.store.complete(claimed.key, claimed.token, state.ttlMs);
+  return 'handled';
+}
+
+function failedNow(state: EventHandlerState, claimed: SyncClaim | undefined, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext, error: unknown): Promise<ReceiveResult> {
+  claimed?.store.release(claimed.key, claimed.token);
+  return reportFailure(state, event, context, errorContext, error);
 }
 
 export async function receive(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): Promise<ReceiveResult> {
