@@ -33,6 +33,16 @@ describe('regevents validate', () => {
     expect(strict.stderr).toContain('events[0].extra: is not a known field (strict mode)');
   });
 
+  it('an event with no action still gets its other issues printed (a malformed digest)', async () => {
+    const envelope = JSON.parse(readFileSync(fixture('push-by-tag/003'), 'utf8'));
+    delete envelope.events[0].action;
+    envelope.events[0].target.digest = 'nope';
+    const result = await regevents(['validate', '-'], { stdin: JSON.stringify(envelope) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('events[0].action: is required');
+    expect(result.stderr).toContain('events[0].target.digest: must look like <algorithm>:<hex>');
+  });
+
   it('reports unreadable input as one line with exit 2', async () => {
     const missing = await regevents(['validate', '/nonexistent/body.json']);
     expect(missing.code).toBe(2);

@@ -45,7 +45,8 @@ export function parseRegistryConfig(yamlText: string, options: ParseRegistryConf
   if (options.env) state = applyEnvironment(state, options.env, version, diagnostics);
   const notifications = buildNotifications(state.notifications, { version, diagnostics, debugAddr: state.debugAddr });
   if (!state.notifications && root) diagnostics.add('no-endpoints', 'there is no notifications section: the registry sends no notifications', root.at);
-  return { notifications, diagnostics: diagnostics.sorted() };
+  const sorted = diagnostics.sorted();
+  return { notifications, diagnostics: sorted, errors: sorted.filter((diagnostic) => diagnostic.severity === 'error') };
 }
 
 function readRoot(yamlText: string, maxBytes: number, diagnostics: DiagnosticList): { state: Overridable; at: Origin } | undefined {

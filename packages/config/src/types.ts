@@ -1,4 +1,4 @@
-import type { EventAction } from '@regevents/types';
+import type { EventAction, Issue } from '@regevents/types';
 
 /**
  * Which registry reads the config. `'2.8'` is distribution 2.8.x (Debian's docker-registry),
@@ -70,10 +70,10 @@ export type DiagnosticCode =
   | 'default-applied'
   | 'no-endpoints';
 
-export interface ConfigDiagnostic {
+/** The shared issue shape (`path`, `message`), with what a config problem adds: a code, a severity and a position. */
+export interface ConfigDiagnostic extends Issue {
   severity: DiagnosticSeverity;
   code: DiagnosticCode;
-  message: string;
   /** Where in the config, e.g. `notifications.endpoints[0].timeout`; `''` for the whole document. */
   path: string;
   /** 1-based position in the config text, or in the environment variable named by `source`. */
@@ -95,4 +95,6 @@ export interface ParseRegistryConfigOptions {
 export interface ParsedRegistryConfig {
   notifications: NotificationsConfig;
   diagnostics: ConfigDiagnostic[];
+  /** The diagnostics of severity `error`, in the same order: what the registry would refuse. Empty when the config is usable. */
+  errors: ConfigDiagnostic[];
 }

@@ -67,6 +67,13 @@ describe('parseRegistryConfig: the typed result', () => {
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
   });
 
+  it('gives the diagnostics of severity error as errors, in the same order, and none for a usable config', () => {
+    const broken = parseRegistryConfig(block('{url: "ftp://x", timeout: soon}', '{name: b, url: "https://b.example/", threshold: 5}'));
+    expect(broken.errors.length).toBeGreaterThan(1);
+    expect(broken.errors).toEqual(broken.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'));
+    expect(parseRegistryConfig(block('{name: a, url: "https://a.example/"}')).errors).toEqual([]);
+  });
+
   it('returns an empty result for an empty text and says so', () => {
     const result = parseRegistryConfig('');
     expect(result.notifications).toEqual({ events: { includeReferences: false }, endpoints: [] });

@@ -117,7 +117,7 @@ describe.skipIf(!peers.available)(`real docker-registry ${peers.reason}`, () => 
 
   it('reads the generated config back with the same meaning and no errors', () => {
     const parsed = parseRegistryConfig(configText);
-    expect(parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    expect(parsed.errors).toEqual([]);
     expect(parsed.notifications).toEqual(notifications);
   });
 
@@ -202,7 +202,7 @@ describe.skipIf(!peers.available)(`the real registry agrees with parseRegistryCo
 
   it.each(cases)('$name', async ({ yaml, env }) => {
     const parsed = parseRegistryConfig(yaml, { env });
-    expect(parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    expect(parsed.errors).toEqual([]);
     const registry = await startWith(yaml, env);
     try {
       expect(await publishedEndpoints(registry)).toEqual(parsed.notifications.endpoints.filter((entry) => !entry.disabled).map(asPublished));
@@ -220,7 +220,7 @@ describe.skipIf(!peers.available)(`the real registry agrees with parseRegistryCo
 
   it.each(refused)('an error diagnostic ($code) means the registry refuses to start', async ({ code, yaml, env }) => {
     const parsed = parseRegistryConfig(yaml, { env });
-    const errorCodes = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.code);
+    const errorCodes = parsed.errors.map((diagnostic) => diagnostic.code);
     expect(new Set(errorCodes)).toEqual(new Set([code]));
     await expect(startWith(yaml, env)).rejects.toThrow(/exited during start-up/);
   }, 30_000);

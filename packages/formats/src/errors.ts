@@ -1,12 +1,11 @@
-/** One problem found in a body, with where it is. */
-export interface FormatIssue {
-  /**
-   * Where, as a property path into the value (`event_data.resources[0].digest`, the same form
-   * `@regevents/schemas` uses), or a word in parentheses for the whole: `(body)`, `(root)`, `(time)`.
-   */
-  path: string;
-  message: string;
-}
+import type { Issue } from '@regevents/types';
+
+/**
+ * One problem found in a body: the shared `Issue` shape (`@regevents/schemas`' `ValidationIssue`
+ * too), its path into the value (`event_data.resources[0].digest`) or a word in parentheses for
+ * the whole: `(body)`, `(root)`, `(time)`.
+ */
+export type FormatIssue = Issue;
 
 /** Base class of every error this package throws on bad input. */
 export class RegEventsFormatError extends Error {

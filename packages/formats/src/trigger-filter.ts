@@ -9,11 +9,13 @@
  *   expression (see ./cesql/): like Knative's cesql filter, it passes only when the expression
  *   evaluates to boolean `true` without any error, and `""` passes everything. An expression that
  *   does not parse makes the Trigger invalid (Knative's webhook rejects it), so it throws
- *   `UnsupportedFilterError` whose `cause` is the `CesqlParseError`.
+ *   `UnsupportedFilterError` whose `cause` is the `CesqlParseError`; so do filters nested deeper
+ *   than CESQL's own depth limit (`CESQL_LIMITS.maxDepth`). Attributes are the event's own
+ *   properties: `constructor` or `toString` is on every object, not an attribute of every event.
  */
 import { LRUCache } from 'lru-cache';
 import { isRecord } from './body.js';
-import { CesqlParseError, parseCesql, type CompiledCesql } from './cesql/index.js';
+import { CESQL_LIMITS, CesqlParseError, parseCesql, type CompiledCesql } from './cesql/index.js';
 import { UnsupportedFilterError } from './errors.js';
 
 export interface SubscriptionsAPIFilter {
@@ -37,8 +39,10 @@ export type TriggerLike = TriggerFilterSpec | { spec?: TriggerFilterSpec };
 type Attributes = Record<string, unknown>;
 
 function attribute(event: Attributes, name: string): string | undefined {
+  // Own properties only, as CESQL reads them: `constructor` or `toString` is on every object
+  if (name === 'data' || !Object.hasOwn(event, name)) return undefined;
   const value = event[name];
-  if (value === undefined || value === null || name === 'data') return undefined;
+  if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : String(value);
 }
 
@@ -74,13 +78,23 @@ function passesCesql(event: Attributes, expression: unknown): boolean {
   return value === true && errors.length === 0;
 }
 
-/** Knative parses every expression when the Trigger is applied, so an invalid one throws whichever event comes. */
-function compileEveryCesql(filters: readonly unknown[]): void {
-  for (const filter of filters) {
+/**
+ * Walks the filters before any is evaluated: Knative parses every expression when the Trigger
+ * is applied, so an invalid one throws whichever event comes; and nesting deeper than CESQL's own
+ * limit is refused the same way, without recursion, so evaluation never exhausts the stack.
+ */
+function checkFilters(filters: readonly unknown[]): void {
+  const stack: { filter: unknown; depth: number }[] = filters.map((filter) => ({ filter, depth: 1 }));
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { filter, depth } = next;
     if (!isRecord(filter)) continue;
+    if (depth > CESQL_LIMITS.maxDepth) {
+      throw new UnsupportedFilterError(`filters nest deeper than ${CESQL_LIMITS.maxDepth} levels`, [{ path: 'filters', message: `nests deeper than ${CESQL_LIMITS.maxDepth} levels of all, any and not` }]);
+    }
     if (filter.cesql !== undefined && filter.cesql !== '') compileCesql(filter.cesql);
     const nested = [filter.all, filter.any].flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []));
-    compileEveryCesql(filter.not === undefined ? nested : [...nested, filter.not]);
+    if (filter.not !== undefined) nested.push(filter.not);
+    for (const child of nested) stack.push({ filter: child, depth: depth + 1 });
   }
 }
 
@@ -112,7 +126,7 @@ function passes(event: Attributes, filter: SubscriptionsAPIFilter): boolean {
 export function matchesTriggerFilter(cloudEvent: Attributes, trigger: TriggerLike): boolean {
   const spec: TriggerFilterSpec = 'spec' in trigger && isRecord(trigger.spec) ? trigger.spec : (trigger as TriggerFilterSpec);
   if (spec.filters && spec.filters.length > 0) {
-    compileEveryCesql(spec.filters);
+    checkFilters(spec.filters);
     return spec.filters.every((filter) => passes(cloudEvent, filter));
   }
   return Object.entries(spec.filter?.attributes ?? {}).every(([name, wanted]) => wanted === '' || attribute(cloudEvent, name) === wanted);

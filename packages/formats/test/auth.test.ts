@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { timingSafeEqual, verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders } from '../src/index.js';
+import { inspect } from 'node:util';
+import { decodeBase64, encodeBase64, SecretSet, timingSafeEqual, verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders } from '../src/index.js';
 
 const body = '{"action":"published"}';
 // Reference HMACs from node:crypto, independent of the WebCrypto code under test.
@@ -21,6 +22,27 @@ describe('timingSafeEqual', () => {
     expect(timingSafeEqual(new Uint8Array([0]), new Uint8Array([]))).toBe(false);
     expect(timingSafeEqual(new Uint8Array([]), new Uint8Array([0]))).toBe(false);
     expect(timingSafeEqual(new Uint8Array([]), new Uint8Array([]))).toBe(true);
+  });
+});
+
+describe('SecretSet', () => {
+  it('SecretSet matches any accepted secret exactly, whatever the lengths, and shows none of them', () => {
+    const set = new SecretSet(['short', 'a much longer secret value']);
+    expect(set.matchesAny(['short'])).toBe(true);
+    expect(set.matchesAny(['nope', 'a much longer secret value'])).toBe(true);
+    for (const near of ['shor', 'shortt', 'Short', 'a much longer secret valuE', '']) expect(set.matchesAny([near]), near).toBe(false);
+    expect(set.matchesAny([])).toBe(false);
+    expect(`${set} ${inspect(set, { showHidden: true })} ${JSON.stringify(set)}`).not.toMatch(/short|longer/);
+  });
+});
+
+describe('base64', () => {
+  it('decodes and encodes standard base64 as node:buffer does, and refuses what is not base64', () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, index) => index);
+    const encoded = Buffer.from(bytes).toString('base64');
+    expect(encodeBase64(bytes)).toBe(encoded);
+    expect(decodeBase64(encoded)).toEqual(bytes);
+    expect(() => decodeBase64('not base64!')).toThrow();
   });
 });
 

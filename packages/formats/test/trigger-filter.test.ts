@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CesqlParseError } from '../src/cesql/index.js';
-import { matchesTriggerFilter, UnsupportedFilterError, type TriggerLike } from '../src/index.js';
+import { CESQL_LIMITS, CesqlParseError } from '../src/cesql/index.js';
+import { matchesTriggerFilter, UnsupportedFilterError, type SubscriptionsAPIFilter, type TriggerLike } from '../src/index.js';
 
 const event = {
   specversion: '1.0',
@@ -92,6 +92,28 @@ describe('matchesTriggerFilter', () => {
   it('rejects an invalid expression whatever the event, even where evaluation would not reach it', () => {
     const trigger = { filters: [{ exact: { registrykind: 'acr' } }, { any: [{ not: { cesql: 'retries -1 > 0' } }] }] };
     expect(() => matchesTriggerFilter(event, trigger)).toThrow(UnsupportedFilterError);
+  });
+
+  it('looks attributes up as own keys: inherited properties are not attributes of the event', () => {
+    expect(matchesTriggerFilter(event, { filters: [{ exact: { constructor: String(Object) } }] })).toBe(false);
+    expect(matchesTriggerFilter(event, { filters: [{ prefix: { toString: 'function' } }] })).toBe(false);
+    expect(matchesTriggerFilter(event, { filters: [{ suffix: { hasOwnProperty: '}' } }] })).toBe(false);
+    expect(matchesTriggerFilter(event, { filter: { attributes: { constructor: String(Object) } } })).toBe(false);
+    // an event that does carry such an attribute matches it
+    expect(matchesTriggerFilter({ ...event, constructor: 'x' }, { filters: [{ exact: { constructor: 'x' } }] })).toBe(true);
+  });
+
+  it('refuses filters nested deeper than CESQL allows with UnsupportedFilterError, not a RangeError', () => {
+    const nest = (levels: number, dialect: 'not' | 'all') => {
+      let filter: SubscriptionsAPIFilter = { exact: { registrykind: 'harbor' } };
+      for (let i = 0; i < levels; i++) filter = dialect === 'not' ? { not: filter } : { all: [filter] };
+      return { filters: [filter] };
+    };
+    for (const dialect of ['not', 'all'] as const) {
+      expect(() => matchesTriggerFilter(event, nest(20_000, dialect))).toThrow(UnsupportedFilterError);
+      expect(() => matchesTriggerFilter(event, nest(CESQL_LIMITS.maxDepth, dialect))).toThrow(UnsupportedFilterError);
+      expect(matchesTriggerFilter(event, nest(CESQL_LIMITS.maxDepth - 1, dialect))).toBe(dialect === 'all' || (CESQL_LIMITS.maxDepth - 1) % 2 === 0);
+    }
   });
 
   it('reuses compiled expressions across events', () => {

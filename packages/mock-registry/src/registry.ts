@@ -107,7 +107,7 @@ function resolveNotifications(options: MockRegistryOptions, flavor: Flavor): Not
   if (options.config !== undefined && options.notifications !== undefined) throw new TypeError('createMockRegistry: pass `config` or `notifications`, not both');
   if (options.config === undefined) return options.notifications ?? { events: { includeReferences: false }, endpoints: [] };
   const parsed = parseRegistryConfig(options.config, { env: options.env, version: configVersion(flavor) });
-  const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  const { errors } = parsed;
   if (errors.length > 0) throw new MockRegistryConfigError(errors);
   return parsed.notifications;
 }

@@ -1,9 +1,12 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { bufferedIo, run } from '@regevents/cli';
 import { parseRegistryConfig } from '@regevents/config';
-import { createWebhookHandler, type WebhookHandler } from '@regevents/webhooks';
+import { matchesTriggerFilter, UnsupportedFilterError, type SubscriptionsAPIFilter } from '@regevents/formats';
+import { createWebhookHandler, type InvalidPayload, type WebhookHandler } from '@regevents/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_THRESHOLD_MS, timed } from './bounded.js';
 import { CAPTURED_BODY, deliver, EVENTS_CONTENT_TYPE } from './webhook-requests.js';
@@ -81,6 +84,83 @@ describe('hostile input to createWebhookHandler: each row has its expected statu
   it.each(rows)('$name -> $status', async ({ headers = [], body, status }) => {
     expect(await deliver(rejectingHandler(), [AUTH, ...headers], body())).toBe(status);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+const vendorBody = (name: string) => readFileSync(new URL(`../../../fixtures/vendors/${name}.json`, import.meta.url), 'utf8');
+const GHCR_SECRET = 'hostile-ghcr-secret';
+const ACR_TOKEN = 'hostile-acr-token';
+const ghcrHeaders = (body: string, delivery: string): [string, string][] => [
+  ['content-type', 'application/json'],
+  ['x-github-event', 'package'],
+  ['x-github-delivery', delivery],
+  ['x-hub-signature-256', `sha256=${createHmac('sha256', GHCR_SECRET).update(body).digest('hex')}`],
+];
+
+/** A deduplicating multi-vendor receiver that counts the handler runs per registry. */
+function countingReceiver(): { hooks: WebhookHandler; runs: Record<string, number> } {
+  const runs: Record<string, number> = {};
+  const hooks = createWebhookHandler({
+    formats: ['distribution', 'quay', 'ghcr', 'acr'],
+    auth: { bearer: TOKEN, quay: { unauthenticated: true }, ghcr: { secret: GHCR_SECRET }, acr: { headers: { 'X-Acr-Token': ACR_TOKEN } } },
+  })
+    .on('artifact.pushed', (event) => void (runs[event.registry.kind] = (runs[event.registry.kind] ?? 0) + 1))
+    .onError(() => {});
+  return { hooks, runs };
+}
+
+describe('hostile deliveries to a deduplicating receiver: each sequence runs the handlers it should', () => {
+  const quay = vendorBody('quay/repo-push');
+  const ghcr = vendorBody('ghcr/package-published');
+  const acrWithDistributionId = JSON.stringify({ ...(JSON.parse(vendorBody('acr/push')) as object), id: capturedEvent['id'] });
+  it.each([
+    { name: 'two separate Quay pushes of one repo:tag (nothing in the body tells them apart)', deliveries: [[[['content-type', 'application/json']], quay], [[['content-type', 'application/json']], quay]], runs: { quay: 2 } },
+    {
+      name: 'one signed GHCR body replayed with three X-GitHub-Delivery ids',
+      deliveries: ['d-1', 'd-2', 'd-3'].map((id) => [ghcrHeaders(ghcr, id), ghcr]),
+      runs: { ghcr: 1 },
+    },
+    {
+      name: "an ACR body carrying a distribution event's id, then that distribution event",
+      deliveries: [
+        [[['content-type', 'application/json'], ['x-acr-token', ACR_TOKEN]], acrWithDistributionId],
+        [[AUTH], CAPTURED_BODY],
+      ],
+      runs: { acr: 1, distribution: 1 },
+    },
+  ] as { name: string; deliveries: [[string, string][], string][]; runs: Record<string, number> }[])('$name', async ({ deliveries, runs }) => {
+    const receiver = countingReceiver();
+    for (const [headers, body] of deliveries) expect(await deliver(receiver.hooks, headers, body)).toBe(200);
+    expect(receiver.runs).toEqual(runs);
+  });
+
+  it('an event with no action and a malformed digest: both issues are reported', async () => {
+    const { action: _action, ...actionless } = structuredClone(capturedEvent) as { action: unknown; target: Record<string, unknown> };
+    actionless.target['digest'] = 'nope';
+    const invalid: InvalidPayload[] = [];
+    const hooks = rejectingHandler().onInvalid((payload) => void invalid.push(payload));
+    expect(await deliver(hooks, [AUTH], JSON.stringify({ events: [actionless] }))).toBe(400);
+    expect(invalid.flatMap(({ issues }) => issues.map((issue) => issue.path))).toEqual(['events[0].action', 'events[0].target.digest']);
+  });
+});
+
+describe('hostile Trigger filters: inherited properties never match, deep nesting is a typed error', () => {
+  const cloudEvent = { specversion: '1.0', id: 'x', source: '//registry', type: 'io.regevents.artifact.pushed' };
+  const nested = (levels: number, dialect: 'not' | 'all'): SubscriptionsAPIFilter => {
+    let filter: SubscriptionsAPIFilter = { exact: { type: 'io.regevents.artifact.pushed' } };
+    for (let i = 0; i < levels; i++) filter = dialect === 'not' ? { not: filter } : { all: [filter] };
+    return filter;
+  };
+  it.each([
+    { name: 'exact: { constructor }', filter: { exact: { constructor: String(Object) } } },
+    { name: 'prefix: { toString }', filter: { prefix: { toString: 'function' } } },
+    { name: 'suffix: { hasOwnProperty }', filter: { suffix: { hasOwnProperty: '}' } } },
+  ])('$name does not match an event without that attribute', ({ filter }) => {
+    expect(matchesTriggerFilter(cloudEvent, { filters: [filter] })).toBe(false);
+  });
+  it.each(['not', 'all'] as const)('20,000 nested %s: UnsupportedFilterError in bounded time', (dialect) => {
+    const { ms } = timed(() => expect(() => matchesTriggerFilter(cloudEvent, { filters: [nested(20_000, dialect)] })).toThrow(UnsupportedFilterError));
+    expect(ms).toBeLessThan(HANG_THRESHOLD_MS);
   });
 });
 

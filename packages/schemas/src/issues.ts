@@ -1,10 +1,7 @@
-/** One reason a value failed validation. */
-export interface ValidationIssue {
-  /** Where, as a property path such as `events[0].target.digest`; `(root)` for the value itself. */
-  path: string;
-  /** What was expected, e.g. `must look like <algorithm>:<hex>`. */
-  message: string;
-}
+import type { Issue } from '@regevents/types';
+
+/** One reason a value failed validation: the shared `Issue` shape, with `(root)` for the value itself. */
+export type ValidationIssue = Issue;
 
 /** The subset of an ajv error object the generated validators produce. */
 export interface AjvError {

@@ -1,4 +1,5 @@
 import type { Envelope, Event } from '@regevents/types';
+import { actionIndependentIssues, type EventValidator } from './action-independent.js';
 import * as generated from './generated/validators.js';
 import { findForbiddenKey, hasForbiddenKey, toIssues, toValidationIssue, type AjvError, type KeyedIssue, type ValidationIssue } from './issues.js';
 
@@ -22,15 +23,17 @@ export interface ValidatorPair {
   fast: CompiledValidator;
   /** Collects every failure with its schema, only run once `fast` said no. */
   full: CompiledValidator;
+  /** For distribution envelopes and events: one event's full validator, to check the fields of an event whose action picks no shape. */
+  eachEvent?: EventValidator;
 }
 
 const envelopeValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
-  tolerant: { fast: generated.envelopeTolerantFast, full: generated.envelopeTolerantFull },
-  strict: { fast: generated.envelopeStrictFast, full: generated.envelopeStrictFull },
+  tolerant: { fast: generated.envelopeTolerantFast, full: generated.envelopeTolerantFull, eachEvent: generated.eventTolerantFull },
+  strict: { fast: generated.envelopeStrictFast, full: generated.envelopeStrictFull, eachEvent: generated.eventStrictFull },
 };
 const eventValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
-  tolerant: { fast: generated.eventTolerantFast, full: generated.eventTolerantFull },
-  strict: { fast: generated.eventStrictFast, full: generated.eventStrictFull },
+  tolerant: { fast: generated.eventTolerantFast, full: generated.eventTolerantFull, eachEvent: generated.eventTolerantFull },
+  strict: { fast: generated.eventStrictFast, full: generated.eventStrictFull, eachEvent: generated.eventStrictFull },
 };
 
 export type KeyedResult<T> = { ok: true; value: T } | { ok: false; issues: KeyedIssue[] };
@@ -40,7 +43,8 @@ export function runValidators<T>(pair: ValidatorPair, value: unknown): KeyedResu
   const polluted = hasForbiddenKey(value);
   if (!polluted && pair.fast(value)) return { ok: true, value: value as T };
   const forbidden = polluted ? findForbiddenKey(value) : undefined;
-  const issues = pair.full(value) ? [] : toIssues(pair.full.errors ?? []);
+  const errors = pair.full(value) ? [] : (pair.full.errors ?? []);
+  const issues = [...toIssues(errors), ...(pair.eachEvent ? actionIndependentIssues(errors, pair.eachEvent) : [])];
   return { ok: false, issues: forbidden ? [forbidden, ...issues] : issues };
 }
 

@@ -97,6 +97,35 @@ describe('wrong values', () => {
     expect(issuesOf({ ...manifestPush(), action: 'rename' })).toEqual([{ path: 'action', message: 'must be one of push, pull, delete, mount (got "rename")' }]);
   });
 
+  it('an event with no action still reports its other independent issues (a malformed digest, a bad timestamp)', () => {
+    const { action: _action, ...actionless } = manifestPush();
+    const broken = { ...actionless, timestamp: 'yesterday', target: { ...actionless['target'], digest: 'nope' } };
+    expect(issuesOf(broken)).toEqual([
+      { path: 'action', message: 'is required' },
+      { path: 'timestamp', message: 'must be an RFC 3339 timestamp such as 2024-05-01T12:00:00.123456789Z' },
+      { path: 'target.digest', message: 'must look like <algorithm>:<hex>' },
+    ]);
+    // through an envelope and parseEnvelope, with the event's path
+    const envelope = { events: [manifestPush(), broken] };
+    const expected = [
+      { path: 'events[1].action', message: 'is required' },
+      { path: 'events[1].timestamp', message: 'must be an RFC 3339 timestamp such as 2024-05-01T12:00:00.123456789Z' },
+      { path: 'events[1].target.digest', message: 'must look like <algorithm>:<hex>' },
+    ];
+    const result = validateEnvelope(envelope);
+    expect(result.ok ? [] : result.issues).toEqual(expected);
+    expect(parseError(JSON.stringify(envelope)).issues).toEqual(expected);
+  });
+
+  it('an unknown action reports the issues every shape finds, and none that depend on the action', () => {
+    // a manifest push's target lacks what a mount needs (fromRepository): that depends on the action, so it is not reported
+    const renamed = { ...manifestPush(), action: 'rename', id: 'not-a-uuid' };
+    expect(issuesOf(renamed)).toEqual([
+      { path: 'action', message: 'must be one of push, pull, delete, mount (got "rename")' },
+      { path: 'id', message: 'must be a UUID' },
+    ]);
+  });
+
   it('a misplaced fromRepository is only an unknown field, and only in strict mode', () => {
     const event = { ...blobPush(), target: { ...blobPush().target, fromRepository: 'other/app' } };
     expect(validateEvent(event).ok).toBe(true);

@@ -1,6 +1,7 @@
 export type * from './events.js';
 export type * from './vendors.js';
 export type * from './normalized.js';
+export type * from './issue.js';
 export * from './guards.js';
 export * from './media-types.js';
 export type { components as GeneratedComponents, webhooks as GeneratedWebhooks } from './generated/openapi.js';

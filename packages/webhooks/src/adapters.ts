@@ -129,20 +129,16 @@ function readNodeBody(req: NodeRequestLike, limit: number): Promise<Uint8Array> 
 export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
   const raw = req.rawHeaders;
   let headers: Headers | undefined;
-  let byName: Map<string, string[]> | undefined;
   return {
     method: req.method ?? '',
+    // a scan of the raw pairs per lookup: the receiver reads three headers, fewer than most requests carry
     headerValues(name) {
-      if (!byName) {
-        byName = new Map();
-        for (let i = 0; i + 1 < raw.length; i += 2) {
-          const key = (raw[i] as string).toLowerCase();
-          const values = byName.get(key);
-          if (values) values.push(raw[i + 1] as string);
-          else byName.set(key, [raw[i + 1] as string]);
-        }
+      const values: string[] = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const key = raw[i] as string;
+        if (key.length === name.length && (key === name || key.toLowerCase() === name)) values.push(raw[i + 1] as string);
       }
-      return byName.get(name) ?? [];
+      return values;
     },
     headers() {
       if (!headers) {

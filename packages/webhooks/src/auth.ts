@@ -1,42 +1,10 @@
-import { SecretSet } from './constant-time.js';
+import { decodeBase64, SecretSet } from '@regevents/formats';
 import { headerItems, type IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
-import { createIpAllowlist, type IpAllowlistOptions } from './ip-allowlist.js';
-import type { VendorAuthOptions } from './senders.js';
-import { createStandardWebhooksVerifier, decodeBase64, type StandardWebhooksOptions } from './standard-webhooks.js';
-
-export interface BasicCredentials {
-  username: string;
-  password: string;
-}
-
-export interface StaticHeaderOptions {
-  /** Header name, any case: `X-Registry-Token`. */
-  name: string;
-  /** Accepted values; several during a rotation. */
-  value: string | readonly string[];
-}
-
-/**
- * How deliveries prove who sent them. The top-level strategies authenticate distribution
- * envelopes: every one you configure must pass; list several values inside one strategy to
- * accept old and new credentials during a rotation. With `formats`, each other vendor has its
- * own entry (`harbor`, `ghcr`...), checked only for bodies in that vendor's format.
- */
-export interface AuthOptions extends VendorAuthOptions {
-  /** `Authorization: Bearer <token>`: what a registry sends with `headers: {Authorization: [Bearer <token>]}`. */
-  bearer?: string | readonly string[];
-  /** `Authorization: Basic base64(user:password)`. */
-  basic?: BasicCredentials | readonly BasicCredentials[];
-  /** A custom header carrying a shared secret (as Azure Container Registry sends). */
-  header?: StaticHeaderOptions;
-  /** Standard Webhooks signatures, for relays that sign what they forward. */
-  standardWebhooks?: StandardWebhooksOptions;
-  /** Source-address allowlist. */
-  ip?: IpAllowlistOptions;
-  /** Accept deliveries nobody authenticated. Only for a receiver that something else already protects. */
-  unauthenticated?: true;
-}
+import type { AuthOptions, StaticHeaderOptions } from './auth-options.js';
+import { createIpAllowlist } from './ip-allowlist.js';
+import { list, requireHeaderName, requireSecrets } from './option-checks.js';
+import { createStandardWebhooksVerifier } from './standard-webhooks.js';
 
 /** The checks one request goes through: header-based ones before the body is read, signatures after. */
 export interface Authenticator {
@@ -49,23 +17,6 @@ export interface Authenticator {
 }
 
 type HeaderCheck = (delivery: IncomingDelivery) => boolean;
-
-export function list<T>(value: T | readonly T[]): T[] {
-  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
-}
-
-/** Checks configured secrets; errors name the option (`auth.bearer[1]`), never the value. */
-export function requireSecrets(values: readonly unknown[], option: string): string[] {
-  if (values.length === 0) throw new WebhookConfigError(`${option} lists no value`);
-  return values.map((value, index) => {
-    const where = values.length === 1 ? option : `${option}[${index}]`;
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new WebhookConfigError(`${where} is empty or not a string (is the environment variable that should hold it set?)`);
-    }
-    if (value !== value.trim()) throw new WebhookConfigError(`${where} has leading or trailing whitespace, which headers cannot carry`);
-    return value;
-  });
-}
 
 /** `<scheme> <credentials>` with any scheme case and any run of spaces or tabs between them. */
 const SCHEME_PATTERNS = { bearer: /^bearer[ \t]+(\S+)$/i, basic: /^basic[ \t]+(\S+)$/i } as const;
@@ -107,12 +58,6 @@ function basicCheck(option: AuthOptions['basic']): HeaderCheck {
     const decoded = credentialsFor('basic', headerItems(delivery.headerValues('authorization'))).map(decodeBasic);
     return accepted.matchesAny(decoded.filter((value): value is string => value !== undefined));
   };
-}
-
-/** An RFC 9110 field name, lower-cased. */
-export function requireHeaderName(name: unknown, option: string): string {
-  if (typeof name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new WebhookConfigError(`${option} must be a header name`);
-  return name.toLowerCase();
 }
 
 function staticHeaderCheck(option: StaticHeaderOptions): HeaderCheck {

@@ -32,6 +32,9 @@ export interface MemoryDedupeStoreOptions {
 
 type Entry = { state: 'in-flight'; token: string } | { state: 'done' };
 
+/** Every handled id shares one record: the cache holds millions of them at most, each a pointer. */
+const DONE: Entry = Object.freeze({ state: 'done' });
+
 /** Per-entry bookkeeping of lru-cache and the Map, roughly. */
 const ENTRY_OVERHEAD_BYTES = 160;
 
@@ -48,21 +51,41 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
   });
   // tokens only need to be unique within this process
   let claims = 0;
-  const store: DedupeStore = {
-    async claim(id, leaseMs) {
+  const now: SyncDedupeStore = {
+    claim(id, leaseMs) {
       const entry = cache.get(id);
       if (entry) return entry.state === 'done' ? { status: 'done' } : { status: 'in-flight' };
       const token = String(++claims);
       cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
       return { status: 'claimed', token };
     },
-    async complete(id, _token, ttlMs) {
-      cache.set(id, { state: 'done' }, { ttl: ttlMs });
+    complete(id, _token, ttlMs) {
+      cache.set(id, DONE, { ttl: ttlMs });
     },
-    async release(id, token) {
+    release(id, token) {
       const entry = cache.get(id);
       if (entry?.state === 'in-flight' && entry.token === token) cache.delete(id);
     },
   };
+  const store: DedupeStore = {
+    claim: async (id, leaseMs) => now.claim(id, leaseMs),
+    complete: async (id, token, ttlMs) => now.complete(id, token, ttlMs),
+    release: async (id, token) => now.release(id, token),
+  };
+  synchronous.set(store, now);
   return Object.assign(store, { toString: () => `MemoryDedupeStore(${cache.size} ids)` });
+}
+
+/** The same operations, answered at once: what a store in this process can offer. */
+export interface SyncDedupeStore {
+  claim(id: string, leaseMs: number): ClaimResult;
+  complete(id: string, token: string, ttlMs: number): void;
+  release(id: string, token: string): void;
+}
+
+const synchronous = new WeakMap<DedupeStore, SyncDedupeStore>();
+
+/** The synchronous face of a memory store, so a receiver using it spends no promise per claim; undefined for any other store. */
+export function synchronousStore(store: DedupeStore): SyncDedupeStore | undefined {
+  return synchronous.get(store);
 }

@@ -1,38 +1,30 @@
-import {
-  NORMALIZED_KINDS,
-  RegEventsFormatError,
-  detectFormat,
-  normalize,
-  normalizeDistributionEvent,
-  type FormatId,
-  type NormalizedKind,
-  type NormalizedRegistryEvent,
-} from '@regevents/formats';
-import { validateEvent, type ValidationIssue } from '@regevents/schemas';
-import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, type Event } from '@regevents/types';
+import { RegEventsFormatError, detectFormat, normalize, type FormatId, type NormalizedRegistryEvent } from '@regevents/formats';
+import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type ConnectionInfo, type NodeRequestLike, type NodeResponseLike, type Outcome } from './adapters.js';
-import { createAuthenticator, type AuthOptions, type Authenticator } from './auth.js';
-import { createMemoryDedupeStore, type DedupeStore } from './dedupe.js';
+import { createAuthenticator, type Authenticator } from './auth.js';
+import type { AuthOptions } from './auth-options.js';
+import { classify, type Classified, type InvalidPayload } from './classify.js';
 import type { IncomingDelivery } from './delivery.js';
-import { EVENT_KEYS, eventKey, isKnownAction, type EventKey, type EventsByKey, type UnknownEvent } from './dispatch.js';
-import { BodyTooLargeError, HandlerFailedError, RawBodyUnavailableError, WebhookConfigError } from './errors.js';
-import { createSenders } from './senders.js';
+import { createEventHandlerWithState } from './event-handler/index.js';
+import { dispatchKeys, isNormalizedKind, register } from './event-handler/on.js';
+import { receiveNow } from './event-handler/receive.js';
+import { reportError } from './event-handler/report-error.js';
+import { positive } from './event-handler/state.js';
+import type { DeliveryInfo, EventContext, EventHandlerOptions, HandlerRegistration, NormalizedEventContext, ReceiveResult } from './event-handler/types.js';
+import { BodyTooLargeError, RawBodyUnavailableError, WebhookConfigError } from './errors.js';
+import { andThen, inOrder, isPromiseLike, type MaybePromise } from './maybe-async.js';
+import { ACKNOWLEDGED, answerFor, plain } from './outcome.js';
+import { createSenders, type Senders } from './senders.js';
+
+export type { InvalidPayload } from './classify.js';
 
 export const ACCEPTED_CONTENT_TYPES: readonly string[] = [EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, 'application/json'];
 /** Harbor's CloudEvents payload format, accepted too when `formats` is set. */
 const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export interface DedupeOptions {
-  /** Default: an in-memory LRU store (one process). Use `createRedisDedupeStore` when several receivers share the work. */
-  store?: DedupeStore;
-  /** How long a delivery holds an event while its handlers run; a crashed holder's claim lapses after it. Default 60 s. */
-  leaseMs?: number;
-  /** How long a handled id is remembered. Default 24 h. */
-  ttlMs?: number;
-}
-
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions extends EventHandlerOptions {
   /** The top-level strategies authenticate distribution envelopes; with `formats`, each other vendor has its own entry. */
   auth: AuthOptions;
   /**
@@ -50,45 +42,6 @@ export interface WebhookHandlerOptions {
   invalid?: 'acknowledge' | 'reject';
   /** Validate distribution envelopes in strict mode: unknown fields make an event invalid. Default false. Vendor formats are validated by their own schemas. */
   strict?: boolean;
-  /** Deduplication by event id; `false` runs handlers on every delivery. */
-  dedupe?: DedupeOptions | false;
-}
-
-/** Facts about the HTTP delivery that carried an event. */
-export interface DeliveryInfo {
-  receivedAt: Date;
-  contentType: string;
-  remoteAddress: string | undefined;
-  /** Number of events in the envelope. */
-  eventCount: number;
-}
-
-export interface EventContext {
-  /** The envelope as received; events in it may be invalid or of unknown actions. */
-  envelope: { events: readonly unknown[] };
-  /** Position of this event in the envelope. */
-  index: number;
-  headers: Headers;
-  delivery: DeliveryInfo;
-}
-
-/** Facts about the delivery of a normalized event. */
-export interface NormalizedEventContext {
-  /** The wire format the body was read as. */
-  format: FormatId;
-  /** Position of this event among those the body normalized into (for envelopes: its position in the envelope). */
-  index: number;
-  headers: Headers;
-  delivery: DeliveryInfo;
-}
-
-/** A payload that failed validation; `index` is set when one event of an otherwise readable envelope failed. */
-export interface InvalidPayload {
-  issues: readonly ValidationIssue[];
-  value: unknown;
-  index?: number;
-  /** The format the body was recognised as, when it was. */
-  format?: FormatId;
 }
 
 export interface InvalidContext {
@@ -96,118 +49,64 @@ export interface InvalidContext {
   delivery: DeliveryInfo;
 }
 
-export interface ErrorContext {
-  event?: Event | UnknownEvent;
-  /** The normalized event whose handler failed. */
-  normalized?: NormalizedRegistryEvent;
-  headers?: Headers;
-}
+export type InvalidHandler = (invalid: InvalidPayload, context: InvalidContext) => unknown;
 
-/** A normalized event of one kind. */
-export type NormalizedEventOf<K extends NormalizedKind> = NormalizedRegistryEvent & { kind: K };
-/** What `on()` takes: distribution keys (`push:manifest`) and, with `formats`, normalized kinds (`artifact.pushed`). */
-export type DispatchKey = EventKey | NormalizedKind;
-export type DispatchedEvent<K extends DispatchKey> = K extends EventKey ? EventsByKey[K] : K extends NormalizedKind ? NormalizedEventOf<K> : never;
-export type DispatchContext<K extends DispatchKey> = K extends EventKey ? EventContext : NormalizedEventContext;
-
-type Awaitable<T> = T | Promise<T>;
-export type EventHandler<K extends DispatchKey> = (event: DispatchedEvent<K>, context: DispatchContext<K>) => Awaitable<unknown>;
-export type AnyEventHandler = (event: Event | UnknownEvent, context: EventContext) => Awaitable<unknown>;
-export type UnknownEventHandler = (event: UnknownEvent, context: EventContext) => Awaitable<unknown>;
-export type InvalidHandler = (invalid: InvalidPayload, context: InvalidContext) => Awaitable<unknown>;
-export type ErrorHandler = (error: unknown, context: ErrorContext) => Awaitable<unknown>;
-
-export interface WebhookHandler {
+export interface WebhookHandler extends HandlerRegistration<WebhookHandler> {
   /** Web-standard entry: Node 20+, Bun, Deno, Cloudflare Workers, Next.js route handlers, Hono. */
   fetch: (request: Request, connection?: ConnectionInfo) => Promise<Response>;
   /** node:http entry, also for Express (`app.post(path, hooks.node)`) and Fastify (`request.raw`, `reply.raw`). */
   node: (req: NodeRequestLike, res: NodeResponseLike) => Promise<void>;
-  /**
-   * Runs `handler` for events of one key or several: distribution keys (`push` gets every push,
-   * `push:manifest` only manifest pushes) and, with `formats`, normalized kinds (`artifact.pushed`).
-   */
-  on<K extends DispatchKey>(keys: K | readonly K[], handler: EventHandler<K>): WebhookHandler;
-  /** Runs for every distribution event, known or not, after the keyed handlers. */
-  onAny(handler: AnyEventHandler): WebhookHandler;
-  /** Runs for events whose action this SDK does not know; they are never validated and never crash the receiver. */
-  onUnknown(handler: UnknownEventHandler): WebhookHandler;
   /** Runs for authenticated payloads that are not valid notifications. */
   onInvalid(handler: InvalidHandler): WebhookHandler;
-  /** Runs when a handler throws (the delivery then gets 500) or the receiver is misconfigured. Default: console.error. */
-  onError(handler: ErrorHandler): WebhookHandler;
 }
 
-type Result = 'handled' | 'duplicate' | 'in-flight' | 'failed';
-type KeyedHandler = (event: never, context: never) => Awaitable<unknown>;
-
-/** The normalized view of a distribution event, for handlers of normalized kinds. */
-interface NormalizedView {
-  event: NormalizedRegistryEvent;
-  context: NormalizedEventContext;
-}
-
-/** One event to claim, run and record: a distribution event (with its normalized view, when formats are on) or a normalized one. */
-interface Dispatch {
-  id: string | undefined;
-  errorContext: ErrorContext;
-  run(): Promise<void>;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** Success carries no body: the registry reads only the status, and an empty body is the cheapest write. */
-const ACKNOWLEDGED: Outcome = { status: 200, headers: {}, body: '' };
-
-function plain(status: number, text: string, headers: Record<string, string> = {}): Outcome {
-  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: text };
-}
+const UNAUTHORIZED = plain(401, 'Unauthorized');
+const REJECTED = plain(400, 'Bad Request: not a registry notification');
+const METHOD_NOT_ALLOWED = plain(405, 'Method Not Allowed', { allow: 'POST' });
+const WRITTEN: Promise<void> = Promise.resolve();
 
 function mediaTypeOf(value: string | undefined): string {
   return (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
 
-function positive(value: number | undefined, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) throw new WebhookConfigError(`${option} must be a positive number`);
-  return value;
-}
-
-function prefixIssues(issues: readonly ValidationIssue[], index: number): ValidationIssue[] {
-  return issues.map((issue) => ({ ...issue, path: issue.path === '(root)' ? `events[${index}]` : `events[${index}].${issue.path}` }));
-}
-
-type Classified = { kind: 'known'; event: Event; index: number } | { kind: 'unknown'; event: UnknownEvent; index: number } | { kind: 'invalid'; invalid: InvalidPayload };
-
-/** Unknown actions are recognised before validation, which would reject them. */
-function classify(events: readonly unknown[], strict: boolean): Classified[] {
-  return events.map((raw, index): Classified => {
-    const action = (raw as { action?: unknown } | null)?.action;
-    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && typeof action === 'string' && action !== '' && !isKnownAction(action)) {
-      return { kind: 'unknown', event: raw as UnknownEvent, index };
-    }
-    const result = validateEvent(raw, { strict });
-    return result.ok
-      ? { kind: 'known', event: result.value, index }
-      : { kind: 'invalid', invalid: { issues: prefixIssues(result.issues, index), value: raw, index } };
-  });
-}
-
-/** Adds `headers`, built on first use: building a Headers object costs more than validating an event. */
-function withHeaders<T extends object>(fields: T, delivery: IncomingDelivery): T & { headers: Headers } {
+// Contexts get `headers` as a getter, built on first use: building a Headers object costs more
+// than validating an event. Literals, not spreads: one allocation per context on the hot path.
+function eventContext(envelope: { events: readonly unknown[] }, index: number, deliveryInfo: DeliveryInfo, delivery: IncomingDelivery): EventContext {
   return {
-    ...fields,
+    envelope,
+    index,
+    delivery: deliveryInfo,
     get headers() {
       return delivery.headers();
     },
   };
 }
 
-function answer(failed: boolean, inFlight: boolean): Outcome {
-  if (failed) return plain(500, 'Internal Server Error');
-  if (inFlight) return plain(503, 'Service Unavailable: another delivery of this event is being handled', { 'retry-after': '1' });
-  return ACKNOWLEDGED;
+function normalizedContext(format: FormatId, index: number, deliveryInfo: DeliveryInfo, delivery: IncomingDelivery): NormalizedEventContext {
+  return {
+    format,
+    index,
+    delivery: deliveryInfo,
+    get headers() {
+      return delivery.headers();
+    },
+  };
 }
 
-/** Creates a receiver for registry notifications. Throws `WebhookConfigError` for options that cannot work. */
+function invalidContextOf(deliveryInfo: DeliveryInfo, delivery: IncomingDelivery): InvalidContext {
+  return {
+    delivery: deliveryInfo,
+    get headers() {
+      return delivery.headers();
+    },
+  };
+}
+
+/**
+ * Creates a receiver for registry notifications: authentication, body limits, parsing and
+ * validation in front of an event handler (`createEventHandler`), which deduplicates and
+ * dispatches. Throws `WebhookConfigError` for options that cannot work.
+ */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   if (!options || typeof options !== 'object') throw new WebhookConfigError('createWebhookHandler needs options: { auth: { bearer: token } }');
   if (!options.auth || typeof options.auth !== 'object') {
@@ -223,76 +122,27 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     throw new WebhookConfigError('invalid must be "acknowledge" or "reject"');
   }
   const strict = options.strict === true;
-  const dedupeOptions = options.dedupe === false ? undefined : (options.dedupe ?? {});
-  const store = dedupeOptions ? (dedupeOptions.store ?? createMemoryDedupeStore()) : undefined;
-  const leaseMs = positive(dedupeOptions?.leaseMs, 60_000, 'dedupe.leaseMs');
-  const ttlMs = positive(dedupeOptions?.ttlMs, 24 * 60 * 60 * 1000, 'dedupe.ttlMs');
-
-  const keyed: { keys: ReadonlySet<DispatchKey>; handler: KeyedHandler }[] = [];
-  const anyHandlers: AnyEventHandler[] = [];
-  const unknownHandlers: UnknownEventHandler[] = [];
+  const tooLarge = plain(413, `Payload Too Large (limit ${maxBodyBytes} bytes)`, { connection: 'close' });
+  const { receiver, state } = createEventHandlerWithState(options);
   const invalidHandlers: InvalidHandler[] = [];
-  const errorHandlers: ErrorHandler[] = [];
 
-  async function reportError(error: unknown, context: ErrorContext): Promise<void> {
-    if (errorHandlers.length === 0) {
-      console.error('[@regevents/webhooks]', error);
-      return;
-    }
-    for (const handler of errorHandlers) {
+  /** Tells every `onInvalid` handler; false when one threw (the delivery then gets 500). */
+  function reportInvalid(invalid: InvalidPayload, context: InvalidContext): MaybePromise<boolean> {
+    if (invalidHandlers.length === 0) return true;
+    return (async () => {
       try {
-        await handler(error, context);
-      } catch (hookError) {
-        console.error('[@regevents/webhooks] onError handler threw', hookError);
+        for (const handler of invalidHandlers) await handler(invalid, context);
+        return true;
+      } catch (error) {
+        await reportError(state, error, { headers: context.headers });
+        return false;
       }
-    }
+    })();
   }
 
-  /** A handler registered for a distribution key and a normalized kind runs once, with the distribution event. */
-  async function runEnvelopeHandlers(item: Extract<Classified, { kind: 'known' | 'unknown' }>, context: EventContext, normalized: NormalizedView | undefined): Promise<void> {
-    if (item.kind === 'known') {
-      const fine = eventKey(item.event);
-      for (const { keys, handler } of keyed) {
-        if (keys.has(item.event.action) || keys.has(fine)) await handler(item.event as never, context as never);
-        else if (normalized && keys.has(normalized.event.kind)) await handler(normalized.event as never, normalized.context as never);
-      }
-    } else {
-      for (const handler of unknownHandlers) await handler(item.event, context);
-    }
-    for (const handler of anyHandlers) await handler(item.event, context);
-  }
-
-  async function runNormalizedHandlers(event: NormalizedRegistryEvent, context: NormalizedEventContext): Promise<void> {
-    for (const { keys, handler } of keyed) if (keys.has(event.kind)) await handler(event as never, context as never);
-  }
-
-  async function processEvent({ id, errorContext, run }: Dispatch, delivery: IncomingDelivery): Promise<Result> {
-    let token: string | undefined;
-    try {
-      if (store && id !== undefined) {
-        const claim = await store.claim(id, leaseMs);
-        if (claim.status === 'done') return 'duplicate';
-        if (claim.status === 'in-flight') return 'in-flight';
-        token = claim.token;
-      }
-      await run();
-      if (store && id !== undefined && token !== undefined) await store.complete(id, token, ttlMs);
-      return 'handled';
-    } catch (error) {
-      if (store && id !== undefined && token !== undefined) await store.release(id, token).catch((releaseError: unknown) => reportError(releaseError, errorContext));
-      await reportError(new HandlerFailedError(id, error), { ...errorContext, headers: delivery.headers() });
-      return 'failed';
-    }
-  }
-
-  async function reportInvalid(invalid: InvalidPayload, context: InvalidContext): Promise<boolean> {
-    try {
-      for (const handler of invalidHandlers) await handler(invalid, context);
-      return true;
-    } catch (error) {
-      await reportError(error, { headers: context.headers });
-      return false;
-    }
+  /** A body that is not a valid notification, from an authenticated sender: acknowledged (default) or refused, and reported. */
+  function refuseOrAcknowledge(invalid: InvalidPayload, context: InvalidContext): MaybePromise<Outcome> {
+    return andThen(reportInvalid(invalid, context), (reported) => (!reported ? plain(500, 'Internal Server Error') : rejectInvalid ? REJECTED : ACKNOWLEDGED));
   }
 
   /** The rest of a delivery's story once its body is authenticated and parsed. */
@@ -300,158 +150,170 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     delivery: IncomingDelivery;
     value: unknown;
     deliveryInfo: DeliveryInfo;
-    refuseOrAcknowledge(invalid: InvalidPayload): Promise<Outcome>;
     invalidContext: InvalidContext;
   }
 
-  /** A `{"events": [...]}` body from a distribution sender, dispatched to distribution keys (and normalized kinds, with formats). */
-  async function dispatchEnvelope({ delivery, value, deliveryInfo, refuseOrAcknowledge, invalidContext }: Parsed): Promise<Outcome> {
+  /** A `{"events": [...]}` body from a distribution sender, dispatched in envelope order: a blob push before the manifest push that needs it. */
+  function dispatchEnvelope({ delivery, value, deliveryInfo, invalidContext }: Parsed): MaybePromise<Outcome> {
     const events = (value as { events?: unknown } | null)?.events;
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !Array.isArray(events)) {
-      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value });
+      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value }, invalidContext);
     }
-
     deliveryInfo.eventCount = events.length;
     const classified = classify(events, strict);
-    const invalid = classified.filter((item): item is Extract<Classified, { kind: 'invalid' }> => item.kind === 'invalid');
-    if (rejectInvalid && invalid.length > 0) {
-      for (const item of invalid) await reportInvalid(item.invalid, invalidContext);
-      return plain(400, 'Bad Request: not a registry notification');
+    if (rejectInvalid && classified.some((item) => item.kind === 'invalid')) {
+      const invalid = classified.flatMap((item) => (item.kind === 'invalid' ? [item.invalid] : []));
+      return andThen(
+        inOrder(invalid.length, (index) => reportInvalid(invalid[index] as InvalidPayload, invalidContext)),
+        () => REJECTED,
+      );
     }
-
     const envelope = value as { events: readonly unknown[] };
-    let failed = false;
-    let inFlight = false;
-    // in envelope order: a blob push before the manifest push that needs it
-    for (const item of classified) {
-      if (item.kind === 'invalid') {
-        if (!(await reportInvalid(item.invalid, invalidContext))) failed = true;
-        continue;
-      }
-      const context: EventContext = withHeaders({ envelope, index: item.index, delivery: deliveryInfo }, delivery);
-      const normalized: NormalizedView | undefined =
-        senders && item.kind === 'known' ? { event: normalizeDistributionEvent(item.event), context: withHeaders({ format: 'distribution' as const, index: item.index, delivery: deliveryInfo }, delivery) } : undefined;
-      const id = typeof item.event.id === 'string' && item.event.id !== '' ? item.event.id : undefined;
-      const errorContext: ErrorContext = normalized ? { event: item.event, normalized: normalized.event } : { event: item.event };
-      const result = await processEvent({ id, errorContext, run: () => runEnvelopeHandlers(item, context, normalized) }, delivery);
-      if (result === 'failed') failed = true;
-      else if (result === 'in-flight') inFlight = true;
-    }
-    return answer(failed, inFlight);
+    const results = inOrder(classified.length, (index): MaybePromise<ReceiveResult> => {
+      const item = classified[index] as Classified;
+      if (item.kind === 'invalid') return andThen(reportInvalid(item.invalid, invalidContext), (reported) => (reported ? 'handled' : 'failed'));
+      return receiveNow(state, item.event, eventContext(envelope, item.index, deliveryInfo, delivery));
+    });
+    return andThen(results, answerFor);
   }
 
   /** Any other format: normalized by `@regevents/formats`, dispatched to normalized kinds. */
-  async function dispatchNormalized({ delivery, value, deliveryInfo, refuseOrAcknowledge }: Parsed, format: FormatId): Promise<Outcome> {
+  async function dispatchNormalized({ delivery, value, deliveryInfo, invalidContext }: Parsed, format: FormatId): Promise<Outcome> {
     let events: NormalizedRegistryEvent[];
     try {
       events = await normalize(value, delivery.headers(), { formats: [format] });
     } catch (error) {
-      if (error instanceof RegEventsFormatError) return refuseOrAcknowledge({ issues: error.issues, value, format });
+      if (error instanceof RegEventsFormatError) return refuseOrAcknowledge({ issues: error.issues, value, format }, invalidContext);
       throw error;
     }
     deliveryInfo.eventCount = events.length;
-    let failed = false;
-    let inFlight = false;
-    for (const [index, event] of events.entries()) {
-      const context: NormalizedEventContext = withHeaders({ format, index, delivery: deliveryInfo }, delivery);
-      const result = await processEvent({ id: event.id, errorContext: { normalized: event }, run: () => runNormalizedHandlers(event, context) }, delivery);
-      if (result === 'failed') failed = true;
-      else if (result === 'in-flight') inFlight = true;
-    }
-    return answer(failed, inFlight);
+    const results = inOrder(events.length, (index) => {
+      return receiveNow(state, events[index] as NormalizedRegistryEvent, normalizedContext(format, index, deliveryInfo, delivery));
+    });
+    return answerFor(await results);
   }
 
-  async function handle(delivery: IncomingDelivery): Promise<Outcome> {
-    if (delivery.method !== 'POST') return plain(405, 'Method Not Allowed', { allow: 'POST' });
-    const unauthorized = () => plain(401, 'Unauthorized');
-    // header checks before the body is read: a stranger's body is never buffered
-    const headerChecks = senders ? await senders.beforeBody(delivery) : undefined;
-    if (headerChecks ? !headerChecks.includes(true) : !auth?.beforeBody(delivery)) return unauthorized();
+  /** The content type, when the delivery's headers allow reading its body; otherwise the answer. */
+  function checkHeaders(delivery: IncomingDelivery): string | Outcome {
     const contentType = mediaTypeOf(delivery.headerValues('content-type')[0]);
     if (!contentTypes.includes(contentType)) return plain(415, 'Unsupported Media Type', { accept: contentTypes.join(', ') });
-    const tooLarge = () => plain(413, `Payload Too Large (limit ${maxBodyBytes} bytes)`, { connection: 'close' });
     const declaredLength = Number(delivery.headerValues('content-length')[0] ?? 0);
-    if (declaredLength > maxBodyBytes) return tooLarge();
+    if (declaredLength > maxBodyBytes) return tooLarge;
+    return contentType;
+  }
 
-    let body: Uint8Array;
-    try {
-      body = await delivery.readBody(maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return tooLarge();
-      if (error instanceof RawBodyUnavailableError) {
-        await reportError(error, {});
-        return plain(500, error.message);
-      }
-      return plain(400, 'Bad Request: the request body could not be read');
-    }
-    const authenticated = senders && headerChecks ? await senders.afterBody(delivery, body, headerChecks) : undefined;
-    if (authenticated ? authenticated.size === 0 : auth?.afterBody && !(await auth.afterBody(delivery, body))) return unauthorized();
+  function unreadableBody(error: unknown): MaybePromise<Outcome> {
+    if (error instanceof BodyTooLargeError) return tooLarge;
+    if (error instanceof RawBodyUnavailableError) return andThen(reportError(state, error, {}), () => plain(500, error.message));
+    return plain(400, 'Bad Request: the request body could not be read');
+  }
 
+  /** Parses an authenticated body; a body that is not JSON is an invalid payload. */
+  function parse(delivery: IncomingDelivery, body: Uint8Array, contentType: string): Parsed | MaybePromise<Outcome> {
     const deliveryInfo: DeliveryInfo = { receivedAt: new Date(), contentType, remoteAddress: delivery.remoteAddress, eventCount: 0 };
-    const invalidContext: InvalidContext = withHeaders({ delivery: deliveryInfo }, delivery);
-    const refuseOrAcknowledge = async (invalid: InvalidPayload): Promise<Outcome> => {
-      const reported = await reportInvalid(invalid, invalidContext);
-      if (!reported) return plain(500, 'Internal Server Error');
-      return rejectInvalid ? plain(400, 'Bad Request: not a registry notification') : ACKNOWLEDGED;
-    };
-
+    const invalidContext = invalidContextOf(deliveryInfo, delivery);
     let value: unknown;
     try {
       value = JSON.parse(utf8.decode(body));
     } catch (error) {
       const reason = error instanceof SyntaxError ? error.message : 'is not valid UTF-8';
-      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined });
+      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined }, invalidContext);
     }
-    const parsed: Parsed = { delivery, value, deliveryInfo, refuseOrAcknowledge, invalidContext };
-    if (!senders || !authenticated) return dispatchEnvelope(parsed);
+    return { delivery, value, deliveryInfo, invalidContext };
+  }
 
-    // the format picks whose credentials count: a body is accepted only from its own registry's sender
-    const format = detectFormat(value, delivery.headers());
-    if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value });
-    const route = senders.route(format, authenticated);
-    if (route === 'unauthenticated') return unauthorized();
-    if (route === 'not-accepted') return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is ${format}, which is not among the accepted formats` }], value, format });
+  const isParsed = (value: Parsed | MaybePromise<Outcome>): value is Parsed => 'invalidContext' in value;
+
+  /** Without `formats`: one authenticator, and nothing but the body read waits, unless a strategy checks the body or a handler returns a promise. */
+  function handleDistribution(delivery: IncomingDelivery, authenticator: Authenticator): MaybePromise<Outcome> {
+    // header checks before the body is read: a stranger's body is never buffered
+    if (!authenticator.beforeBody(delivery)) return UNAUTHORIZED;
+    const contentType = checkHeaders(delivery);
+    if (typeof contentType !== 'string') return contentType;
+    const afterBody = authenticator.afterBody;
+    const accept = (body: Uint8Array): MaybePromise<Outcome> => {
+      const parsed = parse(delivery, body, contentType);
+      return isParsed(parsed) ? dispatchEnvelope(parsed) : parsed;
+    };
+    return delivery.readBody(maxBodyBytes).then(
+      (body) => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)),
+      unreadableBody,
+    );
+  }
+
+  /** With `formats`: every sender's checks, then the body's format picks whose credentials count. */
+  async function handleFromSenders(delivery: IncomingDelivery, accepted: Senders): Promise<Outcome> {
+    const headerChecks = await accepted.beforeBody(delivery);
+    if (!headerChecks.includes(true)) return UNAUTHORIZED;
+    const contentType = checkHeaders(delivery);
+    if (typeof contentType !== 'string') return contentType;
+    let body: Uint8Array;
+    try {
+      body = await delivery.readBody(maxBodyBytes);
+    } catch (error) {
+      return unreadableBody(error);
+    }
+    const authenticated = await accepted.afterBody(delivery, body, headerChecks);
+    if (authenticated.size === 0) return UNAUTHORIZED;
+    const parsed = parse(delivery, body, contentType);
+    if (!isParsed(parsed)) return parsed;
+    // a body is accepted only from its own registry's sender
+    const format = detectFormat(parsed.value, delivery.headers());
+    if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value: parsed.value }, parsed.invalidContext);
+    const route = accepted.route(format, authenticated);
+    if (route === 'unauthenticated') return UNAUTHORIZED;
+    if (route === 'not-accepted') return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is ${format}, which is not among the accepted formats` }], value: parsed.value, format }, parsed.invalidContext);
     return route.sender === 'distribution' ? dispatchEnvelope(parsed) : dispatchNormalized(parsed, route.format);
   }
 
-  async function safely(delivery: IncomingDelivery): Promise<Outcome> {
+  async function failedUnexpectedly(error: unknown): Promise<Outcome> {
+    await reportError(state, error, {});
+    return plain(500, 'Internal Server Error');
+  }
+
+  /** Answers a delivery; anything unexpected is a 500 and `onError`, never a throw. */
+  function respond(delivery: IncomingDelivery): MaybePromise<Outcome> {
     try {
-      return await handle(delivery);
+      if (delivery.method !== 'POST') return METHOD_NOT_ALLOWED;
+      const outcome = senders ? handleFromSenders(delivery, senders) : handleDistribution(delivery, auth as Authenticator);
+      return isPromiseLike(outcome) ? Promise.resolve(outcome).catch(failedUnexpectedly) : outcome;
     } catch (error) {
-      await reportError(error, {});
-      return plain(500, 'Internal Server Error');
+      return failedUnexpectedly(error);
     }
   }
 
   const summary = () =>
-    `WebhookHandler { auth: ${senders ? senders.describe() : auth?.describe()}, ${senders ? `formats: ${senders.formats.join(', ')}, ` : ''}dedupe: ${store ? 'on' : 'off'}, maxBodyBytes: ${maxBodyBytes} }`;
-  /** A registration method: checks the callback, appends it, and returns the handler for chaining. */
-  const registerInto =
-    <T>(list: T[], method: string) =>
-    (callback: T): WebhookHandler => {
-      if (typeof callback !== 'function') throw new WebhookConfigError(`${method}() takes a function`);
-      list.push(callback);
-      return handler;
-    };
+    `WebhookHandler { auth: ${senders ? senders.describe() : auth?.describe()}, ${senders ? `formats: ${senders.formats.join(', ')}, ` : ''}dedupe: ${state.store ? 'on' : 'off'}, maxBodyBytes: ${maxBodyBytes} }`;
   const handler: WebhookHandler = {
-    fetch: async (request, connection) => toResponse(await safely(fromFetchRequest(request, connection))),
-    node: async (req, res) => writeNodeResponse(res, await safely(fromNodeRequest(req))),
+    fetch: async (request, connection) => toResponse(await respond(fromFetchRequest(request, connection))),
+    node(req, res) {
+      const outcome = respond(fromNodeRequest(req));
+      if (isPromiseLike(outcome)) return Promise.resolve(outcome).then((answer) => writeNodeResponse(res, answer));
+      writeNodeResponse(res, outcome);
+      return WRITTEN;
+    },
     on(keys, eventHandler) {
-      const list = (Array.isArray(keys) ? keys : [keys]) as readonly DispatchKey[];
-      const unknownKey = list.find((key) => !EVENT_KEYS.includes(key as EventKey) && !NORMALIZED_KINDS.includes(key as NormalizedKind));
-      if (list.length === 0 || unknownKey !== undefined) {
-        throw new WebhookConfigError(`on() takes keys among ${[...EVENT_KEYS, ...NORMALIZED_KINDS].join(', ')}${unknownKey === undefined ? '' : ` (got ${JSON.stringify(unknownKey)})`}`);
-      }
-      const normalizedKind = list.find((key) => NORMALIZED_KINDS.includes(key as NormalizedKind));
+      const normalizedKind = dispatchKeys(keys).find(isNormalizedKind);
       if (normalizedKind !== undefined && !senders) throw new WebhookConfigError(`on(${JSON.stringify(normalizedKind)}) needs the formats option: normalized kinds are dispatched only when formats is set`);
-      if (typeof eventHandler !== 'function') throw new WebhookConfigError('on() takes a function');
-      keyed.push({ keys: new Set(list), handler: eventHandler as KeyedHandler });
+      receiver.on(keys, eventHandler);
       return handler;
     },
-    onAny: registerInto(anyHandlers, 'onAny'),
-    onUnknown: registerInto(unknownHandlers, 'onUnknown'),
-    onInvalid: registerInto(invalidHandlers, 'onInvalid'),
-    onError: registerInto(errorHandlers, 'onError'),
+    onAny(callback) {
+      receiver.onAny(callback);
+      return handler;
+    },
+    onUnknown(callback) {
+      receiver.onUnknown(callback);
+      return handler;
+    },
+    onError(callback) {
+      receiver.onError(callback);
+      return handler;
+    },
+    onInvalid(callback) {
+      register(invalidHandlers, 'onInvalid', callback);
+      return handler;
+    },
   };
   Object.defineProperties(handler, {
     toString: { value: summary },

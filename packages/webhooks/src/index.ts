@@ -1,4 +1,6 @@
 export { createWebhookHandler, ACCEPTED_CONTENT_TYPES, DEFAULT_MAX_BODY_BYTES } from './handler.js';
+export type { InvalidContext, InvalidHandler, InvalidPayload, WebhookHandler, WebhookHandlerOptions } from './handler.js';
+export { createEventHandler } from './event-handler/index.js';
 export type {
   AnyEventHandler,
   DedupeOptions,
@@ -10,18 +12,16 @@ export type {
   ErrorHandler,
   EventContext,
   EventHandler,
-  InvalidContext,
-  InvalidHandler,
-  InvalidPayload,
+  EventHandlerOptions,
+  EventReceiver,
+  HandlerRegistration,
   NormalizedEventContext,
   NormalizedEventOf,
+  ReceiveResult,
   UnknownEventHandler,
-  WebhookHandler,
-  WebhookHandlerOptions,
-} from './handler.js';
+} from './event-handler/types.js';
 export type { ConnectionInfo, NodeRequestLike, NodeResponseLike } from './adapters.js';
-export type { AuthOptions, BasicCredentials, StaticHeaderOptions } from './auth.js';
-export type { StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './senders.js';
+export type { AuthOptions, BasicCredentials, StaticHeaderOptions, StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './auth-options.js';
 export { FORMAT_IDS, NORMALIZED_KINDS, type FormatId, type NormalizedKind, type NormalizedRegistryEvent } from '@regevents/formats';
 export type { IpAllowlistOptions } from './ip-allowlist.js';
 export { EVENT_KEYS, digestDeleteKind, eventKey, isKnownEvent, type EventKey, type EventsByKey, type UnknownEvent } from './dispatch.js';

@@ -15,49 +15,13 @@ import {
   type PubSubPushAuthOptions,
   type RegistryKind,
 } from '@regevents/formats';
-import { createAuthenticator, list, requireHeaderName, requireSecrets, type AuthOptions } from './auth.js';
+import { createAuthenticator } from './auth.js';
+import type { AuthOptions, StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './auth-options.js';
 import type { IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
+import { list, requireHeaderName, requireSecrets } from './option-checks.js';
 
 type Secrets = string | readonly string[];
-
-/** Headers the registry sends verbatim on every delivery; each must carry its value (or one of its values, during a rotation). */
-export interface StaticHeadersAuth {
-  headers: Record<string, Secrets>;
-}
-
-/** Explicitly accept a sender that cannot authenticate (Docker Hub, Quay): protect the URL some other way. */
-export interface UnauthenticatedSender {
-  unauthenticated: true;
-}
-
-/** Credentials per registry vendor; each format listed in `formats` needs its vendor's entry. */
-export interface VendorAuthOptions {
-  /** Harbor (Default and CloudEvents payloads): the policy target's `auth_header`, which Harbor sends verbatim as `Authorization`. */
-  harbor?: { authHeader: Secrets };
-  /** GitLab's container registry: the `headers` of its notification endpoint. */
-  gitlab?: StaticHeadersAuth;
-  /** Azure Container Registry: the webhook's custom headers. */
-  acr?: StaticHeadersAuth;
-  /** GitHub (GHCR `package` events): the webhook secret, checked against `X-Hub-Signature-256`. */
-  ghcr?: { secret: Secrets };
-  /** JFrog Artifactory: the webhook secret, sent in `X-JFrog-Event-Auth` as is (`secret`) or as the body's HMAC (`hmac`). Default mode `either`. */
-  artifactory?: { secret: Secrets; mode?: JFrogAuthMode };
-  /** Docker Hub sends no credentials of its own. */
-  dockerhub?: StaticHeadersAuth | UnauthenticatedSender;
-  /** Quay sends no credentials of its own. */
-  quay?: StaticHeadersAuth | UnauthenticatedSender;
-  /**
-   * Google Artifact Registry through a Pub/Sub push subscription: `pubsub` checks the OIDC token
-   * an authenticated push subscription sends (audience and service account); static headers suit
-   * a relay in between.
-   */
-  gar?: { pubsub: PubSubPushAuthOptions } | StaticHeadersAuth | UnauthenticatedSender;
-  /** Amazon ECR through an EventBridge API destination (its connection sends an API key header). */
-  ecr?: StaticHeadersAuth | UnauthenticatedSender;
-}
-
-export type Vendor = keyof VendorAuthOptions;
 
 const VENDORS: readonly Vendor[] = ['harbor', 'gitlab', 'acr', 'ghcr', 'artifactory', 'dockerhub', 'quay', 'gar', 'ecr'];
 const DISTRIBUTION_STRATEGIES = ['bearer', 'basic', 'header', 'standardWebhooks', 'ip', 'unauthenticated'] as const;

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from '@regevents/formats';
+import { decodeBase64, encodeBase64, hmacSha256, importHmacKey, SecretSet } from '@regevents/formats';
 import { WebhookConfigError } from './errors.js';
 
 /**
@@ -13,20 +13,6 @@ export type WebhookSecret = string | Uint8Array;
 
 const SECRET_PREFIX = 'whsec_';
 const encoder = new TextEncoder();
-
-/** Throws on text that is not base64. */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
 
 function secretBytes(secret: WebhookSecret): Uint8Array<ArrayBuffer> {
   if (secret instanceof Uint8Array) {
@@ -45,7 +31,7 @@ function secretBytes(secret: WebhookSecret): Uint8Array<ArrayBuffer> {
 }
 
 function importSigningKey(secret: WebhookSecret): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', secretBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return importHmacKey(secretBytes(secret));
 }
 
 function signedContent(id: string, timestamp: number | string, body: string | Uint8Array): Uint8Array<ArrayBuffer> {
@@ -55,10 +41,6 @@ function signedContent(id: string, timestamp: number | string, body: string | Ui
   content.set(prefix);
   content.set(payload, prefix.byteLength);
   return content;
-}
-
-async function sign(key: CryptoKey, content: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, content));
 }
 
 function unixSeconds(timestamp: number | Date): number {
@@ -78,7 +60,7 @@ export interface SignPayloadInput {
 /** The `webhook-signature` entry for one secret: `v1,<base64 HMAC-SHA256>`. */
 export async function signPayload(input: SignPayloadInput): Promise<string> {
   const key = await importSigningKey(input.secret);
-  const mac = await sign(key, signedContent(input.id, unixSeconds(input.timestamp), input.body));
+  const mac = await hmacSha256(key, signedContent(input.id, unixSeconds(input.timestamp), input.body));
   return `v1,${encodeBase64(mac)}`;
 }
 
@@ -152,9 +134,7 @@ export function createStandardWebhooksVerifier(options: StandardWebhooksOptions)
     if (presented.length === 0) return false;
     // the timestamp exactly as sent: re-formatting the number would change what was signed
     const content = signedContent(id, timestamp, body);
-    const expected = await Promise.all((await keys).map((key) => sign(key, content)));
-    let matched = false;
-    for (const mac of expected) for (const candidate of presented) matched = timingSafeEqual(candidate, mac) || matched;
-    return matched;
+    const expected = await Promise.all((await keys).map((key) => hmacSha256(key, content)));
+    return SecretSet.anyEqual(presented, expected);
   };
 }

@@ -26,9 +26,9 @@ export async function lintConfigCommand(file: string, options: LintConfigOptions
   const text = new TextDecoder().decode(await readInput(file, io));
   const name = file === '-' ? '<stdin>' : file;
   const env = options.env ? Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('REGISTRY_'))) : undefined;
-  const { notifications, diagnostics } = parseRegistryConfig(text, { version: options.version ?? '2.8', env });
+  const { notifications, diagnostics, errors: errorList } = parseRegistryConfig(text, { version: options.version ?? '2.8', env });
   for (const diagnostic of diagnostics) io.out(formatDiagnostic(name, diagnostic, io.colors));
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const errors = errorList.length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   const enabled = notifications.endpoints.filter((e) => !e.disabled).length;
   io.err(`${name}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; ${plural(enabled, 'enabled endpoint')}`);

@@ -48,7 +48,7 @@ async function notificationsFor(options: ServeOptions, io: Io): Promise<Notifica
   if (options.config) {
     const parsed = parseRegistryConfig(await readText('--config', options.config), { version: options.flavor === 'distribution-3' ? '3' : '2.8' });
     for (const d of parsed.diagnostics.filter((d) => d.severity !== 'info')) io.err(`${options.config}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`);
-    if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new CliError(`${options.config} has errors; run \`regevents lint-config ${options.config}\``, EXIT.failed);
+    if (parsed.errors.length > 0) throw new CliError(`${options.config} has errors; run \`regevents lint-config ${options.config}\``, EXIT.failed);
     notifications = parsed.notifications;
   }
   return { ...notifications, endpoints: [...notifications.endpoints, ...options.notify.map(notifyEndpoint)] };

@@ -1,0 +1,155 @@
+import { identifiesOccurrence, normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regevents/formats';
+import type { Event } from '@regevents/types';
+import { synchronousStore, type DedupeStore, type SyncDedupeStore } from '../dedupe.js';
+import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
+import { HandlerFailedError } from '../errors.js';
+import { inOrder, isPromiseLike, type MaybePromise } from '../maybe-async.js';
+import { reportError } from './report-error.js';
+import type { EventHandlerState } from './state.js';
+import type { ErrorContext, EventContext, NormalizedEventContext, ReceiveResult } from './types.js';
+
+type DistributionEvent = Event | UnknownEvent;
+
+function isDistributionEvent(event: DistributionEvent | NormalizedRegistryEvent): event is DistributionEvent {
+  return typeof (event as { action?: unknown }).action === 'string';
+}
+
+/**
+ * Ids are unique only within what one sender sends in one format: scoped so, an ACR body carrying
+ * a distribution event's id cannot mark that event handled. A normalized event's registry is its
+ * sender. Events whose format identifies no occurrence get no key: they are never deduplicated.
+ */
+function dedupeKeyOf(event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): string | undefined {
+  if (isDistributionEvent(event)) return typeof event.id === 'string' && event.id !== '' ? `distribution/distribution:${event.id}` : undefined;
+  return identifiesOccurrence(event) ? `${event.registry.kind}/${(context as NormalizedEventContext).format}:${event.id}` : undefined;
+}
+
+/** The normalized view of a distribution event, for handlers of normalized kinds; `headers` stays lazy. */
+function normalizedView(event: Event, context: EventContext): { event: NormalizedRegistryEvent; context: NormalizedEventContext } {
+  return {
+    event: normalizeDistributionEvent(event),
+    context: {
+      format: 'distribution',
+      index: context.index,
+      delivery: context.delivery,
+      get headers() {
+        return context.headers;
+      },
+    },
+  };
+}
+
+type Call = [handler: (event: never, context: never) => unknown, event: unknown, context: unknown];
+
+/** The handlers an event goes to, in order; a handler registered for a distribution key and a normalized kind runs once, with the distribution event. */
+function distributionCalls(state: EventHandlerState, event: DistributionEvent, context: EventContext, errorContext: ErrorContext): Call[] {
+  const calls: Call[] = [];
+  if (isKnownAction(event.action)) {
+    const known = event as Event;
+    const fine = eventKey(known);
+    const normalized = state.wantsNormalized ? normalizedView(known, context) : undefined;
+    if (normalized) errorContext.normalized = normalized.event;
+    for (const { keys, handler } of state.keyed) {
+      if (keys.has(known.action) || keys.has(fine)) calls.push([handler, known, context]);
+      else if (normalized && keys.has(normalized.event.kind)) calls.push([handler, normalized.event, normalized.context]);
+    }
+  } else {
+    for (const handler of state.unknownHandlers) calls.push([handler, event, context]);
+  }
+  for (const handler of state.anyHandlers) calls.push([handler, event, context]);
+  return calls;
+}
+
+function normalizedCalls(state: EventHandlerState, event: NormalizedRegistryEvent, context: NormalizedEventContext): Call[] {
+  const calls: Call[] = [];
+  for (const { keys, handler } of state.keyed) if (keys.has(event.kind)) calls.push([handler, event, context]);
+  return calls;
+}
+
+/** Runs the event's handlers one after the other; synchronous as long as they are. */
+function runHandlers(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext): MaybePromise<unknown> {
+  const calls = isDistributionEvent(event) ? distributionCalls(state, event, context as EventContext, errorContext) : normalizedCalls(state, event, context as NormalizedEventContext);
+  return inOrder(calls.length, (index) => {
+    const [handler, target, targetContext] = calls[index] as Call;
+    return handler(target as never, targetContext as never);
+  });
+}
+
+function eventIdOf(event: DistributionEvent | NormalizedRegistryEvent): string | undefined {
+  return typeof event.id === 'string' && event.id !== '' ? event.id : undefined;
+}
+
+async function reportFailure(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext, error: unknown): Promise<ReceiveResult> {
+  await reportError(state, new HandlerFailedError(eventIdOf(event), error), { ...errorContext, headers: context.headers });
+  return 'failed';
+}
+
+/** With a store outside this process (Redis): every claim, completion and release is awaited. */
+async function receiveThroughStore(state: EventHandlerState, store: DedupeStore, key: string, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext): Promise<ReceiveResult> {
+  let token: string | undefined;
+  try {
+    const claim = await store.claim(key, state.leaseMs);
+    if (claim.status === 'done') return 'duplicate';
+    if (claim.status === 'in-flight') return 'in-flight';
+    token = claim.token;
+    await runHandlers(state, event, context, errorContext);
+    await store.complete(key, token, state.ttlMs);
+    return 'handled';
+  } catch (error) {
+    if (token !== undefined) await store.release(key, token).catch((releaseError: unknown) => reportError(state, releaseError, errorContext));
+    return reportFailure(state, event, context, errorContext, error);
+  }
+}
+
+/**
+ * Claims the event, runs its handlers, and records success (or gives the claim up on failure).
+ * With no store or the memory store, and handlers that return no promise, it answers at once.
+ */
+export function receiveNow(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): MaybePromise<ReceiveResult> {
+  const { store } = state;
+  const key = store ? dedupeKeyOf(event, context) : undefined;
+  const errorContext: ErrorContext = isDistributionEvent(event) ? { event } : { normalized: event };
+  const now = store && synchronousStore(store);
+  if (store && key !== undefined && !now) return receiveThroughStore(state, store, key, event, context, errorContext);
+  let token: string | undefined;
+  if (now && key !== undefined) {
+    const claim = now.claim(key, state.leaseMs);
+    if (claim.status === 'done') return 'duplicate';
+    if (claim.status === 'in-flight') return 'in-flight';
+    token = claim.token;
+  }
+  const claimed = now && key !== undefined && token !== undefined ? { store: now, key, token } : undefined;
+  let running: unknown;
+  try {
+    running = runHandlers(state, event, context, errorContext);
+  } catch (error) {
+    return failedNow(state, claimed, event, context, errorContext, error);
+  }
+  if (isPromiseLike(running)) {
+    return Promise.resolve(running).then(
+      () => handledNow(state, claimed),
+      (error: unknown) => failedNow(state, claimed, event, context, errorContext, error),
+    );
+  }
+  return handledNow(state, claimed);
+}
+
+interface SyncClaim {
+  store: SyncDedupeStore;
+  key: string;
+  token: string;
+}
+
+function handledNow(state: EventHandlerState, claimed: SyncClaim | undefined): ReceiveResult {
+  claimed?.store.complete(claimed.key, claimed.token, state.ttlMs);
+  return 'handled';
+}
+
+function failedNow(state: EventHandlerState, claimed: SyncClaim | undefined, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext, error: unknown): Promise<ReceiveResult> {
+  claimed?.store.release(claimed.key, claimed.token);
+  return reportFailure(state, event, context, errorContext, error);
+}
+
+export async function receive(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext): Promise<ReceiveResult> {
+  return receiveNow(state, event, context);
+}
