@@ -182,7 +182,11 @@ export class Transport {
     }
     watchdog.stop();
     if (!response.body) return response;
-    return new Response(watchedDownload(response.body, watchdog, reason), { status: response.status, statusText: response.statusText, headers: response.headers });
+    const broken = (error: unknown): unknown => {
+      const cause = reason(error);
+      return cause instanceof RegistryClientError || cause === options.signal?.reason ? cause : new RegistryClientError(`${what}: the connection broke while reading the body`, { cause });
+    };
+    return new Response(watchedDownload(response.body, watchdog, broken), { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 }
 
