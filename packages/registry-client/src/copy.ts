@@ -137,9 +137,10 @@ export async function copyImage(sourceClient: RegistryClient, source: CopySource
     } else {
       const pushed = await targetClient.pushBlob(
         target.repository,
-        async () => (await sourceClient.getBlob(source.repository, blob.digest, { size: blob.size, signal })).body,
+        async () => (await sourceClient.getBlob(source.repository, blob.digest, { size: blob.size, verify: false, signal })).body,
         {
           digest: blob.digest,
+          size: blob.size,
           signal,
           ...(sameRegistry && source.repository !== target.repository ? { mountFrom: source.repository } : {}),
           onProgress: (sent) => {

@@ -74,6 +74,9 @@ export class LimitError extends RegistryClientError {
   }
 }
 
+/** The connection failed or broke (refused, reset, closed early); the request may be retried. */
+export class ConnectionError extends RegistryClientError {}
+
 /** No response, or no body bytes, within the client's `timeoutMs`. */
 export class TimeoutError extends RegistryClientError {
   readonly timeoutMs: number;

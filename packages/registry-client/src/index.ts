@@ -6,6 +6,7 @@ export type { CopyOptions, CopyProgress, CopyResult, CopySource, CopyTarget } fr
 export { digestOf, portableSha256, type HashFactory, type IncrementalHash } from './digest.js';
 export {
   AuthenticationError,
+  ConnectionError,
   IntegrityError,
   InvalidReferenceError,
   LimitError,

@@ -1,6 +1,6 @@
 import type { Authenticator } from './auth.js';
 import { parseJson, readText } from './body.js';
-import { RegistryClientError, RegistryError, TimeoutError, type RegistryErrorEntry } from './errors.js';
+import { ConnectionError, RegistryClientError, RegistryError, TimeoutError, type RegistryErrorEntry } from './errors.js';
 import { scopesFor, type Scope } from './scope.js';
 
 export interface RetryOptions {
@@ -31,6 +31,8 @@ export interface SendOptions {
   /** Statuses handed back to the caller; any other is a `RegistryError`. */
   ok: number[];
   signal?: AbortSignal | undefined;
+  /** Told the bytes of a streamed body the server has taken so far. */
+  onBodyProgress?: ((bytes: number) => void) | undefined;
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -130,7 +132,7 @@ export class Transport {
       try {
         response = await this.#attempt(options, url, retryScopes ?? scopes);
       } catch (error) {
-        const network = !(error instanceof RegistryClientError) && !options.signal?.aborted;
+        const network = error instanceof ConnectionError && !options.signal?.aborted;
         if (!network || !retriable || attempt >= this.#options.retry.attempts) throw error;
         await sleep(250 * 2 ** attempt, options.signal);
         continue;
@@ -171,26 +173,31 @@ export class Transport {
     const watchdog = new Watchdog(this.#options.timeoutMs, () => controller.abort(new TimeoutError(what, this.#options.timeoutMs)));
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const reason = (error: unknown): unknown => (controller.signal.aborted ? controller.signal.reason : options.signal?.aborted ? options.signal.reason : error);
-    const body = options.body instanceof ReadableStream ? watchedUpload(options.body, watchdog) : options.body;
+    const body = options.body instanceof ReadableStream ? watchedUpload(options.body, watchdog, options.onBodyProgress) : options.body;
     watchdog.kick();
     let response: Response;
     try {
       response = await this.#options.fetch(url, { method: options.method, headers, body: body as BodyInit | undefined, signal, redirect: 'follow', duplex: 'half' } as RequestInit);
     } catch (error) {
       watchdog.stop();
-      throw reason(error);
+      const cause = reason(error);
+      if (cause instanceof RegistryClientError || cause === options.signal?.reason) throw cause;
+      throw new ConnectionError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
     watchdog.stop();
     if (!response.body) return response;
     const broken = (error: unknown): unknown => {
       const cause = reason(error);
-      return cause instanceof RegistryClientError || cause === options.signal?.reason ? cause : new RegistryClientError(`${what}: the connection broke while reading the body`, { cause });
+      return cause instanceof RegistryClientError || cause === options.signal?.reason ? cause : new ConnectionError(`${what}: the connection broke while reading the body`, { cause });
     };
     return new Response(watchedDownload(response.body, watchdog, broken), { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 }
 
-/** The response body, with the watchdog running only while the consumer waits for the server. */
+/** Chunks read ahead of the consumer: enough to keep a GET-to-PUT pipe busy, little memory (undici reads up to 64 KiB at a time). */
+const READ_AHEAD = new CountQueuingStrategy({ highWaterMark: 8 });
+
+/** The response body, with the watchdog running only while the stream waits for the server. */
 function watchedDownload(body: ReadableStream<Uint8Array>, watchdog: Watchdog, reason: (error: unknown) => unknown): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>(
@@ -209,21 +216,24 @@ function watchedDownload(body: ReadableStream<Uint8Array>, watchdog: Watchdog, r
       },
       cancel: (why) => reader.cancel(why),
     },
-    { highWaterMark: 0 },
+    READ_AHEAD,
   );
 }
 
 /** A request body whose every pull by fetch (the server taking bytes) restarts the watchdog. */
-function watchedUpload(body: ReadableStream<Uint8Array>, watchdog: Watchdog): ReadableStream<Uint8Array> {
+function watchedUpload(body: ReadableStream<Uint8Array>, watchdog: Watchdog, onProgress: ((bytes: number) => void) | undefined): ReadableStream<Uint8Array> {
   const reader = body.getReader();
+  let sent = 0;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         watchdog.stop();
         const { done, value } = await reader.read();
         watchdog.kick();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        if (done) return controller.close();
+        controller.enqueue(value);
+        sent += value.byteLength;
+        onProgress?.(sent);
       },
       cancel: (why) => reader.cancel(why),
     },

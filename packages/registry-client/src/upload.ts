@@ -1,5 +1,5 @@
 import { encodePath, type CallOptions, type ClientContext } from './context.js';
-import { IntegrityError, RegistryClientError, RegistryError } from './errors.js';
+import { ConnectionError, IntegrityError, RegistryClientError, RegistryError } from './errors.js';
 import { assertDigest, assertRepository } from './reference.js';
 
 /** Blob content to upload: bytes in memory, a `Blob` (a file on Node: `openAsBlob`), or a stream read once. */
@@ -13,6 +13,8 @@ export interface PushBlobOptions extends CallOptions {
   digest?: string;
   /** Upload in PATCH chunks of this many bytes (resumable from the server's `Range`) instead of one PUT. */
   chunkSize?: number;
+  /** The blob's size, when known: sent as Content-Length, so a streamed PUT needs no chunked encoding. */
+  size?: number;
   /** Try a cross-repository mount from this repository first; on refusal the bytes are uploaded. */
   mountFrom?: string;
   /** Told the bytes sent so far. */
@@ -73,17 +75,6 @@ function streamOf(source: BlobSource): ReadableStream<Uint8Array> {
   });
 }
 
-function counting(onBytes: (total: number) => void): TransformStream<Uint8Array, Uint8Array> {
-  let total = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      total += chunk.byteLength;
-      onBytes(total);
-      controller.enqueue(chunk);
-    },
-  });
-}
-
 function checkStored(response: Response, digest: string): void {
   const stored = response.headers.get('docker-content-digest');
   if (stored && stored !== digest) throw new IntegrityError(`blob upload: Docker-Content-Digest`, digest, stored);
@@ -91,8 +82,12 @@ function checkStored(response: Response, digest: string): void {
 
 async function putWhole(context: ClientContext, location: URL, source: BlobSource, digest: string, options: PushBlobOptions): Promise<number> {
   let size = source instanceof Uint8Array ? source.byteLength : source instanceof Blob ? source.size : 0;
-  const body = source instanceof ReadableStream ? source.pipeThrough(counting((total) => ((size = total), options.onProgress?.(total)))) : source;
-  const response = await context.transport.send({ method: 'PUT', url: withDigest(location, digest), headers: OCTET_STREAM, body, ok: [201], signal: options.signal });
+  const headers: Record<string, string> = source instanceof ReadableStream && options.size !== undefined ? { ...OCTET_STREAM, 'Content-Length': String(options.size) } : OCTET_STREAM;
+  const onBodyProgress = (total: number) => {
+    size = total;
+    options.onProgress?.(total);
+  };
+  const response = await context.transport.send({ method: 'PUT', url: withDigest(location, digest), headers, body: source, ok: [201], signal: options.signal, onBodyProgress });
   await response.body?.cancel();
   checkStored(response, digest);
   if (!(source instanceof ReadableStream)) options.onProgress?.(size);
@@ -156,7 +151,7 @@ async function patchChunk(context: ClientContext, location: URL, chunk: Uint8Arr
       await response.body?.cancel();
       return locationOf(response, context);
     } catch (error) {
-      const transient = !(error instanceof RegistryClientError) || (error instanceof RegistryError && (error.status >= 500 || error.status === 416 || error.status === 429));
+      const transient = error instanceof ConnectionError || (error instanceof RegistryError && (error.status >= 500 || error.status === 416 || error.status === 429));
       if (options.signal?.aborted || !transient || attempt >= context.resumeAttempts) throw error;
       await sleep(250 * 2 ** attempt);
       const status = await context.transport.send({ method: 'GET', url: location, ok: [204], signal: options.signal });

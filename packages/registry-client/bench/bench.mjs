@@ -1,0 +1,97 @@
+// Benchmark: `copy` of a generated 64 MiB, 8-layer image from one docker-registry to another,
+// against `skopeo copy` of the same image between the same source and a target of its own,
+// side by side in alternating rounds, each into a fresh target registry (no blob can be skipped
+// or mounted). The client copies in a process of its own, so its peak RSS is the client's alone;
+// its time is the `copy()` call, as a long-running replicator pays it, and skopeo's the whole
+// command (its start-up is about 10 ms); the wall time with Node's start-up is noted too.
+// Needs a build.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { buildImage, requirePeers, saveBenchReport, skopeoCopy, startRegistry, writeOciLayout } from '@regevents/registry-harness';
+
+const LAYERS = 8;
+const LAYER_BYTES = 8 * 1024 * 1024;
+const ROUNDS = 5;
+const REPOSITORY = 'bench/app';
+const execFileAsync = promisify(execFile);
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function timed(copy) {
+  const target = await startRegistry();
+  try {
+    const started = performance.now();
+    const detail = await copy(target);
+    return { wallMs: performance.now() - started, ...detail };
+  } finally {
+    await target.stop();
+  }
+}
+
+async function clientCopy(source, target) {
+  const { stdout } = await execFileAsync(process.execPath, [new URL('./copy-worker.mjs', import.meta.url).pathname, source.url, target.url, REPOSITORY, '1.0'], { maxBuffer: 1024 * 1024 });
+  const { ms, maxRssKiB, uploaded } = JSON.parse(stdout);
+  if (uploaded !== LAYERS + 1) throw new Error(`the client uploaded ${uploaded} blobs, expected ${LAYERS + 1}`);
+  return { copyMs: ms, maxRssKiB };
+}
+
+async function skopeoBetween(source, target) {
+  const started = performance.now();
+  await skopeoCopy(`docker://${source.host}/${REPOSITORY}:1.0`, `docker://${target.host}/${REPOSITORY}:1.0`);
+  return { copyMs: performance.now() - started };
+}
+
+const peers = requirePeers('docker-registry', 'skopeo');
+if (!peers.available) {
+  console.log(`skipping the registry-client benchmark: ${peers.reason}`);
+  process.exit(0);
+}
+const workDir = await mkdtemp(join(tmpdir(), 'regevents-client-bench-'));
+const source = await startRegistry();
+try {
+  const image = buildImage({ seed: 64, layers: LAYERS, layerBytes: LAYER_BYTES });
+  const bytes = [...image.blobs.values()].reduce((sum, blob) => sum + blob.byteLength, 0);
+  await skopeoCopy(await writeOciLayout(join(workDir, 'image'), image, '1.0'), `docker://${source.host}/${REPOSITORY}:1.0`);
+  image.blobs.clear();
+  const skopeo = [];
+  const client = [];
+  await timed((target) => clientCopy(source, target)); // warm-up: page cache, JIT of the registries' first requests
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first, so neither always meets a warmer machine.
+    if (round % 2 === 0) {
+      skopeo.push(await timed((target) => skopeoBetween(source, target)));
+      client.push(await timed((target) => clientCopy(source, target)));
+    } else {
+      client.push(await timed((target) => clientCopy(source, target)));
+      skopeo.push(await timed((target) => skopeoBetween(source, target)));
+    }
+  }
+  const skopeoMs = median(skopeo.map((run) => run.copyMs));
+  const clientMs = median(client.map((run) => run.copyMs));
+  const clientWallMs = median(client.map((run) => run.wallMs));
+  const peakRssMiB = Math.max(...client.map((run) => run.maxRssKiB)) / 1024;
+  await saveBenchReport({
+    package: '@regevents/registry-client',
+    title: `copy of a ${(bytes / 2 ** 20).toFixed(1)} MiB, ${LAYERS}-layer image between two docker-registry processes (median of ${ROUNDS} alternating rounds)`,
+    baseline: 'skopeo copy between the same registries',
+    unit: 'copies/min',
+    results: [
+      { name: 'skopeo copy', opsPerSecond: 60_000 / skopeoMs, ratio: 1 },
+      { name: 'registry-client copy', opsPerSecond: 60_000 / clientMs, ratio: skopeoMs / clientMs },
+    ],
+    notes: [
+      `time per copy: skopeo ${skopeoMs.toFixed(0)} ms (the command), registry-client ${clientMs.toFixed(0)} ms (the copy() call); ratio skopeo/client ${(skopeoMs / clientMs).toFixed(2)} (target >= 1.0)`,
+      `registry-client with Node's start-up in a fresh process: ${clientWallMs.toFixed(0)} ms (ratio ${(skopeoMs / clientWallMs).toFixed(2)})`,
+      `rounds (ms): skopeo ${skopeo.map((run) => run.copyMs.toFixed(0)).join(' ')}; registry-client ${client.map((run) => run.copyMs.toFixed(0)).join(' ')}`,
+      `registry-client peak RSS: ${peakRssMiB.toFixed(0)} MiB for a ${(bytes / 2 ** 20).toFixed(0)} MiB image (it streams)`,
+    ],
+    target: 'ratio >= 1.0',
+  });
+} finally {
+  await source.stop();
+  await rm(workDir, { recursive: true, force: true });
+}
