@@ -15,7 +15,7 @@ import { buildImage, requirePeers, saveBenchReport, skopeoCopy, startRegistry, w
 
 const LAYERS = 8;
 const LAYER_BYTES = 8 * 1024 * 1024;
-const ROUNDS = 5;
+const ROUNDS = 9;
 const REPOSITORY = 'bench/app';
 const execFileAsync = promisify(execFile);
 
@@ -43,6 +43,13 @@ async function skopeoBetween(source, target) {
   const started = performance.now();
   await skopeoCopy(`docker://${source.host}/${REPOSITORY}:1.0`, `docker://${target.host}/${REPOSITORY}:1.0`);
   return { copyMs: performance.now() - started };
+}
+
+/** Peak RSS of a Node process that loads the client and does nothing: what the copy adds is above it. */
+async function idleRssKiB() {
+  const script = `await import(${JSON.stringify(new URL('../dist/node/index.js', import.meta.url).href)}); process.stdout.write(String(process.resourceUsage().maxRSS));`;
+  const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script]);
+  return Number(stdout);
 }
 
 const peers = requirePeers('docker-registry', 'skopeo');
@@ -74,6 +81,7 @@ try {
   const clientMs = median(client.map((run) => run.copyMs));
   const clientWallMs = median(client.map((run) => run.wallMs));
   const peakRssMiB = Math.max(...client.map((run) => run.maxRssKiB)) / 1024;
+  const idleRssMiB = (await idleRssKiB()) / 1024;
   await saveBenchReport({
     package: '@regevents/registry-client',
     title: `copy of a ${(bytes / 2 ** 20).toFixed(1)} MiB, ${LAYERS}-layer image between two docker-registry processes (median of ${ROUNDS} alternating rounds)`,
@@ -87,7 +95,7 @@ try {
       `time per copy: skopeo ${skopeoMs.toFixed(0)} ms (the command), registry-client ${clientMs.toFixed(0)} ms (the copy() call); ratio skopeo/client ${(skopeoMs / clientMs).toFixed(2)} (target >= 1.0)`,
       `registry-client with Node's start-up in a fresh process: ${clientWallMs.toFixed(0)} ms (ratio ${(skopeoMs / clientWallMs).toFixed(2)})`,
       `rounds (ms): skopeo ${skopeo.map((run) => run.copyMs.toFixed(0)).join(' ')}; registry-client ${client.map((run) => run.copyMs.toFixed(0)).join(' ')}`,
-      `registry-client peak RSS: ${peakRssMiB.toFixed(0)} MiB for a ${(bytes / 2 ** 20).toFixed(0)} MiB image (it streams)`,
+      `registry-client peak RSS: ${peakRssMiB.toFixed(0)} MiB for a ${(bytes / 2 ** 20).toFixed(0)} MiB image (it streams); a Node process that only loads the client: ${idleRssMiB.toFixed(0)} MiB`,
     ],
     target: 'ratio >= 1.0',
   });
