@@ -7,7 +7,7 @@ import type { NormalizedRegistryEvent } from '../model.js';
 import type { AcrEvent, ArtifactoryDockerData, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, QuayRepoPush } from '@regevents/types';
 import { InvalidPayloadError } from '../errors.js';
 import { isRecord } from '../body.js';
-import { compact, parseImageReference } from './image-ref.js';
+import { compact, vendorReference } from './image-ref.js';
 
 export type Derive = (discriminator: string) => Promise<string>;
 
@@ -48,7 +48,7 @@ export async function normalizeDockerHub(payload: DockerHubPayload, derive: Deri
 
 /** One event per updated tag. Quay sends no time: `occurredAt` is `now`. */
 export async function normalizeQuay(payload: QuayRepoPush, derive: Derive, now: Date): Promise<NormalizedRegistryEvent[]> {
-  const { host } = parseImageReference(payload.docker_url);
+  const { registry: host } = vendorReference(payload.docker_url);
   return Promise.all(
     payload.updated_tags.map(async (tag) =>
       compact({
@@ -74,13 +74,13 @@ export async function normalizeGhcr(payload: GhcrPayload, derive: Derive, delive
   if (!types.some((type) => CONTAINER_TYPES.has(type))) return [];
   const version = pkg.package_version;
   const reference = version?.package_url || version?.source_url;
-  const parsed = reference ? parseImageReference(reference) : { repository: pkg.namespace ?? pkg.name, host: 'ghcr.io' };
+  const parsed = reference ? vendorReference(reference) : { repository: pkg.namespace ?? pkg.name, registry: 'ghcr.io', tag: undefined };
   const digest = version?.name?.startsWith('sha256:') ? version.name : version?.container_metadata?.tag?.digest;
-  const tag = version?.container_metadata?.tag?.name || ('tag' in parsed ? parsed.tag : undefined);
+  const tag = version?.container_metadata?.tag?.name || parsed.tag;
   return [
     compact({
       kind: 'artifact.pushed' as const,
-      registry: compact({ kind: 'ghcr' as const, host: parsed.host }),
+      registry: compact({ kind: 'ghcr' as const, host: parsed.registry }),
       repository: parsed.repository,
       digest,
       tag,
@@ -115,8 +115,8 @@ export interface PubSubMetadata {
 export async function normalizeGar(payload: GarPayload, derive: Derive, now: Date, validateData: (value: unknown) => GarData, metadata: PubSubMetadata = {}): Promise<NormalizedRegistryEvent[]> {
   const envelope = 'message' in payload ? payload : undefined;
   const data = envelope ? validateData(decodeBase64Json(envelope.message.data)) : (payload as GarData);
-  const byDigest = data.digest ? parseImageReference(data.digest) : undefined;
-  const byTag = data.tag ? parseImageReference(data.tag) : undefined;
+  const byDigest = data.digest ? vendorReference(data.digest) : undefined;
+  const byTag = data.tag ? vendorReference(data.tag) : undefined;
   const reference = byDigest ?? byTag;
   if (!reference) return [];
   // An empty id or time says nothing: the id is then derived and the time is `now`, as when absent.
@@ -125,7 +125,7 @@ export async function normalizeGar(payload: GarPayload, derive: Derive, now: Dat
   return [
     compact({
       kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : byDigest ? ('artifact.deleted' as const) : ('tag.deleted' as const),
-      registry: compact({ kind: 'gar' as const, host: reference.host }),
+      registry: compact({ kind: 'gar' as const, host: reference.registry }),
       repository: reference.repository,
       digest: byDigest?.digest,
       tag: byTag?.tag,
