@@ -86,6 +86,27 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
     });
   });
 
+  describe('a truncated source during copy', () => {
+    it('fails the copy with the size, before the target takes a short blob', async () => {
+      const layer = new Uint8Array(50_000).fill(5);
+      const layerDigest = sha(layer);
+      const config = new TextEncoder().encode('{}');
+      const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_IMAGE_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.byteLength }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.byteLength }] }));
+      const puts: string[] = [];
+      const { client } = await serve((req, res) => {
+        const path = req.url ?? '';
+        if (path.includes('/manifests/')) return void res.writeHead(req.method === 'HEAD' ? 404 : 200, { 'Content-Type': OCI_IMAGE_MANIFEST }).end(req.method === 'HEAD' ? undefined : manifest);
+        if (req.method === 'HEAD') return void res.writeHead(404).end();
+        if (req.method === 'POST') return void res.writeHead(202, { Location: '/v2/dst/blobs/uploads/u?_state=s' }).end();
+        if (req.method === 'PUT') return void (puts.push(path), res.writeHead(201).end());
+        // The source: the config whole, the layer cut short (its chunked body just ends).
+        res.writeHead(200).end(path.includes(layerDigest) ? layer.subarray(0, 20_000) : config);
+      });
+      await expect(client.copy({ repository: 'src', reference: 'v1' }, { repository: 'dst' }, { concurrency: 1 })).rejects.toBeInstanceOf(IntegrityError);
+      expect(puts.some((path) => path.includes(encodeURIComponent(layerDigest)))).toBe(false);
+    });
+  });
+
   describe('endless Link loops', () => {
     it('stops at a Link back to a page already read', async () => {
       const { client } = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json', Link: '</v2/app/tags/list?last=a&n=1>; rel="next"' }).end('{"name":"app","tags":["a"]}'));
