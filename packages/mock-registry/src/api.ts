@@ -132,14 +132,20 @@ export class RegistryApi {
     return `${proto ?? url.protocol.replace(/:$/, '')}://${host ?? url.host}`;
   }
 
+  /** The allowlist and auth checks every API request passes (and `/debug/vars`, which needs no scope). */
+  async admit(request: Request, peer: string, scopes: Scope[]): Promise<{ addr: string; base: string; identity: Identity }> {
+    const addr = remoteAddr(request, peer);
+    this.#deps.allowlist.check(addr);
+    const base = this.#base(request, new URL(request.url));
+    const identity = await this.#deps.gate.authorize(request, base, scopes);
+    return { addr, base, identity };
+  }
+
   async #dispatch(request: Request, peer: string): Promise<Response> {
     const url = new URL(request.url);
     const route = matchRoute(url.pathname);
     if (!route) return new Response('404 page not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
-    const addr = remoteAddr(request, peer);
-    this.#deps.allowlist.check(addr);
-    const base = this.#base(request, url);
-    const identity = await this.#deps.gate.authorize(request, base, this.#scopes(route, request, url));
+    const { addr, base, identity } = await this.admit(request, peer, this.#scopes(route, request, url));
     const record: RequestRecord = {
       id: this.#deps.newId(),
       addr,

@@ -8,11 +8,18 @@ export function configVersion(flavor: Flavor): RegistryVersion {
   return flavor === 'distribution-2.8' ? '2.8' : '3.1';
 }
 
+/** What `/debug/vars` shows instead of a header value unless asked to show them (they carry tokens). */
+export const REDACTED = '<redacted>';
+
+function redacted(headers: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.map(() => REDACTED)]));
+}
+
 /** `/debug/vars` shows each endpoint's Go struct: durations as integer nanoseconds, empty lists as null. */
-function debugConfig(endpoint: EndpointConfig): Record<string, unknown> {
+function debugConfig(endpoint: EndpointConfig, showHeaders: boolean): Record<string, unknown> {
   const orNull = (list: string[]) => (list.length > 0 ? list : null);
   return {
-    Headers: endpoint.headers,
+    Headers: showHeaders ? endpoint.headers : redacted(endpoint.headers),
     Timeout: Math.round(endpoint.timeoutMs * 1_000_000),
     Threshold: endpoint.threshold,
     Backoff: Math.round(endpoint.backoffMs * 1_000_000),
@@ -28,7 +35,7 @@ export function notifierEndpoints(config: NotificationsConfig, flavor: Flavor): 
     .filter((endpoint) => !endpoint.disabled)
     .map((endpoint) => ({
       ...endpoint,
-      debugConfig: debugConfig(endpoint),
+      debugConfig: (showHeaders: boolean) => debugConfig(endpoint, showHeaders),
       accepts: (event: Event) => shouldDeliver(endpoint, event, { version }),
     }));
 }

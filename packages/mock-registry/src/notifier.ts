@@ -16,8 +16,8 @@ export interface RecordedEvent {
 }
 
 export interface NotifierEndpoint extends DeliveryEndpoint {
-  /** The endpoint's whole configuration as `/debug/vars` shows it. */
-  debugConfig: Record<string, unknown>;
+  /** The endpoint's whole configuration as `/debug/vars` shows it, header values redacted unless `showHeaders`. */
+  debugConfig(showHeaders: boolean): Record<string, unknown>;
   /** The endpoint's ignore filters: true when the event must be sent. */
   accepts(event: Event): boolean;
 }
@@ -134,9 +134,9 @@ export class Notifier {
   }
 
   /** The `registry.notifications` part of `/debug/vars`. */
-  debugVars(): { endpoints: (Record<string, unknown> & { Metrics: EndpointMetrics })[] } {
+  debugVars(showHeaders: boolean): { endpoints: (Record<string, unknown> & { Metrics: EndpointMetrics })[] } {
     return {
-      endpoints: this.#senders.map(({ endpoint, sender }) => ({ name: endpoint.name, url: endpoint.url, ...endpoint.debugConfig, Metrics: sender.metrics })),
+      endpoints: this.#senders.map(({ endpoint, sender }) => ({ name: endpoint.name, url: endpoint.url, ...endpoint.debugConfig(showHeaders), Metrics: sender.metrics })),
     };
   }
 

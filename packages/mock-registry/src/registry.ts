@@ -15,6 +15,7 @@ import { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.
 import type { BuiltImage, ImageOptions } from './images.js';
 import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
+import { RegistryError } from './errors.js';
 
 export interface MockRegistryOptions {
   /** Origin the MSW handlers answer on (default `http://registry.test`). */
@@ -53,6 +54,11 @@ export interface MockRegistryOptions {
   userAgent?: string;
   /** Told about every event and every delivery attempt (the CLI's log uses it). */
   observer?: RegistryObserver;
+  /**
+   * `/debug/vars` answers only clients the API would answer (allowedClients, then authentication, as
+   * for `GET /v2/`). Endpoint header values (tokens) are shown as `<redacted>` unless `showHeaders`.
+   */
+  debugVars?: { showHeaders?: boolean };
 }
 
 /** What `/debug/vars` serves (the registry part). */
@@ -75,7 +81,7 @@ export interface MockRegistry {
   idle(): Promise<void>;
   /** Forgets repositories, blobs, events, queued deliveries, tokens and faults. */
   reset(): Promise<void>;
-  /** `/debug/vars` as the registry serves it on its debug address. */
+  /** `/debug/vars` as the registry serves it on its debug address (header values as `options.debugVars` says). */
   debugVars(): DebugVars;
   pushImage(reference: string, image?: BuiltImage | ImageOptions): Promise<BuiltImage>;
   pullImage(reference: string): Promise<PulledImage>;
@@ -156,11 +162,22 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     emit: (action, target, context) => notifier.emit(action, target, context),
   });
   const clientAddress = options.clientAddress ?? '127.0.0.1:0';
+  const debugVars = (): DebugVars => ({ registry: { notifications: notifier.debugVars(options.debugVars?.showHeaders ?? false) } });
+
+  const debugVarsResponse = async (request: Request, peer: string): Promise<Response> => {
+    try {
+      await api.admit(request, peer, []);
+    } catch (error) {
+      if (error instanceof RegistryError) return error.toResponse();
+      throw error;
+    }
+    return new Response(goMarshalIndent(debugVars()), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  };
 
   const handle = async (request: Request, peer = clientAddress): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path === '/token' && gate.usesTokens) return gate.issueToken(request);
-    if (path === '/debug/vars') return new Response(goMarshalIndent(registry.debugVars()), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    if (path === '/debug/vars') return debugVarsResponse(request, peer);
     return (await faults.apply(request, clock)) ?? api.handle(request, peer);
   };
 
@@ -189,7 +206,7 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
       gate.clearTokens();
       await api.reset();
     },
-    debugVars: () => ({ registry: { notifications: notifier.debugVars() } }),
+    debugVars,
     pushImage: (reference, image) => client.pushImage(reference, image),
     pullImage: (reference) => client.pullImage(reference),
     copyImage: (from, to) => client.copyImage(from, to),
