@@ -5,6 +5,7 @@ import type { AuthGate } from './auth-gate.js';
 import { DigestAccumulator, digestOf, isDigest, type HashFactory } from './digest.js';
 import { RegistryError } from './errors.js';
 import type { Flavor, TargetFacts } from './event-format.js';
+import { recordedAddr, type Forwarding } from './forwarding.js';
 import { goEncode } from './go-json.js';
 import type { IdGenerator } from './ids.js';
 import { parseManifest, type ManifestRecord } from './manifests.js';
@@ -28,7 +29,7 @@ interface Upload {
 export interface RequestContext {
   request: Request;
   url: URL;
-  /** Scheme and host the client used (honouring X-Forwarded-Proto/-Host), for URLs in answers and events. */
+  /** Scheme and host the client used (X-Forwarded-Proto/-Host only from a trusted proxy), for URLs in answers and events. */
   base: string;
   record: RequestRecord;
   identity: Identity;
@@ -45,21 +46,12 @@ export interface ApiDependencies {
   sha256: HashFactory;
   gate: AuthGate;
   allowlist: ClientAllowlist;
+  forwarding: Forwarding;
   emit(action: EventAction, target: TargetFacts, context: RequestContext): void;
 }
 
 const API_VERSION = { 'Docker-Distribution-API-Version': 'registry/2.0' };
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-function firstAddress(header: string | null): string | undefined {
-  const first = header?.split(',')[0]?.trim();
-  return first ? first : undefined;
-}
-
-/** The registry's `addr`: X-Forwarded-For first, then X-Real-Ip, then the peer address. */
-function remoteAddr(request: Request, peer: string): string {
-  return firstAddress(request.headers.get('x-forwarded-for')) ?? firstAddress(request.headers.get('x-real-ip')) ?? peer;
-}
 
 function json(value: unknown, status = 200, headers: HeadersInit = {}): Response {
   const out = new Headers(headers);
@@ -125,18 +117,11 @@ export class RegistryApi {
     return new Response(body, { status: response.status, headers });
   }
 
-  #base(request: Request, url: URL): string {
-    if (this.#deps.httpHost) return this.#deps.httpHost.replace(/\/$/, '');
-    const proto = firstAddress(request.headers.get('x-forwarded-proto'));
-    const host = firstAddress(request.headers.get('x-forwarded-host'));
-    return `${proto ?? url.protocol.replace(/:$/, '')}://${host ?? url.host}`;
-  }
-
   /** The allowlist and auth checks every API request passes (and `/debug/vars`, which needs no scope). */
   async admit(request: Request, peer: string, scopes: Scope[]): Promise<{ addr: string; base: string; identity: Identity }> {
-    const addr = remoteAddr(request, peer);
-    this.#deps.allowlist.check(addr);
-    const base = this.#base(request, new URL(request.url));
+    this.#deps.allowlist.check(this.#deps.forwarding.client(request, peer), peer);
+    const addr = recordedAddr(request, peer);
+    const base = this.#deps.httpHost ? this.#deps.httpHost.replace(/\/$/, '') : this.#deps.forwarding.base(request, peer);
     const identity = await this.#deps.gate.authorize(request, base, scopes);
     return { addr, base, identity };
   }

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig } from '@regevents/config';
 import { configVersion, notifierEndpoints } from './endpoints.js';
 import type { Flavor } from './event-format.js';
+import { Forwarding } from './forwarding.js';
 import { Faults, type DeliveryFault, type RegistryFault } from './faults.js';
 import { portableSha256, type HashFactory } from './digest.js';
 import { goMarshalIndent } from './go-json.js';
@@ -32,6 +33,12 @@ export interface MockRegistryOptions {
   auth?: AuthOptions;
   /** Client addresses allowed (CIDRs); others get 403 DENIED. Default: everyone. */
   allowedClients?: string[];
+  /**
+   * Peers (CIDRs) whose `X-Forwarded-For`/`X-Real-Ip` name the client for `allowedClients`, and whose
+   * `X-Forwarded-Proto`/`-Host` change `Location` headers and event URLs. Default: none, since any
+   * client can send those headers.
+   */
+  trustedProxies?: string[];
   /** Time for timestamps, backoff and latency; `createInstantClock()` makes retries instant. */
   clock?: Clock;
   /** Event, request, upload and token ids: a generator, or `'deterministic'` for snapshot tests. */
@@ -159,6 +166,7 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     sha256: options.sha256 ?? portableSha256,
     gate,
     allowlist: new ClientAllowlist(options.allowedClients ?? []),
+    forwarding: new Forwarding(options.trustedProxies ?? []),
     emit: (action, target, context) => notifier.emit(action, target, context),
   });
   const clientAddress = options.clientAddress ?? '127.0.0.1:0';
