@@ -2,6 +2,7 @@ import type { Descriptor, EventAction, RequestRecord } from '@regevents/types';
 import { BLOB_MEDIA_TYPE, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '@regevents/types';
 import type { ClientAllowlist, Identity, Scope } from './access.js';
 import type { AuthGate } from './auth-gate.js';
+import { readManifestBody } from './body.js';
 import { DigestAccumulator, digestOf, isDigest, type HashFactory } from './digest.js';
 import { RegistryError } from './errors.js';
 import type { Flavor, TargetFacts } from './event-format.js';
@@ -11,6 +12,7 @@ import type { IdGenerator } from './ids.js';
 import { parseManifest, type ManifestRecord } from './manifests.js';
 import { isTag, matchRoute, type Route } from './routes.js';
 import type { StorageDriver } from './storage.js';
+import { StorageFullError } from './storage-cap.js';
 
 /** Everything the registry knows about one repository besides the bytes. */
 export class Repository {
@@ -265,7 +267,7 @@ export class RegistryApi {
   }
 
   async #putManifest(context: RequestContext, name: string, reference: string, byDigest: boolean): Promise<Response> {
-    const bytes = new Uint8Array(await context.request.arrayBuffer());
+    const bytes = await readManifestBody(context.request);
     const digest = digestOf(bytes);
     if (byDigest && digest !== reference) throw new RegistryError('DIGEST_INVALID');
     const manifest = parseManifest(bytes, context.request.headers.get('content-type'), digest);
@@ -277,7 +279,12 @@ export class RegistryApi {
     if ((await this.#deps.storage.blobSize(digest)) === undefined) {
       const id = this.#deps.newId();
       await this.#deps.storage.createUpload(id);
-      await this.#deps.storage.appendUpload(id, bytes);
+      try {
+        await this.#deps.storage.appendUpload(id, bytes);
+      } catch (error) {
+        await this.#deps.storage.cancelUpload(id);
+        throw error;
+      }
       await this.#deps.storage.commitUpload(id, digest);
     }
     repository.manifests.set(digest, manifest);
@@ -428,11 +435,21 @@ export class RegistryApi {
   async #receive(request: Request, id: string, upload: Upload): Promise<void> {
     if (!request.body) return;
     const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      upload.hash.update(value);
-      await this.#deps.storage.appendUpload(id, value);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        upload.hash.update(value);
+        await this.#deps.storage.appendUpload(id, value);
+      }
+    } catch (error) {
+      // A full store ends the session, so its bytes are given back at once.
+      if (error instanceof StorageFullError) {
+        await reader.cancel().catch(() => undefined);
+        this.#uploads.delete(id);
+        await this.#deps.storage.cancelUpload(id);
+      }
+      throw error;
     }
   }
 

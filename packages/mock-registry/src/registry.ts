@@ -16,6 +16,7 @@ import { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.
 import type { BuiltImage, ImageOptions } from './images.js';
 import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
+import { ByteCappedStorage } from './storage-cap.js';
 import { RegistryError } from './errors.js';
 
 export interface MockRegistryOptions {
@@ -45,6 +46,12 @@ export interface MockRegistryOptions {
   ids?: IdGenerator | 'deterministic';
   /** Blob storage (default in memory); `FileSystemStorage` from `@regevents/mock-registry/node` keeps blobs on disk. */
   storage?: StorageDriver;
+  /**
+   * A byte cap on what storage holds (blobs, manifests and uploads in progress). A write that would
+   * pass it is refused with 403 DENIED "storage limit of N bytes reached" and its upload ends.
+   * Default: no cap.
+   */
+  maxStorageBytes?: number;
   /** `storage.delete.enabled` (default true); when false, DELETE answers 405 UNSUPPORTED. */
   deleteEnabled?: boolean;
   /** Fixed base for URLs in events and `Location`, like the registry's `http.host`. */
@@ -155,9 +162,10 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     fault: (endpoint) => faults.deliveryOutcome(endpoint),
     observer: options.observer,
   });
+  const storage = options.storage ?? new MemoryStorage();
   const gate = new AuthGate(options.auth ?? { type: 'none' }, newId, clock.now);
   const api = new RegistryApi({
-    storage: options.storage ?? new MemoryStorage(),
+    storage: options.maxStorageBytes === undefined ? storage : new ByteCappedStorage(storage, options.maxStorageBytes),
     flavor,
     deleteEnabled: options.deleteEnabled ?? true,
     includeReferences: notifications.events.includeReferences,
