@@ -52,10 +52,10 @@ describe('size limits', () => {
     // the refused bytes were given back: a blob that fits is stored
     const blob = pseudoRandomBytes(1, 90_000);
     const monolithic = await registry.handle(new Request(`${BASE}/v2/demo/app/blobs/uploads/`, { method: 'POST' }));
-    const stored = await registry.handle(new Request(`${monolithic.headers.get('location')}&digest=${digestOf(blob)}`, { method: 'PUT', body: blob }));
+    const stored = await registry.handle(new Request(`${monolithic.headers.get('location')}&digest=${digestOf(blob)}`, { method: 'PUT', body: blob as BodyInit }));
     expect(stored.status).toBe(201);
     const second = await registry.handle(new Request(`${BASE}/v2/demo/app/blobs/uploads/`, { method: 'POST' }));
-    const over = await registry.handle(new Request(`${second.headers.get('location')}&digest=${digestOf(blob)}`, { method: 'PUT', body: pseudoRandomBytes(2, 20_000) }));
+    const over = await registry.handle(new Request(`${second.headers.get('location')}&digest=${digestOf(blob)}`, { method: 'PUT', body: pseudoRandomBytes(2, 20_000) as BodyInit }));
     expect(over.status).toBe(403);
   });
 
