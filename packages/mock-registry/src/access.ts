@@ -91,6 +91,7 @@ export class AccessPolicy {
   readonly #plain: Map<string, string>;
   readonly #hashed: Map<string, string>;
   readonly #rules: AccessRule[];
+  #dummy: Promise<string> | undefined;
 
   constructor(options: Omit<BasicAuthOptions, 'type' | 'realm'>) {
     this.#plain = new Map(Object.entries(options.users ?? {}));
@@ -105,8 +106,19 @@ export class AccessPolicy {
     const plain = this.#plain.get(credentials.user);
     if (plain !== undefined) return plain === credentials.password ? { user: credentials.user } : null;
     const hash = this.#hashed.get(credentials.user);
-    if (hash !== undefined && (await bcrypt.compare(credentials.password, hash))) return { user: credentials.user };
-    return null;
+    if (hash === undefined) {
+      // An unknown user costs the same bcrypt comparison as a known one, so timing tells no names.
+      if (this.#hashed.size > 0) await bcrypt.compare(credentials.password, await this.#dummyHash());
+      return null;
+    }
+    return (await bcrypt.compare(credentials.password, hash)) ? { user: credentials.user } : null;
+  }
+
+  /** A hash of no one's password at the highest cost the file uses, made once. */
+  #dummyHash(): Promise<string> {
+    const rounds = Math.max(...[...this.#hashed.values()].map((hash) => bcrypt.getRounds(hash)));
+    this.#dummy ??= bcrypt.hash(crypto.randomUUID(), rounds);
+    return this.#dummy;
   }
 
   /** The actions of `scope` this identity may perform. */
