@@ -195,8 +195,11 @@ export class RegistryApi {
     return { page, link: `<${path}?last=${encodeURIComponent(lastItem)}&n=${n}>; rel="next"` };
   }
 
-  #catalog({ url }: RequestContext): Response {
-    const names = [...this.repositories].filter(([, repo]) => repo.manifests.size > 0 || repo.tags.size > 0).map(([name]) => name).sort();
+  #catalog({ url, identity }: RequestContext): Response {
+    const names = [...this.repositories]
+      .filter(([name, repo]) => (repo.manifests.size > 0 || repo.tags.size > 0) && this.#deps.gate.mayPull(identity, name))
+      .map(([name]) => name)
+      .sort();
     const { page, link } = this.#paginate(names, url, '/v2/_catalog');
     return json({ repositories: page }, 200, link ? { Link: link } : {});
   }

@@ -67,6 +67,11 @@ export class AuthGate {
     throw new RegistryError('UNAUTHORIZED', { detail, headers: { 'WWW-Authenticate': challenge } });
   }
 
+  /** Whether the rules let this identity pull from a repository (what `/v2/_catalog` lists). */
+  mayPull(identity: Identity, repository: string): boolean {
+    return !this.#policy || this.#policy.allows(identity, [{ type: 'repository', name: repository, actions: ['pull'] }]);
+  }
+
   /** The token endpoint: Basic credentials optional, each `scope` granted as far as the rules allow. */
   async issueToken(request: Request): Promise<Response> {
     const options = this.#options;
