@@ -13,6 +13,7 @@ import { parseManifest, type ManifestRecord } from './manifests.js';
 import { isTag, matchRoute, type Route } from './routes.js';
 import type { StorageDriver } from './storage.js';
 import { StorageFullError } from './storage-cap.js';
+import { UploadSessions } from './upload-sessions.js';
 
 /** Everything the registry knows about one repository besides the bytes. */
 export class Repository {
@@ -45,6 +46,10 @@ export interface ApiDependencies {
   /** Fixed base for URLs in events and Location headers, like the registry's `http.host`. */
   httpHost?: string;
   newId: IdGenerator;
+  /** The registry's clock, for upload expiry. */
+  now: () => number;
+  /** Idle time after which an upload session is purged. */
+  uploadExpiryMs: number;
   sha256: HashFactory;
   gate: AuthGate;
   allowlist: ClientAllowlist;
@@ -94,12 +99,14 @@ function acceptedTypes(request: Request): Set<string> {
  */
 export class RegistryApi {
   readonly repositories = new Map<string, Repository>();
-  readonly #uploads = new Map<string, Upload>();
+  readonly #uploads: UploadSessions<Upload>;
   readonly #deps: ApiDependencies;
 
   constructor(deps: ApiDependencies) {
     this.#deps = deps;
+    this.#uploads = new UploadSessions(deps.storage, deps.now, deps.uploadExpiryMs);
   }
+
 
   /** Forgets every repository, upload and stored byte. */
   async reset(): Promise<void> {
@@ -396,7 +403,7 @@ export class RegistryApi {
     const id = this.#deps.newId();
     const upload: Upload = { repository: name, hash: new DigestAccumulator(this.#deps.sha256) };
     await this.#deps.storage.createUpload(id);
-    this.#uploads.set(id, upload);
+    await this.#uploads.open(id, upload);
     const digest = params.get('digest');
     if (digest !== null && !mount) {
       // Monolithic upload (OCI spec): the body is the whole blob.
@@ -407,13 +414,13 @@ export class RegistryApi {
   }
 
   async #upload(context: RequestContext, name: string, id: string): Promise<Response> {
-    const upload = this.#uploads.get(id);
+    const upload = await this.#uploads.use(id);
     if (!upload || upload.repository !== name) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', { detail: {} });
     switch (context.request.method) {
       case 'GET':
         return empty(204, this.#uploadHeaders(context, name, id, upload));
       case 'DELETE':
-        this.#uploads.delete(id);
+        this.#uploads.close(id);
         await this.#deps.storage.cancelUpload(id);
         return empty(204, {});
       case 'PATCH': {
@@ -449,7 +456,7 @@ export class RegistryApi {
       // A full store ends the session, so its bytes are given back at once.
       if (error instanceof StorageFullError) {
         await reader.cancel().catch(() => undefined);
-        this.#uploads.delete(id);
+        this.#uploads.close(id);
         await this.#deps.storage.cancelUpload(id);
       }
       throw error;
@@ -457,7 +464,7 @@ export class RegistryApi {
   }
 
   async #commit(context: RequestContext, name: string, id: string, upload: Upload, expected: string | null): Promise<Response> {
-    this.#uploads.delete(id);
+    this.#uploads.close(id);
     const actual = upload.hash.finish();
     if (!expected || !isDigest(expected) || expected !== actual) {
       await this.#deps.storage.cancelUpload(id);

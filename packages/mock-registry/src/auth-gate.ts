@@ -94,9 +94,24 @@ export class AuthGate {
     }
     const expiresIn = options.expiresIn ?? 300;
     const token = this.#newToken();
+    this.#purgeExpiredTokens();
     this.#tokens.set(token, { identity: who, grants, expiresAt: this.#now() + expiresIn * 1000 });
     const body = { token, access_token: token, expires_in: expiresIn, issued_at: new Date(this.#now()).toISOString(), access };
     return new Response(goEncode(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  }
+
+  /** Tokens held (unexpired ones, plus expired ones not yet purged). */
+  get heldTokens(): number {
+    return this.#tokens.size;
+  }
+
+  /** Every token lives `expiresIn`, so insertion order is expiry order: the sweep stops at the first live one. */
+  #purgeExpiredTokens(): void {
+    const now = this.#now();
+    for (const [token, issued] of this.#tokens) {
+      if (issued.expiresAt > now) return;
+      this.#tokens.delete(token);
+    }
   }
 
   clearTokens(): void {

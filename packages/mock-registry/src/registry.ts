@@ -17,6 +17,7 @@ import type { BuiltImage, ImageOptions } from './images.js';
 import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
 import { ByteCappedStorage } from './storage-cap.js';
+import { DEFAULT_UPLOAD_EXPIRY_MS } from './upload-sessions.js';
 import { RegistryError } from './errors.js';
 
 export interface MockRegistryOptions {
@@ -52,6 +53,11 @@ export interface MockRegistryOptions {
    * Default: no cap.
    */
   maxStorageBytes?: number;
+  /**
+   * An upload session idle this long (by `clock`) is purged with its bytes; its location then
+   * answers 404 BLOB_UPLOAD_UNKNOWN. Default one hour (distribution's purge job uses 168 h).
+   */
+  uploadExpiryMs?: number;
   /** `storage.delete.enabled` (default true); when false, DELETE answers 405 UNSUPPORTED. */
   deleteEnabled?: boolean;
   /** Fixed base for URLs in events and `Location`, like the registry's `http.host`. */
@@ -171,6 +177,8 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     includeReferences: notifications.events.includeReferences,
     httpHost: options.httpHost,
     newId,
+    now: clock.now,
+    uploadExpiryMs: options.uploadExpiryMs ?? DEFAULT_UPLOAD_EXPIRY_MS,
     sha256: options.sha256 ?? portableSha256,
     gate,
     allowlist: new ClientAllowlist(options.allowedClients ?? []),
