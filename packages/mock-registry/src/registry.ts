@@ -1,5 +1,5 @@
 import type { Event, SourceRecord } from '@regevents/types';
-import { http, type HttpHandler } from 'msw';
+import type { HttpHandler } from 'msw';
 import { ClientAllowlist, type AuthOptions } from './access.js';
 import { RegistryApi } from './api.js';
 import { AuthGate } from './auth-gate.js';
@@ -19,6 +19,7 @@ import { MemoryStorage, type StorageDriver } from './storage.js';
 import { ByteCappedStorage } from './storage-cap.js';
 import { DEFAULT_UPLOAD_EXPIRY_MS } from './upload-sessions.js';
 import { RegistryError } from './errors.js';
+import { mswHandlers } from './msw.js';
 
 export interface MockRegistryOptions {
   /** Origin the MSW handlers answer on (default `http://registry.test`). */
@@ -87,7 +88,7 @@ export interface DebugVars {
 }
 
 export interface MockRegistry {
-  /** MSW 2 request handlers for `setupServer(...)` / `setupWorker(...)`. */
+  /** MSW 2 request handlers for `setupServer(...)` / `setupWorker(...)` (needs msw installed; built on first read). */
   readonly handlers: HttpHandler[];
   /** The registry's origin; follows the served address after `serve()`. */
   readonly baseUrl: string;
@@ -142,9 +143,6 @@ function defaultSourceAddr(baseUrl: URL): string {
   return `${baseUrl.hostname}:${baseUrl.port || (baseUrl.protocol === 'https:' ? '443' : '80')}`;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** An in-memory registry that answers the registry API and emits the events CNCF distribution would. */
 export function createMockRegistry(options: MockRegistryOptions = {}): MockRegistry {
@@ -210,11 +208,14 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     send: (request) => handle(request),
     userAgent: options.userAgent ?? 'regevents-mock-registry',
   });
-  const origin = escapeRegExp(baseUrl);
-  const handlers = [http.all(new RegExp(`^${origin}/(v2(/.*)?|token|debug/vars)$`), ({ request }) => handle(request))];
+  const origin = baseUrl;
+  let handlers: HttpHandler[] | undefined;
 
   const registry: MockRegistry = {
-    handlers,
+    get handlers() {
+      handlers ??= mswHandlers(origin, (request) => handle(request));
+      return handlers;
+    },
     get baseUrl() {
       return baseUrl;
     },
