@@ -6,6 +6,8 @@ const COMPARED_HEADERS = [
   'content-length',
   'location',
   'range',
+  'content-range',
+  'etag',
   'docker-content-digest',
   'docker-upload-uuid',
   'docker-distribution-api-version',

@@ -4,38 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestOf } from '@regevents/mock-registry';
 import { createMockRegistry } from '@regevents/mock-registry/node';
-import { OCI_CONFIG, OCI_MANIFEST, requirePeers, scenarios, startRegistry, type RunningRegistry } from '@regevents/registry-harness';
+import { OCI_MANIFEST, requirePeers, scenarios, startRegistry, type RunningRegistry } from '@regevents/registry-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiSession, locationOf, normaliseUrl, withQuery, type Answer } from './api-answers.js';
+import { apiSequences, imageManifest, pushImage, type Sequence } from './api-sequences.js';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 const encoder = new TextEncoder();
-const CONFIG = encoder.encode('{"architecture":"amd64","os":"linux"}');
 const ARTIFACT = 'application/vnd.example.signature';
 
-/** An image manifest whose config is CONFIG; `extra` adds fields such as `subject`. */
-function imageManifest(extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, digest: digestOf(CONFIG), size: CONFIG.length }, layers: [], ...extra });
-}
-
-/** Pushes CONFIG and an image manifest under each tag (or by digest when there is none); returns the manifest's digest. */
-async function pushImage(session: ApiSession, repository: string, tags: string[]): Promise<string> {
-  await session.pushBlob(repository, CONFIG);
-  const manifest = imageManifest();
-  const digest = digestOf(encoder.encode(manifest));
-  for (const reference of tags.length > 0 ? tags : [digest]) await session.pushManifest(repository, reference, manifest, OCI_MANIFEST);
-  return digest;
-}
-
-interface Row {
-  /** The issue's wording of the request. */
-  name: string;
-  /** Sends the row's requests to one registry; each row works in its own repository. */
-  act: (session: ApiSession, repository: string) => Promise<void>;
-}
-
-const rows: Row[] = [
+/** Issue #13's table: each row names the request in the issue's words. */
+const rows: Sequence[] = [
   {
     name: 'GET/HEAD /v2/<name>/manifests/.INVALID_MANIFEST_NAME',
     act: async (s, repo) => {
@@ -204,15 +184,17 @@ describe.skipIf(!peers.available)('HTTP API: the mock (distribution-2.8) against
     return session.answers;
   }
 
-  describe('the rows of the 2.8.2-versus-mock table', () => {
-    rows.forEach((row, index) => {
-      it(row.name, async () => {
-        const repository = `diff/row-${index}`;
-        const expected = await answersOf((real as RunningRegistry).url, (s) => row.act(s, repository));
-        expect(await answersOf(mockUrl, (s) => row.act(s, repository))).toEqual(expected);
+  const compare = (prefix: string, sequences: Sequence[]) =>
+    sequences.forEach((sequence, index) => {
+      it(sequence.name, async () => {
+        const repository = `${prefix}/${index}`;
+        const expected = await answersOf((real as RunningRegistry).url, (s) => sequence.act(s, repository));
+        expect(await answersOf(mockUrl, (s) => sequence.act(s, repository))).toEqual(expected);
       });
     });
-  });
+
+  describe('the rows of the 2.8.2-versus-mock table', () => compare('diff/row', rows));
+  describe('more request sequences clients send', () => compare('diff/sequence', apiSequences));
 
   it('skopeo list-tags on an emptied repository', async () => {
     const outcome = async (origin: string, host: string) => {
