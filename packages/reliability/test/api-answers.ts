@@ -87,14 +87,18 @@ export interface RequestOptions {
 export class ApiSession {
   readonly answers: Answer[] = [];
   readonly #origin: string;
+  readonly #defaultHeaders: Record<string, string>;
 
-  constructor(origin: string) {
+  /** `defaultHeaders` (credentials, say) go with every request that does not set its own. */
+  constructor(origin: string, defaultHeaders: Record<string, string> = {}) {
     this.#origin = origin;
+    this.#defaultHeaders = defaultHeaders;
   }
 
   async #send(method: string, target: string, options: RequestOptions): Promise<{ response: Response; body: Uint8Array }> {
     const url = target.startsWith('http') ? target : `${this.#origin}${target}`;
-    const response = await fetch(url, { method, headers: options.headers, body: options.body, redirect: 'manual' });
+    const headers = { ...this.#defaultHeaders, ...options.headers };
+    const response = await fetch(url, { method, headers, body: options.body, redirect: 'manual' });
     return { response, body: new Uint8Array(await response.arrayBuffer()) };
   }
 
@@ -123,6 +127,13 @@ export class ApiSession {
     await this.setup('PUT', `/v2/${repository}/manifests/${reference}`, { body: manifest, headers: { 'content-type': mediaType } });
     return digestOf(new TextEncoder().encode(manifest));
   }
+}
+
+/** The answers one registry gives to a row's requests. */
+export async function answersOf(origin: string, act: (session: ApiSession) => Promise<void>, defaultHeaders: Record<string, string> = {}): Promise<Answer[]> {
+  const session = new ApiSession(origin, defaultHeaders);
+  await act(session);
+  return session.answers;
 }
 
 export function locationOf(headers: Headers): string {

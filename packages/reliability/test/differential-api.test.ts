@@ -6,9 +6,9 @@ import { digestOf } from '@regevents/mock-registry';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { OCI_MANIFEST, requirePeers, scenarios, startRegistry, type RunningRegistry } from '@regevents/registry-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiSession, locationOf, normaliseUrl, withQuery, type Answer } from './api-answers.js';
+import { answersOf, ApiSession, locationOf, normaliseUrl, withQuery } from './api-answers.js';
 import { apiSequences, imageManifest, pushImage, type Sequence } from './api-sequences.js';
-import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
+import { scenarioExchanges, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 const encoder = new TextEncoder();
@@ -178,12 +178,6 @@ describe.skipIf(!peers.available)('HTTP API: the mock (distribution-2.8) against
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  async function answersOf(origin: string, act: (session: ApiSession) => Promise<void>): Promise<Answer[]> {
-    const session = new ApiSession(origin);
-    await act(session);
-    return session.answers;
-  }
-
   const compare = (prefix: string, sequences: Sequence[]) =>
     sequences.forEach((sequence, index) => {
       it(sequence.name, async () => {
@@ -210,16 +204,8 @@ describe.skipIf(!peers.available)('HTTP API: the mock (distribution-2.8) against
   describe('skopeo scenarios, every request and answer through a recording proxy', () => {
     for (const scenario of apiScenarios) {
       it(`${scenario.name}: ${scenario.description}`, async () => {
-        const exchanges = async (side: 'real' | 'mock') => {
-          const proxy = proxies[side] as RecordingProxy;
-          const target = { host: proxy.host, workDir: await mkdtemp(join(workDir, `${scenario.name}-${side}-`)) };
-          await scenario.setup?.(target);
-          await proxy.take();
-          await scenario.act(target);
-          return proxy.take();
-        };
-        const expected = await exchanges('real');
-        expect(await exchanges('mock')).toEqual(expected);
+        const expected = await scenarioExchanges(proxies.real as RecordingProxy, scenario, workDir);
+        expect(await scenarioExchanges(proxies.mock as RecordingProxy, scenario, workDir)).toEqual(expected);
       });
     }
   });

@@ -1,5 +1,8 @@
 import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
+import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Scenario } from '@regevents/registry-harness';
 import { toAnswer, type Answer } from './api-answers.js';
 
 export interface RecordingProxy {
@@ -66,4 +69,13 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
         server.closeAllConnections();
       }),
   };
+}
+
+/** Runs a harness scenario through the proxy and returns what its act (not its setup) exchanged. */
+export async function scenarioExchanges(proxy: RecordingProxy, scenario: Scenario, parentDir: string): Promise<Answer[]> {
+  const target = { host: proxy.host, workDir: await mkdtemp(join(parentDir, `${scenario.name}-`)) };
+  await scenario.setup?.(target);
+  await proxy.take();
+  await scenario.act(target);
+  return proxy.take();
 }
