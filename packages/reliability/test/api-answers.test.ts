@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseUrl, toAnswer } from './api-answers.js';
+import { normaliseChallenge, normaliseUrl, toAnswer } from './api-answers.js';
 
 const ORIGIN = 'http://127.0.0.1:40123';
 const UPLOAD = `${ORIGIN}/v2/demo/app/blobs/uploads/9a58577b-1b51-43df-8df3-eeceeea37b41?_state=EZdl-0qW%3D%3D&digest=sha256:abc`;
@@ -29,5 +29,14 @@ describe('the differential tests normalise only what two registries may legitima
     const octets = new Headers({ 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
     const manifest = (text: string) => toAnswer('GET /', 200, octets, new TextEncoder().encode(text), [ORIGIN]);
     expect(manifest('{"a": 1}')).not.toEqual(manifest('{"a":1}'));
+  });
+
+  it('sorts the scopes of a token challenge and the actions of each, and nothing else', () => {
+    const challenge = (scope: string) => `Bearer realm="http://127.0.0.1:9/token",service="s",scope="${scope}"`;
+    const sorted = challenge('repository:a/b:pull,push repository:c/d:pull');
+    expect(normaliseChallenge(challenge('repository:c/d:pull repository:a/b:push,pull'))).toBe(sorted);
+    expect(normaliseChallenge(challenge('repository:a/b:pull repository:c/d:pull'))).not.toBe(sorted);
+    expect(normaliseChallenge(challenge('registry:catalog:*'))).toBe(challenge('registry:catalog:*'));
+    expect(normaliseChallenge('Basic realm="regevents"')).toBe('Basic realm="regevents"');
   });
 });

@@ -38,6 +38,22 @@ export function normaliseUrl(value: string, origins: readonly string[]): string 
   return text.replace(UUID, '<uuid>').replace(STATE, '_state=<state>');
 }
 
+/**
+ * docker-registry 2.8.2 builds a token challenge's `scope` from Go maps, so the order of its
+ * scopes and of the actions within each changes from one answer to the next (observed: the same
+ * mount request is challenged `a:pull,push c:pull`, `a:push,pull c:pull` and `c:pull a:pull,push`).
+ * Both orders are sorted; nothing else in the challenge is touched.
+ */
+export function normaliseChallenge(value: string): string {
+  return value.replace(/scope="([^"]*)"/, (_, scopes: string) => {
+    const sorted = scopes.split(' ').map((scope) => {
+      const colon = scope.lastIndexOf(':');
+      return `${scope.slice(0, colon + 1)}${scope.slice(colon + 1).split(',').sort().join(',')}`;
+    });
+    return `scope="${sorted.sort().join(' ')}"`;
+  });
+}
+
 interface ErrorBody {
   errors: { code: unknown; message: unknown; detail?: unknown }[];
 }
@@ -66,7 +82,9 @@ export function toAnswer(request: string, status: number, headers: Headers, body
   for (const name of COMPARED_HEADERS) {
     const value = headers.get(name);
     if (value === null) continue;
-    compared[name] = name === 'location' || name === 'docker-upload-uuid' ? normaliseUrl(value, origins) : value;
+    if (name === 'location' || name === 'docker-upload-uuid') compared[name] = normaliseUrl(value, origins);
+    else if (name === 'www-authenticate') compared[name] = normaliseChallenge(value);
+    else compared[name] = value;
   }
   const answer: Answer = { request: normaliseUrl(request, origins), status, headers: compared };
   const normalisedBody = normaliseBody(headers.get('content-type') ?? '', body);

@@ -21,6 +21,26 @@ export async function pushImage(session: ApiSession, repository: string, tags: s
   return digest;
 }
 
+/**
+ * One request of each kind of access a registry guards (pull, push, delete, a mount from a second
+ * repository, the catalog) and an unknown route, all on `auth/app`: what a protected registry
+ * answers to each kind of caller.
+ */
+export async function protectedRoutes(s: ApiSession): Promise<void> {
+  const digest = digestOf(encoder.encode(imageManifest()));
+  await s.probe('GET', '/v2/');
+  await s.probe('GET', '/v2/_catalog');
+  await s.probe('GET', '/v2/auth/app/tags/list');
+  await s.probe('HEAD', '/v2/auth/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
+  await s.probe('GET', `/v2/auth/app/blobs/${digestOf(CONFIG)}`);
+  await s.probe('POST', '/v2/auth/app/blobs/uploads/');
+  await s.probe('POST', `/v2/auth/app/blobs/uploads/?mount=${digestOf(CONFIG)}&from=auth/source`);
+  await s.probe('PUT', '/v2/auth/app/manifests/2.0', { body: imageManifest(), headers: { 'content-type': OCI_MANIFEST } });
+  await s.probe('DELETE', `/v2/auth/app/manifests/${digest}`);
+  await s.probe('DELETE', `/v2/auth/app/blobs/${digestOf(CONFIG)}`);
+  await s.probe('GET', '/v2/auth/app/manifests/.INVALID_MANIFEST_NAME');
+}
+
 /** A request sequence sent identically to both registries; each works in its own repository. */
 export interface Sequence {
   name: string;

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMockRegistry } from '@regevents/mock-registry/node';
-import { OCI_MANIFEST, registryConfig, requirePeers, SCENARIO_USER, scenarios, startRegistry, writeHtpasswd, type RunningRegistry } from '@regevents/registry-harness';
+import { registryConfig, requirePeers, SCENARIO_USER, scenarios, startRegistry, writeHtpasswd, type RunningRegistry } from '@regevents/registry-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answersOf, type ApiSession } from './api-answers.js';
-import { pushImage } from './api-sequences.js';
+import { protectedRoutes, pushImage } from './api-sequences.js';
 import { scenarioExchanges, startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'htpasswd');
@@ -19,28 +19,18 @@ interface Challenge {
   act: (session: ApiSession) => Promise<void>;
 }
 
-/** What an htpasswd registry answers to each kind of caller; every request goes to the same few routes. */
-async function routes(s: ApiSession): Promise<void> {
-  await s.probe('GET', '/v2/');
-  await s.probe('GET', '/v2/_catalog');
-  await s.probe('GET', '/v2/auth/app/tags/list');
-  await s.probe('HEAD', '/v2/auth/app/manifests/1.0', { headers: { accept: OCI_MANIFEST } });
-  await s.probe('POST', '/v2/auth/app/blobs/uploads/');
-  await s.probe('GET', '/v2/auth/app/manifests/.INVALID_MANIFEST_NAME');
-}
-
 const challenges: Challenge[] = [
-  { name: 'anonymous', credentials: {}, act: routes },
-  { name: 'a wrong password', credentials: basic(SCENARIO_USER.name, 'not-the-password'), act: routes },
-  { name: 'an unknown user', credentials: basic('mallory', SCENARIO_USER.password), act: routes },
-  { name: 'a bearer token sent to a basic-auth registry', credentials: { authorization: 'Bearer abc.def.ghi' }, act: routes },
-  { name: 'a malformed Basic header', credentials: { authorization: 'Basic !!not-base64!!' }, act: routes },
+  { name: 'anonymous', credentials: {}, act: protectedRoutes },
+  { name: 'a wrong password', credentials: basic(SCENARIO_USER.name, 'not-the-password'), act: protectedRoutes },
+  { name: 'an unknown user', credentials: basic('mallory', SCENARIO_USER.password), act: protectedRoutes },
+  { name: 'a bearer token sent to a basic-auth registry', credentials: { authorization: 'Bearer abc.def.ghi' }, act: protectedRoutes },
+  { name: 'a malformed Basic header', credentials: { authorization: 'Basic !!not-base64!!' }, act: protectedRoutes },
   {
     name: 'the right credentials, after a push',
     credentials: ALICE,
     act: async (s) => {
       await pushImage(s, 'auth/app', ['1.0']);
-      await routes(s);
+      await protectedRoutes(s);
     },
   },
 ];
