@@ -152,4 +152,51 @@ export const apiSequences: Sequence[] = [
       await s.probe('GET', '/v2');
     },
   },
+  {
+    name: 'repository isolation: a blob of another repository is unknown until mounted',
+    act: async (s, repo) => {
+      const blob = await s.pushBlob(`${repo}/a`, CONFIG);
+      await s.probe('HEAD', `/v2/${repo}/b/blobs/${blob}`);
+      await s.probe('GET', `/v2/${repo}/b/blobs/${blob}`);
+      await s.probe('PUT', `/v2/${repo}/b/manifests/1.0`, { body: imageManifest(), headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('POST', `/v2/${repo}/b/blobs/uploads/?mount=${blob}&from=${repo}/a`);
+      await s.probe('PUT', `/v2/${repo}/b/manifests/1.0`, { body: imageManifest(), headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('DELETE', `/v2/${repo}/a/blobs/${blob}`);
+      await s.probe('HEAD', `/v2/${repo}/b/blobs/${blob}`);
+      await s.probe('GET', `/v2/${repo}/b/manifests/1.0`, { headers: { accept: OCI_MANIFEST } });
+    },
+  },
+  {
+    name: 'an index: missing children, then pushed, fetched with and without its media type accepted',
+    act: async (s, repo) => {
+      const child = await pushImage(s, repo, []);
+      const index = (digest: string) =>
+        JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest, size: imageManifest().length, platform: { os: 'linux', architecture: 'amd64' } }] });
+      await s.probe('PUT', `/v2/${repo}/manifests/missing`, { body: index(digestOf(encoder.encode('no such manifest'))), headers: { 'content-type': OCI_INDEX } });
+      await s.probe('PUT', `/v2/${repo}/manifests/1.0`, { body: index(child), headers: { 'content-type': OCI_INDEX } });
+      await s.probe('GET', `/v2/${repo}/manifests/1.0`, { headers: { accept: OCI_INDEX } });
+      await s.probe('GET', `/v2/${repo}/manifests/1.0`, { headers: { accept: OCI_MANIFEST } });
+      await s.probe('HEAD', `/v2/${repo}/manifests/1.0`);
+      await s.probe('PUT', `/v2/${repo}/manifests/2.0`, { body: index(child), headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('GET', `/v2/${repo}/tags/list`);
+    },
+  },
+  {
+    name: 'tags: overwritten, at the length limit and past it, and invalid repository names',
+    act: async (s, repo) => {
+      const first = await pushImage(s, repo, ['moving']);
+      const second = imageManifest({ annotations: { version: '2' } });
+      await s.probe('PUT', `/v2/${repo}/manifests/moving`, { body: second, headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('GET', `/v2/${repo}/manifests/moving`, { headers: { accept: OCI_MANIFEST } });
+      await s.probe('GET', `/v2/${repo}/manifests/${first}`, { headers: { accept: OCI_MANIFEST } });
+      await s.probe('PUT', `/v2/${repo}/manifests/${'t'.repeat(128)}`, { body: second, headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('PUT', `/v2/${repo}/manifests/${'t'.repeat(129)}`, { body: second, headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('PUT', `/v2/${repo}/manifests/-dash`, { body: second, headers: { 'content-type': OCI_MANIFEST } });
+      await s.probe('GET', `/v2/${repo}/tags/list`);
+      // not a name past 255 characters: 2.8.2 answers 500 UNKNOWN (a plain bug no client can rely on)
+      await s.probe('GET', '/v2/Upper/Case/tags/list');
+      await s.probe('GET', '/v2/double//slash/tags/list');
+      await s.probe('GET', '/v2/trailing-/tags/list');
+    },
+  },
 ];
