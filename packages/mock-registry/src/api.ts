@@ -122,8 +122,15 @@ export class RegistryApi {
     });
     const headers = new Headers(response.headers);
     for (const [name, value] of Object.entries(API_VERSION)) headers.set(name, value);
-    const body = request.method === 'HEAD' ? null : response.body;
-    return new Response(body, { status: response.status, headers });
+    // Go's server gives a small body written in one go its Content-Length (a HEAD too, though it sends no body);
+    // blobs and manifests set theirs before they stream.
+    let body: BodyInit | null = response.body;
+    if (body && !headers.has('content-length')) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      headers.set('Content-Length', String(bytes.byteLength));
+      body = bytes;
+    }
+    return new Response(request.method === 'HEAD' ? null : body, { status: response.status, headers });
   }
 
   /** The allowlist and auth checks every API request passes (and `/debug/vars`, which needs no scope). */
