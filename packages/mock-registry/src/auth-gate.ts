@@ -12,6 +12,12 @@ interface IssuedToken {
 
 const scopeKey = (scope: Pick<Scope, 'type' | 'name'>) => `${scope.type}:${scope.name}`;
 
+/** An UNAUTHORIZED detail as distribution writes it: one access per action, null for a request that needs none (`GET /v2/`). */
+function accessDetail(scopes: Scope[]): unknown {
+  const access = scopes.flatMap((scope) => scope.actions.map((action) => ({ Type: scope.type, Class: '', Name: scope.name, Action: action })));
+  return access.length > 0 ? access : null;
+}
+
 /**
  * Decides who a request comes from and whether it may do what it asks, for the three models
  * registries use: none, Basic (users or htpasswd) and the Docker token flow (401 challenge,
@@ -44,13 +50,13 @@ export class AuthGate {
       const identity = await policy.authenticate(request.headers.get('authorization'));
       const realm = options.realm ?? 'registry';
       const challenge = { 'WWW-Authenticate': `Basic realm="${realm}"` };
-      if (identity === null) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
+      if (identity === null) throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: challenge });
       const who = identity ?? {};
       // The version check (`GET /v2/`) needs no scope but must still challenge anonymous clients:
       // that 401 is how they learn to send credentials.
-      if (scopes.length === 0 && !who.user) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
+      if (scopes.length === 0 && !who.user) throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: challenge });
       if (policy.allows(who, scopes)) return who;
-      if (!who.user) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
+      if (!who.user) throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: challenge });
       throw new RegistryError('DENIED', { detail: scopes.map(formatScope) });
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
@@ -63,8 +69,7 @@ export class AuthGate {
     if (scopes.length > 0) challenge += `,scope="${scopes.map(formatScope).join(' ')}"`;
     if (bearer && !valid) challenge += ',error="invalid_token"';
     else if (valid) challenge += ',error="insufficient_scope"';
-    const detail = scopes.map((scope) => ({ Type: scope.type, Class: '', Name: scope.name, Action: scope.actions.join(',') }));
-    throw new RegistryError('UNAUTHORIZED', { detail, headers: { 'WWW-Authenticate': challenge } });
+    throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: { 'WWW-Authenticate': challenge } });
   }
 
   /** Whether the rules let this identity pull from a repository (what `/v2/_catalog` lists). */

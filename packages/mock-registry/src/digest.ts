@@ -17,6 +17,8 @@ export interface IncrementalHash {
   update(chunk: Uint8Array): void;
   /** Lowercase hex; called once, at the end. */
   digestHex(): string;
+  /** An independent copy of the running state, so a digest can be taken while hashing goes on. */
+  clone?(): IncrementalHash;
 }
 
 export type HashFactory = () => IncrementalHash;
@@ -26,15 +28,17 @@ export type HashFactory = () => IncrementalHash;
  * would double its memory, so uploads are hashed as chunks arrive with a pure-JS SHA-256 that
  * runs everywhere. On Node, `@regevents/mock-registry/node` swaps in node:crypto (about 20x faster).
  */
-export const portableSha256: HashFactory = () => {
-  const hash = sha256.create();
-  return { update: (chunk) => hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) };
-};
+export const portableSha256: HashFactory = () => wrapNoble(sha256.create());
+
+function wrapNoble(hash: ReturnType<typeof sha256.create>): IncrementalHash {
+  return { update: (chunk) => hash.update(chunk), digestHex: () => bytesToHex(hash.digest()), clone: () => wrapNoble(hash.clone()) };
+}
 
 /** The running digest and size of an upload. */
 export class DigestAccumulator {
   readonly #hash: IncrementalHash;
   #size = 0;
+  #spent = false;
 
   constructor(factory: HashFactory) {
     this.#hash = factory();
@@ -49,8 +53,15 @@ export class DigestAccumulator {
     return this.#size;
   }
 
-  /** The digest of everything received; the accumulator is spent afterwards. */
-  finish(): string {
-    return `sha256:${this.#hash.digestHex()}`;
+  /**
+   * The digest of everything received so far. Hashing can go on afterwards (a registry keeps an
+   * upload open after a PUT with the wrong digest) when the hash can be cloned; otherwise the
+   * accumulator is spent and later digests are empty.
+   */
+  digest(): string {
+    if (this.#spent) return '';
+    const hash = this.#hash.clone?.();
+    if (!hash) this.#spent = true;
+    return `sha256:${(hash ?? this.#hash).digestHex()}`;
   }
 }

@@ -1,12 +1,7 @@
 import { shouldDeliver, type EndpointConfig, type NotificationsConfig, type RegistryVersion } from '@regevents/config';
 import type { Event } from '@regevents/types';
-import type { Flavor } from './event-format.js';
 import type { NotifierEndpoint } from './notifier.js';
 
-/** The config package's version for a flavor: its filters carry the release's bugs (2.8 ignores actions-only filters). */
-export function configVersion(flavor: Flavor): RegistryVersion {
-  return flavor === 'distribution-2.8' ? '2.8' : '3.1';
-}
 
 /** What `/debug/vars` shows instead of a header value unless asked to show them (they carry tokens). */
 export const REDACTED = '<redacted>';
@@ -29,8 +24,8 @@ function debugConfig(endpoint: EndpointConfig, showHeaders: boolean): Record<str
 }
 
 /** The enabled endpoints of a notifications config, ready for the notifier. */
-export function notifierEndpoints(config: NotificationsConfig, flavor: Flavor): NotifierEndpoint[] {
-  const version = configVersion(flavor);
+/** `version` is the config package's version for the flavor: its filters carry the release's bugs (2.8 ignores actions-only filters). */
+export function notifierEndpoints(config: NotificationsConfig, version: RegistryVersion): NotifierEndpoint[] {
   return config.endpoints
     .filter((endpoint) => !endpoint.disabled)
     .map((endpoint) => ({

@@ -3,7 +3,7 @@ import { goEncode } from './go-json.js';
 /** The registry's error codes (OCI distribution spec plus distribution's own), with their HTTP status and message. */
 export const ERROR_CODES = {
   BLOB_UNKNOWN: { status: 404, message: 'blob unknown to registry' },
-  BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
+  BLOB_UPLOAD_INVALID: { status: 404, message: 'blob upload invalid' },
   BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
   DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
   MANIFEST_BLOB_UNKNOWN: { status: 400, message: 'blob unknown to registry' },

@@ -2,7 +2,7 @@ export { createMockRegistry, MockRegistryConfigError, type DebugVars, type MockR
 export type { AccessRule, AuthOptions, BasicAuthOptions, BearerAuthOptions, RepositoryAction } from './access.js';
 export { createInstantClock, systemClock, type Clock } from './clock.js';
 export { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
-export type { Flavor } from './event-format.js';
+export { FLAVORS, type Flavor, type FlavorBehaviour } from './flavors.js';
 export type { DeliveryAttempt, EndpointDelivery, EndpointMetrics } from './delivery.js';
 export type { RecordedEvent, RegistryObserver, WaitOptions } from './notifier.js';
 export type { DeliveryFault, RegistryFault, RequestMatch } from './faults.js';

@@ -2,7 +2,7 @@ import type { Envelope, Event, EventAction, SourceRecord } from '@regevents/type
 import type { RequestContext } from './api.js';
 import { rfc3339, type Clock } from './clock.js';
 import { EndpointSender, type DeliveryAttempt, type DeliveryEndpoint, type EndpointDelivery, type EndpointMetrics } from './delivery.js';
-import { eventsMediaType, layoutEvent, layoutTarget, type Flavor, type TargetFacts } from './event-format.js';
+import { eventsMediaType, layoutEvent, layoutTarget, type EventLayout, type TargetFacts } from './event-format.js';
 import { goMarshalIndent } from './go-json.js';
 import type { IdGenerator } from './ids.js';
 
@@ -23,7 +23,8 @@ export interface NotifierEndpoint extends DeliveryEndpoint {
 }
 
 export interface NotifierOptions {
-  flavor: Flavor;
+  /** The event layout of the imitated release. */
+  layout: EventLayout;
   clock: Clock;
   newId: IdGenerator;
   source: () => SourceRecord;
@@ -63,11 +64,11 @@ export class Notifier {
   }
 
   #startSenders() {
-    const { clock, flavor, fetch, fault, observer } = this.#options;
+    const { clock, layout, fetch, fault, observer } = this.#options;
     const onAttempt = observer?.onDeliveryAttempt;
     return this.#options.endpoints.map((endpoint) => ({
       endpoint,
-      sender: new EndpointSender(endpoint, { clock, fetch, fault, onAttempt, contentType: eventsMediaType(flavor), userAgent: 'Go-http-client/1.1' }),
+      sender: new EndpointSender(endpoint, { clock, fetch, fault, onAttempt, contentType: eventsMediaType(layout), userAgent: 'Go-http-client/1.1' }),
     }));
   }
 
@@ -76,7 +77,7 @@ export class Notifier {
       id: this.#options.newId(),
       timestamp: rfc3339(this.#options.clock.now()),
       action,
-      target: layoutTarget(this.#options.flavor, facts),
+      target: layoutTarget(this.#options.layout, facts),
       request: context.record,
       actor: context.identity.user ? { name: context.identity.user } : {},
       source: this.#options.source(),

@@ -5,9 +5,9 @@ import { RegistryApi } from './api.js';
 import { AuthGate } from './auth-gate.js';
 import { RegistryClient, type PulledImage } from './client.js';
 import { systemClock, type Clock } from './clock.js';
-import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig } from '@regevents/config';
-import { configVersion, notifierEndpoints } from './endpoints.js';
-import type { Flavor } from './event-format.js';
+import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig, type RegistryVersion } from '@regevents/config';
+import { notifierEndpoints } from './endpoints.js';
+import { behaviourOf, type Flavor } from './flavors.js';
 import { Forwarding } from './forwarding.js';
 import { Faults, type DeliveryFault, type RegistryFault } from './faults.js';
 import { portableSha256, type HashFactory } from './digest.js';
@@ -130,10 +130,10 @@ export class MockRegistryConfigError extends Error {
   }
 }
 
-function resolveNotifications(options: MockRegistryOptions, flavor: Flavor): NotificationsConfig {
+function resolveNotifications(options: MockRegistryOptions, version: RegistryVersion): NotificationsConfig {
   if (options.config !== undefined && options.notifications !== undefined) throw new TypeError('createMockRegistry: pass `config` or `notifications`, not both');
   if (options.config === undefined) return options.notifications ?? { events: { includeReferences: false }, endpoints: [] };
-  const parsed = parseRegistryConfig(options.config, { env: options.env, version: configVersion(flavor) });
+  const parsed = parseRegistryConfig(options.config, { env: options.env, version });
   const errors = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) throw new MockRegistryConfigError(errors);
   return parsed.notifications;
@@ -147,21 +147,23 @@ function defaultSourceAddr(baseUrl: URL): string {
 /** An in-memory registry that answers the registry API and emits the events CNCF distribution would. */
 export function createMockRegistry(options: MockRegistryOptions = {}): MockRegistry {
   const flavor = options.flavor ?? 'distribution-2.8';
+  const behaviour = behaviourOf(flavor);
+  const idVersion = behaviour.events === 1 ? 4 : 7;
   const clock = options.clock ?? systemClock;
   const newId: IdGenerator =
-    options.ids === 'deterministic' ? sequentialIds(flavor === 'distribution-3' ? 7 : 4) : (options.ids ?? (flavor === 'distribution-3' ? uuidV7Generator(clock.now) : uuidV4));
+    options.ids === 'deterministic' ? sequentialIds(idVersion) : (options.ids ?? (idVersion === 7 ? uuidV7Generator(clock.now) : uuidV4));
   let baseUrl = new URL(options.baseUrl ?? 'http://registry.test').origin;
   let sourceAddr = options.sourceAddr ?? defaultSourceAddr(new URL(baseUrl));
   const instanceID = newId();
   const source = (): SourceRecord => ({ addr: sourceAddr, instanceID });
   const faults = new Faults();
-  const notifications = resolveNotifications(options, flavor);
+  const notifications = resolveNotifications(options, behaviour.config);
   const notifier = new Notifier({
-    flavor,
+    layout: behaviour.events,
     clock,
     newId,
     source,
-    endpoints: notifierEndpoints(notifications, flavor),
+    endpoints: notifierEndpoints(notifications, behaviour.config),
     fetch: () => options.fetch ?? globalThis.fetch,
     fault: (endpoint) => faults.deliveryOutcome(endpoint),
     observer: options.observer,
@@ -169,8 +171,8 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
   const storage = options.storage ?? new MemoryStorage();
   const gate = new AuthGate(options.auth ?? { type: 'none' }, newId, clock.now);
   const api = new RegistryApi({
+    behaviour,
     storage: options.maxStorageBytes === undefined ? storage : new ByteCappedStorage(storage, options.maxStorageBytes),
-    flavor,
     deleteEnabled: options.deleteEnabled ?? true,
     includeReferences: notifications.events.includeReferences,
     httpHost: options.httpHost,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMockRegistry } from '../src/index.js';
+import { createMockRegistry, digestOf } from '../src/index.js';
 
 const BASE = 'http://registry.test';
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
@@ -10,10 +10,15 @@ const rules = [
 
 async function seed(registry: ReturnType<typeof createMockRegistry>, authorization: string): Promise<void> {
   for (const name of ['public/app', 'private/app', 'team/secret']) {
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
-    const put = await registry.handle(new Request(`${BASE}/v2/${name}/manifests/1`, { method: 'PUT', body: manifest, headers: { authorization, 'content-type': 'application/vnd.oci.image.index.v1+json' } }));
-    expect(put.status).toBe(201);
+    await push(registry, name, authorization);
   }
+}
+
+/** A blob, which is what puts a repository into distribution's catalog (an index alone does not). */
+async function push(registry: ReturnType<typeof createMockRegistry>, name: string, authorization: string): Promise<void> {
+  const start = await registry.handle(new Request(`${BASE}/v2/${name}/blobs/uploads/`, { method: 'POST', headers: { authorization } }));
+  const put = await registry.handle(new Request(`${start.headers.get('location')}&digest=${digestOf(new Uint8Array(0))}`, { method: 'PUT', headers: { authorization } }));
+  expect(put.status).toBe(201);
 }
 
 describe('/v2/_catalog lists only repositories the caller may pull', () => {
@@ -32,9 +37,7 @@ describe('/v2/_catalog lists only repositories the caller may pull', () => {
       ((await (await registry.handle(new Request(`${BASE}/token?service=registry.test&scope=${encodeURIComponent(scope)}`, { headers: { authorization: credentials } }))).json()) as { token: string }).token;
     for (const name of ['public/app', 'private/app']) {
       const token = await tokenFor(basic('alice', 'a'), `repository:${name}:pull,push`);
-      const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
-      const put = await registry.handle(new Request(`${BASE}/v2/${name}/manifests/1`, { method: 'PUT', body: manifest, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.oci.image.index.v1+json' } }));
-      expect(put.status).toBe(201);
+      await push(registry, name, `Bearer ${token}`);
     }
     const bob = await tokenFor(basic('bob', 'b'), 'registry:catalog:*');
     const catalog = await registry.handle(new Request(`${BASE}/v2/_catalog`, { headers: { authorization: `Bearer ${bob}` } }));

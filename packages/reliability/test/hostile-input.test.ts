@@ -223,7 +223,7 @@ describe('hostile requests to the mock registry: each row has its expected statu
     { name: 'manifest PUT one byte over 4 MiB', request: () => manifestPut(new Uint8Array(4 * MiB + 1)), status: 400 },
     { name: 'manifest PUT streaming 400 MiB without Content-Length', request: () => manifestPut(generatedBody(400 * MiB)), status: 400 },
     { name: 'manifest PUT declaring a 400 MiB Content-Length', request: () => manifestPut('{}', { 'content-length': String(400 * MiB) }), status: 400 },
-    { name: 'monolithic upload of 512 MiB past maxStorageBytes', options: { maxStorageBytes: MiB }, request: () => new Request(`${BASE}/v2/demo/app/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`, { method: 'POST', body: generatedBody(512 * MiB), duplex: 'half' } as RequestInit), status: 403 },
+    { name: 'monolithic upload (oci-1.1) of 512 MiB past maxStorageBytes', options: { flavor: 'oci-1.1', maxStorageBytes: MiB }, request: () => new Request(`${BASE}/v2/demo/app/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`, { method: 'POST', body: generatedBody(512 * MiB), duplex: 'half' } as RequestInit), status: 403 },
     { name: 'Basic credentials of an unknown user', options: basicAuth, request: () => new Request(`${BASE}/v2/`, { headers: { authorization: basic('mallory', 'pw') } }), status: 401 },
     { name: 'upload location that was never issued', request: () => new Request(`${BASE}/v2/demo/app/blobs/uploads/00000000-0000-4000-8000-000000000000`), status: 404 },
   ];

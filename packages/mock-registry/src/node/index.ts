@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { HashFactory } from '../digest.js';
+import { createHash, type Hash } from 'node:crypto';
+import type { HashFactory, IncrementalHash } from '../digest.js';
 import { createMockRegistry as createRegistry, type MockRegistry, type MockRegistryOptions } from '../registry.js';
 import { serve, type ServeOptions, type ServedRegistry } from './serve.js';
 
@@ -13,10 +13,11 @@ export interface NodeMockRegistry extends MockRegistry {
 }
 
 /** node:crypto's SHA-256, fed chunk by chunk. */
-export const nodeSha256: HashFactory = () => {
-  const hash = createHash('sha256');
-  return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest('hex') };
-};
+export const nodeSha256: HashFactory = () => wrapNode(createHash('sha256'));
+
+function wrapNode(hash: Hash): IncrementalHash {
+  return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest('hex'), clone: () => wrapNode(hash.copy()) };
+}
 
 /** `createMockRegistry` from the main entry with node:crypto hashing, plus `registry.serve({ port, host })`. */
 export function createMockRegistry(options: MockRegistryOptions = {}): NodeMockRegistry {

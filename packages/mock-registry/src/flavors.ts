@@ -1,0 +1,72 @@
+import type { RegistryVersion } from '@regevents/config';
+
+/** Which registry the mock imitates. */
+export type Flavor = 'distribution-2.8' | 'distribution-3' | 'oci-1.1';
+
+/**
+ * Where the imitated registries differ, in one place per route kind; everything not listed here
+ * they answer alike. Each entry is traced to the registry's behaviour (2.8.2 observed, 3.x from
+ * its source at v3.1.1, OCI 1.1 from the distribution spec).
+ */
+export interface FlavorBehaviour {
+  /** 1: distribution 2.x events (v1+json, UUIDv4 ids, empty fields omitted); 2: 3.x (v2+json, UUIDv7). */
+  events: 1 | 2;
+  /** The `@regevents/config` version whose endpoint filters (and their bugs) apply. */
+  config: RegistryVersion;
+  tags: {
+    /** `n`, `last` and `Link` (3.x, OCI); 2.8 lists everything and ignores them. */
+    paginated: boolean;
+    contentType: string;
+  };
+  manifests: {
+    /** `DELETE /manifests/<tag>` removes the tag (3.x, OCI); 2.8 parses the tag as a digest and fails. */
+    deleteByTag: boolean;
+    /** `OCI-Subject` on a PUT whose manifest has a `subject` (OCI 1.1 registries with a referrers API). */
+    ociSubject: boolean;
+  };
+  /** The OCI 1.1 referrers API; without it the route is an unknown one (404 text/plain). */
+  referrers: boolean;
+  uploads: {
+    /** `POST ?digest=` with a body stores the blob (OCI); distribution starts an upload and ignores the body. */
+    monolithicPost: boolean;
+    /** A PATCH whose `Content-Range` does not start at the offset is 416 (3.x, OCI); 2.8 appends it. */
+    checkContentRange: boolean;
+    /** A `_state` whose offset is stale: 2.8 answers 404 BLOB_UPLOAD_INVALID, 3.x 416 RANGE_INVALID. */
+    staleState: 'BLOB_UPLOAD_INVALID' | 'RANGE_INVALID';
+  };
+}
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+export const FLAVORS: Readonly<Record<Flavor, FlavorBehaviour>> = {
+  'distribution-2.8': {
+    events: 1,
+    config: '2.8',
+    tags: { paginated: false, contentType: JSON_UTF8 },
+    manifests: { deleteByTag: false, ociSubject: false },
+    referrers: false,
+    uploads: { monolithicPost: false, checkContentRange: false, staleState: 'BLOB_UPLOAD_INVALID' },
+  },
+  'distribution-3': {
+    events: 2,
+    config: '3.1',
+    tags: { paginated: true, contentType: 'application/json' },
+    manifests: { deleteByTag: true, ociSubject: false },
+    referrers: false,
+    uploads: { monolithicPost: false, checkContentRange: true, staleState: 'RANGE_INVALID' },
+  },
+  'oci-1.1': {
+    events: 2,
+    config: '3.1',
+    tags: { paginated: true, contentType: 'application/json' },
+    manifests: { deleteByTag: true, ociSubject: true },
+    referrers: true,
+    uploads: { monolithicPost: true, checkContentRange: true, staleState: 'RANGE_INVALID' },
+  },
+};
+
+export function behaviourOf(flavor: Flavor): FlavorBehaviour {
+  const behaviour = Object.hasOwn(FLAVORS, flavor) ? FLAVORS[flavor] : undefined;
+  if (!behaviour) throw new TypeError(`flavor must be one of ${Object.keys(FLAVORS).join(', ')}, not ${JSON.stringify(flavor)}`);
+  return behaviour;
+}
