@@ -83,7 +83,8 @@ export class UploadHandlers {
     if (state.Name !== name || state.UUID !== id) throw new RegistryError('BLOB_UPLOAD_INVALID');
     const upload = await this.#sessions.use(id);
     if (!upload || upload.repository !== name) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', { detail: {} });
-    if (upload.hash.size !== state.Offset) throw new RegistryError(this.#deps.behaviour.uploads.staleState);
+    const { staleState } = this.#deps.behaviour.uploads;
+    if (upload.hash.size !== state.Offset && staleState !== 'ignored') throw new RegistryError(staleState);
     return upload;
   }
 
