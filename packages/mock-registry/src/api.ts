@@ -4,7 +4,7 @@ import { RegistryError } from './errors.js';
 import { recordedAddr, type Forwarding } from './forwarding.js';
 import { blobs } from './handlers/blobs.js';
 import { catalog, tags } from './handlers/catalog-tags.js';
-import { empty, JSON_TYPE, methodNotAllowed, notFoundPage, type HandlerDependencies, type RequestContext } from './handlers/context.js';
+import { empty, methodNotAllowed, notFoundPage, type HandlerDependencies, type RequestContext } from './handlers/context.js';
 import { manifests } from './handlers/manifests.js';
 import { referrers } from './handlers/referrers.js';
 import { RegistryState } from './handlers/state.js';
@@ -76,8 +76,9 @@ export class RegistryApi {
 
   async handle(request: Request, peer: string): Promise<Response> {
     const response = await this.#dispatch(request, peer).catch((error: unknown) => {
-      if (error instanceof RegistryError) return error.toResponse();
-      return new RegistryError('UNKNOWN', { detail: error instanceof Error ? error.message : String(error) }).toResponse();
+      const jsonType = this.#deps.behaviour.json;
+      if (error instanceof RegistryError) return error.toResponse({}, jsonType);
+      return new RegistryError('UNKNOWN', { detail: error instanceof Error ? error.message : String(error) }).toResponse({}, jsonType);
     });
     const headers = new Headers(response.headers);
     for (const [name, value] of Object.entries(API_VERSION)) headers.set(name, value);
@@ -121,7 +122,7 @@ export class RegistryApi {
     const deps = this.#handlers;
     switch (route.kind) {
       case 'base':
-        return new Response('{}', { status: 200, headers: { 'Content-Type': JSON_TYPE } });
+        return new Response('{}', { status: 200, headers: { 'Content-Type': this.#deps.behaviour.json } });
       case 'catalog':
         return catalog(deps, context);
       case 'tags':

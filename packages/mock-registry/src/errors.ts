@@ -50,12 +50,13 @@ export class RegistryError extends Error {
     this.headers = options.headers;
   }
 
-  toResponse(extraHeaders: HeadersInit = {}): Response {
+  /** The error body; `contentType` is the flavor's JSON type (2.8 adds a charset, 3.x does not). */
+  toResponse(extraHeaders: HeadersInit = {}, contentType = 'application/json; charset=utf-8'): Response {
     const entry: Record<string, unknown> = { code: this.code, message: this.message };
     if (this.detail !== undefined) entry.detail = this.detail;
     const headers = new Headers(extraHeaders);
     for (const [name, value] of new Headers(this.headers)) headers.set(name, value);
-    headers.set('Content-Type', 'application/json; charset=utf-8');
+    headers.set('Content-Type', contentType);
     return new Response(goEncode({ errors: [entry] }), { status: this.status, headers });
   }
 }

@@ -13,10 +13,15 @@ export interface FlavorBehaviour {
   events: 1 | 2;
   /** The `@regevents/config` version whose endpoint filters (and their bugs) apply. */
   config: RegistryVersion;
+  /** The Content-Type of JSON answers (errors, `/v2/`, catalog, tags): 2.8 adds `charset=utf-8`, 3.x does not. */
+  json: string;
+  catalog: {
+    /** An `n` that is not a number, or negative, is 400 PAGINATION_NUMBER_INVALID (3.x); 2.8 ignores it. */
+    rejectBadN: boolean;
+  };
   tags: {
     /** `n`, `last` and `Link` (3.x, OCI); 2.8 lists everything and ignores them. */
     paginated: boolean;
-    contentType: string;
   };
   manifests: {
     /** `DELETE /manifests/<tag>` removes the tag (3.x, OCI); 2.8 parses the tag as a digest and fails. */
@@ -39,13 +44,13 @@ export interface FlavorBehaviour {
   };
 }
 
-const JSON_UTF8 = 'application/json; charset=utf-8';
-
 export const FLAVORS: Readonly<Record<Flavor, FlavorBehaviour>> = {
   'distribution-2.8': {
     events: 1,
     config: '2.8',
-    tags: { paginated: false, contentType: JSON_UTF8 },
+    json: 'application/json; charset=utf-8',
+    catalog: { rejectBadN: false },
+    tags: { paginated: false },
     manifests: { deleteByTag: false, ociSubject: false },
     referrers: false,
     uploads: { monolithicPost: false, checkContentRange: false, staleState: 'BLOB_UPLOAD_INVALID' },
@@ -53,7 +58,9 @@ export const FLAVORS: Readonly<Record<Flavor, FlavorBehaviour>> = {
   'distribution-3': {
     events: 2,
     config: '3.1',
-    tags: { paginated: true, contentType: 'application/json' },
+    json: 'application/json',
+    catalog: { rejectBadN: true },
+    tags: { paginated: true },
     manifests: { deleteByTag: true, ociSubject: false },
     referrers: false,
     uploads: { monolithicPost: false, checkContentRange: true, staleState: 'RANGE_INVALID' },
@@ -61,7 +68,9 @@ export const FLAVORS: Readonly<Record<Flavor, FlavorBehaviour>> = {
   'oci-1.1': {
     events: 2,
     config: '3.1',
-    tags: { paginated: true, contentType: 'application/json' },
+    json: 'application/json',
+    catalog: { rejectBadN: true },
+    tags: { paginated: true },
     manifests: { deleteByTag: true, ociSubject: true },
     referrers: true,
     uploads: { monolithicPost: true, checkContentRange: true, staleState: 'ignored' },

@@ -26,12 +26,13 @@ function nextLink(path: string, n: number, last: string): string {
 /**
  * `/v2/_catalog` as distribution answers it: every repository with linked blobs (a repository
  * directory with `_layers`, so mount targets too), that the caller may pull, in walk order; `n`
- * (default 100, at most 1000) and `last` page it, and a full page gets a `Link` even at the end.
+ * (default 100, at most 1000) and `last` page it.
  */
 export function catalog(deps: HandlerDependencies, { url, identity }: RequestContext): Response {
   const nText = url.searchParams.get('n');
   let entries = CATALOG_DEFAULT_ENTRIES;
   const parsed = nText ? atoi(nText) : undefined;
+  if (nText && deps.behaviour.catalog.rejectBadN && (parsed === undefined || parsed < 0)) throw new RegistryError('PAGINATION_NUMBER_INVALID', { detail: { n: nText } });
   if (parsed !== undefined) {
     if (parsed > CATALOG_MAX_ENTRIES) throw new RegistryError('PAGINATION_NUMBER_INVALID', { detail: { n: parsed } });
     if (parsed >= 0) entries = parsed;
@@ -48,7 +49,7 @@ export function catalog(deps: HandlerDependencies, { url, identity }: RequestCon
   // The walk notices its page is full only at the next repository directory it enters, so the
   // last page links onwards only when some repository sorts after it (one without blobs counts).
   const more = entries > 0 && page.length === entries && names.some((name) => comparePaths(lastListed as string, name) < 0);
-  return json({ repositories: page }, 200, more ? { Link: nextLink('/v2/_catalog', entries, lastListed as string) } : {});
+  return json({ repositories: page }, deps.behaviour.json, more ? { Link: nextLink('/v2/_catalog', entries, lastListed as string) } : {});
 }
 
 /** The tags of a repository that has a tag directory, in walk order. */
@@ -64,10 +65,11 @@ function tagsOf(deps: HandlerDependencies, name: string): string[] {
  * deleted answers `"tags": null`; one that never had a tag is NAME_UNKNOWN.
  */
 export function tags(deps: HandlerDependencies, { url }: RequestContext, name: string): Response {
-  const { paginated, contentType } = deps.behaviour.tags;
+  const { paginated } = deps.behaviour.tags;
+  const contentType = deps.behaviour.json;
   if (!paginated) {
     const all = tagsOf(deps, name);
-    return json({ name, tags: all.length > 0 ? all : null }, 200, {}, contentType);
+    return json({ name, tags: all.length > 0 ? all : null }, contentType);
   }
   const nText = url.searchParams.get('n');
   let limit = -1;
@@ -76,10 +78,10 @@ export function tags(deps: HandlerDependencies, { url }: RequestContext, name: s
     if (parsed === undefined || parsed < 0) throw new RegistryError('PAGINATION_NUMBER_INVALID', { detail: { n: parsed ?? 0 } });
     limit = parsed;
   }
-  if (limit === 0) return json({ name, tags: [] }, 200, {}, contentType);
+  if (limit === 0) return json({ name, tags: [] }, contentType);
   const last = url.searchParams.get('last') ?? '';
   const after = tagsOf(deps, name).filter((tag) => tag > last);
   const page = limit > 0 ? after.slice(0, limit) : after;
   const full = limit > 0 && page.length === limit;
-  return json({ name, tags: page.length > 0 ? page : null }, 200, full ? { Link: nextLink(`/v2/${name}/tags/list`, limit, page.at(-1) as string) } : {}, contentType);
+  return json({ name, tags: page.length > 0 ? page : null }, contentType, full ? { Link: nextLink(`/v2/${name}/tags/list`, limit, page.at(-1) as string) } : {});
 }

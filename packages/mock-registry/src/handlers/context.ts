@@ -32,13 +32,11 @@ export interface HandlerDependencies {
   emit(action: EventAction, target: TargetFacts, context: RequestContext): void;
 }
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** A JSON answer as Go's `json.NewEncoder(w).Encode` writes it. */
-export function json(value: unknown, status = 200, headers: HeadersInit = {}, contentType = JSON_TYPE): Response {
+/** A JSON answer as Go's `json.NewEncoder(w).Encode` writes it, with the flavor's JSON Content-Type. */
+export function json(value: unknown, contentType: string, headers: HeadersInit = {}): Response {
   const out = new Headers(headers);
   out.set('Content-Type', contentType);
-  return new Response(goEncode(value), { status, headers: out });
+  return new Response(goEncode(value), { status: 200, headers: out });
 }
 
 /** An answer without a body; Go drops a Content-Length the handler set on a 204 or 304. */
