@@ -18,8 +18,6 @@ export interface RecordedEvent {
 export interface NotifierEndpoint extends DeliveryEndpoint {
   /** The endpoint's whole configuration as `/debug/vars` shows it, header values redacted unless `showHeaders`. */
   debugConfig(showHeaders: boolean): Record<string, unknown>;
-  /** The endpoint's ignore filters: true when the event must be sent. */
-  accepts(event: Event): boolean;
 }
 
 export interface NotifierOptions {
@@ -84,7 +82,7 @@ export class Notifier {
     });
     const envelope: Envelope = { events: [event] };
     const body = goMarshalIndent(envelope);
-    const deliveries = this.#senders.filter(({ endpoint }) => endpoint.accepts(event)).map(({ sender }) => sender.enqueue(body, event));
+    const deliveries = this.#senders.flatMap(({ sender }) => sender.write(body, event) ?? []);
     const recorded = { event, envelope, body, deliveries };
     this.events.push(recorded);
     this.#options.observer?.onEvent?.(recorded);
