@@ -44,6 +44,17 @@ export interface FlavorBehaviour {
   };
 }
 
+const DISTRIBUTION_3: FlavorBehaviour = {
+  events: 2,
+  config: '3.1',
+  json: 'application/json',
+  catalog: { rejectBadN: true },
+  tags: { paginated: true },
+  manifests: { deleteByTag: true, ociSubject: false },
+  referrers: false,
+  uploads: { monolithicPost: false, checkContentRange: true, staleState: 'RANGE_INVALID' },
+};
+
 export const FLAVORS: Readonly<Record<Flavor, FlavorBehaviour>> = {
   'distribution-2.8': {
     events: 1,
@@ -55,22 +66,10 @@ export const FLAVORS: Readonly<Record<Flavor, FlavorBehaviour>> = {
     referrers: false,
     uploads: { monolithicPost: false, checkContentRange: false, staleState: 'BLOB_UPLOAD_INVALID' },
   },
-  'distribution-3': {
-    events: 2,
-    config: '3.1',
-    json: 'application/json',
-    catalog: { rejectBadN: true },
-    tags: { paginated: true },
-    manifests: { deleteByTag: true, ociSubject: false },
-    referrers: false,
-    uploads: { monolithicPost: false, checkContentRange: true, staleState: 'RANGE_INVALID' },
-  },
+  'distribution-3': DISTRIBUTION_3,
+  // what spec-complete registries add to 3.x's answers; their events are 3.x's
   'oci-1.1': {
-    events: 2,
-    config: '3.1',
-    json: 'application/json',
-    catalog: { rejectBadN: true },
-    tags: { paginated: true },
+    ...DISTRIBUTION_3,
     manifests: { deleteByTag: true, ociSubject: true },
     referrers: true,
     uploads: { monolithicPost: true, checkContentRange: true, staleState: 'ignored' },

@@ -59,47 +59,34 @@ class Scanner {
   }
 
   object(depth: number): void {
-    this.at += 1;
-    this.space();
-    if (this.text[this.at] === '}') {
-      this.at += 1;
-      return;
-    }
-    for (;;) {
+    this.members('}', () => {
       if (this.text[this.at] !== '"') this.fail();
       this.string();
       this.space();
       this.expect(':');
       this.space();
       this.value(depth + 1);
-      this.space();
-      if (this.text[this.at] === ',') {
-        this.at += 1;
-        this.space();
-        continue;
-      }
-      this.expect('}');
-      return;
-    }
+    });
   }
 
   array(depth: number): void {
+    this.members(']', () => this.value(depth + 1));
+  }
+
+  /** The comma-separated items of an object or array, from its opening character to `close`. */
+  members(close: string, item: () => void): void {
     this.at += 1;
     this.space();
-    if (this.text[this.at] === ']') {
+    if (this.text[this.at] === close) {
       this.at += 1;
       return;
     }
     for (;;) {
-      this.value(depth + 1);
+      item();
       this.space();
-      if (this.text[this.at] === ',') {
-        this.at += 1;
-        this.space();
-        continue;
-      }
-      this.expect(']');
-      return;
+      if (this.text[this.at] !== ',') return this.expect(close);
+      this.at += 1;
+      this.space();
     }
   }
 
