@@ -66,6 +66,27 @@ describe('regevents serve', () => {
   });
 });
 
+const htpasswdPeer = requirePeers('htpasswd');
+describe.skipIf(!htpasswdPeer.available)(`regevents serve --htpasswd ${htpasswdPeer.reason}`, () => {
+  it('answers /debug/vars (endpoint headers) only to authenticated users, with header values redacted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'regevents-serve-'));
+    const htpasswd = join(dir, 'htpasswd');
+    const config = join(dir, 'config.yml');
+    await writeHtpasswd(htpasswd, { [SCENARIO_USER.name]: SCENARIO_USER.password });
+    await writeFile(config, 'notifications:\n  endpoints:\n    - name: a\n      url: http://127.0.0.1:9/events\n      headers: { Authorization: [Bearer endpoint-secret] }\n');
+    const serve = background(['serve', '--port', '0', '--htpasswd', htpasswd, '--config', config]);
+    const [, url] = await serve.waitFor(/registry on (http:\/\/127\.0\.0\.1:\d+)/);
+    const anonymous = await fetch(`${url}/debug/vars`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain('endpoint-secret');
+    const authorized = await fetch(`${url}/debug/vars`, { headers: { authorization: `Basic ${btoa(`${SCENARIO_USER.name}:${SCENARIO_USER.password}`)}` } });
+    expect(authorized.status).toBe(200);
+    const body = await authorized.text();
+    expect(body).not.toContain('endpoint-secret');
+    expect(JSON.parse(body).registry.notifications.endpoints[0].Headers).toEqual({ Authorization: ['<redacted>'] });
+  });
+});
+
 const peers = requirePeers('skopeo', 'htpasswd');
 describe.skipIf(!peers.available)(`regevents serve with skopeo ${peers.reason}`, () => {
   it('accepts an authenticated skopeo push and pull, logging requests, events and deliveries', async () => {

@@ -15,3 +15,4 @@ export {
 export { DIAGNOSTIC_SEVERITY } from './diagnostics.js';
 export { ENDPOINT_DEFAULTS } from './endpoints.js';
 export type * from './types.js';
+export { IpRanges, IpRangeError, forwardedClient, isTrustedProxy, parseIpAddress, type IpAddress } from './ip-ranges.js';

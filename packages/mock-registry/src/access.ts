@@ -1,10 +1,7 @@
 import bcrypt from 'bcryptjs';
-import * as ipaddrModule from 'ipaddr.js';
+import { IpRanges, type IpAddress } from '@regevents/config';
 import { RegistryError } from './errors.js';
 
-// ipaddr.js is CommonJS without a declared default export: Node exposes it as `default`, bundlers as the namespace.
-const ipaddr = (ipaddrModule as unknown as { default?: typeof ipaddrModule }).default ?? ipaddrModule;
-type IPAddress = ipaddrModule.IPv4 | ipaddrModule.IPv6;
 
 export type RepositoryAction = 'pull' | 'push' | 'delete';
 
@@ -94,6 +91,7 @@ export class AccessPolicy {
   readonly #plain: Map<string, string>;
   readonly #hashed: Map<string, string>;
   readonly #rules: AccessRule[];
+  #dummy: Promise<string> | undefined;
 
   constructor(options: Omit<BasicAuthOptions, 'type' | 'realm'>) {
     this.#plain = new Map(Object.entries(options.users ?? {}));
@@ -108,8 +106,19 @@ export class AccessPolicy {
     const plain = this.#plain.get(credentials.user);
     if (plain !== undefined) return plain === credentials.password ? { user: credentials.user } : null;
     const hash = this.#hashed.get(credentials.user);
-    if (hash !== undefined && (await bcrypt.compare(credentials.password, hash))) return { user: credentials.user };
-    return null;
+    if (hash === undefined) {
+      // An unknown user costs the same bcrypt comparison as a known one, so timing tells no names.
+      if (this.#hashed.size > 0) await bcrypt.compare(credentials.password, await this.#dummyHash());
+      return null;
+    }
+    return (await bcrypt.compare(credentials.password, hash)) ? { user: credentials.user } : null;
+  }
+
+  /** A hash of no one's password at the highest cost the file uses, made once. */
+  #dummyHash(): Promise<string> {
+    const rounds = Math.max(...[...this.#hashed.values()].map((hash) => bcrypt.getRounds(hash)));
+    this.#dummy ??= bcrypt.hash(crypto.randomUUID(), rounds);
+    return this.#dummy;
   }
 
   /** The actions of `scope` this identity may perform. */
@@ -149,40 +158,15 @@ export function parseScope(text: string): Scope | undefined {
 
 /** Client-IP allowlist (CIDRs or single addresses); an empty list allows everyone. */
 export class ClientAllowlist {
-  readonly #ranges: [IPAddress, number][];
+  readonly #ranges: IpRanges;
 
   constructor(cidrs: string[]) {
-    this.#ranges = cidrs.map((cidr) => {
-      try {
-        return cidr.includes('/') ? ipaddr.parseCIDR(cidr) : [ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128];
-      } catch {
-        throw new TypeError(`allowedClients: "${cidr}" is not an IP address or CIDR range`);
-      }
-    });
+    this.#ranges = new IpRanges(cidrs, 'allowedClients');
   }
 
-  /** Throws DENIED unless the address (an `ip` or `ip:port`) is in a listed range. */
-  check(addr: string): void {
-    if (this.#ranges.length === 0) return;
-    const ip = hostOf(addr);
-    let parsed: IPAddress;
-    try {
-      parsed = ipaddr.process(ip);
-    } catch {
-      throw new RegistryError('DENIED', { detail: { client: addr } });
-    }
-    const allowed = this.#ranges.some(([range, bits]) => {
-      const candidate = parsed.kind() === range.kind() ? parsed : parsed.kind() === 'ipv4' ? (parsed as ipaddrModule.IPv4).toIPv4MappedAddress() : parsed;
-      return candidate.kind() === range.kind() && candidate.match(range, bits);
-    });
-    if (!allowed) throw new RegistryError('DENIED', { detail: { client: addr } });
+  /** Throws DENIED unless the client is in a listed range; `shownAs` is the peer the error names. */
+  check(client: IpAddress | undefined, shownAs: string): void {
+    if (this.#ranges.size === 0) return;
+    if (!client || !this.#ranges.includes(client)) throw new RegistryError('DENIED', { detail: { client: shownAs } });
   }
-}
-
-/** `1.2.3.4:5` → `1.2.3.4`, `[::1]:5` → `::1`, a bare address unchanged. */
-export function hostOf(addr: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(addr);
-  if (bracketed) return bracketed[1] as string;
-  const parts = addr.split(':');
-  return parts.length === 2 ? (parts[0] as string) : addr;
 }

@@ -12,6 +12,12 @@ interface IssuedToken {
 
 const scopeKey = (scope: Pick<Scope, 'type' | 'name'>) => `${scope.type}:${scope.name}`;
 
+/** An UNAUTHORIZED detail as distribution writes it: one access per action, null for a request that needs none (`GET /v2/`). */
+function accessDetail(scopes: Scope[]): unknown {
+  const access = scopes.flatMap((scope) => scope.actions.map((action) => ({ Type: scope.type, Class: '', Name: scope.name, Action: action })));
+  return access.length > 0 ? access : null;
+}
+
 /**
  * Decides who a request comes from and whether it may do what it asks, for the three models
  * registries use: none, Basic (users or htpasswd) and the Docker token flow (401 challenge,
@@ -44,13 +50,13 @@ export class AuthGate {
       const identity = await policy.authenticate(request.headers.get('authorization'));
       const realm = options.realm ?? 'registry';
       const challenge = { 'WWW-Authenticate': `Basic realm="${realm}"` };
-      if (identity === null) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
+      if (identity === null) throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: challenge });
       const who = identity ?? {};
       // The version check (`GET /v2/`) needs no scope but must still challenge anonymous clients:
       // that 401 is how they learn to send credentials.
-      if (scopes.length === 0 && !who.user) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
+      if (scopes.length === 0 && !who.user) throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: challenge });
       if (policy.allows(who, scopes)) return who;
-      if (!who.user) throw new RegistryError('UNAUTHORIZED', { detail: null, headers: challenge });
+      if (!who.user) throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: challenge });
       throw new RegistryError('DENIED', { detail: scopes.map(formatScope) });
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
@@ -63,8 +69,12 @@ export class AuthGate {
     if (scopes.length > 0) challenge += `,scope="${scopes.map(formatScope).join(' ')}"`;
     if (bearer && !valid) challenge += ',error="invalid_token"';
     else if (valid) challenge += ',error="insufficient_scope"';
-    const detail = scopes.map((scope) => ({ Type: scope.type, Class: '', Name: scope.name, Action: scope.actions.join(',') }));
-    throw new RegistryError('UNAUTHORIZED', { detail, headers: { 'WWW-Authenticate': challenge } });
+    throw new RegistryError('UNAUTHORIZED', { detail: accessDetail(scopes), headers: { 'WWW-Authenticate': challenge } });
+  }
+
+  /** Whether the rules let this identity pull from a repository (what `/v2/_catalog` lists). */
+  mayPull(identity: Identity, repository: string): boolean {
+    return !this.#policy || this.#policy.allows(identity, [{ type: 'repository', name: repository, actions: ['pull'] }]);
   }
 
   /** The token endpoint: Basic credentials optional, each `scope` granted as far as the rules allow. */
@@ -89,9 +99,24 @@ export class AuthGate {
     }
     const expiresIn = options.expiresIn ?? 300;
     const token = this.#newToken();
+    this.#purgeExpiredTokens();
     this.#tokens.set(token, { identity: who, grants, expiresAt: this.#now() + expiresIn * 1000 });
     const body = { token, access_token: token, expires_in: expiresIn, issued_at: new Date(this.#now()).toISOString(), access };
     return new Response(goEncode(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  }
+
+  /** Tokens held (unexpired ones, plus expired ones not yet purged). */
+  get heldTokens(): number {
+    return this.#tokens.size;
+  }
+
+  /** Every token lives `expiresIn`, so insertion order is expiry order: the sweep stops at the first live one. */
+  #purgeExpiredTokens(): void {
+    const now = this.#now();
+    for (const [token, issued] of this.#tokens) {
+      if (issued.expiresAt > now) return;
+      this.#tokens.delete(token);
+    }
   }
 
   clearTokens(): void {

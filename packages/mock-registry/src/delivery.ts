@@ -1,7 +1,9 @@
+import { ENDPOINT_DEFAULTS } from '@regevents/config';
 import type { Event } from '@regevents/types';
 import type { Clock } from './clock.js';
-import { rfc3339 } from './clock.js';
-import { goStatusLine } from './http-status.js';
+import { EventQueue } from './sinks/event-queue.js';
+import { HttpSink } from './sinks/http-sink.js';
+import { RetryingSink } from './sinks/retrying-sink.js';
 
 /** The parts of an endpoint's configuration that delivery uses (a subset of `@regevents/config`'s EndpointConfig). */
 export interface DeliveryEndpoint {
@@ -11,6 +13,8 @@ export interface DeliveryEndpoint {
   timeoutMs: number;
   threshold: number;
   backoffMs: number;
+  /** The endpoint's ignore filters (`ignore.mediatypes`, `ignore.actions`): true when the event must be sent. */
+  accepts(event: Event): boolean;
 }
 
 /** One POST of an envelope to an endpoint. */
@@ -55,63 +59,62 @@ export interface SenderOptions {
   onAttempt?: (endpoint: string, event: Event, attempt: DeliveryAttempt) => void;
 }
 
-const DEFAULTS = { timeoutMs: 1_000, threshold: 10, backoffMs: 1_000 };
+const nsToMs = (ns: bigint) => Number(ns) / 1e6;
 
-interface Queued {
-  body: string;
-  event: Event;
-  record: EndpointDelivery;
+/** Zero or negative settings get the registry's defaults when the endpoint starts (from `@regevents/config`). */
+function withDefaults(endpoint: DeliveryEndpoint): DeliveryEndpoint {
+  return {
+    ...endpoint,
+    timeoutMs: endpoint.timeoutMs > 0 ? endpoint.timeoutMs : nsToMs(ENDPOINT_DEFAULTS.timeout),
+    threshold: endpoint.threshold > 0 ? endpoint.threshold : ENDPOINT_DEFAULTS.threshold,
+    backoffMs: endpoint.backoffMs > 0 ? endpoint.backoffMs : nsToMs(ENDPOINT_DEFAULTS.backoff),
+  };
 }
 
 /**
- * One endpoint's FIFO queue and its single sender, with distribution's retrying sink: the first
- * `threshold` failures are retried back to back, then one attempt per `backoff`, forever; a
- * success resets the count. Waits use the injected clock so tests run the policy instantly.
+ * One endpoint as distribution builds it (notifications/endpoint.go): the ignore filter, in
+ * front of an unbounded queue, in front of a retrying sink with its threshold/backoff breaker, in
+ * front of the HTTP sink. Metrics are the ones `/debug/vars` shows.
  */
 export class EndpointSender {
   readonly endpoint: DeliveryEndpoint;
   readonly metrics: EndpointMetrics = { Pending: 0, Events: 0, Successes: 0, Failures: 0, Errors: 0, Statuses: {} };
   readonly #options: SenderOptions;
-  readonly #queue: Queued[] = [];
-  readonly #idleWaiters: (() => void)[] = [];
-  #running = false;
-  #stopped = false;
-  #recentFailures = 0;
-  #abort = new AbortController();
+  readonly #queue: EventQueue;
+  readonly #abort = new AbortController();
 
   constructor(endpoint: DeliveryEndpoint, options: SenderOptions) {
-    this.endpoint = {
-      ...endpoint,
-      timeoutMs: endpoint.timeoutMs > 0 ? endpoint.timeoutMs : DEFAULTS.timeoutMs,
-      threshold: endpoint.threshold > 0 ? endpoint.threshold : DEFAULTS.threshold,
-      backoffMs: endpoint.backoffMs > 0 ? endpoint.backoffMs : DEFAULTS.backoffMs,
-    };
+    this.endpoint = withDefaults(endpoint);
     this.#options = options;
+    const { name, url, timeoutMs, threshold, backoffMs } = this.endpoint;
+    const { clock, fetch, fault } = options;
+    const signal = this.#abort.signal;
+    const http = new HttpSink({ endpoint: name, url, timeoutMs, clock, fetch, fault, signal }, this.metrics);
+    const retrying = new RetryingSink(http, { threshold, backoffMs, clock, signal });
+    this.#queue = new EventQueue(async (delivery) => {
+      const written = await retrying.write(delivery, () => options.onAttempt?.(name, delivery.event, delivery.record.attempts.at(-1) as DeliveryAttempt));
+      if (written) delivery.record.delivered = true;
+      return written;
+    }, this.metrics);
   }
 
-  /** Queues an envelope body; returns the record its attempts will be written to. */
-  enqueue(body: string, event: Event): EndpointDelivery {
+  /** Queues an envelope body unless the endpoint ignores its event; returns the record its attempts will be written to. */
+  write(body: string, event: Event): EndpointDelivery | undefined {
+    if (!this.endpoint.accepts(event)) return undefined;
     const record: EndpointDelivery = { endpoint: this.endpoint.name, url: this.endpoint.url, headers: this.#headers(), attempts: [], delivered: false };
-    this.#queue.push({ body, event, record });
-    this.metrics.Events += 1;
-    this.metrics.Pending += 1;
-    if (!this.#running && !this.#stopped) void this.#run();
+    this.#queue.enqueue({ body, event, record });
     return record;
   }
 
   /** Resolves when the queue is empty. */
   idle(): Promise<void> {
-    if (this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#queue.idle();
   }
 
   /** Drops what is queued, as the registry does on shutdown, and stops sending. */
   stop(): void {
-    this.#stopped = true;
     this.#abort.abort(new Error('registry stopped'));
-    this.#queue.length = 0;
-    this.metrics.Pending = 0;
-    this.#wakeIdle();
+    this.#queue.stop();
   }
 
   #headers(): Record<string, string> {
@@ -121,83 +124,5 @@ export class EndpointSender {
     headers['Content-Type'] = this.#options.contentType;
     headers['Accept-Encoding'] = 'gzip';
     return headers;
-  }
-
-  async #run(): Promise<void> {
-    this.#running = true;
-    try {
-      for (let next = this.#queue[0]; next && !this.#stopped; next = this.#queue[0]) {
-        await this.#deliver(next);
-        if (this.#stopped) return;
-        this.#queue.shift();
-        this.metrics.Pending -= 1;
-      }
-    } finally {
-      this.#running = false;
-      if (this.#queue.length === 0) this.#wakeIdle();
-    }
-  }
-
-  #wakeIdle(): void {
-    for (const wake of this.#idleWaiters.splice(0)) wake();
-  }
-
-  async #deliver(item: Queued): Promise<void> {
-    const { threshold, backoffMs } = this.endpoint;
-    while (!this.#stopped) {
-      if (this.#recentFailures >= threshold) {
-        try {
-          await this.#options.clock.sleep(backoffMs, this.#abort.signal);
-        } catch {
-          return;
-        }
-      }
-      const delivered = await this.#attempt(item);
-      this.#options.onAttempt?.(this.endpoint.name, item.event, item.record.attempts.at(-1) as DeliveryAttempt);
-      if (delivered) {
-        this.#recentFailures = 0;
-        item.record.delivered = true;
-        return;
-      }
-      this.#recentFailures += 1;
-    }
-  }
-
-  async #attempt(item: Queued): Promise<boolean> {
-    const attempt: DeliveryAttempt = { at: rfc3339(this.#options.clock.now()) };
-    item.record.attempts.push(attempt);
-    const injected = this.#options.fault?.(this.endpoint.name, item.record.attempts.length);
-    if (injected instanceof Error) return this.#error(attempt, injected);
-    if (typeof injected === 'number') return this.#status(attempt, injected);
-    const timeout = AbortSignal.timeout(this.endpoint.timeoutMs);
-    try {
-      const response = await this.#options.fetch()(this.endpoint.url, {
-        method: 'POST',
-        headers: item.record.headers,
-        body: item.body,
-        signal: AbortSignal.any([timeout, this.#abort.signal]),
-      });
-      // The registry reads and drops the body; draining frees the connection.
-      await response.arrayBuffer().catch(() => undefined);
-      return this.#status(attempt, response.status);
-    } catch (error) {
-      return this.#error(attempt, error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  #status(attempt: DeliveryAttempt, status: number): boolean {
-    attempt.status = status;
-    const line = goStatusLine(status);
-    this.metrics.Statuses[line] = (this.metrics.Statuses[line] ?? 0) + 1;
-    const ok = status >= 200 && status < 400;
-    if (ok) this.metrics.Successes += 1;
-    else this.metrics.Failures += 1;
-    return ok;
-  }
-
-  #error(attempt: DeliveryAttempt, error: Error): boolean {
-    attempt.error = error.message;
-    this.metrics.Errors += 1;
-    return false;
   }
 }

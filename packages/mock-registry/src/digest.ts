@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import type { HashFactory, IncrementalHash } from '@regevents/registry-client';
 
 /** `sha256:<64 hex>`; other algorithms are refused, as distribution's default config does. */
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -14,7 +15,6 @@ export function digestOf(bytes: Uint8Array): string {
 
 // One incremental SHA-256 for the project: the client's (pure JS everywhere, node:crypto from its `/node` entry).
 export { portableSha256, type HashFactory, type IncrementalHash } from '@regevents/registry-client';
-import type { HashFactory, IncrementalHash } from '@regevents/registry-client';
 
 /** The running digest and size of an upload. */
 export class DigestAccumulator {
@@ -34,8 +34,8 @@ export class DigestAccumulator {
     return this.#size;
   }
 
-  /** The digest of everything received; the accumulator is spent afterwards. */
-  finish(): string {
-    return `sha256:${this.#hash.digestHex()}`;
+  /** The digest of everything received so far; hashing can go on afterwards (a registry keeps an upload open after a PUT with the wrong digest). */
+  digest(): string {
+    return `sha256:${this.#hash.clone().digestHex()}`;
   }
 }

@@ -3,7 +3,7 @@ import { goEncode } from './go-json.js';
 /** The registry's error codes (OCI distribution spec plus distribution's own), with their HTTP status and message. */
 export const ERROR_CODES = {
   BLOB_UNKNOWN: { status: 404, message: 'blob unknown to registry' },
-  BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
+  BLOB_UPLOAD_INVALID: { status: 404, message: 'blob upload invalid' },
   BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
   DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
   MANIFEST_BLOB_UNKNOWN: { status: 400, message: 'blob unknown to registry' },
@@ -50,12 +50,13 @@ export class RegistryError extends Error {
     this.headers = options.headers;
   }
 
-  toResponse(extraHeaders: HeadersInit = {}): Response {
+  /** The error body; `contentType` is the flavor's JSON type (2.8 adds a charset, 3.x does not). */
+  toResponse(extraHeaders: HeadersInit = {}, contentType = 'application/json; charset=utf-8'): Response {
     const entry: Record<string, unknown> = { code: this.code, message: this.message };
     if (this.detail !== undefined) entry.detail = this.detail;
     const headers = new Headers(extraHeaders);
     for (const [name, value] of new Headers(this.headers)) headers.set(name, value);
-    headers.set('Content-Type', 'application/json; charset=utf-8');
+    headers.set('Content-Type', contentType);
     return new Response(goEncode({ errors: [entry] }), { status: this.status, headers });
   }
 }

@@ -1,11 +1,11 @@
 import type { ActorRecord, Descriptor, Event, EventAction, RequestRecord, SourceRecord } from '@regevents/types';
 import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 
-/** Which registry release the mock imitates where releases differ. */
-export type Flavor = 'distribution-2.8' | 'distribution-3';
+/** 1: distribution 2.x's event layout; 2: 3.x's (see `FlavorBehaviour.events`). */
+export type EventLayout = 1 | 2;
 
-export function eventsMediaType(flavor: Flavor): string {
-  return flavor === 'distribution-2.8' ? EVENTS_MEDIA_TYPE_V1 : EVENTS_MEDIA_TYPE_V2;
+export function eventsMediaType(layout: EventLayout): string {
+  return layout === 1 ? EVENTS_MEDIA_TYPE_V1 : EVENTS_MEDIA_TYPE_V2;
 }
 
 /** What an action is about, before it is laid out the way a given release writes it. */
@@ -25,9 +25,9 @@ export interface TargetFacts {
  * descriptor fields and writes `mediaType,size,digest`; 3.x always writes `mediaType,digest,size`
  * (so a 3.x tag delete carries `"digest":""`).
  */
-export function layoutTarget(flavor: Flavor, facts: TargetFacts): Record<string, unknown> {
+export function layoutTarget(layout: EventLayout, facts: TargetFacts): Record<string, unknown> {
   const target: Record<string, unknown> = {};
-  if (flavor === 'distribution-2.8') {
+  if (layout === 1) {
     if (facts.mediaType) target.mediaType = facts.mediaType;
     if (facts.size) target.size = facts.size;
     if (facts.digest) target.digest = facts.digest;
@@ -41,18 +41,18 @@ export function layoutTarget(flavor: Flavor, facts: TargetFacts): Record<string,
   if (facts.fromRepository) target.fromRepository = facts.fromRepository;
   if (facts.url) target.url = facts.url;
   if (facts.tag) target.tag = facts.tag;
-  if (facts.references) target.references = facts.references.map((reference) => layoutReference(flavor, reference));
+  if (facts.references) target.references = facts.references.map((reference) => layoutReference(layout, reference));
   return target;
 }
 
 /** 2.8's descriptor type drops `platform` (tagged `json:"-"`); 3.x keeps the full OCI descriptor. */
-function layoutReference(flavor: Flavor, descriptor: Descriptor): Descriptor {
+function layoutReference(layout: EventLayout, descriptor: Descriptor): Descriptor {
   const { mediaType, size, digest, urls, annotations, platform, artifactType } = descriptor;
   const out: Descriptor =
-    flavor === 'distribution-2.8' ? { mediaType, size, digest } : ({ mediaType, digest, size } as Descriptor);
+    layout === 1 ? { mediaType, size, digest } : ({ mediaType, digest, size } as Descriptor);
   if (urls?.length) out.urls = urls;
   if (annotations && Object.keys(annotations).length > 0) out.annotations = annotations;
-  if (flavor === 'distribution-3') {
+  if (layout === 2) {
     if (platform) out.platform = platform;
     if (artifactType) out.artifactType = artifactType;
   }

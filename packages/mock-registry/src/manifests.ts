@@ -2,6 +2,7 @@ import type { Descriptor } from '@regevents/types';
 import { DOCKER_MANIFEST_LIST, DOCKER_MANIFEST_V2, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '@regevents/types';
 import { isDigest } from './digest.js';
 import { RegistryError } from './errors.js';
+import { jsonSyntaxErrorOffset } from './json-syntax.js';
 
 /** What the registry keeps about a stored manifest. */
 export interface ManifestRecord {
@@ -31,22 +32,23 @@ interface ManifestJson {
   annotations?: unknown;
 }
 
-function invalid(reason: string): RegistryError {
-  return new RegistryError('MANIFEST_INVALID', { detail: { reason } });
+/** distribution's detail for a manifest it cannot use is a Go error value, which marshals as `{}`. */
+function invalid(): RegistryError {
+  return new RegistryError('MANIFEST_INVALID', { detail: {} });
 }
 
-function descriptor(value: unknown, where: string): Descriptor {
-  if (typeof value !== 'object' || value === null) throw invalid(`${where} is not a descriptor`);
+function descriptor(value: unknown): Descriptor {
+  if (typeof value !== 'object' || value === null) throw invalid();
   const { mediaType, size, digest } = value as Record<string, unknown>;
   if (typeof mediaType !== 'string' || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || typeof digest !== 'string' || !isDigest(digest)) {
-    throw invalid(`${where} needs mediaType, size and a sha256 digest`);
+    throw invalid();
   }
   return value as Descriptor;
 }
 
-function descriptors(value: unknown, where: string): Descriptor[] {
-  if (!Array.isArray(value)) throw invalid(`${where} is not a list`);
-  return value.map((item, i) => descriptor(item, `${where}[${i}]`));
+function descriptors(value: unknown): Descriptor[] {
+  if (!Array.isArray(value)) throw invalid();
+  return value.map((item) => descriptor(item));
 }
 
 /**
@@ -56,25 +58,29 @@ function descriptors(value: unknown, where: string): Descriptor[] {
  */
 export function parseManifest(bytes: Uint8Array, contentType: string | null, digest: string): ManifestRecord {
   const declared = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  let json: ManifestJson;
+  let text: string;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as ManifestJson;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new RegistryError('MANIFEST_INVALID', { detail: {} });
+    throw invalid();
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new RegistryError('MANIFEST_INVALID', { detail: {} });
+  // Go's *json.SyntaxError marshals as its Offset, the only exported field.
+  const offset = jsonSyntaxErrorOffset(text);
+  if (offset !== undefined) throw new RegistryError('MANIFEST_INVALID', { detail: { Offset: offset } });
+  const json = JSON.parse(text) as ManifestJson;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid();
   const bodyType = typeof json.mediaType === 'string' ? json.mediaType : undefined;
   const mediaType = INDEX_TYPES.has(declared) || IMAGE_TYPES.has(declared) ? declared : declared === '' || declared === 'application/json' ? bodyType : undefined;
-  if (!mediaType || !(INDEX_TYPES.has(mediaType) || IMAGE_TYPES.has(mediaType))) throw new RegistryError('MANIFEST_INVALID', { detail: {} });
-  if (bodyType !== undefined && bodyType !== mediaType) throw invalid(`mediaType in manifest should be '${mediaType}' not '${bodyType}'`);
-  if (json.schemaVersion !== 2) throw invalid('schemaVersion must be 2');
+  if (!mediaType || !(INDEX_TYPES.has(mediaType) || IMAGE_TYPES.has(mediaType))) throw invalid();
+  if (bodyType !== undefined && bodyType !== mediaType) throw invalid();
+  if (json.schemaVersion !== 2) throw invalid();
 
   const isIndex = INDEX_TYPES.has(mediaType);
   const references = isIndex
-    ? descriptors(json.manifests, 'manifests')
-    : [descriptor(json.config, 'config'), ...descriptors(json.layers, 'layers')];
+    ? descriptors(json.manifests)
+    : [descriptor(json.config), ...descriptors(json.layers)];
   const record: ManifestRecord = { digest, mediaType, size: bytes.byteLength, references, isIndex };
-  if (json.subject !== undefined) record.subject = descriptor(json.subject, 'subject').digest;
+  if (json.subject !== undefined) record.subject = descriptor(json.subject).digest;
   const artifactType = typeof json.artifactType === 'string' ? json.artifactType : isIndex ? undefined : (json.config as Descriptor).mediaType;
   if (artifactType) record.artifactType = artifactType;
   if (typeof json.annotations === 'object' && json.annotations !== null) record.annotations = json.annotations as Record<string, string>;

@@ -2,7 +2,7 @@ import type { Envelope, Event, EventAction, SourceRecord } from '@regevents/type
 import type { RequestContext } from './api.js';
 import { rfc3339, type Clock } from './clock.js';
 import { EndpointSender, type DeliveryAttempt, type DeliveryEndpoint, type EndpointDelivery, type EndpointMetrics } from './delivery.js';
-import { eventsMediaType, layoutEvent, layoutTarget, type Flavor, type TargetFacts } from './event-format.js';
+import { eventsMediaType, layoutEvent, layoutTarget, type EventLayout, type TargetFacts } from './event-format.js';
 import { goMarshalIndent } from './go-json.js';
 import type { IdGenerator } from './ids.js';
 
@@ -16,14 +16,13 @@ export interface RecordedEvent {
 }
 
 export interface NotifierEndpoint extends DeliveryEndpoint {
-  /** The endpoint's whole configuration as `/debug/vars` shows it. */
-  debugConfig: Record<string, unknown>;
-  /** The endpoint's ignore filters: true when the event must be sent. */
-  accepts(event: Event): boolean;
+  /** The endpoint's whole configuration as `/debug/vars` shows it, header values redacted unless `showHeaders`. */
+  debugConfig(showHeaders: boolean): Record<string, unknown>;
 }
 
 export interface NotifierOptions {
-  flavor: Flavor;
+  /** The event layout of the imitated release. */
+  layout: EventLayout;
   clock: Clock;
   newId: IdGenerator;
   source: () => SourceRecord;
@@ -63,11 +62,11 @@ export class Notifier {
   }
 
   #startSenders() {
-    const { clock, flavor, fetch, fault, observer } = this.#options;
+    const { clock, layout, fetch, fault, observer } = this.#options;
     const onAttempt = observer?.onDeliveryAttempt;
     return this.#options.endpoints.map((endpoint) => ({
       endpoint,
-      sender: new EndpointSender(endpoint, { clock, fetch, fault, onAttempt, contentType: eventsMediaType(flavor), userAgent: 'Go-http-client/1.1' }),
+      sender: new EndpointSender(endpoint, { clock, fetch, fault, onAttempt, contentType: eventsMediaType(layout), userAgent: 'Go-http-client/1.1' }),
     }));
   }
 
@@ -76,14 +75,14 @@ export class Notifier {
       id: this.#options.newId(),
       timestamp: rfc3339(this.#options.clock.now()),
       action,
-      target: layoutTarget(this.#options.flavor, facts),
+      target: layoutTarget(this.#options.layout, facts),
       request: context.record,
       actor: context.identity.user ? { name: context.identity.user } : {},
       source: this.#options.source(),
     });
     const envelope: Envelope = { events: [event] };
     const body = goMarshalIndent(envelope);
-    const deliveries = this.#senders.filter(({ endpoint }) => endpoint.accepts(event)).map(({ sender }) => sender.enqueue(body, event));
+    const deliveries = this.#senders.flatMap(({ sender }) => sender.write(body, event) ?? []);
     const recorded = { event, envelope, body, deliveries };
     this.events.push(recorded);
     this.#options.observer?.onEvent?.(recorded);
@@ -134,9 +133,9 @@ export class Notifier {
   }
 
   /** The `registry.notifications` part of `/debug/vars`. */
-  debugVars(): { endpoints: (Record<string, unknown> & { Metrics: EndpointMetrics })[] } {
+  debugVars(showHeaders: boolean): { endpoints: (Record<string, unknown> & { Metrics: EndpointMetrics })[] } {
     return {
-      endpoints: this.#senders.map(({ endpoint, sender }) => ({ name: endpoint.name, url: endpoint.url, ...endpoint.debugConfig, Metrics: sender.metrics })),
+      endpoints: this.#senders.map(({ endpoint, sender }) => ({ name: endpoint.name, url: endpoint.url, ...endpoint.debugConfig(showHeaders), Metrics: sender.metrics })),
     };
   }
 

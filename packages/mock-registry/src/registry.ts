@@ -1,13 +1,14 @@
 import type { Event, SourceRecord } from '@regevents/types';
-import { http, type HttpHandler } from 'msw';
+import type { HttpHandler } from 'msw';
 import { ClientAllowlist, type AuthOptions } from './access.js';
 import { RegistryApi } from './api.js';
 import { AuthGate } from './auth-gate.js';
 import { createRegistryClient } from '@regevents/registry-client';
 import { systemClock, type Clock } from './clock.js';
-import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig } from '@regevents/config';
-import { configVersion, notifierEndpoints } from './endpoints.js';
-import type { Flavor } from './event-format.js';
+import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig, type RegistryVersion } from '@regevents/config';
+import { notifierEndpoints } from './endpoints.js';
+import { behaviourOf, type Flavor } from './flavors.js';
+import { Forwarding } from './forwarding.js';
 import { Faults, type DeliveryFault, type RegistryFault } from './faults.js';
 import { portableSha256, type HashFactory } from './digest.js';
 import { goMarshalIndent } from './go-json.js';
@@ -16,6 +17,10 @@ import type { BuiltImage, ImageOptions } from './images.js';
 import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
 import { imageScenarios, type PulledImage } from './scenarios.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
+import { ByteCappedStorage } from './storage-cap.js';
+import { DEFAULT_UPLOAD_EXPIRY_MS } from './upload-sessions.js';
+import { RegistryError } from './errors.js';
+import { mswHandlers } from './msw.js';
 
 export interface MockRegistryOptions {
   /** Origin the MSW handlers answer on (default `http://registry.test`). */
@@ -32,12 +37,29 @@ export interface MockRegistryOptions {
   auth?: AuthOptions;
   /** Client addresses allowed (CIDRs); others get 403 DENIED. Default: everyone. */
   allowedClients?: string[];
+  /**
+   * Peers (CIDRs) whose `X-Forwarded-For`/`X-Real-Ip` name the client for `allowedClients`, and whose
+   * `X-Forwarded-Proto`/`-Host` change `Location` headers and event URLs. Default: none, since any
+   * client can send those headers.
+   */
+  trustedProxies?: string[];
   /** Time for timestamps, backoff and latency; `createInstantClock()` makes retries instant. */
   clock?: Clock;
   /** Event, request, upload and token ids: a generator, or `'deterministic'` for snapshot tests. */
   ids?: IdGenerator | 'deterministic';
   /** Blob storage (default in memory); `FileSystemStorage` from `@regevents/mock-registry/node` keeps blobs on disk. */
   storage?: StorageDriver;
+  /**
+   * A byte cap on what storage holds (blobs, manifests and uploads in progress). A write that would
+   * pass it is refused with 403 DENIED "storage limit of N bytes reached" and its upload ends.
+   * Default: no cap.
+   */
+  maxStorageBytes?: number;
+  /**
+   * An upload session idle this long (by `clock`) is purged with its bytes; its location then
+   * answers 404 BLOB_UPLOAD_UNKNOWN. Default one hour (distribution's purge job uses 168 h).
+   */
+  uploadExpiryMs?: number;
   /** `storage.delete.enabled` (default true); when false, DELETE answers 405 UNSUPPORTED. */
   deleteEnabled?: boolean;
   /** Fixed base for URLs in events and `Location`, like the registry's `http.host`. */
@@ -54,6 +76,11 @@ export interface MockRegistryOptions {
   userAgent?: string;
   /** Told about every event and every delivery attempt (the CLI's log uses it). */
   observer?: RegistryObserver;
+  /**
+   * `/debug/vars` answers only clients the API would answer (allowedClients, then authentication, as
+   * for `GET /v2/`). Endpoint header values (tokens) are shown as `<redacted>` unless `showHeaders`.
+   */
+  debugVars?: { showHeaders?: boolean };
 }
 
 /** What `/debug/vars` serves (the registry part). */
@@ -62,7 +89,7 @@ export interface DebugVars {
 }
 
 export interface MockRegistry {
-  /** MSW 2 request handlers for `setupServer(...)` / `setupWorker(...)`. */
+  /** MSW 2 request handlers for `setupServer(...)` / `setupWorker(...)` (needs msw installed; built on first read). */
   readonly handlers: HttpHandler[];
   /** The registry's origin; follows the served address after `serve()`. */
   readonly baseUrl: string;
@@ -76,7 +103,7 @@ export interface MockRegistry {
   idle(): Promise<void>;
   /** Forgets repositories, blobs, events, queued deliveries, tokens and faults. */
   reset(): Promise<void>;
-  /** `/debug/vars` as the registry serves it on its debug address. */
+  /** `/debug/vars` as the registry serves it on its debug address (header values as `options.debugVars` says). */
   debugVars(): DebugVars;
   pushImage(reference: string, image?: BuiltImage | ImageOptions): Promise<BuiltImage>;
   pullImage(reference: string): Promise<PulledImage>;
@@ -104,10 +131,10 @@ export class MockRegistryConfigError extends Error {
   }
 }
 
-function resolveNotifications(options: MockRegistryOptions, flavor: Flavor): NotificationsConfig {
+function resolveNotifications(options: MockRegistryOptions, version: RegistryVersion): NotificationsConfig {
   if (options.config !== undefined && options.notifications !== undefined) throw new TypeError('createMockRegistry: pass `config` or `notifications`, not both');
   if (options.config === undefined) return options.notifications ?? { events: { includeReferences: false }, endpoints: [] };
-  const parsed = parseRegistryConfig(options.config, { env: options.env, version: configVersion(flavor) });
+  const parsed = parseRegistryConfig(options.config, { env: options.env, version });
   const { errors } = parsed;
   if (errors.length > 0) throw new MockRegistryConfigError(errors);
   return parsed.notifications;
@@ -117,62 +144,79 @@ function defaultSourceAddr(baseUrl: URL): string {
   return `${baseUrl.hostname}:${baseUrl.port || (baseUrl.protocol === 'https:' ? '443' : '80')}`;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** An in-memory registry that answers the registry API and emits the events CNCF distribution would. */
 export function createMockRegistry(options: MockRegistryOptions = {}): MockRegistry {
   const flavor = options.flavor ?? 'distribution-2.8';
+  const behaviour = behaviourOf(flavor);
+  const idVersion = behaviour.events === 1 ? 4 : 7;
   const clock = options.clock ?? systemClock;
   const newId: IdGenerator =
-    options.ids === 'deterministic' ? sequentialIds(flavor === 'distribution-3' ? 7 : 4) : (options.ids ?? (flavor === 'distribution-3' ? uuidV7Generator(clock.now) : uuidV4));
+    options.ids === 'deterministic' ? sequentialIds(idVersion) : (options.ids ?? (idVersion === 7 ? uuidV7Generator(clock.now) : uuidV4));
   let baseUrl = new URL(options.baseUrl ?? 'http://registry.test').origin;
   let sourceAddr = options.sourceAddr ?? defaultSourceAddr(new URL(baseUrl));
   const instanceID = newId();
   const source = (): SourceRecord => ({ addr: sourceAddr, instanceID });
   const faults = new Faults();
-  const notifications = resolveNotifications(options, flavor);
+  const notifications = resolveNotifications(options, behaviour.config);
   const notifier = new Notifier({
-    flavor,
+    layout: behaviour.events,
     clock,
     newId,
     source,
-    endpoints: notifierEndpoints(notifications, flavor),
+    endpoints: notifierEndpoints(notifications, behaviour.config),
     fetch: () => options.fetch ?? globalThis.fetch,
     fault: (endpoint) => faults.deliveryOutcome(endpoint),
     observer: options.observer,
   });
+  const storage = options.storage ?? new MemoryStorage();
   const gate = new AuthGate(options.auth ?? { type: 'none' }, newId, clock.now);
   const api = new RegistryApi({
-    storage: options.storage ?? new MemoryStorage(),
-    flavor,
+    behaviour,
+    storage: options.maxStorageBytes === undefined ? storage : new ByteCappedStorage(storage, options.maxStorageBytes),
     deleteEnabled: options.deleteEnabled ?? true,
     includeReferences: notifications.events.includeReferences,
     httpHost: options.httpHost,
     newId,
+    now: clock.now,
+    uploadExpiryMs: options.uploadExpiryMs ?? DEFAULT_UPLOAD_EXPIRY_MS,
     sha256: options.sha256 ?? portableSha256,
     gate,
     allowlist: new ClientAllowlist(options.allowedClients ?? []),
+    forwarding: new Forwarding(options.trustedProxies ?? []),
     emit: (action, target, context) => notifier.emit(action, target, context),
   });
   const clientAddress = options.clientAddress ?? '127.0.0.1:0';
+  const debugVars = (): DebugVars => ({ registry: { notifications: notifier.debugVars(options.debugVars?.showHeaders ?? false) } });
+
+  const debugVarsResponse = async (request: Request, peer: string): Promise<Response> => {
+    try {
+      await api.admit(request, peer, []);
+    } catch (error) {
+      if (error instanceof RegistryError) return error.toResponse();
+      throw error;
+    }
+    return new Response(goMarshalIndent(debugVars()), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  };
 
   const handle = async (request: Request, peer = clientAddress): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path === '/token' && gate.usesTokens) return gate.issueToken(request);
-    if (path === '/debug/vars') return new Response(goMarshalIndent(registry.debugVars()), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    if (path === '/debug/vars') return debugVarsResponse(request, peer);
     return (await faults.apply(request, clock)) ?? api.handle(request, peer);
   };
 
   // The helpers call the registry's own handler (same events as over the network), at the current base URL.
   const scenarios = () =>
     imageScenarios(createRegistryClient({ baseUrl, fetch: (input, init) => handle(new Request(input, init)), userAgent: options.userAgent ?? 'regevents-mock-registry' }));
-  const origin = escapeRegExp(baseUrl);
-  const handlers = [http.all(new RegExp(`^${origin}/(v2(/.*)?|token|debug/vars)$`), ({ request }) => handle(request))];
+  const origin = baseUrl;
+  let handlers: HttpHandler[] | undefined;
 
   const registry: MockRegistry = {
-    handlers,
+    get handlers() {
+      handlers ??= mswHandlers(origin, (request) => handle(request));
+      return handlers;
+    },
     get baseUrl() {
       return baseUrl;
     },
@@ -188,7 +232,7 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
       gate.clearTokens();
       await api.reset();
     },
-    debugVars: () => ({ registry: { notifications: notifier.debugVars() } }),
+    debugVars,
     pushImage: (reference, image) => scenarios().pushImage(reference, image),
     pullImage: (reference) => scenarios().pullImage(reference),
     copyImage: (from, to) => scenarios().copyImage(from, to),

@@ -10,7 +10,7 @@ const req = (method: string, path: string, init: RequestInit = {}) => new Reques
 
 describe('registry API', () => {
   it('assembles a chunked upload (PATCH with Content-Range) and serves byte ranges', async () => {
-    const registry = createMockRegistry();
+    const registry = createMockRegistry({ flavor: 'oci-1.1' });
     const bytes = pseudoRandomBytes(7, 10_000);
     const start = await registry.handle(req('POST', '/v2/team/tools/app/blobs/uploads/'));
     expect(start.status).toBe(202);
@@ -38,16 +38,31 @@ describe('registry API', () => {
     expect(registry.events.map((e) => [e.event.action, e.event.request.method])).toEqual([['push', 'PUT'], ['pull', 'GET'], ['pull', 'GET']]);
   });
 
-  it('accepts a monolithic POST ?digest= upload', async () => {
-    const registry = createMockRegistry();
+  it('accepts a monolithic POST ?digest= upload in the oci-1.1 flavor; distribution starts an upload and ignores the body', async () => {
     const body = new TextEncoder().encode('monolithic');
-    const response = await registry.handle(req('POST', `/v2/demo/app/blobs/uploads/?digest=${digestOf(body)}`, { body }));
+    const oci = createMockRegistry({ flavor: 'oci-1.1' });
+    const response = await oci.handle(req('POST', `/v2/demo/app/blobs/uploads/?digest=${digestOf(body)}`, { body }));
     expect(response.status).toBe(201);
-    expect((await registry.handle(req('HEAD', `/v2/demo/app/blobs/${digestOf(body)}`))).headers.get('content-length')).toBe('10');
+    expect((await oci.handle(req('HEAD', `/v2/demo/app/blobs/${digestOf(body)}`))).headers.get('content-length')).toBe('10');
+    for (const flavor of ['distribution-2.8', 'distribution-3'] as const) {
+      const registry = createMockRegistry({ flavor });
+      const started = await registry.handle(req('POST', `/v2/demo/app/blobs/uploads/?digest=${digestOf(body)}`, { body }));
+      expect([started.status, started.headers.get('range')]).toEqual([202, '0-0']);
+      expect((await registry.handle(req('HEAD', `/v2/demo/app/blobs/${digestOf(body)}`))).status).toBe(404);
+    }
   });
 
-  it('paginates the catalog and tag lists with n, last and Link', async () => {
-    const registry = createMockRegistry();
+  it('appends a PATCH whose Content-Range does not match the offset in distribution-2.8, and answers 416 RANGE_INVALID in distribution-3', async () => {
+    for (const [flavor, status] of [['distribution-2.8', 202], ['distribution-3', 416]] as const) {
+      const registry = createMockRegistry({ flavor });
+      const start = await registry.handle(req('POST', '/v2/demo/app/blobs/uploads/'));
+      const patch = await registry.handle(req('PATCH', start.headers.get('location') as string, { body: new Uint8Array(5), headers: { 'content-range': '10-14' } }));
+      expect(patch.status).toBe(status);
+    }
+  });
+
+  it('pages the catalog with n, last and Link; distribution-3 pages tags too, 2.8 ignores n and last there', async () => {
+    const registry = createMockRegistry({ flavor: 'distribution-3' });
     for (const name of ['c/one', 'a/one', 'b/one']) await registry.pushImage(`${name}:1`, { layers: 0 });
     for (const tag of ['3', '2']) await registry.pushImage(`a/one:${tag}`, { layers: 0 });
     const first = await registry.handle(req('GET', '/v2/_catalog?n=2'));
@@ -59,11 +74,25 @@ describe('registry API', () => {
     const tags = await registry.handle(req('GET', '/v2/a/one/tags/list?n=1&last=1'));
     expect(await tags.json()).toEqual({ name: 'a/one', tags: ['2'] });
     expect(tags.headers.get('link')).toBe('</v2/a/one/tags/list?last=2&n=1>; rel="next"');
-    expect((await registry.handle(req('GET', '/v2/_catalog?n=-1'))).status).toBe(400);
+    expect((await registry.handle(req('GET', '/v2/a/one/tags/list?n=-1'))).status).toBe(400);
+    expect((await registry.handle(req('GET', '/v2/_catalog?n=1001'))).status).toBe(400);
+    const old = createMockRegistry();
+    for (const tag of ['3', '2', '1']) await old.pushImage(`a/one:${tag}`, { layers: 0 });
+    const all = await old.handle(req('GET', '/v2/a/one/tags/list?n=1&last=1'));
+    expect(((await all.json()) as { tags: string[] }).tags.sort()).toEqual(['1', '2', '3']);
+    expect(all.headers.get('link')).toBeNull();
+    expect((await old.handle(req('GET', '/v2/a/one/tags/list?n=-1'))).status).toBe(200);
   });
 
-  it('answers the referrers API with manifests whose subject is the digest', async () => {
+  it('has no referrers API in distribution-2.8 (an unknown route)', async () => {
     const registry = createMockRegistry();
+    const image = await registry.pushImage('demo/app:1.0', { layers: 0 });
+    const referrers = await registry.handle(req('GET', `/v2/demo/app/referrers/${image.manifest.digest}`));
+    expect([referrers.status, referrers.headers.get('content-type'), await referrers.text()]).toEqual([404, 'text/plain; charset=utf-8', '404 page not found\n']);
+  });
+
+  it('answers the referrers API with manifests whose subject is the digest (oci-1.1)', async () => {
+    const registry = createMockRegistry({ flavor: 'oci-1.1' });
     const image = await registry.pushImage('demo/app:1.0', { layers: 0 });
     const subject = { mediaType: image.manifest.mediaType, digest: image.manifest.digest, size: image.manifest.size };
     const signature = await createImage({ layers: 1, seed: 9, subject, artifactType: 'application/vnd.example.signature' });

@@ -94,7 +94,7 @@ describe.skipIf(!peers.available)('error answers: the mock against docker-regist
   it('a blob committed under a wrong digest is not stored', async () => {
     const start = await fetch(`${mockUrl}/v2/demo/app/blobs/uploads/`, { method: 'POST' });
     const wrong = digestOf(encoder.encode('something else'));
-    const put = await fetch(`${start.headers.get('location')}?digest=${wrong}`, { method: 'PUT', body: encoder.encode('payload') });
+    const put = await fetch(`${start.headers.get('location')}&digest=${wrong}`, { method: 'PUT', body: encoder.encode('payload') });
     expect(put.status).toBe(400);
     expect((await fetch(`${mockUrl}/v2/demo/app/blobs/${wrong}`, { method: 'HEAD' })).status).toBe(404);
     expect((await fetch(`${mockUrl}/v2/demo/app/blobs/${digestOf(encoder.encode('payload'))}`, { method: 'HEAD' })).status).toBe(404);

@@ -7,6 +7,8 @@ export interface IncrementalHash {
   update(chunk: Uint8Array): void;
   /** Lowercase hex; called once, at the end. */
   digestHex(): string;
+  /** An independent copy of the running state, so a digest can be taken while hashing goes on (a registry keeps an upload open after a PUT with a wrong digest). */
+  clone(): IncrementalHash;
 }
 
 export type HashFactory = () => IncrementalHash;
@@ -16,10 +18,11 @@ export type HashFactory = () => IncrementalHash;
  * client must not do, so streams are hashed with a pure-JS SHA-256 that runs everywhere.
  * `@regevents/registry-client/node` swaps in node:crypto.
  */
-export const portableSha256: HashFactory = () => {
-  const hash = sha256.create();
-  return { update: (chunk) => hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) };
-};
+export const portableSha256: HashFactory = () => wrapNoble(sha256.create());
+
+function wrapNoble(hash: ReturnType<typeof sha256.create>): IncrementalHash {
+  return { update: (chunk) => hash.update(chunk), digestHex: () => bytesToHex(hash.digest()), clone: () => wrapNoble(hash.clone()) };
+}
 
 /** `sha256:<hex>` of a buffer, with WebCrypto (native everywhere). */
 export async function digestOf(bytes: Uint8Array): Promise<string> {

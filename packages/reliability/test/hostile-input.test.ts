@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { bufferedIo, run } from '@regevents/cli';
 import { parseRegistryConfig } from '@regevents/config';
 import { matchesTriggerFilter, UnsupportedFilterError, type SubscriptionsAPIFilter } from '@regevents/formats';
+import { createMockRegistry, type MockRegistryOptions } from '@regevents/mock-registry';
 import { createWebhookHandler, type InvalidPayload, type WebhookHandler } from '@regevents/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_THRESHOLD_MS, timed } from './bounded.js';
@@ -306,5 +307,46 @@ describe('hostile input to the regevents CLI: each row has its exit code, and no
     const printed = [...io.stdout, ...io.stderr].join('\n');
     expect(printed).not.toContain(SECRET);
     expect(printed).not.toMatch(RAW_CONTROLS);
+  });
+});
+
+/** A body of `total` bytes made on demand (no Content-Length). */
+function generatedBody(total: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      sent += 64 * 1024;
+      controller.enqueue(new Uint8Array(64 * 1024));
+    },
+  });
+}
+
+describe('hostile requests to the mock registry: each row has its expected status', () => {
+  const BASE = 'http://registry.test';
+  const MiB = 1024 * 1024;
+  const basicAuth: MockRegistryOptions = { auth: { type: 'basic', users: { alice: 'pw' }, rules: [{ repository: 'public/*', actions: ['pull'], users: '*' }] } };
+  const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
+  const manifestPut = (body: BodyInit, headers: Record<string, string> = {}) =>
+    new Request(`${BASE}/v2/demo/app/manifests/1`, { method: 'PUT', body, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', ...headers }, duplex: 'half' } as RequestInit);
+  const rows: { name: string; options?: MockRegistryOptions; peer?: string; request: () => Request; status: number }[] = [
+    { name: 'anonymous GET /debug/vars on an authenticated registry', options: basicAuth, request: () => new Request(`${BASE}/debug/vars`), status: 401 },
+    { name: '/debug/vars from a client outside allowedClients', options: { allowedClients: ['10.0.0.0/8'] }, peer: '192.0.2.1:4000', request: () => new Request(`${BASE}/debug/vars`), status: 403 },
+    { name: 'X-Forwarded-For naming an allowed client, from an untrusted peer', options: { allowedClients: ['10.0.0.0/8'] }, peer: '192.0.2.1:4000', request: () => new Request(`${BASE}/v2/`, { headers: { 'x-forwarded-for': '10.0.0.1' } }), status: 403 },
+    { name: 'X-Real-Ip naming an allowed client, from an untrusted peer', options: { allowedClients: ['10.0.0.0/8'] }, peer: '192.0.2.1:4000', request: () => new Request(`${BASE}/v2/`, { headers: { 'x-real-ip': '10.0.0.1' } }), status: 403 },
+    { name: 'manifest PUT one byte over 4 MiB', request: () => manifestPut(new Uint8Array(4 * MiB + 1)), status: 400 },
+    { name: 'manifest PUT streaming 400 MiB without Content-Length', request: () => manifestPut(generatedBody(400 * MiB)), status: 400 },
+    { name: 'manifest PUT declaring a 400 MiB Content-Length', request: () => manifestPut('{}', { 'content-length': String(400 * MiB) }), status: 400 },
+    { name: 'monolithic upload (oci-1.1) of 512 MiB past maxStorageBytes', options: { flavor: 'oci-1.1', maxStorageBytes: MiB }, request: () => new Request(`${BASE}/v2/demo/app/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`, { method: 'POST', body: generatedBody(512 * MiB), duplex: 'half' } as RequestInit), status: 403 },
+    { name: 'Basic credentials of an unknown user', options: basicAuth, request: () => new Request(`${BASE}/v2/`, { headers: { authorization: basic('mallory', 'pw') } }), status: 401 },
+    { name: 'upload location that was never issued', request: () => new Request(`${BASE}/v2/demo/app/blobs/uploads/00000000-0000-4000-8000-000000000000`), status: 404 },
+  ];
+
+  it.each(rows)('$name -> $status', async ({ options, peer, request, status }) => {
+    const registry = createMockRegistry(options);
+    const response = await registry.handle(request(), peer);
+    expect(response.status).toBe(status);
+    expect(await response.text()).not.toContain('pw');
+    registry.close();
   });
 });

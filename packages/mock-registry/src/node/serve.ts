@@ -11,6 +11,11 @@ export interface ServeOptions {
   host?: string;
   /** Told about every request once it is answered, e.g. for an access log. */
   onRequest?: (entry: ServedRequest) => void;
+  /**
+   * Serve `/debug/vars` on its own address instead of the API's, as the registry's `http.debug.addr`
+   * does (port 0 picks a free one; host defaults to 127.0.0.1). It stays gated like the API.
+   */
+  debug?: { port?: number; host?: string };
 }
 
 export interface ServedRequest {
@@ -26,8 +31,12 @@ export interface ServedRequest {
 export interface ServedRegistry {
   url: string;
   port: number;
+  /** `http://host:port/debug/vars` when `debug` was given. */
+  debugUrl?: string;
   close(): Promise<void>;
 }
+
+const NOT_FOUND = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } };
 
 function toRequest(req: IncomingMessage): Request {
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
@@ -65,13 +74,29 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
  * talk to it. The registry's base URL and `source.addr` follow the served address.
  */
 export async function serve(registry: MockRegistry, options: ServeOptions = {}): Promise<ServedRegistry> {
+  const onDebugAddress = (req: IncomingMessage) => (req.url ?? '').split('?')[0] === '/debug/vars';
+  const api = await listen(options.port ?? 0, options.host ?? '127.0.0.1', (req) => !(options.debug && onDebugAddress(req)), registry, options.onRequest);
+  const debug = options.debug ? await listen(options.debug.port ?? 0, options.debug.host ?? '127.0.0.1', onDebugAddress, registry) : undefined;
+  registry.setServedAddress(api.url, `${hostname()}:${api.port}`);
+  return {
+    url: api.url,
+    port: api.port,
+    ...(debug ? { debugUrl: `${debug.url}/debug/vars` } : {}),
+    close: async () => {
+      await Promise.all([api.close(), debug?.close()]);
+    },
+  };
+}
+
+/** A node:http server that hands the requests `answers` accepts to the registry and answers the rest 404, as an unknown route. */
+async function listen(port: number, host: string, answers: (req: IncomingMessage) => boolean, registry: MockRegistry, onRequest?: ServeOptions['onRequest']) {
   const server = createServer((req, res) => {
     const peer = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`.replace(/^::ffff:/, '');
     const started = performance.now();
-    registry
-      .handle(toRequest(req), peer)
+    const answer = answers(req) ? registry.handle(toRequest(req), peer) : Promise.resolve(new Response('404 page not found\n', NOT_FOUND));
+    answer
       .then((response) => {
-        options.onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: response.status, peer, ms: performance.now() - started });
+        onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: response.status, peer, ms: performance.now() - started });
         return writeResponse(response, res);
       })
       .catch((error: unknown) => {
@@ -79,17 +104,14 @@ export async function serve(registry: MockRegistry, options: ServeOptions = {}):
         res.end(error instanceof Error ? error.message : String(error));
       });
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  registry.setServedAddress(url, `${hostname()}:${port}`);
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url,
-    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,17 +1,18 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { createRegistryClient as createClient, type RegistryClient, type RegistryClientOptions } from '../client.js';
-import type { HashFactory } from '../digest.js';
+import type { HashFactory, IncrementalHash } from '../digest.js';
 import { createNodeFetch } from './http-fetch.js';
 
 export { dockerConfigCredentials, type DockerConfigOptions } from './docker-config.js';
 export { createNodeFetch } from './http-fetch.js';
 
 /** node:crypto's SHA-256, fed chunk by chunk (native, several times faster than the portable one). */
-export const nodeSha256: HashFactory = () => {
-  const hash = createHash('sha256');
-  return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest('hex') };
-};
+export const nodeSha256: HashFactory = () => wrapNode(createHash('sha256'));
+
+function wrapNode(hash: Hash): IncrementalHash {
+  return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest('hex'), clone: () => wrapNode(hash.copy()) };
+}
 
 /** `createRegistryClient` from the main entry, hashing with node:crypto and sending with node:http (`createNodeFetch`) unless `fetch` is given. */
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
