@@ -2,7 +2,7 @@ import { createMemoryDedupeStore, type DedupeStore } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
 import { balanceLeases, type Lease } from './leases.js';
 import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
-import { comparePositions, partitionOf, type LogEntry, type LogRecord } from './record.js';
+import { appendKey, comparePositions, partitionOf, type LogEntry, type LogRecord } from './record.js';
 
 export interface MemoryLogOptions {
   /** Partitions by repository. Default 1. */
@@ -74,7 +74,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
     const oldest = maxAgeMs === undefined ? 0 : now() - maxAgeMs;
     let drop = Math.max(0, partition.entries.length - maxLength);
     while (drop < partition.entries.length && Number((partition.entries[drop] as LogEntry).position.split('-')[0]) < oldest) drop++;
-    for (const entry of partition.entries.splice(0, drop)) keys.delete(entry.record.key);
+    for (const entry of partition.entries.splice(0, drop)) keys.delete(appendKey(entry.record));
   }
 
   function group(name: string): Group {
@@ -98,7 +98,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
     partitions: partitionCount,
     name: `memory log (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
     async append(record: LogRecord): Promise<AppendResult> {
-      const existing = keys.get(record.key);
+      const existing = keys.get(appendKey(record));
       if (existing !== undefined) return { position: existing, duplicate: true };
       const index = partitionOf(record.repository, partitionCount);
       const partition = partitions[index] as Partition;
@@ -107,7 +107,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
       partition.lastMs = ms;
       const position = `${ms}-${partition.sequence}`;
       partition.entries.push({ position, partition: index, record });
-      keys.set(record.key, position);
+      keys.set(appendKey(record), position);
       trim(partition);
       return { position, duplicate: false };
     },

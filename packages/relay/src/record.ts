@@ -14,8 +14,13 @@ export interface LogRecord {
   receivedAt: string;
   /** A distribution event as received (known or unknown action), or a normalized event (`occurredAt` as ISO text) for other formats. */
   event: unknown;
-  /** Set on a dead letter sent back: only this consumer group runs it, the others skip it. */
-  group?: string;
+  /** Set on a dead letter sent back to its group: only that group runs it, the others skip it. */
+  retry?: { group: string; deadLetter: string };
+}
+
+/** The key the log appends once: the event's, and for a retried dead letter, that retry's. */
+export function appendKey(record: LogRecord): string {
+  return record.retry ? `${record.key}|retry:${record.retry.group}:${record.retry.deadLetter}` : record.key;
 }
 
 /** A record at its place in the log. Positions are `<milliseconds>-<sequence>`, increasing within a partition. */

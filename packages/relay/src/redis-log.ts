@@ -2,7 +2,7 @@ import { createRedisDedupeStore, type DedupeStore, type IoRedisLike, type NodeRe
 import { RelayConfigError } from './errors.js';
 import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
 import { positiveInteger } from './memory-log.js';
-import { comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
+import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
 import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
 import { ACK, APPEND, DEAD_LETTER, LEASE, RELEASE } from './redis-scripts.js';
 
@@ -91,7 +91,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     async append(record: LogRecord): Promise<AppendResult> {
       const key = streamKey(partitionOf(record.repository, partitionCount));
       const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
-      const [added, position] = (await append([key, `${key}:id:${record.key}`], [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId])) as [number, string];
+      const [added, position] = (await append([key, `${key}:id:${appendKey(record)}`], [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId])) as [number, string];
       return { position: String(position), duplicate: Number(added) === 0 };
     },
     async createGroup(group, start) {
