@@ -64,8 +64,7 @@ export function consumerSettings(options: ConsumerOptions) {
   return {
     concurrency: positive(options.concurrency, 1, 'concurrency', true),
     maxAttempts: positive(options.maxAttempts, 5, 'maxAttempts', true),
-    delay: (failures: number) =>
-      typeof retryDelay === 'function' ? retryDelay(failures) : retryDelay ?? Math.min(60_000, 1000 * 2 ** (failures - 1)),
+    delay: (failures: number) => (typeof retryDelay === 'function' ? retryDelay(failures) : retryDelay ?? Math.min(60_000, 1000 * 2 ** (failures - 1))),
     start: options.start ?? 'beginning',
     name: options.name ?? `consumer-${crypto.randomUUID()}`,
     leaseMs: positive(options.leaseMs, 15_000, 'leaseMs'),

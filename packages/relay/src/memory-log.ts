@@ -115,7 +115,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
       if (groups.has(name)) return;
       groups.set(name, {
         partitions: partitions.map((partition) => ({
-          lastDelivered: start === 'now' ? (partition.entries.at(-1)?.position ?? `${partition.lastMs}-${partition.sequence}`) : '0-0',
+          lastDelivered: start === 'now' ? partition.entries.at(-1)?.position ?? `${partition.lastMs}-${partition.sequence}` : '0-0',
           pending: new Map(),
           failures: new Map(),
           dead: [],

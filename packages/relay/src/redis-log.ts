@@ -91,7 +91,10 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     async append(record: LogRecord): Promise<AppendResult> {
       const key = streamKey(partitionOf(record.repository, partitionCount));
       const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
-      const [added, position] = (await append([key, `${key}:id:${appendKey(record)}`], [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId])) as [number, string];
+      const [added, position] = (await append([key, `${key}:id:${appendKey(record)}`], [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId])) as [
+        number,
+        string
+      ];
       return { position: String(position), duplicate: Number(added) === 0 };
     },
     async createGroup(group, start) {

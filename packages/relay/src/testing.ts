@@ -55,7 +55,10 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       assert.ok(comparePositions(second.position, first.position) > 0, 'positions increase');
       assert.deepEqual(again, { position: first.position, duplicate: true });
       const entries = await log.range(0, { from: '-', to: '+', count: 10 });
-      assert.deepEqual(entries.map((entry) => entry.record.key), ['distribution:one', 'distribution:two']);
+      assert.deepEqual(
+        entries.map((entry) => entry.record.key),
+        ['distribution:one', 'distribution:two']
+      );
       assert.deepEqual(entries[0]?.record.event, sampleRecord('a', 'one').event);
     });
 
@@ -65,12 +68,25 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       for (const repository of repositories) for (let i = 0; i < 3; i++) positions.push((await log.append(sampleRecord(repository))).position);
       for (const [partition, repository] of repositories.entries()) {
         const entries = await log.range(partition, { from: '-', to: '+', count: 100 });
-        assert.deepEqual(entries.map((entry) => [entry.partition, entry.record.repository]), [[partition, repository], [partition, repository], [partition, repository]]);
+        assert.deepEqual(
+          entries.map((entry) => [entry.partition, entry.record.repository]),
+          [
+            [partition, repository],
+            [partition, repository],
+            [partition, repository],
+          ]
+        );
       }
       const middle = positions.slice(3, 6);
       const bounded = await log.range(1, { from: middle[1] as string, to: '+', count: 1 });
-      assert.deepEqual(bounded.map((entry) => entry.position), [middle[1]]);
-      assert.deepEqual((await log.range(1, { from: '-', to: middle[1] as string, count: 10 })).map((entry) => entry.position), middle.slice(0, 2));
+      assert.deepEqual(
+        bounded.map((entry) => entry.position),
+        [middle[1]]
+      );
+      assert.deepEqual(
+        (await log.range(1, { from: '-', to: middle[1] as string, count: 10 })).map((entry) => entry.position),
+        middle.slice(0, 2)
+      );
     });
 
     test('a group reads from the beginning or from now, and creating it again changes nothing', 1, async (log) => {
@@ -79,8 +95,14 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       await log.createGroup('new', 'now');
       await log.append(sampleRecord('a', 'after'));
       await log.createGroup('old', 'now');
-      assert.deepEqual((await log.read('old', 'c1', 0, 10)).map((d) => d.record.key), ['distribution:before', 'distribution:after']);
-      assert.deepEqual((await log.read('new', 'c1', 0, 10)).map((d) => d.record.key), ['distribution:after']);
+      assert.deepEqual(
+        (await log.read('old', 'c1', 0, 10)).map((d) => d.record.key),
+        ['distribution:before', 'distribution:after']
+      );
+      assert.deepEqual(
+        (await log.read('new', 'c1', 0, 10)).map((d) => d.record.key),
+        ['distribution:after']
+      );
       assert.deepEqual((await log.groups()).sort(), ['new', 'old']);
     });
 
@@ -96,7 +118,11 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       assert.deepEqual(await log.read('g1', 'c1', 0, 10), []);
       assert.equal((await log.read('g2', 'c1', 0, 10)).length, 5);
       assert.deepEqual(await log.groupStats('g1'), { lag: 0, pending: 5, deadLetters: 0 });
-      await log.ack('g1', 0, firstTwo.map((d) => d.position));
+      await log.ack(
+        'g1',
+        0,
+        firstTwo.map((d) => d.position)
+      );
       assert.deepEqual(await log.groupStats('g1'), { lag: 0, pending: 3, deadLetters: 0 });
       assert.equal((await log.groupStats('g2')).pending, 5);
     });
@@ -119,7 +145,10 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
         cursor = page.cursor;
         pages++;
       } while (cursor !== '0-0' && pages < 10);
-      assert.deepEqual(claimed, read.slice(1).map((d) => d.position));
+      assert.deepEqual(
+        claimed,
+        read.slice(1).map((d) => d.position)
+      );
       assert.deepEqual(failures, [2, 0, 0, 0]);
       await log.ack('g', 0, claimed);
       assert.deepEqual(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 0 });
@@ -166,7 +195,7 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       assert.deepEqual(await log.lease('g', 'b', 10_000), [0, 1, 2, 3], "c's lapsed lease is free");
     });
 
-    test("each group has its own record of handled ids", 1, async (log) => {
+    test('each group has its own record of handled ids', 1, async (log) => {
       await log.createGroup('g1', 'beginning');
       await log.createGroup('g2', 'beginning');
       const claim = await log.dedupeStore('g1').claim('distribution:x', 1_000);
