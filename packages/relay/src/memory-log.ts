@@ -31,7 +31,6 @@ interface Group {
   partitions: GroupPartition[];
   members: Map<string, number>;
   leases: (Lease | undefined)[];
-  dedupe: DedupeStore;
 }
 
 const DEFAULT_MAX_LENGTH = 100_000;
@@ -68,6 +67,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
   const partitions: Partition[] = Array.from({ length: partitionCount }, () => ({ entries: [], lastMs: 0, sequence: 0 }));
   const keys = new Map<string, string>();
   const groups = new Map<string, Group>();
+  const dedupeStores = new Map<string, DedupeStore>();
   let deadIds = 0;
 
   function trim(partition: Partition): void {
@@ -122,7 +122,6 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
         })),
         members: new Map(),
         leases: partitions.map(() => undefined),
-        dedupe: createMemoryDedupeStore(),
       });
     },
     async read(name, consumer, partition, count) {
@@ -212,7 +211,14 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
     async groups() {
       return [...groups.keys()];
     },
-    dedupeStore: (name) => group(name).dedupe,
+    dedupeStore(name) {
+      let store = dedupeStores.get(name);
+      if (!store) {
+        store = createMemoryDedupeStore();
+        dedupeStores.set(name, store);
+      }
+      return store;
+    },
   };
   return log;
 }

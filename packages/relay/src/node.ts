@@ -28,8 +28,7 @@ const CONSUMER_COUNTERS: [keyof ConsumerCounters, string, string][] = [
 ];
 
 function families(prefix: string): Family[] {
-  const perGroup = (key: keyof (GroupStats & ConsumerCounters)) => (metrics: RelayMetrics) =>
-    Object.entries(metrics.groups).map(([group, values]) => ({ labels: { group }, value: values[key] }));
+  const perGroup = (key: keyof (GroupStats & ConsumerCounters)) => (metrics: RelayMetrics) => Object.entries(metrics.groups).map(([group, values]) => ({ labels: { group }, value: values[key] }));
   return [
     {
       name: `${prefix}appends_total`,

@@ -31,7 +31,12 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5055).argParser(parseInteger('--port', 0, 65535)))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require this Bearer token from the registry')
-    .addOption(new Option('--format <format>', 'also accept this registry format (repeatable)').choices(FORMAT_IDS as unknown as string[]).argParser((value: string, all: FormatId[]) => [...all, value as FormatId]).default([]))
+    .addOption(
+      new Option('--format <format>', 'also accept this registry format (repeatable)')
+        .choices(FORMAT_IDS as unknown as string[])
+        .argParser((value: string, all: FormatId[]) => [...all, value as FormatId])
+        .default([])
+    )
     .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 

@@ -48,7 +48,8 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
   const relay = createRelay({ log, auth: { unauthenticated: true } });
   if (options.from !== 'now' && options.from !== 'beginning') throw new CliError('with --group, --from is "now" or "beginning" (where a new group starts)');
   const consumer = relay.consumer(group, { start: options.from });
-  const show = (event: unknown, format: string, repository: string) => print({ position: new Date().toISOString(), partition: 0, record: { key: '', format: format as never, repository, receivedAt: '', event } });
+  const show = (event: unknown, format: string, repository: string) =>
+    print({ position: new Date().toISOString(), partition: 0, record: { key: '', format: format as never, repository, receivedAt: '', event } });
   consumer.onAny((event) => show(event, 'distribution', String((event as { target?: { repository?: string } }).target?.repository ?? '')));
   consumer.on(NORMALIZED_KINDS, (event, context) => {
     if (context.format !== 'distribution') show(event, context.format, event.repository);

@@ -39,7 +39,7 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: Promi
       }
       await relay.node(req, res);
     },
-    { port: options.port, host: options.host },
+    { port: options.port, host: options.host }
   );
   io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
   io.err('point the registry at it with:');
