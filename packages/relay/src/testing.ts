@@ -1,6 +1,21 @@
-import assert from 'node:assert/strict';
+import { canonicalJson } from '@regevents/formats';
 import type { RelayLog } from './log.js';
 import { comparePositions, partitionOf, type LogRecord } from './record.js';
+
+/** A broken promise of the RelayLog contract, with what was expected and what came. */
+export class LogContractError extends Error {
+  override name = 'LogContractError';
+}
+
+/** Deep equality by canonical JSON (key order ignored), so the suite needs no assertion library and runs on any runtime. */
+function equal(actual: unknown, expected: unknown, message = 'values differ'): void {
+  const [got, want] = [canonicalJson(actual), canonicalJson(expected)];
+  if (got !== want) throw new LogContractError(`${message}: expected ${want}, got ${got}`);
+}
+
+function ok(value: unknown, message: string): void {
+  if (!value) throw new LogContractError(message);
+}
 
 /** The two functions of any test runner the suite needs (vitest, jest, mocha, node:test). */
 export interface TestRunner {
@@ -51,15 +66,15 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       const first = await log.append(sampleRecord('a', 'one'));
       const second = await log.append(sampleRecord('a', 'two'));
       const again = await log.append(sampleRecord('a', 'one'));
-      assert.equal(first.duplicate, false);
-      assert.ok(comparePositions(second.position, first.position) > 0, 'positions increase');
-      assert.deepEqual(again, { position: first.position, duplicate: true });
+      equal(first.duplicate, false);
+      ok(comparePositions(second.position, first.position) > 0, 'positions increase');
+      equal(again, { position: first.position, duplicate: true });
       const entries = await log.range(0, { from: '-', to: '+', count: 10 });
-      assert.deepEqual(
+      equal(
         entries.map((entry) => entry.record.key),
         ['distribution:one', 'distribution:two']
       );
-      assert.deepEqual(entries[0]?.record.event, sampleRecord('a', 'one').event);
+      equal(entries[0]?.record.event, sampleRecord('a', 'one').event);
     });
 
     test('puts a repository in partitionOf(repository) and ranges are bounded', 3, async (log) => {
@@ -68,7 +83,7 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       for (const repository of repositories) for (let i = 0; i < 3; i++) positions.push((await log.append(sampleRecord(repository))).position);
       for (const [partition, repository] of repositories.entries()) {
         const entries = await log.range(partition, { from: '-', to: '+', count: 100 });
-        assert.deepEqual(
+        equal(
           entries.map((entry) => [entry.partition, entry.record.repository]),
           [
             [partition, repository],
@@ -79,11 +94,11 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       }
       const middle = positions.slice(3, 6);
       const bounded = await log.range(1, { from: middle[1] as string, to: '+', count: 1 });
-      assert.deepEqual(
+      equal(
         bounded.map((entry) => entry.position),
         [middle[1]]
       );
-      assert.deepEqual(
+      equal(
         (await log.range(1, { from: '-', to: middle[1] as string, count: 10 })).map((entry) => entry.position),
         middle.slice(0, 2)
       );
@@ -95,44 +110,44 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       await log.createGroup('new', 'now');
       await log.append(sampleRecord('a', 'after'));
       await log.createGroup('old', 'now');
-      assert.deepEqual(
+      equal(
         (await log.read('old', 'c1', 0, 10)).map((d) => d.record.key),
         ['distribution:before', 'distribution:after']
       );
-      assert.deepEqual(
+      equal(
         (await log.read('new', 'c1', 0, 10)).map((d) => d.record.key),
         ['distribution:after']
       );
-      assert.deepEqual((await log.groups()).sort(), ['new', 'old']);
+      equal((await log.groups()).sort(), ['new', 'old']);
     });
 
     test('each group gets every entry once; ack and stats follow', 1, async (log) => {
       await log.createGroup('g1', 'beginning');
       await log.createGroup('g2', 'beginning');
       for (let i = 0; i < 5; i++) await log.append(sampleRecord('a'));
-      assert.deepEqual(await log.groupStats('g1'), { lag: 5, pending: 0, deadLetters: 0 });
+      equal(await log.groupStats('g1'), { lag: 5, pending: 0, deadLetters: 0 });
       const firstTwo = await log.read('g1', 'c1', 0, 2);
       const rest = await log.read('g1', 'c2', 0, 10);
-      assert.equal(firstTwo.length, 2);
-      assert.equal(rest.length, 3);
-      assert.deepEqual(await log.read('g1', 'c1', 0, 10), []);
-      assert.equal((await log.read('g2', 'c1', 0, 10)).length, 5);
-      assert.deepEqual(await log.groupStats('g1'), { lag: 0, pending: 5, deadLetters: 0 });
+      equal(firstTwo.length, 2);
+      equal(rest.length, 3);
+      equal(await log.read('g1', 'c1', 0, 10), []);
+      equal((await log.read('g2', 'c1', 0, 10)).length, 5);
+      equal(await log.groupStats('g1'), { lag: 0, pending: 5, deadLetters: 0 });
       await log.ack(
         'g1',
         0,
         firstTwo.map((d) => d.position)
       );
-      assert.deepEqual(await log.groupStats('g1'), { lag: 0, pending: 3, deadLetters: 0 });
-      assert.equal((await log.groupStats('g2')).pending, 5);
+      equal(await log.groupStats('g1'), { lag: 0, pending: 3, deadLetters: 0 });
+      equal((await log.groupStats('g2')).pending, 5);
     });
 
     test('claim takes over pending entries oldest first, page by page, with their failure counts', 1, async (log) => {
       await log.createGroup('g', 'beginning');
       for (let i = 0; i < 5; i++) await log.append(sampleRecord('a'));
       const read = await log.read('g', 'dead-consumer', 0, 5);
-      assert.equal(await log.recordFailure('g', 0, read[1]?.position as string), 1);
-      assert.equal(await log.recordFailure('g', 0, read[1]?.position as string), 2);
+      equal(await log.recordFailure('g', 0, read[1]?.position as string), 1);
+      equal(await log.recordFailure('g', 0, read[1]?.position as string), 2);
       await log.ack('g', 0, [read[0]?.position as string]);
       const claimed: string[] = [];
       const failures: number[] = [];
@@ -145,14 +160,14 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
         cursor = page.cursor;
         pages++;
       } while (cursor !== '0-0' && pages < 10);
-      assert.deepEqual(
+      equal(
         claimed,
         read.slice(1).map((d) => d.position)
       );
-      assert.deepEqual(failures, [2, 0, 0, 0]);
+      equal(failures, [2, 0, 0, 0]);
       await log.ack('g', 0, claimed);
-      assert.deepEqual(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 0 });
-      assert.equal(await log.recordFailure('g', 0, read[1]?.position as string), 1, 'ack forgets failures');
+      equal(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 0 });
+      equal(await log.recordFailure('g', 0, read[1]?.position as string), 1, 'ack forgets failures');
     });
 
     test('dead letters leave the pending list, keep the record and error, and can be dropped', 2, async (log) => {
@@ -162,47 +177,47 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       const record = sampleRecord(repository as string);
       await log.append(record);
       const [delivery] = await log.read('g', 'c', 1, 1);
-      assert.ok(delivery);
+      if (!delivery) throw new LogContractError('the entry was not read');
       await log.recordFailure('g', 1, delivery.position);
       await log.recordFailure('g', 1, delivery.position);
       await log.deadLetter('g', { ...delivery, failures: 2 }, 'boom');
-      assert.deepEqual(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 1 });
-      assert.deepEqual(await log.listDeadLetters('other', 10), []);
+      equal(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 1 });
+      equal(await log.listDeadLetters('other', 10), []);
       const [letter] = await log.listDeadLetters('g', 10);
-      assert.ok(letter);
-      assert.deepEqual([letter.partition, letter.position, letter.record, letter.error, letter.attempts], [1, delivery.position, record, 'boom', 2]);
-      assert.ok(!Number.isNaN(Date.parse(letter.deadAt)));
-      assert.equal(await log.dropDeadLetter('g', 1, letter.id), true);
-      assert.equal(await log.dropDeadLetter('g', 1, letter.id), false);
-      assert.equal((await log.groupStats('g')).deadLetters, 0);
+      if (!letter) throw new LogContractError('the dead letter is not listed');
+      equal([letter.partition, letter.position, letter.record, letter.error, letter.attempts], [1, delivery.position, record, 'boom', 2]);
+      ok(!Number.isNaN(Date.parse(letter.deadAt)), 'deadAt is a time');
+      equal(await log.dropDeadLetter('g', 1, letter.id), true);
+      equal(await log.dropDeadLetter('g', 1, letter.id), false);
+      equal((await log.groupStats('g')).deadLetters, 0);
     });
 
     test('leases: one consumer holds every partition, two share them, a graceful stop or a lapse hands them over', 4, async (log) => {
       await log.createGroup('g', 'beginning');
-      assert.deepEqual(await log.lease('g', 'a', 10_000), [0, 1, 2, 3]);
-      assert.deepEqual(await log.lease('g', 'b', 10_000), [], 'taken partitions are not shared');
+      equal(await log.lease('g', 'a', 10_000), [0, 1, 2, 3]);
+      equal(await log.lease('g', 'b', 10_000), [], 'taken partitions are not shared');
       const a = await log.lease('g', 'a', 10_000);
       const b = await log.lease('g', 'b', 10_000);
-      assert.equal(a.length, 2);
-      assert.equal(b.length, 2);
-      assert.deepEqual([...a, ...b].sort(), [0, 1, 2, 3]);
+      equal(a.length, 2);
+      equal(b.length, 2);
+      equal([...a, ...b].sort(), [0, 1, 2, 3]);
       await log.releaseLeases('g', 'a');
-      assert.deepEqual(await log.lease('g', 'b', 10_000), [0, 1, 2, 3]);
+      equal(await log.lease('g', 'b', 10_000), [0, 1, 2, 3]);
       await log.lease('g', 'c', 200);
-      assert.deepEqual(await log.lease('g', 'b', 10_000), [0, 1], 'b gives half back to the new member');
-      assert.deepEqual(await log.lease('g', 'c', 200), [2, 3]);
+      equal(await log.lease('g', 'b', 10_000), [0, 1], 'b gives half back to the new member');
+      equal(await log.lease('g', 'c', 200), [2, 3]);
       await sleep(300);
-      assert.deepEqual(await log.lease('g', 'b', 10_000), [0, 1, 2, 3], "c's lapsed lease is free");
+      equal(await log.lease('g', 'b', 10_000), [0, 1, 2, 3], "c's lapsed lease is free");
     });
 
     test('each group has its own record of handled ids', 1, async (log) => {
       await log.createGroup('g1', 'beginning');
       await log.createGroup('g2', 'beginning');
       const claim = await log.dedupeStore('g1').claim('distribution:x', 1_000);
-      assert.equal(claim.status, 'claimed');
+      equal(claim.status, 'claimed');
       if (claim.status === 'claimed') await log.dedupeStore('g1').complete('distribution:x', claim.token, 60_000);
-      assert.deepEqual(await log.dedupeStore('g1').claim('distribution:x', 1_000), { status: 'done' });
-      assert.equal((await log.dedupeStore('g2').claim('distribution:x', 1_000)).status, 'claimed');
+      equal(await log.dedupeStore('g1').claim('distribution:x', 1_000), { status: 'done' });
+      equal((await log.dedupeStore('g2').claim('distribution:x', 1_000)).status, 'claimed');
     });
   });
 }
