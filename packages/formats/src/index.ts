@@ -2,6 +2,7 @@ export { detectFormat } from './detect.js';
 export { normalize, harborPayloadFromCloudEvent, type NormalizeOptions } from './normalize.js';
 export { normalizeDistributionEvent } from './normalizers/distribution.js';
 export { derivedId, canonicalJson } from './derived-id.js';
+export { identifiesOccurrence } from './occurrence.js';
 export { InvalidCloudEventError, InvalidPayloadError, RegEventsFormatError, UnrecognizedFormatError, UnsupportedFilterError, type FormatIssue } from './errors.js';
 export { FORMAT_IDS, NORMALIZED_KINDS, REGISTRY_KINDS, type FormatId, type NormalizedKind, type NormalizedRegistryEvent, type RegistryKind } from './model.js';
 export type { HeadersLike } from './headers.js';

@@ -86,18 +86,18 @@ async function normalizeValue(format: FormatId, value: unknown, headers: Headers
     case 'dockerhub':
       return normalizeDockerHub(assertVendor('dockerhub', value), derive);
     case 'quay':
-      return normalizeQuay(assertVendor('quay', value), derive, now);
+      return normalizeQuay(assertVendor('quay', value), now);
     case 'ghcr':
-      return normalizeGhcr(assertVendor('ghcr', value), derive, headerValue(headers, 'x-github-delivery'));
+      return normalizeGhcr(assertVendor('ghcr', value), derive);
     case 'gar':
-      return normalizeGar(assertVendor('gar', value), derive, now, garMessageData, {
+      return normalizeGar(assertVendor('gar', value), now, garMessageData, {
         messageId: headerValue(headers, 'x-goog-pubsub-message-id'),
         publishTime: headerValue(headers, 'x-goog-pubsub-publish-time'),
       });
     case 'ecr':
       return normalizeEcr(assertVendor('ecr', value));
     case 'artifactory':
-      return normalizeArtifactory(assertVendor('artifactory', value), derive, now);
+      return normalizeArtifactory(assertVendor('artifactory', value), now);
   }
 }
 

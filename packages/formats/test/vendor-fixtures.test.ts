@@ -1,12 +1,14 @@
 import { capturedBodies } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, normalize, type NormalizedRegistryEvent } from '../src/index.js';
+import { detectFormat, identifiesOccurrence, normalize, type NormalizedRegistryEvent } from '../src/index.js';
 import { fixture, vendorFixtures } from './fixtures.js';
 
 /** Expected values, written from reading each fixture (not from this package's output). */
 type Expected = Omit<NormalizedRegistryEvent, 'raw' | 'id' | 'occurredAt'> & { occurredAt: string; id?: string };
 
 const NOW = new Date('2030-01-02T03:04:05Z');
+const DERIVED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const FRESH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 // Google's published examples truncate the digest; it is kept as published.
 const GAR_DIGEST = 'sha256:6ec128e26cd5...';
 const GAR = { kind: 'gar' as const, host: 'us-west1-docker.pkg.dev' };
@@ -95,7 +97,8 @@ describe('vendor fixtures', () => {
       expect(event.actor).toBe(want.actor);
       expect(event.occurredAt.toISOString()).toBe(want.occurredAt);
       if (want.id) expect(event.id).toBe(want.id);
-      else expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      // derived ids are UUIDv8; an event that identifies no occurrence gets a random UUIDv4
+      else expect(event.id).toMatch(identifiesOccurrence(event) ? DERIVED_ID : FRESH_ID);
       expect(event.raw).toBeTypeOf('object');
     }
   });
@@ -111,11 +114,35 @@ describe('vendor fixtures', () => {
     expect((await normalize(reordered))[0]?.id).toBe(first[0]?.id);
   });
 
-  it('Quay gives one event per updated tag, each with its own stable id', async () => {
+  it('Quay gives one event per updated tag; nothing in it identifies the push, so each normalization gets fresh ids, never deduplicated', async () => {
     const body = { ...(JSON.parse(fixture('quay/repo-push').text) as object), updated_tags: ['latest', 'v2'] };
     const events = await normalize(body, undefined, { now: NOW });
     expect(events.map((e) => e.tag)).toEqual(['latest', 'v2']);
-    expect(new Set(events.map((e) => e.id)).size).toBe(2);
+    const again = await normalize(body, undefined, { now: NOW });
+    expect(new Set([...events, ...again].map((e) => e.id)).size).toBe(4);
+    expect([...events, ...again].map(identifiesOccurrence)).toEqual([false, false, false, false]);
+  });
+
+  it('GAR message data without a message id and Artifactory flat payloads identify no occurrence either; with their ids they do', async () => {
+    for (const name of ['gar/insert-tag', 'artifactory/docker-pushed']) {
+      const [first] = await normalize(fixture(name).text, undefined, { now: NOW });
+      const [second] = await normalize(fixture(name).text, undefined, { now: NOW });
+      expect(first && second && [identifiesOccurrence(first), first.id === second.id]).toEqual([false, false]);
+    }
+    const [withMessageId] = await normalize(fixture('gar/push-insert-tag').text);
+    const [withEnvelopeId] = await normalize({ id: 'jfrog-event-1', domain: 'docker', event_type: 'pushed', data: JSON.parse(fixture('artifactory/docker-pushed').text) as object }, undefined, { now: NOW });
+    expect([withMessageId, withEnvelopeId].map((event) => event && [identifiesOccurrence(event), event.id])).toEqual([
+      [true, '2070443601311540'],
+      [true, 'jfrog-event-1'],
+    ]);
+  });
+
+  it('ids derived from fields that identify the occurrence (Harbor, Docker Hub, GHCR) are stable and deduplicable', async () => {
+    for (const name of ['harbor/push-artifact', 'dockerhub/push', 'ghcr/package-published']) {
+      const [first] = await normalize(fixture(name).text);
+      const [second] = await normalize(fixture(name).text);
+      expect(first && second && [identifiesOccurrence(first), first.id === second.id]).toEqual([true, true]);
+    }
   });
 
   it('a plain distribution envelope is read as GitLab when GitLab is accepted and distribution is not', async () => {
@@ -130,9 +157,13 @@ describe('vendor fixtures', () => {
     await expect(normalize(captured.body, undefined, { formats: ['harbor'] })).rejects.toThrow(/not among the accepted formats/);
   });
 
-  it('GHCR takes the delivery id from X-GitHub-Delivery when present', async () => {
-    const [event] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
-    expect(event?.id).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958');
+  it('GHCR derives the id from the signed body, not from X-GitHub-Delivery (which a replay can change)', async () => {
+    const [plain] = await normalize(fixture('ghcr/package-published').text);
+    const [delivered] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+    const [replayed] = await normalize(fixture('ghcr/package-published').text, { 'X-GitHub-Delivery': crypto.randomUUID() });
+    expect(delivered?.id).toBe(plain?.id);
+    expect(replayed?.id).toBe(plain?.id);
+    expect(plain?.id).toMatch(DERIVED_ID);
   });
   it('the GAR push fixture carries the published message data byte for byte', () => {
     const { message } = JSON.parse(fixture('gar/push-insert-tag').text) as { message: { data: string } };
@@ -150,14 +181,14 @@ describe('vendor fixtures', () => {
     expect(withoutHeaders?.occurredAt).toEqual(NOW);
   });
 
-  it('GAR: an empty message id or publish time counts as absent (derived id, time of normalization)', async () => {
+  it('GAR: an empty message id or publish time counts as absent (fresh id, time of normalization)', async () => {
     const envelope = JSON.parse(fixture('gar/push-insert-tag').text) as { message: Record<string, unknown> };
     const emptied = { ...envelope, message: { ...envelope.message, messageId: '', message_id: '', publishTime: '', publish_time: '' } };
     const [event] = await normalize(emptied, undefined, { now: NOW });
-    expect(event?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event?.id).toMatch(FRESH_ID);
     expect(event?.occurredAt).toEqual(NOW);
     const [unwrapped] = await normalize(fixture('gar/insert-tag').text, { 'x-goog-pubsub-message-id': '', 'x-goog-pubsub-publish-time': '' }, { now: NOW });
-    expect(unwrapped?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(unwrapped?.id).toMatch(FRESH_ID);
     expect(unwrapped?.occurredAt).toEqual(NOW);
   });
 

@@ -73,8 +73,12 @@ const multiVendor = createWebhookHandler({ formats: ['distribution', 'ghcr'], au
   .on('artifact.pushed', () => {
     normalizedDispatched++;
   });
-const ghcrBody = readFileSync(new URL('../../../fixtures/vendors/ghcr/package-published.json', import.meta.url), 'utf8');
-const ghcrSignature = `sha256=${createHmac('sha256', GHCR_SECRET).update(ghcrBody).digest('hex')}`;
+// GHCR events are deduplicated by their signed body: each request is another package version
+// (a fresh 9-digit id in place of the fixture's), signed by the load generator as GitHub would
+const ghcrTemplate = readFileSync(new URL('../../../fixtures/vendors/ghcr/package-published.json', import.meta.url), 'utf8');
+const [ghcrBefore, ghcrAfter] = ghcrTemplate.split('"id":24147,');
+const nextGhcrBody = () => `${ghcrBefore}"id":${100_000_000 + counter++},${ghcrAfter}`;
+const ghcrBody = nextGhcrBody();
 
 async function serve(listener) {
   const server = createServer(listener);
@@ -89,15 +93,14 @@ const registryTraffic = {
 };
 // set up per request like the registry traffic, so the load generator does the same work for every server
 const octokitTraffic = { headers: octokitHeaders, requests: [{ setupRequest: (request) => ({ ...request, body: octokitBody }) }] };
-// a fresh X-GitHub-Delivery (the event id) per request, so dedupe never short-cuts
 const ghcrTraffic = {
   requests: [
     {
-      setupRequest: (request) => ({
-        ...request,
-        headers: { 'content-type': 'application/json', 'x-github-event': 'package', 'x-hub-signature-256': ghcrSignature, 'x-github-delivery': `00000000-0000-4000-8000-${(counter++).toString(16).padStart(12, '0')}` },
-        body: ghcrBody,
-      }),
+      setupRequest: (request) => {
+        const body = nextGhcrBody();
+        const signature = `sha256=${createHmac('sha256', GHCR_SECRET).update(body).digest('hex')}`;
+        return { ...request, headers: { 'content-type': 'application/json', 'x-github-event': 'package', 'x-hub-signature-256': signature }, body };
+      },
     },
   ],
 };

@@ -1,4 +1,6 @@
 export { createWebhookHandler, ACCEPTED_CONTENT_TYPES, DEFAULT_MAX_BODY_BYTES } from './handler.js';
+export type { InvalidContext, InvalidHandler, InvalidPayload, WebhookHandler, WebhookHandlerOptions } from './handler.js';
+export { createEventHandler } from './event-handler/index.js';
 export type {
   AnyEventHandler,
   DedupeOptions,
@@ -10,15 +12,14 @@ export type {
   ErrorHandler,
   EventContext,
   EventHandler,
-  InvalidContext,
-  InvalidHandler,
-  InvalidPayload,
+  EventHandlerOptions,
+  EventReceiver,
+  HandlerRegistration,
   NormalizedEventContext,
   NormalizedEventOf,
+  ReceiveResult,
   UnknownEventHandler,
-  WebhookHandler,
-  WebhookHandlerOptions,
-} from './handler.js';
+} from './event-handler/types.js';
 export type { ConnectionInfo, NodeRequestLike, NodeResponseLike } from './adapters.js';
 export type { AuthOptions, BasicCredentials, StaticHeaderOptions } from './auth.js';
 export type { StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './senders.js';

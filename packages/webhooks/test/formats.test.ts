@@ -131,12 +131,15 @@ const EXPECTED: Record<string, { kinds: NormalizedKind[]; registry: string }> = 
 
 const payloadFixtures = vendorFixtures().filter((f) => f.folder !== 'harbor-policy');
 
+/** Fixtures whose payload carries nothing that tells one occurrence from another (no id, no time): each delivery runs. */
+const WITHOUT_OCCURRENCE_ID = new Set(['quay/repo-push', 'gar/insert-digest', 'gar/insert-tag', 'gar/delete-tag', 'artifactory/docker-pushed']);
+
 describe('vendor formats through one multi-vendor receiver', () => {
   it('has an expectation for every vendor payload fixture', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(payloadFixtures.map((f) => f.name).sort());
   });
 
-  it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: authenticated, reaches its on(kind) handler once; a redelivery is deduplicated', async (name, f) => {
+  it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: authenticated, reaches its on(kind) handler once; a redelivery is deduplicated unless nothing identifies the occurrence', async (name, f) => {
     const expected = EXPECTED[name];
     if (!expected) throw new Error(`no expectation for ${name}`);
     const hooks = multiVendor();
@@ -148,7 +151,7 @@ describe('vendor formats through one multi-vendor receiver', () => {
     expect(recorded.errors).toEqual([]);
 
     expect((await deliverFixture(hooks, f)).status).toBe(200);
-    expect(recorded.dispatched).toHaveLength(expected.kinds.length);
+    expect(recorded.dispatched).toHaveLength(expected.kinds.length * (WITHOUT_OCCURRENCE_ID.has(name) ? 2 : 1));
   });
 
   it.each(payloadFixtures.map((f) => [f.name, f] as const))('%s: a wrong credential gets 401 and runs nothing', async (_name, f) => {
@@ -189,14 +192,44 @@ describe('vendor formats through one multi-vendor receiver', () => {
     expect(recorded.dispatched.map(([kind]) => kind)).toEqual(['artifact.pushed']);
   });
 
-  it('GHCR: X-GitHub-Delivery is the event id, so a redelivery (same delivery id) is skipped', async () => {
+  it('GHCR: a signed body replayed with new X-GitHub-Delivery ids runs once (the id comes from what the signature covers)', async () => {
     const f = vendorFixture('ghcr/package-published');
     const hooks = multiVendor();
     const recorded = record(hooks);
-    const headers = { ...credentials('ghcr', f.text), 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' };
-    expect((await post(hooks, f.text, headers)).status).toBe(200);
-    expect((await post(hooks, f.text, headers)).status).toBe(200);
-    expect(recorded.dispatched.map(([, , , id]) => id)).toEqual(['72d3162e-cc78-11e3-81ab-4c9367dc0958']);
+    for (const delivery of ['72d3162e-cc78-11e3-81ab-4c9367dc0958', crypto.randomUUID(), crypto.randomUUID()]) {
+      expect((await post(hooks, f.text, { ...credentials('ghcr', f.text), 'x-github-delivery': delivery })).status).toBe(200);
+    }
+    expect(recorded.dispatched).toHaveLength(1);
+    // another signed body (another version) is another event
+    const updated = JSON.stringify({ ...(JSON.parse(f.text) as object), action: 'updated' });
+    expect((await post(hooks, updated, credentials('ghcr', updated))).status).toBe(200);
+    expect(recorded.dispatched).toHaveLength(2);
+  });
+
+  it('Quay: two separate pushes of one repo:tag are two events (nothing in the body tells them apart)', async () => {
+    const f = vendorFixture('quay/repo-push');
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect((await deliverFixture(hooks, f)).status).toBe(200);
+    expect(recorded.dispatched.map(([kind, , registry]) => [kind, registry])).toEqual([
+      ['artifact.pushed', 'quay'],
+      ['artifact.pushed', 'quay'],
+    ]);
+    expect(new Set(recorded.dispatched.map(([, , , id]) => id)).size).toBe(2);
+  });
+
+  it("dedupe is scoped by sender and format: an ACR body carrying a distribution event's id does not suppress that event", async () => {
+    const envelope = JSON.parse(new TextDecoder().decode(fixture('push-by-tag/003.json').body)) as { events: { id: string }[] };
+    const acr = { ...(JSON.parse(vendorFixture('acr/push').text) as object), id: envelope.events[0]?.id };
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    const pushes: string[] = [];
+    hooks.on('push', (event) => void pushes.push(event.id));
+    expect((await post(hooks, JSON.stringify(acr), credentials('acr', ''))).status).toBe(200);
+    expect(recorded.dispatched.map(([, , registry]) => registry)).toEqual(['acr']);
+    expect((await post(hooks, JSON.stringify(envelope), { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(pushes).toEqual(envelope.events.map((event) => event.id));
   });
 });
 
@@ -287,7 +320,7 @@ describe('response policy for vendor formats', () => {
   });
 
   it('a throwing handler gives 500 and onError; the redelivery runs it again', async () => {
-    const f = vendorFixture('quay/repo-push');
+    const f = vendorFixture('dockerhub/push');
     const hooks = multiVendor();
     const errors: [unknown, ErrorContext][] = [];
     let attempts = 0;
@@ -301,7 +334,7 @@ describe('response policy for vendor formats', () => {
     expect(errors).toHaveLength(1);
     const [error, context] = errors[0] ?? [];
     expect(error).toBeInstanceOf(HandlerFailedError);
-    expect(context?.normalized?.registry.kind).toBe('quay');
+    expect(context?.normalized?.registry.kind).toBe('dockerhub');
     expect((error as HandlerFailedError).eventId).toBe(context?.normalized?.id);
     expect((await deliverFixture(hooks, f)).status).toBe(200);
     expect((await deliverFixture(hooks, f)).status).toBe(200);

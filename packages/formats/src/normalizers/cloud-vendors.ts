@@ -8,6 +8,7 @@ import type { AcrEvent, ArtifactoryDockerData, ArtifactoryPayload, DockerHubPayl
 import { InvalidPayloadError } from '../errors.js';
 import { isRecord } from '../body.js';
 import { compact, parseImageReference } from './image-ref.js';
+import { freshEventId, withoutOccurrenceId } from '../occurrence.js';
 
 export type Derive = (discriminator: string) => Promise<string>;
 
@@ -46,18 +47,18 @@ export async function normalizeDockerHub(payload: DockerHubPayload, derive: Deri
   ];
 }
 
-/** One event per updated tag. Quay sends no time: `occurredAt` is `now`. */
-export async function normalizeQuay(payload: QuayRepoPush, derive: Derive, now: Date): Promise<NormalizedRegistryEvent[]> {
+/** One event per updated tag. Quay sends no time (`occurredAt` is `now`) and nothing else that tells one push from the next: each event gets a fresh id. */
+export function normalizeQuay(payload: QuayRepoPush, now: Date): NormalizedRegistryEvent[] {
   const { host } = parseImageReference(payload.docker_url);
-  return Promise.all(
-    payload.updated_tags.map(async (tag) =>
+  return payload.updated_tags.map((tag) =>
+    withoutOccurrenceId(
       compact({
         kind: 'artifact.pushed' as const,
         registry: compact({ kind: 'quay' as const, host }),
         repository: payload.repository,
         tag,
         occurredAt: now,
-        id: await derive(tag),
+        id: freshEventId(),
         raw: payload,
       }),
     ),
@@ -66,8 +67,13 @@ export async function normalizeQuay(payload: QuayRepoPush, derive: Derive, now: 
 
 const CONTAINER_TYPES = new Set(['container', 'docker']);
 
-/** Only container packages (ecosystem or package_type `container`/`docker`) give an event; others are not registry events. */
-export async function normalizeGhcr(payload: GhcrPayload, derive: Derive, deliveryId: string | undefined): Promise<NormalizedRegistryEvent[]> {
+/**
+ * Only container packages (ecosystem or package_type `container`/`docker`) give an event; others
+ * are not registry events. The id is derived from the body, which the signature covers (the
+ * package version and its times tell one occurrence from the next), not from `X-GitHub-Delivery`,
+ * which anybody replaying a signed body can change.
+ */
+export async function normalizeGhcr(payload: GhcrPayload, derive: Derive): Promise<NormalizedRegistryEvent[]> {
   const pkg = payload.package ?? payload.registry_package;
   if (!pkg) return [];
   const types = [pkg.ecosystem, pkg.package_type].map((type) => type?.toLowerCase() ?? '');
@@ -86,7 +92,7 @@ export async function normalizeGhcr(payload: GhcrPayload, derive: Derive, delive
       tag,
       actor: payload.sender?.login,
       occurredAt: new Date(version?.updated_at ?? version?.created_at ?? pkg.updated_at ?? pkg.created_at ?? 0),
-      id: deliveryId ?? (await derive('')),
+      id: await derive(''),
       raw: payload,
     }),
   ];
@@ -110,30 +116,30 @@ export interface PubSubMetadata {
 /**
  * Raw Pub/Sub data (pull subscribers, unwrapped push) or the push envelope whose `message.data` is
  * base64 JSON. The message id and publish time, from the envelope or the unwrapped push headers,
- * are used when present. A DELETE naming only a tag removed that tag, not the image.
+ * are used when present; without a message id nothing tells one push of a tag from the next, so
+ * the event gets a fresh id. A DELETE naming only a tag removed that tag, not the image.
  */
-export async function normalizeGar(payload: GarPayload, derive: Derive, now: Date, validateData: (value: unknown) => GarData, metadata: PubSubMetadata = {}): Promise<NormalizedRegistryEvent[]> {
+export function normalizeGar(payload: GarPayload, now: Date, validateData: (value: unknown) => GarData, metadata: PubSubMetadata = {}): NormalizedRegistryEvent[] {
   const envelope = 'message' in payload ? payload : undefined;
   const data = envelope ? validateData(decodeBase64Json(envelope.message.data)) : (payload as GarData);
   const byDigest = data.digest ? parseImageReference(data.digest) : undefined;
   const byTag = data.tag ? parseImageReference(data.tag) : undefined;
   const reference = byDigest ?? byTag;
   if (!reference) return [];
-  // An empty id or time says nothing: the id is then derived and the time is `now`, as when absent.
+  // An empty id or time says nothing: the id is then fresh and the time is `now`, as when absent.
   const published = (envelope ? envelope.message.publishTime || envelope.message.publish_time : metadata.publishTime) || undefined;
   const messageId = (envelope ? envelope.message.messageId || envelope.message.message_id : metadata.messageId) || undefined;
-  return [
-    compact({
+  const event = compact({
       kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : byDigest ? ('artifact.deleted' as const) : ('tag.deleted' as const),
       registry: compact({ kind: 'gar' as const, host: reference.host }),
       repository: reference.repository,
       digest: byDigest?.digest,
       tag: byTag?.tag,
-      occurredAt: published ? new Date(published) : now,
-      id: messageId ?? (await derive('')),
-      raw: envelope ? data : payload,
-    }),
-  ];
+    occurredAt: published ? new Date(published) : now,
+    id: messageId ?? freshEventId(),
+    raw: envelope ? data : payload,
+  });
+  return [messageId ? event : withoutOccurrenceId(event)];
 }
 
 /** A failed push or delete (`result: FAILURE`) changed nothing and gives no event. */
@@ -156,29 +162,32 @@ export function normalizeEcr(event: EcrImageAction): NormalizedRegistryEvent[] {
 
 const ARTIFACTORY_KINDS = { pushed: 'artifact.pushed', deleted: 'tag.deleted', promoted: 'artifact.pushed' } as const;
 
-/** Artifactory's docker domain: `pushed` and `promoted` (a tag copied into another repository) push an artifact, `deleted` removes a tag. No time is sent: `occurredAt` is `now`. */
-export async function normalizeArtifactory(payload: ArtifactoryPayload, derive: Derive, now: Date): Promise<NormalizedRegistryEvent[]> {
+/**
+ * Artifactory's docker domain: `pushed` and `promoted` (a tag copied into another repository) push
+ * an artifact, `deleted` removes a tag. No time is sent: `occurredAt` is `now`. The flat payload
+ * carries no id either, and nothing that tells one push of a tag from the next: it gets a fresh id.
+ */
+export function normalizeArtifactory(payload: ArtifactoryPayload, now: Date): NormalizedRegistryEvent[] {
   let data: ArtifactoryDockerData;
   let id: string | undefined;
   if ('domain' in payload) {
-    id = payload.id;
+    id = payload.id || undefined;
     const inner: unknown = typeof payload.data === 'string' ? safeJson(payload.data) : payload.data;
     if (!isRecord(inner) || typeof inner['image_name'] !== 'string' || typeof inner['repo_key'] !== 'string') throw new InvalidPayloadError('artifactory', [{ path: 'data', message: 'must hold repo_key and image_name' }]);
     data = inner as unknown as ArtifactoryDockerData;
   } else data = payload;
-  return [
-    compact({
-      kind: ARTIFACTORY_KINDS[payload.event_type],
-      registry: { kind: 'artifactory' as const },
-      repository: data.image_name,
-      digest: data.sha256 ? `sha256:${data.sha256}` : undefined,
-      tag: data.tag,
-      size: data.size,
-      occurredAt: now,
-      id: id ?? (await derive('')),
-      raw: payload,
-    }),
-  ];
+  const event = compact({
+    kind: ARTIFACTORY_KINDS[payload.event_type],
+    registry: { kind: 'artifactory' as const },
+    repository: data.image_name,
+    digest: data.sha256 ? `sha256:${data.sha256}` : undefined,
+    tag: data.tag,
+    size: data.size,
+    occurredAt: now,
+    id: id ?? freshEventId(),
+    raw: payload,
+  });
+  return [id ? event : withoutOccurrenceId(event)];
 }
 
 function safeJson(text: string): unknown {
