@@ -142,7 +142,9 @@ class BullMqLane implements JobLane {
 
   private async viewOf(job: BullJob): Promise<JobView> {
     const state = STATES[await job.getState()] ?? 'waiting';
-    const view: JobView = { id: job.id as string, lane: this.name, data: job.data, state, failures: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 };
+    // BullMQ counts the successful attempt in attemptsMade too
+    const failures = state === 'completed' ? Math.max(0, job.attemptsMade - 1) : job.attemptsMade;
+    const view: JobView = { id: job.id as string, lane: this.name, data: job.data, state, failures, maxAttempts: job.opts.attempts ?? 1 };
     if (job.failedReason) view.error = job.failedReason;
     if (job.returnvalue) view.result = job.returnvalue;
     return view;
