@@ -28,7 +28,8 @@ export interface ReplicationTarget extends RegistryEndpoint {
   rateLimit?: { max: number; perMs: number };
 }
 
-export type ReplicationTrigger = 'event' | 'manual' | { everyMs: number };
+/** `{ everyMs, event: true }` does both: events as they come, and catch-up on the schedule for what they missed. */
+export type ReplicationTrigger = 'event' | 'manual' | { everyMs: number; event?: boolean };
 
 export interface ReplicationPolicy {
   /** Unique; letters, digits, `.`, `_`, `-`. */
@@ -142,10 +143,12 @@ function checkTarget(checker: PolicyChecker, value: unknown, path: PolicyPath, i
 function checkTrigger(checker: PolicyChecker, value: unknown, path: PolicyPath): ReplicationTrigger | undefined {
   if (value === undefined) return 'event';
   if (typeof value === 'string') return checker.choice(value, path, ['event', 'manual'] as const);
-  const object = checker.object(value, path, ['every']);
+  const object = checker.object(value, path, ['every', 'event']);
   if (!object) return undefined;
   const everyMs = checker.duration(object.every, [...path, 'every'], 1000);
-  return everyMs === undefined ? undefined : { everyMs };
+  const event = object.event === undefined ? false : checker.boolean(object.event, [...path, 'event']);
+  if (everyMs === undefined || event === undefined) return undefined;
+  return event ? { everyMs, event } : { everyMs };
 }
 
 /** Checks one policy given as data; undefined (with diagnostics) when it is wrong. */

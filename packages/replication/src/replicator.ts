@@ -71,6 +71,8 @@ function defaultSourceOf(event: Event): string | undefined {
   return event.request.host;
 }
 
+const takesEvents = (policy: ReplicationPolicy) => policy.trigger === 'event' || (typeof policy.trigger === 'object' && policy.trigger.event === true);
+
 /** The job an event asks for, or undefined when it asks for none. */
 function jobOfEvent(event: Event, policy: ReplicationPolicy): Omit<ReplicationJobData, 'policy' | 'target' | 'createdAt'> | undefined {
   const target = event.target as { repository: string; tag?: string; digest?: string; mediaType?: string };
@@ -119,9 +121,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (only && lane.target !== only) continue;
       const id = `${policy.name}.${lane.target.name}.${await shortHash(`${identity}\n${lane.target.name}`)}`;
       const data: ReplicationJobData = { ...job, policy: policy.name, target: lane.target.name, createdAt: new Date().toISOString() };
-      if (!(await lane.lane.add(id, data))) continue;
+      // Pending goes out before the job can start, so no worker's Running overtakes it
+      if (await lane.lane.get(id)) continue;
       await report(lane, id, data, 'Pending');
-      added.push(id);
+      if (await lane.lane.add(id, data)) added.push(id);
     }
     return added;
   }
@@ -175,7 +178,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       const host = sourceOf(event);
       const added: string[] = [];
       for (const policy of options.policies) {
-        if (policy.trigger !== 'event' || new URL(policy.source.registry).host !== host) continue;
+        if (!takesEvents(policy) || new URL(policy.source.registry).host !== host) continue;
         const job = jobOfEvent(event, policy);
         if (!job || !matchers.get(policy.name)?.repository(job.repository)) continue;
         if (job.action === 'copy' && !matchers.get(policy.name)?.matches(job.repository, job.tag as string)) continue;
@@ -208,9 +211,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       for (const lane of lanes.values()) {
         const job = await lane.lane.get(jobId);
         if (!job || job.state !== 'failed') continue;
-        if (!(await lane.lane.retry(jobId))) return false;
         await report(lane, jobId, job.data, 'Pending');
-        return true;
+        return lane.lane.retry(jobId);
       }
       return false;
     },

@@ -27,7 +27,7 @@ policies:
         namespace: /mirror/
         platforms: [{ os: linux, architecture: arm64, variant: v8 }]
         rateLimit: { max: 10, per: 1m }
-    trigger: { every: 1h30m }
+    trigger: { every: 1h30m, event: true }
     deletes: propagate
     overwrite: false
     backoff: 2s
@@ -36,7 +36,7 @@ policies:
     expect(policies[0]).toMatchObject({
       source: { repositories: ['team/**'], tags: { semver: '>=1.0.0' }, exclude: { tags: { glob: ['latest'] } } },
       targets: [{ name: 'dc2', credentials: { username: 'mirror', passwordEnv: 'DC2_PASSWORD' }, namespace: 'mirror', platforms: [{ os: 'linux', architecture: 'arm64', variant: 'v8' }], rateLimit: { max: 10, perMs: 60_000 } }],
-      trigger: { everyMs: 5_400_000 },
+      trigger: { everyMs: 5_400_000, event: true },
       deletes: 'propagate',
       overwrite: false,
       backoffMs: 2000,
