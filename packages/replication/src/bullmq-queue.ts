@@ -33,9 +33,11 @@ function connectionOf(redisUrl: string): ConnectionOptions {
   };
 }
 
+const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
+
 /** BullMQ refuses `:` in job ids and queue names; the replicator's names never carry one. */
 function safeName(name: string): string {
-  if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) throw new TypeError(`not a lane name or job id: ${JSON.stringify(name)}`);
+  if (!SAFE_NAME.test(name)) throw new TypeError(`not a lane name or job id: ${JSON.stringify(name)}`);
   return name;
 }
 
@@ -103,7 +105,8 @@ class BullMqLane implements JobLane {
   }
 
   async get(id: string): Promise<JobView | undefined> {
-    const job = await this.queue.getJob(safeName(id));
+    if (!SAFE_NAME.test(id)) return undefined;
+    const job = await this.queue.getJob(id);
     return job && this.viewOf(job);
   }
 
@@ -113,7 +116,8 @@ class BullMqLane implements JobLane {
   }
 
   async retry(id: string): Promise<boolean> {
-    const job = await this.queue.getJob(safeName(id));
+    if (!SAFE_NAME.test(id)) return false;
+    const job = await this.queue.getJob(id);
     if (!job || !(await job.isFailed())) return false;
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return true;

@@ -42,6 +42,7 @@ describe.skipIf(!peers.available)('retry(jobId) and stop(policy), on BullMQ', ()
     expect(error).toMatchObject({ willRetry: false, attempt: 1 });
     expect(harborReplicationPayload(error).event_data.replication?.failed_artifact?.[0]).toMatchObject({ name_tag: 'once:1.0', status: 'Error' });
     expect(await replicator.retry('no-such-job')).toBe(false);
+    expect(await replicator.retry('not:a job id')).toBe(false);
 
     await target.start();
     expect(await replicator.retry(id as string)).toBe(true);
