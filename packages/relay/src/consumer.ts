@@ -13,6 +13,8 @@ export interface Consumer extends HandlerRegistration<Consumer> {
   start(): Promise<void>;
   /** Stops taking events: those being handled finish and are acknowledged, the rest stay in the group for others. */
   stop(): Promise<void>;
+  /** Resolves once the group has caught up: nothing in the log it has not taken, nothing taken and not finished (a backfill, a test, `tail --once`). */
+  idle(options?: { pollMs?: number }): Promise<void>;
   /** What this consumer did since it was created. */
   counters(): ConsumerCounters;
 }
@@ -86,6 +88,13 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     },
     start: () => loop.start(),
     stop: () => loop.stop(),
+    async idle({ pollMs = 50 } = {}) {
+      for (;;) {
+        const { lag, pending } = await log.groupStats(group);
+        if (lag === 0 && pending === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
     counters: () => ({ ...loop.counters }),
   };
   return consumer;
