@@ -18,11 +18,12 @@ async function sha1(text: string): Promise<string> {
 
 /** A Lua script sent once by EVALSHA, and in full only when the server does not know it (after a restart). */
 export function luaScript(command: RedisCommand, source: string): (keys: readonly string[], args: readonly string[]) => Promise<unknown> {
-  const hash = sha1(source);
+  let hash: string | undefined;
+  const hashing = sha1(source).then((value) => (hash = value));
   return async (keys, args) => {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await command(['EVALSHA', await hash, ...tail]);
+      return await command(['EVALSHA', hash ?? (await hashing), ...tail]);
     } catch (error) {
       if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
       return command(['EVAL', source, ...tail]);
