@@ -1,9 +1,10 @@
 import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
 
+/** Sends one command as its words (`['XADD', key, '*', ...]`) and resolves to the raw reply. */
 export type RedisCommand = (args: string[]) => Promise<unknown>;
 
-/** One way to send a command, whichever client was given (node-redis `sendCommand`, ioredis `call`). */
+/** One way to send a command, whichever client was given (node-redis `sendCommand`, ioredis `call`); throws `RelayConfigError` naming `caller` for anything else. */
 export function redisCommand(client: NodeRedisLike | IoRedisLike | undefined, caller: string): RedisCommand {
   const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
   if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
