@@ -192,6 +192,16 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }
   }
 
+  /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
+  async function readOrRecreate(partition: number, count: number): Promise<Delivery[]> {
+    try {
+      return await log.read(group, settings.name, partition, count);
+    } catch (error) {
+      await log.createGroup(group, settings.start).catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Works one partition while this consumer holds it: first what was pending in the group, then new entries. */
   async function work(partition: number, signal: AbortSignal): Promise<void> {
     const queues = new Map<string, Delivery[]>();
@@ -254,7 +264,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         freed = undefined;
         continue;
       }
-      const batch = await persist(() => log.read(group, settings.name, partition, prefetch - queued), signal);
+      const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
       if (!batch) return;
       if (batch.length === 0) await sleep(settings.pollMs, signal);
       for (const delivery of batch) enqueue(delivery);

@@ -166,5 +166,19 @@ describeLoop('memory log', (partitions) => createMemoryLog({ partitions }));
 
 describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
   const started = useRedis();
+  it('goes on after Redis restarts without persistence (log, group and leases gone)', async () => {
+    const log = createRedisLog({ client: started.client, stream: freshStream() });
+    const seen: string[] = [];
+    const consumer = loop(log, (delivery) => void seen.push(idOf(delivery)), { leaseMs: 300 });
+    await consumer.start();
+    await log.append(sampleRecord('r', 'before'));
+    await until(() => seen.length === 1, 'the first event');
+    await started.redis.restart();
+    await until(async () => (await log.append(sampleRecord('r', 'after')).catch(() => undefined)) !== undefined, 'Redis back');
+    await until(() => seen.length === 2, 'the event after the restart');
+    await consumer.stop();
+    expect(seen).toEqual(['before', 'after']);
+    expect(consumer.errors.length).toBeGreaterThan(0);
+  });
   describeLoop('redis log', (partitions) => createRedisLog({ client: started.client, stream: freshStream(), partitions }));
 });
