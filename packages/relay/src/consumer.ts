@@ -1,6 +1,6 @@
 import type { NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
-import { createEventHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
+import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
 
@@ -46,7 +46,7 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   const events = createEventHandler({ dedupe: { store: log.dedupeStore(group), leaseMs: settings.leaseMs, ttlMs: settings.dedupeTtlMs } });
   // the error of a failed receive, for its dead letter: receive reports it to onError and returns `failed`
   const lastErrors = new WeakMap<object, unknown>();
-  const userErrorHandlers: ((error: unknown, context: Parameters<Parameters<typeof events.onError>[0]>[1]) => unknown)[] = [];
+  const userErrorHandlers: ErrorHandler[] = [];
   events.onError(async (error, context) => {
     const subject = context.event ?? context.normalized;
     if (subject) lastErrors.set(subject, (error as { cause?: unknown }).cause ?? error);
