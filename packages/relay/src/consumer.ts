@@ -55,6 +55,8 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   });
 
   async function handle(delivery: Delivery): Promise<Outcome> {
+    // the synthetic event reconciliation appended for this change was dispatched already
+    if (delivery.record.reconciled) return { result: 'duplicate' };
     const event = eventOf(delivery);
     const result = await events.receive(event as never, contextOf(delivery) as never);
     if (result !== 'failed') return { result };
