@@ -6,6 +6,8 @@ import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js'
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
 import { demoCommand, type DemoOptions } from './commands/demo.js';
 import { listenCommand, type ListenOptions } from './commands/listen.js';
+import { addRelayCommands } from './commands/relay-program.js';
+import { addReplicateCommands } from './commands/replicate-program.js';
 import { serveCommand, type ServeOptions } from './commands/serve.js';
 import { sendCommand, type SendOptions } from './commands/send.js';
 import { validateCommand } from './commands/validate.js';
@@ -147,6 +149,9 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .action((name: string, options: { headers?: boolean }) => {
       exitCode = showFixtureCommand(name, options, io);
     });
+
+  addRelayCommands(program, io, (code) => (exitCode = code));
+  addReplicateCommands(program, io, (code) => (exitCode = code));
 
   // --debug works before or after a command name.
   const withDebug = (command: Command): void => {

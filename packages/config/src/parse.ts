@@ -11,7 +11,7 @@ import { parseYamlSource } from './yaml-source.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-function exceedsBytes(text: string, maxBytes: number): boolean {
+export function exceedsBytes(text: string, maxBytes: number): boolean {
   // a UTF-16 code unit takes one to three UTF-8 bytes, so only texts in between need encoding
   if (text.length * 3 <= maxBytes) return false;
   if (text.length > maxBytes) return true;

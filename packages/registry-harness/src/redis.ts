@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,16 @@ export interface RunningRedis {
   /** `redis://127.0.0.1:PORT`. */
   url: string;
   port: number;
+  /** Its data folder (the AOF lives here with `appendfsync`). */
+  dir: string;
+  /** Stops the server and starts it again on the same port and data: SIGTERM, or SIGKILL with `{ kill: true }` (no final write). */
+  restart(options?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartRedisOptions {
+  /** Turns the append-only file on with this fsync policy; default: persistence off. */
+  appendfsync?: 'always' | 'everysec' | 'no';
 }
 
 function answersPing(port: number): Promise<boolean> {
@@ -23,24 +32,47 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-/** Starts Debian's `redis-server` on a free loopback port, with persistence off, and waits for PONG. */
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
-  const workDir = await mkdtemp(join(tmpdir(), 'regevents-redis-'));
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', workDir], {
-    stdio: 'ignore',
-  });
-  const stop = async () => {
-    await terminate(child);
-    await rm(workDir, { recursive: true, force: true });
-  };
+async function waitForPong(child: ChildProcess, port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await answersPing(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
-    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
     await sleep(25);
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+}
+
+/** Starts Debian's `redis-server` on a free loopback port (persistence off unless asked) and waits for PONG. */
+export async function startRedis(options: StartRedisOptions = {}): Promise<RunningRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'regevents-redis-'));
+  const persistence = options.appendfsync ? ['--appendonly', 'yes', '--appendfsync', options.appendfsync] : ['--appendonly', 'no'];
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', ...persistence, '--dir', dir];
+  const launch = () => spawn('redis-server', args, { stdio: 'ignore' });
+  let child = launch();
+  const stop = async () => {
+    await terminate(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPong(child, port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    async restart({ kill = false } = {}) {
+      if (kill) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      } else {
+        await terminate(child);
+      }
+      child = launch();
+      await waitForPong(child, port);
+    },
+    stop,
+  };
 }

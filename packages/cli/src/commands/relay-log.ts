@@ -1,0 +1,65 @@
+import { createMemoryLog, createRedisLog, type LogEntry, type RelayLog } from '@regevents/relay';
+import { isKnownEvent, type UnknownEvent } from '@regevents/webhooks';
+import type { Event } from '@regevents/types';
+import { createClient } from 'redis';
+import { CliError, EXIT } from '../cli-error.js';
+import { formatEvent, type Io } from '../output.js';
+
+/** The options every `regevents relay` command shares to find the log. */
+export interface RelayLogOptions {
+  redis?: string;
+  stream?: string;
+  partitions?: number;
+}
+
+export interface OpenLog {
+  log: RelayLog;
+  close(): Promise<void>;
+}
+
+/** The Redis log at `--redis`, or (for `regevents relay` alone) an in-memory one. */
+export async function openLog(options: RelayLogOptions, io: Io, memoryAllowed = false): Promise<OpenLog> {
+  if (!options.redis) {
+    if (!memoryAllowed) throw new CliError('--redis <url> is required: this command reads the log a relay writes');
+    io.err(io.colors.yellow('no --redis: events are kept in memory and lost when the relay stops'));
+    return { log: createMemoryLog(), close: async () => undefined };
+  }
+  let url: URL;
+  try {
+    url = new URL(options.redis);
+  } catch {
+    throw new CliError(`--redis must be a URL such as redis://127.0.0.1:6379 (got "${options.redis}")`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new CliError('--redis must be a redis:// or rediss:// URL');
+  const client = createClient({ url: options.redis, socket: { connectTimeout: 5_000 } });
+  // reconnection is the client's; errors in between are reported once per kind
+  let lastError = '';
+  client.on('error', (error: Error) => {
+    if (error.message !== lastError) io.err(`redis: ${error.message}`);
+    lastError = error.message;
+  });
+  client.on('ready', () => (lastError = ''));
+  try {
+    await client.connect();
+  } catch (error) {
+    // the URL may hold a password: name only the host
+    throw new CliError(`cannot reach Redis at ${url.host}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+  }
+  return {
+    log: createRedisLog({ client, stream: options.stream, partitions: options.partitions }),
+    close: async () => {
+      await client.close();
+    },
+  };
+}
+
+/** One line for a logged event: its position, then what it was. */
+export function formatEntry(entry: LogEntry, io: Io): string {
+  const { record } = entry;
+  const event = record.event as Event | UnknownEvent;
+  const what =
+    record.format === 'distribution' && isKnownEvent(event)
+      ? formatEvent(event, io.colors)
+      : `${record.format} ${(record.event as { kind?: string; action?: string }).kind ?? (record.event as { action?: string }).action ?? ''} ${record.repository}`;
+  return `${io.colors.dim(entry.position)} ${what}`;
+}

@@ -1,0 +1,61 @@
+import { FORMAT_IDS, type FormatId } from '@regevents/formats';
+import { Option, type Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import type { Io } from '../output.js';
+import { relayDeadLettersCommand, type DeadLettersOptions } from './relay-dead-letters.js';
+import { relayTailCommand, type TailOptions } from './relay-tail.js';
+import { relayCommand, type RelayOptions } from './relay.js';
+
+function parseInteger(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min || number > max) throw new CliError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
+    return number;
+  };
+}
+
+/** `--redis`, `--stream` and `--partitions`: where the log is. */
+function logOptions(command: Command): Command {
+  return command
+    .option('--redis <url>', 'the Redis holding the log (redis://host:6379)')
+    .option('--stream <name>', 'key prefix of the log (default regevents:relay)')
+    .addOption(new Option('--partitions <n>', 'streams the log is spread over, by repository (default 1)').argParser(parseInteger('--partitions', 1, 1024)));
+}
+
+function formatList(value: string, all: FormatId[]): FormatId[] {
+  if (!FORMAT_IDS.includes(value as FormatId)) throw new CliError(`--format must be one of ${FORMAT_IDS.join(', ')} (got "${value}")`);
+  return [...all, value as FormatId];
+}
+
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+
+/** Adds `regevents relay`, `relay tail` and `relay dead-letters`; `setExit` records a command's exit code. */
+export function addRelayCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  const relay = logOptions(program.command('relay').enablePositionalOptions())
+    .description('a durable receiver: appends each registry event to a log (Redis) before answering, for consumers to read at their own pace')
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5055).argParser(parseInteger('--port', 0, 65535)))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--token <token>', 'require this Bearer token from the registry')
+    .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
+    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
+    .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
+
+  logOptions(relay.command('tail'))
+    .description('print the events of the log as they arrive; with --group, consume them as a member of that group')
+    .option('--group <group>', 'join this consumer group (acknowledging what it prints)')
+    .option('--from <where>', 'now, beginning, a log position or a time', 'now')
+    .option('--json', 'one JSON entry per line')
+    .option('--once', 'print what is there and exit')
+    .addHelpText('after', examples('regevents relay tail --redis redis://127.0.0.1:6379 --from beginning', 'regevents relay tail --redis redis://127.0.0.1:6379 --group audit'))
+    .action(async (options: TailOptions) => setExit(await relayTailCommand(options, io)));
+
+  logOptions(relay.command('dead-letters'))
+    .description("list a group's dead letters, send them back to the group, or drop them")
+    .argument('<action>', 'list, retry or drop')
+    .requiredOption('--group <group>', 'the consumer group')
+    .option('--id <id>', 'a dead letter to retry or drop (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--all', 'every dead letter of the group')
+    .option('--json', 'one JSON dead letter per line')
+    .addHelpText('after', examples('regevents relay dead-letters list --redis redis://127.0.0.1:6379 --group ci', 'regevents relay dead-letters retry --redis redis://127.0.0.1:6379 --group ci --all'))
+    .action(async (action: string, options: DeadLettersOptions) => setExit(await relayDeadLettersCommand(action, options, io)));
+}

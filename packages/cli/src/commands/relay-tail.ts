@@ -1,0 +1,74 @@
+import { NORMALIZED_KINDS } from '@regevents/formats';
+import { createRelay, type LogEntry, type RelayLog } from '@regevents/relay';
+import { CliError, EXIT } from '../cli-error.js';
+import type { Io } from '../output.js';
+import { untilInterrupted } from '../server.js';
+import { formatEntry, openLog, type RelayLogOptions } from './relay-log.js';
+
+export interface TailOptions extends RelayLogOptions {
+  group?: string;
+  from: string;
+  json?: boolean;
+  once?: boolean;
+}
+
+const POLL_MS = 250;
+
+function startOf(from: string): Date | string {
+  if (from === 'now') return new Date();
+  if (from === 'beginning' || /^\d+-\d+$/.test(from)) return from;
+  const time = new Date(from);
+  if (Number.isNaN(time.getTime())) throw new CliError(`--from must be now, beginning, a log position (1700000000000-0) or a time (got "${from}")`);
+  return time;
+}
+
+function next(position: string): string {
+  const [ms, seq] = position.split('-');
+  return `${ms}-${Number(seq) + 1}`;
+}
+
+/** Follows the whole log without joining a group (nothing is acknowledged). */
+async function followLog(log: RelayLog, options: TailOptions, print: (entry: LogEntry) => void, stopped: Promise<unknown>): Promise<void> {
+  const relay = createRelay({ log, auth: { unauthenticated: true } });
+  let from = startOf(options.from);
+  let stop = false;
+  void stopped.then(() => (stop = true));
+  while (!stop) {
+    for await (const entry of relay.replay({ from })) {
+      print(entry);
+      from = next(entry.position);
+    }
+    if (options.once) return;
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), stopped]);
+  }
+}
+
+/** Joins group `group` and prints (and so acknowledges) what the group receives. */
+async function followGroup(log: RelayLog, group: string, options: TailOptions, print: (entry: LogEntry) => void, stopped: Promise<unknown>): Promise<void> {
+  const relay = createRelay({ log, auth: { unauthenticated: true } });
+  if (options.from !== 'now' && options.from !== 'beginning') throw new CliError('with --group, --from is "now" or "beginning" (where a new group starts)');
+  const consumer = relay.consumer(group, { start: options.from });
+  const show = (event: unknown, format: string, repository: string) =>
+    print({ position: new Date().toISOString(), partition: 0, record: { key: '', format: format as never, repository, receivedAt: '', event } });
+  consumer.onAny((event) => show(event, 'distribution', String((event as { target?: { repository?: string } }).target?.repository ?? '')));
+  consumer.on(NORMALIZED_KINDS, (event, context) => {
+    if (context.format !== 'distribution') show(event, context.format, event.repository);
+  });
+  consumer.onError((error) => void process.stderr.write(`regevents relay tail: ${error instanceof Error ? error.message : String(error)}\n`));
+  await consumer.start();
+  await (options.once ? consumer.idle() : stopped);
+  await consumer.stop();
+}
+
+/** `regevents relay tail`: prints the log's events as they are appended (or, with --group, as a group consumes them). */
+export async function relayTailCommand(options: TailOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
+  const { log, close } = await openLog(options, io);
+  const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
+  try {
+    if (options.group) await followGroup(log, options.group, options, print, stopped);
+    else await followLog(log, options, print, stopped);
+  } finally {
+    await close();
+  }
+  return EXIT.ok;
+}

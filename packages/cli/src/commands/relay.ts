@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FormatId } from '@regevents/formats';
+import { createRelay } from '@regevents/relay';
+import { prometheusRegistry } from '@regevents/relay/node';
+import { EXIT } from '../cli-error.js';
+import type { Io } from '../output.js';
+import { startHttpServer, untilInterrupted } from '../server.js';
+import { openLog, type RelayLogOptions } from './relay-log.js';
+
+export interface RelayOptions extends RelayLogOptions {
+  port: number;
+  host: string;
+  token?: string;
+  format: FormatId[];
+}
+
+/** The registry's `notifications:` entry for this relay; the token stays a placeholder: secrets are never printed. */
+export function registrySnippet(url: string, withToken: boolean): string {
+  const lines = ['notifications:', '  endpoints:', '    - name: regevents-relay', `      url: ${url}/events`];
+  if (withToken) lines.push('      headers:', '        Authorization: [Bearer <the --token value>]');
+  // the relay answers within its append deadline (750 ms), inside the registry's default 1 s
+  lines.push('      timeout: 1s', '      threshold: 5', '      backoff: 1s');
+  return lines.join('\n');
+}
+
+/** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
+export async function relayCommand(options: RelayOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
+  const { log, close } = await openLog(options, io, true);
+  // other formats come on top of the registry's own envelopes
+  const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
+  const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true }, formats });
+  relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
+  const metrics = prometheusRegistry(relay);
+  const server = await startHttpServer(
+    async (req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === 'GET' && req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(await metrics.metrics());
+        return;
+      }
+      await relay.node(req, res);
+    },
+    { port: options.port, host: options.host }
+  );
+  io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
+  io.err('point the registry at it with:');
+  io.out(registrySnippet(server.url, Boolean(options.token)));
+  await stopped;
+  await server.close();
+  await close();
+  io.err('stopped');
+  return EXIT.ok;
+}

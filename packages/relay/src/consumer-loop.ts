@@ -1,0 +1,335 @@
+import { RelayConfigError } from './errors.js';
+import type { Delivery, RelayLog } from './log.js';
+
+export interface ConsumerOptions {
+  /** Events handled at once, across repositories; events of one repository are handled one after another. Default 1. */
+  concurrency?: number;
+  /** Failed attempts after which an event goes to the group's dead letters. Default 5. */
+  maxAttempts?: number;
+  /** Milliseconds before attempt n + 1 after n failures. Default 1 s doubling up to 60 s. */
+  retryDelay?: number | ((failures: number) => number);
+  /** Where a group that does not exist yet starts: every event the log holds, or only those appended from now. Default `beginning`. */
+  start?: 'beginning' | 'now';
+  /** Name of this consumer in the group; unique per process. Default a random one. */
+  name?: string;
+  /** How long a consumer holds its partitions without a heartbeat; after a crash, others take over once it lapses. Default 15 s. */
+  leaseMs?: number;
+  /** Pause between reads when the log has nothing new. Default 100 ms. */
+  pollMs?: number;
+  /** How long the group remembers a handled event id. Default 7 days. */
+  dedupeTtlMs?: number;
+}
+
+export interface ConsumerCounters {
+  handled: number;
+  failed: number;
+  /** Events run again: a retry after a failure, or one taken over from a consumer that died. */
+  redeliveries: number;
+  deadLettered: number;
+  /** Deliveries of events the group had already handled (acknowledged without running). */
+  duplicates: number;
+}
+
+/** What came of handing an event to the handlers (`ReceiveResult` of `createEventHandler`), with the error when they failed. */
+export type Outcome = { result: 'handled' } | { result: 'duplicate' } | { result: 'in-flight' } | { result: 'failed'; error: unknown };
+export type DeliveryHandler = (delivery: Delivery) => Promise<Outcome>;
+export type LoopErrorHandler = (error: unknown, delivery?: Delivery) => void;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+function positive(value: number | undefined, fallback: number, option: string, integer = false): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value)) || (integer && !Number.isInteger(value))) {
+    throw new RelayConfigError(`${option} must be a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+export function consumerSettings(options: ConsumerOptions) {
+  const retryDelay = options.retryDelay;
+  if (retryDelay !== undefined && typeof retryDelay !== 'function' && !(typeof retryDelay === 'number' && retryDelay >= 0)) {
+    throw new RelayConfigError('retryDelay must be a number of milliseconds or a function of the failure count');
+  }
+  if (options.start !== undefined && options.start !== 'beginning' && options.start !== 'now') throw new RelayConfigError('start must be "beginning" or "now"');
+  return {
+    concurrency: positive(options.concurrency, 1, 'concurrency', true),
+    maxAttempts: positive(options.maxAttempts, 5, 'maxAttempts', true),
+    delay: (failures: number) => (typeof retryDelay === 'function' ? retryDelay(failures) : retryDelay ?? Math.min(60_000, 1000 * 2 ** (failures - 1))),
+    start: options.start ?? 'beginning',
+    name: options.name ?? `consumer-${crypto.randomUUID()}`,
+    leaseMs: positive(options.leaseMs, 15_000, 'leaseMs'),
+    pollMs: positive(options.pollMs, 100, 'pollMs'),
+    dedupeTtlMs: positive(options.dedupeTtlMs, 7 * 24 * 60 * 60 * 1000, 'dedupeTtlMs'),
+  };
+}
+
+type Settings = ReturnType<typeof consumerSettings>;
+
+/** Runs at most `limit` tasks at once. */
+function createSemaphore(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<void> {
+      if (active < limit) {
+        active++;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    },
+  };
+}
+
+/**
+ * Acknowledgements of one partition gathered for a moment and sent as one command: events
+ * finishing together (concurrency, several repositories) cost one round trip.
+ */
+function createAckBatcher(send: (partition: number, positions: string[]) => Promise<void>) {
+  const batches = new Map<number, { positions: string[]; done: Promise<void> }>();
+  return (partition: number, position: string): Promise<void> => {
+    const open = batches.get(partition);
+    if (open) {
+      open.positions.push(position);
+      return open.done;
+    }
+    const positions = [position];
+    const done = new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        batches.delete(partition);
+        send(partition, positions).then(resolve, reject);
+      }, 0);
+    });
+    batches.set(partition, { positions, done });
+    return done;
+  };
+}
+
+/**
+ * A group's work in one process: holds partition leases (heartbeat), takes over what dead
+ * consumers left pending, reads new entries, and runs them with per-repository order, retries,
+ * dead letters. Knows nothing of event types: `handle` does the dispatch (and the dedupe by event id).
+ */
+export function createConsumerLoop(log: RelayLog, group: string, settings: Settings, handle: DeliveryHandler, reportError: LoopErrorHandler) {
+  const counters: ConsumerCounters = { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 };
+  const slots = createSemaphore(settings.concurrency);
+  const prefetch = settings.concurrency * 16;
+  let stopping = new AbortController();
+  let running = false;
+  const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  const busy = new Set<Promise<void>>();
+  const acking = new Set<Promise<void>>();
+  let heartbeat: Promise<void> | undefined;
+  const acknowledge = createAckBatcher((partition, positions) => log.ack(group, partition, positions));
+
+  /** Retries a log call until it works or the consumer stops: a Redis restart pauses the group, it does not end it. */
+  async function persist<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        reportError(error);
+        if (signal.aborted) return undefined;
+        await sleep(Math.min(1000, settings.pollMs * 5), signal);
+        if (signal.aborted) return undefined;
+      }
+    }
+  }
+
+  /** Runs one delivery to its end: handled (or found handled before) and acknowledged, or dead-lettered. */
+  async function run(delivery: Delivery, signal: AbortSignal): Promise<void> {
+    const { record, partition, position } = delivery;
+    // the next event of the repository need not wait for this one's acknowledgement, only for its
+    // outcome: a crash before the ack redelivers it, and the group's record of handled ids answers
+    const ack = () => {
+      const sent = persist(() => acknowledge(partition, position), signal).then(() => undefined);
+      acking.add(sent);
+      void sent.finally(() => acking.delete(sent));
+    };
+    if (record.retry !== undefined && record.retry.group !== group) {
+      ack();
+      return;
+    }
+    let failures = delivery.failures;
+    while (!signal.aborted) {
+      const outcome = await handle(delivery).catch((error: unknown): Outcome => ({ result: 'failed', error }));
+      if (outcome.result === 'handled' || outcome.result === 'duplicate') {
+        counters[outcome.result === 'handled' ? 'handled' : 'duplicates']++;
+        ack();
+        return;
+      }
+      if (outcome.result === 'in-flight') {
+        // a consumer that lost this partition is still running it: its outcome decides
+        await sleep(Math.min(1000, settings.leaseMs / 4), signal);
+        continue;
+      }
+      counters.failed++;
+      const recorded = await persist(() => log.recordFailure(group, partition, position), signal);
+      if (recorded === undefined) return;
+      failures = recorded;
+      if (failures >= settings.maxAttempts) {
+        const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
+        await persist(() => log.deadLetter(group, { ...delivery, failures }, error), signal);
+        counters.deadLettered++;
+        return;
+      }
+      await sleep(settings.delay(failures), signal);
+      if (!signal.aborted) counters.redeliveries++;
+    }
+  }
+
+  /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
+  async function readOrRecreate(partition: number, count: number): Promise<Delivery[]> {
+    try {
+      return await log.read(group, settings.name, partition, count);
+    } catch (error) {
+      await log.createGroup(group, settings.start).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Works one partition while this consumer holds it: first what was pending in the group, then new entries. */
+  async function work(partition: number, signal: AbortSignal): Promise<void> {
+    const queues = new Map<string, Delivery[]>();
+    let queued = 0;
+    let freed: (() => void) | undefined;
+
+    async function drain(repository: string, queue: Delivery[]): Promise<void> {
+      while (queue.length > 0 && !signal.aborted) {
+        await slots.acquire();
+        const job = run(queue[0] as Delivery, signal);
+        busy.add(job);
+        try {
+          await job;
+        } catch (error) {
+          reportError(error, queue[0]);
+        } finally {
+          busy.delete(job);
+          slots.release();
+        }
+        queue.shift();
+        queued--;
+        freed?.();
+      }
+      queues.delete(repository);
+    }
+
+    function enqueue(delivery: Delivery): void {
+      queued++;
+      const queue = queues.get(delivery.record.repository);
+      if (queue) {
+        queue.push(delivery);
+        return;
+      }
+      const fresh = [delivery];
+      queues.set(delivery.record.repository, fresh);
+      void drain(delivery.record.repository, fresh);
+    }
+
+    let cursor = '0-0';
+    do {
+      const page = await persist(() => log.claim(group, settings.name, partition, cursor, prefetch), signal);
+      if (!page) return;
+      for (const delivery of page.deliveries) {
+        counters.redeliveries++;
+        enqueue(delivery);
+      }
+      cursor = page.cursor;
+    } while (cursor !== '0-0' && !signal.aborted);
+
+    while (!signal.aborted) {
+      if (queued >= prefetch) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            signal.removeEventListener('abort', wake);
+            resolve();
+          };
+          freed = wake;
+          signal.addEventListener('abort', wake, { once: true });
+        });
+        freed = undefined;
+        continue;
+      }
+      const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
+      if (!batch) return;
+      if (batch.length === 0) await sleep(settings.pollMs, signal);
+      for (const delivery of batch) enqueue(delivery);
+    }
+  }
+
+  function follow(owned: readonly number[]): void {
+    for (const [partition, worker] of workers) {
+      if (owned.includes(partition)) continue;
+      worker.abort.abort();
+      workers.delete(partition);
+    }
+    for (const partition of owned) {
+      if (workers.has(partition)) continue;
+      const abort = new AbortController();
+      const signal = AbortSignal.any([abort.signal, stopping.signal]);
+      workers.set(partition, { abort, done: work(partition, signal) });
+    }
+  }
+
+  async function beat(signal: AbortSignal): Promise<void> {
+    let renewedAt = Date.now();
+    while (!signal.aborted) {
+      const asked = Date.now();
+      const owned = await log.lease(group, settings.name, settings.leaseMs).catch((error: unknown) => {
+        reportError(error);
+        return undefined;
+      });
+      if (owned) {
+        renewedAt = asked;
+        follow(owned);
+      } else if (Date.now() - renewedAt >= settings.leaseMs) {
+        // our leases may have lapsed: another consumer may hold these partitions now
+        follow([]);
+      }
+      await sleep(settings.leaseMs / 3, signal);
+    }
+  }
+
+  return {
+    counters,
+    get running() {
+      return running;
+    },
+    async start(): Promise<void> {
+      if (running) return;
+      await log.createGroup(group, settings.start);
+      stopping = new AbortController();
+      running = true;
+      const owned = await log.lease(group, settings.name, settings.leaseMs);
+      follow(owned);
+      heartbeat = beat(stopping.signal);
+    },
+    /** Stops reading; events being handled finish, queued ones are released to the group. */
+    async stop(): Promise<void> {
+      if (!running) return;
+      // handlers that are running finish and are acknowledged; waits for a retry end at once
+      stopping.abort();
+      await heartbeat;
+      await Promise.allSettled([...workers.values()].map((worker) => worker.done));
+      await Promise.allSettled([...busy]);
+      await Promise.allSettled([...acking]);
+      workers.clear();
+      running = false;
+      await log.releaseLeases(group, settings.name).catch((error: unknown) => reportError(error));
+    },
+  };
+}

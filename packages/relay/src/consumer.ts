@@ -1,0 +1,103 @@
+import type { NormalizedRegistryEvent } from '@regevents/formats';
+import type { Event } from '@regevents/types';
+import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
+import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
+import type { Delivery, RelayLog } from './log.js';
+
+export interface Consumer extends HandlerRegistration<Consumer> {
+  /** The group this consumer works for. */
+  readonly group: string;
+  /** This consumer's name within the group. */
+  readonly name: string;
+  /** Joins the group (creating it if needed) and starts handling events. */
+  start(): Promise<void>;
+  /** Stops taking events: those being handled finish and are acknowledged, the rest stay in the group for others. */
+  stop(): Promise<void>;
+  /** Resolves once the group has caught up: nothing in the log it has not taken, nothing taken and not finished (a backfill, a test, `tail --once`). */
+  idle(options?: { pollMs?: number }): Promise<void>;
+  /** What this consumer did since it was created. */
+  counters(): ConsumerCounters;
+}
+
+const emptyHeaders = new Headers();
+
+/** The context a handler of a logged event sees: the delivery facts the relay kept (no HTTP headers). */
+function contextOf(delivery: Delivery): EventContext | NormalizedEventContext {
+  const { record } = delivery;
+  const info = { receivedAt: new Date(record.receivedAt), contentType: '', remoteAddress: undefined, eventCount: 1 };
+  if (record.format === 'distribution') return { envelope: { events: [record.event] }, index: 0, headers: emptyHeaders, delivery: info };
+  return { format: record.format, index: 0, headers: emptyHeaders, delivery: info };
+}
+
+/** JSON gave `occurredAt` back as text: normalized events carry a Date. */
+function eventOf(delivery: Delivery): Event | UnknownEvent | NormalizedRegistryEvent {
+  const { record } = delivery;
+  if (record.format === 'distribution') return record.event as Event | UnknownEvent;
+  const normalized = record.event as NormalizedRegistryEvent & { occurredAt: string | Date };
+  return { ...normalized, occurredAt: new Date(normalized.occurredAt) };
+}
+
+/**
+ * A member of a consumer group: the typed `on(...)` of `createEventHandler`, fed from the log.
+ * At least once from the log; the group's record of handled event ids makes the effects once.
+ */
+export function createConsumer(log: RelayLog, group: string, options: ConsumerOptions, onCounters: (counters: ConsumerCounters) => void): Consumer {
+  const settings = consumerSettings(options);
+  const events = createEventHandler({ dedupe: { store: log.dedupeStore(group), leaseMs: settings.leaseMs, ttlMs: settings.dedupeTtlMs } });
+  // the error of a failed receive, for its dead letter: receive reports it to onError and returns `failed`
+  const lastErrors = new WeakMap<object, unknown>();
+  const userErrorHandlers: ErrorHandler[] = [];
+  events.onError(async (error, context) => {
+    const subject = context.event ?? context.normalized;
+    if (subject) lastErrors.set(subject, (error as { cause?: unknown }).cause ?? error);
+    if (userErrorHandlers.length === 0) console.error('[@regevents/relay]', error);
+    for (const handler of userErrorHandlers) await handler(error, context);
+  });
+
+  async function handle(delivery: Delivery): Promise<Outcome> {
+    // the synthetic event reconciliation appended for this change was dispatched already
+    if (delivery.record.reconciled) return { result: 'duplicate' };
+    const event = eventOf(delivery);
+    const result = await events.receive(event as never, contextOf(delivery) as never);
+    if (result !== 'failed') return { result };
+    return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
+  }
+
+  const loop = createConsumerLoop(log, group, settings, handle, (error) => {
+    if (userErrorHandlers.length === 0) console.error('[@regevents/relay]', error);
+    else for (const handler of userErrorHandlers) void Promise.resolve(handler(error, {})).catch(() => undefined);
+  });
+  onCounters(loop.counters);
+
+  const consumer: Consumer = {
+    group,
+    name: settings.name,
+    on(keys, handler) {
+      events.on(keys, handler);
+      return consumer;
+    },
+    onAny(handler) {
+      events.onAny(handler);
+      return consumer;
+    },
+    onUnknown(handler) {
+      events.onUnknown(handler);
+      return consumer;
+    },
+    onError(handler) {
+      userErrorHandlers.push(handler);
+      return consumer;
+    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    async idle({ pollMs = 50 } = {}) {
+      for (;;) {
+        const { lag, pending } = await log.groupStats(group);
+        if (lag === 0 && pending === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
+    counters: () => ({ ...loop.counters }),
+  };
+  return consumer;
+}

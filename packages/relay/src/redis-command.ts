@@ -1,0 +1,45 @@
+import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
+import { RelayConfigError } from './errors.js';
+
+/** Sends one command as its words (`['XADD', key, '*', ...]`) and resolves to the raw reply. */
+export type RedisCommand = (args: string[]) => Promise<unknown>;
+
+/** One way to send a command, whichever client was given (node-redis `sendCommand`, ioredis `call`); throws `RelayConfigError` naming `caller` for anything else. */
+export function redisCommand(client: NodeRedisLike | IoRedisLike | undefined, caller: string): RedisCommand {
+  const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
+  if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
+  if (typeof candidate?.call === 'function') return ([name, ...args]) => (client as IoRedisLike).call(name as string, ...args);
+  throw new RelayConfigError(`${caller} needs { client }: a connected node-redis or ioredis client`);
+}
+
+async function sha1(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** A Lua script sent once by EVALSHA, and in full only when the server does not know it (after a restart). */
+export function luaScript(command: RedisCommand, source: string): (keys: readonly string[], args: readonly string[]) => Promise<unknown> {
+  let hash: string | undefined;
+  const hashing = sha1(source).then((value) => (hash = value));
+  return async (keys, args) => {
+    const tail = [String(keys.length), ...keys, ...args];
+    try {
+      return await command(['EVALSHA', hash ?? (await hashing), ...tail]);
+    } catch (error) {
+      if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
+      return command(['EVAL', source, ...tail]);
+    }
+  };
+}
+
+/** `[field, value, field, value]` as an object (the RESP2 shape of XINFO and stream entries). */
+export function pairs(reply: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(reply)) return out;
+  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = reply[i + 1];
+  return out;
+}
+
+export function errorCode(error: unknown): string {
+  return String((error as Error | undefined)?.message ?? '').split(' ', 1)[0] ?? '';
+}

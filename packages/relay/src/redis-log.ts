@@ -1,0 +1,193 @@
+import { createRedisDedupeStore, type DedupeStore, type IoRedisLike, type NodeRedisLike } from '@regevents/webhooks';
+import { RelayConfigError } from './errors.js';
+import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
+import { positiveInteger } from './memory-log.js';
+import { tagChangeOf } from './tag-state.js';
+import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
+import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
+import { createRedisTagState } from './redis-tag-state.js';
+import { ACK, APPEND, DEAD_LETTER, LEASE, RELEASE } from './redis-scripts.js';
+
+export interface RedisLogOptions {
+  /** A connected node-redis (v4+) or ioredis client; the log never opens or closes it. */
+  client: NodeRedisLike | IoRedisLike;
+  /** Name the keys start with. Default `regevents:relay`. */
+  stream?: string;
+  /**
+   * Streams to spread the log over, by repository (each in its own Redis Cluster hash slot).
+   * Per-repository order holds whatever the number; a consumer group runs at most this many
+   * consumers at once. Default 1. Changing it later moves repositories between streams.
+   */
+  partitions?: number;
+  retention?: Retention;
+  /** How long an event id is remembered for idempotent appends. Default 24 h. */
+  idempotencyMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+type StreamEntry = [string, string[]];
+
+function entriesOf(reply: unknown, partition: number): LogEntry[] {
+  if (!Array.isArray(reply)) return [];
+  return (reply as (StreamEntry | null)[])
+    .filter((item): item is StreamEntry => Array.isArray(item) && Array.isArray(item[1]))
+    .map(([position, fields]) => ({ position, partition, record: decodeRecord(pairs(fields).record) }));
+}
+
+/**
+ * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
+ * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
+ * letters `{S:p}:dead:<group>`; leases in `{S:leases}:<group>:*`; handled ids `S:done:<group>:*`;
+ * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
+ */
+export function createRedisLog(options: RedisLogOptions): RelayLog {
+  const command = redisCommand(options?.client, 'createRedisLog');
+  const stream = options.stream ?? 'regevents:relay';
+  if (typeof stream !== 'string' || stream === '' || /[{}]/.test(stream)) throw new RelayConfigError('stream must be a non-empty name without braces');
+  const partitionCount = positiveInteger(options.partitions, 1, 'partitions');
+  const maxLength = options.retention?.maxLength === undefined ? undefined : positiveInteger(options.retention.maxLength, 1, 'retention.maxLength');
+  const maxAgeMs = options.retention?.maxAgeMs;
+  if (maxAgeMs !== undefined && !(maxAgeMs > 0)) throw new RelayConfigError('retention.maxAgeMs must be a positive number');
+  const idempotencyMs = positiveInteger(options.idempotencyMs, DAY_MS, 'idempotencyMs');
+
+  const streamKey = (partition: number) => `{${stream}:${partition}}`;
+  const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
+  const deadKey = (group: string, partition: number) => `${streamKey(partition)}:dead:${group}`;
+  const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
+  const all = Array.from({ length: partitionCount }, (_, p) => p);
+  // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
+  const tagKeys = (repository: string) => {
+    const set = `${streamKey(partitionOf(repository, partitionCount))}:tags`;
+    return { hash: `${set}:${repository}`, set };
+  };
+  const append = luaScript(command, APPEND);
+  const ack = luaScript(command, ACK);
+  const deadLetter = luaScript(command, DEAD_LETTER);
+  const lease = luaScript(command, LEASE);
+  const release = luaScript(command, RELEASE);
+  const dedupeStores = new Map<string, DedupeStore>();
+
+  async function withFailures(group: string, entries: LogEntry[]): Promise<Delivery[]> {
+    const first = entries[0];
+    if (!first) return [];
+    const counts = (await command(['HMGET', failuresKey(group, first.partition), ...entries.map((entry) => entry.position)])) as (string | null)[];
+    return entries.map((entry, index) => ({ ...entry, failures: Number(counts[index] ?? 0) }));
+  }
+
+  async function groupInfo(group: string, partition: number): Promise<Record<string, unknown> | undefined> {
+    let reply: unknown;
+    try {
+      reply = await command(['XINFO', 'GROUPS', streamKey(partition)]);
+    } catch (error) {
+      if (String((error as Error).message).includes('no such key')) return undefined;
+      throw error;
+    }
+    return (reply as unknown[]).map(pairs).find((info) => info.name === group);
+  }
+
+  async function lagOf(info: Record<string, unknown>, partition: number): Promise<number> {
+    // Redis leaves lag unset after deletions it cannot account for: count what is past the group's last delivered id
+    if (info.lag !== null && info.lag !== undefined) return Number(info.lag);
+    const after = (await command(['XRANGE', streamKey(partition), `(${String(info['last-delivered-id'])}`, '+'])) as unknown[];
+    return after.length;
+  }
+
+  const log: RelayLog = {
+    partitions: partitionCount,
+    name: `redis log ${stream} (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
+    async append(record: LogRecord): Promise<AppendResult> {
+      const key = streamKey(partitionOf(record.repository, partitionCount));
+      const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
+      const change = tagChangeOf(record);
+      const state = tagKeys(record.repository);
+      const tagArgs = change ? [encodeRecord({ ...record, reconciled: true }), change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', '', ''];
+      const [added, position] = (await append(
+        [key, `${key}:id:${appendKey(record)}`, state.hash, state.set],
+        [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId, ...tagArgs]
+      )) as [number, string];
+      return { position: String(position), duplicate: Number(added) === 0 };
+    },
+    async createGroup(group, start) {
+      for (const partition of all) {
+        try {
+          await command(['XGROUP', 'CREATE', streamKey(partition), group, start === 'now' ? '$' : '0', 'MKSTREAM']);
+        } catch (error) {
+          if (errorCode(error) !== 'BUSYGROUP') throw error;
+        }
+      }
+    },
+    async read(group, consumer, partition, count) {
+      const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
+      return entriesOf(reply?.[0]?.[1], partition).map((entry) => ({ ...entry, failures: 0 }));
+    },
+    async claim(group, consumer, partition, cursor, count) {
+      const [next, claimed] = (await command(['XAUTOCLAIM', streamKey(partition), group, consumer, '0', cursor, 'COUNT', String(count)])) as [string, unknown];
+      return { deliveries: await withFailures(group, entriesOf(claimed, partition)), cursor: String(next) };
+    },
+    async ack(group, partition, positions) {
+      if (positions.length === 0) return;
+      await ack([streamKey(partition), failuresKey(group, partition)], [group, ...positions]);
+    },
+    async recordFailure(group, partition, position) {
+      return Number(await command(['HINCRBY', failuresKey(group, partition), position, '1']));
+    },
+    async deadLetter(group, delivery, error) {
+      const { partition, position, record } = delivery;
+      const attempts = String(Math.max(delivery.failures, 1));
+      await deadLetter([streamKey(partition), failuresKey(group, partition), deadKey(group, partition)], [group, position, encodeRecord(record), error, attempts, new Date().toISOString()]);
+    },
+    async listDeadLetters(group, count) {
+      const letters: DeadLetter[] = [];
+      for (const partition of all) {
+        const reply = (await command(['XRANGE', deadKey(group, partition), '-', '+', 'COUNT', String(count)])) as StreamEntry[];
+        for (const [id, fields] of reply) {
+          const item = pairs(fields);
+          letters.push({ id, partition, position: String(item.position), record: decodeRecord(item.record), error: String(item.error), attempts: Number(item.attempts), deadAt: String(item.deadAt) });
+        }
+      }
+      return letters.sort((a, b) => comparePositions(a.id, b.id)).slice(0, count);
+    },
+    async dropDeadLetter(group, partition, id) {
+      return Number(await command(['XDEL', deadKey(group, partition), id])) === 1;
+    },
+    async lease(group, consumer, ttlMs) {
+      const owned = (await lease(leaseKeys(group), [consumer, String(Math.ceil(ttlMs))])) as number[];
+      return owned.map(Number).sort((a, b) => a - b);
+    },
+    async releaseLeases(group, consumer) {
+      await release(leaseKeys(group), [consumer]);
+    },
+    async range(partition, { from, to, count }) {
+      return entriesOf(await command(['XRANGE', streamKey(partition), from, to, 'COUNT', String(count)]), partition);
+    },
+    async groupStats(group): Promise<GroupStats> {
+      const stats: GroupStats = { lag: 0, pending: 0, deadLetters: 0 };
+      for (const partition of all) {
+        const info = await groupInfo(group, partition);
+        if (!info) throw new RelayConfigError(`no consumer group ${JSON.stringify(group)} in ${log.name}`);
+        stats.lag += await lagOf(info, partition);
+        stats.pending += Number(info.pending ?? 0);
+        stats.deadLetters += Number(await command(['XLEN', deadKey(group, partition)]));
+      }
+      return stats;
+    },
+    async groups() {
+      const reply = await command(['XINFO', 'GROUPS', streamKey(0)]).catch((error: unknown) => {
+        if (String((error as Error).message).includes('no such key')) return [];
+        throw error;
+      });
+      return (reply as unknown[]).map((item) => String(pairs(item).name));
+    },
+    dedupeStore(group) {
+      let store = dedupeStores.get(group);
+      if (!store) {
+        store = createRedisDedupeStore({ client: options.client, keyPrefix: `${stream}:done:${group}:` });
+        dedupeStores.set(group, store);
+      }
+      return store;
+    },
+    tagState: createRedisTagState(command, tagKeys, all.map((partition) => `${streamKey(partition)}:tags`)),
+  };
+  return log;
+}

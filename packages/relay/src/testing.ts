@@ -1,0 +1,223 @@
+import { canonicalJson } from '@regevents/formats';
+import type { RelayLog } from './log.js';
+import { comparePositions, partitionOf, type LogRecord } from './record.js';
+
+/** A broken promise of the RelayLog contract, with what was expected and what came. */
+export class LogContractError extends Error {
+  override name = 'LogContractError';
+}
+
+/** Deep equality by canonical JSON (key order ignored), so the suite needs no assertion library and runs on any runtime. */
+function equal(actual: unknown, expected: unknown, message = 'values differ'): void {
+  const [got, want] = [canonicalJson(actual), canonicalJson(expected)];
+  if (got !== want) throw new LogContractError(`${message}: expected ${want}, got ${got}`);
+}
+
+function ok(value: unknown, message: string): void {
+  if (!value) throw new LogContractError(message);
+}
+
+/** The two functions of any test runner the suite needs (vitest, jest, mocha, node:test). */
+export interface TestRunner {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>): void;
+}
+
+/** Makes a fresh, empty log for one test; `cleanup` runs after it. */
+export type LogFactory = (options: { partitions: number }) => Promise<{ log: RelayLog; cleanup?: () => Promise<void> }>;
+
+let counter = 0;
+
+/** A record as the relay writes one, for repository `repository`. */
+export function sampleRecord(repository: string, id = `event-${++counter}`): LogRecord {
+  return { key: `distribution:${id}`, format: 'distribution', repository, receivedAt: new Date().toISOString(), event: { id, action: 'push', target: { repository } } };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Repository names that land in distinct partitions of `partitions`, one per partition. */
+export function repositoriesPerPartition(partitions: number): string[] {
+  const found: string[] = [];
+  for (let n = 0; found.length < partitions; n++) {
+    const name = `team/app-${n}`;
+    if (partitionOf(name, partitions) === found.length) found.push(name);
+  }
+  return found;
+}
+
+/**
+ * The behaviour every `RelayLog` must have, as a test suite for any runner:
+ * `describeLogContract('my log', { describe, it }, async ({ partitions }) => ({ log: createMyLog({ partitions }) }))`.
+ */
+export function describeLogContract(name: string, runner: TestRunner, factory: LogFactory): void {
+  const { describe, it } = runner;
+  const test = (title: string, partitions: number, body: (log: RelayLog) => Promise<void>) =>
+    it(title, async () => {
+      const { log, cleanup } = await factory({ partitions });
+      try {
+        await body(log);
+      } finally {
+        await cleanup?.();
+      }
+    });
+
+  describe(`${name}: the RelayLog contract`, () => {
+    test('appends each key once, in order, and a duplicate answers the first position', 1, async (log) => {
+      const first = await log.append(sampleRecord('a', 'one'));
+      const second = await log.append(sampleRecord('a', 'two'));
+      const again = await log.append(sampleRecord('a', 'one'));
+      equal(first.duplicate, false);
+      ok(comparePositions(second.position, first.position) > 0, 'positions increase');
+      equal(again, { position: first.position, duplicate: true });
+      const entries = await log.range(0, { from: '-', to: '+', count: 10 });
+      equal(
+        entries.map((entry) => entry.record.key),
+        ['distribution:one', 'distribution:two']
+      );
+      equal(entries[0]?.record.event, sampleRecord('a', 'one').event);
+    });
+
+    test('puts a repository in partitionOf(repository) and ranges are bounded', 3, async (log) => {
+      const repositories = repositoriesPerPartition(3);
+      const positions: string[] = [];
+      for (const repository of repositories) for (let i = 0; i < 3; i++) positions.push((await log.append(sampleRecord(repository))).position);
+      for (const [partition, repository] of repositories.entries()) {
+        const entries = await log.range(partition, { from: '-', to: '+', count: 100 });
+        equal(
+          entries.map((entry) => [entry.partition, entry.record.repository]),
+          [
+            [partition, repository],
+            [partition, repository],
+            [partition, repository],
+          ]
+        );
+      }
+      const middle = positions.slice(3, 6);
+      const bounded = await log.range(1, { from: middle[1] as string, to: '+', count: 1 });
+      equal(
+        bounded.map((entry) => entry.position),
+        [middle[1]]
+      );
+      equal(
+        (await log.range(1, { from: '-', to: middle[1] as string, count: 10 })).map((entry) => entry.position),
+        middle.slice(0, 2)
+      );
+    });
+
+    test('a group reads from the beginning or from now, and creating it again changes nothing', 1, async (log) => {
+      await log.append(sampleRecord('a', 'before'));
+      await log.createGroup('old', 'beginning');
+      await log.createGroup('new', 'now');
+      await log.append(sampleRecord('a', 'after'));
+      await log.createGroup('old', 'now');
+      equal(
+        (await log.read('old', 'c1', 0, 10)).map((d) => d.record.key),
+        ['distribution:before', 'distribution:after']
+      );
+      equal(
+        (await log.read('new', 'c1', 0, 10)).map((d) => d.record.key),
+        ['distribution:after']
+      );
+      equal((await log.groups()).sort(), ['new', 'old']);
+    });
+
+    test('each group gets every entry once; ack and stats follow', 1, async (log) => {
+      await log.createGroup('g1', 'beginning');
+      await log.createGroup('g2', 'beginning');
+      for (let i = 0; i < 5; i++) await log.append(sampleRecord('a'));
+      equal(await log.groupStats('g1'), { lag: 5, pending: 0, deadLetters: 0 });
+      const firstTwo = await log.read('g1', 'c1', 0, 2);
+      const rest = await log.read('g1', 'c2', 0, 10);
+      equal(firstTwo.length, 2);
+      equal(rest.length, 3);
+      equal(await log.read('g1', 'c1', 0, 10), []);
+      equal((await log.read('g2', 'c1', 0, 10)).length, 5);
+      equal(await log.groupStats('g1'), { lag: 0, pending: 5, deadLetters: 0 });
+      await log.ack(
+        'g1',
+        0,
+        firstTwo.map((d) => d.position)
+      );
+      equal(await log.groupStats('g1'), { lag: 0, pending: 3, deadLetters: 0 });
+      equal((await log.groupStats('g2')).pending, 5);
+    });
+
+    test('claim takes over pending entries oldest first, page by page, with their failure counts', 1, async (log) => {
+      await log.createGroup('g', 'beginning');
+      for (let i = 0; i < 5; i++) await log.append(sampleRecord('a'));
+      const read = await log.read('g', 'dead-consumer', 0, 5);
+      equal(await log.recordFailure('g', 0, read[1]?.position as string), 1);
+      equal(await log.recordFailure('g', 0, read[1]?.position as string), 2);
+      await log.ack('g', 0, [read[0]?.position as string]);
+      const claimed: string[] = [];
+      const failures: number[] = [];
+      let cursor = '0-0';
+      let pages = 0;
+      do {
+        const page = await log.claim('g', 'heir', 0, cursor, 2);
+        claimed.push(...page.deliveries.map((d) => d.position));
+        failures.push(...page.deliveries.map((d) => d.failures));
+        cursor = page.cursor;
+        pages++;
+      } while (cursor !== '0-0' && pages < 10);
+      equal(
+        claimed,
+        read.slice(1).map((d) => d.position)
+      );
+      equal(failures, [2, 0, 0, 0]);
+      await log.ack('g', 0, claimed);
+      equal(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 0 });
+      equal(await log.recordFailure('g', 0, read[1]?.position as string), 1, 'ack forgets failures');
+    });
+
+    test('dead letters leave the pending list, keep the record and error, and can be dropped', 2, async (log) => {
+      const [repository] = repositoriesPerPartition(2).slice(1);
+      await log.createGroup('g', 'beginning');
+      await log.createGroup('other', 'beginning');
+      const record = sampleRecord(repository as string);
+      await log.append(record);
+      const [delivery] = await log.read('g', 'c', 1, 1);
+      if (!delivery) throw new LogContractError('the entry was not read');
+      await log.recordFailure('g', 1, delivery.position);
+      await log.recordFailure('g', 1, delivery.position);
+      await log.deadLetter('g', { ...delivery, failures: 2 }, 'boom');
+      equal(await log.groupStats('g'), { lag: 0, pending: 0, deadLetters: 1 });
+      equal(await log.listDeadLetters('other', 10), []);
+      const [letter] = await log.listDeadLetters('g', 10);
+      if (!letter) throw new LogContractError('the dead letter is not listed');
+      equal([letter.partition, letter.position, letter.record, letter.error, letter.attempts], [1, delivery.position, record, 'boom', 2]);
+      ok(!Number.isNaN(Date.parse(letter.deadAt)), 'deadAt is a time');
+      equal(await log.dropDeadLetter('g', 1, letter.id), true);
+      equal(await log.dropDeadLetter('g', 1, letter.id), false);
+      equal((await log.groupStats('g')).deadLetters, 0);
+    });
+
+    test('leases: one consumer holds every partition, two share them, a graceful stop or a lapse hands them over', 4, async (log) => {
+      await log.createGroup('g', 'beginning');
+      equal(await log.lease('g', 'a', 10_000), [0, 1, 2, 3]);
+      equal(await log.lease('g', 'b', 10_000), [], 'taken partitions are not shared');
+      const a = await log.lease('g', 'a', 10_000);
+      const b = await log.lease('g', 'b', 10_000);
+      equal(a.length, 2);
+      equal(b.length, 2);
+      equal([...a, ...b].sort(), [0, 1, 2, 3]);
+      await log.releaseLeases('g', 'a');
+      equal(await log.lease('g', 'b', 10_000), [0, 1, 2, 3]);
+      await log.lease('g', 'c', 200);
+      equal(await log.lease('g', 'b', 10_000), [0, 1], 'b gives half back to the new member');
+      equal(await log.lease('g', 'c', 200), [2, 3]);
+      await sleep(300);
+      equal(await log.lease('g', 'b', 10_000), [0, 1, 2, 3], "c's lapsed lease is free");
+    });
+
+    test('each group has its own record of handled ids', 1, async (log) => {
+      await log.createGroup('g1', 'beginning');
+      await log.createGroup('g2', 'beginning');
+      const claim = await log.dedupeStore('g1').claim('distribution:x', 1_000);
+      equal(claim.status, 'claimed');
+      if (claim.status === 'claimed') await log.dedupeStore('g1').complete('distribution:x', claim.token, 60_000);
+      equal(await log.dedupeStore('g1').claim('distribution:x', 1_000), { status: 'done' });
+      equal((await log.dedupeStore('g2').claim('distribution:x', 1_000)).status, 'claimed');
+    });
+  });
+}

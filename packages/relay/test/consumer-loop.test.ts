@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryLog, createRedisLog, type Delivery, type RelayLog } from '../src/index.js';
+import { consumerSettings, createConsumerLoop, type ConsumerOptions, type Outcome } from '../src/consumer-loop.js';
+import { repositoriesPerPartition, sampleRecord } from '../src/testing.js';
+import { freshStream, redisPeer, sleep, until, useRedis } from './helpers.js';
+
+type Handler = (delivery: Delivery) => Promise<void> | void;
+
+function loop(log: RelayLog, handler: Handler, options: ConsumerOptions = {}, group = 'g') {
+  const errors: unknown[] = [];
+  // what createEventHandler's receive does with the group's store: claim, run, record
+  const handle = async (delivery: Delivery): Promise<Outcome> => {
+    const store = log.dedupeStore(group);
+    const claim = await store.claim(delivery.record.key, 1_000);
+    if (claim.status === 'done') return { result: 'duplicate' };
+    if (claim.status === 'in-flight') return { result: 'in-flight' };
+    try {
+      await handler(delivery);
+      await store.complete(delivery.record.key, claim.token, 60_000);
+      return { result: 'handled' };
+    } catch (error) {
+      await store.release(delivery.record.key, claim.token);
+      return { result: 'failed', error };
+    }
+  };
+  const consumer = createConsumerLoop(log, group, consumerSettings({ pollMs: 10, retryDelay: 10, leaseMs: 1_000, ...options }), handle, (error) => void errors.push(error));
+  return Object.assign(consumer, { errors });
+}
+
+const idOf = (delivery: Delivery) => (delivery.record.event as { id: string }).id;
+
+function describeLoop(name: string, createLog: (partitions?: number) => RelayLog): void {
+  describe(`the consumer loop on the ${name}`, () => {
+    it('handles every event once, in order within each repository, several repositories at once', async () => {
+      const log = createLog(2);
+      const repositories = ['a/one', 'b/two', 'c/three'];
+      const appended: Record<string, string[]> = {};
+      for (let i = 0; i < 30; i++) {
+        const repository = repositories[i % 3] as string;
+        const record = sampleRecord(repository);
+        (appended[repository] ??= []).push((record.event as { id: string }).id);
+        await log.append(record);
+      }
+      const seen: Record<string, string[]> = {};
+      let running = 0;
+      let overlapped = false;
+      const consumer = loop(
+        log,
+        async (delivery) => {
+          running++;
+          if (running > 1) overlapped = true;
+          await sleep(Math.random() * 5);
+          (seen[delivery.record.repository] ??= []).push(idOf(delivery));
+          running--;
+        },
+        { concurrency: 4 }
+      );
+      await consumer.start();
+      await until(() => consumer.counters.handled === 30, 'all handled');
+      await consumer.stop();
+      expect(seen).toEqual(appended);
+      expect(overlapped).toBe(true);
+      expect(await log.groupStats('g')).toEqual({ lag: 0, pending: 0, deadLetters: 0 });
+    });
+
+    it('dead-letters an event after maxAttempts without holding up other repositories, and keeps its repository in order', async () => {
+      const log = createLog();
+      await log.append(sampleRecord('broken', 'poison'));
+      await log.append(sampleRecord('broken', 'after-poison'));
+      for (let i = 0; i < 5; i++) await log.append(sampleRecord('healthy', `h${i}`));
+      const order: string[] = [];
+      const attempts: Record<string, number> = {};
+      const consumer = loop(
+        log,
+        (delivery) => {
+          const id = idOf(delivery);
+          attempts[id] = (attempts[id] ?? 0) + 1;
+          if (id === 'poison') throw new Error('always fails');
+          order.push(id);
+        },
+        { concurrency: 2, maxAttempts: 3, retryDelay: 50 }
+      );
+      await consumer.start();
+      await until(() => consumer.counters.deadLettered === 1 && consumer.counters.handled === 6, 'poison dead-lettered');
+      await consumer.stop();
+      expect(attempts.poison).toBe(3);
+      // the healthy repository was done while the poison event was still being retried
+      expect(order.indexOf('h4')).toBeLessThan(order.indexOf('after-poison'));
+      expect(order.filter((id) => id.startsWith('h'))).toEqual(['h0', 'h1', 'h2', 'h3', 'h4']);
+      const [letter] = await log.listDeadLetters('g', 10);
+      expect([letter?.record.key, letter?.attempts, letter?.error]).toEqual(['distribution:poison', 3, 'Error: always fails']);
+      expect(consumer.counters).toMatchObject({ failed: 3, redeliveries: 2, deadLettered: 1 });
+    });
+
+    it('takes over what a dead consumer left pending once its lease lapses, in order', async () => {
+      const log = createLog();
+      await log.createGroup('g', 'beginning');
+      for (let i = 0; i < 4; i++) await log.append(sampleRecord('r', `e${i}`));
+      // a consumer that leased the partition, took two events and died
+      expect(await log.lease('g', 'dead', 300)).toEqual([0]);
+      expect((await log.read('g', 'dead', 0, 2)).length).toBe(2);
+      const seen: string[] = [];
+      const heir = loop(log, (delivery) => void seen.push(idOf(delivery)), { leaseMs: 150 });
+      const started = Date.now();
+      await heir.start();
+      await until(() => seen.length === 4, 'the heir handled everything');
+      await heir.stop();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(seen).toEqual(['e0', 'e1', 'e2', 'e3']);
+      expect(heir.counters.redeliveries).toBe(2);
+    });
+
+    it('stop() lets the running handler finish and be acknowledged; what was queued stays for the next consumer', async () => {
+      const log = createLog();
+      for (let i = 0; i < 5; i++) await log.append(sampleRecord('r', `s${i}`));
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const first: string[] = [];
+      const consumer = loop(log, async (delivery) => {
+        first.push(idOf(delivery));
+        await gate;
+      });
+      await consumer.start();
+      await until(() => first.length === 1, 'the first handler started');
+      const stopped = consumer.stop();
+      await sleep(50);
+      release();
+      await stopped;
+      expect(first).toEqual(['s0']);
+      expect(await log.groupStats('g')).toMatchObject({ lag: 0, pending: 4 });
+      const next: string[] = [];
+      const successor = loop(log, (delivery) => void next.push(idOf(delivery)));
+      await successor.start();
+      await until(() => next.length === 4, 'the successor handled the rest');
+      await successor.stop();
+      expect(next).toEqual(['s1', 's2', 's3', 's4']);
+    });
+
+    it('two consumers of one group share the partitions and handle each event once', async () => {
+      const log = createLog(4);
+      const repositories = repositoriesPerPartition(4);
+      for (let i = 0; i < 40; i++) await log.append(sampleRecord(repositories[i % 4] as string));
+      const handledBy = new Map<string, string[]>();
+      const make = (name: string) =>
+        loop(
+          log,
+          async (delivery) => {
+            await sleep(5);
+            handledBy.set(idOf(delivery), [...(handledBy.get(idOf(delivery)) ?? []), name]);
+          },
+          { name, leaseMs: 300 }
+        );
+      const a = make('a');
+      const b = make('b');
+      await a.start();
+      await b.start();
+      await until(() => handledBy.size === 40, 'all handled');
+      await Promise.all([a.stop(), b.stop()]);
+      expect([...handledBy.values()].every((names) => names.length === 1)).toBe(true);
+      expect(new Set([...handledBy.values()].flat())).toEqual(new Set(['a', 'b']));
+    });
+  });
+}
+
+describeLoop('memory log', (partitions) => createMemoryLog({ partitions }));
+
+describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
+  const started = useRedis();
+  it('goes on after Redis restarts without persistence (log, group and leases gone)', async () => {
+    const log = createRedisLog({ client: started.client, stream: freshStream() });
+    const seen: string[] = [];
+    const consumer = loop(log, (delivery) => void seen.push(idOf(delivery)), { leaseMs: 300 });
+    await consumer.start();
+    await log.append(sampleRecord('r', 'before'));
+    await until(() => seen.length === 1, 'the first event');
+    await started.redis.restart();
+    await until(async () => (await log.append(sampleRecord('r', 'after')).catch(() => undefined)) !== undefined, 'Redis back');
+    await until(() => seen.length === 2, 'the event after the restart');
+    await consumer.stop();
+    expect(seen).toEqual(['before', 'after']);
+    expect(consumer.errors.length).toBeGreaterThan(0);
+  });
+  describeLoop('redis log', (partitions) => createRedisLog({ client: started.client, stream: freshStream(), partitions }));
+});

@@ -1,0 +1,180 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { PermanentJobError, type JobHandler, type JobLane, type JobQueue, type JobResult, type JobState, type JobView, type LaneOptions, type ReplicationJobData } from './queue.js';
+
+export interface BullMqQueueOptions {
+  /** `redis://[user:password@]host:port[/db]`. */
+  redisUrl: string;
+  /** Key prefix in Redis. Default `regevents-replication`. */
+  prefix?: string;
+  /**
+   * How long a worker holds a job without renewing its lock; a job whose worker died is taken up
+   * again within about twice this. Default 30 s (BullMQ's).
+   */
+  lockMs?: number;
+  /** Finished jobs kept for `status` and `retry`, per lane and state. Default 10 000. */
+  keepFinished?: number;
+}
+
+type BullJob = Job<ReplicationJobData, JobResult, string>;
+
+/** Redis options from a URL; BullMQ wants `maxRetriesPerRequest: null` so workers wait out a Redis restart. */
+function connectionOf(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TypeError(`a Redis URL starts with redis:// or rediss:// (got ${url.protocol})`);
+  const db = url.pathname.replace(/^\//, '');
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || 6379),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(db ? { db: Number(db) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** BullMQ refuses `:` in job ids and queue names; the replicator's names never carry one. */
+function safeName(name: string): string {
+  if (!SAFE_NAME.test(name)) throw new TypeError(`not a lane name or job id: ${JSON.stringify(name)}`);
+  return name;
+}
+
+const STATES: Record<string, JobState> = { waiting: 'waiting', prioritized: 'waiting', 'waiting-children': 'waiting', paused: 'waiting', delayed: 'delayed', active: 'active', completed: 'completed', failed: 'failed' };
+
+class BullMqLane implements JobLane {
+  private readonly queue: Queue<ReplicationJobData, JobResult, string>;
+  private readonly workers: Worker<ReplicationJobData, JobResult, string>[] = [];
+  private readonly activeHere = new Map<string, ReplicationJobData>();
+
+  constructor(
+    readonly name: string,
+    private readonly options: LaneOptions,
+    private readonly settings: Required<Omit<BullMqQueueOptions, 'redisUrl'>> & { connection: ConnectionOptions },
+  ) {
+    this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix });
+  }
+
+  async add(id: string, data: ReplicationJobData): Promise<boolean> {
+    const jobId = safeName(id);
+    if (await this.queue.getJob(jobId)) return false;
+    const keep = { count: this.settings.keepFinished };
+    await this.queue.add('replicate', data, {
+      jobId,
+      attempts: this.options.attempts,
+      backoff: { type: 'exponential', delay: this.options.backoffMs },
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    });
+    return true;
+  }
+
+  async work(handler: JobHandler): Promise<void> {
+    // a lane's limits hold across every worker process, so they live in Redis with the lane
+    await this.queue.setGlobalConcurrency(this.options.concurrency);
+    if (this.options.rateLimit) await this.queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
+    else await this.queue.removeGlobalRateLimit();
+    const worker = new Worker<ReplicationJobData, JobResult, string>(
+      this.queue.name,
+      async (job: BullJob, _token?: string, signal?: AbortSignal) => {
+        const id = job.id as string;
+        this.activeHere.set(id, job.data);
+        try {
+          return await handler({ id, data: job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, signal: signal ?? new AbortController().signal });
+        } catch (error) {
+          if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+          throw error;
+        } finally {
+          this.activeHere.delete(id);
+        }
+      },
+      {
+        connection: this.settings.connection,
+        prefix: this.settings.prefix,
+        concurrency: this.options.concurrency,
+        lockDuration: this.settings.lockMs,
+        stalledInterval: this.settings.lockMs,
+        // a worker killed mid-copy is not the job's fault: take it up again rather than failing it
+        maxStalledCount: 100,
+      },
+    );
+    worker.on('error', () => undefined);
+    this.workers.push(worker);
+    await worker.waitUntilReady();
+  }
+
+  async get(id: string): Promise<JobView | undefined> {
+    if (!SAFE_NAME.test(id)) return undefined;
+    const job = await this.queue.getJob(id);
+    return job && this.viewOf(job);
+  }
+
+  async list(): Promise<JobView[]> {
+    const jobs = await this.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
+    return Promise.all(jobs.filter((job): job is BullJob => Boolean(job)).map((job) => this.viewOf(job)));
+  }
+
+  async retry(id: string): Promise<boolean> {
+    if (!SAFE_NAME.test(id)) return false;
+    const job = await this.queue.getJob(id);
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  }
+
+  async cancel(match: (data: ReplicationJobData) => boolean): Promise<string[]> {
+    const cancelled: string[] = [];
+    for (const job of await this.queue.getJobs(['waiting', 'prioritized', 'delayed'])) {
+      if (!job?.id || !match(job.data)) continue;
+      // a job taken by a worker meanwhile cannot be removed: it runs, and the worker running it sees the stop
+      const removed = await job.remove().then(() => true, () => false);
+      if (removed) cancelled.push(job.id);
+    }
+    for (const [id, data] of this.activeHere) {
+      if (!match(data)) continue;
+      for (const worker of this.workers) worker.cancelJob(id, 'stopped');
+      cancelled.push(id);
+    }
+    return cancelled;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.queue.close();
+  }
+
+  private async viewOf(job: BullJob): Promise<JobView> {
+    const state = STATES[await job.getState()] ?? 'waiting';
+    // BullMQ counts the successful attempt in attemptsMade too
+    const failures = state === 'completed' ? Math.max(0, job.attemptsMade - 1) : job.attemptsMade;
+    const view: JobView = { id: job.id as string, lane: this.name, data: job.data, state, failures, maxAttempts: job.opts.attempts ?? 1 };
+    if (job.failedReason) view.error = job.failedReason;
+    if (job.returnvalue) view.result = job.returnvalue;
+    return view;
+  }
+}
+
+/**
+ * Lanes as BullMQ queues in Redis (6.2 or later): jobs survive worker restarts and crashes (a
+ * dead worker's job is taken up again once its lock lapses), retries wait in BullMQ's delayed set
+ * without holding up other jobs, and each lane's concurrency and rate limit hold across every
+ * worker on every machine.
+ */
+export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
+  const settings = { connection: connectionOf(options.redisUrl), prefix: options.prefix ?? 'regevents-replication', lockMs: options.lockMs ?? 30_000, keepFinished: options.keepFinished ?? 10_000 };
+  const lanes = new Map<string, BullMqLane>();
+  return {
+    lane(name, laneOptions) {
+      let lane = lanes.get(name);
+      if (!lane) {
+        lane = new BullMqLane(name, laneOptions, settings);
+        lanes.set(name, lane);
+      }
+      return lane;
+    },
+    async close() {
+      await Promise.all([...lanes.values()].map((lane) => lane.close()));
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createBullMqQueue, type BullMqQueueOptions } from './bullmq-queue.js';

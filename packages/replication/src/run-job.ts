@@ -1,0 +1,77 @@
+import { InvalidReferenceError, RegistryError, UnsupportedError, type CopyProgress, type RegistryClient } from '@regevents/registry-client';
+import type { ReplicationPolicy, ReplicationTarget } from './policy.js';
+import { PermanentJobError, type JobResult, type ReplicationJobData } from './queue.js';
+import { targetRepository } from './repository.js';
+
+export interface JobContext {
+  policy: ReplicationPolicy;
+  target: ReplicationTarget;
+  source: RegistryClient;
+  destination: RegistryClient;
+  signal: AbortSignal;
+  onProgress?: (progress: CopyProgress) => void;
+}
+
+const isNotFound = (error: unknown) => error instanceof RegistryError && error.status === 404;
+
+/**
+ * Copies a tag as the source has it now (not as the event saw it: a later push or delete wins,
+ * so jobs that run out of order still converge). Nothing is written when the target already
+ * has the same digest, or has another one and the policy does not overwrite.
+ */
+async function copyTag(context: JobContext, data: ReplicationJobData): Promise<JobResult> {
+  const { source, destination, target, policy, signal } = context;
+  const reference = data.tag ?? data.digest;
+  if (!reference) throw new PermanentJobError('a copy job names a tag or a digest');
+  const repository = targetRepository(target, data.repository);
+  const current = await source.headManifest(data.repository, reference, { signal });
+  if (!current) return { outcome: 'source-gone' };
+  const existing = await destination.headManifest(repository, reference, { signal });
+  // with `platforms` the target holds a rewritten index, whose digest never equals the source's
+  if (existing?.digest === current.digest) return { outcome: 'up-to-date', digest: current.digest };
+  if (existing && data.tag && !policy.overwrite) return { outcome: 'kept', digest: existing.digest };
+  const copied = await source.copy(
+    { repository: data.repository, reference: current.digest },
+    { client: destination, repository, reference },
+    { signal, ...(target.platforms ? { platforms: target.platforms } : {}), ...(context.onProgress ? { onProgress: context.onProgress } : {}) },
+  );
+  return { outcome: 'copied', digest: copied.digest, blobs: copied.blobs, bytesUploaded: copied.bytesUploaded };
+}
+
+/** Deletes on the target what the source no longer has; what the source has again is left alone. */
+async function deleteOnTarget(context: JobContext, data: ReplicationJobData): Promise<JobResult> {
+  const { source, destination, target, signal } = context;
+  const repository = targetRepository(target, data.repository);
+  const reference = data.tag ?? data.digest;
+  if (!reference) throw new PermanentJobError('a delete job names a tag or a digest');
+  if (await source.headManifest(data.repository, reference, { signal })) return { outcome: 'kept' };
+  const existing = await destination.headManifest(repository, reference, { signal });
+  if (!existing) return { outcome: 'already-gone' };
+  if (data.tag) {
+    try {
+      await destination.deleteTag(repository, data.tag, { signal });
+      return { outcome: 'deleted', digest: existing.digest };
+    } catch (error) {
+      // distribution 2.8 deletes tags only through their manifest
+      if (!(error instanceof UnsupportedError)) throw error;
+    }
+  }
+  try {
+    await destination.deleteManifest(repository, existing.digest, { signal });
+  } catch (error) {
+    if (isNotFound(error)) return { outcome: 'already-gone' };
+    throw error;
+  }
+  return { outcome: 'deleted', digest: existing.digest };
+}
+
+/** Runs one job; errors another attempt cannot fix become `PermanentJobError`. */
+export async function runJob(context: JobContext, data: ReplicationJobData): Promise<JobResult> {
+  try {
+    return data.action === 'copy' ? await copyTag(context, data) : await deleteOnTarget(context, data);
+  } catch (error) {
+    if (context.signal.aborted) throw new PermanentJobError('stopped');
+    if (error instanceof InvalidReferenceError) throw new PermanentJobError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { freePort, registryConfig, startCaptureListener, startRegistry, terminate, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
+import { createRelay, type Relay } from '@regevents/relay';
+
+export const RELAY_TOKEN = 'replication-test-token-7c1d';
+
+export interface SeenEvent {
+  id: string;
+  action: string;
+  target: { repository: string; mediaType?: string; digest?: string; tag?: string };
+  request: { useragent?: string; method?: string };
+}
+
+export function eventsOf(listener: CaptureListener, from = 0): SeenEvent[] {
+  return listener.deliveries.slice(from).flatMap((delivery) => (JSON.parse(delivery.body.toString('utf8')) as { events: SeenEvent[] }).events);
+}
+
+export const isBlobPush = (event: SeenEvent) => event.action === 'push' && event.target.mediaType === 'application/octet-stream';
+
+const endpoint = (name: string, url: string, token?: string) => ({
+  name,
+  url,
+  ...(token ? { headers: { Authorization: [`Bearer ${token}`] } } : {}),
+  timeout: '1s',
+  threshold: 3,
+  backoff: '500ms',
+});
+
+/** A real docker-registry whose notifications go to `url` (and a capture listener, to count what it did). */
+export async function startNotifying(url?: string, token?: string): Promise<{ registry: RunningRegistry; listener: CaptureListener }> {
+  const listener = await startCaptureListener();
+  const endpoints = [endpoint('capture', listener.url), ...(url ? [endpoint('relay', url, token)] : [])];
+  const registry = await startRegistry({ config: (base) => registryConfig({ ...base, notifications: { events: { includereferences: true }, endpoints } }) });
+  return { registry, listener };
+}
+
+/** A relay (memory log) served over HTTP for the source registry's notifications. */
+export async function startRelayServer(): Promise<{ relay: Relay; url: string; close(): Promise<void> }> {
+  const relay = createRelay({ auth: { bearer: RELAY_TOKEN } }).onError(() => undefined);
+  const server: Server = createServer((req, res) => void relay.node(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { relay, url: `http://127.0.0.1:${port}/events`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Polls `check` until it holds (or the time is up, when the last error is thrown). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** A docker-registry on a fixed port and storage that can be stopped and started again, as an operator would. */
+export async function startRestartableRegistry(): Promise<{ url: string; host: string; stop(): Promise<void>; start(): Promise<void>; close(): Promise<void> }> {
+  const workDir = await mkdtemp(join(tmpdir(), 'replication-target-'));
+  const port = await freePort();
+  const configPath = join(workDir, 'config.yml');
+  await writeFile(configPath, JSON.stringify(registryConfig({ port, storageDir: join(workDir, 'storage'), debugPort: await freePort() })));
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn('docker-registry', ['serve', configPath], { stdio: 'ignore' });
+    await eventually(async () => {
+      if ((await fetch(`${url}/v2/`)).status !== 200) throw new Error('not ready');
+    }, 20_000);
+  };
+  const stop = async () => {
+    if (child) await terminate(child);
+    child = undefined;
+  };
+  await start();
+  return { url, host: `127.0.0.1:${port}`, start, stop, close: async () => (await stop(), await rm(workDir, { recursive: true, force: true })) };
+}
