@@ -1,16 +1,8 @@
-import {
-  RegistryError,
-  UnsupportedError,
-  type RegistryClient,
-} from "@regevents/registry-client";
-import pLimit from "p-limit";
-import { RetentionConfigError } from "./errors.js";
-import type {
-  PlannedDeletion,
-  PlannedTagDeletion,
-  RetentionPlan,
-} from "./plan/types.js";
-import type { UsageStore } from "./usage/model.js";
+import { RegistryError, UnsupportedError, type RegistryClient } from '@regevents/registry-client';
+import pLimit from 'p-limit';
+import { RetentionConfigError } from './errors.js';
+import type { PlannedDeletion, PlannedTagDeletion, RetentionPlan } from './plan/types.js';
+import type { UsageStore } from './usage/model.js';
 
 /**
  * - `deleted`: gone now, by this run;
@@ -19,12 +11,7 @@ import type { UsageStore } from "./usage/model.js";
  * - `unsupported`: the registry cannot delete a tag alone;
  * - `failed`: the registry refused or could not be reached (`detail` says how).
  */
-export type ApplyOutcome =
-  | "deleted"
-  | "gone"
-  | "skipped"
-  | "unsupported"
-  | "failed";
+export type ApplyOutcome = 'deleted' | 'gone' | 'skipped' | 'unsupported' | 'failed';
 
 export interface ApplyResult {
   repository: string;
@@ -63,28 +50,21 @@ export interface ApplyOptions {
 }
 
 /** Why a manifest planned for deletion must stay after all, or undefined when nothing touched it since the plan. */
-async function inUseSince(
-  deletion: PlannedDeletion,
-  stillThere: string[],
-  planTime: number,
-  store: UsageStore | undefined
-): Promise<string | undefined> {
+async function inUseSince(deletion: PlannedDeletion, stillThere: string[], planTime: number, store: UsageStore | undefined): Promise<string | undefined> {
   if (!store) return undefined;
   const usage = await store.repository(deletion.repository);
   for (const [tag, facts] of usage.tags) {
     if (facts.digest !== deletion.digest) continue;
     if (!deletion.tags.includes(tag)) return `tag ${tag} points at it now`;
-    if (stillThere.includes(tag) && (facts.pushedAt ?? 0) > planTime)
-      return `tag ${tag} was pushed again since the plan`;
+    if (stillThere.includes(tag) && (facts.pushedAt ?? 0) > planTime) return `tag ${tag} was pushed again since the plan`;
   }
   const manifest = usage.manifests.get(deletion.digest);
-  if ((manifest?.lastPulledAt ?? 0) > planTime) return "pulled since the plan";
+  if ((manifest?.lastPulledAt ?? 0) > planTime) return 'pulled since the plan';
   return undefined;
 }
 
 function failure(error: unknown): string {
-  if (error instanceof RegistryError)
-    return `${error.status} ${error.code ?? ""}`.trim();
+  if (error instanceof RegistryError) return `${error.status} ${error.code ?? ''}`.trim();
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -94,15 +74,9 @@ function failure(error: unknown): string {
  * Parents go before children, and a child whose parent stayed stays too. Blobs are never deleted:
  * run the registry's garbage collection afterwards.
  */
-export async function apply(
-  plan: RetentionPlan,
-  options: ApplyOptions
-): Promise<ApplyReport> {
+export async function apply(plan: RetentionPlan, options: ApplyOptions): Promise<ApplyReport> {
   const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new RetentionConfigError(
-      `concurrency must be a positive integer (got ${concurrency})`
-    );
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RetentionConfigError(`concurrency must be a positive integer (got ${concurrency})`);
   const { client, signal } = options;
   const clock = options.clock ?? Date.now;
   const startedAt = new Date(clock()).toISOString();
@@ -113,51 +87,36 @@ export async function apply(
   const stayed = new Set<string>();
   const finish = (result: ApplyResult) => {
     results.push(result);
-    if (result.outcome !== "deleted" && result.outcome !== "gone")
-      stayed.add(`${result.repository}@${result.digest}`);
+    if (result.outcome !== 'deleted' && result.outcome !== 'gone') stayed.add(`${result.repository}@${result.digest}`);
     options.onProgress?.({ done: results.length, total, result });
   };
 
-  async function deleteManifest(
-    deletion: PlannedDeletion
-  ): Promise<ApplyResult> {
+  async function deleteManifest(deletion: PlannedDeletion): Promise<ApplyResult> {
     const { repository, digest } = deletion;
     const base = { repository, digest };
-    const heldBy = deletion.parents.find((parent) =>
-      stayed.has(`${repository}@${parent}`)
-    );
+    const heldBy = deletion.parents.find((parent) => stayed.has(`${repository}@${parent}`));
     if (heldBy)
       return {
         ...base,
-        outcome: "skipped",
+        outcome: 'skipped',
         detail: `goes with ${heldBy}, which stayed`,
       };
     try {
-      if (!(await client.headManifest(repository, digest, { signal })))
-        return { ...base, outcome: "gone" };
+      if (!(await client.headManifest(repository, digest, { signal }))) return { ...base, outcome: 'gone' };
       const movedTags: string[] = [];
       for (const tag of deletion.tags) {
         const now = await client.headManifest(repository, tag, { signal });
         if (now && now.digest !== digest) movedTags.push(tag);
       }
       const moved = movedTags.length > 0 ? { movedTags } : {};
-      const stillThere = deletion.tags.filter(
-        (tag) => !movedTags.includes(tag)
-      );
-      const reason = await inUseSince(
-        deletion,
-        stillThere,
-        planTime,
-        options.store
-      );
-      if (reason)
-        return { ...base, ...moved, outcome: "skipped", detail: reason };
+      const stillThere = deletion.tags.filter((tag) => !movedTags.includes(tag));
+      const reason = await inUseSince(deletion, stillThere, planTime, options.store);
+      if (reason) return { ...base, ...moved, outcome: 'skipped', detail: reason };
       await client.deleteManifest(repository, digest, { signal });
-      return { ...base, ...moved, outcome: "deleted" };
+      return { ...base, ...moved, outcome: 'deleted' };
     } catch (error) {
-      if (error instanceof RegistryError && error.status === 404)
-        return { ...base, outcome: "gone" };
-      return { ...base, outcome: "failed", detail: failure(error) };
+      if (error instanceof RegistryError && error.status === 404) return { ...base, outcome: 'gone' };
+      return { ...base, outcome: 'failed', detail: failure(error) };
     }
   }
 
@@ -166,42 +125,32 @@ export async function apply(
     const base = { repository, digest, tag };
     try {
       const now = await client.headManifest(repository, tag, { signal });
-      if (!now) return { ...base, outcome: "gone" };
+      if (!now) return { ...base, outcome: 'gone' };
       if (now.digest !== digest)
         return {
           ...base,
-          outcome: "skipped",
+          outcome: 'skipped',
           detail: `the tag moved to ${now.digest}`,
         };
       await client.deleteTag(repository, tag, { signal });
-      return { ...base, outcome: "deleted" };
+      return { ...base, outcome: 'deleted' };
     } catch (error) {
       if (error instanceof UnsupportedError)
         return {
           ...base,
-          outcome: "unsupported",
-          detail: "the registry cannot delete a tag alone",
+          outcome: 'unsupported',
+          detail: 'the registry cannot delete a tag alone',
         };
-      return { ...base, outcome: "failed", detail: failure(error) };
+      return { ...base, outcome: 'failed', detail: failure(error) };
     }
   }
 
-  const levels = [
-    ...new Set(plan.deletions.map((deletion) => deletion.level)),
-  ].sort((a, b) => a - b);
+  const levels = [...new Set(plan.deletions.map((deletion) => deletion.level))].sort((a, b) => a - b);
   for (const level of levels) {
     const batch = plan.deletions.filter((deletion) => deletion.level === level);
-    await Promise.all(
-      batch.map((deletion) =>
-        limit(async () => finish(await deleteManifest(deletion)))
-      )
-    );
+    await Promise.all(batch.map((deletion) => limit(async () => finish(await deleteManifest(deletion)))));
   }
-  await Promise.all(
-    plan.tagDeletions.map((deletion) =>
-      limit(async () => finish(await deleteTag(deletion)))
-    )
-  );
+  await Promise.all(plan.tagDeletions.map((deletion) => limit(async () => finish(await deleteTag(deletion)))));
 
   const counts: Record<ApplyOutcome, number> = {
     deleted: 0,

@@ -1,20 +1,10 @@
-import {
-  isIndex,
-  RegistryError,
-  type RegistryClient,
-} from "@regevents/registry-client";
-import type { Descriptor } from "@regevents/types";
-import type { LimitFunction } from "p-limit";
-import {
-  emptyUsage,
-  type ManifestUsage,
-  type PushTimeSource,
-  type RepositoryUsage,
-  type UsageStore,
-} from "../usage/model.js";
+import { isIndex, RegistryError, type RegistryClient } from '@regevents/registry-client';
+import type { Descriptor } from '@regevents/types';
+import type { LimitFunction } from 'p-limit';
+import { emptyUsage, type ManifestUsage, type PushTimeSource, type RepositoryUsage, type UsageStore } from '../usage/model.js';
 
 /** Where what the plan knows of a tag came from: the tracker's events, or the registry alone. */
-export type History = "events" | "registry";
+export type History = 'events' | 'registry';
 
 export interface TagFacts {
   tag: string;
@@ -68,11 +58,7 @@ export interface InventoryOptions {
 
 const REFERRERS_TAG = /^sha256-([0-9a-f]{64})$/;
 
-async function tagsOf(
-  client: RegistryClient,
-  repository: string,
-  signal?: AbortSignal
-): Promise<string[]> {
+async function tagsOf(client: RegistryClient, repository: string, signal?: AbortSignal): Promise<string[]> {
   const tags: string[] = [];
   try {
     for await (const tag of client.tags(repository, { signal })) tags.push(tag);
@@ -84,21 +70,14 @@ async function tagsOf(
 }
 
 function nodeFromUsage(usage: ManifestUsage): ManifestNode | undefined {
-  if (
-    usage.mediaType === undefined ||
-    usage.references === undefined ||
-    usage.size === undefined
-  )
-    return undefined;
+  if (usage.mediaType === undefined || usage.references === undefined || usage.size === undefined) return undefined;
   const index = isIndex(usage.mediaType);
   return {
     digest: usage.digest,
     mediaType: usage.mediaType,
     size: usage.size,
     blobs: index ? [] : usage.references,
-    children: index
-      ? usage.references.map((reference) => reference.digest)
-      : [],
+    children: index ? usage.references.map((reference) => reference.digest) : [],
     pushedAt: usage.pushedAt,
     pushedAtSource: usage.pushedAtSource,
     lastPulledAt: usage.lastPulledAt,
@@ -107,19 +86,12 @@ function nodeFromUsage(usage: ManifestUsage): ManifestNode | undefined {
 }
 
 /** The image config's `created`, the registry's own idea of when an image was made. */
-async function configCreated(
-  client: RegistryClient,
-  repository: string,
-  config: Descriptor | undefined,
-  signal?: AbortSignal
-): Promise<number | undefined> {
+async function configCreated(client: RegistryClient, repository: string, config: Descriptor | undefined, signal?: AbortSignal): Promise<number | undefined> {
   if (!config) return undefined;
   try {
     const blob = await client.getBlob(repository, config.digest, { signal });
-    const created = (
-      JSON.parse(await new Response(blob.body).text()) as { created?: unknown }
-    ).created;
-    const time = typeof created === "string" ? Date.parse(created) : Number.NaN;
+    const created = (JSON.parse(await new Response(blob.body).text()) as { created?: unknown }).created;
+    const time = typeof created === 'string' ? Date.parse(created) : Number.NaN;
     return Number.isFinite(time) ? time : undefined;
   } catch {
     return undefined;
@@ -131,24 +103,14 @@ async function configCreated(
  * it knows them, else by HEAD), manifests with their blobs, children and subjects (from push events
  * with references, else by GET), referrers, and the untagged manifests the tracker saw.
  */
-export async function readRepository(
-  repository: string,
-  options: InventoryOptions
-): Promise<RepositoryInventory> {
+export async function readRepository(repository: string, options: InventoryOptions): Promise<RepositoryInventory> {
   const { client, limit, signal } = options;
-  const [tagNames, usage] = await Promise.all([
-    tagsOf(client, repository, signal),
-    options.store?.repository(repository) ??
-      Promise.resolve<RepositoryUsage>(emptyUsage()),
-  ]);
+  const [tagNames, usage] = await Promise.all([tagsOf(client, repository, signal), options.store?.repository(repository) ?? Promise.resolve<RepositoryUsage>(emptyUsage())]);
   const manifests = new Map<string, ManifestNode>();
   const loading = new Map<string, Promise<ManifestNode | undefined>>();
 
   /** A manifest by digest, once; undefined when the registry no longer has it. `fromRegistry` ignores what push events said. */
-  const manifest = (
-    digest: string,
-    fromRegistry = false
-  ): Promise<ManifestNode | undefined> => {
+  const manifest = (digest: string, fromRegistry = false): Promise<ManifestNode | undefined> => {
     const known = usage.manifests.get(digest);
     const fromUsage = known && !fromRegistry ? nodeFromUsage(known) : undefined;
     if (fromUsage) {
@@ -167,10 +129,7 @@ export async function readRepository(
           digest,
           mediaType: fetched.mediaType,
           size: fetched.size,
-          blobs: [
-            ...(json.config ? [json.config] : []),
-            ...(json.layers ?? []),
-          ],
+          blobs: [...(json.config ? [json.config] : []), ...(json.layers ?? [])],
           children: (json.manifests ?? []).map((child) => child.digest),
           subject: json.subject?.digest,
           pushedAt: known?.pushedAt,
@@ -179,23 +138,17 @@ export async function readRepository(
           pulls: known?.pulls ?? 0,
         };
         if (node.pushedAt === undefined) {
-          const created = await configCreated(
-            client,
-            repository,
-            json.config,
-            signal
-          );
+          const created = await configCreated(client, repository, json.config, signal);
           if (created !== undefined)
             Object.assign(node, {
               pushedAt: created,
-              pushedAtSource: "config-created",
+              pushedAtSource: 'config-created',
             });
         }
         manifests.set(digest, node);
         return node;
       } catch (error) {
-        if (error instanceof RegistryError && error.status === 404)
-          return undefined;
+        if (error instanceof RegistryError && error.status === 404) return undefined;
         throw error;
       }
     });
@@ -219,19 +172,17 @@ export async function readRepository(
           pushedAtSource: seen.pushedAtSource,
           lastPulledAt: seen.lastPulledAt,
           pulls: seen.pulls,
-          history: "events",
+          history: 'events',
         };
       } else {
-        const head = await limit(() =>
-          client.headManifest(repository, tag, { signal })
-        );
+        const head = await limit(() => client.headManifest(repository, tag, { signal }));
         if (!head) return; // deleted since the listing
         facts = {
           tag,
           digest: head.digest,
           pulls: seen?.pulls ?? 0,
           lastPulledAt: seen?.lastPulledAt,
-          history: seen ? "events" : "registry",
+          history: seen ? 'events' : 'registry',
         };
       }
       if (subjectHex !== undefined) {
@@ -241,16 +192,12 @@ export async function readRepository(
         return;
       }
       tags.push(facts);
-    })
+    }),
   );
 
   // every manifest a tag names, and what those hold on to (children, referrers), transitively
   const tagged = new Set(tags.map((facts) => facts.digest));
-  const untaggedSeen = [...usage.manifests.keys()].filter(
-    (digest) =>
-      !tagged.has(digest) &&
-      !referrerTags.some((facts) => facts.digest === digest)
-  );
+  const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTags.some((facts) => facts.digest === digest));
   const visited = new Set<string>();
   const visit = async (digest: string, fromRegistry = false): Promise<void> => {
     if (visited.has(digest)) return;
@@ -259,15 +206,9 @@ export async function readRepository(
     if (!node) return;
     const more = [...node.children, ...(referrers.get(digest) ?? [])];
     if (options.referrersApi) {
-      const found = await limit(() =>
-        client.referrers(repository, digest, { signal })
-      );
-      const list = found.map(
-        (descriptor: { digest: string }) => descriptor.digest
-      );
-      referrers.set(digest, [
-        ...new Set([...(referrers.get(digest) ?? []), ...list]),
-      ]);
+      const found = await limit(() => client.referrers(repository, digest, { signal }));
+      const list = found.map((descriptor: { digest: string }) => descriptor.digest);
+      referrers.set(digest, [...new Set([...(referrers.get(digest) ?? []), ...list])]);
       more.push(...list);
     }
     await Promise.all(more.map((next) => visit(next)));
@@ -281,10 +222,7 @@ export async function readRepository(
   for (const facts of tags) {
     if (facts.pushedAt !== undefined) continue;
     const node = manifests.get(facts.digest);
-    const source =
-      node && node.children.length > 0
-        ? manifests.get(node.children[0] as string)
-        : node;
+    const source = node && node.children.length > 0 ? manifests.get(node.children[0] as string) : node;
     if (source?.pushedAt !== undefined)
       Object.assign(facts, {
         pushedAt: source.pushedAt,

@@ -1,13 +1,13 @@
-import type { RegistryClient } from "@regevents/registry-client";
-import pLimit from "p-limit";
-import { RetentionConfigError } from "../errors.js";
-import { compilePolicy } from "../policy/decide.js";
-import type { RetentionPolicy } from "../policy/types.js";
-import type { UsageStore } from "../usage/model.js";
-import { readRepository } from "./inventory.js";
-import { reclaimableBytes } from "./reclaim.js";
-import { planRepository, type RepositoryPlan } from "./repository-plan.js";
-import type { PlannedDeletion, RetentionPlan } from "./types.js";
+import type { RegistryClient } from '@regevents/registry-client';
+import pLimit from 'p-limit';
+import { RetentionConfigError } from '../errors.js';
+import { compilePolicy } from '../policy/decide.js';
+import type { RetentionPolicy } from '../policy/types.js';
+import type { UsageStore } from '../usage/model.js';
+import { readRepository } from './inventory.js';
+import { reclaimableBytes } from './reclaim.js';
+import { planRepository, type RepositoryPlan } from './repository-plan.js';
+import type { PlannedDeletion, RetentionPlan } from './types.js';
 
 export interface PlanOptions {
   client: RegistryClient;
@@ -29,21 +29,13 @@ export interface PlanOptions {
 async function repositoriesOf(options: PlanOptions): Promise<string[]> {
   if (options.repositories) return [...options.repositories];
   const names: string[] = [];
-  for await (const name of options.client.catalog({ signal: options.signal }))
-    names.push(name);
+  for await (const name of options.client.catalog({ signal: options.signal })) names.push(name);
   return names;
 }
 
-function positiveInteger(
-  value: number | undefined,
-  fallback: number,
-  name: string
-): number {
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1)
-    throw new RetentionConfigError(
-      `${name} must be a positive integer (got ${value})`
-    );
+  if (!Number.isInteger(value) || value < 1) throw new RetentionConfigError(`${name} must be a positive integer (got ${value})`);
   return value;
 }
 
@@ -52,11 +44,8 @@ function positiveInteger(
  * removed and why, the deletions `apply` would make, and the bytes garbage collection would free.
  * It reads only (manifest HEADs and GETs marked with the client's User-Agent), never changes anything.
  */
-export async function plan(
-  policy: RetentionPolicy,
-  options: PlanOptions
-): Promise<RetentionPlan> {
-  const concurrency = positiveInteger(options.concurrency, 8, "concurrency");
+export async function plan(policy: RetentionPolicy, options: PlanOptions): Promise<RetentionPlan> {
+  const concurrency = positiveInteger(options.concurrency, 8, 'concurrency');
   const clock = options.clock ?? Date.now;
   const now = clock();
   const compiled = compilePolicy(policy);
@@ -83,27 +72,22 @@ export async function plan(
           return {
             repository,
             touched: policyOf !== undefined,
-            plan: planRepository(
-              inventory,
-              policyOf,
-              now,
-              options.deleteTags === true
-            ),
+            plan: planRepository(inventory, policyOf, now, options.deleteTags === true),
           };
-        }
-      )
-    )
+        },
+      ),
+    ),
   );
 
   const removed = results.flatMap((result) =>
     result.plan.removed.map((item) => ({
       repository: result.repository,
       ...item,
-    }))
+    })),
   );
   const bytes = reclaimableBytes(
     removed.map((item) => item.node),
-    results.flatMap((result) => result.plan.kept)
+    results.flatMap((result) => result.plan.kept),
   );
   const deletions: PlannedDeletion[] = removed
     .map((item) => ({
@@ -114,11 +98,7 @@ export async function plan(
       parents: item.parents,
       reclaimableBytes: bytes.perManifest.get(item.node) ?? 0,
     }))
-    .sort(
-      (a, b) =>
-        a.level - b.level ||
-        (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0)
-    );
+    .sort((a, b) => a.level - b.level || (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0));
   const entries = results.flatMap((result) => result.plan.entries);
   const tagEntries = entries.filter((entry) => entry.tag !== undefined);
   return {
@@ -132,8 +112,8 @@ export async function plan(
       repositories: results.length,
       untouchedRepositories: results.filter((result) => !result.touched).length,
       tags: {
-        kept: tagEntries.filter((entry) => entry.action === "keep").length,
-        removed: tagEntries.filter((entry) => entry.action === "remove").length,
+        kept: tagEntries.filter((entry) => entry.action === 'keep').length,
+        removed: tagEntries.filter((entry) => entry.action === 'remove').length,
       },
       manifests: {
         kept: results.reduce((sum, result) => sum + result.plan.kept.length, 0),

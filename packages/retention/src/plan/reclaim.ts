@@ -1,4 +1,4 @@
-import type { ManifestNode } from "./inventory.js";
+import type { ManifestNode } from './inventory.js';
 
 /** The blobs a manifest keeps alive in storage: its own bytes, its config and layers. */
 function blobsOf(node: ManifestNode): { digest: string; size: number }[] {
@@ -10,13 +10,9 @@ function blobsOf(node: ManifestNode): { digest: string; size: number }[] {
  * repository: blob storage is shared) references; each blob counted once, for the first manifest
  * that frees it.
  */
-export function reclaimableBytes(
-  removed: readonly ManifestNode[],
-  kept: Iterable<ManifestNode>
-): { total: number; perManifest: Map<ManifestNode, number> } {
+export function reclaimableBytes(removed: readonly ManifestNode[], kept: Iterable<ManifestNode>): { total: number; perManifest: Map<ManifestNode, number> } {
   const keptBlobs = new Set<string>();
-  for (const node of kept)
-    for (const blob of blobsOf(node)) keptBlobs.add(blob.digest);
+  for (const node of kept) for (const blob of blobsOf(node)) keptBlobs.add(blob.digest);
   const counted = new Set<string>();
   const perManifest = new Map<ManifestNode, number>();
   let total = 0;

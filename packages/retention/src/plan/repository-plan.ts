@@ -1,21 +1,8 @@
-import {
-  decide,
-  type CompiledRepositoryPolicy,
-  type Decision,
-} from "../policy/decide.js";
-import type { Candidate } from "../policy/rules/index.js";
-import type {
-  ManifestNode,
-  RepositoryInventory,
-  TagFacts,
-} from "./inventory.js";
-import {
-  dependentsOf,
-  keptClosure,
-  removedClosure,
-  type Relation,
-} from "./safety.js";
-import type { PlanEntry, PlannedTagDeletion } from "./types.js";
+import { decide, type CompiledRepositoryPolicy, type Decision } from '../policy/decide.js';
+import type { Candidate } from '../policy/rules/index.js';
+import type { ManifestNode, RepositoryInventory, TagFacts } from './inventory.js';
+import { dependentsOf, keptClosure, removedClosure, type Relation } from './safety.js';
+import type { PlanEntry, PlannedTagDeletion } from './types.js';
 
 export interface RepositoryPlan {
   entries: PlanEntry[];
@@ -29,47 +16,35 @@ export interface RepositoryPlan {
   tagDeletions: PlannedTagDeletion[];
 }
 
-const iso = (time: number | undefined) =>
-  time === undefined ? undefined : new Date(time).toISOString();
-const latest = (a: number | undefined, b: number | undefined) =>
-  a === undefined ? b : b === undefined ? a : Math.max(a, b);
+const iso = (time: number | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
+const latest = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 
 function timesOf(facts: {
   pushedAt?: number;
-  pushedAtSource?: TagFacts["pushedAtSource"];
+  pushedAtSource?: TagFacts['pushedAtSource'];
   lastPulledAt?: number;
   pulls: number;
-}): Pick<PlanEntry, "pushedAt" | "pushedAtSource" | "lastPulledAt" | "pulls"> {
-  const times: Pick<
-    PlanEntry,
-    "pushedAt" | "pushedAtSource" | "lastPulledAt" | "pulls"
-  > = { pulls: facts.pulls };
+}): Pick<PlanEntry, 'pushedAt' | 'pushedAtSource' | 'lastPulledAt' | 'pulls'> {
+  const times: Pick<PlanEntry, 'pushedAt' | 'pushedAtSource' | 'lastPulledAt' | 'pulls'> = { pulls: facts.pulls };
   if (facts.pushedAt !== undefined) times.pushedAt = iso(facts.pushedAt);
-  if (facts.pushedAtSource !== undefined)
-    times.pushedAtSource = facts.pushedAtSource;
-  if (facts.lastPulledAt !== undefined)
-    times.lastPulledAt = iso(facts.lastPulledAt);
+  if (facts.pushedAtSource !== undefined) times.pushedAtSource = facts.pushedAtSource;
+  if (facts.lastPulledAt !== undefined) times.lastPulledAt = iso(facts.lastPulledAt);
   return times;
 }
 
 const RELATION_WHY: Record<Relation, { keep: string; remove: string }> = {
-  "index-child": {
-    keep: "platform manifest of a kept index",
-    remove: "platform manifest of a removed index",
+  'index-child': {
+    keep: 'platform manifest of a kept index',
+    remove: 'platform manifest of a removed index',
   },
   referrer: {
-    keep: "refers to a kept manifest (signature, SBOM, attestation)",
-    remove: "refers to a removed manifest",
+    keep: 'refers to a kept manifest (signature, SBOM, attestation)',
+    remove: 'refers to a removed manifest',
   },
 };
 
 /** What a policy does to one repository, with digest-level safety applied. Without a policy, everything is kept. */
-export function planRepository(
-  inventory: RepositoryInventory,
-  policy: CompiledRepositoryPolicy | undefined,
-  now: number,
-  deleteTags: boolean
-): RepositoryPlan {
+export function planRepository(inventory: RepositoryInventory, policy: CompiledRepositoryPolicy | undefined, now: number, deleteTags: boolean): RepositoryPlan {
   const { repository, manifests } = inventory;
   if (!policy)
     return {
@@ -92,7 +67,7 @@ export function planRepository(
         pushedAt: facts.pushedAt,
         lastPulledAt: latest(facts.lastPulledAt, manifest?.lastPulledAt),
       },
-      facts
+      facts,
     );
   }
   const untaggedCandidates = inventory.untagged
@@ -103,46 +78,24 @@ export function planRepository(
         digest,
         pushedAt: node(digest)?.pushedAt,
         lastPulledAt: node(digest)?.lastPulledAt,
-      })
+      }),
     );
-  const decisions = decide(
-    [...tagCandidates.keys(), ...untaggedCandidates],
-    policy,
-    { now }
-  );
+  const decisions = decide([...tagCandidates.keys(), ...untaggedCandidates], policy, { now });
 
-  const keptRoots = decisions
-    .filter((decision) => decision.action === "keep")
-    .map((decision) => decision.candidate.digest);
+  const keptRoots = decisions.filter((decision) => decision.action === 'keep').map((decision) => decision.candidate.digest);
   let kept = keptClosure(keptRoots, dependents);
   // a referrers tag follows its subject; one whose subject is not here is left alone
-  const subjectOf = (facts: TagFacts) =>
-    `sha256:${facts.tag.slice("sha256-".length)}`;
-  const referrerTagKept = (facts: TagFacts) =>
-    kept.has(subjectOf(facts)) || !manifests.has(subjectOf(facts));
-  kept = keptClosure(
-    [
-      ...kept,
-      ...inventory.referrerTags
-        .filter(referrerTagKept)
-        .map((facts) => facts.digest),
-    ],
-    dependents
-  );
+  const subjectOf = (facts: TagFacts) => `sha256:${facts.tag.slice('sha256-'.length)}`;
+  const referrerTagKept = (facts: TagFacts) => kept.has(subjectOf(facts)) || !manifests.has(subjectOf(facts));
+  kept = keptClosure([...kept, ...inventory.referrerTags.filter(referrerTagKept).map((facts) => facts.digest)], dependents);
   const removedRoots = [
-    ...decisions
-      .filter((decision) => decision.action === "remove")
-      .map((decision) => decision.candidate.digest),
-    ...inventory.referrerTags
-      .filter((facts) => !referrerTagKept(facts))
-      .map((facts) => facts.digest),
+    ...decisions.filter((decision) => decision.action === 'remove').map((decision) => decision.candidate.digest),
+    ...inventory.referrerTags.filter((facts) => !referrerTagKept(facts)).map((facts) => facts.digest),
   ];
   const removed = removedClosure(removedRoots, kept, dependents);
 
   const keptTagOf = new Map<string, string>();
-  for (const decision of decisions)
-    if (decision.action === "keep" && decision.candidate.tag !== undefined)
-      keptTagOf.set(decision.candidate.digest, decision.candidate.tag);
+  for (const decision of decisions) if (decision.action === 'keep' && decision.candidate.tag !== undefined) keptTagOf.set(decision.candidate.digest, decision.candidate.tag);
 
   const entries: PlanEntry[] = [];
   const tagDeletions: PlannedTagDeletion[] = [];
@@ -153,27 +106,25 @@ export function planRepository(
     const base = {
       repository,
       digest: candidate.digest,
-      history: facts?.history ?? "events",
-      ...timesOf(
-        facts ?? { ...candidate, pulls: node(candidate.digest)?.pulls ?? 0 }
-      ),
+      history: facts?.history ?? 'events',
+      ...timesOf(facts ?? { ...candidate, pulls: node(candidate.digest)?.pulls ?? 0 }),
     } as const;
     const tag = candidate.tag === undefined ? {} : { tag: candidate.tag };
-    if (decision.action === "keep")
+    if (decision.action === 'keep')
       return {
         ...base,
         ...tag,
-        action: "keep",
-        reason: rule ? "rule" : "no-rule",
+        action: 'keep',
+        reason: rule ? 'rule' : 'no-rule',
         ...(rule ? { rule } : {}),
-        why: rule?.description ?? "no rule removes it",
+        why: rule?.description ?? 'no rule removes it',
       };
     if (removed.has(candidate.digest))
       return {
         ...base,
         ...tag,
-        action: "remove",
-        reason: "rule",
+        action: 'remove',
+        reason: 'rule',
         rule: rule!,
         why: rule!.description,
       };
@@ -186,21 +137,19 @@ export function planRepository(
       return {
         ...base,
         ...tag,
-        action: "remove",
-        reason: "rule",
+        action: 'remove',
+        reason: 'rule',
         rule: rule!,
         why: `${rule!.description}; the tag alone (its manifest stays)`,
       };
     }
     const holder = keptTagOf.get(candidate.digest);
-    const why = holder
-      ? `kept tag ${holder} points at the same manifest`
-      : "its manifest belongs to a kept image";
+    const why = holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image';
     return {
       ...base,
       ...tag,
-      action: "keep",
-      reason: "shares-digest",
+      action: 'keep',
+      reason: 'shares-digest',
       rule: rule!,
       why: `${rule!.description}, but ${why}`,
     };
@@ -208,32 +157,18 @@ export function planRepository(
   for (const decision of decisions) {
     const entry = entryOf(decision);
     entries.push(entry);
-    if (
-      entry.action === "remove" &&
-      entry.tag !== undefined &&
-      removed.has(entry.digest)
-    )
-      tagsOn.set(entry.digest, [
-        ...(tagsOn.get(entry.digest) ?? []),
-        entry.tag,
-      ]);
+    if (entry.action === 'remove' && entry.tag !== undefined && removed.has(entry.digest)) tagsOn.set(entry.digest, [...(tagsOn.get(entry.digest) ?? []), entry.tag]);
   }
   for (const facts of inventory.referrerTags) {
-    const action = removed.has(facts.digest) ? "remove" : "keep";
-    if (action === "remove")
-      tagsOn.set(facts.digest, [
-        ...(tagsOn.get(facts.digest) ?? []),
-        facts.tag,
-      ]);
+    const action = removed.has(facts.digest) ? 'remove' : 'keep';
+    if (action === 'remove') tagsOn.set(facts.digest, [...(tagsOn.get(facts.digest) ?? []), facts.tag]);
     entries.push({
       repository,
       tag: facts.tag,
       digest: facts.digest,
       action,
-      reason: "referrers-tag",
-      why: `lists the referrers of a ${
-        action === "keep" ? "kept" : "removed"
-      } manifest`,
+      reason: 'referrers-tag',
+      why: `lists the referrers of a ${action === 'keep' ? 'kept' : 'removed'} manifest`,
       history: facts.history,
       ...timesOf(facts),
     });
@@ -244,14 +179,14 @@ export function planRepository(
     const removal = removed.get(digest);
     const relation = removal?.relation ?? dependents.relationOf(digest);
     if (!relation) continue;
-    const action = removal ? "remove" : "keep";
+    const action = removal ? 'remove' : 'keep';
     entries.push({
       repository,
       digest,
       action,
       reason: relation,
       why: RELATION_WHY[relation][action],
-      history: "events",
+      history: 'events',
       ...timesOf(manifest),
     });
   }
@@ -271,9 +206,7 @@ export function planRepository(
   });
   return {
     entries,
-    kept: [...manifests.values()].filter(
-      (manifest) => !removed.has(manifest.digest)
-    ),
+    kept: [...manifests.values()].filter((manifest) => !removed.has(manifest.digest)),
     removed: removedNodes,
     tagDeletions,
   };

@@ -1,6 +1,6 @@
-import type { PushTimeSource } from "../usage/model.js";
-import type { RuleRef } from "../policy/decide.js";
-import type { History } from "./inventory.js";
+import type { PushTimeSource } from '../usage/model.js';
+import type { RuleRef } from '../policy/decide.js';
+import type { History } from './inventory.js';
 
 /**
  * Why an entry is kept or removed:
@@ -12,20 +12,14 @@ import type { History } from "./inventory.js";
  * - `referrer`: a signature, SBOM or attestation, kept or removed with its subject;
  * - `referrers-tag`: the `sha256-<hex>` tag listing a subject's referrers, kept or removed with it.
  */
-export type Reason =
-  | "rule"
-  | "no-rule"
-  | "shares-digest"
-  | "index-child"
-  | "referrer"
-  | "referrers-tag";
+export type Reason = 'rule' | 'no-rule' | 'shares-digest' | 'index-child' | 'referrer' | 'referrers-tag';
 
 export interface PlanEntry {
   repository: string;
   /** Undefined for a manifest no tag points at. */
   tag?: string;
   digest: string;
-  action: "keep" | "remove";
+  action: 'keep' | 'remove';
   reason: Reason;
   /** The deciding rule (`rule` reasons, and `shares-digest` for the rule that wanted it gone). */
   rule?: RuleRef;

@@ -1,11 +1,6 @@
-import { compileArtifactSelector } from "@regevents/config";
-import {
-  evaluatorOf,
-  type Candidate,
-  type RuleContext,
-  type RuleEvaluator,
-} from "./rules/index.js";
-import type { RetentionPolicy } from "./types.js";
+import { compileArtifactSelector } from '@regevents/config';
+import { evaluatorOf, type Candidate, type RuleContext, type RuleEvaluator } from './rules/index.js';
+import type { RetentionPolicy } from './types.js';
 
 export interface RuleRef {
   /** Position of the policy in `policies` and of the rule in its `rules`. */
@@ -16,7 +11,7 @@ export interface RuleRef {
 
 export interface Decision {
   candidate: Candidate;
-  action: "keep" | "remove";
+  action: 'keep' | 'remove';
   /** The rule that decided; undefined when none did (kept). */
   rule?: RuleRef;
 }
@@ -41,17 +36,12 @@ export function compilePolicy(policy: RetentionPolicy): CompiledPolicy {
     }).repository,
   }));
   return {
-    policyFor: (repository) =>
-      compiled.find((entry) => entry.selects(repository)),
+    policyFor: (repository) => compiled.find((entry) => entry.selects(repository)),
   };
 }
 
 /** Runs the rules in order over the candidates: each decides some of those still open; the rest are kept. */
-export function decide(
-  candidates: readonly Candidate[],
-  policy: CompiledRepositoryPolicy,
-  context: RuleContext
-): Decision[] {
+export function decide(candidates: readonly Candidate[], policy: CompiledRepositoryPolicy, context: RuleContext): Decision[] {
   const decisions = new Map<Candidate, Decision>();
   let open = [...candidates];
   policy.evaluators.forEach((evaluator, rule) => {
@@ -68,7 +58,5 @@ export function decide(
       });
     open = open.filter((candidate) => !selected.has(candidate));
   });
-  return candidates.map(
-    (candidate) => decisions.get(candidate) ?? { candidate, action: "keep" }
-  );
+  return candidates.map((candidate) => decisions.get(candidate) ?? { candidate, action: 'keep' });
 }

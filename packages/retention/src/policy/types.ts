@@ -1,8 +1,8 @@
-import type { TagSelector } from "@regevents/config";
+import type { TagSelector } from '@regevents/config';
 
 /** Keeps the `last` most recent tags, by last push or by last pull (never pulled comes last). */
 export interface KeepLastRule {
-  keep: { last: number; by: "pushed" | "pulled" };
+  keep: { last: number; by: 'pushed' | 'pulled' };
 }
 
 /** Keeps the tags a selector takes: globs, a regular expression, or a semver range. */
@@ -17,7 +17,7 @@ export interface RemoveUntaggedRule {
 
 /** Removes what was pushed more than `olderThanMs` ago. */
 export interface RemoveOlderThanRule {
-  remove: { olderThanMs: number; by: "pushed" };
+  remove: { olderThanMs: number; by: 'pushed' };
 }
 
 /** Removes what nobody pulled for `notPulledForMs` (counted from the push when never pulled). */
@@ -25,12 +25,7 @@ export interface RemoveNotPulledForRule {
   remove: { notPulledForMs: number };
 }
 
-export type RetentionRule =
-  | KeepLastRule
-  | KeepTagsRule
-  | RemoveUntaggedRule
-  | RemoveOlderThanRule
-  | RemoveNotPulledForRule;
+export type RetentionRule = KeepLastRule | KeepTagsRule | RemoveUntaggedRule | RemoveOlderThanRule | RemoveNotPulledForRule;
 
 /**
  * Rules for the repositories its globs select. Rules run in order; what a rule selects is decided

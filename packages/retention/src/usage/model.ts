@@ -1,4 +1,4 @@
-import type { Descriptor } from "@regevents/types";
+import type { Descriptor } from '@regevents/types';
 
 /**
  * Where a push time came from: an event the tracker saw (`push-event`), the first event of any kind
@@ -6,7 +6,7 @@ import type { Descriptor } from "@regevents/types";
  * was seen (`config-created`: the image config's `created`). Plans show it, so a time guessed from
  * the registry can be told from one observed.
  */
-export type PushTimeSource = "push-event" | "first-event" | "config-created";
+export type PushTimeSource = 'push-event' | 'first-event' | 'config-created';
 
 /** What the tracker knows of one manifest (by digest) in one repository. Times are epoch milliseconds. */
 export interface ManifestUsage {
@@ -54,9 +54,7 @@ export interface PullRecord {
 }
 
 /** A deleted manifest (`digest`) or a removed tag (`tag`). */
-export type DeleteRecord =
-  | { digest: string; tag?: undefined }
-  | { tag: string; digest?: undefined };
+export type DeleteRecord = { digest: string; tag?: undefined } | { tag: string; digest?: undefined };
 
 /**
  * Where usage lives. Every method is one atomic update of one repository, safe to call again with
@@ -82,20 +80,11 @@ function later(a: number | undefined, b: number): number {
 }
 
 /** The manifest after a push: the first push time stays (a re-push of the same bytes does not make an image newer). */
-export function pushedManifest(
-  current: ManifestUsage | undefined,
-  push: PushRecord
-): ManifestUsage {
-  const next: ManifestUsage = current
-    ? { ...current }
-    : { digest: push.digest, pulls: 0 };
-  if (
-    next.pushedAt === undefined ||
-    next.pushedAtSource !== "push-event" ||
-    push.at < next.pushedAt
-  ) {
+export function pushedManifest(current: ManifestUsage | undefined, push: PushRecord): ManifestUsage {
+  const next: ManifestUsage = current ? { ...current } : { digest: push.digest, pulls: 0 };
+  if (next.pushedAt === undefined || next.pushedAtSource !== 'push-event' || push.at < next.pushedAt) {
     next.pushedAt = push.at;
-    next.pushedAtSource = "push-event";
+    next.pushedAtSource = 'push-event';
   }
   if (push.mediaType !== undefined) next.mediaType = push.mediaType;
   if (push.size !== undefined) next.size = push.size;
@@ -104,43 +93,32 @@ export function pushedManifest(
 }
 
 /** The tag after a push of it: it points at the pushed digest from the latest push on. */
-export function pushedTag(
-  current: TagUsage | undefined,
-  tag: string,
-  push: PushRecord
-): TagUsage {
+export function pushedTag(current: TagUsage | undefined, tag: string, push: PushRecord): TagUsage {
   const next: TagUsage = current ? { ...current } : { tag, pulls: 0 };
   if (next.pushedAt === undefined || push.at >= next.pushedAt) {
     next.pushedAt = push.at;
-    next.pushedAtSource = "push-event";
+    next.pushedAtSource = 'push-event';
     next.digest = push.digest;
   }
   return next;
 }
 
 /** A manifest after a pull: a manifest first seen through a pull gets that time as its push time, marked as such. */
-export function pulledManifest(
-  current: ManifestUsage | undefined,
-  pull: PullRecord
-): ManifestUsage {
+export function pulledManifest(current: ManifestUsage | undefined, pull: PullRecord): ManifestUsage {
   const next: ManifestUsage = current
     ? { ...current }
     : {
         digest: pull.digest,
         pulls: 0,
         pushedAt: pull.at,
-        pushedAtSource: "first-event",
+        pushedAtSource: 'first-event',
       };
   next.pulls += 1;
   next.lastPulledAt = later(next.lastPulledAt, pull.at);
   return next;
 }
 
-export function pulledTag(
-  current: TagUsage | undefined,
-  tag: string,
-  pull: PullRecord
-): TagUsage {
+export function pulledTag(current: TagUsage | undefined, tag: string, pull: PullRecord): TagUsage {
   const next: TagUsage = current
     ? { ...current }
     : {
@@ -148,11 +126,10 @@ export function pulledTag(
         pulls: 0,
         digest: pull.digest,
         pushedAt: pull.at,
-        pushedAtSource: "first-event",
+        pushedAtSource: 'first-event',
       };
   // a pull by tag names what the tag points at now, even when the tracker missed the push that moved it
-  if (next.pushedAt === undefined || pull.at >= next.pushedAt)
-    next.digest = pull.digest;
+  if (next.pushedAt === undefined || pull.at >= next.pushedAt) next.digest = pull.digest;
   next.pulls += 1;
   next.lastPulledAt = later(next.lastPulledAt, pull.at);
   return next;

@@ -1,16 +1,6 @@
-import type { IoRedisLike, NodeRedisLike } from "@regevents/webhooks";
-import { RetentionConfigError, UsageConflictError } from "../errors.js";
-import {
-  emptyUsage,
-  pulledManifest,
-  pulledTag,
-  pushedManifest,
-  pushedTag,
-  type ManifestUsage,
-  type RepositoryUsage,
-  type TagUsage,
-  type UsageStore,
-} from "./model.js";
+import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
+import { RetentionConfigError, UsageConflictError } from '../errors.js';
+import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type ManifestUsage, type RepositoryUsage, type TagUsage, type UsageStore } from './model.js';
 
 export interface RedisUsageStoreOptions {
   /** A connected node-redis (v4+) or ioredis client (the relay's); the store never opens or closes it. */
@@ -36,19 +26,14 @@ end
 return 1`;
 
 const MAX_ATTEMPTS = 20;
-const MANIFEST = "m:";
-const TAG = "t:";
+const MANIFEST = 'm:';
+const TAG = 't:';
 
 function commandOf(client: NodeRedisLike | IoRedisLike | undefined): Command {
   const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
-  if (typeof candidate?.sendCommand === "function")
-    return (args) => (client as NodeRedisLike).sendCommand(args);
-  if (typeof candidate?.call === "function")
-    return ([name, ...args]) =>
-      (client as IoRedisLike).call(name as string, ...args);
-  throw new RetentionConfigError(
-    "createRedisUsageStore needs { client }: a connected node-redis or ioredis client"
-  );
+  if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
+  if (typeof candidate?.call === 'function') return ([name, ...args]) => (client as IoRedisLike).call(name as string, ...args);
+  throw new RetentionConfigError('createRedisUsageStore needs { client }: a connected node-redis or ioredis client');
 }
 
 type Update = {
@@ -60,41 +45,29 @@ type Update = {
  * Usage in Redis: one hash per repository, `<prefix>:{<repository>}` (one Cluster slot per
  * repository), fields `m:<digest>` and `t:<tag>` holding JSON; the set `<prefix>:repositories`.
  */
-export function createRedisUsageStore(
-  options: RedisUsageStoreOptions
-): UsageStore {
+export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageStore {
   const command = commandOf(options?.client);
-  const prefix = options.prefix ?? "regevents:usage";
+  const prefix = options.prefix ?? 'regevents:usage';
   const keyOf = (repository: string) => `${prefix}:{${repository}}`;
   const repositoriesKey = `${prefix}:repositories`;
 
   async function update(repository: string, updates: Update[]): Promise<void> {
     const key = keyOf(repository);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = (await command([
-        "HMGET",
-        key,
-        ...updates.map((item) => item.field),
-      ])) as (string | null)[];
+      const current = (await command(['HMGET', key, ...updates.map((item) => item.field)])) as (string | null)[];
       const args = updates.flatMap((item, index) => {
         const before = current[index] ?? undefined;
-        return [item.field, before ?? "", item.next(before) ?? ""];
+        return [item.field, before ?? '', item.next(before) ?? ''];
       });
-      if (
-        Number(await command(["EVAL", COMPARE_AND_SET, "1", key, ...args])) ===
-        1
-      ) {
-        await command(["SADD", repositoriesKey, repository]);
+      if (Number(await command(['EVAL', COMPARE_AND_SET, '1', key, ...args])) === 1) {
+        await command(['SADD', repositoriesKey, repository]);
         return;
       }
     }
-    throw new UsageConflictError(
-      `usage of ${repository} changed under ${MAX_ATTEMPTS} attempts to update it`
-    );
+    throw new UsageConflictError(`usage of ${repository} changed under ${MAX_ATTEMPTS} attempts to update it`);
   }
 
-  const parse = <T>(text: string | undefined): T | undefined =>
-    text ? (JSON.parse(text) as T) : undefined;
+  const parse = <T>(text: string | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
   const manifestField = (digest: string): string => MANIFEST + digest;
 
   return {
@@ -102,16 +75,14 @@ export function createRedisUsageStore(
       const updates: Update[] = [
         {
           field: manifestField(push.digest),
-          next: (text) =>
-            JSON.stringify(pushedManifest(parse<ManifestUsage>(text), push)),
+          next: (text) => JSON.stringify(pushedManifest(parse<ManifestUsage>(text), push)),
         },
       ];
       const tag = push.tag;
       if (tag !== undefined)
         updates.push({
           field: TAG + tag,
-          next: (text) =>
-            JSON.stringify(pushedTag(parse<TagUsage>(text), tag, push)),
+          next: (text) => JSON.stringify(pushedTag(parse<TagUsage>(text), tag, push)),
         });
       return update(repository, updates);
     },
@@ -119,55 +90,33 @@ export function createRedisUsageStore(
       const updates: Update[] = [
         {
           field: manifestField(pull.digest),
-          next: (text) =>
-            JSON.stringify(pulledManifest(parse<ManifestUsage>(text), pull)),
+          next: (text) => JSON.stringify(pulledManifest(parse<ManifestUsage>(text), pull)),
         },
       ];
       const tag = pull.tag;
       if (tag !== undefined)
         updates.push({
           field: TAG + tag,
-          next: (text) =>
-            JSON.stringify(pulledTag(parse<TagUsage>(text), tag, pull)),
+          next: (text) => JSON.stringify(pulledTag(parse<TagUsage>(text), tag, pull)),
         });
       return update(repository, updates);
     },
     async recordDelete(repository, deleted) {
-      await command([
-        "HDEL",
-        keyOf(repository),
-        deleted.tag !== undefined
-          ? TAG + deleted.tag
-          : manifestField(deleted.digest),
-      ]);
+      await command(['HDEL', keyOf(repository), deleted.tag !== undefined ? TAG + deleted.tag : manifestField(deleted.digest)]);
     },
     async repository(repository) {
       const usage: RepositoryUsage = emptyUsage();
-      const reply = (await command(["HGETALL", keyOf(repository)])) as
-        | string[]
-        | Record<string, string>;
-      const entries = Array.isArray(reply)
-        ? Array.from(
-            { length: reply.length / 2 },
-            (_, i) => [reply[2 * i], reply[2 * i + 1]] as const
-          )
-        : Object.entries(reply);
+      const reply = (await command(['HGETALL', keyOf(repository)])) as string[] | Record<string, string>;
+      const entries = Array.isArray(reply) ? Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i], reply[2 * i + 1]] as const) : Object.entries(reply);
       for (const [field, text] of entries) {
         if (field === undefined || text === undefined) continue;
-        if (field.startsWith(MANIFEST))
-          usage.manifests.set(
-            field.slice(MANIFEST.length),
-            JSON.parse(text) as ManifestUsage
-          );
-        else if (field.startsWith(TAG))
-          usage.tags.set(field.slice(TAG.length), JSON.parse(text) as TagUsage);
+        if (field.startsWith(MANIFEST)) usage.manifests.set(field.slice(MANIFEST.length), JSON.parse(text) as ManifestUsage);
+        else if (field.startsWith(TAG)) usage.tags.set(field.slice(TAG.length), JSON.parse(text) as TagUsage);
       }
       return usage;
     },
     async repositories() {
-      return (
-        (await command(["SMEMBERS", repositoriesKey])) as string[]
-      ).sort();
+      return ((await command(['SMEMBERS', repositoriesKey])) as string[]).sort();
     },
   };
 }

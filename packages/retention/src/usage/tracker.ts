@@ -1,16 +1,10 @@
-import type { Consumer } from "@regevents/relay";
-import type {
-  DigestDeleteEvent,
-  Event,
-  ManifestPullEvent,
-  ManifestPushEvent,
-  TagDeleteEvent,
-} from "@regevents/types";
-import { eventKey } from "@regevents/webhooks";
-import type { UsageStore } from "./model.js";
+import type { Consumer } from '@regevents/relay';
+import type { DigestDeleteEvent, Event, ManifestPullEvent, ManifestPushEvent, TagDeleteEvent } from '@regevents/types';
+import { eventKey } from '@regevents/webhooks';
+import type { UsageStore } from './model.js';
 
 /** The project's own tools (registry client, replication, reconciliation, retention) send User-Agents that start with this. */
-export const OWN_USER_AGENT_PREFIX = "regevents";
+export const OWN_USER_AGENT_PREFIX = 'regevents';
 
 export interface UsageTrackerOptions {
   store: UsageStore;
@@ -38,20 +32,12 @@ export interface UsageTracker {
  */
 export function createUsageTracker(options: UsageTrackerOptions): UsageTracker {
   const { store } = options;
-  const prefixes = [
-    OWN_USER_AGENT_PREFIX,
-    ...(options.ignoreUserAgents ?? []),
-  ].map((prefix) => prefix.toLowerCase());
-  const timeOf =
-    options.timeOf ?? ((event: Event) => Date.parse(event.timestamp));
-  const ignores = (userAgent: string | undefined) =>
-    prefixes.some((prefix) =>
-      (userAgent ?? "").toLowerCase().startsWith(prefix)
-    );
+  const prefixes = [OWN_USER_AGENT_PREFIX, ...(options.ignoreUserAgents ?? [])].map((prefix) => prefix.toLowerCase());
+  const timeOf = options.timeOf ?? ((event: Event) => Date.parse(event.timestamp));
+  const ignores = (userAgent: string | undefined) => prefixes.some((prefix) => (userAgent ?? '').toLowerCase().startsWith(prefix));
 
   const onPush = (event: ManifestPushEvent) => {
-    const { repository, digest, tag, mediaType, size, references } =
-      event.target;
+    const { repository, digest, tag, mediaType, size, references } = event.target;
     return store.recordPush(repository, {
       digest,
       tag,
@@ -70,30 +56,25 @@ export function createUsageTracker(options: UsageTrackerOptions): UsageTracker {
     store.recordDelete(event.target.repository, {
       digest: event.target.digest,
     });
-  const onTagDelete = (event: TagDeleteEvent) =>
-    store.recordDelete(event.target.repository, { tag: event.target.tag });
+  const onTagDelete = (event: TagDeleteEvent) => store.recordDelete(event.target.repository, { tag: event.target.tag });
 
   return {
     async record(event) {
       switch (eventKey(event)) {
-        case "push:manifest":
+        case 'push:manifest':
           return onPush(event as ManifestPushEvent);
-        case "pull:manifest":
+        case 'pull:manifest':
           return onPull(event as ManifestPullEvent);
-        case "delete:manifest":
+        case 'delete:manifest':
           return onManifestDelete(event as DigestDeleteEvent);
-        case "delete:tag":
+        case 'delete:tag':
           return onTagDelete(event as TagDeleteEvent);
         default:
           return;
       }
     },
     attach(consumer) {
-      return consumer
-        .on("push:manifest", onPush)
-        .on("pull:manifest", onPull)
-        .on("delete:manifest", onManifestDelete)
-        .on("delete:tag", onTagDelete);
+      return consumer.on('push:manifest', onPush).on('pull:manifest', onPull).on('delete:manifest', onManifestDelete).on('delete:tag', onTagDelete);
     },
     ignores,
   };

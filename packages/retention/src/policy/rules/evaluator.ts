@@ -18,16 +18,12 @@ export interface RuleContext {
  * `describe` is what plans print ("keep last 5 by pushed").
  */
 export interface RuleEvaluator {
-  readonly action: "keep" | "remove";
+  readonly action: 'keep' | 'remove';
   readonly description: string;
   select(candidates: readonly Candidate[], context: RuleContext): Candidate[];
 }
 
 /** Newest first, ties by push time; a candidate whose time is unknown sorts last. */
-export function newestFirst(
-  timeOf: (candidate: Candidate) => number | undefined
-): (a: Candidate, b: Candidate) => number {
-  return (a, b) =>
-    (timeOf(b) ?? -Infinity) - (timeOf(a) ?? -Infinity) ||
-    (b.pushedAt ?? -Infinity) - (a.pushedAt ?? -Infinity);
+export function newestFirst(timeOf: (candidate: Candidate) => number | undefined): (a: Candidate, b: Candidate) => number {
+  return (a, b) => (timeOf(b) ?? -Infinity) - (timeOf(a) ?? -Infinity) || (b.pushedAt ?? -Infinity) - (a.pushedAt ?? -Infinity);
 }

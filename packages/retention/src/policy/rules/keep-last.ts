@@ -1,13 +1,11 @@
-import type { KeepLastRule } from "../types.js";
-import { newestFirst, type RuleEvaluator } from "./evaluator.js";
+import type { KeepLastRule } from '../types.js';
+import { newestFirst, type RuleEvaluator } from './evaluator.js';
 
 export function keepLast(rule: KeepLastRule): RuleEvaluator {
   const { last, by } = rule.keep;
-  const order = newestFirst((candidate) =>
-    by === "pushed" ? candidate.pushedAt : candidate.lastPulledAt
-  );
+  const order = newestFirst((candidate) => (by === 'pushed' ? candidate.pushedAt : candidate.lastPulledAt));
   return {
-    action: "keep",
+    action: 'keep',
     description: `keep last ${last} by ${by}`,
     select: (candidates) =>
       candidates
