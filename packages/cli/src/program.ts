@@ -7,6 +7,7 @@ import { lintConfigCommand, type LintConfigOptions } from './commands/lint-confi
 import { demoCommand, type DemoOptions } from './commands/demo.js';
 import { listenCommand, type ListenOptions } from './commands/listen.js';
 import { addRelayCommands } from './commands/relay-program.js';
+import { addRetentionCommands } from './commands/retention-program.js';
 import { serveCommand, type ServeOptions } from './commands/serve.js';
 import { sendCommand, type SendOptions } from './commands/send.js';
 import { validateCommand } from './commands/validate.js';
@@ -150,6 +151,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     });
 
   addRelayCommands(program, io, (code) => (exitCode = code));
+  addRetentionCommands(program, io, (code) => (exitCode = code));
 
   // --debug works before or after a command name.
   const withDebug = (command: Command): void => {
