@@ -159,45 +159,31 @@ export async function readRepository(repository: string, options: InventoryOptio
   const tags: TagFacts[] = [];
   const referrerTags: TagFacts[] = [];
   const referrers = new Map<string, string[]>();
+  const lookUp: string[] = [];
+  // the tracker's tags need no request: only tags it never saw, and referrers tags, are asked for
+  for (const tag of tagNames) {
+    const seen = usage.tags.get(tag);
+    if (!seen?.digest || REFERRERS_TAG.test(tag)) lookUp.push(tag);
+    else tags.push({ tag, digest: seen.digest, pushedAt: seen.pushedAt, pushedAtSource: seen.pushedAtSource, lastPulledAt: seen.lastPulledAt, pulls: seen.pulls, history: 'events' });
+  }
   await Promise.all(
-    tagNames.map(async (tag) => {
-      const subjectHex = REFERRERS_TAG.exec(tag)?.[1];
+    lookUp.map(async (tag) => {
+      const head = await limit(() => client.headManifest(repository, tag, { signal }));
+      if (!head) return; // deleted since the listing
       const seen = usage.tags.get(tag);
-      let facts: TagFacts | undefined;
-      if (seen?.digest && subjectHex === undefined) {
-        facts = {
-          tag,
-          digest: seen.digest,
-          pushedAt: seen.pushedAt,
-          pushedAtSource: seen.pushedAtSource,
-          lastPulledAt: seen.lastPulledAt,
-          pulls: seen.pulls,
-          history: 'events',
-        };
-      } else {
-        const head = await limit(() => client.headManifest(repository, tag, { signal }));
-        if (!head) return; // deleted since the listing
-        facts = {
-          tag,
-          digest: head.digest,
-          pulls: seen?.pulls ?? 0,
-          lastPulledAt: seen?.lastPulledAt,
-          history: seen ? 'events' : 'registry',
-        };
-      }
-      if (subjectHex !== undefined) {
-        referrerTags.push(facts);
-        const index = await manifest(facts.digest);
-        referrers.set(`sha256:${subjectHex}`, index?.children ?? []);
-        return;
-      }
-      tags.push(facts);
+      const facts: TagFacts = { tag, digest: head.digest, pulls: seen?.pulls ?? 0, lastPulledAt: seen?.lastPulledAt, history: seen ? 'events' : 'registry' };
+      const subjectHex = REFERRERS_TAG.exec(tag)?.[1];
+      if (subjectHex === undefined) return void tags.push(facts);
+      referrerTags.push(facts);
+      const index = await manifest(facts.digest);
+      referrers.set(`sha256:${subjectHex}`, index?.children ?? []);
     }),
   );
 
   // every manifest a tag names, and what those hold on to (children, referrers), transitively
   const tagged = new Set(tags.map((facts) => facts.digest));
-  const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTags.some((facts) => facts.digest === digest));
+  const referrerTagDigests = new Set(referrerTags.map((facts) => facts.digest));
+  const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTagDigests.has(digest));
   const visited = new Set<string>();
   const visit = async (digest: string, fromRegistry = false): Promise<void> => {
     if (visited.has(digest)) return;

@@ -100,58 +100,36 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   const entries: PlanEntry[] = [];
   const tagDeletions: PlannedTagDeletion[] = [];
   const tagsOn = new Map<string, string[]>();
-  const entryOf = (decision: Decision): PlanEntry => {
+  /** What becomes of a decision once digests are safe: removed, removed as a tag alone, or kept for what shares its manifest. */
+  const outcomeOf = (decision: Decision): Pick<PlanEntry, 'action' | 'reason' | 'why'> => {
     const { candidate, rule } = decision;
-    const facts = tagCandidates.get(candidate);
-    const base = {
-      repository,
-      digest: candidate.digest,
-      history: facts?.history ?? 'events',
-      ...timesOf(facts ?? { ...candidate, pulls: node(candidate.digest)?.pulls ?? 0 }),
-    } as const;
-    const tag = candidate.tag === undefined ? {} : { tag: candidate.tag };
-    if (decision.action === 'keep')
-      return {
-        ...base,
-        ...tag,
-        action: 'keep',
-        reason: rule ? 'rule' : 'no-rule',
-        ...(rule ? { rule } : {}),
-        why: rule?.description ?? 'no rule removes it',
-      };
-    if (removed.has(candidate.digest))
-      return {
-        ...base,
-        ...tag,
-        action: 'remove',
-        reason: 'rule',
-        rule: rule!,
-        why: rule!.description,
-      };
+    if (!rule) return { action: 'keep', reason: 'no-rule', why: 'no rule removes it' };
+    if (decision.action === 'keep' || removed.has(candidate.digest)) return { action: decision.action, reason: 'rule', why: rule.description };
     if (deleteTags && candidate.tag !== undefined) {
-      tagDeletions.push({
-        repository,
-        tag: candidate.tag,
-        digest: candidate.digest,
-      });
-      return {
-        ...base,
-        ...tag,
-        action: 'remove',
-        reason: 'rule',
-        rule: rule!,
-        why: `${rule!.description}; the tag alone (its manifest stays)`,
-      };
+      tagDeletions.push({ repository, tag: candidate.tag, digest: candidate.digest });
+      return { action: 'remove', reason: 'rule', why: `${rule.description}; the tag alone (its manifest stays)` };
     }
     const holder = keptTagOf.get(candidate.digest);
-    const why = holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image';
+    return { action: 'keep', reason: 'shares-digest', why: `${rule.description}, but ${holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image'}` };
+  };
+  // one object shape for every entry: plans run to hundreds of thousands of them
+  const entryOf = (decision: Decision): PlanEntry => {
+    const { candidate } = decision;
+    const facts = tagCandidates.get(candidate);
+    const { action, reason, why } = outcomeOf(decision);
     return {
-      ...base,
-      ...tag,
-      action: 'keep',
-      reason: 'shares-digest',
-      rule: rule!,
-      why: `${rule!.description}, but ${why}`,
+      repository,
+      tag: candidate.tag,
+      digest: candidate.digest,
+      action,
+      reason,
+      rule: decision.rule,
+      why,
+      pushedAt: iso(candidate.pushedAt),
+      pushedAtSource: facts ? facts.pushedAtSource : node(candidate.digest)?.pushedAtSource,
+      lastPulledAt: iso(candidate.lastPulledAt),
+      pulls: facts ? facts.pulls : (node(candidate.digest)?.pulls ?? 0),
+      history: facts?.history ?? 'events',
     };
   };
   for (const decision of decisions) {
