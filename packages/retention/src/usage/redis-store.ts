@@ -51,9 +51,24 @@ export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageSto
   const keyOf = (repository: string) => `${prefix}:{${repository}}`;
   const repositoriesKey = `${prefix}:repositories`;
 
-  async function update(repository: string, updates: Update[]): Promise<void> {
+  // updates of one repository from this process wait for each other, so compare-and-set only ever
+  // races other processes (rare: the relay hands a repository to one consumer at a time)
+  const queues = new Map<string, Promise<unknown>>();
+  function update(repository: string, updates: Update[]): Promise<void> {
+    const previous = queues.get(repository) ?? Promise.resolve();
+    const next = previous.then(
+      () => compareAndSet(repository, updates),
+      () => compareAndSet(repository, updates),
+    );
+    queues.set(repository, next);
+    void next.finally(() => queues.get(repository) === next && queues.delete(repository)).catch(() => undefined);
+    return next;
+  }
+
+  async function compareAndSet(repository: string, updates: Update[]): Promise<void> {
     const key = keyOf(repository);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       const current = (await command(['HMGET', key, ...updates.map((item) => item.field)])) as (string | null)[];
       const args = updates.flatMap((item, index) => {
         const before = current[index] ?? undefined;
