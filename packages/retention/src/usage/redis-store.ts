@@ -85,37 +85,17 @@ export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageSto
   const parse = <T>(text: string | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
   const manifestField = (digest: string): string => MANIFEST + digest;
 
+  /** One update of a manifest's field and, for a record by tag, of the tag's: both or neither. */
+  function recordBoth(repository: string, record: { digest: string; tag?: string }, manifestNext: (current: ManifestUsage | undefined) => ManifestUsage, tagNext: (current: TagUsage | undefined, tag: string) => TagUsage): Promise<void> {
+    const updates: Update[] = [{ field: manifestField(record.digest), next: (text) => JSON.stringify(manifestNext(parse<ManifestUsage>(text))) }];
+    const tag = record.tag;
+    if (tag !== undefined) updates.push({ field: TAG + tag, next: (text) => JSON.stringify(tagNext(parse<TagUsage>(text), tag)) });
+    return update(repository, updates);
+  }
+
   return {
-    recordPush(repository, push) {
-      const updates: Update[] = [
-        {
-          field: manifestField(push.digest),
-          next: (text) => JSON.stringify(pushedManifest(parse<ManifestUsage>(text), push)),
-        },
-      ];
-      const tag = push.tag;
-      if (tag !== undefined)
-        updates.push({
-          field: TAG + tag,
-          next: (text) => JSON.stringify(pushedTag(parse<TagUsage>(text), tag, push)),
-        });
-      return update(repository, updates);
-    },
-    recordPull(repository, pull) {
-      const updates: Update[] = [
-        {
-          field: manifestField(pull.digest),
-          next: (text) => JSON.stringify(pulledManifest(parse<ManifestUsage>(text), pull)),
-        },
-      ];
-      const tag = pull.tag;
-      if (tag !== undefined)
-        updates.push({
-          field: TAG + tag,
-          next: (text) => JSON.stringify(pulledTag(parse<TagUsage>(text), tag, pull)),
-        });
-      return update(repository, updates);
-    },
+    recordPush: (repository, push) => recordBoth(repository, push, (current) => pushedManifest(current, push), (current, tag) => pushedTag(current, tag, push)),
+    recordPull: (repository, pull) => recordBoth(repository, pull, (current) => pulledManifest(current, pull), (current, tag) => pulledTag(current, tag, pull)),
     async recordDelete(repository, deleted) {
       await command(['HDEL', keyOf(repository), deleted.tag !== undefined ? TAG + deleted.tag : manifestField(deleted.digest)]);
     },
