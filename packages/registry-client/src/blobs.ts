@@ -30,8 +30,9 @@ export interface GetBlobOptions extends CallOptions {
   /** The size the descriptor promises: a body of another length is an `IntegrityError`. */
   size?: number;
   /**
-   * Hash the bytes as they flow (default true). `copy` turns it off: the target registry hashes
-   * every byte it is sent and refuses a digest mismatch, so hashing here too only doubles the CPU.
+   * Hash the bytes as they flow (default true; the size is checked either way). `copy` turns it
+   * off: the target registry hashes every byte it is sent and refuses a digest mismatch, so
+   * hashing here too only doubles the CPU.
    */
   verify?: boolean;
 }
@@ -56,8 +57,8 @@ export async function getBlob(context: ClientContext, repository: string, digest
     return { digest, size: length, body };
   }
   const size = options.size ?? (Number.isSafeInteger(length) ? length : undefined);
-  if (options.verify === false) return { digest, size: size ?? Number.NaN, body };
-  return { digest, size: size ?? Number.NaN, body: body.pipeThrough(verifyingStream(`blob ${digest}`, { digest, size }, context.sha256)) };
+  const hash = options.verify === false ? undefined : context.sha256;
+  return { digest, size: size ?? Number.NaN, body: body.pipeThrough(verifyingStream(`blob ${digest}`, { digest, size }, hash)) };
 }
 
 /** DELETE a blob from a repository (its link; the bytes go with garbage collection). */

@@ -26,6 +26,11 @@ export interface ImageReference {
 export interface ParseReferenceOptions {
   /** Apply Docker's defaults: no host means `docker.io`, a one-part name there means `library/NAME`. Default true. */
   dockerHub?: boolean;
+  /**
+   * Check every part against the grammar (default true). `false` only splits, never throws: for
+   * references other systems wrote (vendor webhooks send upper-case names and shortened digests).
+   */
+  validate?: boolean;
 }
 
 export function isRepositoryName(name: string): boolean {
@@ -66,26 +71,30 @@ function splitRegistry(name: string): [string | undefined, string] {
 /** Splits `registry/name:tag@digest` and checks every part against the distribution grammar. */
 export function parseReference(text: string, options: ParseReferenceOptions = {}): ImageReference {
   const dockerHub = options.dockerHub ?? true;
+  const validate = options.validate ?? true;
+  const refuse = (reason: string) => {
+    if (validate) throw new InvalidReferenceError(text, reason);
+  };
   let rest = text;
   let digest: string | undefined;
   const at = rest.indexOf('@');
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!isDigest(digest)) throw new InvalidReferenceError(text, `"${digest.slice(0, 100)}" is not a digest`);
+    if (!isDigest(digest)) refuse(`"${digest.slice(0, 100)}" is not a digest`);
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/') && !rest.slice(colon).includes(']')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!isTag(tag)) throw new InvalidReferenceError(text, `"${tag.slice(0, 200)}" is not a tag`);
+    if (!isTag(tag)) refuse(`"${tag.slice(0, 200)}" is not a tag`);
   }
-  if (rest.length > NAME_MAX) throw new InvalidReferenceError(text, `the name is longer than ${NAME_MAX} characters`);
+  if (rest.length > NAME_MAX) refuse(`the name is longer than ${NAME_MAX} characters`);
   let [registry, repository] = splitRegistry(rest);
-  if (registry !== undefined && !DOMAIN_ONLY.test(registry)) throw new InvalidReferenceError(text, `"${registry}" is not a registry host`);
-  if (repository !== repository.toLowerCase()) throw new InvalidReferenceError(text, 'repository names must be lowercase');
-  if (!REPOSITORY.test(repository)) throw new InvalidReferenceError(text, `"${repository}" is not a repository name`);
+  if (registry !== undefined && !DOMAIN_ONLY.test(registry)) refuse(`"${registry}" is not a registry host`);
+  if (repository !== repository.toLowerCase()) refuse('repository names must be lowercase');
+  if (!REPOSITORY.test(repository)) refuse(`"${repository}" is not a repository name`);
   if (dockerHub) {
     if (registry === undefined || registry === 'index.docker.io') registry = DOCKER_HUB;
     if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;

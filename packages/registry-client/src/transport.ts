@@ -182,6 +182,9 @@ export class Transport {
       watchdog.stop();
       const cause = reason(error);
       if (cause instanceof RegistryClientError || cause === options.signal?.reason) throw cause;
+      // fetch wraps the error of a request body stream (a truncated or altered source blob): that error is the story.
+      const fromBody = (cause as { cause?: unknown } | undefined)?.cause;
+      if (fromBody instanceof RegistryClientError) throw fromBody;
       throw new ConnectionError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
     watchdog.stop();

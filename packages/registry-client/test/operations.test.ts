@@ -1,7 +1,7 @@
 import { OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST, OCI_EMPTY } from '@regevents/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, digestOf, IntegrityError, RegistryError, UnsupportedError, type RegistryClient } from '../src/index.js';
-import { nodeSha256 } from '../src/node/index.js';
+import { createRegistryClient as createNodeRegistryClient, nodeSha256 } from '../src/node/index.js';
 import { collect, partsOf, pushBuilt, streamOf, streamText } from './images.js';
 import { targetKinds, type Target } from './targets.js';
 
@@ -16,14 +16,20 @@ function bytesOf(length: number, seed: number): Uint8Array {
   return bytes;
 }
 
-for (const kind of targetKinds) {
-  describe.skipIf(!kind.available)(`every operation against ${kind.name}`, () => {
+// The main entry (global fetch, portable SHA-256) and the node entry (node:http, node:crypto).
+const entries = [
+  { entry: 'main entry', create: createRegistryClient },
+  { entry: 'node entry', create: createNodeRegistryClient },
+];
+
+for (const kind of targetKinds) for (const { entry, create } of entries) {
+  describe.skipIf(!kind.available)(`every operation against ${kind.name}, ${entry}`, () => {
     let target: Target;
     let client: RegistryClient;
 
     beforeAll(async () => {
       target = await kind.start();
-      client = createRegistryClient({ baseUrl: target.url, userAgent: 'registry-client-tests' });
+      client = create({ baseUrl: target.url, userAgent: 'registry-client-tests' });
     });
     afterAll(() => target?.stop());
 

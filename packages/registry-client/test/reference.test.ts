@@ -28,6 +28,17 @@ describe('parseReference', () => {
     expect(parseReference('demo/app', { dockerHub: false })).toEqual({ registry: undefined, repository: 'demo/app', tag: undefined, digest: undefined });
   });
 
+  it('splits without checking when validate is off (references vendors wrote)', () => {
+    expect(parseReference('ghcr.io/Codertocat/hello-world-npm/image-1:v1', { dockerHub: false, validate: false })).toEqual({
+      registry: 'ghcr.io',
+      repository: 'Codertocat/hello-world-npm/image-1',
+      tag: 'v1',
+      digest: undefined,
+    });
+    expect(parseReference('us-west1-docker.pkg.dev/p/r/img@sha256:6ec1...', { dockerHub: false, validate: false }).digest).toBe('sha256:6ec1...');
+    expect(() => parseReference('ghcr.io/Codertocat/x', { dockerHub: false })).toThrow(InvalidReferenceError);
+  });
+
   it.each([
     ['', /not a repository name/],
     ['team/App', /lowercase/],

@@ -96,6 +96,30 @@ function createSemaphore(limit: number) {
 }
 
 /**
+ * Acknowledgements of one partition gathered for a moment and sent as one command: events
+ * finishing together (concurrency, several repositories) cost one round trip.
+ */
+function createAckBatcher(send: (partition: number, positions: string[]) => Promise<void>) {
+  const batches = new Map<number, { positions: string[]; done: Promise<void> }>();
+  return (partition: number, position: string): Promise<void> => {
+    const open = batches.get(partition);
+    if (open) {
+      open.positions.push(position);
+      return open.done;
+    }
+    const positions = [position];
+    const done = new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        batches.delete(partition);
+        send(partition, positions).then(resolve, reject);
+      }, 0);
+    });
+    batches.set(partition, { positions, done });
+    return done;
+  };
+}
+
+/**
  * A group's work in one process: holds partition leases (heartbeat), takes over what dead
  * consumers left pending, reads new entries, and runs them with per-repository order, retries,
  * dead letters. Knows nothing of event types: `handle` does the dispatch (and the dedupe by event id).
@@ -108,7 +132,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
   const busy = new Set<Promise<void>>();
+  const acking = new Set<Promise<void>>();
   let heartbeat: Promise<void> | undefined;
+  const acknowledge = createAckBatcher((partition, positions) => log.ack(group, partition, positions));
 
   /** Retries a log call until it works or the consumer stops: a Redis restart pauses the group, it does not end it. */
   async function persist<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
@@ -127,9 +153,15 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   /** Runs one delivery to its end: handled (or found handled before) and acknowledged, or dead-lettered. */
   async function run(delivery: Delivery, signal: AbortSignal): Promise<void> {
     const { record, partition, position } = delivery;
-    const ack = () => persist(() => log.ack(group, partition, [position]), signal);
+    // the next event of the repository need not wait for this one's acknowledgement, only for its
+    // outcome: a crash before the ack redelivers it, and the group's record of handled ids answers
+    const ack = () => {
+      const sent = persist(() => acknowledge(partition, position), signal).then(() => undefined);
+      acking.add(sent);
+      void sent.finally(() => acking.delete(sent));
+    };
     if (record.retry !== undefined && record.retry.group !== group) {
-      await ack();
+      ack();
       return;
     }
     let failures = delivery.failures;
@@ -137,7 +169,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       const outcome = await handle(delivery).catch((error: unknown): Outcome => ({ result: 'failed', error }));
       if (outcome.result === 'handled' || outcome.result === 'duplicate') {
         counters[outcome.result === 'handled' ? 'handled' : 'duplicates']++;
-        await ack();
+        ack();
         return;
       }
       if (outcome.result === 'in-flight') {
@@ -157,6 +189,16 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       }
       await sleep(settings.delay(failures), signal);
       if (!signal.aborted) counters.redeliveries++;
+    }
+  }
+
+  /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
+  async function readOrRecreate(partition: number, count: number): Promise<Delivery[]> {
+    try {
+      return await log.read(group, settings.name, partition, count);
+    } catch (error) {
+      await log.createGroup(group, settings.start).catch(() => undefined);
+      throw error;
     }
   }
 
@@ -212,13 +254,17 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     while (!signal.aborted) {
       if (queued >= prefetch) {
         await new Promise<void>((resolve) => {
-          freed = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          const wake = () => {
+            signal.removeEventListener('abort', wake);
+            resolve();
+          };
+          freed = wake;
+          signal.addEventListener('abort', wake, { once: true });
         });
         freed = undefined;
         continue;
       }
-      const batch = await persist(() => log.read(group, settings.name, partition, prefetch - queued), signal);
+      const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
       if (!batch) return;
       if (batch.length === 0) await sleep(settings.pollMs, signal);
       for (const delivery of batch) enqueue(delivery);
@@ -280,6 +326,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       await heartbeat;
       await Promise.allSettled([...workers.values()].map((worker) => worker.done));
       await Promise.allSettled([...busy]);
+      await Promise.allSettled([...acking]);
       workers.clear();
       running = false;
       await log.releaseLeases(group, settings.name).catch((error: unknown) => reportError(error));

@@ -1,6 +1,6 @@
 import type { NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
-import { createEventHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
+import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
 
@@ -13,6 +13,8 @@ export interface Consumer extends HandlerRegistration<Consumer> {
   start(): Promise<void>;
   /** Stops taking events: those being handled finish and are acknowledged, the rest stay in the group for others. */
   stop(): Promise<void>;
+  /** Resolves once the group has caught up: nothing in the log it has not taken, nothing taken and not finished (a backfill, a test, `tail --once`). */
+  idle(options?: { pollMs?: number }): Promise<void>;
   /** What this consumer did since it was created. */
   counters(): ConsumerCounters;
 }
@@ -44,7 +46,7 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   const events = createEventHandler({ dedupe: { store: log.dedupeStore(group), leaseMs: settings.leaseMs, ttlMs: settings.dedupeTtlMs } });
   // the error of a failed receive, for its dead letter: receive reports it to onError and returns `failed`
   const lastErrors = new WeakMap<object, unknown>();
-  const userErrorHandlers: ((error: unknown, context: Parameters<Parameters<typeof events.onError>[0]>[1]) => unknown)[] = [];
+  const userErrorHandlers: ErrorHandler[] = [];
   events.onError(async (error, context) => {
     const subject = context.event ?? context.normalized;
     if (subject) lastErrors.set(subject, (error as { cause?: unknown }).cause ?? error);
@@ -86,6 +88,13 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     },
     start: () => loop.start(),
     stop: () => loop.stop(),
+    async idle({ pollMs = 50 } = {}) {
+      for (;;) {
+        const { lag, pending } = await log.groupStats(group);
+        if (lag === 0 && pending === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
     counters: () => ({ ...loop.counters }),
   };
   return consumer;

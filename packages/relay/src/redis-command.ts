@@ -1,9 +1,10 @@
 import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
 
+/** Sends one command as its words (`['XADD', key, '*', ...]`) and resolves to the raw reply. */
 export type RedisCommand = (args: string[]) => Promise<unknown>;
 
-/** One way to send a command, whichever client was given (node-redis `sendCommand`, ioredis `call`). */
+/** One way to send a command, whichever client was given (node-redis `sendCommand`, ioredis `call`); throws `RelayConfigError` naming `caller` for anything else. */
 export function redisCommand(client: NodeRedisLike | IoRedisLike | undefined, caller: string): RedisCommand {
   const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
   if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
@@ -18,11 +19,12 @@ async function sha1(text: string): Promise<string> {
 
 /** A Lua script sent once by EVALSHA, and in full only when the server does not know it (after a restart). */
 export function luaScript(command: RedisCommand, source: string): (keys: readonly string[], args: readonly string[]) => Promise<unknown> {
-  const hash = sha1(source);
+  let hash: string | undefined;
+  const hashing = sha1(source).then((value) => (hash = value));
   return async (keys, args) => {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await command(['EVALSHA', await hash, ...tail]);
+      return await command(['EVALSHA', hash ?? (await hashing), ...tail]);
     } catch (error) {
       if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
       return command(['EVAL', source, ...tail]);

@@ -1,13 +1,11 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, registryConfig, requirePeers, skopeoCopy, sleep, startRedis, startRegistry, writeOciLayout, type RunningRedis, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay } from '../src/index.js';
-import { connect, freshStream, TOKEN, type RedisClient } from './helpers.js';
+import { freshStream, TOKEN, useRedis, useWorkDir } from './helpers.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 const SLOW_MS = 2_000;
@@ -52,22 +50,11 @@ async function pushWatchingPending(registry: RunningRegistry, workDir: string, s
 }
 
 describe.skipIf(!peers.available)('ack speed under a consumer that takes 2 s per event (real docker-registry and redis-server)', () => {
-  let workDir: string;
-  let redis: RunningRedis;
-  let client: RedisClient;
-  beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'regevents-relay-ack-'));
-    redis = await startRedis({ appendfsync: 'always' });
-    client = await connect(redis.url);
-  });
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
+  const started = useRedis({ appendfsync: 'always' });
+  const workDir = useWorkDir('regevents-relay-ack-');
 
   it("the relay keeps the registry's queue empty; a receiver that does the work itself lets it grow", async () => {
-    const relay = createRelay({ log: createRedisLog({ client, stream: freshStream() }), auth: { bearer: TOKEN } });
+    const relay = createRelay({ log: createRedisLog({ client: started.client, stream: freshStream() }), auth: { bearer: TOKEN } });
     let handled = 0;
     const consumer = relay.consumer('slow', { pollMs: 20 }).onAny(async () => {
       await sleep(SLOW_MS);
@@ -78,7 +65,7 @@ describe.skipIf(!peers.available)('ack speed under a consumer that takes 2 s per
     const registry = await startRegistryFor(relayServer.url);
     let relayPending: number;
     try {
-      relayPending = await pushWatchingPending(registry, workDir, 500, 500);
+      relayPending = await pushWatchingPending(registry, workDir.path, 500, 500);
       expect((await relay.metrics()).appends.appended).toBe(PUSHES * 3);
       expect(handled).toBeLessThan(PUSHES * 3);
     } finally {
@@ -93,7 +80,7 @@ describe.skipIf(!peers.available)('ack speed under a consumer that takes 2 s per
     const baseline = await startRegistryFor(directServer.url);
     let directPending: number;
     try {
-      directPending = await pushWatchingPending(baseline, workDir, 600, 0);
+      directPending = await pushWatchingPending(baseline, workDir.path, 600, 0);
     } finally {
       await baseline.stop();
       directServer.server.closeAllConnections();

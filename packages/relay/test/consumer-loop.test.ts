@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, type Delivery, type RelayLog } from '../src/index.js';
 import { consumerSettings, createConsumerLoop, type ConsumerOptions, type Outcome } from '../src/consumer-loop.js';
 import { repositoriesPerPartition, sampleRecord } from '../src/testing.js';
-import { connect, freshStream, redisPeer, startRedis, type RedisClient, type RunningRedis } from './helpers.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+import { freshStream, redisPeer, sleep, until, useRedis } from './helpers.js';
 
 type Handler = (delivery: Delivery) => Promise<void> | void;
 
@@ -175,15 +165,20 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
 describeLoop('memory log', (partitions) => createMemoryLog({ partitions }));
 
 describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
-  let redis: RunningRedis;
-  let client: RedisClient;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = await connect(redis.url);
+  const started = useRedis();
+  it('goes on after Redis restarts without persistence (log, group and leases gone)', async () => {
+    const log = createRedisLog({ client: started.client, stream: freshStream() });
+    const seen: string[] = [];
+    const consumer = loop(log, (delivery) => void seen.push(idOf(delivery)), { leaseMs: 300 });
+    await consumer.start();
+    await log.append(sampleRecord('r', 'before'));
+    await until(() => seen.length === 1, 'the first event');
+    await started.redis.restart();
+    await until(async () => (await log.append(sampleRecord('r', 'after')).catch(() => undefined)) !== undefined, 'Redis back');
+    await until(() => seen.length === 2, 'the event after the restart');
+    await consumer.stop();
+    expect(seen).toEqual(['before', 'after']);
+    expect(consumer.errors.length).toBeGreaterThan(0);
   });
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
-  describeLoop('redis log', (partitions) => createRedisLog({ client, stream: freshStream(), partitions }));
+  describeLoop('redis log', (partitions) => createRedisLog({ client: started.client, stream: freshStream(), partitions }));
 });

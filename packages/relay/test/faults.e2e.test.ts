@@ -1,10 +1,9 @@
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, sleep, startRedis, startRegistry, writeOciLayout, type RunningRedis, type RunningRegistry } from '@regevents/registry-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay, type LogEntry } from '../src/index.js';
-import { connect, TOKEN, type RedisClient } from './helpers.js';
+import { TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
 import { startProcess, type TestProcess } from './processes.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
@@ -62,30 +61,13 @@ async function logEntries(client: RedisClient): Promise<LogEntry[]> {
   return entries;
 }
 
-async function until(condition: () => Promise<boolean>, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 describe.skipIf(!peers.available)('faults: docker-registry → relay process → redis-server (appendfsync always) → consumer processes', () => {
-  let workDir: string;
-  let redis: RunningRedis;
-  let client: RedisClient;
-  beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'regevents-relay-faults-'));
-    redis = await startRedis({ appendfsync: 'always' });
-    client = await connect(redis.url);
-  });
-  afterAll(async () => {
-    await client?.quit().catch(() => undefined);
-    await redis?.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
+  const started = useRedis({ appendfsync: 'always' });
+  const scratch = useWorkDir('regevents-relay-faults-');
 
   it('with consumers SIGKILLed and restarted, the relay killed and Redis killed: every delivered event is handled once, in order per repository; a failing repository is dead-lettered without holding up the others', async () => {
+    const { redis, client } = started;
+    const workDir = scratch.path;
     const port = await freePort();
     const out = join(workDir, 'handled.ndjson');
     const relayArgs = [redis.url, String(port), TOKEN, String(PARTITIONS)];
@@ -131,7 +113,7 @@ describe.skipIf(!peers.available)('faults: docker-registry → relay process →
       await pushes;
 
       // the registry has sent everything, and the group has handled or dead-lettered all of it
-      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to drain its queue', 30_000);
+      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to drain its queue', 30_000, 200);
       const log = createRedisLog({ client, partitions: PARTITIONS });
       await until(
         async () => {

@@ -1,5 +1,9 @@
-import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requirePeers, sleep, startRedis, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
 import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -18,8 +22,40 @@ export async function connect(url: string): Promise<RedisClient> {
   return client;
 }
 
-export type { RunningRedis };
-export { startRedis };
+/** A redis-server and a client for the tests of the enclosing describe; read them inside tests, once started. */
+export function useRedis(options: StartRedisOptions = {}): { redis: RunningRedis; client: RedisClient } {
+  const started = {} as { redis: RunningRedis; client: RedisClient };
+  beforeAll(async () => {
+    started.redis = await startRedis(options);
+    started.client = await connect(started.redis.url);
+  });
+  afterAll(async () => {
+    await started.client?.quit().catch(() => undefined);
+    await started.redis?.stop();
+  });
+  return started;
+}
+
+/** A scratch folder for the tests of the enclosing describe. */
+export function useWorkDir(prefix: string): { path: string } {
+  const dir = { path: '' };
+  beforeAll(async () => {
+    dir.path = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(() => rm(dir.path, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Waits for `condition`, checking every `everyMs`; fails naming `what` after `ms`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export { sleep };
 
 import { capturedBodies, type CapturedBody } from '@regevents/registry-harness';
 import { EVENTS_MEDIA_TYPE_V1 } from '@regevents/types';

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, type RelayLog } from '../src/index.js';
 import { describeLogContract, LogContractError } from '../src/testing.js';
-import { connect, freshStream, redisPeer, startRedis, type RedisClient, type RunningRedis } from './helpers.js';
+import { freshStream, redisPeer, useRedis } from './helpers.js';
 
 describeLogContract('memory log', { describe, it }, async ({ partitions }) => ({ log: createMemoryLog({ partitions }) }));
 
 describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
-  let redis: RunningRedis;
-  let client: RedisClient;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = await connect(redis.url);
-  });
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
-  describeLogContract('redis log', { describe, it }, async ({ partitions }) => ({ log: createRedisLog({ client, stream: freshStream(), partitions }) }));
+  const started = useRedis();
+  describeLogContract('redis log', { describe, it }, async ({ partitions }) => ({ log: createRedisLog({ client: started.client, stream: freshStream(), partitions }) }));
 });
 
 describe('the contract suite', () => {

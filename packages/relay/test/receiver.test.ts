@@ -1,8 +1,8 @@
 import { vendorFixture } from '@regevents/registry-harness';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryLog, createRedisLog, type RelayLog } from '../src/index.js';
 import { createReceiver } from '../src/receiver.js';
-import { connect, freshEnvelope, freshStream, redisPeer, registryRequest, startRedis, TOKEN, type RedisClient, type RunningRedis } from './helpers.js';
+import { freshEnvelope, freshStream, redisPeer, registryRequest, TOKEN, useRedis } from './helpers.js';
 
 async function everything(log: RelayLog) {
   const entries = [];
@@ -82,23 +82,14 @@ describe('the receiver', () => {
 });
 
 describe.skipIf(!redisPeer.available)('the receiver on a real redis-server', () => {
-  let redis: RunningRedis;
-  let client: RedisClient;
-  beforeAll(async () => {
-    redis = await startRedis({ appendfsync: 'always' });
-    client = await connect(redis.url);
-  });
-  afterAll(async () => {
-    await client?.quit().catch(() => undefined);
-    await redis?.stop();
-  });
+  const started = useRedis({ appendfsync: 'always' });
 
   it('answers 503 while Redis is down, and the held append that lands late adds the event once', async () => {
-    const log = createRedisLog({ client, stream: freshStream() });
+    const log = createRedisLog({ client: started.client, stream: freshStream() });
     const receiver = createReceiver(log, { auth: { bearer: TOKEN }, appendTimeoutMs: 300 });
     receiver.onError(() => undefined);
     const { body } = freshEnvelope('push-by-tag/003.json');
-    const down = redis.restart({ kill: true });
+    const down = started.redis.restart({ kill: true });
     const during = await receiver.fetch(registryRequest(body));
     await down;
     // the registry retries until an answer is 200

@@ -2,17 +2,7 @@ import { vendorFixture } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRelay, RelayConfigError, type Consumer, type LogEntry } from '../src/index.js';
 import { prometheusRegistry } from '../src/node.js';
-import { freshEnvelope, registryRequest, TOKEN } from './helpers.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+import { freshEnvelope, registryRequest, sleep, TOKEN, until } from './helpers.js';
 
 const fast = { pollMs: 10, retryDelay: 10, leaseMs: 1_000 };
 

@@ -22,6 +22,11 @@ function logOptions(command: Command): Command {
     .addOption(new Option('--partitions <n>', 'streams the log is spread over, by repository (default 1)').argParser(parseInteger('--partitions', 1, 1024)));
 }
 
+function formatList(value: string, all: FormatId[]): FormatId[] {
+  if (!FORMAT_IDS.includes(value as FormatId)) throw new CliError(`--format must be one of ${FORMAT_IDS.join(', ')} (got "${value}")`);
+  return [...all, value as FormatId];
+}
+
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
 /** Adds `regevents relay`, `relay tail` and `relay dead-letters`; `setExit` records a command's exit code. */
@@ -31,12 +36,7 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(5055).argParser(parseInteger('--port', 0, 65535)))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require this Bearer token from the registry')
-    .addOption(
-      new Option('--format <format>', 'also accept this registry format (repeatable)')
-        .choices(FORMAT_IDS as unknown as string[])
-        .argParser((value: string, all: FormatId[]) => [...all, value as FormatId])
-        .default([])
-    )
+    .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
     .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 

@@ -56,15 +56,7 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
   });
   consumer.onError((error) => void process.stderr.write(`regevents relay tail: ${error instanceof Error ? error.message : String(error)}\n`));
   await consumer.start();
-  if (options.once) {
-    for (;;) {
-      const stats = await log.groupStats(group);
-      if (stats.lag === 0 && stats.pending === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  } else {
-    await stopped;
-  }
+  await (options.once ? consumer.idle() : stopped);
   await consumer.stop();
 }
 

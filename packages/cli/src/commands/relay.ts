@@ -26,7 +26,8 @@ export function registrySnippet(url: string, withToken: boolean): string {
 /** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
 export async function relayCommand(options: RelayOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
   const { log, close } = await openLog(options, io, true);
-  const formats = options.format.length > 0 ? options.format : undefined;
+  // other formats come on top of the registry's own envelopes
+  const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
   const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true }, formats });
   relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
   const metrics = prometheusRegistry(relay);

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { createRedisLog, createRelay } from '@regevents/relay';
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRegevents, type Background } from './background.js';
+import { run } from '../src/program.js';
+import { bufferedIo } from '../src/output.js';
+
+const peers = requirePeers('redis-server');
+const body = () => readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
+let running: Background | undefined;
+
+afterEach(async () => {
+  await running?.interrupt();
+  running = undefined;
+});
+
+describe('regevents relay (no Redis needed)', () => {
+  it('refuses an unknown format and a command that needs --redis without it', async () => {
+    const io = bufferedIo();
+    expect(await run(['relay', 'dead-letters', 'list', '--group', 'ci'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('--redis <url> is required');
+    const bad = bufferedIo();
+    expect(await run(['relay', '--format', 'nope'], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toContain('--format must be one of distribution');
+  });
+});
+
+describe.skipIf(!peers.available)('regevents relay on a real redis-server', () => {
+  let redis: RunningRedis;
+  let client: ReturnType<typeof createClient>;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = createClient({ url: redis.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  it('receives into Redis, prints the registry snippet without the token, serves /metrics, and tail prints the log', async () => {
+    const relay = startRegevents(['relay', '--port', '0', '--redis', redis.url, '--token', 'cli-relay-token', '--stream', 'cli-test']);
+    running = relay;
+    const [, url] = await relay.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const send = async (token: string) =>
+      fetch(`${url}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' },
+        body: new Uint8Array(await body()),
+      });
+    expect((await send('wrong')).status).toBe(401);
+    expect((await send('cli-relay-token')).status).toBe(200);
+    expect(relay.stdout()).toContain(`url: ${url}/events`);
+    expect(relay.stdout()).toContain('Authorization: [Bearer <the --token value>]');
+    expect(relay.stdout() + relay.stderr()).not.toContain('cli-relay-token');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('regevents_relay_appends_total{result="appended"} 1');
+
+    const io = bufferedIo();
+    expect(await run(['relay', 'tail', '--redis', redis.url, '--stream', 'cli-test', '--from', 'beginning', '--once'], io)).toBe(0);
+    expect(io.stdout).toHaveLength(1);
+    expect(io.stdout[0]).toMatch(/^\d+-\d+ .*push\s+manifest demo\/app:1\.0/);
+    const group = bufferedIo();
+    expect(await run(['relay', 'tail', '--redis', redis.url, '--stream', 'cli-test', '--group', 'audit', '--from', 'beginning', '--once', '--json'], group)).toBe(0);
+    expect(group.stdout.map((line) => (JSON.parse(line) as { record: { repository: string } }).record.repository)).toEqual(['demo/app']);
+  });
+
+  it('lists, retries and drops dead letters', async () => {
+    const relay = createRelay({ log: createRedisLog({ client, stream: 'cli-dead' }), auth: { unauthenticated: true } });
+    const request = async () => new Request('http://relay/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(await body()) });
+    expect((await relay.fetch(await request())).status).toBe(200);
+    const failing = relay.consumer('ci', { maxAttempts: 1, pollMs: 10 }).onAny(() => {
+      throw new Error('broken build');
+    });
+    failing.onError(() => undefined);
+    await failing.start();
+    await failing.idle();
+    await failing.stop();
+
+    const list = bufferedIo();
+    expect(await run(['relay', 'dead-letters', 'list', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci'], list)).toBe(0);
+    expect(list.stdout).toHaveLength(1);
+    expect(list.stdout[0]).toMatch(/demo\/app .*attempts=1 Error: broken build/);
+    const id = (list.stdout[0] as string).split(' ')[0] as string;
+    const missing = bufferedIo();
+    expect(await run(['relay', 'dead-letters', 'drop', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci', '--id', '1-1'], missing)).toBe(1);
+    expect(missing.stderr.join('\n')).toContain('no dead letter 1-1');
+    const retry = bufferedIo();
+    expect(await run(['relay', 'dead-letters', 'retry', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci', '--id', id], retry)).toBe(0);
+    expect(retry.stderr.join('\n')).toContain('sent back 1 dead letter of group ci');
+    expect(await relay.deadLetters('ci').list()).toEqual([]);
+    const retried = await relay.log.range(0, { from: '-', to: '+', count: 10 });
+    expect(retried.map((entry) => entry.record.retry?.group)).toEqual([undefined, 'ci']);
+  });
+});
