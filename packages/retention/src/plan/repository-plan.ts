@@ -100,6 +100,11 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   const entries: PlanEntry[] = [];
   const tagDeletions: PlannedTagDeletion[] = [];
   const tagsOn = new Map<string, string[]>();
+  const addTag = (digest: string, tag: string) => {
+    const list = tagsOn.get(digest);
+    if (list) list.push(tag);
+    else tagsOn.set(digest, [tag]);
+  };
   /** What becomes of a decision once digests are safe: removed, removed as a tag alone, or kept for what shares its manifest. */
   const outcomeOf = (decision: Decision): Pick<PlanEntry, 'action' | 'reason' | 'why'> => {
     const { candidate, rule } = decision;
@@ -135,11 +140,11 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   for (const decision of decisions) {
     const entry = entryOf(decision);
     entries.push(entry);
-    if (entry.action === 'remove' && entry.tag !== undefined && removed.has(entry.digest)) tagsOn.set(entry.digest, [...(tagsOn.get(entry.digest) ?? []), entry.tag]);
+    if (entry.action === 'remove' && entry.tag !== undefined && removed.has(entry.digest)) addTag(entry.digest, entry.tag);
   }
   for (const facts of inventory.referrerTags) {
     const action = removed.has(facts.digest) ? 'remove' : 'keep';
-    if (action === 'remove') tagsOn.set(facts.digest, [...(tagsOn.get(facts.digest) ?? []), facts.tag]);
+    if (action === 'remove') addTag(facts.digest, facts.tag);
     entries.push({
       repository,
       tag: facts.tag,

@@ -46,16 +46,9 @@ export function decide(candidates: readonly Candidate[], policy: CompiledReposit
   let open = [...candidates];
   policy.evaluators.forEach((evaluator, rule) => {
     const selected = new Set(evaluator.select(open, context));
-    for (const candidate of selected)
-      decisions.set(candidate, {
-        candidate,
-        action: evaluator.action,
-        rule: {
-          policy: policy.index,
-          rule,
-          description: evaluator.description,
-        },
-      });
+    // one reference per rule, shared by every decision it makes
+    const ref: RuleRef = { policy: policy.index, rule, description: evaluator.description };
+    for (const candidate of selected) decisions.set(candidate, { candidate, action: evaluator.action, rule: ref });
     open = open.filter((candidate) => !selected.has(candidate));
   });
   return candidates.map((candidate) => decisions.get(candidate) ?? { candidate, action: 'keep' });
