@@ -1,7 +1,8 @@
 import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryUsageStore, createRedisUsageStore, RetentionConfigError, type UsageStore } from '../src/index.js';
+import { RelayConfigError } from '@regevents/relay';
+import { createMemoryUsageStore, createRedisUsageStore, type UsageStore } from '../src/index.js';
 
 const peers = requirePeers('redis-server');
 let redis: RunningRedis | undefined;
@@ -67,7 +68,7 @@ describe.each(stores)('%s usage store', (name, makeStore) => {
 });
 
 it('the Redis store refuses a missing client with a clear error', () => {
-  expect(() => createRedisUsageStore({ client: {} as never })).toThrow(RetentionConfigError);
+  expect(() => createRedisUsageStore({ client: {} as never })).toThrow(RelayConfigError);
 });
 
 it.skipIf(!peers.available)('two Redis stores on one prefix (two consumers) lose no update: compare-and-set retries', async () => {

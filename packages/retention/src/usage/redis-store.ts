@@ -1,5 +1,6 @@
 import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
-import { RetentionConfigError, UsageConflictError } from '../errors.js';
+import { luaScript, redisCommand } from '@regevents/relay';
+import { UsageConflictError } from '../errors.js';
 import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type ManifestUsage, type RepositoryUsage, type TagUsage, type UsageStore } from './model.js';
 
 export interface RedisUsageStoreOptions {
@@ -8,8 +9,6 @@ export interface RedisUsageStoreOptions {
   /** Name the keys start with. Default `regevents:usage`. */
   prefix?: string;
 }
-
-type Command = (args: string[]) => Promise<unknown>;
 
 /**
  * Writes fields only while they still hold what the caller read (compare-and-set over a hash), so the
@@ -29,13 +28,6 @@ const MAX_ATTEMPTS = 20;
 const MANIFEST = 'm:';
 const TAG = 't:';
 
-function commandOf(client: NodeRedisLike | IoRedisLike | undefined): Command {
-  const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
-  if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
-  if (typeof candidate?.call === 'function') return ([name, ...args]) => (client as IoRedisLike).call(name as string, ...args);
-  throw new RetentionConfigError('createRedisUsageStore needs { client }: a connected node-redis or ioredis client');
-}
-
 type Update = {
   field: string;
   next: (current: string | undefined) => string | undefined;
@@ -46,7 +38,8 @@ type Update = {
  * repository), fields `m:<digest>` and `t:<tag>` holding JSON; the set `<prefix>:repositories`.
  */
 export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageStore {
-  const command = commandOf(options?.client);
+  const command = redisCommand(options?.client, 'createRedisUsageStore');
+  const compareAndSetScript = luaScript(command, COMPARE_AND_SET);
   const prefix = options.prefix ?? 'regevents:usage';
   const keyOf = (repository: string) => `${prefix}:{${repository}}`;
   const repositoriesKey = `${prefix}:repositories`;
@@ -74,7 +67,7 @@ export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageSto
         const before = current[index] ?? undefined;
         return [item.field, before ?? '', item.next(before) ?? ''];
       });
-      if (Number(await command(['EVAL', COMPARE_AND_SET, '1', key, ...args])) === 1) {
+      if (Number(await compareAndSetScript([key], args)) === 1) {
         await command(['SADD', repositoriesKey, repository]);
         return;
       }
