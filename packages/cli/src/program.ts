@@ -8,6 +8,7 @@ import { demoCommand, type DemoOptions } from './commands/demo.js';
 import { listenCommand, type ListenOptions } from './commands/listen.js';
 import { addRelayCommands } from './commands/relay-program.js';
 import { addReplicateCommands } from './commands/replicate-program.js';
+import { addRetentionCommands } from './commands/retention-program.js';
 import { serveCommand, type ServeOptions } from './commands/serve.js';
 import { sendCommand, type SendOptions } from './commands/send.js';
 import { validateCommand } from './commands/validate.js';
@@ -152,6 +153,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
 
   addRelayCommands(program, io, (code) => (exitCode = code));
   addReplicateCommands(program, io, (code) => (exitCode = code));
+  addRetentionCommands(program, io, (code) => (exitCode = code));
 
   // --debug works before or after a command name.
   const withDebug = (command: Command): void => {

@@ -1,0 +1,164 @@
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
+import {
+  apply,
+  createRedisUsageStore,
+  formatBytes,
+  formatPlanJson,
+  formatPlanTable,
+  parseRetentionPolicy,
+  plan,
+  RETENTION_USER_AGENT,
+  type ApplyProgress,
+  type RetentionPlan,
+  type UsageStore,
+} from '@regevents/retention';
+import { createClient } from 'redis';
+import { CliError, EXIT } from '../cli-error.js';
+import type { Io } from '../output.js';
+
+export interface RetentionOptions {
+  policy: string;
+  registry: string;
+  redis?: string;
+  usagePrefix?: string;
+  json?: boolean;
+  concurrency?: number;
+  deleteTags?: boolean;
+}
+
+export interface RetentionApplyOptions extends RetentionOptions {
+  yes?: boolean;
+}
+
+/** Where apply asks for confirmation and draws progress: the process's terminal, or a test's. */
+export interface Terminal {
+  interactive: boolean;
+  ask(question: string): Promise<string>;
+  /** Rewrites the current status line. */
+  status(line: string): void;
+}
+
+export function processTerminal(): Terminal {
+  return {
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    async ask(question) {
+      const readline = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await readline.question(question);
+      } finally {
+        readline.close();
+      }
+    },
+    status: (line) => void process.stderr.write(`\r\x1b[2K${line}`),
+  };
+}
+
+interface Session {
+  client: RegistryClient;
+  store?: UsageStore;
+  close(): Promise<void>;
+}
+
+async function readPolicy(path: string, io: Io) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --policy ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const { policy, diagnostics } = parseRetentionPolicy(text);
+  for (const diagnostic of diagnostics) {
+    const where = diagnostic.line === undefined ? '' : `${diagnostic.line}:${diagnostic.column} `;
+    const line = `${path}:${where}${diagnostic.severity} ${diagnostic.code} at ${diagnostic.path || '(document)'}: ${diagnostic.message}`;
+    io.err(diagnostic.severity === 'error' ? io.colors.red(line) : io.colors.yellow(line));
+  }
+  if (!policy) throw new CliError(`the policy in ${path} has errors`, EXIT.failed);
+  return policy;
+}
+
+/** The registry client, and the usage store at --redis (without it, plans rest on registry data alone). */
+async function open(options: RetentionOptions, io: Io): Promise<Session> {
+  let registry: URL;
+  try {
+    registry = new URL(options.registry);
+  } catch {
+    throw new CliError(`--registry must be a URL such as http://127.0.0.1:5000 (got "${options.registry}")`);
+  }
+  const client = createRegistryClient({ baseUrl: registry.origin, userAgent: RETENTION_USER_AGENT });
+  if (!options.redis) {
+    io.err(io.colors.yellow('no --redis: no usage history, so push times come from image configs and nothing counts as pulled'));
+    return { client, close: async () => undefined };
+  }
+  let redisUrl: URL;
+  try {
+    redisUrl = new URL(options.redis);
+  } catch {
+    throw new CliError(`--redis must be a URL such as redis://127.0.0.1:6379 (got "${options.redis}")`);
+  }
+  const redis = createClient({ url: options.redis, socket: { connectTimeout: 5_000, reconnectStrategy: false } });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+  } catch (error) {
+    // the URL may hold a password: name only the host
+    throw new CliError(`cannot reach Redis at ${redisUrl.host}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+  }
+  return { client, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
+}
+
+async function planWith(options: RetentionOptions, session: Session, io: Io): Promise<RetentionPlan> {
+  const policy = await readPolicy(options.policy, io);
+  return plan(policy, { client: session.client, store: session.store, concurrency: options.concurrency, deleteTags: options.deleteTags });
+}
+
+/** `regevents retention plan`: what the policy would remove, as a table or JSON; changes nothing. */
+export async function retentionPlanCommand(options: RetentionOptions, io: Io): Promise<number> {
+  const session = await open(options, io);
+  try {
+    const planned = await planWith(options, session, io);
+    io.out(options.json ? formatPlanJson(planned) : formatPlanTable(planned));
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
+}
+
+function progressLine({ done, total, result }: ApplyProgress): string {
+  return `[${done}/${total}] ${result.outcome} ${result.repository}@${result.digest.slice(0, 19)}${result.detail ? ` (${result.detail})` : ''}`;
+}
+
+/** `regevents retention apply`: plans, shows the removals, asks (on a terminal, unless --yes), then deletes. */
+export async function retentionApplyCommand(options: RetentionApplyOptions, io: Io, terminal: Terminal = processTerminal()): Promise<number> {
+  const session = await open(options, io);
+  try {
+    const planned = await planWith(options, session, io);
+    const count = planned.deletions.length + planned.tagDeletions.length;
+    if (count === 0) {
+      io.out('nothing to remove');
+      return EXIT.ok;
+    }
+    if (!options.json) io.out(formatPlanTable(planned, { only: 'remove' }));
+    if (!options.yes) {
+      if (!terminal.interactive) throw new CliError('apply deletes manifests: pass --yes to confirm when not on a terminal');
+      const answer = await terminal.ask(`Delete ${count} manifests and tags from ${planned.registry} (${formatBytes(planned.reclaimableBytes)} reclaimable)? [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        io.err('nothing deleted');
+        return EXIT.failed;
+      }
+    }
+    const report = await apply(planned, {
+      client: session.client,
+      store: session.store,
+      onProgress: (progress) => (terminal.interactive ? terminal.status(progressLine(progress)) : io.err(progressLine(progress))),
+    });
+    if (terminal.interactive) terminal.status('');
+    if (options.json) io.out(JSON.stringify(report, null, 2));
+    const { deleted, gone, skipped, unsupported, failed } = report.counts;
+    io.err(`${deleted} deleted, ${gone} already gone, ${skipped} skipped, ${unsupported} unsupported, ${failed} failed; run the registry's garbage-collect (without --delete-untagged) to free the blobs`);
+    return failed > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,220 @@
+import { isIndex, RegistryError, type RegistryClient } from '@regevents/registry-client';
+import type { Descriptor } from '@regevents/types';
+import type { LimitFunction } from 'p-limit';
+import { emptyUsage, type ManifestUsage, type PushTimeSource, type RepositoryUsage, type UsageStore } from '../usage/model.js';
+
+/** Where what the plan knows of a tag came from: the tracker's events, or the registry alone. */
+export type History = 'events' | 'registry';
+
+export interface TagFacts {
+  tag: string;
+  digest: string;
+  pushedAt?: number;
+  pushedAtSource?: PushTimeSource;
+  lastPulledAt?: number;
+  pulls: number;
+  history: History;
+}
+
+/** A manifest and what it holds on to. */
+export interface ManifestNode {
+  digest: string;
+  mediaType?: string;
+  /** The manifest's own bytes (a blob in the registry's storage too). */
+  size: number;
+  /** Config and layers of an image. */
+  blobs: Descriptor[];
+  /** The manifests of an index. */
+  children: string[];
+  /** The manifest this one refers to (a signature, SBOM or attestation), when known. */
+  subject?: string;
+  pushedAt?: number;
+  pushedAtSource?: PushTimeSource;
+  lastPulledAt?: number;
+  pulls: number;
+}
+
+export interface RepositoryInventory {
+  repository: string;
+  tags: TagFacts[];
+  /** Tags of the referrers fallback scheme (`sha256-<hex>`): they follow their subject, never a rule. */
+  referrerTags: TagFacts[];
+  /** Subject digest → the digests of its referrers. */
+  referrers: Map<string, string[]>;
+  manifests: Map<string, ManifestNode>;
+  /** Manifests the tracker saw pushed that no tag points at and that are still in the registry. */
+  untagged: string[];
+}
+
+export interface InventoryOptions {
+  client: RegistryClient;
+  store?: UsageStore;
+  /** Requests in flight per repository. */
+  limit: LimitFunction;
+  /** Ask the referrers API for every manifest (registries of the distribution family have none: their fallback tags are read instead). */
+  referrersApi: boolean;
+  signal?: AbortSignal;
+}
+
+const REFERRERS_TAG = /^sha256-([0-9a-f]{64})$/;
+
+async function tagsOf(client: RegistryClient, repository: string, signal?: AbortSignal): Promise<string[]> {
+  const tags: string[] = [];
+  try {
+    for await (const tag of client.tags(repository, { signal })) tags.push(tag);
+  } catch (error) {
+    // a repository whose manifests were only ever pushed by digest answers NAME_UNKNOWN (DOMAIN §7)
+    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+  }
+  return tags;
+}
+
+function nodeFromUsage(usage: ManifestUsage): ManifestNode | undefined {
+  if (usage.mediaType === undefined || usage.references === undefined || usage.size === undefined) return undefined;
+  const index = isIndex(usage.mediaType);
+  return {
+    digest: usage.digest,
+    mediaType: usage.mediaType,
+    size: usage.size,
+    blobs: index ? [] : usage.references,
+    children: index ? usage.references.map((reference) => reference.digest) : [],
+    pushedAt: usage.pushedAt,
+    pushedAtSource: usage.pushedAtSource,
+    lastPulledAt: usage.lastPulledAt,
+    pulls: usage.pulls,
+  };
+}
+
+/** The image config's `created`, the registry's own idea of when an image was made. */
+async function configCreated(client: RegistryClient, repository: string, config: Descriptor | undefined, signal?: AbortSignal): Promise<number | undefined> {
+  if (!config) return undefined;
+  try {
+    const blob = await client.getBlob(repository, config.digest, { signal });
+    const created = (JSON.parse(await new Response(blob.body).text()) as { created?: unknown }).created;
+    const time = typeof created === 'string' ? Date.parse(created) : Number.NaN;
+    return Number.isFinite(time) ? time : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Everything one repository holds that a plan needs: tags and their digests (from the tracker when
+ * it knows them, else by HEAD), manifests with their blobs, children and subjects (from push events
+ * with references, else by GET), referrers, and the untagged manifests the tracker saw.
+ */
+export async function readRepository(repository: string, options: InventoryOptions): Promise<RepositoryInventory> {
+  const { client, limit, signal } = options;
+  const [tagNames, usage] = await Promise.all([tagsOf(client, repository, signal), options.store?.repository(repository) ?? Promise.resolve<RepositoryUsage>(emptyUsage())]);
+  const manifests = new Map<string, ManifestNode>();
+  const loading = new Map<string, Promise<ManifestNode | undefined>>();
+
+  /** A manifest by digest, once; undefined when the registry no longer has it. `fromRegistry` ignores what push events said. */
+  const manifest = (digest: string, fromRegistry = false): Promise<ManifestNode | undefined> => {
+    const known = usage.manifests.get(digest);
+    const fromUsage = known && !fromRegistry ? nodeFromUsage(known) : undefined;
+    if (fromUsage) {
+      manifests.set(digest, fromUsage);
+      return Promise.resolve(fromUsage);
+    }
+    const started = loading.get(digest);
+    if (started) return started;
+    const pending = limit(async (): Promise<ManifestNode | undefined> => {
+      try {
+        const fetched = await client.getManifest(repository, digest, {
+          signal,
+        });
+        const { json } = fetched;
+        const node: ManifestNode = {
+          digest,
+          mediaType: fetched.mediaType,
+          size: fetched.size,
+          blobs: [...(json.config ? [json.config] : []), ...(json.layers ?? [])],
+          children: (json.manifests ?? []).map((child) => child.digest),
+          subject: json.subject?.digest,
+          pushedAt: known?.pushedAt,
+          pushedAtSource: known?.pushedAtSource,
+          lastPulledAt: known?.lastPulledAt,
+          pulls: known?.pulls ?? 0,
+        };
+        if (node.pushedAt === undefined) {
+          const created = await configCreated(client, repository, json.config, signal);
+          if (created !== undefined)
+            Object.assign(node, {
+              pushedAt: created,
+              pushedAtSource: 'config-created',
+            });
+        }
+        manifests.set(digest, node);
+        return node;
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404) return undefined;
+        throw error;
+      }
+    });
+    loading.set(digest, pending);
+    return pending;
+  };
+
+  const tags: TagFacts[] = [];
+  const referrerTags: TagFacts[] = [];
+  const referrers = new Map<string, string[]>();
+  const lookUp: string[] = [];
+  // the tracker's tags need no request: only tags it never saw, and referrers tags, are asked for
+  for (const tag of tagNames) {
+    const seen = usage.tags.get(tag);
+    if (!seen?.digest || REFERRERS_TAG.test(tag)) lookUp.push(tag);
+    else tags.push({ tag, digest: seen.digest, pushedAt: seen.pushedAt, pushedAtSource: seen.pushedAtSource, lastPulledAt: seen.lastPulledAt, pulls: seen.pulls, history: 'events' });
+  }
+  await Promise.all(
+    lookUp.map(async (tag) => {
+      const head = await limit(() => client.headManifest(repository, tag, { signal }));
+      if (!head) return; // deleted since the listing
+      const seen = usage.tags.get(tag);
+      const facts: TagFacts = { tag, digest: head.digest, pulls: seen?.pulls ?? 0, lastPulledAt: seen?.lastPulledAt, history: seen ? 'events' : 'registry' };
+      const subjectHex = REFERRERS_TAG.exec(tag)?.[1];
+      if (subjectHex === undefined) return void tags.push(facts);
+      referrerTags.push(facts);
+      const index = await manifest(facts.digest);
+      referrers.set(`sha256:${subjectHex}`, index?.children ?? []);
+    }),
+  );
+
+  // every manifest a tag names, and what those hold on to (children, referrers), transitively
+  const tagged = new Set(tags.map((facts) => facts.digest));
+  const referrerTagDigests = new Set(referrerTags.map((facts) => facts.digest));
+  const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTagDigests.has(digest));
+  const visited = new Set<string>();
+  const visit = async (digest: string, fromRegistry = false): Promise<void> => {
+    if (visited.has(digest)) return;
+    visited.add(digest);
+    const node = await manifest(digest, fromRegistry);
+    if (!node) return;
+    const more = [...node.children, ...(referrers.get(digest) ?? [])];
+    if (options.referrersApi) {
+      const found = await limit(() => client.referrers(repository, digest, { signal }));
+      const list = found.map((descriptor: { digest: string }) => descriptor.digest);
+      referrers.set(digest, [...new Set([...(referrers.get(digest) ?? []), ...list])]);
+      more.push(...list);
+    }
+    await Promise.all(more.map((next) => visit(next)));
+  };
+  await Promise.all([...tagged].map((digest) => visit(digest)));
+  // an untagged manifest is read from the registry: it may be a referrer or an index child, and may be gone
+  await Promise.all(untaggedSeen.map((digest) => visit(digest, true)));
+  const untagged = untaggedSeen.filter((digest) => manifests.has(digest));
+
+  // the push time of a tag the tracker never saw: its config's `created`
+  for (const facts of tags) {
+    if (facts.pushedAt !== undefined) continue;
+    const node = manifests.get(facts.digest);
+    const source = node && node.children.length > 0 ? manifests.get(node.children[0] as string) : node;
+    if (source?.pushedAt !== undefined)
+      Object.assign(facts, {
+        pushedAt: source.pushedAt,
+        pushedAtSource: source.pushedAtSource,
+      });
+  }
+  tags.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return { repository, tags, referrerTags, referrers, manifests, untagged };
+}

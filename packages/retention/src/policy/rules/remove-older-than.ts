@@ -1,0 +1,13 @@
+import { formatGoDuration, MILLISECOND } from '@regevents/config';
+import type { RemoveOlderThanRule } from '../types.js';
+import type { RuleEvaluator } from './evaluator.js';
+
+/** A push time nobody knows never makes anything old. */
+export function removeOlderThan(rule: RemoveOlderThanRule): RuleEvaluator {
+  const { olderThanMs } = rule.remove;
+  return {
+    action: 'remove',
+    description: `remove older than ${formatGoDuration(BigInt(olderThanMs) * MILLISECOND)} by pushed`,
+    select: (candidates, { now }) => candidates.filter((candidate) => candidate.pushedAt !== undefined && candidate.pushedAt < now - olderThanMs),
+  };
+}
