@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RelayConfigError } from './errors.js';
+import { positiveInteger } from './memory-log.js';
+import type { Relay } from './relay.js';
+import { createSseHub, type SseHubOptions, type SseStats } from './sse.js';
+import { followLog, summarize, type EventSummary } from './ui-feed.js';
+import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './ui-page.js';
+import { deadLettersPanel, groupsPanel, viewOf, type PanelView, type UiPanel } from './ui-panels.js';
+
+export interface RelayUiOptions extends SseHubOptions {
+  /** Panels after the built-in ones (consumer groups, dead letters): replication's jobs, say. */
+  panels?: readonly UiPanel[];
+  /** How often the log and the panels are read. Default 500 ms. */
+  intervalMs?: number;
+  /** Events the page gets when it connects (the newest). Default 100. */
+  recent?: number;
+  /** The stream starts with the events of this much time before the view was created. Default 60 s. */
+  lookbackMs?: number;
+}
+
+export interface RelayUiSnapshot {
+  events: EventSummary[];
+  panels: PanelView[];
+}
+
+export interface RelayUi {
+  /** node:http handler: `GET /` the page, `GET /stream` server-sent events, `GET /snapshot` JSON. Serve it on loopback only. */
+  node(req: IncomingMessage, res: ServerResponse): void;
+  snapshot(): Promise<RelayUiSnapshot>;
+  /** Clients of the stream now, and those dropped for reading too slowly. */
+  stats(): SseStats;
+  /** Stops reading the log and ends every stream. */
+  close(): void;
+}
+
+const PANEL_ID = /^[A-Za-z0-9-]{1,64}$/;
+// the page loads nothing else, and runs only its own script and style
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
+
+function answer(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+  res.end(`${text}\n`);
+}
+
+function checkPanels(panels: readonly UiPanel[]): void {
+  const ids = new Set<string>();
+  for (const panel of panels) {
+    if (!PANEL_ID.test(panel.id)) throw new RelayConfigError(`a panel id is 1-64 letters, digits or "-" (got ${JSON.stringify(panel.id)})`);
+    if (ids.has(panel.id)) throw new RelayConfigError(`two panels have the id "${panel.id}"`);
+    ids.add(panel.id);
+  }
+}
+
+/**
+ * The relay's live view: one self-contained page with the event stream, lag per consumer group,
+ * dead letters and any added panels, kept current through server-sent events. It reads the log by
+ * polling, so it works with every log and in any process that can reach it.
+ */
+export function createRelayUi(relay: Relay, options: RelayUiOptions = {}): RelayUi {
+  const panels = [groupsPanel(relay), deadLettersPanel(relay), ...(options.panels ?? [])];
+  checkPanels(panels);
+  const intervalMs = positiveInteger(options.intervalMs, 500, 'intervalMs');
+  const recentCount = positiveInteger(options.recent, 100, 'recent');
+  const hub = createSseHub(options);
+  const follower = followLog(relay.log, Date.now() - (options.lookbackMs ?? 60_000), recentCount);
+  const recent: EventSummary[] = [];
+  const lastSent = new Map<string, string>();
+  let ticking: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const views = () => Promise.all(panels.map(viewOf));
+
+  async function readEvents(): Promise<void> {
+    for (const entry of await follower.next()) {
+      const summary = summarize(entry);
+      recent.push(summary);
+      if (recent.length > recentCount) recent.shift();
+      hub.send('entry', summary);
+    }
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      await readEvents();
+    } catch {
+      // the log is away for now (Redis restarting): the next tick reads from the same place
+    }
+    if (hub.stats().clients === 0) return;
+    for (const view of await views()) {
+      const json = JSON.stringify(view);
+      if (lastSent.get(view.id) === json) continue;
+      lastSent.set(view.id, json);
+      hub.send('panel', view);
+    }
+  }
+
+  // one tick at a time: a slow log stretches the interval instead of piling reads up
+  const timer = setInterval(() => {
+    ticking = ticking.then(tick);
+  }, intervalMs);
+  timer.unref();
+
+  async function snapshot(): Promise<RelayUiSnapshot> {
+    await ticking;
+    return { events: [...recent], panels: await views() };
+  }
+
+  async function connect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const panelViews = await views();
+    await ticking;
+    if (closed || res.destroyed) return void res.end();
+    // copied and connected in one step: every later entry reaches this client through the hub
+    hub.connect(req, res, { event: 'snapshot', data: { events: [...recent], panels: panelViews } });
+  }
+
+  return {
+    node(req, res) {
+      // a page on another site must not read the stream through a rebound DNS name
+      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return answer(res, 421, 'the live view answers on loopback addresses only');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'GET only');
+      const path = new URL(req.url ?? '/', 'http://ui.invalid').pathname;
+      if (path === '/') {
+        res.writeHead(200, PAGE_HEADERS);
+        return void res.end(req.method === 'HEAD' ? undefined : PAGE_HTML);
+      }
+      if (path === '/stream') return void connect(req, res).catch((error: unknown) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`));
+      if (path === '/snapshot') {
+        return void snapshot().then(
+          (value) => {
+            res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+            res.end(JSON.stringify(value));
+          },
+          (error: unknown) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
+      answer(res, 404, 'not found: the live view is at /');
+    },
+    snapshot,
+    stats: () => hub.stats(),
+    close() {
+      closed = true;
+      clearInterval(timer);
+      hub.close();
+    },
+  };
+}
