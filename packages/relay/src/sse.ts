@@ -94,7 +94,6 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       if (first) write(client, sseMessage(first.event, first.data));
     },
     send(event, data) {
-      if (clients.size === 0) return;
       const message = sseMessage(event, data);
       for (const client of clients) write(client, message);
     },
