@@ -6,17 +6,19 @@ header { display: flex; gap: 1em; align-items: baseline; padding: .75em 1.25em; 
 header h1 { font-size: 1.1em; margin: 0; }
 #status { color: var(--muted); }
 #status.live { color: #2e9d4f; }
-main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.25em; padding: 1.25em; }
+main { padding: 1.25em; }
+#stream { max-height: 55vh; overflow: auto; margin-bottom: 1.5em; }
+#panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(32em, 1fr)); gap: 1.5em; }
+#panels section { min-width: 0; overflow-x: auto; }
 section h2 { font-size: 1em; margin: 0 0 .5em; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 24em; }
+th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 18em; }
 th { color: var(--muted); font-weight: 600; }
 td.mono { font-family: ui-monospace, monospace; font-size: .9em; }
 tr.fresh { animation: fresh 2s ease-out; }
 @keyframes fresh { from { background: #2a7de133; } to { background: transparent; } }
 .empty, .error { color: var(--muted); font-style: italic; }
 .error { color: #c33; }
-#panels section { margin-bottom: 1.5em; }
 `;
 
 /**
