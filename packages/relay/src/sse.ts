@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RelayConfigError } from './errors.js';
 import { positiveInteger } from './memory-log.js';
 
@@ -9,6 +8,22 @@ export interface SseHubOptions {
   heartbeatMs?: number;
 }
 
+/** The parts of node's `ServerResponse` an event stream uses. */
+export interface StreamResponseLike {
+  readonly destroyed?: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  /** false once the socket is full: wait for `drain`. */
+  write(chunk: string): boolean;
+  end(body?: string): unknown;
+  destroy(): unknown;
+  on(event: string, listener: () => void): unknown;
+}
+
+/** Keeps a timer from holding the process open, where the runtime can (Node, Bun, Deno). */
+export function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
 export interface SseStats {
   clients: number;
   /** Clients dropped because they read slower than the backlog allowed. */
@@ -17,7 +32,7 @@ export interface SseStats {
 
 export interface SseHub {
   /** Answers `req` with an event stream, `first` (if any) as its first message, and keeps it until either side closes. */
-  connect(req: IncomingMessage, res: ServerResponse, first?: { event: string; data: unknown }): void;
+  connect(res: StreamResponseLike, first?: { event: string; data: unknown }): void;
   /** Sends one message to every client. */
   send(event: string, data: unknown): void;
   stats(): SseStats;
@@ -26,7 +41,7 @@ export interface SseHub {
 }
 
 interface Client {
-  res: ServerResponse;
+  res: StreamResponseLike;
   /** Messages waiting for `drain`; only filled while the socket is full. */
   backlog: string[];
   blocked: boolean;
@@ -79,10 +94,10 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
   const heartbeat = setInterval(() => {
     for (const client of clients) write(client, ': ping\n\n');
   }, heartbeatMs);
-  heartbeat.unref();
+  unrefTimer(heartbeat);
 
   return {
-    connect(_req, res, first) {
+    connect(res, first) {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
       const client: Client = { res, backlog: [], blocked: false };
       clients.add(client);

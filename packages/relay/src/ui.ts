@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RelayConfigError } from './errors.js';
 import { positiveInteger } from './memory-log.js';
 import type { Relay } from './relay.js';
-import { createSseHub, type SseHubOptions, type SseStats } from './sse.js';
+import { createSseHub, unrefTimer, type SseHubOptions, type SseStats, type StreamResponseLike } from './sse.js';
 import { followLog, summarize, type EventSummary } from './ui-feed.js';
 import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './ui-page.js';
 import { deadLettersPanel, groupsPanel, viewOf, type PanelView, type UiPanel } from './ui-panels.js';
@@ -24,9 +22,16 @@ export interface RelayUiSnapshot {
   panels: PanelView[];
 }
 
+/** The parts of node's `IncomingMessage` the view reads. */
+export interface UiRequestLike {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 export interface RelayUi {
   /** node:http handler: `GET /` the page, `GET /stream` server-sent events, `GET /snapshot` JSON. Serve it on loopback only. */
-  node(req: IncomingMessage, res: ServerResponse): void;
+  node(req: UiRequestLike, res: StreamResponseLike): void;
   snapshot(): Promise<RelayUiSnapshot>;
   /** Clients of the stream now, and those dropped for reading too slowly. */
   stats(): SseStats;
@@ -35,18 +40,26 @@ export interface RelayUi {
 }
 
 const PANEL_ID = /^[A-Za-z0-9-]{1,64}$/;
+async function sha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
+}
+
 // the page loads nothing else, and runs only its own script and style
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
+let pageHeaders: Promise<Record<string, string>> | undefined;
+function headersOfPage(): Promise<Record<string, string>> {
+  pageHeaders ??= Promise.all([sha256(PAGE_SCRIPT), sha256(PAGE_STYLE)]).then(([script, style]) => ({
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; script-src ${script}; style-src ${style}; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  }));
+  return pageHeaders;
+}
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
 
-function answer(res: ServerResponse, status: number, text: string): void {
+function answer(res: StreamResponseLike, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
   res.end(`${text}\n`);
 }
@@ -107,32 +120,34 @@ export function createRelayUi(relay: Relay, options: RelayUiOptions = {}): Relay
   const timer = setInterval(() => {
     ticking = ticking.then(tick);
   }, intervalMs);
-  timer.unref();
+  unrefTimer(timer);
 
   async function snapshot(): Promise<RelayUiSnapshot> {
     await ticking;
     return { events: [...recent], panels: await views() };
   }
 
-  async function connect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function connect(res: StreamResponseLike): Promise<void> {
     const panelViews = await views();
     await ticking;
     if (closed || res.destroyed) return void res.end();
     // copied and connected in one step: every later entry reaches this client through the hub
-    hub.connect(req, res, { event: 'snapshot', data: { events: [...recent], panels: panelViews } });
+    hub.connect(res, { event: 'snapshot', data: { events: [...recent], panels: panelViews } });
   }
 
   return {
     node(req, res) {
       // a page on another site must not read the stream through a rebound DNS name
-      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return answer(res, 421, 'the live view answers on loopback addresses only');
+      if (!LOOPBACK_HOST.test(String(req.headers['host'] ?? ''))) return answer(res, 421, 'the live view answers on loopback addresses only');
       if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'GET only');
       const path = new URL(req.url ?? '/', 'http://ui.invalid').pathname;
       if (path === '/') {
-        res.writeHead(200, PAGE_HEADERS);
-        return void res.end(req.method === 'HEAD' ? undefined : PAGE_HTML);
+        return void headersOfPage().then((headers) => {
+          res.writeHead(200, headers);
+          res.end(req.method === 'HEAD' ? undefined : PAGE_HTML);
+        });
       }
-      if (path === '/stream') return void connect(req, res).catch((error: unknown) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`));
+      if (path === '/stream') return void connect(res).catch((error: unknown) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`));
       if (path === '/snapshot') {
         return void snapshot().then(
           (value) => {

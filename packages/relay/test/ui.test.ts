@@ -171,7 +171,7 @@ describe('createSseHub', () => {
   it('drops a client that stops reading once its backlog is full, while a reading client gets every message', async () => {
     const hub = createSseHub({ maxBacklog: 8 });
     cleanups.push(() => hub.close());
-    const { url } = await listen((req, res) => hub.connect(req, res));
+    const { url } = await listen((_req, res) => hub.connect(res));
     const { port } = new URL(url);
     // a client that sends its request and never reads a byte
     const stalled = connectTcp(Number(port), '127.0.0.1', () => stalled.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
