@@ -37,7 +37,8 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require this Bearer token from the registry')
     .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
-    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
+    .addOption(new Option('--ui [port]', 'also serve the live view (events, consumer lag, dead letters) on 127.0.0.1 at this port (default 5056; 0 picks a free one)').preset('5056').argParser(parseInteger('--ui', 0, 65535)))
+    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --ui', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 
   logOptions(relay.command('tail'))
