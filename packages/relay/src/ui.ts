@@ -32,6 +32,7 @@ export interface UiRequestLike {
 export interface RelayUi {
   /** node:http handler: `GET /` the page, `GET /stream` server-sent events, `GET /snapshot` JSON. Serve it on loopback only. */
   node(req: UiRequestLike, res: StreamResponseLike): void;
+  /** What a page gets when it connects: the newest events (read from the log now) and every panel. */
   snapshot(): Promise<RelayUiSnapshot>;
   /** Clients of the stream now, and those dropped for reading too slowly. */
   stats(): SseStats;
@@ -116,20 +117,29 @@ export function createRelayUi(relay: Relay, options: RelayUiOptions = {}): Relay
     }
   }
 
-  // one tick at a time: a slow log stretches the interval instead of piling reads up
+  // one read at a time, and the timer queues none while one waits: a slow log stretches the interval instead of piling reads up
+  let waiting = false;
   const timer = setInterval(() => {
-    ticking = ticking.then(tick);
+    if (waiting) return;
+    waiting = true;
+    void readNow().finally(() => (waiting = false));
   }, intervalMs);
   unrefTimer(timer);
 
+  /** Reads the log now (after any read under way), so a snapshot holds every event appended before it was asked for. */
+  function readNow(): Promise<void> {
+    ticking = ticking.then(tick);
+    return ticking;
+  }
+
   async function snapshot(): Promise<RelayUiSnapshot> {
-    await ticking;
+    await readNow();
     return { events: [...recent], panels: await views() };
   }
 
   async function connect(res: StreamResponseLike): Promise<void> {
     const panelViews = await views();
-    await ticking;
+    await readNow();
     if (closed || res.destroyed) return void res.end();
     // copied and connected in one step: every later entry reaches this client through the hub
     hub.connect(res, { event: 'snapshot', data: { events: [...recent], panels: panelViews } });
