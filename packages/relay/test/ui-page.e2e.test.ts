@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RegistryClient } from '@regevents/mock-registry';
 import { createMockRegistry } from '@regevents/mock-registry/node';
@@ -9,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLog, createRelay } from '../src/index.js';
 import { createRelayUi } from '../src/node.js';
 import { TOKEN, until, useWorkDir } from './helpers.js';
+import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('chromium');
 
@@ -16,19 +15,6 @@ const HOSTILE = '<img src=x onerror="globalThis.pwned=1">evil/app';
 const VIEWPORT = { width: 1280, height: 720 };
 // the fresh machine has no display, GPU or network: nothing but the page
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 interface InkReport {
   /** Pixels of the box that differ from its most common color: text and rules. */
@@ -84,8 +70,8 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
     const relay = createRelay({ log: createMemoryLog(), auth: { bearer: TOKEN } });
     const ui = createRelayUi(relay, { intervalMs: 50 });
     closers.push(() => ui.close());
-    const relayServer = await serve((req, res) => void relay.node(req, res));
-    const uiServer = await serve((req, res) => ui.node(req, res));
+    const relayServer = await serveOnLoopback((req, res) => void relay.node(req, res));
+    const uiServer = await serveOnLoopback((req, res) => ui.node(req, res));
     closers.push(relayServer.close, uiServer.close);
 
     const registry = createMockRegistry({

@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect as connectTcp, type AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLog, createRelay, RelayConfigError, type Relay } from '../src/index.js';
 import { createRelayUi, type RelayUi, type UiPanel } from '../src/node.js';
 import { createSseHub } from '../src/sse.js';
 import { PAGE_HTML } from '../src/ui-page.js';
 import { freshEnvelope, registryRequest, TOKEN, until } from './helpers.js';
+import { serveOnLoopback } from './serve.js';
 
 const HOSTILE = '</script><img src=x onerror="globalThis.pwned=1">\n\nevent: entry\ndata: {"forged":true}';
 
@@ -14,17 +15,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string }> {
+  const served = await serveOnLoopback(handler);
+  cleanups.push(served.close);
+  return served;
 }
 
 async function startUi(options: Parameters<typeof createRelayUi>[1] = {}): Promise<{ relay: Relay; ui: RelayUi; url: string }> {
