@@ -1,4 +1,4 @@
-import { createMockRegistry, type MockRegistry } from '@regevents/mock-registry/node';
+import { createMockRegistry, type NodeMockRegistry as MockRegistry } from '@regevents/mock-registry/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tagRecord } from '../src/testing.js';
 import { createMemoryLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay } from '../src/index.js';
