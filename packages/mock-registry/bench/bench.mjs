@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { buildImage, registryConfig, requirePeers, saveBenchReport, skopeoCopy, startCaptureListener, startRegistry, writeOciLayout, CAPTURE_ENDPOINT } from '@regevents/registry-harness';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { createImage, RegistryClient } from '../dist/index.js';
+import { createRegistryClient } from '@regevents/registry-client';
+import { createImage, imageScenarios } from '../dist/index.js';
 import { createMockRegistry } from '../dist/node/index.js';
 
 const LAYERS = 8;
@@ -89,7 +90,7 @@ async function inProcessPushes() {
   server.use(http.post('http://sink.test/events', () => new HttpResponse(null, { status: 200 })));
   server.listen({ onUnhandledRequest: 'error' });
   try {
-    const client = new RegistryClient({ base: () => registry.baseUrl, send: (request) => fetch(request), userAgent: 'bench' });
+    const client = imageScenarios(createRegistryClient({ baseUrl: registry.baseUrl, userAgent: 'bench' }));
     const images = await Promise.all(Array.from({ length: SMALL_PUSHES }, (_, i) => createImage({ seed: i + 1, layers: 1, layerSize: 1024 })));
     const started = performance.now();
     for (const [i, image] of images.entries()) await client.pushImage(`bench/app${i % 10}:${i}`, image);

@@ -12,24 +12,9 @@ export function digestOf(bytes: Uint8Array): string {
   return `sha256:${bytesToHex(sha256(bytes))}`;
 }
 
-/** A SHA-256 fed chunk by chunk. */
-export interface IncrementalHash {
-  update(chunk: Uint8Array): void;
-  /** Lowercase hex; called once, at the end. */
-  digestHex(): string;
-}
-
-export type HashFactory = () => IncrementalHash;
-
-/**
- * WebCrypto can only digest a whole buffer, and keeping a chunked upload whole just to hash it
- * would double its memory, so uploads are hashed as chunks arrive with a pure-JS SHA-256 that
- * runs everywhere. On Node, `@regevents/mock-registry/node` swaps in node:crypto (about 20x faster).
- */
-export const portableSha256: HashFactory = () => {
-  const hash = sha256.create();
-  return { update: (chunk) => hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) };
-};
+// One incremental SHA-256 for the project: the client's (pure JS everywhere, node:crypto from its `/node` entry).
+export { portableSha256, type HashFactory, type IncrementalHash } from '@regevents/registry-client';
+import type { HashFactory, IncrementalHash } from '@regevents/registry-client';
 
 /** The running digest and size of an upload. */
 export class DigestAccumulator {

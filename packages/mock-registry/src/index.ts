@@ -8,7 +8,7 @@ export type { RecordedEvent, RegistryObserver, WaitOptions } from './notifier.js
 export type { DeliveryFault, RegistryFault, RequestMatch } from './faults.js';
 export { MemoryStorage, type StorageDriver } from './storage.js';
 export { ERROR_CODES, RegistryError, type RegistryErrorCode } from './errors.js';
-export { RegistryClient, RegistryClientError, parseReference, type ImageReference, type PulledImage } from './client.js';
+export { imageScenarios, type ImageScenarios, type PulledImage } from './scenarios.js';
 export {
   blobsOf,
   content,

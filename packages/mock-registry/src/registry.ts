@@ -3,7 +3,7 @@ import { http, type HttpHandler } from 'msw';
 import { ClientAllowlist, type AuthOptions } from './access.js';
 import { RegistryApi } from './api.js';
 import { AuthGate } from './auth-gate.js';
-import { RegistryClient, type PulledImage } from './client.js';
+import { createRegistryClient } from '@regevents/registry-client';
 import { systemClock, type Clock } from './clock.js';
 import { parseRegistryConfig, type ConfigDiagnostic, type NotificationsConfig } from '@regevents/config';
 import { configVersion, notifierEndpoints } from './endpoints.js';
@@ -14,6 +14,7 @@ import { goMarshalIndent } from './go-json.js';
 import { sequentialIds, uuidV4, uuidV7Generator, type IdGenerator } from './ids.js';
 import type { BuiltImage, ImageOptions } from './images.js';
 import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
+import { imageScenarios, type PulledImage } from './scenarios.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
 
 export interface MockRegistryOptions {
@@ -164,11 +165,9 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
     return (await faults.apply(request, clock)) ?? api.handle(request, peer);
   };
 
-  const client = new RegistryClient({
-    base: () => baseUrl,
-    send: (request) => handle(request),
-    userAgent: options.userAgent ?? 'regevents-mock-registry',
-  });
+  // The helpers call the registry's own handler (same events as over the network), at the current base URL.
+  const scenarios = () =>
+    imageScenarios(createRegistryClient({ baseUrl, fetch: (input, init) => handle(new Request(input, init)), userAgent: options.userAgent ?? 'regevents-mock-registry' }));
   const origin = escapeRegExp(baseUrl);
   const handlers = [http.all(new RegExp(`^${origin}/(v2(/.*)?|token|debug/vars)$`), ({ request }) => handle(request))];
 
@@ -190,10 +189,10 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
       await api.reset();
     },
     debugVars: () => ({ registry: { notifications: notifier.debugVars() } }),
-    pushImage: (reference, image) => client.pushImage(reference, image),
-    pullImage: (reference) => client.pullImage(reference),
-    copyImage: (from, to) => client.copyImage(from, to),
-    deleteImage: (reference) => client.deleteImage(reference),
+    pushImage: (reference, image) => scenarios().pushImage(reference, image),
+    pullImage: (reference) => scenarios().pullImage(reference),
+    copyImage: (from, to) => scenarios().copyImage(from, to),
+    deleteImage: (reference) => scenarios().deleteImage(reference),
     failRequests: (fault) => faults.addRegistryFault(fault),
     failDeliveries: (fault = {}) => faults.addDeliveryFault(fault),
     clearFaults: () => faults.clear(),

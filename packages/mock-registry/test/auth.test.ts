@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { requirePeers } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
-import { createMockRegistry, digestOf, RegistryClientError } from '../src/index.js';
+import { RegistryError } from '@regevents/registry-client';
+import { createMockRegistry, digestOf } from '../src/index.js';
 
 const BASE = 'http://registry.test';
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
@@ -66,7 +67,7 @@ describe('basic auth', () => {
     const denied = await registry.handle(new Request(`${BASE}/v2/other/app/tags/list`, { headers: { authorization: basic('ci', 'pw') } }));
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('DENIED');
-    await expect(registry.pushImage('demo/app:1.0')).rejects.toBeInstanceOf(RegistryClientError);
+    await expect(registry.pushImage('demo/app:1.0')).rejects.toBeInstanceOf(RegistryError);
   });
 
   it.skipIf(!requirePeers('htpasswd').available)('verifies bcrypt htpasswd entries made by htpasswd -B', async () => {

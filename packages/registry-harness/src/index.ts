@@ -11,3 +11,4 @@ export * from './bench.js';
 export * from './fixtures.js';
 export * from './vendor-fixtures.js';
 export * from './redis.js';
+export * from './token-server.js';

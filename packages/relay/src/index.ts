@@ -1,5 +1,6 @@
 export { createRelay, type GroupMetrics, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
-export type { Consumer } from './consumer.js';
+export type { Consumer, ImagePushHandler } from './consumer.js';
+export type { ImagePush } from './coalesce.js';
 export type { ConsumerCounters, ConsumerOptions } from './consumer-loop.js';
 export type { DeadLetters } from './dead-letters.js';
 export type { ReplayOptions } from './replay.js';
@@ -10,4 +11,7 @@ export { createRedisLog, type RedisLogOptions } from './redis-log.js';
 export type { AppendResult, DeadLetter, Delivery, GroupStats, RangeOptions, RelayLog, Retention } from './log.js';
 export { comparePositions, partitionOf, type LogEntry, type LogRecord } from './record.js';
 export { luaScript, redisCommand, type RedisCommand } from './redis-command.js';
+export { reconcile, RECONCILE_USER_AGENT, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+export { startReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
+export type { TagState, TagStateEntry } from './tag-state.js';
 export { InvalidRecordError, LogUnavailableError, RelayConfigError } from './errors.js';

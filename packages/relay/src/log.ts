@@ -1,5 +1,6 @@
 import type { DedupeStore } from '@regevents/webhooks';
 import type { LogEntry, LogRecord } from './record.js';
+import type { TagState } from './tag-state.js';
 
 export interface AppendResult {
   position: string;
@@ -58,7 +59,12 @@ export interface RelayLog {
   readonly partitions: number;
   /** A short description for errors and logs (never credentials). */
   readonly name: string;
-  /** Appends `record` to its repository's partition, once per `record.key`; resolves when the engine has it durably (as far as it is configured to). */
+  /**
+   * Appends `record` to its repository's partition, once per `record.key`; resolves when the engine
+   * has it durably (as far as it is configured to). Together with it, `tagState` takes the tag
+   * change the record carries (`tagChangeOf`; see `applyTagChange`), and a real record matching
+   * what reconciliation recorded is kept marked `reconciled`.
+   */
   append(record: LogRecord): Promise<AppendResult>;
   /** Creates the group if it does not exist, reading from the beginning of the log or from now. */
   createGroup(group: string, start: 'beginning' | 'now'): Promise<void>;
@@ -90,4 +96,6 @@ export interface RelayLog {
   groups(): Promise<string[]>;
   /** Where the group remembers which events it handled (exactly-once effects by event id). */
   dedupeStore(group: string): DedupeStore;
+  /** The last known digest of each `repository:tag`, kept as events pass; what `reconcile` compares the registry with. */
+  readonly tagState: TagState;
 }

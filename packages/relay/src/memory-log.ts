@@ -2,6 +2,7 @@ import { createMemoryDedupeStore, type DedupeStore } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
 import { balanceLeases, type Lease } from './leases.js';
 import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
+import { createMemoryTagState } from './tag-state.js';
 import { appendKey, comparePositions, partitionOf, type LogEntry, type LogRecord } from './record.js';
 
 export interface MemoryLogOptions {
@@ -68,6 +69,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
   const keys = new Map<string, string>();
   const groups = new Map<string, Group>();
   const dedupeStores = new Map<string, DedupeStore>();
+  const tagState = createMemoryTagState();
   let deadIds = 0;
 
   function trim(partition: Partition): void {
@@ -97,9 +99,10 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
   const log: RelayLog = {
     partitions: partitionCount,
     name: `memory log (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
-    async append(record: LogRecord): Promise<AppendResult> {
-      const existing = keys.get(appendKey(record));
+    async append(given: LogRecord): Promise<AppendResult> {
+      const existing = keys.get(appendKey(given));
       if (existing !== undefined) return { position: existing, duplicate: true };
+      const record = tagState.apply(given);
       const index = partitionOf(record.repository, partitionCount);
       const partition = partitions[index] as Partition;
       const ms = Math.max(now(), partition.lastMs);
@@ -219,6 +222,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
       }
       return store;
     },
+    tagState,
   };
   return log;
 }

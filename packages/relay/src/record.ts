@@ -16,6 +16,10 @@ export interface LogRecord {
   event: unknown;
   /** Set on a dead letter sent back to its group: only that group runs it, the others skip it. */
   retry?: { group: string; deadLetter: string };
+  /** `reconcile`: a synthetic event, appended by reconciliation for a change the registry never sent. */
+  origin?: 'reconcile';
+  /** A real event for a change reconciliation had already recorded: kept in the log, not dispatched to consumers again. */
+  reconciled?: true;
 }
 
 /** The key the log appends once: the event's, and for a retried dead letter, that retry's. */

@@ -2,8 +2,10 @@ import { createRedisDedupeStore, type DedupeStore, type IoRedisLike, type NodeRe
 import { RelayConfigError } from './errors.js';
 import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
 import { positiveInteger } from './memory-log.js';
+import { tagChangeOf } from './tag-state.js';
 import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
 import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
+import { createRedisTagState } from './redis-tag-state.js';
 import { ACK, APPEND, DEAD_LETTER, LEASE, RELEASE } from './redis-scripts.js';
 
 export interface RedisLogOptions {
@@ -36,7 +38,8 @@ function entriesOf(reply: unknown, partition: number): LogEntry[] {
 /**
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
- * letters `{S:p}:dead:<group>`; leases in `{S:leases}:<group>:*`; handled ids `S:done:<group>:*`.
+ * letters `{S:p}:dead:<group>`; leases in `{S:leases}:<group>:*`; handled ids `S:done:<group>:*`;
+ * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
   const command = redisCommand(options?.client, 'createRedisLog');
@@ -53,6 +56,11 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const deadKey = (group: string, partition: number) => `${streamKey(partition)}:dead:${group}`;
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
+  // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
+  const tagKeys = (repository: string) => {
+    const set = `${streamKey(partitionOf(repository, partitionCount))}:tags`;
+    return { hash: `${set}:${repository}`, set };
+  };
   const append = luaScript(command, APPEND);
   const ack = luaScript(command, ACK);
   const deadLetter = luaScript(command, DEAD_LETTER);
@@ -91,10 +99,13 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     async append(record: LogRecord): Promise<AppendResult> {
       const key = streamKey(partitionOf(record.repository, partitionCount));
       const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
-      const [added, position] = (await append([key, `${key}:id:${appendKey(record)}`], [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId])) as [
-        number,
-        string
-      ];
+      const change = tagChangeOf(record);
+      const state = tagKeys(record.repository);
+      const tagArgs = change ? [encodeRecord({ ...record, reconciled: true }), change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', '', ''];
+      const [added, position] = (await append(
+        [key, `${key}:id:${appendKey(record)}`, state.hash, state.set],
+        [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId, ...tagArgs]
+      )) as [number, string];
       return { position: String(position), duplicate: Number(added) === 0 };
     },
     async createGroup(group, start) {
@@ -176,6 +187,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       }
       return store;
     },
+    tagState: createRedisTagState(command, tagKeys, all.map((partition) => `${streamKey(partition)}:tags`)),
   };
   return log;
 }

@@ -1,12 +1,34 @@
-/** KEYS: stream, id key. ARGV: record, id ttl ms, max length ('' for none), min id ('' for none). Appends once per id key. */
+/**
+ * KEYS: stream, id key, the repository's tag hash, the partition's repository set. ARGV: record,
+ * id ttl ms, max length ('' for none), min id ('' for none), the record marked late, then the tag
+ * change ('' for none), its digest ('' for a delete), its origin ('real' or 'reconcile'), the
+ * repository. Appends once per id key; the tag state changes with the append (tag-state.ts's
+ * applyTagChange: '~' marks what reconciliation wrote).
+ */
 export const APPEND = `
 local existing = redis.call('GET', KEYS[2])
 if existing then return {0, existing} end
+local record = ARGV[1]
+if ARGV[6] ~= '' then
+  local tag, digest = ARGV[6], ARGV[7]
+  if ARGV[8] == 'reconcile' then
+    redis.call('HSET', KEYS[3], tag, '~' .. digest)
+    redis.call('SADD', KEYS[4], ARGV[9])
+  else
+    if redis.call('HGET', KEYS[3], tag) == '~' .. digest then record = ARGV[5] end
+    if digest == '' then
+      redis.call('HDEL', KEYS[3], tag)
+    else
+      redis.call('HSET', KEYS[3], tag, digest)
+      redis.call('SADD', KEYS[4], ARGV[9])
+    end
+  end
+end
 local id
 if ARGV[3] ~= '' then
-  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'record', ARGV[1])
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'record', record)
 else
-  id = redis.call('XADD', KEYS[1], '*', 'record', ARGV[1])
+  id = redis.call('XADD', KEYS[1], '*', 'record', record)
 end
 if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])

@@ -1,5 +1,6 @@
 import { createMockRegistry } from '@regevents/mock-registry/node';
-import { RegistryClient } from '@regevents/mock-registry';
+import { imageScenarios } from '@regevents/mock-registry';
+import { createRegistryClient } from '@regevents/registry-client';
 import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
 import { EXIT } from '../cli-error.js';
 import { formatEvent, type Io } from '../output.js';
@@ -42,7 +43,7 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
             backoff: 250ms`,
   });
   const served = await registry.serve({ port: options.port, host: '127.0.0.1' });
-  const client = new RegistryClient({ base: () => served.url, send: (request) => fetch(request), userAgent: 'regevents-demo' });
+  const client = imageScenarios(createRegistryClient({ baseUrl: served.url, userAgent: 'regevents-demo' }));
   const say = (line: string) => (options.json ? io.err(line) : io.out(line));
   say(`mock registry on ${served.url}, receiver on ${receiver.url}/events (Bearer token required)`);
 

@@ -7,7 +7,7 @@ import type { NormalizedRegistryEvent } from '../model.js';
 import type { AcrEvent, ArtifactoryDockerData, ArtifactoryPayload, DockerHubPayload, EcrImageAction, GarData, GarPayload, GhcrPayload, QuayRepoPush } from '@regevents/types';
 import { InvalidPayloadError } from '../errors.js';
 import { isRecord } from '../body.js';
-import { compact, parseImageReference } from './image-ref.js';
+import { compact, vendorReference } from './image-ref.js';
 import { freshEventId, withoutOccurrenceId } from '../occurrence.js';
 
 export type Derive = (discriminator: string) => Promise<string>;
@@ -49,7 +49,7 @@ export async function normalizeDockerHub(payload: DockerHubPayload, derive: Deri
 
 /** One event per updated tag. Quay sends no time (`occurredAt` is `now`) and nothing else that tells one push from the next: each event gets a fresh id. */
 export function normalizeQuay(payload: QuayRepoPush, now: Date): NormalizedRegistryEvent[] {
-  const { host } = parseImageReference(payload.docker_url);
+  const { registry: host } = vendorReference(payload.docker_url);
   return payload.updated_tags.map((tag) =>
     withoutOccurrenceId(
       compact({
@@ -80,13 +80,13 @@ export async function normalizeGhcr(payload: GhcrPayload, derive: Derive): Promi
   if (!types.some((type) => CONTAINER_TYPES.has(type))) return [];
   const version = pkg.package_version;
   const reference = version?.package_url || version?.source_url;
-  const parsed = reference ? parseImageReference(reference) : { repository: pkg.namespace ?? pkg.name, host: 'ghcr.io' };
+  const parsed = reference ? vendorReference(reference) : { repository: pkg.namespace ?? pkg.name, registry: 'ghcr.io', tag: undefined };
   const digest = version?.name?.startsWith('sha256:') ? version.name : version?.container_metadata?.tag?.digest;
-  const tag = version?.container_metadata?.tag?.name || ('tag' in parsed ? parsed.tag : undefined);
+  const tag = version?.container_metadata?.tag?.name || parsed.tag;
   return [
     compact({
       kind: 'artifact.pushed' as const,
-      registry: compact({ kind: 'ghcr' as const, host: parsed.host }),
+      registry: compact({ kind: 'ghcr' as const, host: parsed.registry }),
       repository: parsed.repository,
       digest,
       tag,
@@ -122,8 +122,8 @@ export interface PubSubMetadata {
 export function normalizeGar(payload: GarPayload, now: Date, validateData: (value: unknown) => GarData, metadata: PubSubMetadata = {}): NormalizedRegistryEvent[] {
   const envelope = 'message' in payload ? payload : undefined;
   const data = envelope ? validateData(decodeBase64Json(envelope.message.data)) : (payload as GarData);
-  const byDigest = data.digest ? parseImageReference(data.digest) : undefined;
-  const byTag = data.tag ? parseImageReference(data.tag) : undefined;
+  const byDigest = data.digest ? vendorReference(data.digest) : undefined;
+  const byTag = data.tag ? vendorReference(data.tag) : undefined;
   const reference = byDigest ?? byTag;
   if (!reference) return [];
   // An empty id or time says nothing: the id is then fresh and the time is `now`, as when absent.
@@ -131,7 +131,7 @@ export function normalizeGar(payload: GarPayload, now: Date, validateData: (valu
   const messageId = (envelope ? envelope.message.messageId || envelope.message.message_id : metadata.messageId) || undefined;
   const event = compact({
       kind: data.action === 'INSERT' ? ('artifact.pushed' as const) : byDigest ? ('artifact.deleted' as const) : ('tag.deleted' as const),
-      registry: compact({ kind: 'gar' as const, host: reference.host }),
+      registry: compact({ kind: 'gar' as const, host: reference.registry }),
       repository: reference.repository,
       digest: byDigest?.digest,
       tag: byTag?.tag,

@@ -1,6 +1,6 @@
 import type { NormalizedKind, NormalizedRegistryEvent } from '../model.js';
 import type { HarborEventType, HarborPayload, HarborResource } from '@regevents/types';
-import { compact, parseImageReference } from './image-ref.js';
+import { compact, vendorReference } from './image-ref.js';
 
 export const HARBOR_KINDS: Record<HarborEventType, NormalizedKind> = {
   PUSH_ARTIFACT: 'artifact.pushed',
@@ -25,7 +25,7 @@ function repositoryOf(payload: HarborPayload): string {
 }
 
 function hostOf(payload: HarborPayload, resource: HarborResource | undefined): string | undefined {
-  const fromUrl = resource?.resource_url ? parseImageReference(resource.resource_url).host : undefined;
+  const fromUrl = resource?.resource_url ? vendorReference(resource.resource_url).registry : undefined;
   return fromUrl ?? payload.event_data.replication?.harbor_hostname ?? payload.event_data.retention?.harbor_hostname;
 }
 

@@ -1,33 +1,8 @@
-export interface ImageReference {
-  host?: string;
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
+import { parseReference, type ImageReference } from '@regevents/registry-client';
 
-/** Splits `host/path:tag@digest` the way Docker does: the first component is a host when it has a `.` or `:` or is `localhost`. */
-export function parseImageReference(reference: string): ImageReference {
-  let rest = reference;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let host: string | undefined;
-  const slash = rest.indexOf('/');
-  const first = slash >= 0 ? rest.slice(0, slash) : '';
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    host = first;
-    rest = rest.slice(slash + 1);
-  }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  return { ...(host === undefined ? {} : { host }), repository: rest, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+/** A reference a vendor wrote, split as written: no Docker Hub defaults, and nothing refused (vendors send upper-case names and shortened digests). */
+export function vendorReference(text: string): ImageReference {
+  return parseReference(text, { dockerHub: false, validate: false });
 }
 
 /** Drops undefined fields so normalized events compare and serialize cleanly. */

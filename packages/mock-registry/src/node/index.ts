@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { HashFactory } from '../digest.js';
+import { nodeSha256 } from '@regevents/registry-client/node';
 import { createMockRegistry as createRegistry, type MockRegistry, type MockRegistryOptions } from '../registry.js';
 import { serve, type ServeOptions, type ServedRegistry } from './serve.js';
 
@@ -12,11 +11,7 @@ export interface NodeMockRegistry extends MockRegistry {
   serve(options?: ServeOptions): Promise<ServedRegistry>;
 }
 
-/** node:crypto's SHA-256, fed chunk by chunk. */
-export const nodeSha256: HashFactory = () => {
-  const hash = createHash('sha256');
-  return { update: (chunk) => hash.update(chunk), digestHex: () => hash.digest('hex') };
-};
+export { nodeSha256 } from '@regevents/registry-client/node';
 
 /** `createMockRegistry` from the main entry with node:crypto hashing, plus `registry.serve({ port, host })`. */
 export function createMockRegistry(options: MockRegistryOptions = {}): NodeMockRegistry {

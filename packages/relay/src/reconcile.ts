@@ -1,0 +1,144 @@
+import { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from '@regevents/registry-client';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { RelayConfigError } from './errors.js';
+import type { RelayLog } from './log.js';
+import { syntheticPush, syntheticTagDelete } from './reconcile-events.js';
+import type { TagState } from './tag-state.js';
+
+/** The User-Agent of reconciliation's reads: every manifest HEAD is a pull event, and pull statistics can leave these out. */
+export const RECONCILE_USER_AGENT = 'regevents-reconcile/0.1.0';
+
+export interface ReconcileOptions {
+  /** The registry: a client, or its options (the client is then made with `RECONCILE_USER_AGENT`). */
+  client: RegistryClient | RegistryClientOptions;
+  /** The relay (or anything with its `log`) whose log and tag state are brought up to date. */
+  relay: { readonly log: RelayLog };
+  /** Reconcile this repository alone. */
+  scope?: string;
+  /** Resume a reconciliation of the whole registry after this repository (the catalog is in lexical order). */
+  after?: string;
+  /** Called as the catalog is worked through, with the last repository before which everything is reconciled: keep it, and pass it as `after` to resume. */
+  onProgress?: (lastRepository: string) => void;
+  /** Requests in flight at once (tag lists and manifest HEADs). Default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface ReconcileResult {
+  repositories: number;
+  tags: number;
+  /** Synthetic `push` events appended: tags new or moved since the state last saw them. */
+  pushed: number;
+  /** Synthetic tag deletes appended: tags the registry no longer has. */
+  deleted: number;
+  /** The last repository of the catalog that was reconciled (to resume with `after`). */
+  lastRepository?: string;
+}
+
+function clientOf(client: RegistryClient | RegistryClientOptions): RegistryClient {
+  if (!client || typeof client !== 'object' || typeof client.baseUrl !== 'string') throw new RelayConfigError('reconcile needs { client }: a registry client or its options');
+  return 'headManifest' in client ? client : createRegistryClient({ userAgent: RECONCILE_USER_AGENT, ...client });
+}
+
+/** A repository that vanished from the registry answers 404 to its tag list: it has no tags. */
+async function tagsOf(client: RegistryClient, repository: string, signal: AbortSignal | undefined): Promise<string[]> {
+  const tags: string[] = [];
+  try {
+    for await (const tag of client.tags(repository, { signal })) tags.push(tag);
+  } catch (error) {
+    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+  }
+  return tags;
+}
+
+interface Run {
+  client: RegistryClient;
+  log: RelayLog;
+  state: TagState;
+  limit: LimitFunction;
+  signal: AbortSignal | undefined;
+  result: ReconcileResult;
+}
+
+/** Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic event per difference. */
+async function reconcileRepository(run: Run, repository: string): Promise<void> {
+  const { client, log, state, limit, signal, result } = run;
+  const [tags, known] = await Promise.all([limit(() => tagsOf(client, repository, signal)), state.tags(repository)]);
+  const manifests = await Promise.all(tags.map((tag) => limit(() => client.headManifest(repository, tag, { signal }))));
+  result.repositories++;
+  const present = new Set<string>();
+  for (const [index, tag] of tags.entries()) {
+    const manifest = manifests[index];
+    if (!manifest) continue; // deleted between the list and the HEAD: gone, as below
+    present.add(tag);
+    result.tags++;
+    if (known.get(tag)?.digest === manifest.digest) continue;
+    await log.append(syntheticPush(client, repository, tag, manifest));
+    result.pushed++;
+  }
+  for (const [tag, entry] of known) {
+    if (present.has(tag) || entry.digest === '') continue;
+    await log.append(syntheticTagDelete(client, repository, tag));
+    result.deleted++;
+  }
+}
+
+/** Runs `work` for each name the iterator gives, with at most `width` at once, reading the iterator only as fast as work finishes. */
+async function forEachStreamed(names: AsyncIterable<string> | Iterable<string>, width: number, work: (name: string) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for await (const name of names) {
+    if (failure) break;
+    const task: Promise<void> = work(name)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= width) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (failure) throw failure.error;
+}
+
+/**
+ * Takes a snapshot of the registry (catalog, every tag, each tag's digest by HEAD), streamed,
+ * with at most `concurrency` requests at once, and compares it with the tag state the log
+ * implies. Each difference becomes one synthetic event in the log (`origin: 'reconcile'`): a
+ * `push` for a new or moved tag, a tag `delete` for a tag that is gone. A second run finds
+ * nothing to append.
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const client = clientOf(options?.client);
+  const log = options.relay?.log;
+  if (!log || typeof log.append !== 'function') throw new RelayConfigError('reconcile needs { relay }: a relay or { log }');
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RelayConfigError('concurrency must be a positive integer');
+  const run: Run = { client, log, state: log.tagState, limit: pLimit(concurrency), signal: options.signal, result: { repositories: 0, tags: 0, pushed: 0, deleted: 0 } };
+
+  if (options.scope !== undefined) {
+    await reconcileRepository(run, options.scope);
+    return run.result;
+  }
+  const after = options.after;
+  const listed = new Set<string>();
+  // repositories in catalog order, each done or not: the done prefix is where a resumed run starts
+  const order: { repository: string; done: boolean }[] = [];
+  const advance = () => {
+    while (order[0]?.done) run.result.lastRepository = order.shift()?.repository;
+    if (run.result.lastRepository !== undefined) options.onProgress?.(run.result.lastRepository);
+  };
+  await forEachStreamed(client.catalog({ signal: options.signal }), concurrency, async (repository) => {
+    listed.add(repository);
+    if (after !== undefined && repository <= after) return;
+    const slot = { repository, done: false };
+    order.push(slot);
+    await reconcileRepository(run, repository);
+    slot.done = true;
+    advance();
+  });
+  // repositories the state knows and the catalog no longer lists: every tag of theirs is gone
+  const vanished = async function* () {
+    for await (const repository of run.state.repositories()) if (!listed.has(repository) && (after === undefined || repository > after)) yield repository;
+  };
+  await forEachStreamed(vanished(), concurrency, (repository) => reconcileRepository(run, repository));
+  return run.result;
+}

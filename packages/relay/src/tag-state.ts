@@ -1,0 +1,111 @@
+import type { LogRecord } from './record.js';
+
+/** What the log knows of one `repository:tag`. */
+export interface TagStateEntry {
+  /** The tag's last known manifest digest; `''` for a tag reconciliation found gone (kept until the real delete arrives). */
+  digest: string;
+  /** Written by reconciliation and not confirmed by a real event since: a real event matching it is late. */
+  reconciled: boolean;
+}
+
+/**
+ * The last known digest of each `repository:tag`, kept by the log as records are appended and
+ * compared with the registry by `reconcile`. It lives in the log's store (Redis hashes for the
+ * Redis log).
+ */
+export interface TagState {
+  get(repository: string, tag: string): Promise<TagStateEntry | undefined>;
+  /** Every tag of `repository` the state holds. */
+  tags(repository: string): Promise<Map<string, TagStateEntry>>;
+  /** The repositories the state holds tags of, in no particular order. */
+  repositories(): AsyncIterable<string>;
+}
+
+/** A tag's entry as one string (a hash field's value): `~` marks what reconciliation wrote. */
+export function encodeEntry(entry: TagStateEntry): string {
+  return entry.reconciled ? `~${entry.digest}` : entry.digest;
+}
+
+export function decodeEntry(value: string): TagStateEntry {
+  return value.startsWith('~') ? { digest: value.slice(1), reconciled: true } : { digest: value, reconciled: false };
+}
+
+/** What a record says about a tag: it now names `digest`, or (`digest: ''`) it is gone. */
+export interface TagChange {
+  repository: string;
+  tag: string;
+  digest: string;
+  /** Appended by reconciliation rather than sent by the registry. */
+  reconciled: boolean;
+}
+
+const BLOB_MEDIA_TYPE = 'application/octet-stream';
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function change(record: LogRecord, repository: string | undefined, tag: string | undefined, digest: string): TagChange | undefined {
+  return repository && tag ? { repository, tag, digest, reconciled: record.origin === 'reconcile' } : undefined;
+}
+
+/** The tag change a record carries: a manifest pushed by tag, or a tag deleted; `undefined` for everything else. */
+export function tagChangeOf(record: LogRecord): TagChange | undefined {
+  const event = record.event as Record<string, unknown> | null;
+  if (!event || typeof event !== 'object') return undefined;
+  if (record.format === 'distribution') {
+    const target = (event.target ?? {}) as Record<string, unknown>;
+    const [repository, tag, digest] = [text(target.repository), text(target.tag), text(target.digest)];
+    if (event.action === 'push' && digest && target.mediaType !== BLOB_MEDIA_TYPE) return change(record, repository, tag, digest);
+    if (event.action === 'delete' && !digest) return change(record, repository, tag, '');
+    return undefined;
+  }
+  const [repository, tag, digest] = [text(event.repository), text(event.tag), text(event.digest)];
+  if (event.kind === 'artifact.pushed' && digest) return change(record, repository, tag, digest);
+  if (event.kind === 'tag.deleted') return change(record, repository, tag, '');
+  return undefined;
+}
+
+/**
+ * What appending a record does to the state, for logs to apply with the append: the tag's new
+ * entry (`undefined`: remove it), and whether the record is a real event for a change
+ * reconciliation already recorded (late: consumers had the synthetic one). Reconciliation's
+ * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
+ */
+export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean } {
+  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false };
+  return { entry: change.digest === '' ? undefined : change.digest, late: known === encodeEntry({ digest: change.digest, reconciled: true }) };
+}
+
+/** The memory log's state: repository → tag → encoded entry, applied synchronously with each append. */
+export interface MemoryTagState extends TagState {
+  /** Applies a record's tag change; returns the record to append (marked `reconciled` when late). */
+  apply(record: LogRecord): LogRecord;
+}
+
+export function createMemoryTagState(): MemoryTagState {
+  const repositories = new Map<string, Map<string, string>>();
+  return {
+    apply(record) {
+      const found = tagChangeOf(record);
+      if (!found) return record;
+      const tags = repositories.get(found.repository) ?? new Map<string, string>();
+      const { entry, late } = applyTagChange(found, tags.get(found.tag));
+      if (entry === undefined) tags.delete(found.tag);
+      else tags.set(found.tag, entry);
+      if (tags.size === 0) repositories.delete(found.repository);
+      else repositories.set(found.repository, tags);
+      return late ? { ...record, reconciled: true } : record;
+    },
+    async get(repository, tag) {
+      const value = repositories.get(repository)?.get(tag);
+      return value === undefined ? undefined : decodeEntry(value);
+    },
+    async tags(repository) {
+      return new Map([...(repositories.get(repository) ?? [])].map(([tag, value]) => [tag, decodeEntry(value)]));
+    },
+    async *repositories() {
+      yield* [...repositories.keys()];
+    },
+  };
+}

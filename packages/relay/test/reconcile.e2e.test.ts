@@ -1,0 +1,161 @@
+import http from 'node:http';
+import { join } from 'node:path';
+import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { validateEvent } from '@regevents/schemas';
+import type { Event } from '@regevents/types';
+import { describe, expect, it } from 'vitest';
+import { createRedisLog, createRelay, reconcile, RECONCILE_USER_AGENT, type LogEntry, type Relay } from '../src/index.js';
+import { freshStream, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
+
+const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
+
+interface EndpointMetrics {
+  Pending: number;
+  Events: number;
+  Successes: number;
+}
+
+async function endpointMetrics(registry: RunningRegistry): Promise<EndpointMetrics> {
+  const vars = (await (await fetch(registry.debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
+  const endpoint = vars.registry.notifications.endpoints.find((e) => e.name === 'relay');
+  if (!endpoint) throw new Error('endpoint "relay" missing from /debug/vars');
+  return endpoint.Metrics;
+}
+
+/** A registry on `storageDir` (kept over restarts) notifying the relay on `relayPort`. */
+function startRegistryOn(storageDir: string, relayPort: number): Promise<RunningRegistry> {
+  const endpoint = { name: 'relay', url: `http://127.0.0.1:${relayPort}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
+  return startRegistry({ config: (base) => registryConfig({ ...base, storageDir, notifications: { endpoints: [endpoint] } }) });
+}
+
+/** The relay's receiver on `port`, until `close`. */
+async function serveRelay(client: RedisClient, stream: string, port: number): Promise<{ relay: Relay; close: () => Promise<void> }> {
+  const relay = createRelay({ log: createRedisLog({ client, stream }), auth: { bearer: TOKEN } });
+  relay.onError(() => undefined);
+  const server = http.createServer(relay.node);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { relay, close };
+}
+
+async function entries(relay: Relay): Promise<LogEntry[]> {
+  const found: LogEntry[] = [];
+  for await (const entry of relay.replay({ from: 'beginning' })) found.push(entry);
+  return found;
+}
+
+/** `repository:tag@digest` of every manifest push by tag and `repository:tag deleted` of every tag delete: what changes tags. */
+function tagChanges(list: LogEntry[]): string[] {
+  return list.flatMap(({ record }) => {
+    const event = record.event as Event;
+    const target = event.target as { repository: string; tag?: string; digest?: string; mediaType?: string };
+    if (!target.tag) return [];
+    if (event.action === 'push' && target.mediaType !== 'application/octet-stream') return [`${target.repository}:${target.tag}@${target.digest}`];
+    if (event.action === 'delete' && !target.digest) return [`${target.repository}:${target.tag} deleted`];
+    return [];
+  });
+}
+
+let seed = 7000;
+async function push(dir: string, registry: RunningRegistry, reference: string): Promise<string> {
+  const image = buildImage({ seed: ++seed, layers: 1, layerBytes: 256 });
+  await skopeoCopy(await writeOciLayout(join(dir, `image-${seed}`), image, 'v'), `docker://${registry.host}/${reference}`);
+  return image.root.digest;
+}
+
+describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-server', () => {
+  const started = useRedis();
+  const scratch = useWorkDir('regevents-relay-reconcile-');
+
+  it('pushes and deletes made while the relay was down and the registry restarted (its queue lost) become one synthetic event per changed tag; a second run appends nothing', async () => {
+    const stream = freshStream();
+    const relayPort = await freePort();
+    const storage = join(scratch.path, 'lost-storage');
+    let registry = await startRegistryOn(storage, relayPort);
+    let receiver = await serveRelay(started.client, stream, relayPort);
+    try {
+      const keep = await push(scratch.path, registry, 'app:keep');
+      await push(scratch.path, registry, 'app:move');
+      await push(scratch.path, registry, 'app:gone');
+      const stay = await push(scratch.path, registry, 'other/app:stay');
+      await until(async () => (await endpointMetrics(registry)).Pending === 0 && tagChanges(await entries(receiver.relay)).length === 4, 'the first pushes to reach the log', 20_000, 100);
+      // the state the relay kept as those events passed matches the registry: nothing to append
+      expect(await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay })).toMatchObject({ pushed: 0, deleted: 0, tags: 4 });
+
+      await receiver.close();
+      const moved = await push(scratch.path, registry, 'app:move');
+      const added = await push(scratch.path, registry, 'app:new');
+      const fresh = await push(scratch.path, registry, 'fresh/repo:1');
+      await skopeoDelete(`docker://${registry.host}/app:gone`);
+      expect((await endpointMetrics(registry)).Pending).toBeGreaterThan(0);
+      await registry.stop();
+      registry = await startRegistryOn(storage, relayPort);
+      expect(await endpointMetrics(registry)).toMatchObject({ Pending: 0, Events: 0, Successes: 0 }); // the queue is gone
+
+      receiver = await serveRelay(started.client, stream, relayPort);
+      const before = (await entries(receiver.relay)).length;
+      const result = await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay, concurrency: 3 });
+      expect(result).toMatchObject({ repositories: 3, tags: 5, pushed: 3, deleted: 1 });
+
+      const after = (await entries(receiver.relay)).slice(before);
+      expect(tagChanges(after).sort()).toEqual([`app:gone deleted`, `app:move@${moved}`, `app:new@${added}`, `fresh/repo:1@${fresh}`].sort());
+      const synthetic = after.filter((entry) => entry.record.origin === 'reconcile');
+      expect(synthetic).toHaveLength(4);
+      for (const { record } of synthetic) expect(validateEvent(record.event).ok).toBe(true);
+      expect(tagChanges(after).join()).not.toMatch(new RegExp(`${keep}|${stay}`));
+
+      // the HEADs were pull events: they reach the log once the registry sends them, with reconciliation's User-Agent
+      const second = await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay });
+      expect(second).toMatchObject({ pushed: 0, deleted: 0, tags: 5 });
+      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to send the pull events', 20_000, 100);
+      const all = (await entries(receiver.relay)).slice(before);
+      expect(tagChanges(all)).toHaveLength(4);
+      const pulls = all.filter(({ record }) => (record.event as Event).action === 'pull');
+      expect(pulls.length).toBeGreaterThanOrEqual(10); // two runs, five tags each
+      expect(new Set(pulls.map(({ record }) => (record.event as Event).request.useragent))).toEqual(new Set([RECONCILE_USER_AGENT]));
+    } finally {
+      await receiver.close();
+      await registry.stop();
+    }
+  }, 90_000);
+
+  it('a late real event for a change reconciliation recorded is kept in the log and not dispatched again; one repository alone with scope', async () => {
+    const stream = freshStream();
+    const relayPort = await freePort();
+    const registry = await startRegistryOn(join(scratch.path, 'late-storage'), relayPort);
+    let receiver = await serveRelay(started.client, stream, relayPort);
+    try {
+      await push(scratch.path, registry, 'late/app:1');
+      await until(async () => tagChanges(await entries(receiver.relay)).length === 1, 'the first push to reach the log', 20_000, 100);
+      await receiver.close();
+      // the relay is down and the registry keeps its queue: reconciliation (from the log alone) gets there first
+      const digest = await push(scratch.path, registry, 'late/app:2');
+      await push(scratch.path, registry, 'untouched/app:1');
+      const log = createRelay({ log: createRedisLog({ client: started.client, stream }), auth: { unauthenticated: true } });
+      expect(await reconcile({ client: { baseUrl: registry.url }, relay: log, scope: 'late/app' })).toMatchObject({ repositories: 1, tags: 2, pushed: 1, deleted: 0 });
+
+      receiver = await serveRelay(started.client, stream, relayPort);
+      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to deliver its queue', 20_000, 100);
+      const changes = (await entries(receiver.relay)).filter((entry) => tagChanges([entry]).includes(`late/app:2@${digest}`));
+      expect(changes.map((entry) => [entry.record.origin, entry.record.reconciled])).toEqual([
+        ['reconcile', undefined],
+        [undefined, true],
+      ]);
+
+      const built: string[] = [];
+      const ci = receiver.relay.consumer('ci', { start: 'beginning' });
+      ci.on('push:manifest', (event) => void built.push(`${event.target.repository}:${event.target.tag}`));
+      await ci.start();
+      await ci.idle();
+      await ci.stop();
+      expect(built.sort()).toEqual(['late/app:1', 'late/app:2', 'untouched/app:1']);
+    } finally {
+      await receiver.close();
+      await registry.stop();
+    }
+  }, 90_000);
+});
