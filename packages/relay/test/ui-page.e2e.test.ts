@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { RegistryClient } from '@regevents/mock-registry';
+import { imageScenarios } from '@regevents/mock-registry';
 import { createMockRegistry } from '@regevents/mock-registry/node';
+import { createRegistryClient } from '@regevents/registry-client';
 import { findOnPath, requirePeers } from '@regevents/registry-harness';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +88,7 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
     });
     const served = await registry.serve({ host: '127.0.0.1' });
     closers.push(() => served.close());
-    const client = new RegistryClient({ base: () => served.url, send: (request) => fetch(request), userAgent: 'regevents-ui-test' });
+    const client = imageScenarios(createRegistryClient({ baseUrl: served.url, userAgent: 'regevents-ui-test' }));
 
     const page = await context.newPage();
     const pageErrors: string[] = [];
