@@ -65,6 +65,10 @@ function answer(res: StreamResponseLike, status: number, text: string): void {
   res.end(`${text}\n`);
 }
 
+function unavailable(res: StreamResponseLike): (error: unknown) => void {
+  return (error) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 function checkPanels(panels: readonly UiPanel[]): void {
   const ids = new Set<string>();
   for (const panel of panels) {
@@ -85,7 +89,9 @@ export function createRelayUi(relay: Relay, options: RelayUiOptions = {}): Relay
   const intervalMs = positiveInteger(options.intervalMs, 500, 'intervalMs');
   const recentCount = positiveInteger(options.recent, 100, 'recent');
   const hub = createSseHub(options);
-  const follower = followLog(relay.log, Date.now() - (options.lookbackMs ?? 60_000), recentCount);
+  const lookbackMs = options.lookbackMs ?? 60_000;
+  if (!(lookbackMs >= 0) || !Number.isFinite(lookbackMs)) throw new RelayConfigError('lookbackMs must be a number of milliseconds, 0 or more');
+  const follower = followLog(relay.log, Date.now() - lookbackMs, recentCount);
   const recent: EventSummary[] = [];
   const lastSent = new Map<string, string>();
   let ticking: Promise<void> = Promise.resolve();
@@ -128,7 +134,8 @@ export function createRelayUi(relay: Relay, options: RelayUiOptions = {}): Relay
 
   /** Reads the log now (after any read under way), so a snapshot holds every event appended before it was asked for. */
   function readNow(): Promise<void> {
-    ticking = ticking.then(tick);
+    // a read that failed leaves the chain usable for the next one
+    ticking = ticking.then(tick).catch(() => undefined);
     return ticking;
   }
 
@@ -157,14 +164,14 @@ export function createRelayUi(relay: Relay, options: RelayUiOptions = {}): Relay
           res.end(req.method === 'HEAD' ? undefined : PAGE_HTML);
         });
       }
-      if (path === '/stream') return void connect(res).catch((error: unknown) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`));
+      if (path === '/stream') return void connect(res).catch(unavailable(res));
       if (path === '/snapshot') {
         return void snapshot().then(
           (value) => {
             res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
             res.end(JSON.stringify(value));
           },
-          (error: unknown) => answer(res, 503, `the log is unavailable: ${error instanceof Error ? error.message : String(error)}`),
+          unavailable(res),
         );
       }
       answer(res, 404, 'not found: the live view is at /');
