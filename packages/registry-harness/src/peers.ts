@@ -7,6 +7,7 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   skopeo: 'skopeo',
   htpasswd: 'apache2-utils',
   'redis-server': 'redis-server',
+  chromium: 'chromium',
 };
 
 export function findOnPath(name: string): string | undefined {

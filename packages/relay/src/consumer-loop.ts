@@ -1,3 +1,4 @@
+import type { RegistryClient } from '@regevents/registry-client';
 import { RelayConfigError } from './errors.js';
 import type { Delivery, RelayLog } from './log.js';
 
@@ -18,6 +19,12 @@ export interface ConsumerOptions {
   pollMs?: number;
   /** How long the group remembers a handled event id. Default 7 days. */
   dedupeTtlMs?: number;
+  /**
+   * The coalesced view: `on('image.pushed', …)` gets one `ImagePush` per tagged manifest push, with
+   * its blobs and platforms. `{ client }` reads each index pushed for its platforms (a registry client
+   * with its own User-Agent: the read is a pull event). Default false.
+   */
+  coalesce?: boolean | { client: RegistryClient };
 }
 
 export interface ConsumerCounters {

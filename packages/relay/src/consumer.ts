@@ -3,8 +3,15 @@ import type { Event } from '@regevents/types';
 import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
+import { createCoalescer, type ImagePush } from './coalesce.js';
+import { RelayConfigError } from './errors.js';
 
-export interface Consumer extends HandlerRegistration<Consumer> {
+export type ImagePushHandler = (image: ImagePush) => unknown;
+
+export interface Consumer extends Omit<HandlerRegistration<Consumer>, 'on'> {
+  on: HandlerRegistration<Consumer>['on'] &
+    /** With `coalesce: true`: one image push per tagged manifest push, instead of the burst of blob and manifest events (still there for their own keys). */
+    ((key: 'image.pushed', handler: ImagePushHandler) => Consumer);
   /** The group this consumer works for. */
   readonly group: string;
   /** This consumer's name within the group. */
@@ -54,13 +61,30 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     for (const handler of userErrorHandlers) await handler(error, context);
   });
 
+  const imageHandlers: ImagePushHandler[] = [];
+  const coalescer = options.coalesce ? createCoalescer(options.coalesce === true ? undefined : options.coalesce.client) : undefined;
+
+  /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (its own handlers are then duplicates). */
+  async function handleImage(delivery: Delivery, event: Event): Promise<Outcome | undefined> {
+    if (!coalescer || delivery.record.format !== 'distribution' || typeof (event as { target?: unknown }).target !== 'object') return undefined;
+    try {
+      const { image, commit } = await coalescer.next(event);
+      if (image) for (const handler of imageHandlers) await handler(image);
+      commit();
+    } catch (error) {
+      return { result: 'failed', error };
+    }
+    return undefined;
+  }
+
   async function handle(delivery: Delivery): Promise<Outcome> {
     // the synthetic event reconciliation appended for this change was dispatched already
     if (delivery.record.reconciled) return { result: 'duplicate' };
     const event = eventOf(delivery);
     const result = await events.receive(event as never, contextOf(delivery) as never);
-    if (result !== 'failed') return { result };
-    return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
+    if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
+    if (result === 'in-flight') return { result };
+    return (await handleImage(delivery, event as Event)) ?? { result };
   }
 
   const loop = createConsumerLoop(log, group, settings, handle, (error) => {
@@ -72,8 +96,11 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   const consumer: Consumer = {
     group,
     name: settings.name,
-    on(keys, handler) {
-      events.on(keys, handler);
+    on(keys: unknown, handler: unknown) {
+      if (keys === 'image.pushed') {
+        if (!coalescer) throw new RelayConfigError("on('image.pushed') needs the coalesced view: relay.consumer(group, { coalesce: true })");
+        imageHandlers.push(handler as ImagePushHandler);
+      } else events.on(keys as never, handler as never);
       return consumer;
     },
     onAny(handler) {

@@ -1,5 +1,6 @@
 export { createRelay, type GroupMetrics, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
-export type { Consumer } from './consumer.js';
+export type { Consumer, ImagePushHandler } from './consumer.js';
+export type { ImagePush } from './coalesce.js';
 export type { ConsumerCounters, ConsumerOptions } from './consumer-loop.js';
 export type { DeadLetters } from './dead-letters.js';
 export type { ReplayOptions } from './replay.js';

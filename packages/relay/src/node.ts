@@ -3,6 +3,11 @@ import type { ConsumerCounters } from './consumer-loop.js';
 import type { GroupStats } from './log.js';
 import type { Relay, RelayMetrics } from './relay.js';
 
+export { createRelayUi, type RelayUi, type RelayUiOptions, type RelayUiSnapshot } from './ui.js';
+export type { PanelCell, PanelColumn, PanelView, UiPanel } from './ui-panels.js';
+export type { EventSummary } from './ui-feed.js';
+export type { SseStats } from './sse.js';
+
 export interface PrometheusOptions {
   /** Add the relay's metrics to this registry (with your default metrics, say). Default: a new one. */
   registry?: Registry;

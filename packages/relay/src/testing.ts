@@ -33,6 +33,14 @@ export function sampleRecord(repository: string, id = `event-${++counter}`): Log
   return { key: `distribution:${id}`, format: 'distribution', repository, receivedAt: new Date().toISOString(), event: { id, action: 'push', target: { repository } } };
 }
 
+/** A distribution manifest push by tag, or a tag delete, as the relay or reconciliation appends one. */
+export function tagRecord(repository: string, action: 'push' | 'delete', tag: string, digest?: string, origin?: 'reconcile'): LogRecord {
+  const id = `event-${++counter}`;
+  const target = action === 'push' ? { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 2, digest, repository, tag } : { repository, tag };
+  const record: LogRecord = { key: `distribution:${id}`, format: 'distribution', repository, receivedAt: new Date().toISOString(), event: { id, action, target } };
+  return origin ? { ...record, origin } : record;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Repository names that land in distinct partitions of `partitions`, one per partition. */
@@ -208,6 +216,29 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal(await log.lease('g', 'c', 200), [2, 3]);
       await sleep(300);
       equal(await log.lease('g', 'b', 10_000), [0, 1, 2, 3], "c's lapsed lease is free");
+    });
+
+    test('the tag state follows appended tag pushes and deletes; a real event matching what reconciliation wrote is kept marked reconciled', 2, async (log) => {
+      const [repository = 'a'] = repositoriesPerPartition(2).slice(1);
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord(repository, 'push', 'v2', 'sha256:2'));
+      await log.append(sampleRecord(repository)); // a push with no tag changes nothing
+      equal(await log.tagState.get(repository, 'v1'), { digest: 'sha256:1', reconciled: false });
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:3', 'reconcile'));
+      await log.append(tagRecord(repository, 'delete', 'v2', undefined, 'reconcile'));
+      equal(Object.fromEntries(await log.tagState.tags(repository)), { v1: { digest: 'sha256:3', reconciled: true }, v2: { digest: '', reconciled: true } });
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:3'));
+      await log.append(tagRecord(repository, 'delete', 'v2'));
+      await log.append(tagRecord(repository, 'push', 'v3', 'sha256:4'));
+      equal(Object.fromEntries(await log.tagState.tags(repository)), { v1: { digest: 'sha256:3', reconciled: false }, v3: { digest: 'sha256:4', reconciled: false } });
+      const entries = await log.range(partitionOf(repository, 2), { from: '-', to: '+', count: 20 });
+      equal(
+        entries.map((entry) => entry.record.reconciled ?? false),
+        [false, false, false, false, false, true, true, false]
+      );
+      const repositories: string[] = [];
+      for await (const name of log.tagState.repositories()) repositories.push(name);
+      equal(repositories, [repository]);
     });
 
     test('each group has its own record of handled ids', 1, async (log) => {

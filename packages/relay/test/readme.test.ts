@@ -11,4 +11,4 @@ it('the README has runnable examples', () => {
 it.each(examples.map((example) => [example.line, example] as const))('the example at line %i prints what its comments say, in order', async (_line, example) => {
   const { printed, expected } = await example.run();
   expect(printed).toEqual(expected);
-});
+}, 20_000); // each example is compiled first: seconds on a loaded machine

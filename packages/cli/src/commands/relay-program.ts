@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { relayDeadLettersCommand, type DeadLettersOptions } from './relay-dead-letters.js';
+import { relayReconcileCommand, type ReconcileCommandOptions } from './relay-reconcile.js';
 import { relayTailCommand, type TailOptions } from './relay-tail.js';
 import { relayCommand, type RelayOptions } from './relay.js';
 
@@ -29,7 +30,7 @@ function formatList(value: string, all: FormatId[]): FormatId[] {
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
-/** Adds `regevents relay`, `relay tail` and `relay dead-letters`; `setExit` records a command's exit code. */
+/** Adds `regevents relay`, `relay tail`, `relay dead-letters` and `relay reconcile`; `setExit` records a command's exit code. */
 export function addRelayCommands(program: Command, io: Io, setExit: (code: number) => void): void {
   const relay = logOptions(program.command('relay').enablePositionalOptions())
     .description('a durable receiver: appends each registry event to a log (Redis) before answering, for consumers to read at their own pace')
@@ -37,7 +38,8 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require this Bearer token from the registry')
     .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
-    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
+    .addOption(new Option('--ui [port]', 'also serve the live view (events, consumer lag, dead letters) on 127.0.0.1 at this port (default 5056; 0 picks a free one)').preset('5056').argParser(parseInteger('--ui', 0, 65535)))
+    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --ui', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 
   logOptions(relay.command('tail'))
@@ -58,4 +60,15 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--json', 'one JSON dead letter per line')
     .addHelpText('after', examples('regevents relay dead-letters list --redis redis://127.0.0.1:6379 --group ci', 'regevents relay dead-letters retry --redis redis://127.0.0.1:6379 --group ci --all'))
     .action(async (action: string, options: DeadLettersOptions) => setExit(await relayDeadLettersCommand(action, options, io)));
+
+  logOptions(relay.command('reconcile'))
+    .description('compare the registry (catalog, tags, digests) with the tags the log knows, and append one event per difference')
+    .requiredOption('--registry <url>', 'the registry to read (http://127.0.0.1:5000)')
+    .option('--creds <user:password>', "the registry's credentials")
+    .option('--repository <name>', 'reconcile this repository alone')
+    .addOption(new Option('--concurrency <n>', 'requests in flight (default 8)').argParser(parseInteger('--concurrency', 1, 256)))
+    .addOption(new Option('--every <seconds>', 'keep running: reconcile again this long after each run').argParser(parseInteger('--every', 1, 86_400)))
+    .option('--json', 'each run as one JSON line')
+    .addHelpText('after', examples('regevents relay reconcile --redis redis://127.0.0.1:6379 --registry http://127.0.0.1:5000', 'regevents relay reconcile --redis redis://127.0.0.1:6379 --registry http://127.0.0.1:5000 --every 300'))
+    .action(async (options: ReconcileCommandOptions) => setExit(await relayReconcileCommand(options, io)));
 }

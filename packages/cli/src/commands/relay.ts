@@ -6,12 +6,15 @@ import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { startHttpServer, untilInterrupted } from '../server.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
+import { serveRelayUi } from './relay-ui.js';
 
 export interface RelayOptions extends RelayLogOptions {
   port: number;
   host: string;
   token?: string;
   format: FormatId[];
+  /** Port of the live view on 127.0.0.1; none without `--ui`. */
+  ui?: number;
 }
 
 /** The registry's `notifications:` entry for this relay; the token stays a placeholder: secrets are never printed. */
@@ -43,9 +46,11 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: Promi
     { port: options.port, host: options.host }
   );
   io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
+  const ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
   io.err('point the registry at it with:');
   io.out(registrySnippet(server.url, Boolean(options.token)));
   await stopped;
+  await ui?.close();
   await server.close();
   await close();
   io.err('stopped');

@@ -1,0 +1,64 @@
+import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult } from '@regevents/relay';
+import type { RegistryClientOptions } from '@regevents/registry-client';
+import { CliError, EXIT } from '../cli-error.js';
+import type { Io } from '../output.js';
+import { untilInterrupted } from '../server.js';
+import { openLog, type RelayLogOptions } from './relay-log.js';
+
+export interface ReconcileCommandOptions extends RelayLogOptions {
+  registry: string;
+  /** `user:password` for the registry (never printed). */
+  creds?: string;
+  repository?: string;
+  concurrency?: number;
+  /** Seconds between runs; without it, one run and exit. */
+  every?: number;
+  json?: boolean;
+}
+
+function registryOptions(options: ReconcileCommandOptions): RegistryClientOptions {
+  let url: URL;
+  try {
+    url = new URL(options.registry);
+  } catch {
+    throw new CliError(`--registry must be a URL such as http://127.0.0.1:5000 (got "${options.registry}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('--registry must be an http:// or https:// URL');
+  if (options.creds === undefined) return { baseUrl: url.origin, userAgent: RECONCILE_USER_AGENT };
+  const colon = options.creds.indexOf(':');
+  if (colon < 1) throw new CliError('--creds must be user:password');
+  return { baseUrl: url.origin, userAgent: RECONCILE_USER_AGENT, auth: { username: options.creds.slice(0, colon), password: options.creds.slice(colon + 1) } };
+}
+
+function report(result: ReconcileResult, options: ReconcileCommandOptions, io: Io): void {
+  if (options.json) return io.out(JSON.stringify(result));
+  const repositories = `${result.repositories} ${result.repositories === 1 ? 'repository' : 'repositories'}`;
+  io.out(`reconciled ${repositories}, ${result.tags} tag${result.tags === 1 ? '' : 's'}: appended ${result.pushed} pushed, ${result.deleted} deleted`);
+}
+
+/** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
+export async function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
+  const client = registryOptions(options);
+  const { log, close } = await openLog(options, io);
+  const relay = { log };
+  try {
+    if (options.every === undefined) {
+      report(await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }), options, io);
+      return EXIT.ok;
+    }
+    const reconciler = startReconciler({
+      client,
+      relay,
+      scope: options.repository,
+      concurrency: options.concurrency,
+      every: options.every * 1000,
+      onResult: (result) => report(result, options, io),
+      onError: (error) => io.err(io.colors.red(`reconciliation failed: ${error instanceof Error ? error.message : String(error)}`)),
+    });
+    await untilInterrupted();
+    await reconciler.stop();
+    return EXIT.ok;
+  } finally {
+    await close();
+  }
+}

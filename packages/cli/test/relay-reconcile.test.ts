@@ -1,0 +1,65 @@
+import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { createMockRegistry } from '@regevents/mock-registry/node';
+import { createRedisLog, createRelay, RECONCILE_USER_AGENT } from '@regevents/relay';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/program.js';
+import { bufferedIo } from '../src/output.js';
+
+const peers = requirePeers('redis-server');
+
+describe('regevents relay reconcile (no Redis needed)', () => {
+  it('refuses a registry that is not a URL and creds without a colon, without printing the credentials', async () => {
+    const io = bufferedIo();
+    expect(await run(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'nope'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('--registry must be a URL');
+    const creds = bufferedIo();
+    expect(await run(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'http://127.0.0.1:1', '--creds', 'sekrit-no-colon'], creds)).toBe(2);
+    expect(creds.stderr.join('\n')).toContain('--creds must be user:password');
+    expect(creds.stderr.join('\n')).not.toContain('sekrit');
+  });
+});
+
+describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-server and the mock registry', () => {
+  let redis: RunningRedis;
+  let client: ReturnType<typeof createClient>;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = createClient({ url: redis.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  it('appends one event per tag the log never heard of, with its own User-Agent; a second run appends nothing; --repository alone', async () => {
+    const registry = createMockRegistry();
+    const server = await registry.serve();
+    try {
+      await registry.pushImage('team/api:1.0');
+      await registry.pushImage('team/web:2.0');
+      const args = ['relay', 'reconcile', '--redis', redis.url, '--stream', 'cli-reconcile', '--registry', server.url];
+      const scoped = bufferedIo();
+      expect(await run([...args, '--repository', 'team/web'], scoped)).toBe(0);
+      expect(scoped.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 1 pushed, 0 deleted']);
+      const first = bufferedIo();
+      expect(await run([...args, '--json'], first)).toBe(0);
+      expect(JSON.parse(first.stdout[0] ?? '')).toMatchObject({ repositories: 2, tags: 2, pushed: 1, deleted: 0 });
+      const second = bufferedIo();
+      expect(await run(args, second)).toBe(0);
+      expect(second.stdout).toEqual(['reconciled 2 repositories, 2 tags: appended 0 pushed, 0 deleted']);
+
+      const relay = createRelay({ log: createRedisLog({ client, stream: 'cli-reconcile' }), auth: { unauthenticated: true } });
+      const repositories: string[] = [];
+      for await (const entry of relay.replay({ from: 'beginning' })) if (entry.record.origin === 'reconcile') repositories.push(entry.record.repository);
+      expect(repositories.sort()).toEqual(['team/api', 'team/web']);
+      const heads = registry.events.filter((recorded) => recorded.event.action === 'pull');
+      expect(heads.length).toBeGreaterThanOrEqual(3);
+      expect(heads.every((recorded) => recorded.event.request.useragent === RECONCILE_USER_AGENT)).toBe(true);
+    } finally {
+      registry.close();
+      await server.close();
+    }
+  });
+});

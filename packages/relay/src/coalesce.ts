@@ -1,0 +1,87 @@
+import type { RegistryClient } from '@regevents/registry-client';
+import { INDEX_MEDIA_TYPES, isManifestTarget, type Descriptor, type Event, type Platform } from '@regevents/types';
+
+/** One image push, from the burst of blob events and the manifest events that made it. */
+export interface ImagePush {
+  repository: string;
+  tag: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  /**
+   * For an index: its platforms, read from the index with the view's `client` (distribution 2.8's
+   * `references` name the children without their platforms), else from `references` when they carry them.
+   */
+  platforms?: Platform[];
+  /** Digests of the layer and config blobs that arrived (pushed or mounted) for it, in order, its platforms' included. */
+  blobs: string[];
+  /** The distribution event of the tagged manifest push. */
+  event: Event;
+}
+
+interface Pending {
+  blobs: string[];
+}
+
+/** Most blobs and untagged manifests remembered per repository: the oldest go first. */
+const MAX_REMEMBERED = 10_000;
+
+function bounded<T>(list: T[]): T[] {
+  return list.length > MAX_REMEMBERED ? list.slice(list.length - MAX_REMEMBERED) : list;
+}
+
+/**
+ * Folds a repository's events, in log order, into image pushes: blob pushes and mounts are
+ * remembered until a manifest push; a manifest pushed by digest waits for its tag (a later push
+ * of the same digest by tag) or for the index that lists it. Memory is bounded; what it holds is
+ * this consumer's, so after a restart an image's `blobs` may miss some.
+ */
+export function createCoalescer(client?: RegistryClient) {
+  const arrived = new Map<string, string[]>();
+  const untagged = new Map<string, Map<string, Pending>>();
+
+  return {
+    /** The image a distribution event completes, if any, and what to forget once it was handled. */
+    async next(event: Event): Promise<{ image?: ImagePush; commit: () => void }> {
+      const target = event.target as Descriptor & { repository: string; tag?: string; references?: Descriptor[] };
+      const repository = target.repository;
+      if ((event.action === 'push' || event.action === 'mount') && !isManifestTarget(target as never)) {
+        return { commit: () => void arrived.set(repository, bounded([...(arrived.get(repository) ?? []), target.digest])) };
+      }
+      if (event.action !== 'push') return { commit: () => undefined };
+      const blobs = arrived.get(repository) ?? [];
+      const waiting = untagged.get(repository) ?? new Map<string, Pending>();
+      if (!target.tag) {
+        return {
+          commit() {
+            waiting.set(target.digest, { blobs: [...(waiting.get(target.digest)?.blobs ?? []), ...blobs] });
+            while (waiting.size > MAX_REMEMBERED) waiting.delete(waiting.keys().next().value as string);
+            untagged.set(repository, waiting);
+            arrived.delete(repository);
+          },
+        };
+      }
+      const isIndex = INDEX_MEDIA_TYPES.includes(target.mediaType);
+      const children = isIndex ? (client ? ((await client.getManifest(repository, target.digest)).json.manifests ?? []) : (target.references ?? [])) : [];
+      const folded = [target.digest, ...children.map((child) => child.digest)];
+      const image: ImagePush = {
+        repository,
+        tag: target.tag,
+        digest: target.digest,
+        mediaType: target.mediaType,
+        size: target.size,
+        blobs: [...new Set([...folded.flatMap((digest) => waiting.get(digest)?.blobs ?? []), ...blobs])],
+        event,
+      };
+      const platforms = children.flatMap((child) => (child.platform ? [child.platform] : []));
+      if (platforms.length > 0) image.platforms = platforms;
+      return {
+        image,
+        commit() {
+          for (const digest of folded) waiting.delete(digest);
+          arrived.delete(repository);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { createMockRegistry, type NodeMockRegistry as MockRegistry } from '@regevents/mock-registry/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tagRecord } from '../src/testing.js';
+import { createMemoryLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay } from '../src/index.js';
+import { until } from './helpers.js';
+
+let mock: { registry: MockRegistry; url: string; close: () => Promise<void> } | undefined;
+
+async function serveMock(): Promise<{ registry: MockRegistry; url: string }> {
+  const registry = createMockRegistry();
+  const server = await registry.serve();
+  mock = {
+    registry,
+    url: server.url,
+    close: async () => {
+      registry.close();
+      await server.close();
+    },
+  };
+  return mock;
+}
+
+afterEach(async () => {
+  await mock?.close();
+  mock = undefined;
+});
+
+async function synthetic(relay: Relay): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of relay.replay({ from: 'beginning' })) {
+    if (entry.record.origin !== 'reconcile') continue;
+    const event = entry.record.event as { action: string; target: { repository: string; tag: string } };
+    found.push(`${event.action} ${event.target.repository}:${event.target.tag}`);
+  }
+  return found.sort();
+}
+
+describe('reconcile on the memory log', () => {
+  it('tags the log never heard of become pushes, tags gone become deletes (also of a repository the catalog no longer lists); the reads carry RECONCILE_USER_AGENT', async () => {
+    const { registry, url } = await serveMock();
+    await registry.pushImage('team/api:1.0');
+    await registry.pushImage('team/api:old', { seed: 2 });
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    await relay.log.append(tagRecord('ghost/app', 'push', 'v1', 'sha256:0000'));
+    expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1 });
+    expect(await synthetic(relay)).toEqual(['delete ghost/app:v1', 'push team/api:1.0', 'push team/api:old']);
+    await registry.deleteImage('team/api:old');
+    expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ tags: 1, pushed: 0, deleted: 1 });
+    expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ pushed: 0, deleted: 0 });
+    // one manifest HEAD per tag and run: 2, then 1, then 1
+    const heads = registry.events.filter((recorded) => recorded.event.action === 'pull' && recorded.event.request.method === 'HEAD');
+    expect(heads.map((recorded) => recorded.event.request.useragent)).toEqual(Array(4).fill(RECONCILE_USER_AGENT));
+  });
+
+  it('reports progress in catalog order and resumes after a repository', async () => {
+    const { registry, url } = await serveMock();
+    for (const name of ['a/app', 'b/app', 'c/app']) await registry.pushImage(`${name}:1`);
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    const progress: string[] = [];
+    const resumed = await reconcile({ client: { baseUrl: url }, relay, after: 'a/app', onProgress: (last) => progress.push(last) });
+    expect(resumed).toMatchObject({ repositories: 2, pushed: 2, lastRepository: 'c/app' });
+    expect(progress.at(-1)).toBe('c/app');
+    expect([...progress].sort()).toEqual(progress);
+    expect(await synthetic(relay)).toEqual(['push b/app:1', 'push c/app:1']);
+  });
+
+  it('a late real push and a late real delete, matching what reconciliation recorded, are marked and reach no handler', async () => {
+    const relay = createRelay({ log: createMemoryLog(), auth: { unauthenticated: true } });
+    await relay.log.append(tagRecord('app', 'push', 'gone', 'sha256:9'));
+    await relay.log.append(tagRecord('app', 'push', 'new', 'sha256:1', 'reconcile'));
+    await relay.log.append(tagRecord('app', 'delete', 'gone', undefined, 'reconcile'));
+    await relay.log.append(tagRecord('app', 'push', 'new', 'sha256:1'));
+    await relay.log.append(tagRecord('app', 'delete', 'gone'));
+    await relay.log.append(tagRecord('app', 'push', 'new', 'sha256:2'));
+    const seen: string[] = [];
+    const consumer = relay.consumer('changes').onAny((event) => {
+      const { target } = event as { action: string; target: { tag: string; digest?: string } };
+      seen.push(`${(event as { action: string }).action} ${target.tag}${target.digest ? `@${target.digest}` : ''}`);
+    });
+    await consumer.start();
+    await consumer.idle();
+    await consumer.stop();
+    expect(seen).toEqual(['push gone@sha256:9', 'push new@sha256:1', 'delete gone', 'push new@sha256:2']);
+    expect(consumer.counters()).toMatchObject({ handled: 4, duplicates: 2 });
+  });
+
+  it('startReconciler runs on start, on schedule and on demand, never two at once, and stops', async () => {
+    const { registry, url } = await serveMock();
+    await registry.pushImage('app:1');
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    const results: number[] = [];
+    const reconciler = startReconciler({ client: { baseUrl: url }, relay, every: 40, onResult: (result) => results.push(result.pushed) });
+    const [a, b] = [reconciler.run(), reconciler.run()];
+    expect(a).toBe(b);
+    await registry.pushImage('app:2');
+    await until(async () => (await synthetic(relay)).length === 2, 'the scheduled run to find app:2', 5_000);
+    await reconciler.stop();
+    const runs = results.length;
+    expect(results.reduce((sum, pushed) => sum + pushed, 0)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(results.length).toBe(runs);
+    await expect(reconciler.run()).rejects.toBeInstanceOf(RelayConfigError);
+  });
+
+  it('refuses bad options with RelayConfigError', async () => {
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    await expect(reconcile({ client: undefined as never, relay })).rejects.toBeInstanceOf(RelayConfigError);
+    await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay: {} as never })).rejects.toBeInstanceOf(RelayConfigError);
+    await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, concurrency: 0 })).rejects.toBeInstanceOf(RelayConfigError);
+    expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, every: -1 })).toThrow(RelayConfigError);
+  });
+});
+
