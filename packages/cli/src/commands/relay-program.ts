@@ -38,6 +38,10 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require this Bearer token from the registry')
     .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
+    .option('--forward-cloudevents <url>', 'forward every event to this CloudEvents sink (consumer group forward-cloudevents)')
+    .addOption(new Option('--cloudevents-mode <mode>', 'binary or structured').choices(['binary', 'structured']))
+    .option('--forward-webhook <url>', 'forward every event as a signed Standard Webhook (consumer group forward-webhook)')
+    .option('--sign <whsec>', 'the Standard Webhooks secret for --forward-webhook')
     .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 
