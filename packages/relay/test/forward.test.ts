@@ -91,7 +91,7 @@ describe('forwarding consumers', () => {
     const forwarder = forwardWebhook(relay.consumer('hooks', { retryDelay: 20, maxAttempts: 100, concurrency: 2 }), { url: target.url, sign: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
     forwarder.onError(() => undefined);
     const handled: string[] = [];
-    const audit = relay.consumer('audit').onAny((event) => void handled.push(event.id));
+    const audit = relay.consumer('audit').onAny((event) => void handled.push(String(event.id)));
     await Promise.all([forwarder.start(), audit.start()]);
     await audit.idle();
     expect(handled.sort()).toEqual([...ids, ...other.ids].sort()); // while the sink fails
