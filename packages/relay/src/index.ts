@@ -14,4 +14,5 @@ export { luaScript, redisCommand, type RedisCommand } from './redis-command.js';
 export { reconcile, RECONCILE_USER_AGENT, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 export { startReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
 export type { TagState, TagStateEntry } from './tag-state.js';
+export { forwardCloudEvents, forwardWebhook, ForwardError, type ForwardCloudEventsOptions, type ForwardOptions, type ForwardWebhookOptions } from './forward.js';
 export { InvalidRecordError, LogUnavailableError, RelayConfigError } from './errors.js';

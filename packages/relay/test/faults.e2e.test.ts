@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay, type LogEntry } from '../src/index.js';
-import { TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
+import { endpointMetrics, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
 import { startProcess, type TestProcess } from './processes.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
@@ -16,19 +16,6 @@ const PUSHES_PER_REPOSITORY = 3;
 /** The consumer's lease, retries and attempts (test/processes/consumer.mjs). */
 const CONSUMER_CONCURRENCY = 2;
 
-interface EndpointMetrics {
-  Pending: number;
-  Successes: number;
-  Failures: number;
-  Errors: number;
-}
-
-async function endpointMetrics(registry: RunningRegistry): Promise<EndpointMetrics> {
-  const vars = (await (await fetch(registry.debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
-  const endpoint = vars.registry.notifications.endpoints.find((e) => e.name === 'relay');
-  if (!endpoint) throw new Error('endpoint "relay" missing from /debug/vars');
-  return endpoint.Metrics;
-}
 
 function startRegistryFor(url: string): Promise<RunningRegistry> {
   return startRegistry({

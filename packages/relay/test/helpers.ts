@@ -83,3 +83,19 @@ export function freshEnvelope(suffix: string, repository?: string): { body: stri
 export function registryRequest(body: string, token = TOKEN, url = 'http://127.0.0.1/events'): Request {
   return new Request(url, { method: 'POST', headers: { 'content-type': EVENTS_MEDIA_TYPE_V1, authorization: `Bearer ${token}` }, body });
 }
+
+/** The registry's `/debug/vars` counters for its endpoint `name` (attempts, not unique events). */
+export interface EndpointMetrics {
+  Pending: number;
+  Events: number;
+  Successes: number;
+  Failures: number;
+  Errors: number;
+}
+
+export async function endpointMetrics(registry: { debugUrl: string }, name = 'relay'): Promise<EndpointMetrics> {
+  const vars = (await (await fetch(registry.debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
+  const endpoint = vars.registry.notifications.endpoints.find((e) => e.name === name);
+  if (!endpoint) throw new Error(`endpoint "${name}" missing from /debug/vars`);
+  return endpoint.Metrics;
+}

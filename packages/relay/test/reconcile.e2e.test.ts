@@ -5,22 +5,10 @@ import { validateEvent } from '@regevents/schemas';
 import type { Event } from '@regevents/types';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay, reconcile, RECONCILE_USER_AGENT, type LogEntry, type Relay } from '../src/index.js';
-import { freshStream, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
+import { endpointMetrics, freshStream, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 
-interface EndpointMetrics {
-  Pending: number;
-  Events: number;
-  Successes: number;
-}
-
-async function endpointMetrics(registry: RunningRegistry): Promise<EndpointMetrics> {
-  const vars = (await (await fetch(registry.debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
-  const endpoint = vars.registry.notifications.endpoints.find((e) => e.name === 'relay');
-  if (!endpoint) throw new Error('endpoint "relay" missing from /debug/vars');
-  return endpoint.Metrics;
-}
 
 /** A registry on `storageDir` (kept over restarts) notifying the relay on `relayPort`. */
 function startRegistryOn(storageDir: string, relayPort: number): Promise<RunningRegistry> {

@@ -39,6 +39,10 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--token <token>', 'require this Bearer token from the registry')
     .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
     .addOption(new Option('--ui [port]', 'also serve the live view (events, consumer lag, dead letters) on 127.0.0.1 at this port (default 5056; 0 picks a free one)').preset('5056').argParser(parseInteger('--ui', 0, 65535)))
+    .option('--forward-cloudevents <url>', 'forward every event to this CloudEvents sink (consumer group forward-cloudevents)')
+    .addOption(new Option('--cloudevents-mode <mode>', 'binary or structured').choices(['binary', 'structured']))
+    .option('--forward-webhook <url>', 'forward every event as a signed Standard Webhook (consumer group forward-webhook)')
+    .option('--sign <whsec>', 'the Standard Webhooks secret for --forward-webhook')
     .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --ui', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 

@@ -5,10 +5,11 @@ import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { startHttpServer, untilInterrupted } from '../server.js';
+import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
 
-export interface RelayOptions extends RelayLogOptions {
+export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;
   host: string;
   token?: string;
@@ -33,6 +34,7 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: Promi
   const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
   const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true }, formats });
   relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
+  const stopForwarders = await startForwarders(relay, options, io);
   const metrics = prometheusRegistry(relay);
   const server = await startHttpServer(
     async (req: IncomingMessage, res: ServerResponse) => {
@@ -52,6 +54,7 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: Promi
   await stopped;
   await ui?.close();
   await server.close();
+  await stopForwarders();
   await close();
   io.err('stopped');
   return EXIT.ok;
