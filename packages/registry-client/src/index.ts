@@ -36,3 +36,4 @@ export { formatScope, parseScopes, type Scope } from './scope.js';
 export { parseChallenges, type Challenge } from './challenge.js';
 export type { RetryOptions } from './transport.js';
 export type { BlobSource, LazyBlobSource, PushBlobOptions, PushBlobResult } from './upload.js';
+export { collectTags } from './tags.js';

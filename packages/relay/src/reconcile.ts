@@ -1,4 +1,4 @@
-import { createRegistryClient, RegistryError, type RegistryClient, type RegistryClientOptions } from '@regevents/registry-client';
+import { collectTags, createRegistryClient, type RegistryClient, type RegistryClientOptions } from '@regevents/registry-client';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { RelayConfigError } from './errors.js';
 import type { RelayLog } from './log.js';
@@ -40,17 +40,6 @@ function clientOf(client: RegistryClient | RegistryClientOptions): RegistryClien
   return 'headManifest' in client ? client : createRegistryClient({ userAgent: RECONCILE_USER_AGENT, ...client });
 }
 
-/** A repository that vanished from the registry answers 404 to its tag list: it has no tags. */
-async function tagsOf(client: RegistryClient, repository: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const tags: string[] = [];
-  try {
-    for await (const tag of client.tags(repository, { signal })) tags.push(tag);
-  } catch (error) {
-    if (!(error instanceof RegistryError && error.status === 404)) throw error;
-  }
-  return tags;
-}
-
 interface Run {
   client: RegistryClient;
   log: RelayLog;
@@ -63,7 +52,7 @@ interface Run {
 /** Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic event per difference. */
 async function reconcileRepository(run: Run, repository: string): Promise<void> {
   const { client, log, state, limit, signal, result } = run;
-  const [tags, known] = await Promise.all([limit(() => tagsOf(client, repository, signal)), state.tags(repository)]);
+  const [tags, known] = await Promise.all([limit(() => collectTags(client, repository, { signal })), state.tags(repository)]);
   const manifests = await Promise.all(tags.map((tag) => limit(() => client.headManifest(repository, tag, { signal }))));
   result.repositories++;
   const present = new Set<string>();

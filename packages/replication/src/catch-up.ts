@@ -1,5 +1,5 @@
 import { compileArtifactSelector } from '@regevents/config';
-import { RegistryError, type RegistryClient } from '@regevents/registry-client';
+import { collectTags, type RegistryClient } from '@regevents/registry-client';
 import type { ReplicationPolicy, ReplicationTarget } from './policy.js';
 import { targetRepository } from './repository.js';
 
@@ -16,18 +16,6 @@ export interface CompareOptions {
   /** HEAD requests in flight. Default 8. */
   concurrency?: number;
   signal?: AbortSignal;
-}
-
-/** A repository that is gone (or never had a tag) lists no tags: 2.8 answers 404 NAME_UNKNOWN. */
-async function tagsOf(client: RegistryClient, repository: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const tags: string[] = [];
-  try {
-    for await (const tag of client.tags(repository, { signal })) tags.push(tag);
-  } catch (error) {
-    if (error instanceof RegistryError && error.status === 404) return [];
-    throw error;
-  }
-  return tags;
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -50,7 +38,7 @@ export async function findMissingTags(policy: ReplicationPolicy, target: Replica
   const candidates: { repository: string; tag: string }[] = [];
   for await (const repository of clients.source.catalog({ signal })) {
     if (!matcher.repository(repository)) continue;
-    for (const tag of await tagsOf(clients.source, repository, signal)) if (matcher.matches(repository, tag)) candidates.push({ repository, tag });
+    for (const tag of await collectTags(clients.source, repository, { signal })) if (matcher.matches(repository, tag)) candidates.push({ repository, tag });
   }
   const missing: MissingTag[] = [];
   await forEachLimited(candidates, options.concurrency ?? 8, async ({ repository, tag }) => {

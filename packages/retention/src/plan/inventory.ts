@@ -1,4 +1,4 @@
-import { isIndex, RegistryError, type RegistryClient } from '@regevents/registry-client';
+import { collectTags, isIndex, RegistryError, type RegistryClient } from '@regevents/registry-client';
 import type { Descriptor } from '@regevents/types';
 import type { LimitFunction } from 'p-limit';
 import { emptyUsage, type ManifestUsage, type PushTimeSource, type RepositoryUsage, type UsageStore } from '../usage/model.js';
@@ -58,17 +58,6 @@ export interface InventoryOptions {
 
 const REFERRERS_TAG = /^sha256-([0-9a-f]{64})$/;
 
-async function tagsOf(client: RegistryClient, repository: string, signal?: AbortSignal): Promise<string[]> {
-  const tags: string[] = [];
-  try {
-    for await (const tag of client.tags(repository, { signal })) tags.push(tag);
-  } catch (error) {
-    // a repository whose manifests were only ever pushed by digest answers NAME_UNKNOWN (DOMAIN §7)
-    if (!(error instanceof RegistryError && error.status === 404)) throw error;
-  }
-  return tags;
-}
-
 function nodeFromUsage(usage: ManifestUsage): ManifestNode | undefined {
   if (usage.mediaType === undefined || usage.references === undefined || usage.size === undefined) return undefined;
   const index = isIndex(usage.mediaType);
@@ -105,7 +94,7 @@ async function configCreated(client: RegistryClient, repository: string, config:
  */
 export async function readRepository(repository: string, options: InventoryOptions): Promise<RepositoryInventory> {
   const { client, limit, signal } = options;
-  const [tagNames, usage] = await Promise.all([tagsOf(client, repository, signal), options.store?.repository(repository) ?? Promise.resolve<RepositoryUsage>(emptyUsage())]);
+  const [tagNames, usage] = await Promise.all([collectTags(client, repository, { signal }), options.store?.repository(repository) ?? Promise.resolve<RepositoryUsage>(emptyUsage())]);
   const manifests = new Map<string, ManifestNode>();
   const loading = new Map<string, Promise<ManifestNode | undefined>>();
 
