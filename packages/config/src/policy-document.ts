@@ -143,12 +143,16 @@ export class PolicyChecker {
     return this.error('invalid-value', `expected one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}, got ${describe(value)}${hint}`, path);
   }
 
-  /** A Go duration (`90s`, `1h30m`) of at least `minMs`, in milliseconds; bare numbers are refused (they would be nanoseconds). */
+  /**
+   * A Go duration (`90s`, `1h30m`) of at least `minMs`, in milliseconds; bare numbers are refused
+   * (they would be nanoseconds). Policies speak of days (`notPulledFor: 30d`, as ECR and Harbor do),
+   * which Go's grammar lacks, so a leading whole number of days is accepted before the Go part (`30d`, `1d12h`).
+   */
   duration(value: unknown, path: PolicyPath, minMs = 0): number | undefined {
     if (typeof value !== 'string') return this.error('invalid-duration', `expected a duration such as 30s, 15m or 1h, got ${describe(value)}`, path);
     let nanoseconds: bigint;
     try {
-      nanoseconds = parseGoDuration(value);
+      nanoseconds = parsePolicyDuration(value);
     } catch (error) {
       if (!(error instanceof GoDurationError)) throw error;
       return this.error('invalid-duration', error.message, path);
@@ -165,6 +169,16 @@ export class PolicyChecker {
       return position ? { ...diagnostic, ...position } : diagnostic;
     });
   }
+}
+
+const DAYS = /^(\d{1,6})d((?:\d.*)?)$/;
+const NANOSECONDS_PER_DAY = 86_400_000_000_000n;
+
+function parsePolicyDuration(text: string): bigint {
+  const days = DAYS.exec(text);
+  if (!days) return parseGoDuration(text);
+  const rest = days[2] ?? '';
+  return BigInt(days[1] ?? '0') * NANOSECONDS_PER_DAY + (rest === '' ? 0n : parseGoDuration(rest));
 }
 
 function describe(value: unknown): string {

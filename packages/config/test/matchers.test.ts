@@ -87,3 +87,22 @@ describe('readPolicyYaml', () => {
     expect(readPolicyYaml('x'.repeat(2000), { maxBytes: 1000 }).diagnostics[0]).toMatchObject({ code: 'input-too-large' });
   });
 });
+
+describe('PolicyChecker.duration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['1h30m', 5_400_000],
+    ['30d', 30 * 86_400_000],
+    ['1d12h', 36 * 3_600_000],
+  ])('reads %s as %d ms', (text, ms) => {
+    const checker = new PolicyChecker();
+    expect(checker.duration(text, ['ttl'])).toBe(ms);
+    expect(checker.finish()).toEqual([]);
+  });
+
+  it.each(['30', '30x', '30d-1h', 'd', '1.5d', 3600])('refuses %j with invalid-duration at its path', (value) => {
+    const checker = new PolicyChecker();
+    expect(checker.duration(value, ['ttl'])).toBeUndefined();
+    expect(checker.finish()).toEqual([expect.objectContaining({ code: 'invalid-duration', path: 'ttl' })]);
+  });
+});

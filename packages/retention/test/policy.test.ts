@@ -47,7 +47,8 @@ it.each([
   [{ policies: [{ repositories: ['a'], rules: [{ keep: { tags: { semver: 'not a range' } } }] }] }, 'policies[0].rules[0].keep.tags.semver', 'invalid-semver-range'],
   [{ policies: [{ repositories: ['a'], rules: [{ remove: { untagged: false } }] }] }, 'policies[0].rules[0].remove.untagged', 'invalid-value'],
   [{ policies: [{ repositories: ['a'], rules: [{ remove: { olderThan: 3600 } }] }] }, 'policies[0].rules[0].remove.olderThan', 'invalid-duration'],
-  [{ policies: [{ repositories: ['a'], rules: [{ remove: { notPulledFor: '30d' } }] }] }, 'policies[0].rules[0].remove.notPulledFor', 'invalid-duration'],
+  [{ policies: [{ repositories: ['a'], rules: [{ remove: { notPulledFor: '30x' } }] }] }, 'policies[0].rules[0].remove.notPulledFor', 'invalid-duration'],
+  [{ policies: [{ repositories: ['a'], rules: [{ remove: { notPulledFor: '30d-1h' } }] }] }, 'policies[0].rules[0].remove.notPulledFor', 'invalid-duration'],
   [{ policies: [{ repositories: ['a'], rules: [{ remove: { olderThan: '1h', notPulledFor: '1h' } }] }] }, 'policies[0].rules[0].remove', 'invalid-value'],
 ])('refuses %j with an error at %s (%s)', (value, path, code) => {
   const { policy, diagnostics } = checkRetentionPolicy(value);
