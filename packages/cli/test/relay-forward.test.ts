@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { bufferedIo } from '../src/output.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 let running: Background | undefined;
-let sinkServer: http.Server | undefined;
+let sinkServer: Server | undefined;
 
 afterEach(async () => {
   await running?.interrupt();
@@ -25,8 +25,8 @@ describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () =
   });
 
   it('re-signs each received event for the webhook and sends it to the CloudEvents sink; the secret is never printed', async () => {
-    const received: { path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
-    sinkServer = http.createServer((req, res) => {
+    const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+    sinkServer = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
