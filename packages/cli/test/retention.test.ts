@@ -40,7 +40,7 @@ it('retention plan --json: without usage history, push times come from the image
 
 it('retention plan points at a broken policy by line and path, and exits 1', async () => {
   const broken = join(dir, 'broken.yml');
-  await writeFile(broken, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { notPulledFor: 30d }\n");
+  await writeFile(broken, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { notPulledFor: 30 days }\n");
   const { code, stderr } = await regevents(['retention', 'plan', '--policy', broken, '--registry', server.url]);
   expect(code).toBe(1);
   expect(stderr).toMatch(/broken\.yml:4:\d+ error invalid-duration at policies\[0\]\.rules\[0\]\.remove\.notPulledFor/);
