@@ -1,10 +1,10 @@
-import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { requirePeers } from '@regevents/registry-harness';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRedisLog, createRelay, RECONCILE_USER_AGENT } from '@regevents/relay';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../src/program.js';
 import { bufferedIo } from '../src/output.js';
+import { useRedisServer } from './redis-server.js';
 
 const peers = requirePeers('redis-server');
 
@@ -21,17 +21,7 @@ describe('regevents relay reconcile (no Redis needed)', () => {
 });
 
 describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-server and the mock registry', () => {
-  let redis: RunningRedis;
-  let client: ReturnType<typeof createClient>;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = createClient({ url: redis.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
+  const redis = useRedisServer();
 
   it('appends one event per tag the log never heard of, with its own User-Agent; a second run appends nothing; --repository alone', async () => {
     const registry = createMockRegistry();
@@ -50,7 +40,7 @@ describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-ser
       expect(await run(args, second)).toBe(0);
       expect(second.stdout).toEqual(['reconciled 2 repositories, 2 tags: appended 0 pushed, 0 deleted']);
 
-      const relay = createRelay({ log: createRedisLog({ client, stream: 'cli-reconcile' }), auth: { unauthenticated: true } });
+      const relay = createRelay({ log: createRedisLog({ client: redis.client, stream: 'cli-reconcile' }), auth: { unauthenticated: true } });
       const repositories: string[] = [];
       for await (const entry of relay.replay({ from: 'beginning' })) if (entry.record.origin === 'reconcile') repositories.push(entry.record.repository);
       expect(repositories.sort()).toEqual(['team/api', 'team/web']);

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { requirePeers } from '@regevents/registry-harness';
 import { createRedisLog, createRelay } from '@regevents/relay';
-import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
 import { run } from '../src/program.js';
 import { bufferedIo } from '../src/output.js';
+import { useRedisServer } from './redis-server.js';
 
 const peers = requirePeers('redis-server');
 const body = () => readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
@@ -28,17 +28,7 @@ describe('regevents relay (no Redis needed)', () => {
 });
 
 describe.skipIf(!peers.available)('regevents relay on a real redis-server', () => {
-  let redis: RunningRedis;
-  let client: ReturnType<typeof createClient>;
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = createClient({ url: redis.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
+  const redis = useRedisServer();
 
   it('receives into Redis, prints the registry snippet without the token, serves /metrics, and tail prints the log', async () => {
     const relay = startRegevents(['relay', '--port', '0', '--redis', redis.url, '--token', 'cli-relay-token', '--stream', 'cli-test']);
@@ -68,7 +58,7 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
   });
 
   it('lists, retries and drops dead letters', async () => {
-    const relay = createRelay({ log: createRedisLog({ client, stream: 'cli-dead' }), auth: { unauthenticated: true } });
+    const relay = createRelay({ log: createRedisLog({ client: redis.client, stream: 'cli-dead' }), auth: { unauthenticated: true } });
     const request = async () => new Request('http://relay/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(await body()) });
     expect((await relay.fetch(await request())).status).toBe(200);
     const failing = relay.consumer('ci', { maxAttempts: 1, pollMs: 10 }).onAny(() => {
