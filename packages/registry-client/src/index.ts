@@ -37,3 +37,4 @@ export { parseChallenges, type Challenge } from './challenge.js';
 export type { RetryOptions } from './transport.js';
 export type { BlobSource, LazyBlobSource, PushBlobOptions, PushBlobResult } from './upload.js';
 export { collectTags } from './tags.js';
+export { forEachConcurrent } from './pool.js';

@@ -1,5 +1,5 @@
 import { compileArtifactSelector } from '@regevents/config';
-import { collectTags, type RegistryClient } from '@regevents/registry-client';
+import { collectTags, forEachConcurrent, type RegistryClient } from '@regevents/registry-client';
 import type { ReplicationPolicy, ReplicationTarget } from './policy.js';
 import { targetRepository } from './repository.js';
 
@@ -18,14 +18,6 @@ export interface CompareOptions {
   signal?: AbortSignal;
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(lanes);
-}
-
 /**
  * What the target is missing for one policy: the source's catalog and tags (filtered by the
  * policy), each tag's digest by HEAD on both sides. This is the client-side comparison that
@@ -41,10 +33,10 @@ export async function findMissingTags(policy: ReplicationPolicy, target: Replica
     for (const tag of await collectTags(clients.source, repository, { signal })) if (matcher.matches(repository, tag)) candidates.push({ repository, tag });
   }
   const missing: MissingTag[] = [];
-  await forEachLimited(candidates, options.concurrency ?? 8, async ({ repository, tag }) => {
+  await forEachConcurrent(candidates, options.concurrency ?? 8, signal, async ({ repository, tag }, lane) => {
     const [sourceDigest, targetDigest] = await Promise.all([
-      clients.source.headManifest(repository, tag, { signal }),
-      clients.destination.headManifest(targetRepository(target, repository), tag, { signal }),
+      clients.source.headManifest(repository, tag, { signal: lane }),
+      clients.destination.headManifest(targetRepository(target, repository), tag, { signal: lane }),
     ]);
     if (!sourceDigest || sourceDigest.digest === targetDigest?.digest) return;
     if (targetDigest && (!policy.overwrite || target.platforms)) return;
