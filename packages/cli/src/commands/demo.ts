@@ -1,6 +1,6 @@
 import { imageScenarios } from '@regevents/mock-registry';
 import { createRegistryClient } from '@regevents/registry-client';
-import { reconcile, type Consumer } from '@regevents/relay';
+import { reconcile, RECONCILE_USER_AGENT, type Consumer } from '@regevents/relay';
 import { checkPolicies, createReplicator, createMemoryQueue } from '@regevents/replication';
 import { apply, createMemoryUsageStore, createUsageTracker, formatBytes, plan, RETENTION_USER_AGENT } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
@@ -106,5 +106,7 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
   await Promise.all(consumers.map((consumer) => consumer.stop()));
   await replicator.close();
   await sites.close();
-  return successes === jobs && reconciled.pushed === PUSHED_WHILE_DOWN.length ? EXIT.ok : EXIT.failed;
+  const recovered = story.images.filter((image) => image.event.request.useragent === RECONCILE_USER_AGENT).map((image) => `${image.repository}:${image.tag}`);
+  const recoveredExactly = recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
+  return successes === jobs && recoveredExactly ? EXIT.ok : EXIT.failed;
 }
