@@ -51,10 +51,10 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
 
   program
     .command('demo')
-    .description('see registry events end to end: a mock registry, a webhook receiver, and an image pushed, pulled, copied and deleted')
+    .description('the whole story on 127.0.0.1: two mock registries, a relay, replication A → B, reconcile after an outage, retention')
     .option('--once', 'run the scenario and exit instead of serving until Ctrl-C')
-    .option('--json', 'print the raw envelopes instead of one line per event')
-    .addOption(new Option('--port <port>', 'registry port (0 picks a free one)').default(0).argParser(parsePort))
+    .option('--json', 'print one JSON story record a line (narration goes to stderr)')
+    .addOption(new Option('--port <port>', 'site A\'s port (0 picks a free one)').default(0).argParser(parsePort))
     .addHelpText('after', examples('regevents demo', 'regevents demo --once --json'))
     .action(async (options: DemoOptions) => {
       exitCode = await demoCommand(options, io);

@@ -19,31 +19,51 @@ function background(args: string[]): Background {
 }
 
 describe('regevents demo', () => {
-  it('--once pushes, pulls, copies and deletes, and every event reaches the receiver', async () => {
+  it('--once tells the story: coalesced pushes replicated to Success, reconcile recovering exactly the pushes made while the relay was down, retention removing the unpulled builds', async () => {
     const result = await regevents(['demo', '--once']);
     expect(result.code, result.stderr).toBe(0);
-    const eventLines = result.stdout.split('\n').filter((line) => /^\s+\d\d:\d\d:\d\d\.\d{3} /.test(line));
-    const actions = eventLines.map((line) => line.trim().split(/\s+/)[1]);
-    expect(actions).toEqual(['push', 'push', 'push', 'push', 'pull', 'pull', 'pull', 'pull', 'pull', 'mount', 'mount', 'mount', 'push', 'pull', 'delete', 'delete']);
-    expect(result.stdout).toMatch(/push\s+manifest demo\/app:1\.0/);
-    expect(result.stdout).toMatch(/mount\s+blob demo\/app-copy@sha256:[0-9a-f]{12} from demo\/app/);
-    expect(result.stdout).toMatch(/delete tag demo\/app:1\.0/);
-    expect(result.stdout).toContain('16 events received by the webhook handler (16 emitted, 16 delivery attempts)');
+    const lines = result.stdout.split('\n');
+    const matches = (pattern: RegExp) => lines.flatMap((line) => pattern.exec(line)?.slice(1, 2) ?? []);
+    const pushedWhileDown = matches(/^push (\S+) while the relay is down$/);
+    const images = matches(/^ {2}\S+ image\.pushed (\S+) /);
+    const recovered = matches(/ image\.pushed (\S+) [0-9a-f]{12} \d+ blobs.* \(reconcile\)$/);
+    expect(pushedWhileDown).toEqual(['demo/app:build-2', 'demo/app:build-3']);
+    expect(recovered).toEqual(pushedWhileDown);
+    expect(result.stdout).toContain('reconcile: 2 repositories, 5 tags, 2 pushed, 0 deleted');
+    expect(result.stdout).toMatch(/image\.pushed demo\/multi:1\.0\.0 [0-9a-f]{12} 4 blobs linux\/amd64,linux\/arm64$/m);
+    expect(images).toEqual(['demo/app:1.0.0', 'demo/app:build-1', 'demo/multi:1.0.0', ...pushedWhileDown]);
+    for (const image of images) expect(matches(new RegExp(` replication copy ${image.replace(/[.]/g, '\\.')} to site-b: (\\w+)$`))).toEqual(['Pending', 'Running', 'Success']);
+    const plan = lines.filter((line) => /^ {2}(keep|remove) /.test(line)).map((line) => line.trim().split(/\s{2,}/));
+    expect(plan.filter(([action]) => action === 'remove').map(([, image, , , why]) => `${image} ${why}`)).toEqual([
+      'demo/app:build-2 remove not pulled for 720h0m0s',
+      'demo/app:build-3 remove not pulled for 720h0m0s',
+    ]);
+    expect(plan.find(([, image]) => image === 'demo/app:build-1')?.slice(2)).toEqual(['1', '-', 'keep last 1 by pulled']);
+    expect(result.stdout).toContain('applied: 2 manifests deleted');
+    expect(result.stdout).toMatch(/^5 images pushed \(2 while the relay was down\), 2 pulled, 5 image\.pushed events \(2 recovered by reconcile\), 5 of 5 replication jobs Success, 2 tags removed by retention/m);
   });
 
-  it('--json prints the raw envelopes, which validate', async () => {
+  it('--json prints one story record a line: the reconciled images are the pushes made while down, every job reaches Success', async () => {
     const result = await regevents(['demo', '--once', '--json']);
-    expect(result.code).toBe(0);
-    const envelopes = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(envelopes).toHaveLength(16);
-    const check = await regevents(['validate', '-', '--strict'], { stdin: JSON.stringify(envelopes[3]) });
-    expect(check.code, check.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
+    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const summary = records.find((record) => record.type === 'summary');
+    const images = records.filter((record) => record.type === 'image.pushed');
+    expect(images.filter((image) => image.reconciled).map((image) => `${image.repository}:${image.tag}`)).toEqual(summary.pushedWhileDown);
+    expect(summary.pushedWhileDown).toHaveLength(2);
+    const finals = new Map(records.filter((record) => record.type === 'replication.status').map((change) => [`${change.repository}:${change.tag}`, change.status]));
+    expect([...finals.keys()]).toEqual(images.map((image) => `${image.repository}:${image.tag}`));
+    expect(new Set(finals.values())).toEqual(new Set(['Success']));
+    expect(records.find((record) => record.type === 'retention.plan').removed).toEqual(['demo/app:build-2', 'demo/app:build-3']);
+    expect(records.find((record) => record.type === 'retention.apply').counts.deleted).toBe(2);
+    expect(summary).toMatchObject({ jobs: 5, successes: 5, recovered: 2, removed: 2 });
+    expect(result.stderr).toContain('restart site A on the same storage');
   });
 
   it('keeps serving until Ctrl-C, then exits 0, having printed what the repository README shows, whole', async () => {
     const demo = background(['demo']);
     await demo.waitFor(/Ctrl-C stops/);
-    expect(demo.stdout()).toMatch(/still serving; try: skopeo copy --src-tls-verify=false docker:\/\/127\.0\.0\.1:\d+\/demo\/app-copy:1\.0 oci:/);
+    expect(demo.stdout()).toMatch(/still serving; try: skopeo copy --src-tls-verify=false docker:\/\/127\.0\.0\.1:\d+\/demo\/multi:1\.0\.0 oci:/);
     running = [];
     expect(await demo.interrupt()).toBe(0);
     // Times and ports differ from run to run; every line, and its order, must not.

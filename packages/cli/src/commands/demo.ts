@@ -1,10 +1,14 @@
-import { createMockRegistry } from '@regevents/mock-registry/node';
 import { imageScenarios } from '@regevents/mock-registry';
 import { createRegistryClient } from '@regevents/registry-client';
-import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
+import { reconcile, RECONCILE_USER_AGENT, type Consumer } from '@regevents/relay';
+import { checkPolicies, createReplicator, createMemoryQueue } from '@regevents/replication';
+import { apply, createMemoryUsageStore, createUsageTracker, formatBytes, plan, RETENTION_USER_AGENT } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
-import { formatEvent, type Io } from '../output.js';
-import { startHttpServer, untilInterrupted } from '../server.js';
+import type { Io } from '../output.js';
+import { untilInterrupted } from '../server.js';
+import { demoRetentionPolicy, formatDemoPlan } from './demo-retention.js';
+import { startDemoSites } from './demo-sites.js';
+import { DemoStory } from './demo-story.js';
 
 export interface DemoOptions {
   once?: boolean;
@@ -12,63 +16,97 @@ export interface DemoOptions {
   port: number;
 }
 
+const DAY = 24 * 60 * 60 * 1000;
+const TWO_PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64' },
+];
+/** What users push while the relay is up, and while it is down. */
+const PUSHED_WHILE_UP: [string, { layers?: number; seed?: number; platforms?: typeof TWO_PLATFORMS }][] = [
+  ['demo/app:1.0.0', { layers: 2, seed: 1 }],
+  ['demo/app:build-1', { seed: 2 }],
+  ['demo/multi:1.0.0', { seed: 3, platforms: TWO_PLATFORMS }],
+];
+const PULLED = ['demo/app:1.0.0', 'demo/app:build-1'];
+const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
+  ['demo/app:build-2', { seed: 4 }],
+  ['demo/app:build-3', { seed: 5 }],
+];
+
 /**
- * The whole loop on one machine with nothing installed: a mock registry served on 127.0.0.1, a
- * receiver built with createWebhookHandler, and a generated image pushed, pulled, copied and
- * deleted through the registry's real HTTP API. Each event prints as the receiver gets it.
+ * The whole story on one machine with nothing installed: two mock registries (site A, site B), a
+ * relay with its memory log in front of A, replication A → B on the memory queue, usage tracking
+ * and a retention policy; pushes and pulls on A, the relay down while more is pushed and A
+ * restarted (its queue lost), reconciliation recovering exactly those pushes, then retention.
  */
 export async function demoCommand(options: DemoOptions, io: Io, stopped: () => Promise<unknown> = untilInterrupted): Promise<number> {
-  const token = `demo-${crypto.randomUUID()}`;
-  let received = 0;
-  const hooks = createWebhookHandler({ auth: { bearer: token } });
-  hooks.onAny((event, context) => {
-    received += 1;
-    if (options.json) {
-      if (context.index === 0) io.out(JSON.stringify(context.envelope));
-    } else if (isKnownEvent(event)) {
-      io.out(`  ${formatEvent(event, io.colors)}`);
-    }
-  });
-  const receiver = await startHttpServer(hooks.node, { port: 0, host: '127.0.0.1' });
+  const story = new DemoStory(io, Boolean(options.json));
+  const sites = await startDemoSites(options.port);
+  const { relay, urls } = sites;
+  story.say(`mock registry on ${urls.a} (site A) and ${urls.b} (site B), relay on ${urls.relay} (memory log); A notifies the relay`);
 
-  const registry = createMockRegistry({
-    config: `
-      notifications:
-        endpoints:
-          - name: demo-receiver
-            url: ${receiver.url}/events
-            headers: { Authorization: [Bearer ${token}] }
-            timeout: 2s
-            threshold: 3
-            backoff: 250ms`,
-  });
-  const served = await registry.serve({ port: options.port, host: '127.0.0.1' });
-  const client = imageScenarios(createRegistryClient({ baseUrl: served.url, userAgent: 'regevents-demo' }));
-  const say = (line: string) => (options.json ? io.err(line) : io.out(line));
-  say(`mock registry on ${served.url}, receiver on ${receiver.url}/events (Bearer token required)`);
+  const { policies } = checkPolicies({ name: 'a-to-b', source: { registry: urls.a, repositories: ['demo/**'] }, targets: [{ name: 'site-b', registry: urls.b }] });
+  const replicator = createReplicator({ policies, queue: createMemoryQueue(), status: async (change) => story.status(change) });
+  const store = createMemoryUsageStore();
+  const images = relay.consumer('images', { coalesce: { client: createRegistryClient({ baseUrl: urls.a, userAgent: 'regevents-demo/0.1.0' }) } });
+  images.on('image.pushed', (image) => story.image(image));
+  const replication = relay.consumer('replication');
+  replicator.subscribe(replication);
+  const usage = createUsageTracker({ store }).attach(relay.consumer('retention'));
+  const consumers: Consumer[] = [images, replication, usage];
+  await replicator.start();
+  await Promise.all(consumers.map((consumer) => consumer.start()));
 
-  const steps: [string, () => Promise<unknown>][] = [
-    ['push demo/app:1.0 (two layers)', () => client.pushImage('demo/app:1.0', { layers: 2 })],
-    ['pull demo/app:1.0', () => client.pullImage('demo/app:1.0')],
-    ['copy demo/app:1.0 to demo/app-copy:1.0 (blobs are mounted)', () => client.copyImage('demo/app:1.0', 'demo/app-copy:1.0')],
-    ['delete demo/app:1.0', () => client.deleteImage('demo/app:1.0')],
-  ];
-  for (const [title, step] of steps) {
-    say(io.colors.bold(title));
-    await step();
-    await registry.idle();
-  }
-  const attempts = registry.events.reduce((sum, recorded) => sum + recorded.deliveries.reduce((n, d) => n + d.attempts.length, 0), 0);
-  say(`${received} events received by the webhook handler (${registry.events.length} emitted, ${attempts} delivery attempts)`);
+  // Users: a client with a User-Agent of their own, so their pulls count for retention.
+  const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
+  const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
+    story.say(title);
+    await act();
+    if (!settled) return;
+    await sites.siteA.idle();
+    await story.settle(consumers, replicator);
+  };
+
+  for (const [reference, image] of PUSHED_WHILE_UP) await step(`push ${reference}${image.platforms ? ' (multi-arch index: linux/amd64, linux/arm64)' : ''}`, () => user.pushImage(reference, image));
+  for (const reference of PULLED) await step(`pull ${reference}`, () => user.pullImage(reference));
+
+  await step('stop the relay', () => sites.stopRelay(), false);
+  for (const [reference, image] of PUSHED_WHILE_DOWN) await step(`push ${reference} while the relay is down`, () => user.pushImage(reference, image), false);
+  const undelivered = sites.siteA.events.filter((recorded) => recorded.deliveries.some((delivery) => !delivery.delivered)).length;
+  await step(`restart site A on the same storage: ${undelivered} undelivered events in its queue are lost`, () => sites.restartSiteA(), false);
+  await step('start the relay again', () => sites.startRelay(), false);
+
+  story.say('reconcile site A against the relay\'s tag state');
+  const reconciled = await reconcile({ client: { baseUrl: urls.a }, relay });
+  story.record('reconcile', `  reconcile: ${reconciled.repositories} repositories, ${reconciled.tags} tags, ${reconciled.pushed} pushed, ${reconciled.deleted} deleted`, { ...reconciled });
+  await story.settle(consumers, replicator);
+
+  story.say('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)');
+  const client = createRegistryClient({ baseUrl: urls.a, userAgent: RETENTION_USER_AGENT });
+  const planned = await plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY });
+  const removed = planned.entries.filter((entry) => entry.action === 'remove').map((entry) => `${entry.repository}:${entry.tag ?? entry.digest}`);
+  story.record('retention.plan', formatDemoPlan(planned).join('\n'), { removed, reclaimableBytes: planned.reclaimableBytes, summary: planned.summary });
+  const report = await apply(planned, { client, store });
+  story.record('retention.apply', `  applied: ${report.counts.deleted} manifests deleted, ${formatBytes(planned.reclaimableBytes)} reclaimable after garbage-collect`, { counts: report.counts });
+
+  const successes = story.statuses.filter((change) => change.status === 'Success').length;
+  const jobs = new Set(story.statuses.map((change) => change.jobId)).size;
+  const pushes = PUSHED_WHILE_UP.length + PUSHED_WHILE_DOWN.length;
+  story.record(
+    'summary',
+    `${pushes} images pushed (${PUSHED_WHILE_DOWN.length} while the relay was down), ${PULLED.length} pulled, ${story.images.length} image.pushed events (${reconciled.pushed} recovered by reconcile), ${successes} of ${jobs} replication jobs Success, ${removed.length} tags removed by retention (${formatBytes(planned.reclaimableBytes)})`,
+    { pushes, pushedWhileDown: PUSHED_WHILE_DOWN.map(([reference]) => reference), pulls: PULLED.length, images: story.images.length, recovered: reconciled.pushed, jobs, successes, removed: removed.length },
+  );
 
   if (!options.once) {
-    const address = served.url.replace(/^http:\/\//, '');
-    say(`still serving; try: skopeo copy --src-tls-verify=false docker://${address}/demo/app-copy:1.0 oci:/tmp/app-copy:1.0`);
-    say('Ctrl-C stops');
+    story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
+    story.say('Ctrl-C stops');
     await stopped();
   }
-  await served.close();
-  registry.close();
-  await receiver.close();
-  return received === registry.events.length ? EXIT.ok : EXIT.failed;
+  await Promise.all(consumers.map((consumer) => consumer.stop()));
+  await replicator.close();
+  await sites.close();
+  const recovered = story.images.filter((image) => image.event.request.useragent === RECONCILE_USER_AGENT).map((image) => `${image.repository}:${image.tag}`);
+  const recoveredExactly = recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
+  return successes === jobs && recoveredExactly ? EXIT.ok : EXIT.failed;
 }
