@@ -1,3 +1,4 @@
+import { readAtMost } from '@regevents/registry-client';
 import { RegistryError } from './errors.js';
 
 /** distribution's `maxManifestBodySize` (registry/handlers/manifests.go): 4 MiB. */
@@ -10,32 +11,9 @@ function manifestTooLarge(): RegistryError {
 }
 
 /**
- * A manifest body, read no further than `MAX_MANIFEST_BYTES`: a larger `Content-Length` is refused
- * before any byte is read, and a body without one is refused at the first byte past the limit, so a
+ * A manifest body, read no further than `MAX_MANIFEST_BYTES` (the client's one bounded reader): a
  * huge PUT never sits in memory.
  */
-export async function readManifestBody(request: Request): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > MAX_MANIFEST_BYTES) throw manifestTooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_MANIFEST_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw manifestTooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+export function readManifestBody(request: Request): Promise<Uint8Array> {
+  return readAtMost(request.body, Number(request.headers.get('content-length')), MAX_MANIFEST_BYTES, manifestTooLarge);
 }

@@ -1,23 +1,26 @@
 import { LimitError } from './errors.js';
 
-/** Reads a whole body, but never more than `maxBytes`: a larger one is cancelled with a `LimitError`. */
-export async function readBytes(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+/**
+ * Reads a whole stream, but never more than `maxBytes`: a larger `declared` length is refused before
+ * any byte is read, and a stream without one is cancelled at the first byte past the limit, so an
+ * oversized body never sits in memory. `tooLarge` makes the error the caller's protocol wants.
+ */
+export async function readAtMost(body: ReadableStream<Uint8Array> | null, declared: number, maxBytes: number, tooLarge: (declared?: number) => Error): Promise<Uint8Array> {
   if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new LimitError('maxBytes', `${what}: ${declared} bytes is more than the ${maxBytes} bytes allowed`);
+    await body?.cancel().catch(() => undefined);
+    throw tooLarge(declared);
   }
-  if (!response.body) return new Uint8Array(0);
+  if (!body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
-      throw new LimitError('maxBytes', `${what}: the body is more than the ${maxBytes} bytes allowed`);
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -29,6 +32,14 @@ export async function readBytes(response: Response, maxBytes: number, what: stri
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** Reads a whole response body, but never more than `maxBytes`: a larger one is cancelled with a `LimitError`. */
+export function readBytes(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  return readAtMost(response.body, declared, maxBytes, (length) =>
+    new LimitError('maxBytes', length === undefined ? `${what}: the body is more than the ${maxBytes} bytes allowed` : `${what}: ${length} bytes is more than the ${maxBytes} bytes allowed`),
+  );
 }
 
 export async function readText(response: Response, maxBytes: number, what: string): Promise<string> {

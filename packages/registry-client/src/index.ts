@@ -38,3 +38,4 @@ export type { RetryOptions } from './transport.js';
 export type { BlobSource, LazyBlobSource, PushBlobOptions, PushBlobResult } from './upload.js';
 export { collectTags } from './tags.js';
 export { forEachConcurrent } from './pool.js';
+export { readAtMost } from './body.js';
