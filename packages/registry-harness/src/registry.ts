@@ -131,3 +131,20 @@ export async function writeHtpasswd(path: string, users: Record<string, string>)
   }
   await writeFile(path, `${lines.join('\n')}\n`);
 }
+
+/** The registry's `/debug/vars` counters for one endpoint (attempts, not unique events; `Events` counts what entered its queue). */
+export interface EndpointMetrics {
+  Pending: number;
+  Events: number;
+  Successes: number;
+  Failures: number;
+  Errors: number;
+}
+
+/** Reads the counters of the endpoint `name` from a registry's `/debug/vars`. */
+export async function endpointMetrics(debugUrl: string, name: string): Promise<EndpointMetrics> {
+  const vars = (await (await fetch(debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
+  const endpoint = vars.registry.notifications.endpoints.find((candidate) => candidate.name === name);
+  if (!endpoint) throw new Error(`the registry does not report the endpoint "${name}" in /debug/vars`);
+  return endpoint.Metrics;
+}

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requirePeers, sleep, startRedis, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
+import { endpointMetrics as registryEndpointMetrics, requirePeers, sleep, startRedis, type EndpointMetrics, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
 import { createClient } from 'redis';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -84,18 +84,7 @@ export function registryRequest(body: string, token = TOKEN, url = 'http://127.0
   return new Request(url, { method: 'POST', headers: { 'content-type': EVENTS_MEDIA_TYPE_V1, authorization: `Bearer ${token}` }, body });
 }
 
-/** The registry's `/debug/vars` counters for its endpoint `name` (attempts, not unique events). */
-export interface EndpointMetrics {
-  Pending: number;
-  Events: number;
-  Successes: number;
-  Failures: number;
-  Errors: number;
-}
-
-export async function endpointMetrics(registry: { debugUrl: string }, name = 'relay'): Promise<EndpointMetrics> {
-  const vars = (await (await fetch(registry.debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
-  const endpoint = vars.registry.notifications.endpoints.find((e) => e.name === name);
-  if (!endpoint) throw new Error(`endpoint "${name}" missing from /debug/vars`);
-  return endpoint.Metrics;
+/** The registry's `/debug/vars` counters for its endpoint `name` (the relay's, unless told). */
+export function endpointMetrics(registry: { debugUrl: string }, name = 'relay'): Promise<EndpointMetrics> {
+  return registryEndpointMetrics(registry.debugUrl, name);
 }

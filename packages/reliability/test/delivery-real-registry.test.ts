@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, registryConfig, requirePeers, skopeoCopy, startRegistry, writeOciLayout } from '@regevents/registry-harness';
+import { buildImage, endpointMetrics, registryConfig, requirePeers, skopeoCopy, startRegistry, writeOciLayout, type EndpointMetrics } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { startFlakyReceiver } from './flaky-receiver.js';
 
@@ -9,26 +9,11 @@ const PUSHES = 150;
 const PARALLEL_PUSHES = 4;
 const peers = requirePeers('docker-registry', 'skopeo');
 
-interface EndpointMetrics {
-  Pending: number;
-  Events: number;
-  Successes: number;
-  Failures: number;
-  Errors: number;
-}
-
-/** The registry's own counters for the endpoint (attempts, not unique events; Events counts what entered its queue). */
-async function endpointMetrics(debugUrl: string): Promise<EndpointMetrics> {
-  const vars = (await (await fetch(debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
-  const endpoint = vars.registry.notifications.endpoints.find((candidate) => candidate.name === 'flaky');
-  if (!endpoint) throw new Error('the registry does not report the flaky endpoint');
-  return endpoint.Metrics;
-}
 
 async function drained(debugUrl: string, expectedAtLeast: number): Promise<EndpointMetrics> {
   // bounded by the test timeout: a lost event keeps Pending above zero and fails the test there
   for (;;) {
-    const metrics = await endpointMetrics(debugUrl);
+    const metrics = await endpointMetrics(debugUrl, 'flaky');
     if (metrics.Pending === 0 && metrics.Events >= expectedAtLeast) return metrics;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
