@@ -63,7 +63,8 @@ export interface RelayLog {
    * Appends `record` to its repository's partition, once per `record.key`; resolves when the engine
    * has it durably (as far as it is configured to). Together with it, `tagState` takes the tag
    * change the record carries (`tagChangeOf`; see `applyTagChange`), and a real record matching
-   * what reconciliation recorded is kept marked `reconciled`.
+   * what reconciliation recorded is kept marked `reconciled`, and a real tag delete is kept with
+   * the `deletedDigest` the state held for the tag.
    */
   append(record: LogRecord): Promise<AppendResult>;
   /** Creates the group if it does not exist, reading from the beginning of the log or from now. */

@@ -20,6 +20,11 @@ export interface LogRecord {
   origin?: 'reconcile';
   /** A real event for a change reconciliation had already recorded: kept in the log, not dispatched to consumers again. */
   reconciled?: true;
+  /**
+   * A tag delete: the digest the log's tag state held for the tag when the delete was appended
+   * (registries send only the tag). Written by the log with the append; enrichment reads it.
+   */
+  deletedDigest?: string;
 }
 
 /** The key the log appends once: the event's, and for a retried dead letter, that retry's. */

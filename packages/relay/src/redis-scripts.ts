@@ -3,7 +3,8 @@
  * id ttl ms, max length ('' for none), min id ('' for none), the record marked late, then the tag
  * change ('' for none), its digest ('' for a delete), its origin ('real' or 'reconcile'), the
  * repository. Appends once per id key; the tag state changes with the append (tag-state.ts's
- * applyTagChange: '~' marks what reconciliation wrote).
+ * applyTagChange: '~' marks what reconciliation wrote; a real tag delete's record gains the
+ * `deletedDigest` the hash held, spliced into the record's JSON text).
  */
 export const APPEND = `
 local existing = redis.call('GET', KEYS[2])
@@ -15,9 +16,12 @@ if ARGV[6] ~= '' then
     redis.call('HSET', KEYS[3], tag, '~' .. digest)
     redis.call('SADD', KEYS[4], ARGV[9])
   else
-    if redis.call('HGET', KEYS[3], tag) == '~' .. digest then record = ARGV[5] end
+    local known = redis.call('HGET', KEYS[3], tag)
+    if known == '~' .. digest then record = ARGV[5] end
     if digest == '' then
       redis.call('HDEL', KEYS[3], tag)
+      local deleted = known and string.gsub(known, '^~', '') or ''
+      if deleted ~= '' then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     else
       redis.call('HSET', KEYS[3], tag, digest)
       redis.call('SADD', KEYS[4], ARGV[9])

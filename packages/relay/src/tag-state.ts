@@ -72,14 +72,18 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
  * reconciliation already recorded (late: consumers had the synthetic one). Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
  */
-export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean } {
+export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; deletedDigest?: string } {
   if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false };
-  return { entry: change.digest === '' ? undefined : change.digest, late: known === encodeEntry({ digest: change.digest, reconciled: true }) };
+  const late = known === encodeEntry({ digest: change.digest, reconciled: true });
+  if (change.digest !== '') return { entry: change.digest, late };
+  // a real delete names only the tag: what the state held is the digest it removed
+  const deletedDigest = known === undefined ? '' : decodeEntry(known).digest;
+  return deletedDigest === '' ? { entry: undefined, late } : { entry: undefined, late, deletedDigest };
 }
 
 /** The memory log's state: repository → tag → encoded entry, applied synchronously with each append. */
 export interface MemoryTagState extends TagState {
-  /** Applies a record's tag change; returns the record to append (marked `reconciled` when late). */
+  /** Applies a record's tag change; returns the record to append (marked `reconciled` when late, with `deletedDigest` for a tag delete). */
   apply(record: LogRecord): LogRecord;
 }
 
@@ -90,12 +94,13 @@ export function createMemoryTagState(): MemoryTagState {
       const found = tagChangeOf(record);
       if (!found) return record;
       const tags = repositories.get(found.repository) ?? new Map<string, string>();
-      const { entry, late } = applyTagChange(found, tags.get(found.tag));
+      const { entry, late, deletedDigest } = applyTagChange(found, tags.get(found.tag));
       if (entry === undefined) tags.delete(found.tag);
       else tags.set(found.tag, entry);
       if (tags.size === 0) repositories.delete(found.repository);
       else repositories.set(found.repository, tags);
-      return late ? { ...record, reconciled: true } : record;
+      const marked = late ? { ...record, reconciled: true as const } : record;
+      return deletedDigest === undefined ? marked : { ...marked, deletedDigest };
     },
     async get(repository, tag) {
       const value = repositories.get(repository)?.get(tag);

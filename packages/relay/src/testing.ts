@@ -241,6 +241,22 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal(repositories, [repository]);
     });
 
+    test("a real tag delete is kept with the digest the tag state held for it (deletedDigest); a tag the state never knew gets none", 1, async (log) => {
+      await log.append(tagRecord('a', 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord('a', 'push', 'v2', 'sha256:2', 'reconcile'));
+      await log.append(tagRecord('a', 'delete', 'v1'));
+      await log.append(tagRecord('a', 'delete', 'v2'));
+      await log.append(tagRecord('a', 'delete', 'never'));
+      await log.append(tagRecord('a', 'push', 'v3', 'sha256:3'));
+      await log.append(tagRecord('a', 'delete', 'v3', undefined, 'reconcile'));
+      const entries = await log.range(0, { from: '-', to: '+', count: 20 });
+      equal(
+        entries.map((entry) => entry.record.deletedDigest ?? null),
+        [null, null, 'sha256:1', 'sha256:2', null, null, null]
+      );
+      equal((entries[2]?.record.event as { target?: unknown } | undefined)?.target, { repository: 'a', tag: 'v1' }, 'the event is kept as received');
+    });
+
     test('each group has its own record of handled ids', 1, async (log) => {
       await log.createGroup('g1', 'beginning');
       await log.createGroup('g2', 'beginning');
