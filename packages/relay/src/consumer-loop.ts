@@ -1,4 +1,5 @@
 import type { RegistryClient } from '@regevents/registry-client';
+import type { Enricher, EnrichOptions } from './enrich.js';
 import { RelayConfigError } from './errors.js';
 import type { Delivery, RelayLog } from './log.js';
 
@@ -25,6 +26,11 @@ export interface ConsumerOptions {
    * with its own User-Agent: the read is a pull event). Default false.
    */
   coalesce?: boolean | { client: RegistryClient };
+  /**
+   * The enriched view: `on('enriched', …)` gets every event in the normalized model with what the
+   * registry left out filled in and marked in `derived` (see `createEnricher`). Default off.
+   */
+  enrich?: EnrichOptions | Enricher;
 }
 
 export interface ConsumerCounters {

@@ -4,6 +4,7 @@ import { createEventHandler, type ErrorHandler, type EventContext, type HandlerR
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
 import { createCoalescer, type ImagePush } from './coalesce.js';
+import { createEnrichedView, type EnrichedEventHandler } from './enrich-view.js';
 import { RelayConfigError } from './errors.js';
 
 export type ImagePushHandler = (image: ImagePush) => unknown;
@@ -11,7 +12,9 @@ export type ImagePushHandler = (image: ImagePush) => unknown;
 export interface Consumer extends Omit<HandlerRegistration<Consumer>, 'on'> {
   on: HandlerRegistration<Consumer>['on'] &
     /** With `coalesce: true`: one image push per tagged manifest push, instead of the burst of blob and manifest events (still there for their own keys). */
-    ((key: 'image.pushed', handler: ImagePushHandler) => Consumer);
+    ((key: 'image.pushed', handler: ImagePushHandler) => Consumer) &
+    /** With `enrich`: every event in the normalized model, what the registry left out filled in (`event.derived` names it). */
+    ((key: 'enriched', handler: EnrichedEventHandler) => Consumer);
   /** The group this consumer works for. */
   readonly group: string;
   /** This consumer's name within the group. */
@@ -63,6 +66,7 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
 
   const imageHandlers: ImagePushHandler[] = [];
   const coalescer = options.coalesce ? createCoalescer(options.coalesce === true ? undefined : options.coalesce.client) : undefined;
+  const enriched = options.enrich ? createEnrichedView(options.enrich) : undefined;
 
   /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (its own handlers are then duplicates). */
   async function handleImage(delivery: Delivery, event: Event): Promise<Outcome | undefined> {
@@ -84,7 +88,7 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     const result = await events.receive(event as never, contextOf(delivery) as never);
     if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
     if (result === 'in-flight') return { result };
-    return (await handleImage(delivery, event as Event)) ?? { result };
+    return (await handleImage(delivery, event as Event)) ?? (await enriched?.handle(delivery)) ?? { result };
   }
 
   const loop = createConsumerLoop(log, group, settings, handle, (error) => {
@@ -100,6 +104,9 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
       if (keys === 'image.pushed') {
         if (!coalescer) throw new RelayConfigError("on('image.pushed') needs the coalesced view: relay.consumer(group, { coalesce: true })");
         imageHandlers.push(handler as ImagePushHandler);
+      } else if (keys === 'enriched') {
+        if (!enriched) throw new RelayConfigError("on('enriched') needs the enriched view: relay.consumer(group, { enrich: { client } })");
+        enriched.on(handler as EnrichedEventHandler);
       } else events.on(keys as never, handler as never);
       return consumer;
     },

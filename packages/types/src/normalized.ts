@@ -9,3 +9,5 @@ export type NormalizedEventData = components['schemas']['NormalizedEvent'];
 export type NormalizedKind = NormalizedEventData['kind'];
 /** Which registry product sent it. */
 export type RegistryKind = NormalizedEventData['registry']['kind'];
+/** Which fields enrichment filled in, and where each value came from (`registry` or `log-state`). */
+export type DerivedFields = NonNullable<NormalizedEventData['derived']>;

@@ -1167,6 +1167,19 @@ export interface components {
             id: string;
             /** @description The source event as received, so nothing is lost. */
             raw: unknown;
+            /** @description Fields the registry's event left out and the relay's enrichment filled in, each naming where its value came from: `registry` (read from the registry's API when the event was consumed), `log-state` (the relay's last known digest of the tag when the event was appended). A field not named here is the registry's own. */
+            derived?: {
+                /**
+                 * @description Where `digest` came from.
+                 * @enum {unknown}
+                 */
+                digest?: "registry" | "log-state";
+                /**
+                 * @description Where `tag` came from.
+                 * @enum {unknown}
+                 */
+                tag?: "registry";
+            };
         };
     };
     responses: never;
