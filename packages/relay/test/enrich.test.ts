@@ -4,7 +4,7 @@ import { createRegistryClient, type RegistryClient } from '@regevents/registry-c
 import { freePort, vendorFixture } from '@regevents/registry-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, freshEnvelope, registryRequest, TOKEN } from './helpers.js';
-import { createEnricher, createRelay, RelayConfigError, type EnrichDiagnostic, type EnrichOptions, type Relay } from '../src/index.js';
+import { createEnricher, createRelay, RelayConfigError, type EnrichDiagnostic, type Enricher, type EnrichOptions, type Relay } from '../src/index.js';
 
 const ENRICH_USER_AGENT = 'regevents-enrich-test';
 let mock: { registry: NodeMockRegistry; client: RegistryClient; close: () => Promise<void> } | undefined;
@@ -49,7 +49,7 @@ interface Seen {
 }
 
 /** What a consumer of the enriched view receives for everything in the log, and what the raw view's `artifact.pushed` handlers saw. */
-async function consume(relay: Relay, enrich: EnrichOptions): Promise<{ enriched: Seen[]; raw: NormalizedRegistryEvent[] }> {
+async function consume(relay: Relay, enrich: EnrichOptions | Enricher): Promise<{ enriched: Seen[]; raw: NormalizedRegistryEvent[] }> {
   const enriched: Seen[] = [];
   const raw: NormalizedRegistryEvent[] = [];
   const consumer = relay.consumer(`enriched-${crypto.randomUUID()}`, { enrich });
