@@ -1,33 +1,18 @@
 import type { NormalizedRegistryEvent } from '@regevents/formats';
-import { createMockRegistry, type NodeMockRegistry } from '@regevents/mock-registry/node';
+import type { NodeMockRegistry } from '@regevents/mock-registry/node';
 import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
 import { freePort, vendorFixture } from '@regevents/registry-harness';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, freshEnvelope, registryRequest, TOKEN } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, freshEnvelope, registryRequest, TOKEN, useMockRegistry } from './helpers.js';
 import { createEnricher, createRelay, RelayConfigError, type EnrichDiagnostic, type Enricher, type EnrichOptions, type Relay } from '../src/index.js';
 
 const ENRICH_USER_AGENT = 'regevents-enrich-test';
-let mock: { registry: NodeMockRegistry; client: RegistryClient; close: () => Promise<void> } | undefined;
+const mocks = useMockRegistry();
 
 async function serveMock(): Promise<{ registry: NodeMockRegistry; client: RegistryClient }> {
-  const registry = createMockRegistry();
-  const server = await registry.serve();
-  const client = createRegistryClient({ baseUrl: server.url, userAgent: ENRICH_USER_AGENT });
-  mock = {
-    registry,
-    client,
-    close: async () => {
-      registry.close();
-      await server.close();
-    },
-  };
-  return mock;
+  const { registry, url } = await mocks.serve();
+  return { registry, client: createRegistryClient({ baseUrl: url, userAgent: ENRICH_USER_AGENT }) };
 }
-
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
 
 const VENDORS = { dockerhub: { unauthenticated: true }, quay: { unauthenticated: true }, harbor: { authHeader: 'harbor-secret' } } as const;
 

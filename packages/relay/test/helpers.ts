@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpointMetrics as registryEndpointMetrics, requirePeers, sleep, startRedis, type EndpointMetrics, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
 import { createClient } from 'redis';
-import { afterAll, beforeAll } from 'vitest';
+import { createMockRegistry, type NodeMockRegistry } from '@regevents/mock-registry/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -87,4 +88,24 @@ export function registryRequest(body: string, token = TOKEN, url = 'http://127.0
 /** The registry's `/debug/vars` counters for its endpoint `name` (the relay's, unless told). */
 export function endpointMetrics(registry: { debugUrl: string }, name = 'relay'): Promise<EndpointMetrics> {
   return registryEndpointMetrics(registry.debugUrl, name);
+}
+
+/** `serve()` starts a mock registry on loopback for one test; it is closed after the test. */
+export function useMockRegistry(): { serve: () => Promise<{ registry: NodeMockRegistry; url: string }> } {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  return {
+    async serve() {
+      const registry = createMockRegistry();
+      const server = await registry.serve();
+      close = async () => {
+        registry.close();
+        await server.close();
+      };
+      return { registry, url: server.url };
+    },
+  };
 }

@@ -1,29 +1,9 @@
-import { createMockRegistry, type NodeMockRegistry as MockRegistry } from '@regevents/mock-registry/node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tagRecord } from '../src/testing.js';
 import { createMemoryLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay } from '../src/index.js';
-import { until } from './helpers.js';
+import { until, useMockRegistry } from './helpers.js';
 
-let mock: { registry: MockRegistry; url: string; close: () => Promise<void> } | undefined;
-
-async function serveMock(): Promise<{ registry: MockRegistry; url: string }> {
-  const registry = createMockRegistry();
-  const server = await registry.serve();
-  mock = {
-    registry,
-    url: server.url,
-    close: async () => {
-      registry.close();
-      await server.close();
-    },
-  };
-  return mock;
-}
-
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const { serve: serveMock } = useMockRegistry();
 
 async function synthetic(relay: Relay): Promise<string[]> {
   const found: string[] = [];
