@@ -41,8 +41,8 @@ export function syntheticPush(source: SyntheticSource, repository: string, tag: 
   return record(event, repository);
 }
 
-/** A distribution tag delete (`delete:tag`, `tag.deleted`), for a tag the registry no longer lists. */
-export function syntheticTagDelete(source: SyntheticSource, repository: string, tag: string): LogRecord {
+/** A distribution tag delete (`delete:tag`, `tag.deleted`), for a tag the registry no longer lists; `digest`, the state's last, is kept as the record's `deletedDigest`. */
+export function syntheticTagDelete(source: SyntheticSource, repository: string, tag: string, digest: string): LogRecord {
   const event = { id: crypto.randomUUID(), timestamp: new Date().toISOString(), action: 'delete', target: { repository, tag }, request: request(source, 'GET'), actor: {}, source: {} } as Event;
-  return record(event, repository);
+  return { ...record(event, repository), deletedDigest: digest };
 }

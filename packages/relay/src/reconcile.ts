@@ -67,7 +67,7 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
   }
   for (const [tag, entry] of known) {
     if (present.has(tag) || entry.digest === '') continue;
-    await log.append(syntheticTagDelete(client, repository, tag));
+    await log.append(syntheticTagDelete(client, repository, tag, entry.digest));
     result.deleted++;
   }
 }

@@ -21,7 +21,7 @@ if ARGV[6] ~= '' then
     if digest == '' then
       redis.call('HDEL', KEYS[3], tag)
       local deleted = known and string.gsub(known, '^~', '') or ''
-      if deleted ~= '' then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
+      if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     else
       redis.call('HSET', KEYS[3], tag, digest)
       redis.call('SADD', KEYS[4], ARGV[9])

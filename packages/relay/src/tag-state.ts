@@ -100,7 +100,8 @@ export function createMemoryTagState(): MemoryTagState {
       if (tags.size === 0) repositories.delete(found.repository);
       else repositories.set(found.repository, tags);
       const marked = late ? { ...record, reconciled: true as const } : record;
-      return deletedDigest === undefined ? marked : { ...marked, deletedDigest };
+      // a dead letter sent back keeps the digest its first append found
+      return deletedDigest === undefined || record.deletedDigest !== undefined ? marked : { ...marked, deletedDigest };
     },
     async get(repository, tag) {
       const value = repositories.get(repository)?.get(tag);

@@ -249,10 +249,13 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       await log.append(tagRecord('a', 'delete', 'never'));
       await log.append(tagRecord('a', 'push', 'v3', 'sha256:3'));
       await log.append(tagRecord('a', 'delete', 'v3', undefined, 'reconcile'));
+      // a dead letter sent back keeps what its first append found
+      await log.append(tagRecord('a', 'push', 'v4', 'sha256:4'));
+      await log.append({ ...tagRecord('a', 'delete', 'v4'), deletedDigest: 'sha256:first' });
       const entries = await log.range(0, { from: '-', to: '+', count: 20 });
       equal(
         entries.map((entry) => entry.record.deletedDigest ?? null),
-        [null, null, 'sha256:1', 'sha256:2', null, null, null]
+        [null, null, 'sha256:1', 'sha256:2', null, null, null, null, 'sha256:first']
       );
       equal((entries[2]?.record.event as { target?: unknown } | undefined)?.target, { repository: 'a', tag: 'v1' }, 'the event is kept as received');
     });

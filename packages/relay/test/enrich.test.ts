@@ -4,7 +4,7 @@ import { createRegistryClient, type RegistryClient } from '@regevents/registry-c
 import { freePort, vendorFixture } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { fixture, freshEnvelope, registryRequest, TOKEN, useMockRegistry } from './helpers.js';
-import { createEnricher, createRelay, RelayConfigError, type EnrichDiagnostic, type Enricher, type EnrichOptions, type Relay } from '../src/index.js';
+import { createEnricher, createRelay, reconcile, RelayConfigError, type EnrichDiagnostic, type Enricher, type EnrichOptions, type Relay } from '../src/index.js';
 
 const ENRICH_USER_AGENT = 'regevents-enrich-test';
 const mocks = useMockRegistry();
@@ -102,6 +102,22 @@ describe('the enriched view, against the mock registry', () => {
       ['demo/other', '1.0', undefined, undefined, ['not-found']],
     ]);
     expect(enriched.filter(({ event }) => event.derived).length).toBe(1);
+  });
+});
+
+describe('reconciliation and the enriched view', () => {
+  it("a tag reconciliation found gone carries the digest the state held, derived from the log state", async () => {
+    const { registry, client } = await serveMock();
+    const image = await registry.pushImage('team/api:1.0');
+    const relay = vendorRelay();
+    await reconcile({ client, relay });
+    await registry.deleteImage('team/api:1.0');
+    expect(await reconcile({ client, relay })).toMatchObject({ deleted: 1 });
+    const { enriched } = await consume(relay, {});
+    expect(enriched.map(({ event }) => [event.kind, event.tag, event.digest, event.derived])).toEqual([
+      ['artifact.pushed', '1.0', image.manifest.digest, undefined],
+      ['tag.deleted', '1.0', image.manifest.digest, { digest: 'log-state' }],
+    ]);
   });
 });
 
