@@ -17,12 +17,12 @@ async function serveMock(): Promise<{ registry: NodeMockRegistry; client: Regist
 const VENDORS = { dockerhub: { unauthenticated: true }, quay: { unauthenticated: true }, harbor: { authHeader: 'harbor-secret' } } as const;
 
 function vendorRelay(): Relay {
-  return createRelay({ auth: { bearer: TOKEN, ...VENDORS }, formats: ['distribution', 'dockerhub', 'quay', 'harbor'] });
+  return createRelay({ auth: { bearer: TOKEN, ...VENDORS }, formats: ['distribution', 'dockerhub', 'quay', 'harbor', 'harbor-cloudevents'] });
 }
 
 /** Posts a vendor's body as it sends it; the relay answers before any enrichment. */
-async function post(relay: Relay, body: string, vendor: keyof typeof VENDORS): Promise<void> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+async function post(relay: Relay, body: string, vendor: keyof typeof VENDORS, contentType = 'application/json'): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': contentType };
   if (vendor === 'harbor') headers.authorization = 'harbor-secret';
   const response = await relay.fetch(new Request('http://127.0.0.1/events', { method: 'POST', headers, body }));
   expect(response.status).toBe(200);
@@ -67,15 +67,15 @@ describe('the enriched view, against the mock registry', () => {
     expect(heads.map((recorded) => recorded.event.request.useragent)).toEqual([ENRICH_USER_AGENT, ENRICH_USER_AGENT]);
   });
 
-  it('finds the real tag of a Harbor push that carries the digest as its tag; with two tags naming the digest it names both and picks none', async () => {
+  it.each(['harbor/push-artifact', 'harbor-cloudevents/push-artifact'])('finds the real tag of a Harbor push (%s) that carries the digest as its tag; with two tags naming the digest it names both and picks none', async (name) => {
     const { registry, client } = await serveMock();
     const image = await registry.pushImage('harbor/alpine:3.19');
-    const fixture = vendorFixture('harbor/push-artifact').text;
-    const published = (JSON.parse(fixture) as { event_data: { resources: { digest: string }[] } }).event_data.resources[0]?.digest as string;
+    const fixture = vendorFixture(name);
+    const published = /sha256:[0-9a-f]{64}/.exec(fixture.text)?.[0] as string;
     // the published example's digest, in `digest`, `tag` and `resource_url`, becomes the pushed image's
-    const body = fixture.replaceAll(published, image.manifest.digest);
+    const body = fixture.text.replaceAll(published, image.manifest.digest);
     const relay = vendorRelay();
-    await post(relay, body, 'harbor');
+    await post(relay, body, 'harbor', (fixture.meta.headers as Record<string, string>)['Content-Type']);
     const first = await consume(relay, { client });
     expect(first.enriched.map(({ event, diagnostics }) => [event.tag, event.digest, event.derived, diagnostics])).toEqual([['3.19', image.manifest.digest, { tag: 'registry' }, []]]);
     expect(first.raw.map((event) => event.tag)).toEqual([undefined]);
