@@ -1,14 +1,14 @@
 import { imageScenarios } from '@regevents/mock-registry';
 import { createRegistryClient } from '@regevents/registry-client';
 import { reconcile, RECONCILE_USER_AGENT, type Consumer } from '@regevents/relay';
-import { checkPolicies, createReplicator } from '@regevents/replication';
+import { checkPolicies, createReplicator, type Replicator } from '@regevents/replication';
 import { apply, createUsageTracker, formatBytes, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { untilInterrupted } from '../server.js';
 import { demoRetentionPolicy, formatDemoPlan } from './demo-retention.js';
-import { memoryBackend, redisBackend } from './demo-backend.js';
-import { pendingNotifications, startDemoSites } from './demo-sites.js';
+import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
+import { pendingNotifications, startDemoSites, type DemoSites } from './demo-sites.js';
 import { serveDemoUi } from './demo-ui.js';
 import { DemoStory } from './demo-story.js';
 
@@ -48,10 +48,38 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
 export async function demoCommand(options: DemoOptions, io: Io, stopped: () => Promise<unknown> = untilInterrupted): Promise<number> {
   const story = new DemoStory(io, Boolean(options.json));
   const backend = options.redis ? await redisBackend(options.redis, io) : memoryBackend();
+  let demo: DemoRun | undefined;
+  try {
+    demo = await startDemo(options, backend, story, io);
+    const succeeded = await tellStory(demo, story);
+    if (!options.once) {
+      story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
+      story.say('Ctrl-C stops');
+      await stopped();
+    }
+    return succeeded ? EXIT.ok : EXIT.failed;
+  } finally {
+    await demo?.close();
+    await backend.close();
+    if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
+  }
+}
+
+/** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view. */
+interface DemoRun {
+  sites: DemoSites;
+  replicator: Replicator;
+  consumers: Consumer[];
+  store: UsageStore;
+  startConsumers(): Promise<unknown>;
+  stopConsumers(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function startDemo(options: DemoOptions, backend: DemoBackend, story: DemoStory, io: Io): Promise<DemoRun> {
   const sites = await startDemoSites(options.port, backend.log);
   const { relay, urls } = sites;
   story.say(`mock registry on ${urls.a} (site A) and ${urls.b} (site B), relay on ${urls.relay} (${backend.description}); A notifies the relay`);
-
   const { policies } = checkPolicies({ name: 'a-to-b', source: { registry: urls.a, repositories: ['demo/**'] }, targets: [{ name: 'site-b', registry: urls.b }] });
   const replicator = createReplicator({ policies, queue: backend.queue, status: async (change) => story.status(change) });
   const images = relay.consumer('images', { coalesce: { client: createRegistryClient({ baseUrl: urls.a, userAgent: 'regevents-demo/0.1.0' }) } });
@@ -60,12 +88,30 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
   replicator.subscribe(replication);
   const usage = createUsageTracker({ store: backend.store }).attach(relay.consumer('retention'));
   const consumers: Consumer[] = [images, replication, usage];
-  await replicator.start();
   const startConsumers = () => Promise.all(consumers.map((consumer) => consumer.start()));
   const stopConsumers = () => Promise.all(consumers.map((consumer) => consumer.stop()));
+  await replicator.start();
   await startConsumers();
   const ui = options.ui === undefined ? undefined : await serveDemoUi(relay, replicator, options.ui, io);
+  return {
+    sites,
+    replicator,
+    consumers,
+    store: backend.store,
+    startConsumers,
+    stopConsumers,
+    async close() {
+      await ui?.close();
+      await stopConsumers();
+      await replicator.close();
+      await sites.close();
+    },
+  };
+}
 
+/** Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down. */
+async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory): Promise<boolean> {
+  const { relay, urls } = sites;
   // Users: a client with a User-Agent of their own, so their pulls count for retention.
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
   const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
@@ -91,7 +137,7 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
   story.record('reconcile', `  reconcile: ${reconciled.repositories} repositories, ${reconciled.tags} tags, ${reconciled.pushed} pushed, ${reconciled.deleted} deleted`, { ...reconciled });
   await story.settle(consumers, replicator);
 
-  const removed = await runRetention(story, urls.a, backend.store);
+  const removed = await runRetention(story, urls.a, store);
   const successes = story.statuses.filter((change) => change.status === 'Success').length;
   const jobs = new Set(story.statuses.map((change) => change.jobId)).size;
   const pushes = PUSHED_WHILE_UP.length + PUSHED_WHILE_DOWN.length;
@@ -100,21 +146,8 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
     `${pushes} images pushed (${PUSHED_WHILE_DOWN.length} while the relay was down), ${PULLED.length} pulled, ${story.images.length} image.pushed events (${reconciled.pushed} recovered by reconcile), ${successes} of ${jobs} replication jobs Success, ${removed.tags.length} tags removed by retention (${formatBytes(removed.bytes)})`,
     { pushes, pushedWhileDown: PUSHED_WHILE_DOWN.map(([reference]) => reference), pulls: PULLED.length, images: story.images.length, lost, recovered: reconciled.pushed, jobs, successes, removed: removed.tags.length },
   );
-
-  if (!options.once) {
-    story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
-    story.say('Ctrl-C stops');
-    await stopped();
-  }
-  await ui?.close();
-  await stopConsumers();
-  await replicator.close();
-  await sites.close();
-  await backend.close();
-  if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
   const recovered = story.images.filter((image) => image.event.request.useragent === RECONCILE_USER_AGENT).map((image) => `${image.repository}:${image.tag}`);
-  const recoveredExactly = recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
-  return successes === jobs && recoveredExactly ? EXIT.ok : EXIT.failed;
+  return successes === jobs && recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
 }
 
 /** The retention plan as of 31 days on, printed, then applied: what it removed. */
