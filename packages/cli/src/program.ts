@@ -6,7 +6,7 @@ import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js'
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
 import { demoCommand, type DemoOptions } from './commands/demo.js';
 import { listenCommand, type ListenOptions } from './commands/listen.js';
-import { addRelayCommands } from './commands/relay-program.js';
+import { addRelayCommands, parseInteger } from './commands/relay-program.js';
 import { addReplicateCommands } from './commands/replicate-program.js';
 import { addRetentionCommands } from './commands/retention-program.js';
 import { serveCommand, type ServeOptions } from './commands/serve.js';
@@ -55,7 +55,9 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .option('--once', 'run the scenario and exit instead of serving until Ctrl-C')
     .option('--json', 'print one JSON story record a line (narration goes to stderr)')
     .addOption(new Option('--port <port>', 'site A\'s port (0 picks a free one)').default(0).argParser(parsePort))
-    .addHelpText('after', examples('regevents demo', 'regevents demo --once --json'))
+    .option('--redis <url>', 'keep the relay log, the replication jobs (BullMQ) and the usage in this Redis instead of memory; the demo removes its keys when it ends')
+    .addOption(new Option('--ui [port]', 'also serve the live view (events, consumer lag, dead letters, replication jobs) on 127.0.0.1 at this port (default 5056; 0 picks a free one)').preset('5056').argParser(parseInteger('--ui', 0, 65535)))
+    .addHelpText('after', examples('regevents demo', 'regevents demo --once --json', 'regevents demo --redis redis://127.0.0.1:6379', 'regevents demo --ui'))
     .action(async (options: DemoOptions) => {
       exitCode = await demoCommand(options, io);
     });

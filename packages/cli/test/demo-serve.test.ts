@@ -29,6 +29,8 @@ describe('regevents demo', () => {
     const recovered = matches(/ image\.pushed (\S+) [0-9a-f]{12} \d+ blobs.* \(reconcile\)$/);
     expect(pushedWhileDown).toEqual(['demo/app:build-2', 'demo/app:build-3']);
     expect(recovered).toEqual(pushedWhileDown);
+    expect(result.stdout).toMatch(/^stop the relay: its receiver and its consumers$/m);
+    expect(result.stdout).toMatch(/^ {2}site A's \/debug\/vars showed [1-9]\d* events pending for the relay: lost with its queue; the new registry's queue starts empty$/m);
     expect(result.stdout).toContain('reconcile: 2 repositories, 5 tags, 2 pushed, 0 deleted');
     expect(result.stdout).toMatch(/image\.pushed demo\/multi:1\.0\.0 [0-9a-f]{12} 4 blobs linux\/amd64,linux\/arm64$/m);
     expect(images).toEqual(['demo/app:1.0.0', 'demo/app:build-1', 'demo/multi:1.0.0', ...pushedWhileDown]);
@@ -57,7 +59,12 @@ describe('regevents demo', () => {
     expect(records.find((record) => record.type === 'retention.plan').removed).toEqual(['demo/app:build-2', 'demo/app:build-3']);
     expect(records.find((record) => record.type === 'retention.apply').counts.deleted).toBe(2);
     expect(summary).toMatchObject({ jobs: 5, successes: 5, recovered: 2, removed: 2 });
-    expect(result.stderr).toContain('restart site A on the same storage');
+    expect(result.stderr).toContain('restart site A: a new registry over the same storage, on the same address');
+    // the old registry's counters named the events it held; the new one starts with none
+    const restart = records.find((record) => record.type === 'registry.restart');
+    expect(restart.lost).toBeGreaterThan(0);
+    expect(restart.pendingAfter).toBe(0);
+    expect(summary.lost).toBe(restart.lost);
   });
 
   it('keeps serving until Ctrl-C, then exits 0, having printed what the repository README shows, whole', async () => {

@@ -7,14 +7,13 @@ import { catalog, tags } from './handlers/catalog-tags.js';
 import { empty, methodNotAllowed, notFoundPage, type HandlerDependencies, type RequestContext } from './handlers/context.js';
 import { manifests } from './handlers/manifests.js';
 import { referrers } from './handlers/referrers.js';
-import { RegistryState } from './handlers/state.js';
 import { UploadHandlers, type Upload } from './handlers/uploads.js';
 import { ROUTE_METHODS, routePath, type Route } from './routes.js';
 import { UploadSessions } from './upload-sessions.js';
 
 export type { RequestContext } from './handlers/context.js';
 
-export interface ApiDependencies extends Omit<HandlerDependencies, 'state'> {
+export interface ApiDependencies extends HandlerDependencies {
   /** Fixed base for URLs in events and Location headers, like the registry's `http.host`. */
   httpHost?: string;
   /** The registry's clock, for upload expiry. */
@@ -54,7 +53,7 @@ function scopesOf(route: Route, request: Request, url: URL): Scope[] {
  * the imitated registries in the flavor's behaviour object.
  */
 export class RegistryApi {
-  readonly #state = new RegistryState();
+  readonly #state: HandlerDependencies['state'];
   readonly #sessions: UploadSessions<Upload>;
   readonly #deps: ApiDependencies;
   readonly #handlers: HandlerDependencies;
@@ -62,7 +61,8 @@ export class RegistryApi {
 
   constructor(deps: ApiDependencies) {
     this.#deps = deps;
-    this.#handlers = { ...deps, state: this.#state };
+    this.#state = deps.state;
+    this.#handlers = deps;
     this.#sessions = new UploadSessions(deps.storage, deps.now, deps.uploadExpiryMs);
     this.#uploads = new UploadHandlers(this.#handlers, this.#sessions);
   }

@@ -7,6 +7,7 @@ export type { DeliveryAttempt, EndpointDelivery, EndpointMetrics } from './deliv
 export type { RecordedEvent, RegistryObserver, WaitOptions } from './notifier.js';
 export type { DeliveryFault, RegistryFault, RequestMatch } from './faults.js';
 export { MemoryStorage, type StorageDriver } from './storage.js';
+export { RegistryState } from './handlers/state.js';
 export { ByteCappedStorage, StorageFullError } from './storage-cap.js';
 export { ERROR_CODES, RegistryError, type RegistryErrorCode } from './errors.js';
 export { imageScenarios, type ImageScenarios, type PulledImage } from './scenarios.js';

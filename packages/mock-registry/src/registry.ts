@@ -17,6 +17,7 @@ import type { BuiltImage, ImageOptions } from './images.js';
 import { Notifier, type RecordedEvent, type RegistryObserver, type WaitOptions } from './notifier.js';
 import { imageScenarios, type PulledImage } from './scenarios.js';
 import { MemoryStorage, type StorageDriver } from './storage.js';
+import { RegistryState } from './handlers/state.js';
 import { ByteCappedStorage } from './storage-cap.js';
 import { DEFAULT_UPLOAD_EXPIRY_MS } from './upload-sessions.js';
 import { RegistryError } from './errors.js';
@@ -47,7 +48,11 @@ export interface MockRegistryOptions {
   clock?: Clock;
   /** Event, request, upload and token ids: a generator, or `'deterministic'` for snapshot tests. */
   ids?: IdGenerator | 'deterministic';
-  /** Blob storage (default in memory); `FileSystemStorage` from `@regevents/mock-registry/node` keeps blobs on disk. */
+  /**
+   * The registry's content: blobs, and the repositories written over it (default a new `MemoryStorage`;
+   * `FileSystemStorage` from `@regevents/mock-registry/node` keeps blobs on disk). A registry created
+   * over the storage of one that was closed is that registry restarted: content kept, queues lost.
+   */
   storage?: StorageDriver;
   /**
    * A byte cap on what storage holds (blobs, manifests and uploads in progress). A write that would
@@ -114,7 +119,10 @@ export interface MockRegistry {
   /** Makes delivery attempts fail as if the endpoint answered a status or was unreachable. */
   failDeliveries(fault?: DeliveryFault): void;
   clearFaults(): void;
-  /** Stops delivery (queued events are dropped, as the registry drops them on shutdown). */
+  /**
+   * Stops delivery (queued events are dropped, as the registry drops them on shutdown). Read
+   * `debugVars()` first to know how many were queued; the content stays in `storage`.
+   */
   close(): void;
   /** Used by `serve()`: points URLs and `source.addr` at the served address. */
   setServedAddress(baseUrl: string, sourceAddr: string): void;
@@ -174,6 +182,7 @@ export function createMockRegistry(options: MockRegistryOptions = {}): MockRegis
   const api = new RegistryApi({
     behaviour,
     storage: options.maxStorageBytes === undefined ? storage : new ByteCappedStorage(storage, options.maxStorageBytes),
+    state: storage.repositories ?? new RegistryState(),
     deleteEnabled: options.deleteEnabled ?? true,
     includeReferences: notifications.events.includeReferences,
     httpHost: options.httpHost,

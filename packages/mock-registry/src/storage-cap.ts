@@ -26,6 +26,10 @@ export class ByteCappedStorage implements StorageDriver {
     this.#limit = limit;
   }
 
+  get repositories(): StorageDriver['repositories'] {
+    return this.#inner.repositories;
+  }
+
   /** Bytes held: stored blobs and uploads in progress. */
   get used(): number {
     return this.#used;

@@ -1,3 +1,5 @@
+import { RegistryState } from './handlers/state.js';
+
 /**
  * Where blob bytes live. Like distribution's storage drivers, a driver only moves bytes; the
  * registry logic (repositories, tags, links, digest checks) stays above it. Manifests are
@@ -15,8 +17,15 @@ export interface StorageDriver {
   blobSize(digest: string): Promise<number | undefined>;
   /** The bytes `[start, end)` of a stored blob (the whole blob by default). */
   readBlob(digest: string, range?: { start: number; end: number }): Promise<ReadableStream<Uint8Array>>;
-  /** Drops everything (uploads and blobs). */
+  /** Drops everything (uploads, blobs and repositories). */
   clear(): Promise<void>;
+  /**
+   * The repositories written over this driver (blob links, manifests, tags), which distribution keeps
+   * under `repositories/` beside the blobs. A registry created over a driver that has them finds what
+   * an earlier registry left there, as a restarted registry finds its filesystem; without them, each
+   * registry keeps its repositories to itself.
+   */
+  readonly repositories?: RegistryState;
 }
 
 interface StoredBlob {
@@ -30,6 +39,7 @@ interface StoredBlob {
  * is copied on its own, so the large buffer can be freed.
  */
 export class MemoryStorage implements StorageDriver {
+  readonly repositories = new RegistryState();
   readonly #uploads = new Map<string, StoredBlob>();
   readonly #blobs = new Map<string, StoredBlob>();
 
@@ -87,5 +97,6 @@ export class MemoryStorage implements StorageDriver {
   async clear(): Promise<void> {
     this.#uploads.clear();
     this.#blobs.clear();
+    this.repositories.clear();
   }
 }

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { imageScenarios } from '@regevents/mock-registry';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRegistryClient } from '@regevents/registry-client';
-import { findOnPath, requirePeers } from '@regevents/registry-harness';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { requirePeers } from '@regevents/registry-harness';
+import { collectPageErrors, compareScreenshots, launchChromium, PAGE_VIEWPORT, visiblePart } from '@regevents/registry-harness/browser';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLog, createRelay } from '../src/index.js';
 import { createRelayUi } from '../src/node.js';
@@ -13,46 +14,6 @@ import { serveOnLoopback } from './serve.js';
 const peers = requirePeers('chromium');
 
 const HOSTILE = '<img src=x onerror="globalThis.pwned=1">evil/app';
-const VIEWPORT = { width: 1280, height: 720 };
-// the fresh machine has no display, GPU or network: nothing but the page
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-interface InkReport {
-  /** Pixels of the box that differ from its most common color: text and rules. */
-  ink: number;
-  /** Pixels of the box that differ between the two screenshots. */
-  changed: number;
-  pixels: number;
-}
-
-/** Decodes both PNGs in a blank page (the browser's own decoder) and compares them inside `box`. */
-async function compareScreenshots(page: Page, before: Buffer, after: Buffer, box: { x: number; y: number; width: number; height: number }): Promise<InkReport> {
-  await page.goto('about:blank');
-  return page.evaluate(
-    async ({ before, after, box }) => {
-      const pixelsOf = async (base64: string) => {
-        const image = new Image();
-        image.src = `data:image/png;base64,${base64}`;
-        await image.decode();
-        const canvas = new OffscreenCanvas(image.width, image.height);
-        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
-        context.drawImage(image, 0, 0);
-        return context.getImageData(box.x, box.y, box.width, box.height).data;
-      };
-      const [a, b] = [await pixelsOf(before), await pixelsOf(after)];
-      const counts = new Map<number, number>();
-      for (let i = 0; i < b.length; i += 4) {
-        const color = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8) | (b[i + 2] as number);
-        counts.set(color, (counts.get(color) ?? 0) + 1);
-      }
-      const background = Math.max(...counts.values());
-      let changed = 0;
-      for (let i = 0; i < b.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) changed++;
-      return { ink: b.length / 4 - background, changed, pixels: b.length / 4 };
-    },
-    { before: before.toString('base64'), after: after.toString('base64'), box },
-  );
-}
 
 describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.reason}`, () => {
   const work = useWorkDir('regevents-ui-');
@@ -60,7 +21,7 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
   let context: BrowserContext;
 
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(join(work.path, 'profile'), { executablePath: findOnPath('chromium'), args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT, colorScheme: 'light' });
+    context = await launchChromium(work.path);
   }, 60_000);
   afterAll(async () => {
     for (const close of closers.reverse()) await close();
@@ -91,9 +52,7 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
     const client = imageScenarios(createRegistryClient({ baseUrl: served.url, userAgent: 'regevents-ui-test' }));
 
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => void (message.type() === 'error' && pageErrors.push(message.text())));
+    const pageErrors = collectPageErrors(page);
     await page.goto(uiServer.url);
     await page.waitForSelector('#status.live');
     await page.waitForSelector('#panel-groups');
@@ -137,12 +96,11 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
     const shown = box as NonNullable<typeof box>;
     // the rows are on screen, not scrolled away
     expect(shown.y).toBeGreaterThanOrEqual(0);
-    expect(shown.y + Math.min(shown.height, 100)).toBeLessThanOrEqual(VIEWPORT.height);
+    expect(shown.y + Math.min(shown.height, 100)).toBeLessThanOrEqual(PAGE_VIEWPORT.height);
     const screenshotPath = join(work.path, 'live-view.png');
     const after = await page.screenshot({ path: screenshotPath });
     if (process.env.REGEVENTS_UI_SCREENSHOT) await page.screenshot({ path: process.env.REGEVENTS_UI_SCREENSHOT });
-    const visible = { x: Math.floor(shown.x), y: Math.floor(shown.y), width: Math.floor(shown.width), height: Math.floor(Math.min(shown.height, VIEWPORT.height - shown.y)) };
-    const report = await compareScreenshots(page, before, after, visible);
+    const report = await compareScreenshots(page, before, after, visiblePart(shown));
     // where the rows are, the screenshot holds text that was not there before the push
     expect(report.ink / report.pixels).toBeGreaterThan(0.02);
     expect(report.changed / report.pixels).toBeGreaterThan(0.02);

@@ -8,7 +8,7 @@ export type { RuleRef } from './policy/decide.js';
 export { plan, type PlanOptions } from './plan/plan.js';
 export type { History } from './plan/inventory.js';
 export type { PlanEntry, PlannedDeletion, PlannedTagDeletion, Reason, RetentionPlan } from './plan/types.js';
-export { formatBytes, formatPlanJson, formatPlanTable, type TableOptions } from './plan/format.js';
+export { formatBytes, formatPlanJson, formatPlanTable, type PlanColumn, type TableOptions } from './plan/format.js';
 export { apply, type ApplyOptions, type ApplyOutcome, type ApplyProgress, type ApplyReport, type ApplyResult } from './apply.js';
 export { RetentionConfigError, RetentionError, UsageConflictError } from './errors.js';
 

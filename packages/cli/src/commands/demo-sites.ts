@@ -1,66 +1,76 @@
 import { createMockRegistry, type NodeMockRegistry, type ServedRegistry } from '@regevents/mock-registry/node';
-import { MemoryStorage } from '@regevents/mock-registry';
-import { createRelay, type Relay } from '@regevents/relay';
+import { MemoryStorage, type MockRegistry } from '@regevents/mock-registry';
+import { createRelay, type Relay, type RelayLog } from '@regevents/relay';
 import { startHttpServer, type RunningServer } from '../server.js';
 
-/** Site A (notifying the relay), site B (the replication target) and the relay, all on 127.0.0.1. */
+/** Site A (notifying the relay), site B (the replication target) and the relay's receiver, all on 127.0.0.1. */
 export interface DemoSites {
   relay: Relay;
-  siteA: NodeMockRegistry;
+  /** The running site A: a new registry after `restartSiteA()`. */
+  readonly siteA: NodeMockRegistry;
   siteB: NodeMockRegistry;
   urls: { a: string; b: string; relay: string };
-  /** Closes the relay's HTTP listener; the relay's memory log stays, as Redis would. */
-  stopRelay(): Promise<void>;
-  startRelay(): Promise<void>;
+  /** Closes the relay's HTTP listener; its log stays, as Redis would. */
+  stopReceiver(): Promise<void>;
+  startReceiver(): Promise<void>;
   /**
-   * Stops site A as the registry shuts down (its delivery queue is dropped) and serves it again
-   * on the same port over the same storage and repositories. The mock keeps its repositories
-   * above the storage driver, so the same controller is served again rather than a new one.
+   * Stops site A as the registry shuts down and starts a new one over the same storage on the same
+   * address: the content is kept, the notification queue is lost. Returns how many events were
+   * still queued for the relay (the old registry's `/debug/vars` Pending), all of them lost.
    */
-  restartSiteA(): Promise<void>;
+  restartSiteA(): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function startDemoSites(port: number): Promise<DemoSites> {
+/** Events a registry holds for its endpoints, as its `/debug/vars` counts them (`Pending`). */
+export function pendingNotifications(registry: MockRegistry): number {
+  return registry.debugVars().registry.notifications.endpoints.reduce((sum, endpoint) => sum + endpoint.Metrics.Pending, 0);
+}
+
+export async function startDemoSites(port: number, log: RelayLog): Promise<DemoSites> {
   const token = `demo-${crypto.randomUUID()}`;
-  const relay = createRelay({ auth: { bearer: token } });
-  let relayServer: RunningServer | undefined = await startHttpServer(relay.node, { port: 0, host: '127.0.0.1' });
-  const relayPort = relayServer.port;
-  const siteA = createMockRegistry({
-    storage: new MemoryStorage(),
-    config: `
+  const relay = createRelay({ log, auth: { bearer: token } });
+  let receiver: RunningServer | undefined = await startHttpServer(relay.node, { port: 0, host: '127.0.0.1' });
+  const receiverPort = receiver.port;
+  const storageA = new MemoryStorage();
+  const config = `
       notifications:
         events: { includereferences: true }
         endpoints:
           - name: relay
-            url: ${relayServer.url}/events
+            url: ${receiver.url}/events
             headers: { Authorization: [Bearer ${token}] }
             timeout: 2s
             threshold: 3
-            backoff: 250ms`,
-  });
+            backoff: 250ms`;
+  let siteA = createMockRegistry({ storage: storageA, config });
   const siteB = createMockRegistry();
   let servedA: ServedRegistry = await siteA.serve({ port, host: '127.0.0.1' });
   const servedB = await siteB.serve({ port: 0, host: '127.0.0.1' });
   return {
     relay,
-    siteA,
-    siteB,
-    urls: { a: servedA.url, b: servedB.url, relay: `${relayServer.url}/events` },
-    async stopRelay() {
-      await relayServer?.close();
-      relayServer = undefined;
+    get siteA() {
+      return siteA;
     },
-    async startRelay() {
-      relayServer = await startHttpServer(relay.node, { port: relayPort, host: '127.0.0.1' });
+    siteB,
+    urls: { a: servedA.url, b: servedB.url, relay: `${receiver.url}/events` },
+    async stopReceiver() {
+      await receiver?.close();
+      receiver = undefined;
+    },
+    async startReceiver() {
+      receiver = await startHttpServer(relay.node, { port: receiverPort, host: '127.0.0.1' });
     },
     async restartSiteA() {
+      const queued = pendingNotifications(siteA);
       await servedA.close();
       siteA.close();
+      siteA = createMockRegistry({ storage: storageA, config });
       servedA = await siteA.serve({ port: servedA.port, host: '127.0.0.1' });
+      return queued;
     },
     async close() {
-      await Promise.all([servedA.close(), servedB.close(), relayServer?.close()]);
+      await Promise.all([servedA.close(), servedB.close(), receiver?.close()]);
       siteA.close();
       siteB.close();
     },

@@ -1,19 +1,25 @@
 import { imageScenarios } from '@regevents/mock-registry';
 import { createRegistryClient } from '@regevents/registry-client';
 import { reconcile, RECONCILE_USER_AGENT, type Consumer } from '@regevents/relay';
-import { checkPolicies, createReplicator, createMemoryQueue } from '@regevents/replication';
-import { apply, createMemoryUsageStore, createUsageTracker, formatBytes, plan, RETENTION_USER_AGENT } from '@regevents/retention';
+import { checkPolicies, createReplicator, type Replicator } from '@regevents/replication';
+import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { untilInterrupted } from '../server.js';
-import { demoRetentionPolicy, formatDemoPlan } from './demo-retention.js';
-import { startDemoSites } from './demo-sites.js';
+import { demoRetentionPolicy } from './demo-retention.js';
+import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
+import { pendingNotifications, startDemoSites, type DemoSites } from './demo-sites.js';
+import { serveDemoUi } from './demo-ui.js';
 import { DemoStory } from './demo-story.js';
 
 export interface DemoOptions {
   once?: boolean;
   json?: boolean;
   port: number;
+  /** Keep the log, the jobs and the usage in this Redis instead of memory. */
+  redis?: string;
+  /** Serve the live view on 127.0.0.1 at this port (0 picks one). */
+  ui?: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -41,22 +47,71 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
  */
 export async function demoCommand(options: DemoOptions, io: Io, stopped: () => Promise<unknown> = untilInterrupted): Promise<number> {
   const story = new DemoStory(io, Boolean(options.json));
-  const sites = await startDemoSites(options.port);
-  const { relay, urls } = sites;
-  story.say(`mock registry on ${urls.a} (site A) and ${urls.b} (site B), relay on ${urls.relay} (memory log); A notifies the relay`);
+  const backend = options.redis ? await redisBackend(options.redis, io) : memoryBackend();
+  let demo: DemoRun | undefined;
+  try {
+    demo = await startDemo(options, backend, story, io);
+    const succeeded = await tellStory(demo, story);
+    if (!options.once) {
+      story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
+      story.say('Ctrl-C stops');
+      await stopped();
+    }
+    return succeeded ? EXIT.ok : EXIT.failed;
+  } finally {
+    await demo?.close();
+    await backend.close();
+    if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
+  }
+}
 
+/** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view. */
+interface DemoRun {
+  sites: DemoSites;
+  replicator: Replicator;
+  consumers: Consumer[];
+  store: UsageStore;
+  startConsumers(): Promise<unknown>;
+  stopConsumers(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function startDemo(options: DemoOptions, backend: DemoBackend, story: DemoStory, io: Io): Promise<DemoRun> {
+  const sites = await startDemoSites(options.port, backend.log);
+  const { relay, urls } = sites;
+  story.say(`mock registry on ${urls.a} (site A) and ${urls.b} (site B), relay on ${urls.relay} (${backend.description}); A notifies the relay`);
   const { policies } = checkPolicies({ name: 'a-to-b', source: { registry: urls.a, repositories: ['demo/**'] }, targets: [{ name: 'site-b', registry: urls.b }] });
-  const replicator = createReplicator({ policies, queue: createMemoryQueue(), status: async (change) => story.status(change) });
-  const store = createMemoryUsageStore();
+  const replicator = createReplicator({ policies, queue: backend.queue, status: async (change) => story.status(change) });
   const images = relay.consumer('images', { coalesce: { client: createRegistryClient({ baseUrl: urls.a, userAgent: 'regevents-demo/0.1.0' }) } });
   images.on('image.pushed', (image) => story.image(image));
   const replication = relay.consumer('replication');
   replicator.subscribe(replication);
-  const usage = createUsageTracker({ store }).attach(relay.consumer('retention'));
+  const usage = createUsageTracker({ store: backend.store }).attach(relay.consumer('retention'));
   const consumers: Consumer[] = [images, replication, usage];
+  const startConsumers = () => Promise.all(consumers.map((consumer) => consumer.start()));
+  const stopConsumers = () => Promise.all(consumers.map((consumer) => consumer.stop()));
   await replicator.start();
-  await Promise.all(consumers.map((consumer) => consumer.start()));
+  await startConsumers();
+  const ui = options.ui === undefined ? undefined : await serveDemoUi(relay, replicator, options.ui, io);
+  return {
+    sites,
+    replicator,
+    consumers,
+    store: backend.store,
+    startConsumers,
+    stopConsumers,
+    async close() {
+      await ui?.close();
+      await stopConsumers();
+      await replicator.close();
+      await sites.close();
+    },
+  };
+}
 
+/** Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down. */
+async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory): Promise<boolean> {
+  const { relay, urls } = sites;
   // Users: a client with a User-Agent of their own, so their pulls count for retention.
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
   const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
@@ -70,43 +125,39 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
   for (const [reference, image] of PUSHED_WHILE_UP) await step(`push ${reference}${image.platforms ? ' (multi-arch index: linux/amd64, linux/arm64)' : ''}`, () => user.pushImage(reference, image));
   for (const reference of PULLED) await step(`pull ${reference}`, () => user.pullImage(reference));
 
-  await step('stop the relay', () => sites.stopRelay(), false);
+  await step('stop the relay: its receiver and its consumers', () => Promise.all([sites.stopReceiver(), stopConsumers()]), false);
   for (const [reference, image] of PUSHED_WHILE_DOWN) await step(`push ${reference} while the relay is down`, () => user.pushImage(reference, image), false);
-  const undelivered = sites.siteA.events.filter((recorded) => recorded.deliveries.some((delivery) => !delivery.delivered)).length;
-  await step(`restart site A on the same storage: ${undelivered} undelivered events in its queue are lost`, () => sites.restartSiteA(), false);
-  await step('start the relay again', () => sites.startRelay(), false);
+  story.say('restart site A: a new registry over the same storage, on the same address');
+  const lost = await sites.restartSiteA();
+  story.record('registry.restart', `  site A's /debug/vars showed ${lost} events pending for the relay: lost with its queue; the new registry's queue starts empty`, { lost, pendingAfter: pendingNotifications(sites.siteA) });
+  await step('start the relay again: its receiver and its consumers', () => Promise.all([sites.startReceiver(), startConsumers()]));
 
-  story.say('reconcile site A against the relay\'s tag state');
+  story.say("reconcile site A against the relay's tag state");
   const reconciled = await reconcile({ client: { baseUrl: urls.a }, relay });
   story.record('reconcile', `  reconcile: ${reconciled.repositories} repositories, ${reconciled.tags} tags, ${reconciled.pushed} pushed, ${reconciled.deleted} deleted`, { ...reconciled });
   await story.settle(consumers, replicator);
 
-  story.say('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)');
-  const client = createRegistryClient({ baseUrl: urls.a, userAgent: RETENTION_USER_AGENT });
-  const planned = await plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY });
-  const removed = planned.entries.filter((entry) => entry.action === 'remove').map((entry) => `${entry.repository}:${entry.tag ?? entry.digest}`);
-  story.record('retention.plan', formatDemoPlan(planned).join('\n'), { removed, reclaimableBytes: planned.reclaimableBytes, summary: planned.summary });
-  const report = await apply(planned, { client, store });
-  story.record('retention.apply', `  applied: ${report.counts.deleted} manifests deleted, ${formatBytes(planned.reclaimableBytes)} reclaimable after garbage-collect`, { counts: report.counts });
-
+  const removed = await runRetention(story, urls.a, store);
   const successes = story.statuses.filter((change) => change.status === 'Success').length;
   const jobs = new Set(story.statuses.map((change) => change.jobId)).size;
   const pushes = PUSHED_WHILE_UP.length + PUSHED_WHILE_DOWN.length;
   story.record(
     'summary',
-    `${pushes} images pushed (${PUSHED_WHILE_DOWN.length} while the relay was down), ${PULLED.length} pulled, ${story.images.length} image.pushed events (${reconciled.pushed} recovered by reconcile), ${successes} of ${jobs} replication jobs Success, ${removed.length} tags removed by retention (${formatBytes(planned.reclaimableBytes)})`,
-    { pushes, pushedWhileDown: PUSHED_WHILE_DOWN.map(([reference]) => reference), pulls: PULLED.length, images: story.images.length, recovered: reconciled.pushed, jobs, successes, removed: removed.length },
+    `${pushes} images pushed (${PUSHED_WHILE_DOWN.length} while the relay was down), ${PULLED.length} pulled, ${story.images.length} image.pushed events (${reconciled.pushed} recovered by reconcile), ${successes} of ${jobs} replication jobs Success, ${removed.tags.length} tags removed by retention (${formatBytes(removed.bytes)})`,
+    { pushes, pushedWhileDown: PUSHED_WHILE_DOWN.map(([reference]) => reference), pulls: PULLED.length, images: story.images.length, lost, recovered: reconciled.pushed, jobs, successes, removed: removed.tags.length },
   );
-
-  if (!options.once) {
-    story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
-    story.say('Ctrl-C stops');
-    await stopped();
-  }
-  await Promise.all(consumers.map((consumer) => consumer.stop()));
-  await replicator.close();
-  await sites.close();
   const recovered = story.images.filter((image) => image.event.request.useragent === RECONCILE_USER_AGENT).map((image) => `${image.repository}:${image.tag}`);
-  const recoveredExactly = recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
-  return successes === jobs && recoveredExactly ? EXIT.ok : EXIT.failed;
+  return successes === jobs && recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
+}
+
+/** The retention plan as of 31 days on, printed, then applied: what it removed. */
+async function runRetention(story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
+  story.say('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)');
+  const client = createRegistryClient({ baseUrl: registry, userAgent: RETENTION_USER_AGENT });
+  const planned = await plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY });
+  const tags = planned.entries.filter((entry) => entry.action === 'remove').map((entry) => `${entry.repository}:${entry.tag ?? entry.digest}`);
+  story.record('retention.plan', formatPlanTable(planned, { columns: ['action', 'image', 'pulls', 'bytes', 'why'], summary: false, indent: '  ' }), { removed: tags, reclaimableBytes: planned.reclaimableBytes, summary: planned.summary });
+  const report = await apply(planned, { client, store });
+  story.record('retention.apply', `  applied: ${report.counts.deleted} manifests deleted, ${formatBytes(planned.reclaimableBytes)} reclaimable after garbage-collect`, { counts: report.counts });
+  return { tags, bytes: planned.reclaimableBytes };
 }

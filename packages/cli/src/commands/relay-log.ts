@@ -14,6 +14,8 @@ export interface RelayLogOptions {
 
 export interface OpenLog {
   log: RelayLog;
+  /** The connected client behind a Redis log, for other state kept beside it. */
+  redis?: ReturnType<typeof createClient>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function openLog(options: RelayLogOptions, io: Io, memoryAllowed = 
   }
   return {
     log: createRedisLog({ client, stream: options.stream, partitions: options.partitions }),
+    redis: client,
     close: async () => {
       await client.close();
     },

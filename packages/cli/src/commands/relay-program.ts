@@ -7,7 +7,7 @@ import { relayReconcileCommand, type ReconcileCommandOptions } from './relay-rec
 import { relayTailCommand, type TailOptions } from './relay-tail.js';
 import { relayCommand, type RelayOptions } from './relay.js';
 
-function parseInteger(name: string, min: number, max: number) {
+export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < min || number > max) throw new CliError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);

@@ -2,13 +2,17 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { RegistryState } from '../handlers/state.js';
 import type { StorageDriver } from '../storage.js';
 
 /**
  * Keeps uploads and blobs on disk, laid out like distribution's filesystem driver
- * (`blobs/sha256/<2 hex>/<hex>/data`); upload sessions are files appended to in place.
+ * (`blobs/sha256/<2 hex>/<hex>/data`); upload sessions are files appended to in place. The
+ * repositories (links, tags) stay in memory with this object: a registry created again over it
+ * finds them, a new `FileSystemStorage` over the same directory finds only the blobs.
  */
 export class FileSystemStorage implements StorageDriver {
+  readonly repositories = new RegistryState();
   readonly #root: string;
 
   constructor(rootDirectory: string) {
@@ -59,5 +63,6 @@ export class FileSystemStorage implements StorageDriver {
 
   async clear(): Promise<void> {
     await rm(this.#root, { recursive: true, force: true });
+    this.repositories.clear();
   }
 }

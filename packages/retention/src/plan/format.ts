@@ -1,9 +1,23 @@
 import type { PlanEntry, RetentionPlan } from './types.js';
 
+/** A column of the plan table: what the rules saw of each tag, or what its removal frees. */
+export type PlanColumn = 'action' | 'repository' | 'tag' | 'image' | 'digest' | 'pushed' | 'pulled' | 'pulls' | 'bytes' | 'why';
+
 export interface TableOptions {
   /** Only removals (`remove`), only what stays (`keep`), or everything. Default everything. */
   only?: 'remove' | 'keep';
+  /**
+   * The columns, in order. Default action, repository, tag, digest, pushed, pulled (dates), why;
+   * `image` is repository:tag in one, `bytes` what a removal reclaims (`-` for what stays).
+   */
+  columns?: readonly PlanColumn[];
+  /** The line of totals under the table. Default true. */
+  summary?: boolean;
+  /** Put before every line (an indent). Default none. */
+  indent?: string;
 }
+
+const DEFAULT_COLUMNS: readonly PlanColumn[] = ['action', 'repository', 'tag', 'digest', 'pushed', 'pulled', 'why'];
 
 const shortDigest = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
@@ -19,18 +33,41 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-function row(entry: PlanEntry): string[] {
-  return [entry.action, entry.repository, entry.tag ?? '<untagged>', shortDigest(entry.digest), entry.pushedAt?.slice(0, 10) ?? '-', entry.lastPulledAt?.slice(0, 10) ?? '-', entry.why];
-}
+type Cell = (entry: PlanEntry, reclaimable: (entry: PlanEntry) => number | undefined) => string;
+
+const COLUMNS: Record<PlanColumn, { header: string; cell: Cell }> = {
+  action: { header: 'ACTION', cell: (entry) => entry.action },
+  repository: { header: 'REPOSITORY', cell: (entry) => entry.repository },
+  tag: { header: 'TAG', cell: (entry) => entry.tag ?? '<untagged>' },
+  image: { header: 'IMAGE', cell: (entry) => `${entry.repository}:${entry.tag ?? '<untagged>'}` },
+  digest: { header: 'DIGEST', cell: (entry) => shortDigest(entry.digest) },
+  pushed: { header: 'PUSHED', cell: (entry) => entry.pushedAt?.slice(0, 10) ?? '-' },
+  pulled: { header: 'PULLED', cell: (entry) => entry.lastPulledAt?.slice(0, 10) ?? '-' },
+  pulls: { header: 'PULLS', cell: (entry) => String(entry.pulls) },
+  bytes: {
+    header: 'BYTES',
+    cell: (entry, reclaimable) => {
+      const bytes = entry.action === 'remove' ? reclaimable(entry) : undefined;
+      return bytes === undefined ? '-' : formatBytes(bytes);
+    },
+  },
+  why: { header: 'WHY', cell: (entry) => entry.why },
+};
 
 /** The plan as an aligned text table, one line per tag or manifest, then a summary line. */
 export function formatPlanTable(plan: RetentionPlan, options: TableOptions = {}): string {
+  const columns = (options.columns ?? DEFAULT_COLUMNS).map((name) => COLUMNS[name]);
+  const freed = new Map(plan.deletions.map((deletion) => [`${deletion.repository}@${deletion.digest}`, deletion.reclaimableBytes]));
+  const reclaimable = (entry: PlanEntry) => freed.get(`${entry.repository}@${entry.digest}`);
   const entries = plan.entries.filter((entry) => options.only === undefined || entry.action === options.only);
-  const rows = [['ACTION', 'REPOSITORY', 'TAG', 'DIGEST', 'PUSHED', 'PULLED', 'WHY'], ...entries.map(row)];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
-  const lines = rows.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
-  const { tags, manifests } = plan.summary;
-  lines.push('', `${tags.removed} tags and ${manifests.removed} manifests to remove, ${tags.kept} tags kept; ${formatBytes(plan.reclaimableBytes)} reclaimable after garbage-collect`);
+  const rows = [columns.map((column) => column.header), ...entries.map((entry) => columns.map((column) => column.cell(entry, reclaimable)))];
+  const widths = columns.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  const indent = options.indent ?? '';
+  const lines = rows.map((cells) => indent + cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
+  if (options.summary ?? true) {
+    const { tags, manifests } = plan.summary;
+    lines.push('', `${indent}${tags.removed} tags and ${manifests.removed} manifests to remove, ${tags.kept} tags kept; ${formatBytes(plan.reclaimableBytes)} reclaimable after garbage-collect`);
+  }
   return lines.join('\n');
 }
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatPlanTable, type PlanEntry, type RetentionPlan } from '../src/index.js';
+
+const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+const entry = (tag: string | undefined, n: number, action: 'keep' | 'remove', why: string, extra: Partial<PlanEntry> = {}): PlanEntry => ({
+  repository: 'team/app',
+  tag,
+  digest: digest(n),
+  action,
+  reason: 'rule',
+  why,
+  pulls: 0,
+  history: 'events',
+  ...extra,
+});
+
+const plan: RetentionPlan = {
+  createdAt: '2026-03-01T00:00:00.000Z',
+  registry: 'http://registry.test',
+  entries: [
+    entry('v1.0.0', 1, 'keep', 'keep tags semver >=1.0.0', { pushedAt: '2026-01-02T03:04:05.000Z', lastPulledAt: '2026-02-01T00:00:00.000Z', pulls: 4 }),
+    entry('build-7', 2, 'remove', 'remove not pulled for 720h0m0s', { pushedAt: '2026-01-05T00:00:00.000Z' }),
+    entry(undefined, 3, 'remove', 'remove untagged'),
+  ],
+  deletions: [
+    { repository: 'team/app', digest: digest(2), tags: ['build-7'], level: 0, parents: [], reclaimableBytes: 2048 },
+    { repository: 'team/app', digest: digest(3), tags: [], level: 0, parents: [], reclaimableBytes: 512 },
+  ],
+  tagDeletions: [],
+  reclaimableBytes: 2560,
+  summary: { repositories: 1, untouchedRepositories: 0, tags: { kept: 1, removed: 1 }, manifests: { kept: 1, removed: 2 } },
+};
+
+describe('formatPlanTable', () => {
+  it('prints repository, tag, digest and the dates by default, with the line of totals', () => {
+    expect(formatPlanTable(plan).split('\n')).toEqual([
+      'ACTION  REPOSITORY  TAG         DIGEST        PUSHED      PULLED      WHY',
+      'keep    team/app    v1.0.0      111111111111  2026-01-02  2026-02-01  keep tags semver >=1.0.0',
+      'remove  team/app    build-7     222222222222  2026-01-05  -           remove not pulled for 720h0m0s',
+      'remove  team/app    <untagged>  333333333333  -           -           remove untagged',
+      '',
+      '1 tags and 2 manifests to remove, 1 tags kept; 2.5 KiB reclaimable after garbage-collect',
+    ]);
+  });
+
+  it('prints the columns asked for, with each removal\'s reclaimable bytes, indented and without totals', () => {
+    expect(formatPlanTable(plan, { columns: ['action', 'image', 'pulls', 'bytes', 'why'], summary: false, indent: '  ', only: 'remove' }).split('\n')).toEqual([
+      '  ACTION  IMAGE                PULLS  BYTES    WHY',
+      '  remove  team/app:build-7     0      2.0 KiB  remove not pulled for 720h0m0s',
+      '  remove  team/app:<untagged>  0      512 B    remove untagged',
+    ]);
+    expect(formatPlanTable(plan, { columns: ['image', 'bytes'], summary: false }).split('\n')[1]).toBe('team/app:v1.0.0      -');
+  });
+});
