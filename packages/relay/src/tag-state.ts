@@ -49,8 +49,10 @@ function change(record: LogRecord, repository: string | undefined, tag: string |
   return repository && tag ? { repository, tag, digest, reconciled: record.origin === 'reconcile' } : undefined;
 }
 
-/** The tag change a record carries: a manifest pushed by tag, or a tag deleted; `undefined` for everything else. */
+/** The tag change a record carries: a manifest pushed by tag, or a tag deleted; `undefined` for everything else, and for a retried dead letter. */
 export function tagChangeOf(record: LogRecord): TagChange | undefined {
+  // a dead letter sent back changed the state when it was first appended; applied again it could move a tag back
+  if (record.retry) return undefined;
   const event = record.event as Record<string, unknown> | null;
   if (!event || typeof event !== 'object') return undefined;
   if (record.format === 'distribution') {

@@ -260,6 +260,19 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal((entries[2]?.record.event as { target?: unknown } | undefined)?.target, { repository: 'a', tag: 'v1' }, 'the event is kept as received');
     });
 
+    test('a dead letter sent back changes no tag state: a retried old push does not move the tag back, a retried delete removes nothing', 1, async (log) => {
+      const oldPush = tagRecord('a', 'push', 'v1', 'sha256:old');
+      const oldDelete = tagRecord('a', 'delete', 'v2');
+      await log.append(oldPush);
+      await log.append(tagRecord('a', 'push', 'v1', 'sha256:new'));
+      await log.append(oldDelete);
+      await log.append(tagRecord('a', 'push', 'v2', 'sha256:again'));
+      const first = await log.append({ ...oldPush, retry: { group: 'g', deadLetter: '1-0' } });
+      await log.append({ ...oldDelete, retry: { group: 'g', deadLetter: '2-0' } });
+      equal(first.duplicate, false, 'the retry is appended');
+      equal(Object.fromEntries(await log.tagState.tags('a')), { v1: { digest: 'sha256:new', reconciled: false }, v2: { digest: 'sha256:again', reconciled: false } });
+    });
+
     test('each group has its own record of handled ids', 1, async (log) => {
       await log.createGroup('g1', 'beginning');
       await log.createGroup('g2', 'beginning');
