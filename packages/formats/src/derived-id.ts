@@ -97,12 +97,17 @@ export function canonicalJson(value: unknown): string {
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-// Async for its callers' sake (it was WebCrypto); the work is synchronous.
-export async function derivedId(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): Promise<string> {
+/** The id, computed at once: `normalize` uses this, so a derived id costs no turn of the microtask queue. */
+export function derivedIdNow(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): string {
   const bytes = hash(canonicalJson([format, discriminator, event])).subarray(0, 16);
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   let hex = '';
   for (const byte of bytes) hex += HEX[byte];
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Async for its callers' sake (it was WebCrypto); the work is synchronous.
+export async function derivedId(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): Promise<string> {
+  return derivedIdNow(format, event, discriminator, hash);
 }

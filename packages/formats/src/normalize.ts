@@ -1,6 +1,6 @@
 import { validateEnvelope } from '@regevents/schemas';
 import { DEFAULT_MAX_BYTES, parseBody } from './body.js';
-import { derivedId, portableSha256, type Sha256 } from './derived-id.js';
+import { derivedIdNow, portableSha256, type Sha256 } from './derived-id.js';
 import { detectFormat } from './detect.js';
 import { InvalidPayloadError, UnrecognizedFormatError } from './errors.js';
 import { headerValue, type HeadersLike } from './headers.js';
@@ -45,14 +45,14 @@ export function harborPayloadFromCloudEvent(event: HarborCloudEvent): HarborPayl
   } as HarborPayload;
 }
 
-async function harborIds(payload: HarborPayload, eventId: string | undefined, hash: Sha256): Promise<string[]> {
+function harborIds(payload: HarborPayload, eventId: string | undefined, hash: Sha256): string[] {
   const count = harborEventCount(payload);
-  return Promise.all(Array.from({ length: count }, (_, index) => (eventId && count === 1 ? eventId : eventId ? `${eventId}#${index}` : derivedId('harbor', payload, String(index), hash))));
+  return Array.from({ length: count }, (_, index) => (eventId && count === 1 ? eventId : eventId ? `${eventId}#${index}` : derivedIdNow('harbor', payload, String(index), hash)));
 }
 
-export async function normalizeHarborCloudEvent(event: HarborCloudEvent, hash: Sha256 = portableSha256): Promise<NormalizedRegistryEvent[]> {
+export function normalizeHarborCloudEvent(event: HarborCloudEvent, hash: Sha256 = portableSha256): NormalizedRegistryEvent[] {
   const payload = harborPayloadFromCloudEvent(event);
-  return normalizeHarborPayload(payload, await harborIds(payload, event.id, hash)).map((normalized) => ({ ...normalized, raw: event }));
+  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash)).map((normalized) => ({ ...normalized, raw: event }));
 }
 
 /** What a push envelope's `message.data` decodes to must be the message itself, not another envelope. */
@@ -68,18 +68,18 @@ function validDistribution(value: unknown): Envelope {
   return result.value;
 }
 
-async function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date, hash: Sha256): Promise<NormalizedRegistryEvent[]> {
-  const derive = (discriminator: string) => derivedId(format, value, discriminator, hash);
+function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date, hash: Sha256): NormalizedRegistryEvent[] {
+  const derive = (discriminator: string) => derivedIdNow(format, value, discriminator, hash);
   switch (format) {
     case 'distribution':
       return validDistribution(value).events.map((event) => normalizeDistributionEvent(event));
     case 'gitlab': {
       const envelope = assertVendor('gitlab', value);
-      return Promise.all(envelope.events.map(async (event, index) => normalizeGitlabEvent(event, await derivedId('gitlab', event, String(index), hash))));
+      return envelope.events.map((event, index) => normalizeGitlabEvent(event, derivedIdNow('gitlab', event, String(index), hash)));
     }
     case 'harbor': {
       const payload = assertVendor('harbor', value);
-      return normalizeHarborPayload(payload, await harborIds(payload, undefined, hash));
+      return normalizeHarborPayload(payload, harborIds(payload, undefined, hash));
     }
     case 'harbor-cloudevents':
       return normalizeHarborCloudEvent(assertVendor('harbor-cloudevents', value), hash);
@@ -124,7 +124,7 @@ export async function normalize(body: unknown, headers?: HeadersLike, options: N
   if (options.formats && !options.formats.includes(format)) {
     throw new UnrecognizedFormatError(`body is ${format}, which is not among the accepted formats (${options.formats.join(', ')})`, [{ path: '(body)', message: `is ${format}, not an accepted format` }]);
   }
-  const events = await normalizeValue(format, value, headers, options.now ?? new Date(), options.sha256 ?? portableSha256);
+  const events = normalizeValue(format, value, headers, options.now ?? new Date(), options.sha256 ?? portableSha256);
   // Vendor schemas take times as plain strings or numbers; an unreadable one must not become an Invalid Date.
   const undated = events.findIndex((event) => Number.isNaN(event.occurredAt.getTime()));
   if (undated >= 0) throw new InvalidPayloadError(format, [{ path: '(time)', message: `event ${undated}'s time is not a readable date or timestamp` }]);
