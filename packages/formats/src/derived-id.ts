@@ -12,6 +12,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
  */
 const encoder = new TextEncoder();
 
+/** SHA-256 of a string's UTF-8 bytes (lone surrogates as U+FFFD, as TextEncoder writes them). */
+export type Sha256 = (text: string) => Uint8Array;
+
+/** Plain JS, on every runtime; `@regevents/formats/node` passes node:crypto's native one instead. */
+export const portableSha256: Sha256 = (text) => sha256(encoder.encode(text));
+
 /** The canonical form by definition: every value walked in JavaScript. */
 export function generalCanonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -91,12 +97,17 @@ export function canonicalJson(value: unknown): string {
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-// Async for its callers' sake (it was WebCrypto); the work is synchronous.
-export async function derivedId(format: string, event: unknown, discriminator = ''): Promise<string> {
-  const bytes = sha256(encoder.encode(canonicalJson([format, discriminator, event]))).subarray(0, 16);
+/** The id, computed at once: `normalize` uses this, so a derived id costs no turn of the microtask queue. */
+export function derivedIdNow(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): string {
+  const bytes = hash(canonicalJson([format, discriminator, event])).subarray(0, 16);
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   let hex = '';
   for (const byte of bytes) hex += HEX[byte];
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Async for its callers' sake (it was WebCrypto); the work is synchronous.
+export async function derivedId(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): Promise<string> {
+  return derivedIdNow(format, event, discriminator, hash);
 }

@@ -1,6 +1,6 @@
 import { validateEnvelope } from '@regevents/schemas';
 import { DEFAULT_MAX_BYTES, parseBody } from './body.js';
-import { derivedId } from './derived-id.js';
+import { derivedIdNow, portableSha256, type Sha256 } from './derived-id.js';
 import { detectFormat } from './detect.js';
 import { InvalidPayloadError, UnrecognizedFormatError } from './errors.js';
 import { headerValue, type HeadersLike } from './headers.js';
@@ -18,6 +18,8 @@ export interface NormalizeOptions {
   maxBytes?: number;
   /** The time given to events whose format carries none (Quay, Artifactory). Default: now. */
   now?: Date;
+  /** Hashes derived ids; same ids whichever. Default: portable JS (`@regevents/formats/node`'s `normalize` passes node:crypto's). */
+  sha256?: Sha256;
 }
 
 const HARBOR_CLOUDEVENT_TYPES: Record<string, HarborEventType> = {
@@ -43,14 +45,14 @@ export function harborPayloadFromCloudEvent(event: HarborCloudEvent): HarborPayl
   } as HarborPayload;
 }
 
-async function harborIds(payload: HarborPayload, eventId: string | undefined): Promise<string[]> {
+function harborIds(payload: HarborPayload, eventId: string | undefined, hash: Sha256): string[] {
   const count = harborEventCount(payload);
-  return Promise.all(Array.from({ length: count }, (_, index) => (eventId && count === 1 ? eventId : eventId ? `${eventId}#${index}` : derivedId('harbor', payload, String(index)))));
+  return Array.from({ length: count }, (_, index) => (eventId && count === 1 ? eventId : eventId ? `${eventId}#${index}` : derivedIdNow('harbor', payload, String(index), hash)));
 }
 
-export async function normalizeHarborCloudEvent(event: HarborCloudEvent): Promise<NormalizedRegistryEvent[]> {
+export function normalizeHarborCloudEvent(event: HarborCloudEvent, hash: Sha256 = portableSha256): NormalizedRegistryEvent[] {
   const payload = harborPayloadFromCloudEvent(event);
-  return normalizeHarborPayload(payload, await harborIds(payload, event.id)).map((normalized) => ({ ...normalized, raw: event }));
+  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash)).map((normalized) => ({ ...normalized, raw: event }));
 }
 
 /** What a push envelope's `message.data` decodes to must be the message itself, not another envelope. */
@@ -66,21 +68,21 @@ function validDistribution(value: unknown): Envelope {
   return result.value;
 }
 
-async function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date): Promise<NormalizedRegistryEvent[]> {
-  const derive = (discriminator: string) => derivedId(format, value, discriminator);
+function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date, hash: Sha256): NormalizedRegistryEvent[] {
+  const derive = (discriminator: string) => derivedIdNow(format, value, discriminator, hash);
   switch (format) {
     case 'distribution':
       return validDistribution(value).events.map((event) => normalizeDistributionEvent(event));
     case 'gitlab': {
       const envelope = assertVendor('gitlab', value);
-      return Promise.all(envelope.events.map(async (event, index) => normalizeGitlabEvent(event, await derivedId('gitlab', event, String(index)))));
+      return envelope.events.map((event, index) => normalizeGitlabEvent(event, derivedIdNow('gitlab', event, String(index), hash)));
     }
     case 'harbor': {
       const payload = assertVendor('harbor', value);
-      return normalizeHarborPayload(payload, await harborIds(payload, undefined));
+      return normalizeHarborPayload(payload, harborIds(payload, undefined, hash));
     }
     case 'harbor-cloudevents':
-      return normalizeHarborCloudEvent(assertVendor('harbor-cloudevents', value));
+      return normalizeHarborCloudEvent(assertVendor('harbor-cloudevents', value), hash);
     case 'acr':
       return normalizeAcr(assertVendor('acr', value));
     case 'dockerhub':
@@ -122,7 +124,7 @@ export async function normalize(body: unknown, headers?: HeadersLike, options: N
   if (options.formats && !options.formats.includes(format)) {
     throw new UnrecognizedFormatError(`body is ${format}, which is not among the accepted formats (${options.formats.join(', ')})`, [{ path: '(body)', message: `is ${format}, not an accepted format` }]);
   }
-  const events = await normalizeValue(format, value, headers, options.now ?? new Date());
+  const events = normalizeValue(format, value, headers, options.now ?? new Date(), options.sha256 ?? portableSha256);
   // Vendor schemas take times as plain strings or numbers; an unreadable one must not become an Invalid Date.
   const undated = events.findIndex((event) => Number.isNaN(event.occurredAt.getTime()));
   if (undated >= 0) throw new InvalidPayloadError(format, [{ path: '(time)', message: `event ${undated}'s time is not a readable date or timestamp` }]);

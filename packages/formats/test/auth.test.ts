@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
@@ -33,6 +34,17 @@ describe('SecretSet', () => {
     for (const near of ['shor', 'shortt', 'Short', 'a much longer secret valuE', '']) expect(set.matchesAny([near]), near).toBe(false);
     expect(set.matchesAny([])).toBe(false);
     expect(`${set} ${inspect(set, { showHidden: true })} ${JSON.stringify(set)}`).not.toMatch(/short|longer/);
+  });
+
+  it('matches exactly what === matches, code unit for code unit (a lone surrogate is not U+FFFD)', () => {
+    expect(new SecretSet(['\ufffd']).matchesAny(['\ud800'])).toBe(false);
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }), (secrets, candidates) => {
+        const set = new SecretSet(secrets);
+        return set.matchesAny(candidates) === candidates.some((candidate) => secrets.includes(candidate)) && set.matchesAny(secrets) === secrets.length > 0;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

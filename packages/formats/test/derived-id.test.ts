@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generalCanonicalJson } from '../src/derived-id.js';
-import { canonicalJson, derivedId } from '../src/index.js';
+import { canonicalJson, derivedId, identifiesOccurrence, normalize } from '../src/index.js';
+import { derivedId as nodeDerivedId, normalize as nodeNormalize, nodeSha256 } from '../src/node/index.js';
+import { portableSha256 } from '../src/derived-id.js';
 import { vendorFixtures } from './fixtures.js';
 
 // Derived ids are dedupe keys that receivers have already stored: a change in how they are
@@ -54,6 +56,7 @@ describe('derived ids are pinned byte for byte', () => {
 
   it.each(vendorFixtures().map((fixture) => [fixture.name, fixture] as const))('%s', async (name, fixture) => {
     expect(await derivedId(fixture.folder, JSON.parse(fixture.text), '0')).toBe(PINNED_BY_FIXTURE[name]);
+    expect(await nodeDerivedId(fixture.folder, JSON.parse(fixture.text), '0')).toBe(PINNED_BY_FIXTURE[name]);
   });
 
   it.each([
@@ -63,6 +66,27 @@ describe('derived ids are pinned byte for byte', () => {
     ['gitlab', ['\ud83d\ude00', '\ud800'], '3', 'f9031007-d55c-88fb-9b25-16b7e9f6167b'],
   ] as const)('%s %j %s', async (format, value, discriminator, id) => {
     expect(await derivedId(format, value, discriminator)).toBe(id);
+    expect(await nodeDerivedId(format, value, discriminator)).toBe(id);
+  });
+
+  it('@regevents/formats/node normalizes every fixture to the same ids', async () => {
+    // events that identify no occurrence get a random id at each normalization
+    const ids = (events: { id: string }[]) => events.filter((event) => identifiesOccurrence(event as never)).map((event) => event.id);
+    let compared = 0;
+    for (const fixture of vendorFixtures().filter((f) => f.folder !== 'harbor-policy')) {
+      const headers = fixture.meta['headers'] as Record<string, string> | undefined;
+      const native = ids(await nodeNormalize(fixture.text, headers));
+      expect(native).toEqual(ids(await normalize(fixture.text, headers)));
+      compared += native.length;
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+
+  it('node:crypto hashes what the portable SHA-256 hashes, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => Buffer.from(nodeSha256(text)).equals(Buffer.from(portableSha256(text)))),
+      { numRuns: 2000 },
+    );
   });
 });
 

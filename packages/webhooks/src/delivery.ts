@@ -33,6 +33,11 @@ export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8
  * static header secret that contains a comma still matches.
  */
 export function headerItems(values: readonly string[]): string[] {
+  // the common case, one value and no comma, without a Set
+  if (values.length === 1 && !(values[0] as string).includes(',')) {
+    const trimmed = (values[0] as string).trim();
+    return trimmed ? [trimmed] : [];
+  }
   const items = new Set<string>();
   for (const value of values) {
     const trimmed = value.trim();

@@ -11,7 +11,7 @@ import { compact, vendorReference } from './image-ref.js';
 import { freshEventId, withoutOccurrenceId } from '../occurrence.js';
 import { decodeBase64 } from '../secrets.js';
 
-export type Derive = (discriminator: string) => Promise<string>;
+export type Derive = (discriminator: string) => string;
 
 /** ACR `quarantine` has no normalized kind and gives no event. */
 export function normalizeAcr(event: AcrEvent): NormalizedRegistryEvent[] {
@@ -33,7 +33,7 @@ export function normalizeAcr(event: AcrEvent): NormalizedRegistryEvent[] {
   ];
 }
 
-export async function normalizeDockerHub(payload: DockerHubPayload, derive: Derive): Promise<NormalizedRegistryEvent[]> {
+export function normalizeDockerHub(payload: DockerHubPayload, derive: Derive): NormalizedRegistryEvent[] {
   return [
     compact({
       kind: 'artifact.pushed' as const,
@@ -42,7 +42,7 @@ export async function normalizeDockerHub(payload: DockerHubPayload, derive: Deri
       tag: payload.push_data.tag,
       actor: payload.push_data.pusher || undefined,
       occurredAt: new Date(payload.push_data.pushed_at * 1000),
-      id: await derive(''),
+      id: derive(''),
       raw: payload,
     }),
   ];
@@ -74,7 +74,7 @@ const CONTAINER_TYPES = new Set(['container', 'docker']);
  * package version and its times tell one occurrence from the next), not from `X-GitHub-Delivery`,
  * which anybody replaying a signed body can change.
  */
-export async function normalizeGhcr(payload: GhcrPayload, derive: Derive): Promise<NormalizedRegistryEvent[]> {
+export function normalizeGhcr(payload: GhcrPayload, derive: Derive): NormalizedRegistryEvent[] {
   const pkg = payload.package ?? payload.registry_package;
   if (!pkg) return [];
   const types = [pkg.ecosystem, pkg.package_type].map((type) => type?.toLowerCase() ?? '');
@@ -93,7 +93,7 @@ export async function normalizeGhcr(payload: GhcrPayload, derive: Derive): Promi
       tag,
       actor: payload.sender?.login,
       occurredAt: new Date(version?.updated_at ?? version?.created_at ?? pkg.updated_at ?? pkg.created_at ?? 0),
-      id: await derive(''),
+      id: derive(''),
       raw: payload,
     }),
   ];

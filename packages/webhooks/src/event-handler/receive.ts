@@ -4,6 +4,7 @@ import { synchronousStore, type DedupeStore, type SyncDedupeStore } from '../ded
 import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
 import { HandlerFailedError } from '../errors.js';
 import { inOrder, isPromiseLike, type MaybePromise } from '../maybe-async.js';
+import { NormalizedContext } from './contexts.js';
 import { reportError } from './report-error.js';
 import type { EventHandlerState } from './state.js';
 import type { ErrorContext, EventContext, NormalizedEventContext, ReceiveResult } from './types.js';
@@ -26,17 +27,7 @@ function dedupeKeyOf(event: DistributionEvent | NormalizedRegistryEvent, context
 
 /** The normalized view of a distribution event, for handlers of normalized kinds; `headers` stays lazy. */
 function normalizedView(event: Event, context: EventContext): { event: NormalizedRegistryEvent; context: NormalizedEventContext } {
-  return {
-    event: normalizeDistributionEvent(event),
-    context: {
-      format: 'distribution',
-      index: context.index,
-      delivery: context.delivery,
-      get headers() {
-        return context.headers;
-      },
-    },
-  };
+  return { event: normalizeDistributionEvent(event), context: new NormalizedContext('distribution', context.index, context.delivery, { headers: () => context.headers }) };
 }
 
 type Call = [handler: (event: never, context: never) => unknown, event: unknown, context: unknown];
