@@ -101,7 +101,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
       const change = tagChangeOf(record);
       const state = tagKeys(record.repository);
-      const tagArgs = change ? [encodeRecord({ ...record, reconciled: true }), change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', '', ''];
+      const tagArgs = change ? [change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', ''];
       const [added, position] = (await append(
         [key, `${key}:id:${appendKey(record)}`, state.hash, state.set],
         [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId, ...tagArgs]

@@ -1,26 +1,27 @@
 /**
  * KEYS: stream, id key, the repository's tag hash, the partition's repository set. ARGV: record,
- * id ttl ms, max length ('' for none), min id ('' for none), the record marked late, then the tag
- * change ('' for none), its digest ('' for a delete), its origin ('real' or 'reconcile'), the
- * repository. Appends once per id key; the tag state changes with the append (tag-state.ts's
- * applyTagChange: '~' marks what reconciliation wrote).
+ * id ttl ms, max length ('' for none), min id ('' for none), then the tag change ('' for none), its
+ * digest ('' for a delete), its origin ('real' or 'reconcile'), the repository. Appends once per id
+ * key; the tag state changes with the append (tag-state.ts's applyTagChange: '~' marks what
+ * reconciliation wrote). The record arrives once: its copy marked late is the same JSON object
+ * with `"reconciled":true` added last, so the receiver neither encodes nor sends it twice.
  */
 export const APPEND = `
 local existing = redis.call('GET', KEYS[2])
 if existing then return {0, existing} end
 local record = ARGV[1]
-if ARGV[6] ~= '' then
-  local tag, digest = ARGV[6], ARGV[7]
-  if ARGV[8] == 'reconcile' then
+if ARGV[5] ~= '' then
+  local tag, digest = ARGV[5], ARGV[6]
+  if ARGV[7] == 'reconcile' then
     redis.call('HSET', KEYS[3], tag, '~' .. digest)
-    redis.call('SADD', KEYS[4], ARGV[9])
+    redis.call('SADD', KEYS[4], ARGV[8])
   else
-    if redis.call('HGET', KEYS[3], tag) == '~' .. digest then record = ARGV[5] end
+    if redis.call('HGET', KEYS[3], tag) == '~' .. digest then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
     if digest == '' then
       redis.call('HDEL', KEYS[3], tag)
     else
       redis.call('HSET', KEYS[3], tag, digest)
-      redis.call('SADD', KEYS[4], ARGV[9])
+      redis.call('SADD', KEYS[4], ARGV[8])
     end
   end
 end
