@@ -50,7 +50,8 @@ function eventOf(delivery: Delivery): Event | UnknownEvent | NormalizedRegistryE
  */
 export function createConsumer(log: RelayLog, group: string, options: ConsumerOptions, onCounters: (counters: ConsumerCounters) => void): Consumer {
   const settings = consumerSettings(options);
-  const events = createEventHandler({ dedupe: { store: log.dedupeStore(group), leaseMs: settings.leaseMs, ttlMs: settings.dedupeTtlMs } });
+  // the loop claims each event's key in the group's record of handled events and records it with the ack, a batch at a time
+  const events = createEventHandler({ dedupe: false });
   // the error of a failed receive, for its dead letter: receive reports it to onError and returns `failed`
   const lastErrors = new WeakMap<object, unknown>();
   const userErrorHandlers: ErrorHandler[] = [];
@@ -64,7 +65,11 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   const imageHandlers: ImagePushHandler[] = [];
   const coalescer = options.coalesce ? createCoalescer(options.coalesce === true ? undefined : options.coalesce.client) : undefined;
 
-  /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (its own handlers are then duplicates). */
+  // deliveries whose own handlers succeeded while their image handlers failed: the loop retries the
+  // same delivery, and its own handlers do not run again (after a crash they may: at least once)
+  const ownHandled = new WeakSet<Delivery>();
+
+  /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (not its own handlers). */
   async function handleImage(delivery: Delivery, event: Event): Promise<Outcome | undefined> {
     if (!coalescer || delivery.record.format !== 'distribution' || typeof (event as { target?: unknown }).target !== 'object') return undefined;
     try {
@@ -78,13 +83,15 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   }
 
   async function handle(delivery: Delivery): Promise<Outcome> {
-    // the synthetic event reconciliation appended for this change was dispatched already
-    if (delivery.record.reconciled) return { result: 'duplicate' };
     const event = eventOf(delivery);
-    const result = await events.receive(event as never, contextOf(delivery) as never);
-    if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
-    if (result === 'in-flight') return { result };
-    return (await handleImage(delivery, event as Event)) ?? { result };
+    if (!ownHandled.has(delivery)) {
+      const result = await events.receive(event as never, contextOf(delivery) as never);
+      if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
+    }
+    const image = await handleImage(delivery, event as Event);
+    if (!image) return { result: 'handled' };
+    ownHandled.add(delivery);
+    return image;
   }
 
   const loop = createConsumerLoop(log, group, settings, handle, (error) => {

@@ -35,11 +35,42 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return {1, id}`;
 
-/** KEYS: stream, failures hash. ARGV: group, positions... */
+/** KEYS: stream, failures hash, then the handled keys to record. ARGV: group, handled ttl ms, positions... */
 export const ACK = `
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
-redis.call('HDEL', KEYS[2], unpack(ARGV, 2))
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
+redis.call('HDEL', KEYS[2], unpack(ARGV, 3))
+for i = 3, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[2]) end
 return 1`;
+
+/**
+ * KEYS: the handled keys of events about to run. ARGV: lease ms, then one token per key. Per key:
+ * 'claimed' (now held by its token until the lease lapses; a claim its token holds already is
+ * renewed), 'done' or 'in-flight'. A script sees no key lapse between its SET and its GET.
+ */
+export const CLAIM = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local token = ARGV[i + 1]
+  if redis.call('SET', key, token, 'NX', 'PX', ARGV[1]) then
+    out[i] = 'claimed'
+  else
+    local held = redis.call('GET', key)
+    if held == token then
+      redis.call('PEXPIRE', key, ARGV[1])
+      out[i] = 'claimed'
+    elseif held == 'done' then
+      out[i] = 'done'
+    else
+      out[i] = 'in-flight'
+    end
+  end
+end
+return out`;
+
+/** KEYS: a handled key. ARGV: the token of our claim. Deletes the claim only while it is ours: a lapsed one may be another consumer's now. */
+export const RELEASE_CLAIM = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 /** KEYS: stream, failures hash, dead-letter stream. ARGV: group, position, record, error, attempts, dead at. */
 export const DEAD_LETTER = `

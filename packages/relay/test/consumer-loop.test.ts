@@ -8,18 +8,12 @@ type Handler = (delivery: Delivery) => Promise<void> | void;
 
 function loop(log: RelayLog, handler: Handler, options: ConsumerOptions = {}, group = 'g') {
   const errors: unknown[] = [];
-  // what createEventHandler's receive does with the group's store: claim, run, record
+  // what the consumer's dispatch does: run the handlers (the loop claims, records and acknowledges)
   const handle = async (delivery: Delivery): Promise<Outcome> => {
-    const store = log.dedupeStore(group);
-    const claim = await store.claim(delivery.record.key, 1_000);
-    if (claim.status === 'done') return { result: 'duplicate' };
-    if (claim.status === 'in-flight') return { result: 'in-flight' };
     try {
       await handler(delivery);
-      await store.complete(delivery.record.key, claim.token, 60_000);
       return { result: 'handled' };
     } catch (error) {
-      await store.release(delivery.record.key, claim.token);
       return { result: 'failed', error };
     }
   };
