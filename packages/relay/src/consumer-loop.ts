@@ -1,6 +1,7 @@
 import type { RegistryClient } from '@regevents/registry-client';
 import type { Enricher, EnrichOptions } from './enrich.js';
 import { RelayConfigError } from './errors.js';
+import type { ClaimResult } from '@regevents/webhooks';
 import type { Delivery, RelayLog } from './log.js';
 
 export interface ConsumerOptions {
@@ -43,8 +44,8 @@ export interface ConsumerCounters {
   duplicates: number;
 }
 
-/** What came of handing an event to the handlers (`ReceiveResult` of `createEventHandler`), with the error when they failed. */
-export type Outcome = { result: 'handled' } | { result: 'duplicate' } | { result: 'in-flight' } | { result: 'failed'; error: unknown };
+/** What came of handing an event to the handlers (`ReceiveResult` of `createEventHandler` without dedupe: the loop does it), with the error when they failed. */
+export type Outcome = { result: 'handled' } | { result: 'failed'; error: unknown };
 export type DeliveryHandler = (delivery: Delivery) => Promise<Outcome>;
 export type LoopErrorHandler = (error: unknown, delivery?: Delivery) => void;
 
@@ -108,34 +109,41 @@ function createSemaphore(limit: number) {
   };
 }
 
+/** The next turn of the event loop: after the I/O callbacks of this one, so whatever they start is gathered first. */
+const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
+const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
+
 /**
- * Acknowledgements of one partition gathered for a moment and sent as one command: events
- * finishing together (concurrency, several repositories) cost one round trip.
+ * Requests for one partition gathered until the next turn and sent as one command: events
+ * starting or finishing together (concurrency, several repositories) cost one round trip.
+ * `send` answers the requests in their order.
  */
-function createAckBatcher(send: (partition: number, positions: string[]) => Promise<void>) {
-  const batches = new Map<number, { positions: string[]; done: Promise<void> }>();
-  return (partition: number, position: string): Promise<void> => {
-    const open = batches.get(partition);
-    if (open) {
-      open.positions.push(position);
-      return open.done;
+function createBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R[]>) {
+  const open = new Map<number, { items: T[]; done: Promise<R[]> }>();
+  return async (partition: number, item: T): Promise<R> => {
+    let batch = open.get(partition);
+    if (!batch) {
+      const items: T[] = [];
+      const done = new Promise<R[]>((resolve, reject) =>
+        nextTurn(() => {
+          open.delete(partition);
+          send(partition, items).then(resolve, reject);
+        })
+      );
+      batch = { items, done };
+      open.set(partition, batch);
     }
-    const positions = [position];
-    const done = new Promise<void>((resolve, reject) => {
-      setTimeout(() => {
-        batches.delete(partition);
-        send(partition, positions).then(resolve, reject);
-      }, 0);
-    });
-    batches.set(partition, { positions, done });
-    return done;
+    const index = batch.items.push(item) - 1;
+    return (await batch.done)[index] as R;
   };
 }
 
 /**
  * A group's work in one process: holds partition leases (heartbeat), takes over what dead
  * consumers left pending, reads new entries, and runs them with per-repository order, retries,
- * dead letters. Knows nothing of event types: `handle` does the dispatch (and the dedupe by event id).
+ * dead letters, and the group's record of handled events: a claim of the event's key before it
+ * runs, its record as handled in the same step as its acknowledgement. Knows nothing of event
+ * types: `handle` does the dispatch.
  */
 export function createConsumerLoop(log: RelayLog, group: string, settings: Settings, handle: DeliveryHandler, reportError: LoopErrorHandler) {
   const counters: ConsumerCounters = { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 };
@@ -147,7 +155,61 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const busy = new Set<Promise<void>>();
   const acking = new Set<Promise<void>>();
   let heartbeat: Promise<void> | undefined;
-  const acknowledge = createAckBatcher((partition, positions) => log.ack(group, partition, positions));
+  const acknowledge = createBatcher<{ position: string; handled?: string }, void>(async (partition, acks) => {
+    const keys = acks.flatMap((item) => (item.handled === undefined ? [] : [item.handled]));
+    await log.ack(
+      group,
+      partition,
+      acks.map((item) => item.position),
+      { keys, ttlMs: settings.dedupeTtlMs }
+    );
+    return [];
+  });
+  const claim = createBatcher<{ key: string; token?: string }, ClaimResult>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
+  // claims taken for a whole batch as it is read, one command for all, used when each event runs
+  const ahead = new Map<Delivery, { result: Promise<ClaimResult>; at: number }>();
+
+  /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
+  const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
+
+  function claimAhead(partition: number, deliveries: readonly Delivery[]): void {
+    const batch = deliveries.filter(runsHere);
+    if (batch.length === 0) return;
+    const at = performance.now();
+    const results = log.claimEvents(
+      group,
+      partition,
+      batch.map((delivery) => ({ key: delivery.record.key })),
+      settings.leaseMs
+    );
+    // a failed batch claim is claimed again, one by one, when each event runs
+    results.catch(() => undefined);
+    batch.forEach((delivery, index) => ahead.set(delivery, { result: results.then((all) => all[index] as ClaimResult), at }));
+  }
+
+  /** The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older than half the lease), else one now. */
+  async function claimFor(delivery: Delivery, signal: AbortSignal): Promise<ClaimResult | undefined> {
+    const { partition, record } = delivery;
+    const early = ahead.get(delivery);
+    ahead.delete(delivery);
+    const taken = early && (await early.result.catch(() => undefined));
+    if (taken && (taken.status !== 'claimed' || performance.now() - (early as { at: number }).at < settings.leaseMs / 2)) return taken;
+    const token = taken?.status === 'claimed' ? taken.token : undefined;
+    return persist(() => claim(partition, { key: record.key, token }), signal);
+  }
+
+  /** Gives up the claims taken ahead for entries of `partition` that will not run here now (a stop, a lost partition). */
+  function releaseAhead(partition: number): void {
+    for (const [delivery, early] of ahead) {
+      if (delivery.partition !== partition) continue;
+      ahead.delete(delivery);
+      const released = early.result
+        .then((taken) => (taken.status === 'claimed' ? log.releaseEvent(group, partition, delivery.record.key, taken.token) : undefined))
+        .catch((error: unknown) => reportError(error, delivery));
+      acking.add(released);
+      void released.finally(() => acking.delete(released));
+    }
+  }
 
   /** Retries a log call until it works or the consumer stops: a Redis restart pauses the group, it does not end it. */
   async function persist<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
@@ -167,30 +229,37 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   async function run(delivery: Delivery, signal: AbortSignal): Promise<void> {
     const { record, partition, position } = delivery;
     // the next event of the repository need not wait for this one's acknowledgement, only for its
-    // outcome: a crash before the ack redelivers it, and the group's record of handled ids answers
-    const ack = () => {
-      const sent = persist(() => acknowledge(partition, position), signal).then(() => undefined);
+    // outcome: a crash before the ack redelivers it, and its claim, then the record of it as handled, answer
+    const ack = (handled?: string) => {
+      const sent = persist(() => acknowledge(partition, { position, handled }), signal).then(() => undefined);
       acking.add(sent);
       void sent.finally(() => acking.delete(sent));
     };
-    if (record.retry !== undefined && record.retry.group !== group) {
-      ack();
-      return;
+    if (!runsHere(delivery)) {
+      // the synthetic event reconciliation appended for this change was dispatched already
+      if (record.reconciled) counters.duplicates++;
+      return ack();
     }
     let failures = delivery.failures;
     while (!signal.aborted) {
-      const outcome = await handle(delivery).catch((error: unknown): Outcome => ({ result: 'failed', error }));
-      if (outcome.result === 'handled' || outcome.result === 'duplicate') {
-        counters[outcome.result === 'handled' ? 'handled' : 'duplicates']++;
-        ack();
-        return;
+      const claimed = await claimFor(delivery, signal);
+      if (claimed === undefined) return;
+      if (claimed.status === 'done') {
+        counters.duplicates++;
+        return ack();
       }
-      if (outcome.result === 'in-flight') {
+      if (claimed.status === 'in-flight') {
         // a consumer that lost this partition is still running it: its outcome decides
         await sleep(Math.min(1000, settings.leaseMs / 4), signal);
         continue;
       }
+      const outcome = await handle(delivery).catch((error: unknown): Outcome => ({ result: 'failed', error }));
+      if (outcome.result === 'handled') {
+        counters.handled++;
+        return ack(record.key);
+      }
       counters.failed++;
+      await log.releaseEvent(group, partition, record.key, claimed.token).catch((error: unknown) => reportError(error, delivery));
       const recorded = await persist(() => log.recordFailure(group, partition, position), signal);
       if (recorded === undefined) return;
       failures = recorded;
@@ -253,34 +322,46 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       void drain(delivery.record.repository, fresh);
     }
 
-    let cursor = '0-0';
-    do {
-      const page = await persist(() => log.claim(group, settings.name, partition, cursor, prefetch), signal);
-      if (!page) return;
-      for (const delivery of page.deliveries) {
-        counters.redeliveries++;
-        enqueue(delivery);
-      }
-      cursor = page.cursor;
-    } while (cursor !== '0-0' && !signal.aborted);
+    try {
+      await feed();
+    } finally {
+      releaseAhead(partition);
+    }
 
-    while (!signal.aborted) {
-      if (queued >= prefetch) {
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            signal.removeEventListener('abort', wake);
-            resolve();
-          };
-          freed = wake;
-          signal.addEventListener('abort', wake, { once: true });
-        });
-        freed = undefined;
-        continue;
+    /** First what was pending in the group, then new entries, each batch claimed as it comes. */
+    async function feed(): Promise<void> {
+      let cursor = '0-0';
+      do {
+        const page = await persist(() => log.claim(group, settings.name, partition, cursor, prefetch), signal);
+        if (!page) return;
+        claimAhead(partition, page.deliveries);
+        for (const delivery of page.deliveries) {
+          counters.redeliveries++;
+          enqueue(delivery);
+        }
+        cursor = page.cursor;
+      } while (cursor !== '0-0' && !signal.aborted);
+
+      while (!signal.aborted) {
+        // refill once half the prefetch is done: reads of many entries, not one per finished event
+        if (queued > prefetch / 2) {
+          await new Promise<void>((resolve) => {
+            const wake = () => {
+              signal.removeEventListener('abort', wake);
+              resolve();
+            };
+            freed = wake;
+            signal.addEventListener('abort', wake, { once: true });
+          });
+          freed = undefined;
+          continue;
+        }
+        const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
+        if (!batch) return;
+        if (batch.length === 0) await sleep(settings.pollMs, signal);
+        claimAhead(partition, batch);
+        for (const delivery of batch) enqueue(delivery);
       }
-      const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
-      if (!batch) return;
-      if (batch.length === 0) await sleep(settings.pollMs, signal);
-      for (const delivery of batch) enqueue(delivery);
     }
   }
 

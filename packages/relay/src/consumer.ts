@@ -53,7 +53,8 @@ function eventOf(delivery: Delivery): Event | UnknownEvent | NormalizedRegistryE
  */
 export function createConsumer(log: RelayLog, group: string, options: ConsumerOptions, onCounters: (counters: ConsumerCounters) => void): Consumer {
   const settings = consumerSettings(options);
-  const events = createEventHandler({ dedupe: { store: log.dedupeStore(group), leaseMs: settings.leaseMs, ttlMs: settings.dedupeTtlMs } });
+  // the loop claims each event's key in the group's record of handled events and records it with the ack, a batch at a time
+  const events = createEventHandler({ dedupe: false });
   // the error of a failed receive, for its dead letter: receive reports it to onError and returns `failed`
   const lastErrors = new WeakMap<object, unknown>();
   const userErrorHandlers: ErrorHandler[] = [];
@@ -68,7 +69,15 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   const coalescer = options.coalesce ? createCoalescer(options.coalesce === true ? undefined : options.coalesce.client) : undefined;
   const enriched = options.enrich ? createEnrichedView(options.enrich) : undefined;
 
-  /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (its own handlers are then duplicates). */
+  // how far a delivery got before a view's handler failed (1: its own handlers ran, 2: the coalesced
+  // view's too): the loop retries the same delivery from there (after a crash from the start: at least once)
+  const stagesDone = new WeakMap<Delivery, number>();
+  function stopAt(delivery: Delivery, stage: number, failed: Outcome): Outcome {
+    stagesDone.set(delivery, stage);
+    return failed;
+  }
+
+  /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (not its own handlers). */
   async function handleImage(delivery: Delivery, event: Event): Promise<Outcome | undefined> {
     if (!coalescer || delivery.record.format !== 'distribution' || typeof (event as { target?: unknown }).target !== 'object') return undefined;
     try {
@@ -82,13 +91,19 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   }
 
   async function handle(delivery: Delivery): Promise<Outcome> {
-    // the synthetic event reconciliation appended for this change was dispatched already
-    if (delivery.record.reconciled) return { result: 'duplicate' };
     const event = eventOf(delivery);
-    const result = await events.receive(event as never, contextOf(delivery) as never);
-    if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
-    if (result === 'in-flight') return { result };
-    return (await handleImage(delivery, event as Event)) ?? (await enriched?.handle(delivery)) ?? { result };
+    const done = stagesDone.get(delivery) ?? 0;
+    if (done < 1) {
+      const result = await events.receive(event as never, contextOf(delivery) as never);
+      if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
+    }
+    if (done < 2) {
+      const failed = await handleImage(delivery, event as Event);
+      if (failed) return stopAt(delivery, 1, failed);
+    }
+    const failed = await enriched?.handle(delivery);
+    if (failed) return stopAt(delivery, 2, failed);
+    return { result: 'handled' };
   }
 
   const loop = createConsumerLoop(log, group, settings, handle, (error) => {

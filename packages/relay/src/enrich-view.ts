@@ -12,7 +12,7 @@ function isEnricher(value: EnrichOptions | Enricher): value is Enricher {
 
 /**
  * A consumer's enriched view: its handlers run once the event's own handlers did, with the event
- * enriched; a failing handler retries the event (its own handlers are then duplicates). The
+ * enriched; a failing handler retries the event from this view (its own handlers and the coalesced view's do not run again in this process). The
  * registry reads happen here, in the consumer, never on the receiver's path.
  */
 export function createEnrichedView(options: EnrichOptions | Enricher) {

@@ -2,7 +2,7 @@ import { normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regev
 import type { RegistryClient } from '@regevents/registry-client';
 import type { DerivedFields, Event } from '@regevents/types';
 import { isKnownEvent, type UnknownEvent } from '@regevents/webhooks';
-import { withDeadline } from './deadline.js';
+import { createDeadline } from './deadline.js';
 import { RelayConfigError } from './errors.js';
 import type { LogRecord } from './record.js';
 import { createRegistryLookups, type LookupOptions, type RegistryLookups } from './registry-lookups.js';
@@ -142,6 +142,7 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
   const timeoutMs = options.timeoutMs ?? 3000;
   if (!(timeoutMs > 0)) throw new RelayConfigError('enrich.timeoutMs must be a positive number of milliseconds');
   const lookups = createRegistryLookups(options);
+  const withDeadline = createDeadline(timeoutMs, 'the registry');
   const counters: EnrichCounters = { enriched: 0, diagnostics: { 'no-client': 0, 'not-found': 0, ambiguous: 0, 'too-many-tags': 0, timeout: 0, 'lookup-failed': 0 } };
 
   async function apply(rule: Rule, event: NormalizedRegistryEvent, record: LogRecord): Promise<Found> {
@@ -153,7 +154,7 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
       return new EnrichTimeoutError(message);
     };
     try {
-      return await withDeadline(rule.find(event, record, { client: client as RegistryClient, lookups, signal: abort.signal }), timeoutMs, 'the registry', expire);
+      return await withDeadline(rule.find(event, record, { client: client as RegistryClient, lookups, signal: abort.signal }), expire);
     } catch (error) {
       return failure(rule.field, error);
     }

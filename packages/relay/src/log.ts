@@ -1,4 +1,4 @@
-import type { DedupeStore } from '@regevents/webhooks';
+import type { ClaimResult } from '@regevents/webhooks';
 import type { LogEntry, LogRecord } from './record.js';
 import type { TagState } from './tag-state.js';
 
@@ -73,8 +73,17 @@ export interface RelayLog {
   read(group: string, consumer: string, partition: number, count: number): Promise<Delivery[]>;
   /** Takes over the entries of `partition` that are pending in the group (whoever holds them), oldest first, from `cursor`. */
   claim(group: string, consumer: string, partition: number, cursor: string, count: number): Promise<{ deliveries: Delivery[]; cursor: string }>;
-  /** Marks entries done in the group. */
-  ack(group: string, partition: number, positions: readonly string[]): Promise<void>;
+  /**
+   * The group's record of handled events (exactly-once effects by `record.key`), for entries about
+   * to run, many at once: each key is `claimed` (held for `leaseMs` by the token returned), `done`
+   * (handled before) or `in-flight` (held by a claim that has not lapsed). A claim given with the
+   * token that holds it is renewed (the token returned holds it from then on).
+   */
+  claimEvents(group: string, partition: number, claims: readonly { key: string; token?: string }[], leaseMs: number): Promise<ClaimResult[]>;
+  /** Gives a claim up after its handlers failed, so the next delivery runs the event; ignored if `token` no longer holds it. */
+  releaseEvent(group: string, partition: number, key: string, token: string): Promise<void>;
+  /** Marks entries done in the group; the keys of `handled` are remembered as handled for `ttlMs`, in the same step. */
+  ack(group: string, partition: number, positions: readonly string[], handled?: { keys: readonly string[]; ttlMs: number }): Promise<void>;
   /** Records one failed attempt and returns the group's count of failures for that entry. */
   recordFailure(group: string, partition: number, position: string): Promise<number>;
   /** Moves an entry to the group's dead letters and acknowledges it, together. */
@@ -95,8 +104,6 @@ export interface RelayLog {
   groupStats(group: string): Promise<GroupStats>;
   /** Names of the groups that exist. */
   groups(): Promise<string[]>;
-  /** Where the group remembers which events it handled (exactly-once effects by event id). */
-  dedupeStore(group: string): DedupeStore;
   /** The last known digest of each `repository:tag`, kept as events pass; what `reconcile` compares the registry with. */
   readonly tagState: TagState;
 }

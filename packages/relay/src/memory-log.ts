@@ -72,6 +72,16 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
   const tagState = createMemoryTagState();
   let deadIds = 0;
 
+  /** A group's record of handled event keys: the webhooks memory store, one per group. */
+  function handledOf(name: string): DedupeStore {
+    let store = dedupeStores.get(name);
+    if (!store) {
+      store = createMemoryDedupeStore();
+      dedupeStores.set(name, store);
+    }
+    return store;
+  }
+
   function trim(partition: Partition): void {
     const oldest = maxAgeMs === undefined ? 0 : now() - maxAgeMs;
     let drop = Math.max(0, partition.entries.length - maxLength);
@@ -143,12 +153,26 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
       const deliveries = taken.map((position) => deliver(state, consumer, (state.pending.get(position) as { entry: LogEntry }).entry));
       return { deliveries, cursor: positions[count] ?? '0-0' };
     },
-    async ack(name, partition, positions) {
+    async claimEvents(name, _partition, claims, leaseMs) {
+      const store = handledOf(name);
+      // the memory store answers at once: a renewal (release, then claim) is not interleaved with anything
+      return Promise.all(
+        claims.map(({ key, token }) => {
+          if (token !== undefined) void store.release(key, token);
+          return store.claim(key, leaseMs);
+        })
+      );
+    },
+    async releaseEvent(name, _partition, key, token) {
+      await handledOf(name).release(key, token);
+    },
+    async ack(name, partition, positions, handled) {
       const state = partitionOfGroup(name, partition);
       for (const position of positions) {
         state.pending.delete(position);
         state.failures.delete(position);
       }
+      if (handled) for (const key of handled.keys) await handledOf(name).complete(key, '', handled.ttlMs);
     },
     async recordFailure(name, partition, position) {
       const state = partitionOfGroup(name, partition);
@@ -213,14 +237,6 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
     },
     async groups() {
       return [...groups.keys()];
-    },
-    dedupeStore(name) {
-      let store = dedupeStores.get(name);
-      if (!store) {
-        store = createMemoryDedupeStore();
-        dedupeStores.set(name, store);
-      }
-      return store;
     },
     tagState,
   };

@@ -1,7 +1,7 @@
 import { NORMALIZED_KINDS, derivedId, type FormatId, type NormalizedRegistryEvent } from '@regevents/formats';
 import { createWebhookHandler, type ConnectionInfo, type ErrorHandler, type NodeRequestLike, type NodeResponseLike, type UnknownEvent, type WebhookHandlerOptions } from '@regevents/webhooks';
 import type { Event } from '@regevents/types';
-import { withDeadline } from './deadline.js';
+import { createDeadline } from './deadline.js';
 import { LogUnavailableError } from './errors.js';
 import { createLatencyHistogram, type LatencyHistogram } from './latency.js';
 import type { RelayLog } from './log.js';
@@ -34,9 +34,14 @@ function repositoryOf(event: { target?: { repository?: unknown } }): string {
   return typeof event.target?.repository === 'string' ? event.target.repository : '';
 }
 
-async function distributionRecord(event: Event | UnknownEvent): Promise<LogRecord> {
-  const id = typeof event.id === 'string' && event.id !== '' ? event.id : await derivedId('distribution', event);
+function distributionRecordWithId(event: Event | UnknownEvent, id: string): LogRecord {
   return { key: `distribution:${id}`, format: 'distribution', repository: repositoryOf(event as { target?: { repository?: unknown } }), receivedAt: new Date().toISOString(), event };
+}
+
+/** At once for an event with an id (all that docker-registry sends); an event without one gets a derived id (a digest, so a promise). */
+function distributionRecord(event: Event | UnknownEvent): LogRecord | Promise<LogRecord> {
+  if (typeof event.id === 'string' && event.id !== '') return distributionRecordWithId(event, event.id);
+  return derivedId('distribution', event).then((id) => distributionRecordWithId(event, id));
 }
 
 function normalizedRecord(event: NormalizedRegistryEvent, format: FormatId): LogRecord {
@@ -49,7 +54,7 @@ function normalizedRecord(event: NormalizedRegistryEvent, format: FormatId): Log
  * the event and sends it again, and the idempotent append makes the second copy a no-op.
  */
 export function createReceiver(log: RelayLog, options: ReceiverOptions): Receiver {
-  const appendTimeoutMs = options.appendTimeoutMs ?? 750;
+  const withDeadline = createDeadline(options.appendTimeoutMs ?? 750, log.name);
   const hooks = createWebhookHandler({ auth: options.auth, formats: options.formats, maxBodyBytes: options.maxBodyBytes, invalid: options.invalid, strict: options.strict, dedupe: false });
   const histogram = createLatencyHistogram();
   const stats = { appended: 0, duplicates: 0, failed: 0 };
@@ -59,7 +64,7 @@ export function createReceiver(log: RelayLog, options: ReceiverOptions): Receive
   async function append(record: LogRecord): Promise<void> {
     const started = performance.now();
     try {
-      const result = await withDeadline(log.append(record), appendTimeoutMs, log.name);
+      const result = await withDeadline(log.append(record));
       histogram.observe((performance.now() - started) / 1000);
       if (result.duplicate) stats.duplicates++;
       else stats.appended++;
@@ -70,7 +75,10 @@ export function createReceiver(log: RelayLog, options: ReceiverOptions): Receive
     }
   }
 
-  hooks.onAny(async (event) => append(await distributionRecord(event)));
+  hooks.onAny((event) => {
+    const record = distributionRecord(event);
+    return record instanceof Promise ? record.then(append) : append(record);
+  });
   if (options.formats) {
     hooks.on(NORMALIZED_KINDS, async (event, context) => {
       // distribution events were appended as received, by onAny

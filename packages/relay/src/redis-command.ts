@@ -1,15 +1,13 @@
-import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
+import { redisCommandOf, type IoRedisLike, type NodeRedisLike, type RedisCommand } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
 
-/** Sends one command as its words (`['XADD', key, '*', ...]`) and resolves to the raw reply. */
-export type RedisCommand = (args: string[]) => Promise<unknown>;
+export type { RedisCommand };
 
-/** One way to send a command, whichever client was given (node-redis `sendCommand`, ioredis `call`); throws `RelayConfigError` naming `caller` for anything else. */
+/** `@regevents/webhooks`' one way to send a command, with the relay's typed error (naming `caller`) for anything but a node-redis or ioredis client. */
 export function redisCommand(client: NodeRedisLike | IoRedisLike | undefined, caller: string): RedisCommand {
-  const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
-  if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
-  if (typeof candidate?.call === 'function') return ([name, ...args]) => (client as IoRedisLike).call(name as string, ...args);
-  throw new RelayConfigError(`${caller} needs { client }: a connected node-redis or ioredis client`);
+  const command = redisCommandOf(client);
+  if (!command) throw new RelayConfigError(`${caller} needs { client }: a connected node-redis or ioredis client`);
+  return command;
 }
 
 async function sha1(text: string): Promise<string> {

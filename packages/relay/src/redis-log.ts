@@ -1,4 +1,4 @@
-import { createRedisDedupeStore, type DedupeStore, type IoRedisLike, type NodeRedisLike } from '@regevents/webhooks';
+import type { ClaimResult, IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
 import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
 import { positiveInteger } from './memory-log.js';
@@ -6,7 +6,7 @@ import { tagChangeOf } from './tag-state.js';
 import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
 import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
 import { createRedisTagState } from './redis-tag-state.js';
-import { ACK, APPEND, DEAD_LETTER, LEASE, RELEASE } from './redis-scripts.js';
+import { ACK, APPEND, CLAIM, DEAD_LETTER, LEASE, RELEASE, RELEASE_CLAIM } from './redis-scripts.js';
 
 export interface RedisLogOptions {
   /** A connected node-redis (v4+) or ioredis client; the log never opens or closes it. */
@@ -38,7 +38,8 @@ function entriesOf(reply: unknown, partition: number): LogEntry[] {
 /**
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
- * letters `{S:p}:dead:<group>`; leases in `{S:leases}:<group>:*`; handled ids `S:done:<group>:*`;
+ * letters `{S:p}:dead:<group>`, handled event keys `{S:p}:done:<group>:<key>` (in the partition's hash
+ * slot, so one script claims or records a batch in a Redis Cluster); leases in `{S:leases}:<group>:*`;
  * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
@@ -54,6 +55,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const streamKey = (partition: number) => `{${stream}:${partition}}`;
   const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
   const deadKey = (group: string, partition: number) => `${streamKey(partition)}:dead:${group}`;
+  const doneKey = (group: string, partition: number, key: string) => `${streamKey(partition)}:done:${group}:${key}`;
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
   // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
@@ -66,7 +68,11 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const deadLetter = luaScript(command, DEAD_LETTER);
   const lease = luaScript(command, LEASE);
   const release = luaScript(command, RELEASE);
-  const dedupeStores = new Map<string, DedupeStore>();
+  const claimEvents = luaScript(command, CLAIM);
+  const releaseClaim = luaScript(command, RELEASE_CLAIM);
+  // a claim's token need only differ from every other claimant's: a random prefix per log, then a count
+  const leasePrefix = crypto.randomUUID();
+  let leases = 0;
 
   async function withFailures(group: string, entries: LogEntry[]): Promise<Delivery[]> {
     const first = entries[0];
@@ -101,7 +107,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
       const change = tagChangeOf(record);
       const state = tagKeys(record.repository);
-      const tagArgs = change ? [encodeRecord({ ...record, reconciled: true }), change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', '', ''];
+      const tagArgs = change ? [change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', ''];
       const [added, position] = (await append(
         [key, `${key}:id:${appendKey(record)}`, state.hash, state.set],
         [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId, ...tagArgs]
@@ -119,15 +125,30 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     },
     async read(group, consumer, partition, count) {
       const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
-      return entriesOf(reply?.[0]?.[1], partition).map((entry) => ({ ...entry, failures: 0 }));
+      const deliveries = entriesOf(reply?.[0]?.[1], partition) as Delivery[];
+      for (const delivery of deliveries) delivery.failures = 0;
+      return deliveries;
     },
     async claim(group, consumer, partition, cursor, count) {
       const [next, claimed] = (await command(['XAUTOCLAIM', streamKey(partition), group, consumer, '0', cursor, 'COUNT', String(count)])) as [string, unknown];
       return { deliveries: await withFailures(group, entriesOf(claimed, partition)), cursor: String(next) };
     },
-    async ack(group, partition, positions) {
+    async claimEvents(group, partition, claims, leaseMs) {
+      if (claims.length === 0) return [];
+      const tokens = claims.map((claim) => claim.token ?? `lease:${leasePrefix}:${++leases}`);
+      const statuses = (await claimEvents(
+        claims.map((claim) => doneKey(group, partition, claim.key)),
+        [String(Math.max(1, Math.ceil(leaseMs))), ...tokens]
+      )) as string[];
+      return statuses.map((status, index): ClaimResult => (status === 'claimed' ? { status, token: tokens[index] as string } : { status: status === 'done' ? 'done' : 'in-flight' }));
+    },
+    async releaseEvent(group, partition, key, token) {
+      await releaseClaim([doneKey(group, partition, key)], [token]);
+    },
+    async ack(group, partition, positions, handled) {
       if (positions.length === 0) return;
-      await ack([streamKey(partition), failuresKey(group, partition)], [group, ...positions]);
+      const done = (handled?.keys ?? []).map((key) => doneKey(group, partition, key));
+      await ack([streamKey(partition), failuresKey(group, partition), ...done], [group, String(Math.max(1, Math.ceil(handled?.ttlMs ?? 1))), ...positions]);
     },
     async recordFailure(group, partition, position) {
       return Number(await command(['HINCRBY', failuresKey(group, partition), position, '1']));
@@ -178,14 +199,6 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
         throw error;
       });
       return (reply as unknown[]).map((item) => String(pairs(item).name));
-    },
-    dedupeStore(group) {
-      let store = dedupeStores.get(group);
-      if (!store) {
-        store = createRedisDedupeStore({ client: options.client, keyPrefix: `${stream}:done:${group}:` });
-        dedupeStores.set(group, store);
-      }
-      return store;
     },
     tagState: createRedisTagState(command, tagKeys, all.map((partition) => `${streamKey(partition)}:tags`)),
   };

@@ -1,30 +1,31 @@
 /**
  * KEYS: stream, id key, the repository's tag hash, the partition's repository set. ARGV: record,
- * id ttl ms, max length ('' for none), min id ('' for none), the record marked late, then the tag
- * change ('' for none), its digest ('' for a delete), its origin ('real' or 'reconcile'), the
- * repository. Appends once per id key; the tag state changes with the append (tag-state.ts's
- * applyTagChange: '~' marks what reconciliation wrote; a real tag delete's record gains the
- * `deletedDigest` the hash held, spliced into the record's JSON text).
+ * id ttl ms, max length ('' for none), min id ('' for none), then the tag change ('' for none), its
+ * digest ('' for a delete), its origin ('real' or 'reconcile'), the repository. Appends once per id
+ * key; the tag state changes with the append (tag-state.ts's applyTagChange: '~' marks what
+ * reconciliation wrote). The record arrives once: its copy marked late is the same JSON object
+ * with `"reconciled":true` added last, so the receiver neither encodes nor sends it twice. A real
+ * tag delete's record gains the `deletedDigest` the hash held, spliced into its JSON text the same way.
  */
 export const APPEND = `
 local existing = redis.call('GET', KEYS[2])
 if existing then return {0, existing} end
 local record = ARGV[1]
-if ARGV[6] ~= '' then
-  local tag, digest = ARGV[6], ARGV[7]
-  if ARGV[8] == 'reconcile' then
+if ARGV[5] ~= '' then
+  local tag, digest = ARGV[5], ARGV[6]
+  if ARGV[7] == 'reconcile' then
     redis.call('HSET', KEYS[3], tag, '~' .. digest)
-    redis.call('SADD', KEYS[4], ARGV[9])
+    redis.call('SADD', KEYS[4], ARGV[8])
   else
     local known = redis.call('HGET', KEYS[3], tag)
-    if known == '~' .. digest then record = ARGV[5] end
+    if known == '~' .. digest then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
     if digest == '' then
       redis.call('HDEL', KEYS[3], tag)
       local deleted = known and string.gsub(known, '^~', '') or ''
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     else
       redis.call('HSET', KEYS[3], tag, digest)
-      redis.call('SADD', KEYS[4], ARGV[9])
+      redis.call('SADD', KEYS[4], ARGV[8])
     end
   end
 end
@@ -38,11 +39,42 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return {1, id}`;
 
-/** KEYS: stream, failures hash. ARGV: group, positions... */
+/** KEYS: stream, failures hash, then the handled keys to record. ARGV: group, handled ttl ms, positions... */
 export const ACK = `
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
-redis.call('HDEL', KEYS[2], unpack(ARGV, 2))
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
+redis.call('HDEL', KEYS[2], unpack(ARGV, 3))
+for i = 3, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[2]) end
 return 1`;
+
+/**
+ * KEYS: the handled keys of events about to run. ARGV: lease ms, then one token per key. Per key:
+ * 'claimed' (now held by its token until the lease lapses; a claim its token holds already is
+ * renewed), 'done' or 'in-flight'. A script sees no key lapse between its SET and its GET.
+ */
+export const CLAIM = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local token = ARGV[i + 1]
+  if redis.call('SET', key, token, 'NX', 'PX', ARGV[1]) then
+    out[i] = 'claimed'
+  else
+    local held = redis.call('GET', key)
+    if held == token then
+      redis.call('PEXPIRE', key, ARGV[1])
+      out[i] = 'claimed'
+    elseif held == 'done' then
+      out[i] = 'done'
+    else
+      out[i] = 'in-flight'
+    end
+  end
+end
+return out`;
+
+/** KEYS: a handled key. ARGV: the token of our claim. Deletes the claim only while it is ours: a lapsed one may be another consumer's now. */
+export const RELEASE_CLAIM = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 /** KEYS: stream, failures hash, dead-letter stream. ARGV: group, position, record, error, attempts, dead at. */
 export const DEAD_LETTER = `

@@ -57,14 +57,14 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
   if (!event || typeof event !== 'object') return undefined;
   if (record.format === 'distribution') {
     const target = (event.target ?? {}) as Record<string, unknown>;
-    const [repository, tag, digest] = [text(target.repository), text(target.tag), text(target.digest)];
-    if (event.action === 'push' && digest && target.mediaType !== BLOB_MEDIA_TYPE) return change(record, repository, tag, digest);
-    if (event.action === 'delete' && !digest) return change(record, repository, tag, '');
+    const digest = text(target.digest);
+    if (event.action === 'push' && digest && target.mediaType !== BLOB_MEDIA_TYPE) return change(record, text(target.repository), text(target.tag), digest);
+    if (event.action === 'delete' && !digest) return change(record, text(target.repository), text(target.tag), '');
     return undefined;
   }
-  const [repository, tag, digest] = [text(event.repository), text(event.tag), text(event.digest)];
-  if (event.kind === 'artifact.pushed' && digest) return change(record, repository, tag, digest);
-  if (event.kind === 'tag.deleted') return change(record, repository, tag, '');
+  const digest = text(event.digest);
+  if (event.kind === 'artifact.pushed' && digest) return change(record, text(event.repository), text(event.tag), digest);
+  if (event.kind === 'tag.deleted') return change(record, text(event.repository), text(event.tag), '');
   return undefined;
 }
 

@@ -273,14 +273,31 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal(Object.fromEntries(await log.tagState.tags('a')), { v1: { digest: 'sha256:new', reconciled: false }, v2: { digest: 'sha256:again', reconciled: false } });
     });
 
-    test('each group has its own record of handled ids', 1, async (log) => {
+    test('each group has its own record of handled events: claimed once, done after the ack that records it, free again after a release', 1, async (log) => {
       await log.createGroup('g1', 'beginning');
       await log.createGroup('g2', 'beginning');
-      const claim = await log.dedupeStore('g1').claim('distribution:x', 1_000);
-      equal(claim.status, 'claimed');
-      if (claim.status === 'claimed') await log.dedupeStore('g1').complete('distribution:x', claim.token, 60_000);
-      equal(await log.dedupeStore('g1').claim('distribution:x', 1_000), { status: 'done' });
-      equal((await log.dedupeStore('g2').claim('distribution:x', 1_000)).status, 'claimed');
+      await log.append(sampleRecord('claims/app'));
+      const [delivery] = await log.read('g1', 'c', 0, 1);
+      const [first, again, other] = await log.claimEvents('g1', 0, [{ key: 'distribution:x' }, { key: 'distribution:x' }, { key: 'distribution:y' }], 1_000);
+      equal([first?.status, again?.status, other?.status], ['claimed', 'in-flight', 'claimed']);
+      if (first?.status !== 'claimed' || other?.status !== 'claimed') return;
+      equal((await log.claimEvents('g2', 0, [{ key: 'distribution:x' }], 1_000))[0]?.status, 'claimed');
+      await log.ack('g1', 0, [delivery?.position as string], { keys: ['distribution:x'], ttlMs: 60_000 });
+      await log.releaseEvent('g1', 0, 'distribution:y', 'lease:not-ours');
+      equal(
+        (await log.claimEvents('g1', 0, [{ key: 'distribution:x' }, { key: 'distribution:y' }], 1_000)).map((claim) => claim.status),
+        ['done', 'in-flight']
+      );
+      // the holder renews its claim (the token returned holds it now); a stranger's token does not
+      const renewed = (await log.claimEvents('g1', 0, [{ key: 'distribution:y', token: other.token }], 1_000))[0];
+      equal(renewed?.status, 'claimed');
+      equal(
+        (await log.claimEvents('g1', 0, [{ key: 'distribution:x', token: first.token }, { key: 'distribution:y', token: 'lease:not-ours' }], 1_000)).map((claim) => claim.status),
+        ['done', 'in-flight']
+      );
+      await log.releaseEvent('g1', 0, 'distribution:y', renewed?.status === 'claimed' ? renewed.token : '');
+      equal((await log.claimEvents('g1', 0, [{ key: 'distribution:y' }], 1_000))[0]?.status, 'claimed');
+      equal((await log.groupStats('g1')).pending, 0);
     });
   });
 }

@@ -26,7 +26,7 @@ export { FORMAT_IDS, NORMALIZED_KINDS, type FormatId, type NormalizedKind, type 
 export type { IpAllowlistOptions } from './ip-allowlist.js';
 export { EVENT_KEYS, digestDeleteKind, eventKey, isKnownEvent, type EventKey, type EventsByKey, type UnknownEvent } from './dispatch.js';
 export { createMemoryDedupeStore, type ClaimResult, type DedupeStore, type MemoryDedupeStoreOptions } from './dedupe.js';
-export { createRedisDedupeStore, type IoRedisLike, type NodeRedisLike, type RedisDedupeStoreOptions } from './redis-store.js';
+export { createRedisDedupeStore, redisCommandOf, type IoRedisLike, type NodeRedisLike, type RedisCommand, type RedisDedupeStoreOptions } from './redis-store.js';
 export {
   createStandardWebhooksVerifier,
   generateTestHeaders,

@@ -11,6 +11,17 @@ export interface IoRedisLike {
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
+/** Sends one command as its words (`['SET', key, value]`) and resolves to the raw reply. */
+export type RedisCommand = (args: string[]) => Promise<unknown>;
+
+/** The one way the packages send a Redis command, whichever client they were given (node-redis `sendCommand`, ioredis `call`); `undefined` for anything else. */
+export function redisCommandOf(client: unknown): RedisCommand | undefined {
+  const candidate = client as Partial<NodeRedisLike & IoRedisLike> | undefined;
+  if (typeof candidate?.sendCommand === 'function') return (args) => (client as NodeRedisLike).sendCommand(args);
+  if (typeof candidate?.call === 'function') return ([name, ...args]) => (client as IoRedisLike).call(name as string, ...args);
+  return undefined;
+}
+
 export interface RedisDedupeStoreOptions {
   /** A connected node-redis or ioredis client; the store never opens or closes it. */
   client: NodeRedisLike | IoRedisLike;
@@ -29,11 +40,8 @@ const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  * and the lease expiry (PX) frees the id if a receiver dies holding it.
  */
 export function createRedisDedupeStore(options: RedisDedupeStoreOptions): DedupeStore {
-  const client = options?.client as Partial<NodeRedisLike & IoRedisLike> | undefined;
-  let command: (args: string[]) => Promise<unknown>;
-  if (typeof client?.sendCommand === 'function') command = (args) => (client as NodeRedisLike).sendCommand(args);
-  else if (typeof client?.call === 'function') command = ([name, ...args]) => (client as IoRedisLike).call(name as string, ...args);
-  else throw new WebhookConfigError('createRedisDedupeStore needs { client }: a node-redis or ioredis client');
+  const command = redisCommandOf(options?.client);
+  if (!command) throw new WebhookConfigError('createRedisDedupeStore needs { client }: a node-redis or ioredis client');
   const prefix = options.keyPrefix ?? 'regevents:webhooks:';
   const key = (id: string) => `${prefix}${id}`;
 
