@@ -176,7 +176,8 @@ export async function readRepository(repository: string, options: InventoryOptio
   );
 
   // every manifest a tag names, and what those hold on to (children, referrers), transitively
-  const tagged = new Set(tags.map((facts) => facts.digest));
+  const tagged = new Set<string>();
+  for (const facts of tags) tagged.add(facts.digest);
   const referrerTagDigests = new Set(referrerTags.map((facts) => facts.digest));
   const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTagDigests.has(digest));
   const visited = new Set<string>();

@@ -102,6 +102,18 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
     pulls: candidate.pulls,
     history: candidate.history,
   });
+  // one text for every tag a rule gave up for the same kept manifest: CI tags share few digests
+  const sharedWhy = new Map<RuleRef, Map<string, string>>();
+  const sharesDigestWhy = (rule: RuleRef, digest: string) => {
+    let byDigest = sharedWhy.get(rule);
+    if (!byDigest) sharedWhy.set(rule, (byDigest = new Map()));
+    let why = byDigest.get(digest);
+    if (why === undefined) {
+      const holder = keptTagOf.get(digest);
+      byDigest.set(digest, (why = `${rule.description}, but ${holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image'}`));
+    }
+    return why;
+  };
   /** The entry once digests are safe: removed, removed as a tag alone, or kept for what shares its manifest. */
   const decided = (candidate: PlanCandidate, verdict: Verdict | undefined): PlanEntry => {
     if (!verdict) return entryOf(candidate, 'keep', 'no-rule', undefined, 'no rule removes it');
@@ -115,8 +127,7 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
       tagDeletions.push({ repository, tag: candidate.tag, digest: candidate.digest });
       return entryOf(candidate, 'remove', 'rule', rule, `${rule.description}; the tag alone (its manifest stays)`);
     }
-    const holder = keptTagOf.get(candidate.digest);
-    return entryOf(candidate, 'keep', 'shares-digest', rule, `${rule.description}, but ${holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image'}`);
+    return entryOf(candidate, 'keep', 'shares-digest', rule, sharesDigestWhy(rule, candidate.digest));
   };
   candidates.forEach((candidate, position) => entries.push(decided(candidate, verdicts[position])));
   for (const facts of inventory.referrerTags) {

@@ -45,11 +45,11 @@ export function compilePolicy(policy: RetentionPolicy): CompiledPolicy {
  */
 export function decide(candidates: readonly Candidate[], policy: CompiledRepositoryPolicy, context: RuleContext): (Verdict | undefined)[] {
   const verdicts = new Array<Verdict | undefined>(candidates.length).fill(undefined);
-  let open = candidates.map((_, position) => position);
+  let open: readonly number[] = candidates.map((_, position) => position);
   policy.evaluators.forEach((evaluator, rule) => {
     const verdict: Verdict = { action: evaluator.action, rule: { policy: policy.index, rule, description: evaluator.description } };
-    for (const position of evaluator.select(open.map((at) => candidates[at] as Candidate), context)) verdicts[open[position] as number] = verdict;
-    open = open.filter((at) => verdicts[at] === undefined);
+    for (const position of evaluator.select(candidates, open, context)) verdicts[position] = verdict;
+    open = open.filter((position) => verdicts[position] === undefined);
   });
   return verdicts;
 }

@@ -14,19 +14,19 @@ export interface RuleContext {
 }
 
 /**
- * One rule, compiled: given the candidates no earlier rule decided, the positions (in that list)
- * of the ones it decides. Positions, not copies: plans run to hundreds of thousands of tags.
- * `description` is what plans print ("keep last 5 by pushed").
+ * One rule, compiled: given the candidates and the positions of those no earlier rule decided,
+ * the positions of the ones it decides. Positions, not copies: plans run to hundreds of thousands
+ * of tags. `description` is what plans print ("keep last 5 by pushed").
  */
 export interface RuleEvaluator {
   readonly action: 'keep' | 'remove';
   readonly description: string;
-  select(candidates: readonly Candidate[], context: RuleContext): number[];
+  select(candidates: readonly Candidate[], open: readonly number[], context: RuleContext): number[];
 }
 
-/** The positions of the candidates `test` takes. */
-export function positionsWhere(candidates: readonly Candidate[], test: (candidate: Candidate) => boolean): number[] {
+/** The positions in `open` whose candidates `test` takes. */
+export function positionsWhere(candidates: readonly Candidate[], open: readonly number[], test: (candidate: Candidate) => boolean): number[] {
   const positions: number[] = [];
-  for (let position = 0; position < candidates.length; position++) if (test(candidates[position] as Candidate)) positions.push(position);
+  for (const position of open) if (test(candidates[position] as Candidate)) positions.push(position);
   return positions;
 }

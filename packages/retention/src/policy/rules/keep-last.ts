@@ -10,8 +10,8 @@ export function keepLast(rule: KeepLastRule): RuleEvaluator {
   return {
     action: 'keep',
     description: `keep last ${last} by ${by}`,
-    select(candidates) {
-      const tagged = positionsWhere(candidates, (candidate) => candidate.tag !== undefined);
+    select(candidates, open) {
+      const tagged = positionsWhere(candidates, open, (candidate) => candidate.tag !== undefined);
       // the sort keys are read once, not once a comparison
       const time = new Float64Array(candidates.length);
       const pushed = new Float64Array(candidates.length);

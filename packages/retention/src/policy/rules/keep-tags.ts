@@ -20,6 +20,6 @@ export function keepTags(rule: KeepTagsRule): RuleEvaluator {
   return {
     action: 'keep',
     description: `keep tags ${describeSelector(rule.keep.tags)}`,
-    select: (candidates) => positionsWhere(candidates, (candidate) => candidate.tag !== undefined && keeps(candidate.tag)),
+    select: (candidates, open) => positionsWhere(candidates, open, (candidate) => candidate.tag !== undefined && keeps(candidate.tag)),
   };
 }

@@ -8,8 +8,8 @@ export function removeNotPulledFor(rule: RemoveNotPulledForRule): RuleEvaluator 
   return {
     action: 'remove',
     description: `remove not pulled for ${formatGoDuration(BigInt(notPulledForMs) * MILLISECOND)}`,
-    select: (candidates, { now }) =>
-      positionsWhere(candidates, (candidate) => {
+    select: (candidates, open, { now }) =>
+      positionsWhere(candidates, open, (candidate) => {
         const lastUse = candidate.lastPulledAt ?? candidate.pushedAt;
         return lastUse !== undefined && lastUse < now - notPulledForMs;
       }),

@@ -8,6 +8,6 @@ export function removeOlderThan(rule: RemoveOlderThanRule): RuleEvaluator {
   return {
     action: 'remove',
     description: `remove older than ${formatGoDuration(BigInt(olderThanMs) * MILLISECOND)} by pushed`,
-    select: (candidates, { now }) => positionsWhere(candidates, (candidate) => candidate.pushedAt !== undefined && candidate.pushedAt < now - olderThanMs),
+    select: (candidates, open, { now }) => positionsWhere(candidates, open, (candidate) => candidate.pushedAt !== undefined && candidate.pushedAt < now - olderThanMs),
   };
 }

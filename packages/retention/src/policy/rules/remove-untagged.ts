@@ -4,6 +4,6 @@ export function removeUntagged(): RuleEvaluator {
   return {
     action: 'remove',
     description: 'remove untagged',
-    select: (candidates) => positionsWhere(candidates, (candidate) => candidate.tag === undefined),
+    select: (candidates, open) => positionsWhere(candidates, open, (candidate) => candidate.tag === undefined),
   };
 }
