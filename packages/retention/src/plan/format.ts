@@ -27,7 +27,9 @@ function row(entry: PlanEntry): string[] {
 export function formatPlanTable(plan: RetentionPlan, options: TableOptions = {}): string {
   const entries = plan.entries.filter((entry) => options.only === undefined || entry.action === options.only);
   const rows = [['ACTION', 'REPOSITORY', 'TAG', 'DIGEST', 'PUSHED', 'PULLED', 'WHY'], ...entries.map(row)];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  // a loop, not Math.max(...column): a spread of a few hundred thousand rows overflows the stack
+  const widths = rows[0]!.map(() => 0);
+  for (const cells of rows) cells.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
   const lines = rows.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
   const { tags, manifests } = plan.summary;
   lines.push('', `${tags.removed} tags and ${manifests.removed} manifests to remove, ${tags.kept} tags kept; ${formatBytes(plan.reclaimableBytes)} reclaimable after garbage-collect`);
