@@ -1,5 +1,5 @@
-/** Exit codes: 0 success, 1 the check failed (invalid payload, lint errors, delivery failed), 2 bad usage or input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+/** Exit codes: 0 success, 1 the check failed (invalid payload, lint errors, delivery failed), 2 bad usage or input, 3 the registry refused the credentials (or wants some). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unauthorized: 3, interrupted: 130 } as const;
 
 /** An error the CLI reports as one line, without a stack (unless --debug). */
 export class CliError extends Error {

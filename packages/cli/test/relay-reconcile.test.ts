@@ -1,7 +1,11 @@
-import { requirePeers } from '@regevents/registry-harness';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRegistryClient } from '@regevents/registry-client';
+import { buildImage, registryConfig, requirePeers, startRegistry, writeHtpasswd, type RunningRegistry } from '@regevents/registry-harness';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRedisLog, createRelay, RECONCILE_USER_AGENT } from '@regevents/relay';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/program.js';
 import { bufferedIo } from '../src/output.js';
 import { useRedisServer } from './redis-server.js';
@@ -9,13 +13,13 @@ import { useRedisServer } from './redis-server.js';
 const peers = requirePeers('redis-server');
 
 describe('regevents relay reconcile (no Redis needed)', () => {
-  it('refuses a registry that is not a URL and creds without a colon, without printing the credentials', async () => {
+  it('refuses a registry that is not a URL and a user without a password, without printing the credentials', async () => {
     const io = bufferedIo();
     expect(await run(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'nope'], io)).toBe(2);
     expect(io.stderr.join('\n')).toContain('--registry must be a URL');
     const creds = bufferedIo();
     expect(await run(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'http://127.0.0.1:1', '--creds', 'sekrit-no-colon'], creds)).toBe(2);
-    expect(creds.stderr.join('\n')).toContain('--creds must be user:password');
+    expect(creds.stderr.join('\n')).toContain('--creds names only a user');
     expect(creds.stderr.join('\n')).not.toContain('sekrit');
   });
 });
@@ -51,5 +55,42 @@ describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-ser
       registry.close();
       await server.close();
     }
+  });
+});
+
+const authPeers = requirePeers('redis-server', 'docker-registry', 'htpasswd');
+
+describe.skipIf(!authPeers.available)('regevents relay reconcile on docker-registry 2.8.2 with htpasswd auth', () => {
+  const redis = useRedisServer();
+  const password = 'reconcile-secret-pw';
+  let registry: RunningRegistry;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cli-reconcile-auth-'));
+    const htpasswdPath = join(dir, 'htpasswd');
+    await writeHtpasswd(htpasswdPath, { ops: password });
+    registry = await startRegistry({ config: (base) => registryConfig({ ...base, htpasswdPath }) });
+    const image = buildImage({ seed: 41, layers: 1, layerBytes: 256 });
+    const client = createRegistryClient({ baseUrl: registry.url, auth: { username: 'ops', password } });
+    for (const [digest, bytes] of image.blobs) if (digest !== image.root.digest) await client.pushBlob('team/api', bytes, { digest });
+    await client.putManifest('team/api', '1.0', { mediaType: image.root.mediaType, bytes: image.blobs.get(image.root.digest) as Uint8Array });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the registry with the credentials of --authfile, and exits 3 without the password showing when they are wrong', async () => {
+    const args = ['relay', 'reconcile', '--redis', redis.url, '--stream', 'cli-reconcile-auth', '--registry', registry.url];
+    const authfile = join(dir, 'auth.json');
+    await writeFile(authfile, JSON.stringify({ auths: { [registry.host]: { auth: btoa(`ops:${password}`) } } }));
+    const io = bufferedIo();
+    expect(await run([...args, '--authfile', authfile], io)).toBe(0);
+    expect(io.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 1 pushed, 0 deleted']);
+    const wrong = bufferedIo();
+    expect(await run([...args, '--creds', `ops:${password}-typo`], wrong)).toBe(3);
+    expect(wrong.stderr.join('\n')).toContain('refused the credentials of user ops (401 UNAUTHORIZED)');
+    expect(wrong.stderr.join('\n')).not.toContain(password);
   });
 });

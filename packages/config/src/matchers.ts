@@ -46,12 +46,27 @@ function tagMatcher(selector: TagSelector): (tag: string) => boolean {
     if (typeof pattern === 'string') throw new SelectorError(pattern);
     return (tag) => pattern.test(tag);
   }
-  const range = semver.validRange(selector.semver);
-  if (range === null) throw new SelectorError(`"${selector.semver}" is not a semver range`);
-  const options = { includePrerelease: selector.includePrerelease === true };
+  return semverMatcher(selector.semver, selector.includePrerelease === true);
+}
+
+/**
+ * What `semver.clean` needs to find a version: one after any leading `=` or `v`. Most tags are
+ * not versions (build-123, latest), and semver learns that by throwing, which costs microseconds
+ * a tag; this test turns them away first.
+ */
+const VERSION_START = /^\s*[=v]*\d+\.\d+\.\d+/;
+
+/** The range is parsed once, not once a tag (`semver.satisfies` takes it as a string). */
+function semverMatcher(source: string, includePrerelease: boolean): (tag: string) => boolean {
+  let range: semver.Range;
+  try {
+    range = new semver.Range(source, { includePrerelease });
+  } catch {
+    throw new SelectorError(`"${source}" is not a semver range`);
+  }
   return (tag) => {
-    const version = semver.clean(tag);
-    return version !== null && semver.satisfies(version, range, options);
+    const version = VERSION_START.test(tag) ? semver.clean(tag) : null;
+    return version !== null && range.test(version);
   };
 }
 

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { checkArtifactSelector, compileArtifactSelector, PolicyChecker, readPolicyYaml, SelectorError, type ArtifactSelector } from '../src/index.js';
 
@@ -20,6 +22,19 @@ describe('compileArtifactSelector', () => {
     expect(selected({ tags: { semver: '>=2.0.0-0', includePrerelease: true } }, images)).toEqual(['team/api:2.0.0-rc.1']);
     expect(selected({ tags: { semver: '>=2.0.0-0' } }, images)).toEqual(['team/api:2.0.0-rc.1']);
     expect(selected({ tags: { semver: '>=1.5' } }, images)).toEqual([]);
+  });
+
+  it('a semver range decides every tag as semver.satisfies on the cleaned tag does, versions or not', () => {
+    const versionish = fc.tuple(fc.constantFrom('', 'v', '=', 'vv', ' ', 'build-', 'x'), fc.nat(30), fc.nat(30), fc.nat(30), fc.constantFrom('', '-rc.1', '-0', '.4', 'garbage', '-', '_1')).map(([prefix, major, minor, patch, suffix]) => `${prefix}${major}.${minor}.${patch}${suffix}`);
+    const ranges = fc.constantFrom('>=1.0.0', '^2.3', '1.x || >=20.0.0-0', '<5', '*');
+    fc.assert(
+      fc.property(ranges, fc.boolean(), fc.oneof(versionish, fc.string()), (range, includePrerelease, tag) => {
+        const cleaned = semver.clean(tag);
+        const expected = cleaned !== null && semver.satisfies(cleaned, range, { includePrerelease });
+        expect(compileArtifactSelector({ tags: { semver: range, includePrerelease } }).matches('', tag)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('regex as written (unanchored) and tag globs', () => {

@@ -51,4 +51,12 @@ describe('formatPlanTable', () => {
     ]);
     expect(formatPlanTable(plan, { columns: ['image', 'bytes'], summary: false }).split('\n')[1]).toBe('team/app:v1.0.0      -');
   });
+
+  it('prints a plan of 300,000 tags, its columns as wide as their widest cell', () => {
+    const entries = Array.from({ length: 300_000 }, (_, i): PlanEntry => ({ repository: 'team/app', tag: `build-${i}`, digest: `sha256:${i.toString(16).padStart(64, '0')}`, action: i % 3 === 0 ? 'keep' : 'remove', reason: 'rule', why: 'remove not pulled for 720h0m0s', pulls: 0, history: 'events' }));
+    const lines = formatPlanTable({ ...plan, entries, deletions: [] }).split('\n');
+    expect(lines).toHaveLength(300_000 + 3);
+    expect(lines[0]).toBe(`ACTION  REPOSITORY  TAG${' '.repeat('build-299999'.length - 3)}  DIGEST        PUSHED  PULLED  WHY`);
+    expect(lines[1]).toBe(`keep    team/app    build-0${' '.repeat(5)}  000000000000  -       -       remove not pulled for 720h0m0s`);
+  });
 });

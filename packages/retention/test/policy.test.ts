@@ -82,7 +82,7 @@ const candidate = (tag: string | undefined, pushedDaysAgo: number | undefined, p
 
 function decided(yaml: string, candidates: Candidate[]) {
   const compiled = compilePolicy(parseRetentionPolicy(yaml).policy!).policyFor('app')!;
-  return Object.fromEntries(decide(candidates, compiled, { now: NOW }).map((d) => [d.candidate.tag ?? 'untagged', `${d.action}${d.rule ? ` #${d.rule.rule}` : ''}`]));
+  return Object.fromEntries(decide(candidates, compiled, { now: NOW }).map((verdict, position) => [candidates[position]?.tag ?? 'untagged', verdict ? `${verdict.action} #${verdict.rule.rule}` : 'keep']));
 }
 
 it('runs rules in order: what a rule decides is out of reach of later rules; the rest is kept', () => {

@@ -2,6 +2,7 @@ import { FORMAT_IDS, type FormatId } from '@regevents/formats';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
+import { addRegistryCredentialOptions } from '../registry-credentials.js';
 import { relayDeadLettersCommand, type DeadLettersOptions } from './relay-dead-letters.js';
 import { relayReconcileCommand, type ReconcileCommandOptions } from './relay-reconcile.js';
 import { relayTailCommand, type TailOptions } from './relay-tail.js';
@@ -65,10 +66,11 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .addHelpText('after', examples('regevents relay dead-letters list --redis redis://127.0.0.1:6379 --group ci', 'regevents relay dead-letters retry --redis redis://127.0.0.1:6379 --group ci --all'))
     .action(async (action: string, options: DeadLettersOptions) => setExit(await relayDeadLettersCommand(action, options, io)));
 
-  logOptions(relay.command('reconcile'))
-    .description('compare the registry (catalog, tags, digests) with the tags the log knows, and append one event per difference')
-    .requiredOption('--registry <url>', 'the registry to read (http://127.0.0.1:5000)')
-    .option('--creds <user:password>', "the registry's credentials")
+  addRegistryCredentialOptions(
+    logOptions(relay.command('reconcile'))
+      .description('compare the registry (catalog, tags, digests) with the tags the log knows, and append one event per difference')
+      .requiredOption('--registry <url>', 'the registry to read (http://127.0.0.1:5000)'),
+  )
     .option('--repository <name>', 'reconcile this repository alone')
     .addOption(new Option('--concurrency <n>', 'requests in flight (default 8)').argParser(parseInteger('--concurrency', 1, 256)))
     .addOption(new Option('--every <seconds>', 'keep running: reconcile again this long after each run').argParser(parseInteger('--every', 1, 86_400)))

@@ -2,13 +2,12 @@ import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult 
 import type { RegistryClientOptions } from '@regevents/registry-client';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
+import { credentialsRefused, resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
 import { untilInterrupted } from '../server.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
-export interface ReconcileCommandOptions extends RelayLogOptions {
+export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
   registry: string;
-  /** `user:password` for the registry (never printed). */
-  creds?: string;
   repository?: string;
   concurrency?: number;
   /** Seconds between runs; without it, one run and exit. */
@@ -16,7 +15,7 @@ export interface ReconcileCommandOptions extends RelayLogOptions {
   json?: boolean;
 }
 
-function registryOptions(options: ReconcileCommandOptions): RegistryClientOptions {
+function registryUrl(options: ReconcileCommandOptions): URL {
   let url: URL;
   try {
     url = new URL(options.registry);
@@ -24,10 +23,7 @@ function registryOptions(options: ReconcileCommandOptions): RegistryClientOption
     throw new CliError(`--registry must be a URL such as http://127.0.0.1:5000 (got "${options.registry}")`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('--registry must be an http:// or https:// URL');
-  if (options.creds === undefined) return { baseUrl: url.origin, userAgent: RECONCILE_USER_AGENT };
-  const colon = options.creds.indexOf(':');
-  if (colon < 1) throw new CliError('--creds must be user:password');
-  return { baseUrl: url.origin, userAgent: RECONCILE_USER_AGENT, auth: { username: options.creds.slice(0, colon), password: options.creds.slice(colon + 1) } };
+  return url;
 }
 
 function report(result: ReconcileResult, options: ReconcileCommandOptions, io: Io): void {
@@ -38,12 +34,17 @@ function report(result: ReconcileResult, options: ReconcileCommandOptions, io: I
 
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
 export async function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
-  const client = registryOptions(options);
+  const registry = registryUrl(options);
+  const auth = await resolveRegistryAuth(registry, options, io);
+  const client: RegistryClientOptions = { baseUrl: registry.origin, userAgent: RECONCILE_USER_AGENT, auth };
   const { log, close } = await openLog(options, io);
   const relay = { log };
   try {
     if (options.every === undefined) {
-      report(await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }), options, io);
+      const result = await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }).catch((error: unknown) => {
+        throw credentialsRefused(error, registry, auth);
+      });
+      report(result, options, io);
       return EXIT.ok;
     }
     const reconciler = startReconciler({
@@ -53,7 +54,10 @@ export async function relayReconcileCommand(options: ReconcileCommandOptions, io
       concurrency: options.concurrency,
       every: options.every * 1000,
       onResult: (result) => report(result, options, io),
-      onError: (error) => io.err(io.colors.red(`reconciliation failed: ${error instanceof Error ? error.message : String(error)}`)),
+      onError: (error) => {
+        const refused = credentialsRefused(error, registry, auth);
+        io.err(io.colors.red(`reconciliation failed: ${refused instanceof Error ? refused.message : String(refused)}`));
+      },
     });
     await untilInterrupted();
     await reconciler.stop();

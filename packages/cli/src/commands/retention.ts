@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
+import { createRegistryClient, type RegistryAuth, type RegistryClient } from '@regevents/registry-client';
 import {
   apply,
   createRedisUsageStore,
@@ -17,8 +17,9 @@ import {
 import { createClient } from 'redis';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
+import { credentialsRefused, resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
 
-export interface RetentionOptions {
+export interface RetentionOptions extends RegistryCredentialOptions {
   policy: string;
   registry: string;
   redis?: string;
@@ -57,6 +58,8 @@ export function processTerminal(): Terminal {
 
 interface Session {
   client: RegistryClient;
+  registry: URL;
+  auth?: RegistryAuth;
   store?: UsageStore;
   close(): Promise<void>;
 }
@@ -86,10 +89,11 @@ async function open(options: RetentionOptions, io: Io): Promise<Session> {
   } catch {
     throw new CliError(`--registry must be a URL such as http://127.0.0.1:5000 (got "${options.registry}")`);
   }
-  const client = createRegistryClient({ baseUrl: registry.origin, userAgent: RETENTION_USER_AGENT });
+  const auth = await resolveRegistryAuth(registry, options, io);
+  const client = createRegistryClient({ baseUrl: registry.origin, userAgent: RETENTION_USER_AGENT, auth });
   if (!options.redis) {
     io.err(io.colors.yellow('no --redis: no usage history, so push times come from image configs and nothing counts as pulled'));
-    return { client, close: async () => undefined };
+    return { client, registry, auth, close: async () => undefined };
   }
   let redisUrl: URL;
   try {
@@ -105,7 +109,19 @@ async function open(options: RetentionOptions, io: Io): Promise<Session> {
     // the URL may hold a password: name only the host
     throw new CliError(`cannot reach Redis at ${redisUrl.host}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
   }
-  return { client, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
+  return { client, registry, auth, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
+}
+
+/** Runs `use` with the session, closing it after; a registry's refusal becomes `EXIT.unauthorized`. */
+async function withSession<T>(options: RetentionOptions, io: Io, use: (session: Session) => Promise<T>): Promise<T> {
+  const session = await open(options, io);
+  try {
+    return await use(session);
+  } catch (error) {
+    throw credentialsRefused(error, session.registry, session.auth);
+  } finally {
+    await session.close();
+  }
 }
 
 async function planWith(options: RetentionOptions, session: Session, io: Io): Promise<RetentionPlan> {
@@ -115,14 +131,11 @@ async function planWith(options: RetentionOptions, session: Session, io: Io): Pr
 
 /** `regevents retention plan`: what the policy would remove, as a table or JSON; changes nothing. */
 export async function retentionPlanCommand(options: RetentionOptions, io: Io): Promise<number> {
-  const session = await open(options, io);
-  try {
+  return withSession(options, io, async (session) => {
     const planned = await planWith(options, session, io);
     io.out(options.json ? formatPlanJson(planned) : formatPlanTable(planned));
     return EXIT.ok;
-  } finally {
-    await session.close();
-  }
+  });
 }
 
 function progressLine({ done, total, result }: ApplyProgress): string {
@@ -131,8 +144,7 @@ function progressLine({ done, total, result }: ApplyProgress): string {
 
 /** `regevents retention apply`: plans, shows the removals, asks (on a terminal, unless --yes), then deletes. */
 export async function retentionApplyCommand(options: RetentionApplyOptions, io: Io, terminal: Terminal = processTerminal()): Promise<number> {
-  const session = await open(options, io);
-  try {
+  return withSession(options, io, async (session) => {
     const planned = await planWith(options, session, io);
     const count = planned.deletions.length + planned.tagDeletions.length;
     if (count === 0) {
@@ -158,7 +170,5 @@ export async function retentionApplyCommand(options: RetentionApplyOptions, io: 
     const { deleted, gone, skipped, unsupported, failed } = report.counts;
     io.err(`${deleted} deleted, ${gone} already gone, ${skipped} skipped, ${unsupported} unsupported, ${failed} failed; run the registry's garbage-collect (without --delete-untagged) to free the blobs`);
     return failed > 0 ? EXIT.failed : EXIT.ok;
-  } finally {
-    await session.close();
-  }
+  });
 }

@@ -61,7 +61,9 @@ export function formatPlanTable(plan: RetentionPlan, options: TableOptions = {})
   const reclaimable = (entry: PlanEntry) => freed.get(`${entry.repository}@${entry.digest}`);
   const entries = plan.entries.filter((entry) => options.only === undefined || entry.action === options.only);
   const rows = [columns.map((column) => column.header), ...entries.map((entry) => columns.map((column) => column.cell(entry, reclaimable)))];
-  const widths = columns.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  // a loop, not Math.max(...column): a spread of a few hundred thousand rows overflows the stack
+  const widths = columns.map(() => 0);
+  for (const cells of rows) cells.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
   const indent = options.indent ?? '';
   const lines = rows.map((cells) => indent + cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
   if (options.summary ?? true) {

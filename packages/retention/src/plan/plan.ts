@@ -5,9 +5,10 @@ import { compilePolicy } from '../policy/decide.js';
 import type { RetentionPolicy } from '../policy/types.js';
 import type { UsageStore } from '../usage/model.js';
 import { readRepository } from './inventory.js';
+import { isoFormatter } from './iso-time.js';
 import { reclaimableBytes } from './reclaim.js';
 import { planRepository, type RepositoryPlan } from './repository-plan.js';
-import type { PlannedDeletion, RetentionPlan } from './types.js';
+import type { PlanEntry, PlannedDeletion, RetentionPlan } from './types.js';
 
 export interface PlanOptions {
   client: RegistryClient;
@@ -52,6 +53,7 @@ export async function plan(policy: RetentionPolicy, options: PlanOptions): Promi
   const limit = pLimit(concurrency);
   const repositoryLimit = pLimit(concurrency);
   const repositories = await repositoriesOf(options);
+  const planOptions = { now, deleteTags: options.deleteTags === true, iso: isoFormatter() };
   const inventoryOptions = {
     client: options.client,
     store: options.store,
@@ -72,7 +74,7 @@ export async function plan(policy: RetentionPolicy, options: PlanOptions): Promi
           return {
             repository,
             touched: policyOf !== undefined,
-            plan: planRepository(inventory, policyOf, now, options.deleteTags === true),
+            plan: planRepository(inventory, policyOf, planOptions),
           };
         },
       ),
@@ -99,8 +101,13 @@ export async function plan(policy: RetentionPolicy, options: PlanOptions): Promi
       reclaimableBytes: bytes.perManifest.get(item.node) ?? 0,
     }))
     .sort((a, b) => a.level - b.level || (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0));
-  const entries = results.flatMap((result) => result.plan.entries);
-  const tagEntries = entries.filter((entry) => entry.tag !== undefined);
+  const entries: PlanEntry[] = [];
+  const tags = { kept: 0, removed: 0 };
+  for (const result of results)
+    for (const entry of result.plan.entries) {
+      entries.push(entry);
+      if (entry.tag !== undefined) tags[entry.action === 'keep' ? 'kept' : 'removed']++;
+    }
   return {
     createdAt: new Date(now).toISOString(),
     registry: options.client.baseUrl,
@@ -111,10 +118,7 @@ export async function plan(policy: RetentionPolicy, options: PlanOptions): Promi
     summary: {
       repositories: results.length,
       untouchedRepositories: results.filter((result) => !result.touched).length,
-      tags: {
-        kept: tagEntries.filter((entry) => entry.action === 'keep').length,
-        removed: tagEntries.filter((entry) => entry.action === 'remove').length,
-      },
+      tags,
       manifests: {
         kept: results.reduce((sum, result) => sum + result.plan.kept.length, 0),
         removed: removed.length,

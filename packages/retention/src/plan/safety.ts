@@ -59,13 +59,10 @@ export function keptClosure(roots: Iterable<string>, dependents: Dependents): Se
  */
 export function removedClosure(roots: Iterable<string>, kept: Set<string>, dependents: Dependents): Map<string, { level: number; relation?: Relation }> {
   const removed = new Map<string, { level: number; relation?: Relation }>();
-  const pending: { digest: string; level: number; relation?: Relation }[] = [...roots].map((digest) => ({ digest, level: 0 }));
-  while (pending.length > 0) {
-    const item = pending.shift() as {
-      digest: string;
-      level: number;
-      relation?: Relation;
-    };
+  // breadth first, so each manifest gets the level of its nearest root; roots repeat (many tags, one digest)
+  const pending: { digest: string; level: number; relation?: Relation }[] = [...new Set(roots)].map((digest) => ({ digest, level: 0 }));
+  for (let next = 0; next < pending.length; next++) {
+    const item = pending[next] as { digest: string; level: number; relation?: Relation };
     if (kept.has(item.digest) || removed.has(item.digest)) continue;
     removed.set(item.digest, { level: item.level, relation: item.relation });
     for (const next of dependents.of(item.digest))

@@ -9,11 +9,10 @@ export interface RuleRef {
   description: string;
 }
 
-export interface Decision {
-  candidate: Candidate;
+/** What a rule decided: one value per rule, shared by every candidate it decides. */
+export interface Verdict {
   action: 'keep' | 'remove';
-  /** The rule that decided; undefined when none did (kept). */
-  rule?: RuleRef;
+  rule: RuleRef;
 }
 
 export interface CompiledRepositoryPolicy {
@@ -40,16 +39,17 @@ export function compilePolicy(policy: RetentionPolicy): CompiledPolicy {
   };
 }
 
-/** Runs the rules in order over the candidates: each decides some of those still open; the rest are kept. */
-export function decide(candidates: readonly Candidate[], policy: CompiledRepositoryPolicy, context: RuleContext): Decision[] {
-  const decisions = new Map<Candidate, Decision>();
-  let open = [...candidates];
+/**
+ * Runs the rules in order over the candidates: each decides some of those still open; the rest
+ * are kept. Per candidate (same positions), the verdict of the rule that decided it, or undefined.
+ */
+export function decide(candidates: readonly Candidate[], policy: CompiledRepositoryPolicy, context: RuleContext): (Verdict | undefined)[] {
+  const verdicts = new Array<Verdict | undefined>(candidates.length).fill(undefined);
+  let open: readonly number[] = candidates.map((_, position) => position);
   policy.evaluators.forEach((evaluator, rule) => {
-    const selected = new Set(evaluator.select(open, context));
-    // one reference per rule, shared by every decision it makes
-    const ref: RuleRef = { policy: policy.index, rule, description: evaluator.description };
-    for (const candidate of selected) decisions.set(candidate, { candidate, action: evaluator.action, rule: ref });
-    open = open.filter((candidate) => !selected.has(candidate));
+    const verdict: Verdict = { action: evaluator.action, rule: { policy: policy.index, rule, description: evaluator.description } };
+    for (const position of evaluator.select(candidates, open, context)) verdicts[position] = verdict;
+    open = open.filter((position) => verdicts[position] === undefined);
   });
-  return candidates.map((candidate) => decisions.get(candidate) ?? { candidate, action: 'keep' });
+  return verdicts;
 }

@@ -1,5 +1,12 @@
 import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type RepositoryUsage, type UsageStore } from './model.js';
 
+/** A snapshot the caller may keep; forEach, not `new Map(map)`, which makes an entry array per key (plans read every tag). */
+function copyOf<K, V>(map: Map<K, V>): Map<K, V> {
+  const copy = new Map<K, V>();
+  map.forEach((value, key) => copy.set(key, value));
+  return copy;
+}
+
 /** Usage in this process's memory: for tests, and for a plan fed from a replayed log. */
 export function createMemoryUsageStore(): UsageStore {
   const repositories = new Map<string, RepositoryUsage>();
@@ -26,7 +33,7 @@ export function createMemoryUsageStore(): UsageStore {
     },
     async repository(repository) {
       const usage = repositories.get(repository);
-      return usage ? { manifests: new Map(usage.manifests), tags: new Map(usage.tags) } : emptyUsage();
+      return usage ? { manifests: copyOf(usage.manifests), tags: copyOf(usage.tags) } : emptyUsage();
     },
     async repositories() {
       return [...repositories.keys()];

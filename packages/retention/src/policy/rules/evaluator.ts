@@ -14,16 +14,19 @@ export interface RuleContext {
 }
 
 /**
- * One rule, compiled: given the candidates no earlier rule decided, the ones it decides.
- * `describe` is what plans print ("keep last 5 by pushed").
+ * One rule, compiled: given the candidates and the positions of those no earlier rule decided,
+ * the positions of the ones it decides. Positions, not copies: plans run to hundreds of thousands
+ * of tags. `description` is what plans print ("keep last 5 by pushed").
  */
 export interface RuleEvaluator {
   readonly action: 'keep' | 'remove';
   readonly description: string;
-  select(candidates: readonly Candidate[], context: RuleContext): Candidate[];
+  select(candidates: readonly Candidate[], open: readonly number[], context: RuleContext): number[];
 }
 
-/** Newest first, ties by push time; a candidate whose time is unknown sorts last. */
-export function newestFirst(timeOf: (candidate: Candidate) => number | undefined): (a: Candidate, b: Candidate) => number {
-  return (a, b) => (timeOf(b) ?? -Infinity) - (timeOf(a) ?? -Infinity) || (b.pushedAt ?? -Infinity) - (a.pushedAt ?? -Infinity);
+/** The positions in `open` whose candidates `test` takes. */
+export function positionsWhere(candidates: readonly Candidate[], open: readonly number[], test: (candidate: Candidate) => boolean): number[] {
+  const positions: number[] = [];
+  for (const position of open) if (test(candidates[position] as Candidate)) positions.push(position);
+  return positions;
 }

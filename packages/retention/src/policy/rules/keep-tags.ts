@@ -1,6 +1,6 @@
 import { compileArtifactSelector } from '@regevents/config';
 import type { KeepTagsRule } from '../types.js';
-import type { RuleEvaluator } from './evaluator.js';
+import { positionsWhere, type RuleEvaluator } from './evaluator.js';
 
 function describeSelector(tags: KeepTagsRule['keep']['tags']): string {
   if ('glob' in tags) return tags.glob.join(', ');
@@ -10,7 +10,7 @@ function describeSelector(tags: KeepTagsRule['keep']['tags']): string {
 
 export function keepTags(rule: KeepTagsRule): RuleEvaluator {
   const matcher = compileArtifactSelector({ tags: rule.keep.tags });
-  // CI names tags alike in every repository (build-123, v1.2.3): a semver range is worth asking once per name
+  // CI names tags alike in every repository (build-123, v1.2.3): each name is asked once
   const verdicts = new Map<string, boolean>();
   const keeps = (tag: string) => {
     let verdict = verdicts.get(tag);
@@ -20,6 +20,6 @@ export function keepTags(rule: KeepTagsRule): RuleEvaluator {
   return {
     action: 'keep',
     description: `keep tags ${describeSelector(rule.keep.tags)}`,
-    select: (candidates) => candidates.filter((candidate) => candidate.tag !== undefined && keeps(candidate.tag)),
+    select: (candidates, open) => positionsWhere(candidates, open, (candidate) => candidate.tag !== undefined && keeps(candidate.tag)),
   };
 }

@@ -1,6 +1,6 @@
 import { formatGoDuration, MILLISECOND } from '@regevents/config';
 import type { RemoveNotPulledForRule } from '../types.js';
-import type { RuleEvaluator } from './evaluator.js';
+import { positionsWhere, type RuleEvaluator } from './evaluator.js';
 
 /** Never pulled counts from the push (as ECR's sinceImagePulled); with neither time known, nothing is removed. */
 export function removeNotPulledFor(rule: RemoveNotPulledForRule): RuleEvaluator {
@@ -8,8 +8,8 @@ export function removeNotPulledFor(rule: RemoveNotPulledForRule): RuleEvaluator 
   return {
     action: 'remove',
     description: `remove not pulled for ${formatGoDuration(BigInt(notPulledForMs) * MILLISECOND)}`,
-    select: (candidates, { now }) =>
-      candidates.filter((candidate) => {
+    select: (candidates, open, { now }) =>
+      positionsWhere(candidates, open, (candidate) => {
         const lastUse = candidate.lastPulledAt ?? candidate.pushedAt;
         return lastUse !== undefined && lastUse < now - notPulledForMs;
       }),
