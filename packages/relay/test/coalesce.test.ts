@@ -34,6 +34,23 @@ describe('the coalesced view', () => {
     expect(manifests).toBe(2); // the raw events are still there for their own keys, each once
   });
 
+  it('a view that fails retries the event from that view: the raw handlers and the views before it do not run again', async () => {
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    await relay.log.append(record('push', { mediaType: MANIFEST, digest: 'sha256:image', tag: '2.0' }));
+    const runs = { raw: 0, image: 0, enriched: 0 };
+    const view = relay.consumer('views', { coalesce: true, enrich: {}, retryDelay: 5 });
+    view.onError(() => undefined);
+    view.on('push:manifest', () => void runs.raw++);
+    view.on('image.pushed', () => void runs.image++);
+    view.on('enriched', () => {
+      if (runs.enriched++ < 2) throw new Error('twice');
+    });
+    await view.start();
+    await view.idle();
+    await view.stop();
+    expect(runs).toEqual({ raw: 1, image: 1, enriched: 3 });
+  });
+
   it("on('image.pushed') without coalesce: true is a RelayConfigError", () => {
     const relay = createRelay({ auth: { unauthenticated: true } });
     expect(() => relay.consumer('raw').on('image.pushed', () => undefined)).toThrow(RelayConfigError);
