@@ -134,13 +134,56 @@ for (const strict of [false, true]) {
   for (const full of [false, true]) {
     const suffix = `${strict ? 'Strict' : 'Tolerant'}${full ? 'Full' : 'Fast'}`;
     const ajv = compile(schemas, { strict, full });
-    parts.push(standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId }));
+    const chunk = standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId });
+    parts.push(full ? chunk : booleanOnly(chunk));
   }
 }
 for (const full of [false, true]) {
   // Vendor schemas reference the distribution ones (GitLab's events are distribution events).
   const ajv = compile(schemas, { strict: false, full }, tolerantOnly);
-  parts.push(standaloneCode(ajv, Object.fromEntries(tolerantOnly.map((schema) => [`${exportName(schema.$id)}${full ? 'Full' : 'Fast'}`, schema.$id]))));
+  const chunk = standaloneCode(ajv, Object.fromEntries(tolerantOnly.map((schema) => [`${exportName(schema.$id)}${full ? 'Full' : 'Fast'}`, schema.$id])));
+  parts.push(full ? chunk : booleanOnly(chunk));
+}
+
+/** The end of the bracketed expression opening at `start`, skipping string literals (ajv writes patterns into them). */
+function closingBracket(code, start) {
+  let depth = 0;
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"') {
+      for (i++; code[i] !== '"'; i++) if (code[i] === '\\') i++;
+    } else if (c === '[' || c === '{' || c === '(') depth++;
+    else if (c === ']' || c === '}' || c === ')') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  throw new Error('unbalanced generated code');
+}
+
+/**
+ * A fast validator is only asked yes or no (the full one builds the errors), so its code drops
+ * everything that serves errors: the error lists, the callee's context object and its instance
+ * path strings, built on every call. What is left is smaller, and V8 inlines more of it.
+ */
+function booleanOnly(code) {
+  let out = '';
+  let at = 0;
+  // `validateN.errors = [...];` before a return, and `const errN = {...};` pushed onto vErrors inside anyOf and if.
+  for (const match of code.matchAll(/validate\d+\.errors = \[|const (err\d+) = \{/g)) {
+    if (match.index < at) continue;
+    const end = closingBracket(code, match.index + match[0].length - 1);
+    const push = match[1] ? `if(vErrors === null){vErrors = [${match[1]}];}else {vErrors.push(${match[1]});}` : '';
+    if (!code.startsWith(`;${push}`, end + 1)) throw new Error('unexpected error list in generated code');
+    out += code.slice(at, match.index);
+    at = end + 2 + push.length;
+  }
+  out = (out + code.slice(at))
+    .replace(/(function validate\d+\(data), \{instancePath="", parentData, parentDataProperty, rootData=data(?:, dynamicAnchors=\{\})?\}=\{\}\)/g, '$1)')
+    .replace(/, \{instancePath[,:][^{}]*\}\)/g, ')')
+    .replace(/vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);errors = vErrors\.length;/g, 'errors++;');
+  if (/instancePath|parentData|rootData|dynamicAnchors|\.concat\(/.test(out)) throw new Error('a fast validator still builds errors; extend booleanOnly');
+  return out;
 }
 
 // Each standalone chunk declares its own top-level functions; wrap each in a block-scoped IIFE.
