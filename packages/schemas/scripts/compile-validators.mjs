@@ -10,6 +10,7 @@
  * Vendors and the normalized model: fast and full, tolerant only (fields get added without notice).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import AjvDraft07 from 'ajv/dist/ajv.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
@@ -94,8 +95,24 @@ function withConstDiscriminator(schema) {
   return { ...schema, discriminator: { propertyName: property }, [DISCRIMINATOR_VALUES]: branches.map((branch) => branch.properties[property].const) };
 }
 
+/**
+ * The 2020-12 keywords the schemas use mean what they meant in draft 07, and none is 2020-only
+ * (no unevaluated*, $dynamicRef, prefixItems, dependent*): the draft-07 class checks them the same
+ * way, without tracking on every call which properties each branch evaluated (an object per
+ * event) for unevaluated* keywords no schema has. The fast validators use it; the full ones,
+ * whose errors are the public output, stay 2020-12.
+ */
+const TWENTY_TWENTY_ONLY = /"(?:unevaluatedProperties|unevaluatedItems|\$dynamicRef|\$dynamicAnchor|prefixItems|dependentSchemas|dependentRequired|minContains|maxContains)"/;
+
+function forDraft07(schema) {
+  if (TWENTY_TWENTY_ONLY.test(JSON.stringify(schema))) throw new Error(`${schema.$id} uses a 2020-12-only keyword; compile its fast validator as 2020-12`);
+  const { $schema, ...rest } = schema;
+  return rest;
+}
+
 function compile(schemas, { strict, full }, tolerantOnly = []) {
-  const ajv = new Ajv2020({
+  const Ajv = full ? Ajv2020 : AjvDraft07;
+  const ajv = new Ajv({
     code: { source: true, esm: true, lines: false, optimize: true },
     allErrors: full,
     verbose: full,
@@ -117,9 +134,13 @@ function compile(schemas, { strict, full }, tolerantOnly = []) {
   const definitions = schemas.find((schema) => schema.$id.endsWith('/definitions.schema.json'));
   for (const schema of schemas) {
     const lean = withoutAnnotations(schema);
-    ajv.addSchema(withBranchSelection(strict ? closeObjects(lean) : lean, definitions));
+    const selected = withBranchSelection(strict ? closeObjects(lean) : lean, definitions);
+    ajv.addSchema(full ? selected : forDraft07(selected));
   }
-  for (const schema of tolerantOnly) ajv.addSchema(withConstDiscriminator(withoutAnnotations(schema)));
+  for (const schema of tolerantOnly) {
+    const selected = withConstDiscriminator(withoutAnnotations(schema));
+    ajv.addSchema(full ? selected : forDraft07(selected));
+  }
   return ajv;
 }
 
