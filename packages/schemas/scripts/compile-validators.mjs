@@ -10,6 +10,7 @@
  * Vendors and the normalized model: fast and full, tolerant only (fields get added without notice).
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import AjvDraft07 from 'ajv/dist/ajv.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
@@ -94,8 +95,24 @@ function withConstDiscriminator(schema) {
   return { ...schema, discriminator: { propertyName: property }, [DISCRIMINATOR_VALUES]: branches.map((branch) => branch.properties[property].const) };
 }
 
+/**
+ * The 2020-12 keywords the schemas use mean what they meant in draft 07, and none is 2020-only
+ * (no unevaluated*, $dynamicRef, prefixItems, dependent*): the draft-07 class checks them the same
+ * way, without tracking on every call which properties each branch evaluated (an object per
+ * event) for unevaluated* keywords no schema has. The fast validators use it; the full ones,
+ * whose errors are the public output, stay 2020-12.
+ */
+const TWENTY_TWENTY_ONLY = /"(?:unevaluatedProperties|unevaluatedItems|\$dynamicRef|\$dynamicAnchor|prefixItems|dependentSchemas|dependentRequired|minContains|maxContains)"/;
+
+function forDraft07(schema) {
+  if (TWENTY_TWENTY_ONLY.test(JSON.stringify(schema))) throw new Error(`${schema.$id} uses a 2020-12-only keyword; compile its fast validator as 2020-12`);
+  const { $schema, ...rest } = schema;
+  return rest;
+}
+
 function compile(schemas, { strict, full }, tolerantOnly = []) {
-  const ajv = new Ajv2020({
+  const Ajv = full ? Ajv2020 : AjvDraft07;
+  const ajv = new Ajv({
     code: { source: true, esm: true, lines: false, optimize: true },
     allErrors: full,
     verbose: full,
@@ -117,9 +134,13 @@ function compile(schemas, { strict, full }, tolerantOnly = []) {
   const definitions = schemas.find((schema) => schema.$id.endsWith('/definitions.schema.json'));
   for (const schema of schemas) {
     const lean = withoutAnnotations(schema);
-    ajv.addSchema(withBranchSelection(strict ? closeObjects(lean) : lean, definitions));
+    const selected = withBranchSelection(strict ? closeObjects(lean) : lean, definitions);
+    ajv.addSchema(full ? selected : forDraft07(selected));
   }
-  for (const schema of tolerantOnly) ajv.addSchema(withConstDiscriminator(withoutAnnotations(schema)));
+  for (const schema of tolerantOnly) {
+    const selected = withConstDiscriminator(withoutAnnotations(schema));
+    ajv.addSchema(full ? selected : forDraft07(selected));
+  }
   return ajv;
 }
 
@@ -134,13 +155,56 @@ for (const strict of [false, true]) {
   for (const full of [false, true]) {
     const suffix = `${strict ? 'Strict' : 'Tolerant'}${full ? 'Full' : 'Fast'}`;
     const ajv = compile(schemas, { strict, full });
-    parts.push(standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId }));
+    const chunk = standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId });
+    parts.push(full ? chunk : booleanOnly(chunk));
   }
 }
 for (const full of [false, true]) {
   // Vendor schemas reference the distribution ones (GitLab's events are distribution events).
   const ajv = compile(schemas, { strict: false, full }, tolerantOnly);
-  parts.push(standaloneCode(ajv, Object.fromEntries(tolerantOnly.map((schema) => [`${exportName(schema.$id)}${full ? 'Full' : 'Fast'}`, schema.$id]))));
+  const chunk = standaloneCode(ajv, Object.fromEntries(tolerantOnly.map((schema) => [`${exportName(schema.$id)}${full ? 'Full' : 'Fast'}`, schema.$id])));
+  parts.push(full ? chunk : booleanOnly(chunk));
+}
+
+/** The end of the bracketed expression opening at `start`, skipping string literals (ajv writes patterns into them). */
+function closingBracket(code, start) {
+  let depth = 0;
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"') {
+      for (i++; code[i] !== '"'; i++) if (code[i] === '\\') i++;
+    } else if (c === '[' || c === '{' || c === '(') depth++;
+    else if (c === ']' || c === '}' || c === ')') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  throw new Error('unbalanced generated code');
+}
+
+/**
+ * A fast validator is only asked yes or no (the full one builds the errors), so its code drops
+ * everything that serves errors: the error lists, the callee's context object and its instance
+ * path strings, built on every call. What is left is smaller, and V8 inlines more of it.
+ */
+function booleanOnly(code) {
+  let out = '';
+  let at = 0;
+  // `validateN.errors = [...];` before a return, and `const errN = {...};` pushed onto vErrors inside anyOf and if.
+  for (const match of code.matchAll(/validate\d+\.errors = \[|const (err\d+) = \{/g)) {
+    if (match.index < at) continue;
+    const end = closingBracket(code, match.index + match[0].length - 1);
+    const push = match[1] ? `if(vErrors === null){vErrors = [${match[1]}];}else {vErrors.push(${match[1]});}` : '';
+    if (!code.startsWith(`;${push}`, end + 1)) throw new Error('unexpected error list in generated code');
+    out += code.slice(at, match.index);
+    at = end + 2 + push.length;
+  }
+  out = (out + code.slice(at))
+    .replace(/(function validate\d+\(data), \{instancePath="", parentData, parentDataProperty, rootData=data(?:, dynamicAnchors=\{\})?\}=\{\}\)/g, '$1)')
+    .replace(/, \{instancePath[,:][^{}]*\}\)/g, ')')
+    .replace(/vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);errors = vErrors\.length;/g, 'errors++;');
+  if (/instancePath|parentData|rootData|dynamicAnchors|\.concat\(/.test(out)) throw new Error('a fast validator still builds errors; extend booleanOnly');
+  return out;
 }
 
 // Each standalone chunk declares its own top-level functions; wrap each in a block-scoped IIFE.
