@@ -24,6 +24,8 @@ const cases = {
   'normalize harbor, portable SHA-256 (main entry)': ((body) => () => portableNormalize(body))(read('vendors/harbor/push-artifact.json')),
   'normalize ghcr, portable SHA-256 (main entry)': ((body) => () => portableNormalize(body))(read('vendors/ghcr/package-published.json')),
   'normalize + toCloudEvent + toHttpBinary': async () => toHttpBinary(toCloudEvent((await normalize(distribution))[0])),
+  // the floor of any normalize of GHCR's body: reading its 15 KiB at all, before any check or id
+  'JSON.parse alone of the GHCR body (floor)': ((body) => () => JSON.parse(body))(read('vendors/ghcr/package-published.json')),
 };
 
 // normalize is async, which interleavedBench (synchronous tasks) cannot time; same scheme, awaited.
@@ -59,6 +61,7 @@ await saveBenchReport({
   target: 'normalize with derived ids (node entry): Harbor >= 0.3x, GHCR >= 0.1x parseEnvelope',
   notes: [
     `${ROUNDS} rotating rounds of ${BATCH} calls per case after 2 warm-up rounds; ratios are medians of per-round ratios`,
+    `GHCR's floor: JSON.parse alone of its body runs at ${median(roundRatios[named('JSON.parse alone of the GHCR')]).toFixed(2)}x parseEnvelope on the distribution body; normalize ghcr reaches ${(median(roundRatios[named('normalize ghcr (')]) / median(roundRatios[named('JSON.parse alone of the GHCR')])).toFixed(2)}x of that floor`,
     `per-round ratio spread: harbor ${spread(roundRatios[named('normalize harbor (')])}, ghcr ${spread(roundRatios[named('normalize ghcr (')])}`,
   ],
 });

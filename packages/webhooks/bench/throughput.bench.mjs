@@ -99,7 +99,7 @@ await saveBenchReport({
   target: targets,
   notes: [
     setup,
-    `p99 latency: bare ${bare.p99Ms} ms, webhooks ${webhooks.p99Ms} ms (${(webhooks.p99Ms / bare.p99Ms).toFixed(2)}x), @octokit/webhooks ${octokit.p99Ms} ms; with formats: distribution ${formatsDistribution.p99Ms} ms, GHCR ${formatsGhcr.p99Ms} ms`,
+    `p99 latency: bare ${bare.p99Ms} ms, webhooks ${webhooks.p99Ms} ms (${bare.p99Ms > 0 ? `${(webhooks.p99Ms / bare.p99Ms).toFixed(2)}x` : "no ratio: autocannon's latencies are whole milliseconds and the bare p99 is under one"}), @octokit/webhooks ${octokit.p99Ms} ms; with formats: distribution ${formatsDistribution.p99Ms} ms, GHCR ${formatsGhcr.p99Ms} ms`,
     `per-round throughput ratios to bare (spread): webhooks ${roundList(ratiosOf.webhooks.throughput)} (${spread(ratiosOf.webhooks.throughput)}); @octokit/webhooks ${roundList(ratiosOf.octokit.throughput)}; formats distribution ${roundList(ratiosOf.formatsDistribution.throughput)}`,
     `webhooks / @octokit/webhooks: throughput ${(medianRatio('webhooks', 'throughput') / medianRatio('octokit', 'throughput')).toFixed(2)}x, CPU per request ${(octokit.cpuMicrosPerRequest / webhooks.cpuMicrosPerRequest).toFixed(2)}x`,
     `events dispatched: webhooks ${dispatched.webhooks}, @octokit/webhooks ${dispatched.octokit}, normalized (formats) ${dispatched.normalized}`,
