@@ -89,17 +89,25 @@ export function consumerSettings(options: ConsumerOptions) {
 
 type Settings = ReturnType<typeof consumerSettings>;
 
+/** The claims of one batch taken as it was read: `results` once the answer is in (undefined after a failure). */
+interface AheadBatch {
+  results: ClaimResult[] | undefined;
+  settled: Promise<void>;
+  at: number;
+}
+
 /** Runs at most `limit` tasks at once. */
 function createSemaphore(limit: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return {
-    async acquire(): Promise<void> {
+    /** Undefined when a slot was free and is now taken, else a wait for one. */
+    acquire(): Promise<void> | undefined {
       if (active < limit) {
         active++;
-        return;
+        return undefined;
       }
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      return new Promise<void>((resolve) => waiting.push(resolve));
     },
     release(): void {
       const next = waiting.shift();
@@ -152,22 +160,35 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  // the per-repository queues draining (each runs its events one by one): a stop waits for them
   const busy = new Set<Promise<void>>();
   const acking = new Set<Promise<void>>();
   let heartbeat: Promise<void> | undefined;
-  const acknowledge = createBatcher<{ position: string; handled?: string }, void>(async (partition, acks) => {
-    const keys = acks.flatMap((item) => (item.handled === undefined ? [] : [item.handled]));
-    await log.ack(
-      group,
-      partition,
-      acks.map((item) => item.position),
-      { keys, ttlMs: settings.dedupeTtlMs }
-    );
-    return [];
-  });
   const claim = createBatcher<{ key: string; token?: string }, ClaimResult>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
   // claims taken for a whole batch as it is read, one command for all, used when each event runs
-  const ahead = new Map<Delivery, { result: Promise<ClaimResult>; at: number }>();
+  const ahead = new Map<Delivery, { batch: AheadBatch; index: number }>();
+  // acknowledgements of a partition gathered until the next turn: one command for the events that finished together
+  const unsent = new Map<number, { positions: string[]; keys: string[] }>();
+
+  /** Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with the others of its turn. */
+  function acknowledge(partition: number, position: string, handled: string | undefined, signal: AbortSignal): void {
+    let batch = unsent.get(partition);
+    if (!batch) {
+      const fresh = { positions: [] as string[], keys: [] as string[] };
+      unsent.set(partition, fresh);
+      batch = fresh;
+      const sent = new Promise<void>((resolve) => nextTurn(resolve))
+        .then(() => {
+          unsent.delete(partition);
+          return persist(() => log.ack(group, partition, fresh.positions, { keys: fresh.keys, ttlMs: settings.dedupeTtlMs }), signal);
+        })
+        .then(() => undefined);
+      acking.add(sent);
+      void sent.finally(() => acking.delete(sent));
+    }
+    batch.positions.push(position);
+    if (handled !== undefined) batch.keys.push(handled);
+  }
 
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
   const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
@@ -175,24 +196,33 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   function claimAhead(partition: number, deliveries: readonly Delivery[]): void {
     const batch = deliveries.filter(runsHere);
     if (batch.length === 0) return;
-    const at = performance.now();
-    const results = log.claimEvents(
-      group,
-      partition,
-      batch.map((delivery) => ({ key: delivery.record.key })),
-      settings.leaseMs
-    );
+    const claims: { key: string }[] = [];
+    for (const delivery of batch) claims.push({ key: delivery.record.key });
+    const taken: AheadBatch = { results: undefined, settled: undefined as unknown as Promise<void>, at: performance.now() };
     // a failed batch claim is claimed again, one by one, when each event runs
-    results.catch(() => undefined);
-    batch.forEach((delivery, index) => ahead.set(delivery, { result: results.then((all) => all[index] as ClaimResult), at }));
+    taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
+      (results) => void (taken.results = results),
+      () => undefined
+    );
+    for (let index = 0; index < batch.length; index++) ahead.set(batch[index] as Delivery, { batch: taken, index });
+  }
+
+  /** The claim taken ahead for the delivery, if any: without waiting once its batch's answer is in. */
+  async function takenAhead(delivery: Delivery): Promise<{ taken: ClaimResult; at: number } | undefined> {
+    const early = ahead.get(delivery);
+    if (!early) return undefined;
+    ahead.delete(delivery);
+    const { batch, index } = early;
+    if (batch.results === undefined) await batch.settled;
+    const taken = batch.results?.[index];
+    return taken && { taken, at: batch.at };
   }
 
   /** The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older than half the lease), else one now. */
   async function claimFor(delivery: Delivery, signal: AbortSignal): Promise<ClaimResult | undefined> {
     const { partition, record } = delivery;
-    const early = ahead.get(delivery);
-    ahead.delete(delivery);
-    const taken = early && (await early.result.catch(() => undefined));
+    const early = await takenAhead(delivery);
+    const taken = early?.taken;
     if (taken && (taken.status !== 'claimed' || performance.now() - (early as { at: number }).at < settings.leaseMs / 2)) return taken;
     const token = taken?.status === 'claimed' ? taken.token : undefined;
     return persist(() => claim(partition, { key: record.key, token }), signal);
@@ -200,11 +230,10 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
 
   /** Gives up the claims taken ahead for entries of `partition` that will not run here now (a stop, a lost partition). */
   function releaseAhead(partition: number): void {
-    for (const [delivery, early] of ahead) {
+    for (const delivery of ahead.keys()) {
       if (delivery.partition !== partition) continue;
-      ahead.delete(delivery);
-      const released = early.result
-        .then((taken) => (taken.status === 'claimed' ? log.releaseEvent(group, partition, delivery.record.key, taken.token) : undefined))
+      const released = takenAhead(delivery)
+        .then((early) => (early?.taken.status === 'claimed' ? log.releaseEvent(group, partition, delivery.record.key, early.taken.token) : undefined))
         .catch((error: unknown) => reportError(error, delivery));
       acking.add(released);
       void released.finally(() => acking.delete(released));
@@ -230,15 +259,10 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     const { record, partition, position } = delivery;
     // the next event of the repository need not wait for this one's acknowledgement, only for its
     // outcome: a crash before the ack redelivers it, and its claim, then the record of it as handled, answer
-    const ack = (handled?: string) => {
-      const sent = persist(() => acknowledge(partition, { position, handled }), signal).then(() => undefined);
-      acking.add(sent);
-      void sent.finally(() => acking.delete(sent));
-    };
     if (!runsHere(delivery)) {
       // the synthetic event reconciliation appended for this change was dispatched already
       if (record.reconciled) counters.duplicates++;
-      return ack();
+      return acknowledge(partition, position, undefined, signal);
     }
     let failures = delivery.failures;
     while (!signal.aborted) {
@@ -246,7 +270,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       if (claimed === undefined) return;
       if (claimed.status === 'done') {
         counters.duplicates++;
-        return ack();
+        return acknowledge(partition, position, undefined, signal);
       }
       if (claimed.status === 'in-flight') {
         // a consumer that lost this partition is still running it: its outcome decides
@@ -256,7 +280,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       const outcome = await handle(delivery).catch((error: unknown): Outcome => ({ result: 'failed', error }));
       if (outcome.result === 'handled') {
         counters.handled++;
-        return ack(record.key);
+        return acknowledge(partition, position, record.key, signal);
       }
       counters.failed++;
       await log.releaseEvent(group, partition, record.key, claimed.token).catch((error: unknown) => reportError(error, delivery));
@@ -292,15 +316,13 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
 
     async function drain(repository: string, queue: Delivery[]): Promise<void> {
       while (queue.length > 0 && !signal.aborted) {
-        await slots.acquire();
-        const job = run(queue[0] as Delivery, signal);
-        busy.add(job);
+        const wait = slots.acquire();
+        if (wait) await wait;
         try {
-          await job;
+          await run(queue[0] as Delivery, signal);
         } catch (error) {
           reportError(error, queue[0]);
         } finally {
-          busy.delete(job);
           slots.release();
         }
         queue.shift();
@@ -319,7 +341,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       }
       const fresh = [delivery];
       queues.set(delivery.record.repository, fresh);
-      void drain(delivery.record.repository, fresh);
+      const draining = drain(delivery.record.repository, fresh);
+      busy.add(draining);
+      void draining.finally(() => busy.delete(draining));
     }
 
     try {

@@ -28,11 +28,21 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 type StreamEntry = [string, string[]];
 
-function entriesOf(reply: unknown, partition: number): LogEntry[] {
-  if (!Array.isArray(reply)) return [];
-  return (reply as (StreamEntry | null)[])
-    .filter((item): item is StreamEntry => Array.isArray(item) && Array.isArray(item[1]))
-    .map(([position, fields]) => ({ position, partition, record: decodeRecord(pairs(fields).record) }));
+/** The value of `field` in a stream entry's `[field, value, ...]`. */
+function fieldOf(fields: readonly unknown[], field: string): unknown {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === field) return fields[i + 1];
+  return undefined;
+}
+
+/** The entries of a stream reply, each given `failures` (read: 0; claimed: filled in after). Entries XAUTOCLAIM found deleted come as null: skipped. */
+function deliveriesOf(reply: unknown, partition: number): Delivery[] {
+  const deliveries: Delivery[] = [];
+  if (!Array.isArray(reply)) return deliveries;
+  for (const item of reply as (StreamEntry | null)[]) {
+    if (!Array.isArray(item) || !Array.isArray(item[1])) continue;
+    deliveries.push({ position: item[0], partition, record: decodeRecord(fieldOf(item[1], 'record')), failures: 0 });
+  }
+  return deliveries;
 }
 
 /**
@@ -74,11 +84,12 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const leasePrefix = crypto.randomUUID();
   let leases = 0;
 
-  async function withFailures(group: string, entries: LogEntry[]): Promise<Delivery[]> {
-    const first = entries[0];
+  async function withFailures(group: string, deliveries: Delivery[]): Promise<Delivery[]> {
+    const first = deliveries[0];
     if (!first) return [];
-    const counts = (await command(['HMGET', failuresKey(group, first.partition), ...entries.map((entry) => entry.position)])) as (string | null)[];
-    return entries.map((entry, index) => ({ ...entry, failures: Number(counts[index] ?? 0) }));
+    const counts = (await command(['HMGET', failuresKey(group, first.partition), ...deliveries.map((delivery) => delivery.position)])) as (string | null)[];
+    deliveries.forEach((delivery, index) => (delivery.failures = Number(counts[index] ?? 0)));
+    return deliveries;
   }
 
   async function groupInfo(group: string, partition: number): Promise<Record<string, unknown> | undefined> {
@@ -125,13 +136,11 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     },
     async read(group, consumer, partition, count) {
       const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
-      const deliveries = entriesOf(reply?.[0]?.[1], partition) as Delivery[];
-      for (const delivery of deliveries) delivery.failures = 0;
-      return deliveries;
+      return deliveriesOf(reply?.[0]?.[1], partition);
     },
     async claim(group, consumer, partition, cursor, count) {
       const [next, claimed] = (await command(['XAUTOCLAIM', streamKey(partition), group, consumer, '0', cursor, 'COUNT', String(count)])) as [string, unknown];
-      return { deliveries: await withFailures(group, entriesOf(claimed, partition)), cursor: String(next) };
+      return { deliveries: await withFailures(group, deliveriesOf(claimed, partition)), cursor: String(next) };
     },
     async claimEvents(group, partition, claims, leaseMs) {
       if (claims.length === 0) return [];
@@ -180,7 +189,8 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       await release(leaseKeys(group), [consumer]);
     },
     async range(partition, { from, to, count }) {
-      return entriesOf(await command(['XRANGE', streamKey(partition), from, to, 'COUNT', String(count)]), partition);
+      const entries = deliveriesOf(await command(['XRANGE', streamKey(partition), from, to, 'COUNT', String(count)]), partition);
+      return entries.map(({ position, record }): LogEntry => ({ position, partition, record }));
     },
     async groupStats(group): Promise<GroupStats> {
       const stats: GroupStats = { lag: 0, pending: 0, deadLetters: 0 };
