@@ -207,33 +207,33 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     for (let index = 0; index < batch.length; index++) ahead.set(batch[index] as Delivery, { batch: taken, index });
   }
 
-  /** The claim taken ahead for the delivery, if any: without waiting once its batch's answer is in. */
-  async function takenAhead(delivery: Delivery): Promise<{ taken: ClaimResult; at: number } | undefined> {
-    const early = ahead.get(delivery);
-    if (!early) return undefined;
-    ahead.delete(delivery);
-    const { batch, index } = early;
-    if (batch.results === undefined) await batch.settled;
-    const taken = batch.results?.[index];
-    return taken && { taken, at: batch.at };
-  }
 
   /** The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older than half the lease), else one now. */
   async function claimFor(delivery: Delivery, signal: AbortSignal): Promise<ClaimResult | undefined> {
     const { partition, record } = delivery;
-    const early = await takenAhead(delivery);
-    const taken = early?.taken;
-    if (taken && (taken.status !== 'claimed' || performance.now() - (early as { at: number }).at < settings.leaseMs / 2)) return taken;
+    const early = ahead.get(delivery);
+    let taken: ClaimResult | undefined;
+    if (early) {
+      ahead.delete(delivery);
+      // waits only while the batch's answer is not in
+      if (early.batch.results === undefined) await early.batch.settled;
+      taken = early.batch.results?.[early.index];
+    }
+    if (taken && (taken.status !== 'claimed' || performance.now() - (early as { batch: AheadBatch }).batch.at < settings.leaseMs / 2)) return taken;
     const token = taken?.status === 'claimed' ? taken.token : undefined;
     return persist(() => claim(partition, { key: record.key, token }), signal);
   }
 
   /** Gives up the claims taken ahead for entries of `partition` that will not run here now (a stop, a lost partition). */
   function releaseAhead(partition: number): void {
-    for (const delivery of ahead.keys()) {
+    for (const [delivery, { batch, index }] of ahead) {
       if (delivery.partition !== partition) continue;
-      const released = takenAhead(delivery)
-        .then((early) => (early?.taken.status === 'claimed' ? log.releaseEvent(group, partition, delivery.record.key, early.taken.token) : undefined))
+      ahead.delete(delivery);
+      const released = batch.settled
+        .then(() => {
+          const taken = batch.results?.[index];
+          return taken?.status === 'claimed' ? log.releaseEvent(group, partition, delivery.record.key, taken.token) : undefined;
+        })
         .catch((error: unknown) => reportError(error, delivery));
       acking.add(released);
       void released.finally(() => acking.delete(released));

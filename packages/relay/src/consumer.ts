@@ -3,6 +3,7 @@ import type { Event } from '@regevents/types';
 import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
+import type { LogRecord } from './record.js';
 import { createCoalescer, type ImagePush } from './coalesce.js';
 import { createEnrichedView, type EnrichedEventHandler } from './enrich-view.js';
 import { RelayConfigError } from './errors.js';
@@ -30,13 +31,39 @@ export interface Consumer extends Omit<HandlerRegistration<Consumer>, 'on'> {
 }
 
 const emptyHeaders = new Headers();
+const handled: Outcome = { result: 'handled' };
 
-/** The context a handler of a logged event sees: the delivery facts the relay kept (no HTTP headers). */
+/**
+ * The context a handler of a logged event sees: the delivery facts the relay kept (no HTTP headers).
+ * Built when a handler first reads them (most never do), by getters on the prototype (an object
+ * per event with its own getters would get a hidden class of its own).
+ */
+class LoggedEventContext {
+  readonly index = 0;
+  readonly headers = emptyHeaders;
+  readonly #record: LogRecord;
+  #delivery: EventContext['delivery'] | undefined;
+  #envelope: EventContext['envelope'] | undefined;
+
+  constructor(record: LogRecord) {
+    this.#record = record;
+  }
+
+  get delivery(): EventContext['delivery'] {
+    return (this.#delivery ??= { receivedAt: new Date(this.#record.receivedAt), contentType: '', remoteAddress: undefined, eventCount: 1 });
+  }
+
+  get envelope(): EventContext['envelope'] {
+    return (this.#envelope ??= { events: [this.#record.event] });
+  }
+
+  get format(): LogRecord['format'] {
+    return this.#record.format;
+  }
+}
+
 function contextOf(delivery: Delivery): EventContext | NormalizedEventContext {
-  const { record } = delivery;
-  const info = { receivedAt: new Date(record.receivedAt), contentType: '', remoteAddress: undefined, eventCount: 1 };
-  if (record.format === 'distribution') return { envelope: { events: [record.event] }, index: 0, headers: emptyHeaders, delivery: info };
-  return { format: record.format, index: 0, headers: emptyHeaders, delivery: info };
+  return new LoggedEventContext(delivery.record);
 }
 
 /** JSON gave `occurredAt` back as text: normalized events carry a Date. */
@@ -97,13 +124,15 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
       const result = await events.receive(event as never, contextOf(delivery) as never);
       if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
     }
-    if (done < 2) {
+    if (coalescer && done < 2) {
       const failed = await handleImage(delivery, event as Event);
       if (failed) return stopAt(delivery, 1, failed);
     }
-    const failed = await enriched?.handle(delivery);
-    if (failed) return stopAt(delivery, 2, failed);
-    return { result: 'handled' };
+    if (enriched) {
+      const failed = await enriched.handle(delivery);
+      if (failed) return stopAt(delivery, 2, failed);
+    }
+    return handled;
   }
 
   const loop = createConsumerLoop(log, group, settings, handle, (error) => {

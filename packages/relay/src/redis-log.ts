@@ -144,12 +144,18 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     },
     async claimEvents(group, partition, claims, leaseMs) {
       if (claims.length === 0) return [];
-      const tokens = claims.map((claim) => claim.token ?? `lease:${leasePrefix}:${++leases}`);
-      const statuses = (await claimEvents(
-        claims.map((claim) => doneKey(group, partition, claim.key)),
-        [String(Math.max(1, Math.ceil(leaseMs))), ...tokens]
-      )) as string[];
-      return statuses.map((status, index): ClaimResult => (status === 'claimed' ? { status, token: tokens[index] as string } : { status: status === 'done' ? 'done' : 'in-flight' }));
+      // new claims' tokens are the batch's prefix and their number, made by the script (CLAIM)
+      const prefix = `lease:${leasePrefix}:${++leases}:`;
+      const keys: string[] = [];
+      const args = [String(Math.max(1, Math.ceil(leaseMs))), prefix];
+      for (const claim of claims) {
+        keys.push(doneKey(group, partition, claim.key));
+        args.push(claim.token ?? '');
+      }
+      const statuses = (await claimEvents(keys, args)) as string[];
+      return statuses.map((status, index): ClaimResult =>
+        status === 'claimed' ? { status, token: claims[index]?.token ?? `${prefix}${index + 1}` } : { status: status === 'done' ? 'done' : 'in-flight' }
+      );
     },
     async releaseEvent(group, partition, key, token) {
       await releaseClaim([doneKey(group, partition, key)], [token]);

@@ -47,14 +47,17 @@ for i = 3, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[2]) end
 return 1`;
 
 /**
- * KEYS: the handled keys of events about to run. ARGV: lease ms, then one token per key. Per key:
- * 'claimed' (now held by its token until the lease lapses; a claim its token holds already is
- * renewed), 'done' or 'in-flight'. A script sees no key lapse between its SET and its GET.
+ * KEYS: the handled keys of events about to run. ARGV: lease ms, the batch's token prefix, then per
+ * key the token of a claim held already, or '' for a new one: the prefix and the key's number (1-based),
+ * so a batch of new claims sends no token. Per key: 'claimed' (now held by its token until the lease
+ * lapses; a claim its token holds already is renewed), 'done' or 'in-flight'. A script sees no key
+ * lapse between its SET and its GET.
  */
 export const CLAIM = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local token = ARGV[i + 1]
+  local token = ARGV[i + 2]
+  if token == '' then token = ARGV[2] .. i end
   if redis.call('SET', key, token, 'NX', 'PX', ARGV[1]) then
     out[i] = 'claimed'
   else

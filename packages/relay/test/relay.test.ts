@@ -40,6 +40,23 @@ describe('createRelay', () => {
     expect(metrics.groups.ci).toMatchObject({ lag: 0, pending: 0, handled: 2, deadLetters: 0 });
   });
 
+  it("gives a logged event's handler its context: the event as its envelope, when the relay received it", async () => {
+    const relay = createRelay({ log: createMemoryLog(), auth: { bearer: TOKEN } });
+    const seen: { same: boolean; index: number; receivedAt: unknown; eventCount: number }[] = [];
+    const consumer = relay.consumer('context', fast).onAny((event, context) => {
+      seen.push({ same: context.envelope.events[0] === event && context.envelope === context.envelope, index: context.index, receivedAt: context.delivery.receivedAt, eventCount: context.delivery.eventCount });
+    });
+    await consumer.start();
+    const before = Date.now();
+    await post(relay, 'push-by-tag/003.json');
+    await until(() => seen.length === 1, 'the event');
+    await consumer.stop();
+    const [context] = seen;
+    expect(context).toMatchObject({ same: true, index: 0, eventCount: 1 });
+    expect(context?.receivedAt).toBeInstanceOf(Date);
+    expect((context?.receivedAt as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+
   it('delivers other formats to normalized kinds, with occurredAt a Date again', async () => {
     const relay = createRelay({ auth: { bearer: TOKEN, harbor: { authHeader: 'harbor-secret' } }, formats: ['distribution', 'harbor'] });
     const seen: [string, string, boolean][] = [];
