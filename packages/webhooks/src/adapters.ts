@@ -40,7 +40,7 @@ export function fromFetchRequest(request: Request, connection: ConnectionInfo | 
     },
     headers: () => request.headers,
     remoteAddress: connection?.remoteAddress,
-    readBody: (limit) => readStream(request.body, limit),
+    readBody: (limit, onBody, onError) => void readStream(request.body, limit).then(onBody, onError),
   };
 }
 
@@ -74,56 +74,56 @@ export interface NodeResponseLike {
 
 const encoder = new TextEncoder();
 
-function readNodeStream(req: NodeRequestLike, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const cleanup = () => {
-      req.removeListener('data', onData);
-      req.removeListener('end', onEnd);
-      req.removeListener('error', onError);
-      req.removeListener('close', onClose);
-    };
-    const onData = (chunk: Uint8Array | string) => {
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-      total += bytes.byteLength;
-      if (total > limit) {
-        cleanup();
-        req.resume(); // discard the rest without keeping it; the 413 closes the connection
-        reject(new BodyTooLargeError(limit));
-        return;
-      }
-      chunks.push(bytes);
-    };
-    const onEnd = () => {
+function readNodeStream(req: NodeRequestLike, limit: number, onBody: (body: Uint8Array) => void, onFailure: (error: unknown) => void): void {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const cleanup = () => {
+    req.removeListener('data', onData);
+    req.removeListener('end', onEnd);
+    req.removeListener('error', onError);
+    req.removeListener('close', onClose);
+  };
+  const onData = (chunk: Uint8Array | string) => {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    total += bytes.byteLength;
+    if (total > limit) {
       cleanup();
-      resolve(concatBytes(chunks, total));
-    };
-    const onError = (error: unknown) => {
-      cleanup();
-      reject(error);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error('the connection closed before the request body was complete'));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
+      req.resume(); // discard the rest without keeping it; the 413 closes the connection
+      onFailure(new BodyTooLargeError(limit));
+      return;
+    }
+    chunks.push(bytes);
+  };
+  const onEnd = () => {
+    cleanup();
+    onBody(concatBytes(chunks, total));
+  };
+  const onError = (error: unknown) => {
+    cleanup();
+    onFailure(error);
+  };
+  const onClose = () => {
+    cleanup();
+    onFailure(new Error('the connection closed before the request body was complete'));
+  };
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+  req.on('close', onClose);
 }
 
-function readNodeBody(req: NodeRequestLike, limit: number): Promise<Uint8Array> {
+function readNodeBody(req: NodeRequestLike, limit: number, onBody: (body: Uint8Array) => void, onError: (error: unknown) => void): void {
   const { body } = req;
   if (body instanceof Uint8Array || typeof body === 'string') {
     const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-    return bytes.byteLength > limit ? Promise.reject(new BodyTooLargeError(limit)) : Promise.resolve(bytes);
+    if (bytes.byteLength > limit) onError(new BodyTooLargeError(limit));
+    else onBody(bytes);
+    return;
   }
   // Express 4's json() sets `req.body = {}` on requests it skips without reading them: only a
   // consumed stream means the raw bytes are gone
-  if (body !== undefined && req.readableEnded === true) return Promise.reject(new RawBodyUnavailableError());
-  return readNodeStream(req, limit);
+  if (body !== undefined && req.readableEnded === true) onError(new RawBodyUnavailableError());
+  else readNodeStream(req, limit, onBody, onError);
 }
 
 export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
@@ -148,7 +148,7 @@ export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
       return headers;
     },
     remoteAddress: req.socket?.remoteAddress ?? undefined,
-    readBody: (limit) => readNodeBody(req, limit),
+    readBody: (limit, onBody, onError) => readNodeBody(req, limit, onBody, onError),
   };
 }
 

@@ -4,7 +4,7 @@ import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type 
 import { createAuthenticator, type Authenticator } from './auth.js';
 import type { AuthOptions } from './auth-options.js';
 import { classify, type Classified, type InvalidPayload } from './classify.js';
-import type { IncomingDelivery } from './delivery.js';
+import { bodyOf, type IncomingDelivery } from './delivery.js';
 import { DeliveryContext, DistributionEventContext, NormalizedContext } from './event-handler/contexts.js';
 import { createEventHandlerWithState } from './event-handler/index.js';
 import { dispatchKeys, isNormalizedKind, register } from './event-handler/on.js';
@@ -64,7 +64,7 @@ export interface WebhookHandler extends HandlerRegistration<WebhookHandler> {
 const UNAUTHORIZED = plain(401, 'Unauthorized');
 const REJECTED = plain(400, 'Bad Request: not a registry notification');
 const METHOD_NOT_ALLOWED = plain(405, 'Method Not Allowed', { allow: 'POST' });
-const WRITTEN: Promise<void> = Promise.resolve();
+type Reply = (outcome: Outcome) => void;
 
 function mediaTypeOf(value: string | undefined): string {
   if (value === undefined) return '';
@@ -208,19 +208,20 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const isParsed = (value: Parsed | MaybePromise<Outcome>): value is Parsed => 'invalidContext' in value;
 
   /** Without `formats`: one authenticator, and nothing but the body read waits, unless a strategy checks the body or a handler returns a promise. */
-  function handleDistribution(delivery: IncomingDelivery, authenticator: Authenticator): MaybePromise<Outcome> {
+  function handleDistribution(delivery: IncomingDelivery, authenticator: Authenticator, reply: Reply): void {
     // header checks before the body is read: a stranger's body is never buffered
-    if (!authenticator.beforeBody(delivery)) return UNAUTHORIZED;
+    if (!authenticator.beforeBody(delivery)) return reply(UNAUTHORIZED);
     const contentType = checkHeaders(delivery);
-    if (typeof contentType !== 'string') return contentType;
+    if (typeof contentType !== 'string') return reply(contentType);
     const afterBody = authenticator.afterBody;
     const accept = (body: Uint8Array): MaybePromise<Outcome> => {
       const parsed = parse(delivery, body, contentType);
       return isParsed(parsed) ? dispatchEnvelope(parsed) : parsed;
     };
-    return delivery.readBody(maxBodyBytes).then(
-      (body) => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)),
-      unreadableBody,
+    delivery.readBody(
+      maxBodyBytes,
+      (body) => settle(() => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)), reply),
+      (error) => settle(() => unreadableBody(error), reply),
     );
   }
 
@@ -232,7 +233,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (typeof contentType !== 'string') return contentType;
     let body: Uint8Array;
     try {
-      body = await delivery.readBody(maxBodyBytes);
+      body = await bodyOf(delivery, maxBodyBytes);
     } catch (error) {
       return unreadableBody(error);
     }
@@ -254,27 +255,46 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return plain(500, 'Internal Server Error');
   }
 
-  /** Answers a delivery; anything unexpected is a 500 and `onError`, never a throw. */
-  function respond(delivery: IncomingDelivery): MaybePromise<Outcome> {
+  /** Hands what `answer` gives to `reply`, now or once it settles; anything unexpected is a 500 and `onError`, never a throw. */
+  function settle(answer: () => MaybePromise<Outcome>, reply: Reply): void {
+    let outcome: MaybePromise<Outcome>;
     try {
-      if (delivery.method !== 'POST') return METHOD_NOT_ALLOWED;
-      const outcome = senders ? handleFromSenders(delivery, senders) : handleDistribution(delivery, auth as Authenticator);
-      return isPromiseLike(outcome) ? Promise.resolve(outcome).catch(failedUnexpectedly) : outcome;
+      outcome = answer();
     } catch (error) {
-      return failedUnexpectedly(error);
+      outcome = failedUnexpectedly(error);
+    }
+    if (isPromiseLike(outcome)) void Promise.resolve(outcome).catch(failedUnexpectedly).then(reply);
+    else reply(outcome);
+  }
+
+  /** Answers a delivery through `reply`, exactly once. */
+  function respond(delivery: IncomingDelivery, reply: Reply): void {
+    if (delivery.method !== 'POST') return reply(METHOD_NOT_ALLOWED);
+    if (senders) return settle(() => handleFromSenders(delivery, senders), reply);
+    // a throw comes before any reply: the reply is the last thing every path does
+    try {
+      handleDistribution(delivery, auth as Authenticator, reply);
+    } catch (error) {
+      settle(() => failedUnexpectedly(error), reply);
     }
   }
 
   const summary = () =>
     `WebhookHandler { auth: ${senders ? senders.describe() : auth?.describe()}, ${senders ? `formats: ${senders.formats.join(', ')}, ` : ''}dedupe: ${state.store ? 'on' : 'off'}, maxBodyBytes: ${maxBodyBytes} }`;
   const handler: WebhookHandler = {
-    fetch: async (request, connection) => toResponse(await respond(fromFetchRequest(request, connection))),
-    node(req, res) {
-      const outcome = respond(fromNodeRequest(req));
-      if (isPromiseLike(outcome)) return Promise.resolve(outcome).then((answer) => writeNodeResponse(res, answer));
-      writeNodeResponse(res, outcome);
-      return WRITTEN;
-    },
+    fetch: (request, connection) => new Promise<Outcome>((resolve) => respond(fromFetchRequest(request, connection), resolve)).then(toResponse),
+    // the answer is written from the body's last event: no promise but the one returned
+    node: (req, res) =>
+      new Promise<void>((resolve, reject) => {
+        respond(fromNodeRequest(req), (answer) => {
+          try {
+            writeNodeResponse(res, answer);
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      }),
     on(keys, eventHandler) {
       const normalizedKind = dispatchKeys(keys).find(isNormalizedKind);
       if (normalizedKind !== undefined && !senders) throw new WebhookConfigError(`on(${JSON.stringify(normalizedKind)}) needs the formats option: normalized kinds are dispatched only when formats is set`);
