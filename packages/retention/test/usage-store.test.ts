@@ -58,6 +58,21 @@ describe.each(stores)('%s usage store', (name, makeStore) => {
     expect(usage.tags.size + usage.manifests.size).toBe(0);
   });
 
+  it.skipIf(skip)('hands out a snapshot that later records leave as it was', async () => {
+    const store = makeStore();
+    await store.recordPush('app', { digest: 'sha256:g', tag: 'v1', at: 1 });
+    const before = await store.repository('app');
+    await store.recordPull('app', { digest: 'sha256:g', tag: 'v1', at: 2 });
+    await store.recordPush('app', { digest: 'sha256:h', tag: 'v2', at: 3 });
+    await store.recordDelete('app', { tag: 'v1' });
+    expect([...before.tags.keys()]).toEqual(['v1']);
+    expect([...before.manifests.keys()]).toEqual(['sha256:g']);
+    expect(before.tags.get('v1')?.pulls).toBe(0);
+    const after = await store.repository('app');
+    expect([...after.tags.keys()]).toEqual(['v2']);
+    expect(after.manifests.get('sha256:g')).toMatchObject({ pulls: 1, lastPulledAt: 2 });
+  });
+
   it.skipIf(skip)('loses no pull when many consumers update one repository at once', async () => {
     const store = makeStore();
     await Promise.all(Array.from({ length: 60 }, (_, i) => store.recordPull('busy', { digest: 'sha256:e', tag: `t${i % 3}`, at: i })));

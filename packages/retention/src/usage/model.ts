@@ -33,9 +33,16 @@ export interface TagUsage {
   pulls: number;
 }
 
+/** A snapshot: read-only, as a store may hand the same one to every reader until its next record. */
 export interface RepositoryUsage {
-  manifests: Map<string, ManifestUsage>;
-  tags: Map<string, TagUsage>;
+  readonly manifests: ReadonlyMap<string, ManifestUsage>;
+  readonly tags: ReadonlyMap<string, TagUsage>;
+}
+
+/** The usage a store builds before it hands it out. */
+export interface RepositoryUsageDraft extends RepositoryUsage {
+  readonly manifests: Map<string, ManifestUsage>;
+  readonly tags: Map<string, TagUsage>;
 }
 
 export interface PushRecord {
@@ -71,7 +78,7 @@ export interface UsageStore {
   repositories(): Promise<string[]>;
 }
 
-export function emptyUsage(): RepositoryUsage {
+export function emptyUsage(): RepositoryUsageDraft {
   return { manifests: new Map(), tags: new Map() };
 }
 

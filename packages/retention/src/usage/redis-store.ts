@@ -1,7 +1,7 @@
 import type { IoRedisLike, NodeRedisLike } from '@regevents/webhooks';
 import { luaScript, redisCommand } from '@regevents/relay';
 import { UsageConflictError } from '../errors.js';
-import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type ManifestUsage, type RepositoryUsage, type TagUsage, type UsageStore } from './model.js';
+import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type ManifestUsage, type TagUsage, type UsageStore } from './model.js';
 
 export interface RedisUsageStoreOptions {
   /** A connected node-redis (v4+) or ioredis client (the relay's); the store never opens or closes it. */
@@ -93,7 +93,7 @@ export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageSto
       await command(['HDEL', keyOf(repository), deleted.tag !== undefined ? TAG + deleted.tag : manifestField(deleted.digest)]);
     },
     async repository(repository) {
-      const usage: RepositoryUsage = emptyUsage();
+      const usage = emptyUsage();
       const reply = (await command(['HGETALL', keyOf(repository)])) as string[] | Record<string, string>;
       const entries = Array.isArray(reply) ? Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i], reply[2 * i + 1]] as const) : Object.entries(reply);
       for (const [field, text] of entries) {

@@ -1,9 +1,13 @@
 import type { KeepLastRule } from '../types.js';
-import { positionsWhere, type Candidate, type RuleEvaluator } from './evaluator.js';
+import type { Candidate, RuleEvaluator } from './evaluator.js';
 
 const timeOrLast = (time: number | undefined) => time ?? -Infinity;
 
-/** Newest first by the rule's time, ties by push time; a candidate whose time is unknown sorts last. */
+/**
+ * Newest first by the rule's time, ties by push time; a candidate whose time is unknown sorts last.
+ * Only the `last` newest are wanted, so they are held in a heap whose top is the oldest of them:
+ * each tag costs one comparison with that top, not a place in a sort of every tag.
+ */
 export function keepLast(rule: KeepLastRule): RuleEvaluator {
   const { last, by } = rule.keep;
   const timeOf = by === 'pushed' ? (candidate: Candidate) => candidate.pushedAt : (candidate: Candidate) => candidate.lastPulledAt;
@@ -11,17 +15,46 @@ export function keepLast(rule: KeepLastRule): RuleEvaluator {
     action: 'keep',
     description: `keep last ${last} by ${by}`,
     select(candidates, open) {
-      const tagged = positionsWhere(candidates, open, (candidate) => candidate.tag !== undefined);
-      // the sort keys are read once, not once a comparison
-      const time = new Float64Array(candidates.length);
-      const pushed = new Float64Array(candidates.length);
-      for (const position of tagged) {
-        const candidate = candidates[position] as Candidate;
-        time[position] = timeOrLast(timeOf(candidate));
-        pushed[position] = timeOrLast(candidate.pushedAt);
+      /** Below 0 when `a` is newer than `b`. */
+      const order = (a: number, b: number) => {
+        const x = candidates[a] as Candidate;
+        const y = candidates[b] as Candidate;
+        return timeOrLast(timeOf(y)) - timeOrLast(timeOf(x)) || timeOrLast(y.pushedAt) - timeOrLast(x.pushedAt) || a - b;
+      };
+      const heap: number[] = [];
+      const swap = (i: number, j: number) => {
+        const held = heap[i] as number;
+        heap[i] = heap[j] as number;
+        heap[j] = held;
+      };
+      const siftDown = () => {
+        for (let at = 0; ; ) {
+          const left = 2 * at + 1;
+          const right = left + 1;
+          let oldest = at;
+          if (left < heap.length && order(heap[left] as number, heap[oldest] as number) > 0) oldest = left;
+          if (right < heap.length && order(heap[right] as number, heap[oldest] as number) > 0) oldest = right;
+          if (oldest === at) return;
+          swap(at, oldest);
+          at = oldest;
+        }
+      };
+      for (const position of open) {
+        if ((candidates[position] as Candidate).tag === undefined) continue;
+        if (heap.length < last) {
+          heap.push(position);
+          for (let at = heap.length - 1; at > 0; ) {
+            const parent = (at - 1) >> 1;
+            if (order(heap[at] as number, heap[parent] as number) <= 0) break;
+            swap(at, parent);
+            at = parent;
+          }
+        } else if (order(position, heap[0] as number) < 0) {
+          heap[0] = position;
+          siftDown();
+        }
       }
-      const order = (a: number, b: number) => (time[b] as number) - (time[a] as number) || (pushed[b] as number) - (pushed[a] as number) || a - b;
-      return tagged.sort(order).slice(0, last);
+      return heap;
     },
   };
 }
