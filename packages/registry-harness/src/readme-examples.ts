@@ -100,3 +100,36 @@ export function readmeExamples(packageDir: string, readmePath: string = join(pac
     run: async () => ({ printed: printedValues(await runExample(packageDir, block)), expected: commentedOutputs(block.code) }),
   }));
 }
+
+/** The parts of a test runner `testReadmeExamples` needs (vitest's `it` and `expect` fit). */
+export interface ReadmeTestRunner {
+  it: {
+    (name: string, body: () => void): void;
+    each<T extends readonly unknown[]>(cases: readonly T[]): (name: string, body: (...args: T) => Promise<void>, timeout?: number) => void;
+  };
+  expect: (value: unknown) => { toBeGreaterThanOrEqual(count: number): void; toEqual(value: unknown): void };
+}
+
+export interface ReadmeTestOptions {
+  /** What the README must hold at least: its count of runnable examples, and the test's name for them. */
+  atLeast: number;
+  title?: string;
+  readmePath?: string;
+  timeoutMs?: number;
+}
+
+/** The test every package's README gets: it holds its examples, and each prints what its comments say, in order. */
+export function testReadmeExamples(packageDir: string, { it, expect }: ReadmeTestRunner, options: ReadmeTestOptions): void {
+  const examples = readmeExamples(packageDir, options.readmePath);
+  it(options.title ?? 'the README has runnable examples', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(options.atLeast);
+  });
+  it.each(examples.map((example) => [example.line, example] as const))(
+    'the example at line %i prints what its comments say, in order',
+    async (_line, example) => {
+      const { printed, expected } = await example.run();
+      expect(printed).toEqual(expected);
+    },
+    options.timeoutMs
+  );
+}
