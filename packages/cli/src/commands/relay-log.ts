@@ -4,6 +4,7 @@ import type { Event } from '@regevents/types';
 import { createClient } from 'redis';
 import { CliError, EXIT } from '../cli-error.js';
 import { formatEvent, type Io } from '../output.js';
+import { REDIS_URL, urlOption } from '../url-option.js';
 
 /** The options every `regevents relay` command shares to find the log. */
 export interface RelayLogOptions {
@@ -26,13 +27,7 @@ export async function openLog(options: RelayLogOptions, io: Io, memoryAllowed = 
     io.err(io.colors.yellow('no --redis: events are kept in memory and lost when the relay stops'));
     return { log: createMemoryLog(), close: async () => undefined };
   }
-  let url: URL;
-  try {
-    url = new URL(options.redis);
-  } catch {
-    throw new CliError(`--redis must be a URL such as redis://127.0.0.1:6379 (got "${options.redis}")`);
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new CliError('--redis must be a redis:// or rediss:// URL');
+  const url = urlOption('--redis', options.redis, REDIS_URL.protocols, REDIS_URL.example);
   const client = createClient({ url: options.redis, socket: { connectTimeout: 5_000 } });
   // reconnection is the client's; errors in between are reported once per kind
   let lastError = '';

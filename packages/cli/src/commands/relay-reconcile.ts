@@ -1,9 +1,10 @@
 import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult } from '@regevents/relay';
 import type { RegistryClientOptions } from '@regevents/registry-client';
-import { CliError, EXIT } from '../cli-error.js';
+import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { credentialsRefused, resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
 import { untilInterrupted } from '../server.js';
+import { REGISTRY_URL, urlOption } from '../url-option.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
@@ -16,14 +17,7 @@ export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCreden
 }
 
 function registryUrl(options: ReconcileCommandOptions): URL {
-  let url: URL;
-  try {
-    url = new URL(options.registry);
-  } catch {
-    throw new CliError(`--registry must be a URL such as http://127.0.0.1:5000 (got "${options.registry}")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('--registry must be an http:// or https:// URL');
-  return url;
+  return urlOption('--registry', options.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
 }
 
 function report(result: ReconcileResult, options: ReconcileCommandOptions, io: Io): void {

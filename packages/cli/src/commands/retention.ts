@@ -18,6 +18,7 @@ import { createClient } from 'redis';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { credentialsRefused, resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
+import { REDIS_URL, REGISTRY_URL, urlOption } from '../url-option.js';
 
 export interface RetentionOptions extends RegistryCredentialOptions {
   policy: string;
@@ -83,24 +84,14 @@ async function readPolicy(path: string, io: Io) {
 
 /** The registry client, and the usage store at --redis (without it, plans rest on registry data alone). */
 async function open(options: RetentionOptions, io: Io): Promise<Session> {
-  let registry: URL;
-  try {
-    registry = new URL(options.registry);
-  } catch {
-    throw new CliError(`--registry must be a URL such as http://127.0.0.1:5000 (got "${options.registry}")`);
-  }
+  const registry = urlOption('--registry', options.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
   const auth = await resolveRegistryAuth(registry, options, io);
   const client = createRegistryClient({ baseUrl: registry.origin, userAgent: RETENTION_USER_AGENT, auth });
   if (!options.redis) {
     io.err(io.colors.yellow('no --redis: no usage history, so push times come from image configs and nothing counts as pulled'));
     return { client, registry, auth, close: async () => undefined };
   }
-  let redisUrl: URL;
-  try {
-    redisUrl = new URL(options.redis);
-  } catch {
-    throw new CliError(`--redis must be a URL such as redis://127.0.0.1:6379 (got "${options.redis}")`);
-  }
+  const redisUrl = urlOption('--redis', options.redis, REDIS_URL.protocols, REDIS_URL.example);
   const redis = createClient({ url: options.redis, socket: { connectTimeout: 5_000, reconnectStrategy: false } });
   redis.on('error', () => undefined);
   try {

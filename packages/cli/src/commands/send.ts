@@ -7,6 +7,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import { findFixtures } from '../fixture-catalog.js';
 import { printable, type Io } from '../output.js';
 import { postFollowingRedirects } from '../redirects.js';
+import { withoutCredentials } from '../url-option.js';
 
 export interface SendOptions {
   to: string;
@@ -52,13 +53,6 @@ function parseHeader(line: string, index: number): [string, string] {
 }
 
 /** `--to` for an error, with everything from its scheme to its last `@` (where a user:password would be) masked. */
-function withoutCredentials(text: string): string {
-  const at = text.lastIndexOf('@');
-  if (at < 0) return text;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/*/.exec(text)?.[0] ?? '';
-  return `${scheme}***${text.slice(at)}`;
-}
-
 /**
  * The receiver's URL, and the basic credentials its user:password part carries: Go's client
  * (the registry's) sends those as an Authorization header, and fetch refuses URLs holding them.
