@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   buildImage,
   CAPTURE_ENDPOINT,
-  run,
+  skopeo,
   skopeoCopy,
   skopeoDelete,
   writeOciLayout,
@@ -61,7 +61,7 @@ async function pushLocal(target: { host: string; workDir: string }, reference: s
   const spec = platforms > 1 ? { seed: 5, platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] } : { seed: 6, layers: 2 };
   const source = await writeOciLayout(join(target.workDir, `local-${platforms}`), buildImage(spec), 'v1');
   const all = platforms > 1 ? ['--all'] : [];
-  await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', ...all, ...extraArgs, source, `docker://${target.host}/${reference}`]);
+  await skopeo(['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', ...all, ...extraArgs, source, `docker://${target.host}/${reference}`]);
 }
 
 /** More situations than the fixture capture covers, compared the same way. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OCI_EMPTY, OCI_IMAGE_MANIFEST } from '@regevents/types';
-import { buildImage, requirePeers, run, skopeoCopy, writeOciLayout, type CaptureListener } from '@regevents/registry-harness';
+import { buildImage, requirePeers, skopeo, skopeoCopy, writeOciLayout, type CaptureListener } from '@regevents/registry-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, digestOf, type CopyProgress, type RegistryClient } from '../src/index.js';
 import { startNotifyingRegistry, type Target } from './targets.js';
@@ -21,7 +21,7 @@ function eventsOf(listener: CaptureListener, from = 0): SeenEvent[] {
 }
 
 async function rawManifest(host: string, reference: string): Promise<string> {
-  const { stdout } = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${host}/${reference}`]);
+  const { stdout } = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${host}/${reference}`]);
   return stdout;
 }
 

@@ -7,9 +7,9 @@ export interface RunResult {
 }
 
 /** Runs a command to completion; rejects with its stderr when it exits non-zero. */
-export function run(command: string, args: string[], timeoutMs = 120_000): Promise<RunResult> {
+export function run(command: string, args: string[], timeoutMs = 120_000, env?: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env }, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`${command} ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
         return;

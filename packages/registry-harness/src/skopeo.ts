@@ -1,4 +1,23 @@
-import { once, run } from './process.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once, run, type RunResult } from './process.js';
+
+/**
+ * Runs skopeo with a blob-info cache of its own. By default skopeo keeps one cache for the whole
+ * machine, keyed by registry host:port, and tries blob mounts it remembers there: a registry that
+ * reuses the port of an earlier test's registry then sees probes for repositories it never had,
+ * so the requests of a copy would depend on what ran before it. containers/image puts the cache
+ * under $XDG_DATA_HOME when it believes it runs rootless, which `_CONTAINERS_ROOTLESS_UID` tells it.
+ */
+export async function skopeo(args: string[], timeoutMs?: number): Promise<RunResult> {
+  const dataHome = await mkdtemp(join(tmpdir(), 'regevents-skopeo-'));
+  try {
+    return await run('skopeo', args, timeoutMs, { ...process.env, XDG_DATA_HOME: dataHome, _CONTAINERS_ROOTLESS_UID: String(process.getuid?.() || 1) });
+  } finally {
+    await rm(dataHome, { recursive: true, force: true });
+  }
+}
 
 export interface CopyOptions {
   /** Copy every platform of an index (`--all`). */
@@ -15,18 +34,18 @@ export async function skopeoCopy(source: string, destination: string, options: C
   if (options.all) args.push('--all');
   if (options.srcCreds) args.push('--src-creds', options.srcCreds);
   if (options.destCreds) args.push('--dest-creds', options.destCreds);
-  await run('skopeo', [...args, source, destination]);
+  await skopeo([...args, source, destination]);
 }
 
 /** `skopeo delete` of an image reference on a plain-http loopback registry. */
 export async function skopeoDelete(reference: string, options: { creds?: string } = {}): Promise<void> {
   const args = ['--insecure-policy', 'delete', '--tls-verify=false'];
   if (options.creds) args.push('--creds', options.creds);
-  await run('skopeo', [...args, reference]);
+  await skopeo([...args, reference]);
 }
 
 async function readSkopeoVersion(): Promise<string> {
-  const { stdout } = await run('skopeo', ['--version']);
+  const { stdout } = await skopeo(['--version']);
   return stdout.trim().replace(/^skopeo version\s+/, '');
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseTar } from 'nanotar';
 import { describe, expect, it } from 'vitest';
-import { buildImage, OCI_INDEX, OCI_MANIFEST, requirePeers, run, writeOciLayout } from '../src/index.js';
+import { buildImage, OCI_INDEX, OCI_MANIFEST, requirePeers, skopeo, writeOciLayout } from '../src/index.js';
 
 const text = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(bytes));
 
@@ -46,7 +46,7 @@ describe.skipIf(!peers.available)(`writeOciLayout ${peers.reason}`, () => {
     try {
       const image = buildImage({ seed: 5 });
       const reference = await writeOciLayout(join(dir, 'img'), image, 'v1');
-      const { stdout } = await run('skopeo', ['inspect', '--raw', reference]);
+      const { stdout } = await skopeo(['inspect', '--raw', reference]);
       expect(JSON.parse(stdout)).toEqual(text(image.blobs.get(image.root.digest)));
     } finally {
       await rm(dir, { recursive: true, force: true });

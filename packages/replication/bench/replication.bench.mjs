@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildImage, registryConfig, requirePeers, run, saveBenchReport, startRedis, startRegistry } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, skopeo, saveBenchReport, startRedis, startRegistry } from '@regevents/registry-harness';
 import { createRegistryClient } from '@regevents/registry-client';
 import { createRelay } from '@regevents/relay';
 import { checkPolicies, createReplicator } from '@regevents/replication';
@@ -81,7 +81,7 @@ async function skopeoSync(source, workDir) {
   await writeFile(file, JSON.stringify({ [source.host]: { 'tls-verify': false, images } }));
   try {
     const started = performance.now();
-    await run('skopeo', ['--insecure-policy', 'sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, target.host], 300_000);
+    await skopeo(['--insecure-policy', 'sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, target.host], 300_000);
     return performance.now() - started;
   } finally {
     await target.stop();
