@@ -7,6 +7,9 @@ import { RelayConfigError } from './errors.js';
 import type { LogRecord } from './record.js';
 import { createRegistryLookups, type LookupOptions, type RegistryLookups } from './registry-lookups.js';
 
+/** The user agent of an enricher's registry reads; retention does not count requests from `regevents…` agents as pulls. */
+export const ENRICH_USER_AGENT = 'regevents-enrich/0.1.0';
+
 /** The registry an event came from, as its normalized form names it. */
 export type EventRegistry = NormalizedRegistryEvent['registry'];
 

@@ -14,6 +14,12 @@ export interface ForwardOptions {
   fetch?: typeof fetch;
   /** Longest wait for the destination's answer. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * `received` (the default): distribution events as the registry sent them, other formats' events
+   * normalized. `enriched`: every event normalized, with what the registry left out filled in
+   * (`event.derived` says what); the consumer must have been made with `{ enrich }`.
+   */
+  view?: 'received' | 'enriched';
 }
 
 interface Message {
@@ -48,6 +54,9 @@ function forwardEach(consumer: Consumer, url: URL, options: ForwardOptions, enco
     await response.body?.cancel();
     if (!response.ok) throw new ForwardError(`${url.origin} answered ${response.status}`);
   };
+  const view = options.view ?? 'received';
+  if (view === 'enriched') return consumer.on('enriched', (event) => send(event));
+  if (view !== 'received') throw new RelayConfigError('view must be received or enriched');
   consumer.onAny((event) => send(event as Event));
   consumer.on(NORMALIZED_KINDS, (event, context) => (context.format === 'distribution' ? undefined : send(event)));
   return consumer;

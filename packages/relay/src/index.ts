@@ -1,7 +1,7 @@
 export { createRelay, type GroupMetrics, type Relay, type RelayMetrics, type RelayOptions } from './relay.js';
 export type { Consumer, ImagePushHandler } from './consumer.js';
 export type { ImagePush } from './coalesce.js';
-export { createEnricher, type EnrichCounters, type EnrichDiagnostic, type Enricher, type Enrichment, type EnrichOptions, type EventRegistry } from './enrich.js';
+export { createEnricher, ENRICH_USER_AGENT, type EnrichCounters, type EnrichDiagnostic, type Enricher, type Enrichment, type EnrichOptions, type EventRegistry } from './enrich.js';
 export type { EnrichedEventHandler } from './enrich-view.js';
 export type { LookupOptions } from './registry-lookups.js';
 export type { ConsumerCounters, ConsumerOptions } from './consumer-loop.js';

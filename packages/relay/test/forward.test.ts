@@ -105,10 +105,33 @@ describe('forwarding consumers', () => {
     expect(await relay.deadLetters('hooks').list()).toEqual([]);
   });
 
+  it("view 'enriched': a tag delete reaches the sink normalized, with the digest the log state held", async () => {
+    const { relay, ids } = await relayWithPush();
+    const deleted = freshEnvelope('delete-by-tag/003.json');
+    expect((await relay.fetch(registryRequest(deleted.body))).status).toBe(200);
+    const target = await sink();
+    const consumer = forwardCloudEvents(relay.consumer('ce-enriched', { enrich: {} }), { sink: target.url, view: 'enriched' });
+    await consumer.start();
+    await consumer.idle();
+    await consumer.stop();
+    const decoded = target.received.map((message) => HTTP.toEvent({ headers: message.headers, body: message.body }));
+    const events = decoded.map((event) => (Array.isArray(event) ? undefined : (event.data as { kind: string; digest?: string; derived?: unknown })));
+    const pushed = events.find((event) => event?.kind === 'artifact.pushed');
+    expect(pushed?.digest).toMatch(/^sha256:/);
+    expect(events).toHaveLength(ids.length + deleted.ids.length);
+    expect(events.filter((event) => event?.kind === 'tag.deleted')).toEqual([expect.objectContaining({ digest: pushed?.digest, derived: { digest: 'log-state' } })]);
+  });
+
+  it("view 'enriched' on a consumer without enrich is refused with RelayConfigError", () => {
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    expect(() => forwardWebhook(relay.consumer('plain'), { url: 'http://x', sign: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', view: 'enriched' })).toThrow(RelayConfigError);
+  });
+
   it('refuses a bad sink, mode or secret with RelayConfigError', () => {
     const relay = createRelay({ auth: { unauthenticated: true } });
     expect(() => forwardCloudEvents(relay.consumer('a'), { sink: 'not a url' })).toThrow(RelayConfigError);
     expect(() => forwardCloudEvents(relay.consumer('b'), { sink: 'http://x', mode: 'batch' as never })).toThrow(RelayConfigError);
     expect(() => forwardWebhook(relay.consumer('c'), { url: 'http://x', sign: '' })).toThrow(RelayConfigError);
+    expect(() => forwardCloudEvents(relay.consumer('d'), { sink: 'http://x', view: 'raw' as never })).toThrow(RelayConfigError);
   });
 });
