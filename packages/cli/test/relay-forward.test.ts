@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { createMockRegistry } from '@regevents/mock-registry/node';
+import { ENRICH_USER_AGENT } from '@regevents/relay';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
@@ -9,6 +11,33 @@ import { bufferedIo } from '../src/output.js';
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 let running: Background | undefined;
 let sinkServer: Server | undefined;
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A sink on a free port answering 204, and what it received. */
+async function startSink(): Promise<{ base: string; received: Received[] }> {
+  const received: Received[] = [];
+  sinkServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => sinkServer?.listen(0, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${(sinkServer.address() as { port: number }).port}`, received };
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+const fixtureBody = async (path: string) => new Uint8Array(await readFile(new URL(`../../../fixtures/${path}`, import.meta.url)));
 
 afterEach(async () => {
   await running?.interrupt();
@@ -25,28 +54,59 @@ describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () =
   });
 
   it('re-signs each received event for the webhook and sends it to the CloudEvents sink; the secret is never printed', async () => {
-    const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
-    sinkServer = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => sinkServer?.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(sinkServer.address() as { port: number }).port}`;
+    const { base, received } = await startSink();
     running = startRegevents(['relay', '--port', '0', '--forward-webhook', `${base}/hook`, '--sign', SECRET, '--forward-cloudevents', `${base}/ce`, '--cloudevents-mode', 'structured']);
     const [, url] = await running.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-    const body = await readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
-    const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body: new Uint8Array(body) });
+    const body = await fixtureBody('distribution/2.8.2/push-by-tag/003.json');
+    const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body });
     expect(response.status).toBe(200);
-    for (let i = 0; i < 200 && received.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    await until(() => received.length >= 2);
     const hook = received.find((message) => message.path === '/hook');
     const ce = received.find((message) => message.path === '/ce');
     const verify = createStandardWebhooksVerifier({ secret: SECRET });
     expect(hook && (await verify({ id: String(hook.headers['webhook-id']), timestamp: String(hook.headers['webhook-timestamp']), signature: String(hook.headers['webhook-signature']), body: new TextEncoder().encode(hook.body) }))).toBe(true);
     expect(ce?.headers['content-type']).toContain('application/cloudevents+json');
     expect(running.stdout() + running.stderr()).not.toContain(SECRET.slice('whsec_'.length));
+  });
+});
+
+describe('regevents relay --enrich', () => {
+  it.each([
+    [['--enrich'], '--enrich goes with --forward-cloudevents or --forward-webhook'],
+    [['--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich'], '--enrich needs --registry'],
+    [['--forward-cloudevents', 'http://127.0.0.1:1/', '--registry', 'http://127.0.0.1:1'], '--registry goes with --enrich'],
+    [['--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich', '--registry', 'ftp://u:hunter2@127.0.0.1:1'], '--registry'],
+  ])('refuses %j with exit 2 and never echoes a password', async (flags, message) => {
+    const io = bufferedIo();
+    expect(await run(['relay', '--port', '0', ...flags], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain(message);
+    expect(io.stderr.join('\n')).not.toContain('hunter2');
+  });
+
+  it('forwards the enriched view: a Docker Hub push with the digest read from --registry (as regevents-enrich), a tag delete with the digest the log held', async () => {
+    const registry = createMockRegistry();
+    const served = await registry.serve();
+    try {
+      const image = await registry.pushImage('svendowideit/testhook:latest');
+      const { base, received } = await startSink();
+      running = startRegevents(['relay', '--port', '0', '--format', 'dockerhub', '--vendor-auth', 'dockerhub=unauthenticated', '--forward-cloudevents', `${base}/ce`, '--cloudevents-mode', 'structured', '--enrich', '--registry', served.url]);
+      const [, url] = await running.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      await running.waitFor(/forwarding every event, enriched, \(group forward-cloudevents\)/);
+      const post = async (body: Uint8Array<ArrayBuffer>, contentType: string) => (await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': contentType }, body })).status;
+      expect(await post(await fixtureBody('vendors/dockerhub/push.json'), 'application/json')).toBe(200);
+      for (const name of ['push-by-tag/003.json', 'delete-by-tag/003.json']) expect(await post(await fixtureBody(`distribution/2.8.2/${name}`), 'application/vnd.docker.distribution.events.v1+json')).toBe(200);
+      await until(() => received.length >= 3);
+      const data = received.map((message) => (JSON.parse(message.body) as { data: { kind: string; repository: string; digest?: string; derived?: unknown } }).data);
+      const pushed = data.find((event) => event.kind === 'artifact.pushed' && event.repository !== 'svendowideit/testhook');
+      expect(data.find((event) => event.repository === 'svendowideit/testhook')).toMatchObject({ digest: image.manifest.digest, derived: { digest: 'registry' } });
+      expect(data.find((event) => event.kind === 'tag.deleted')).toMatchObject({ digest: pushed?.digest, derived: { digest: 'log-state' } });
+      expect(pushed?.digest).toMatch(/^sha256:/);
+      const reads = registry.events.filter((recorded) => recorded.event.action === 'pull');
+      expect(reads.length).toBeGreaterThanOrEqual(1);
+      expect(reads.every((recorded) => recorded.event.request.useragent === ENRICH_USER_AGENT)).toBe(true);
+    } finally {
+      registry.close();
+      await served.close();
+    }
   });
 });

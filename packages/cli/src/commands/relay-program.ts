@@ -1,8 +1,10 @@
 import { FORMAT_IDS, type FormatId } from '@regevents/formats';
+import type { VendorAuthOptions } from '@regevents/webhooks';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { addRegistryCredentialOptions } from '../registry-credentials.js';
+import { vendorAuthOption } from '../vendor-auth.js';
 import { relayDeadLettersCommand, type DeadLettersOptions } from './relay-dead-letters.js';
 import { relayReconcileCommand, type ReconcileCommandOptions } from './relay-reconcile.js';
 import { relayTailCommand, type TailOptions } from './relay-tail.js';
@@ -39,12 +41,16 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--token <token>', 'require this Bearer token from the registry')
     .option('--format <format>', `also accept this registry format (repeatable): ${FORMAT_IDS.join(', ')}`, formatList, [] as FormatId[])
+    .option('--vendor-auth <vendor=value>', 'how a --format sender authenticates (repeatable; a second value for the same one is accepted too, for a rotation): harbor=<auth_header>, ghcr=<secret>, artifactory=<secret>, gitlab|acr|dockerhub|quay|gar|ecr="<Header-Name>: <value>", dockerhub|quay|gar|ecr=unauthenticated', vendorAuthOption, {} as VendorAuthOptions)
     .addOption(new Option('--ui [port]', 'also serve the live view (events, consumer lag, dead letters) on 127.0.0.1 at this port (default 5056; 0 picks a free one)').preset('5056').argParser(parseInteger('--ui', 0, 65535)))
     .option('--forward-cloudevents <url>', 'forward every event to this CloudEvents sink (consumer group forward-cloudevents)')
     .addOption(new Option('--cloudevents-mode <mode>', 'binary or structured').choices(['binary', 'structured']))
     .option('--forward-webhook <url>', 'forward every event as a signed Standard Webhook (consumer group forward-webhook)')
     .option('--sign <whsec>', 'the Standard Webhooks secret for --forward-webhook')
-    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --ui', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --format distribution'))
+    .option('--enrich', 'forward the enriched view: every event normalized, with the digest of a tag delete and what else the registry left out filled in (needs --registry)')
+    .option('--registry <url>', 'the registry --enrich reads (http://127.0.0.1:5000), with --creds or --authfile if it wants them');
+  addRegistryCredentialOptions(relay)
+    .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --ui', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --vendor-auth "harbor=Bearer s3cret"', 'regevents relay --forward-cloudevents http://broker.internal/ --enrich --registry http://127.0.0.1:5000'))
     .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
 
   logOptions(relay.command('tail'))

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FormatId } from '@regevents/formats';
-import { createRelay } from '@regevents/relay';
+import { createRelay, type Relay, type RelayLog } from '@regevents/relay';
+import type { VendorAuthOptions } from '@regevents/webhooks';
 import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
@@ -8,12 +9,15 @@ import { startHttpServer, untilInterrupted } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
+import { inFlagTerms } from '../vendor-auth.js';
 
 export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;
   host: string;
   token?: string;
   format: FormatId[];
+  /** `--vendor-auth`: how the other formats' senders authenticate. */
+  vendorAuth: VendorAuthOptions;
   /** Port of the live view on 127.0.0.1; none without `--ui`. */
   ui?: number;
 }
@@ -27,12 +31,23 @@ export function registrySnippet(url: string, withToken: boolean): string {
   return lines.join('\n');
 }
 
+function receiver(options: RelayOptions, log: RelayLog): Relay {
+  // other formats come on top of the registry's own envelopes
+  const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
+  const distribution = options.token ? { bearer: options.token } : { unauthenticated: true as const };
+  return createRelay({ log, auth: { ...distribution, ...options.vendorAuth }, formats });
+}
+
 /** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
 export async function relayCommand(options: RelayOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
   const { log, close } = await openLog(options, io, true);
-  // other formats come on top of the registry's own envelopes
-  const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
-  const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true }, formats });
+  let relay: Relay;
+  try {
+    relay = receiver(options, log);
+  } catch (error) {
+    await close();
+    throw inFlagTerms(error);
+  }
   relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
   const stopForwarders = await startForwarders(relay, options, io);
   const metrics = prometheusRegistry(relay);

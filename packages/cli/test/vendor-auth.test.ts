@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRegevents, type Background } from './background.js';
+import { CliError } from '../src/cli-error.js';
+import { bufferedIo } from '../src/output.js';
+import { run } from '../src/program.js';
+import { vendorAuthOption } from '../src/vendor-auth.js';
+
+const SECRET = 'hunter2-harbor-auth-header';
+let running: Background | undefined;
+
+afterEach(async () => {
+  await running?.interrupt();
+  running = undefined;
+});
+
+const parse = (...values: string[]) => values.reduce((all, value) => vendorAuthOption(value, all), {});
+
+describe('--vendor-auth vendor=value', () => {
+  it('reads secrets, headers and unauthenticated; a second value is accepted next to the first (a rotation)', () => {
+    expect(parse('harbor=Bearer a', 'harbor=Bearer b', 'ghcr=s1', 'artifactory=s2')).toEqual({ harbor: { authHeader: ['Bearer a', 'Bearer b'] }, ghcr: { secret: 's1' }, artifactory: { secret: 's2' } });
+    expect(parse('gitlab=X-Token: one', 'gitlab=X-Token: two', 'gitlab=X-Other:three', 'quay=unauthenticated')).toEqual({ gitlab: { headers: { 'X-Token': ['one', 'two'], 'X-Other': 'three' } }, quay: { unauthenticated: true } });
+  });
+
+  it.each([
+    ['hunter2'],
+    ['nobody=hunter2'],
+    ['harbor='],
+    ['gitlab=hunter2'],
+    ['gitlab=unauthenticated'],
+    ['acr=Bad Name: hunter2'],
+  ])('refuses %j with a CliError that does not hold the value', (value) => {
+    let thrown: unknown;
+    try {
+      parse(value);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CliError);
+    expect((thrown as Error).message).toMatch(/^--vendor-auth/);
+    expect((thrown as Error).message).not.toContain('hunter2');
+  });
+
+  it('refuses a header and unauthenticated for the same vendor, in either order', () => {
+    expect(() => parse('dockerhub=unauthenticated', 'dockerhub=X-Key: k')).toThrow(CliError);
+    expect(() => parse('dockerhub=X-Key: k', 'dockerhub=unauthenticated')).toThrow(CliError);
+  });
+});
+
+describe('regevents relay --format with --vendor-auth', () => {
+  it('refuses a format whose sender has no --vendor-auth, and a --vendor-auth for a format not listed, in flag terms (exit 2)', async () => {
+    const missing = bufferedIo();
+    expect(await run(['relay', '--port', '0', '--format', 'harbor'], missing)).toBe(2);
+    expect(missing.stderr.join('\n')).toContain("--format lists 'harbor': --vendor-auth harbor=… is required");
+    const unused = bufferedIo();
+    expect(await run(['relay', '--port', '0', '--vendor-auth', `harbor=${SECRET}`], unused)).toBe(2);
+    expect(unused.stderr.join('\n')).toContain("--vendor-auth harbor=… needs --format 'harbor', 'harbor-cloudevents'");
+    expect(unused.stderr.join('\n')).not.toContain(SECRET);
+  });
+
+  it("accepts Harbor's push with its auth_header and answers 401 without it; the value is never printed", async () => {
+    running = startRegevents(['relay', '--port', '0', '--format', 'harbor', '--vendor-auth', `harbor=${SECRET}`]);
+    const [, url] = await running.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const body = new Uint8Array(await readFile(new URL('../../../fixtures/vendors/harbor/push-artifact.json', import.meta.url)));
+    const post = async (headers: Record<string, string>) => (await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status;
+    expect(await post({})).toBe(401);
+    expect(await post({ authorization: 'not-it' })).toBe(401);
+    expect(await post({ authorization: SECRET })).toBe(200);
+    expect(running.stdout() + running.stderr()).not.toContain(SECRET);
+  });
+});
