@@ -13,6 +13,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import AjvDraft07 from 'ajv/dist/ajv.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { unrollCountedClasses } from './unroll-counted-classes.mjs';
 
 const schemaRoot = new URL('../../../schemas/', import.meta.url);
 const outFile = new URL('../src/generated/validators.ts', import.meta.url);
@@ -158,12 +159,20 @@ const eventId = schemas.find((s) => s.$id.endsWith('/event.schema.json')).$id;
 const REPEATING_VALUES = ['Digest', 'MediaType', 'Repository', 'Tag'];
 const repeatingPatterns = new Set(REPEATING_VALUES.map((name) => schemas.find((s) => s.$id.endsWith('/definitions.schema.json')).$defs[name].pattern));
 
-/** A fast validator tests a repeating value's pattern through `rememberPasses` (below), which skips the regex for a string that already passed it. */
-function rememberingPasses(code) {
+/**
+ * A fast validator's patterns: counted classes written out (same language, faster in V8), and a
+ * repeating value's pattern tested through `rememberPasses` (below), which skips the regex for a
+ * string that already passed it. The full validators keep the schema's patterns as written.
+ */
+function fasterPatterns(code) {
   let out = code;
   for (const match of code.matchAll(/const (pattern\d+) = new RegExp\(("(?:[^"\\]|\\.)*"), ""\);/g)) {
-    if (!repeatingPatterns.has(JSON.parse(match[2]))) continue;
-    out = out.replace(match[0], () => `${match[0]}const ${match[1]}Passed = rememberPasses(${match[1]});`).replaceAll(`${match[1]}.test(`, `${match[1]}Passed(`);
+    const [declaration, name, literal] = match;
+    const source = JSON.parse(literal);
+    const unrolled = `const ${name} = new RegExp(${JSON.stringify(unrollCountedClasses(source))}, "");`;
+    const remembered = repeatingPatterns.has(source) ? `const ${name}Passed = rememberPasses(${name});` : '';
+    out = out.replace(declaration, () => unrolled + remembered);
+    if (remembered) out = out.replaceAll(`${name}.test(`, `${name}Passed(`);
   }
   return out;
 }
@@ -191,14 +200,14 @@ for (const strict of [false, true]) {
     const suffix = `${strict ? 'Strict' : 'Tolerant'}${full ? 'Full' : 'Fast'}`;
     const ajv = compile(schemas, { strict, full });
     const chunk = standaloneCode(ajv, { [`envelope${suffix}`]: envelopeId, [`event${suffix}`]: eventId });
-    parts.push(full ? chunk : rememberingPasses(booleanOnly(chunk)));
+    parts.push(full ? chunk : fasterPatterns(booleanOnly(chunk)));
   }
 }
 for (const full of [false, true]) {
   // Vendor schemas reference the distribution ones (GitLab's events are distribution events).
   const ajv = compile(schemas, { strict: false, full }, tolerantOnly);
   const chunk = standaloneCode(ajv, Object.fromEntries(tolerantOnly.map((schema) => [`${exportName(schema.$id)}${full ? 'Full' : 'Fast'}`, schema.$id])));
-  parts.push(full ? chunk : rememberingPasses(booleanOnly(chunk)));
+  parts.push(full ? chunk : fasterPatterns(booleanOnly(chunk)));
 }
 
 /** The end of the bracketed expression opening at `start`, skipping string literals (ajv writes patterns into them). */

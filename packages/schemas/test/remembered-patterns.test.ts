@@ -12,7 +12,7 @@ const repeating: [string, (event: Record<string, any>) => Record<string, any>, s
   ['target.tag', (event) => event.target, 'tag', 'must be a tag: up to 128 letters, digits, _ . - not starting with . or -'],
 ];
 
-function parseIssues(body: string, strict: boolean): unknown[] {
+function parseIssues(body: string, strict: boolean): readonly unknown[] {
   try {
     parseEnvelope(body, { strict });
   } catch (error) {
