@@ -42,7 +42,9 @@ export function parseEnvelope(body: string | Uint8Array, options?: ParseOptions)
   } catch (error) {
     fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const result = runValidators<Envelope>(envelopeValidatorsFor(options), value);
+  const validators = envelopeValidatorsFor(options);
+  if (validators.parsed(value)) return value as Envelope;
+  const result = runValidators<Envelope>(validators, value);
   if (!result.ok) throw new RegEventsValidationError(result.issues.map(toValidationIssue));
   return result.value;
 }

@@ -27,9 +27,14 @@ export interface ValidatorPair {
   eachEvent?: EventValidator;
 }
 
-const envelopeValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
-  tolerant: { fast: generated.envelopeTolerantFast, full: generated.envelopeTolerantFull, eachEvent: generated.eventTolerantFull },
-  strict: { fast: generated.envelopeStrictFast, full: generated.envelopeStrictFull, eachEvent: generated.eventStrictFull },
+/** Envelopes fresh from JSON.parse: `parsed` says yes only for a valid value without forbidden keys, in one pass; a no is settled by the pair. */
+export interface ParsedEnvelopeValidators extends ValidatorPair {
+  parsed: (data: unknown) => boolean;
+}
+
+const envelopeValidators: Record<'tolerant' | 'strict', ParsedEnvelopeValidators> = {
+  tolerant: { parsed: generated.envelopeTolerantParsed, fast: generated.envelopeTolerantFast, full: generated.envelopeTolerantFull, eachEvent: generated.eventTolerantFull },
+  strict: { parsed: generated.envelopeStrictParsed, fast: generated.envelopeStrictFast, full: generated.envelopeStrictFull, eachEvent: generated.eventStrictFull },
 };
 const eventValidators: Record<'tolerant' | 'strict', ValidatorPair> = {
   tolerant: { fast: generated.eventTolerantFast, full: generated.eventTolerantFull, eachEvent: generated.eventTolerantFull },
@@ -56,7 +61,7 @@ export function eventValidatorsFor(options: ValidateOptions | undefined): Valida
   return eventValidators[options?.strict ? 'strict' : 'tolerant'];
 }
 
-export function envelopeValidatorsFor(options: ValidateOptions | undefined): ValidatorPair {
+export function envelopeValidatorsFor(options: ValidateOptions | undefined): ParsedEnvelopeValidators {
   return envelopeValidators[options?.strict ? 'strict' : 'tolerant'];
 }
 

@@ -219,6 +219,12 @@ describe('hostile input to parseEnvelope', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it.each([10, 100, 10_000])('finds a forbidden key nested %i levels deep, in objects and arrays', (depth) => {
+    const nested = `${'{"a":['.repeat(depth)}{"prototype":1}${']}'.repeat(depth)}`;
+    const error = parseError(`{"events":[],"x":${nested}}`);
+    expect(error.issues[0]).toEqual({ path: `x${'.a[0]'.repeat(depth)}.prototype`, message: 'is a forbidden key (prototype pollution)' });
+  });
+
   it('rejects forbidden keys in already-parsed values too', () => {
     const value = JSON.parse('{"events":[],"__proto__":{}}');
     expect(validateEnvelope(value)).toEqual({ ok: false, issues: [{ path: '__proto__', message: 'is a forbidden key (prototype pollution)' }] });

@@ -1,0 +1,184 @@
+/**
+ * A yes-or-no validator for values fresh from JSON.parse, generated from the distribution schemas:
+ * it says yes only when the value is valid *and* holds no prototype-polluting key, in one pass. ajv's
+ * fast validator followed by a separate search for forbidden keys reads every value twice. Here an
+ * object's known properties are read by name (inline-cached) and checked; counting its keys then tells
+ * whether it has any other key, and only such an object has its keys compared with the known names
+ * (a forbidden or, in strict mode, an unknown key is a no; another key's value is searched).
+ *
+ * Only for JSON.parse output (own, enumerable, never-undefined properties), and only the keywords the
+ * distribution schemas use: any other keyword fails the build. A no is not an answer: the caller then
+ * runs the ajv validators, which decide and explain.
+ */
+
+const ANNOTATIONS = new Set(['$schema', '$id', '$defs', '$comment', 'title', 'description', 'examples', 'deprecated', 'x-expectation']);
+const KEYWORDS = new Set(['type', 'const', 'required', 'properties', 'additionalProperties', 'maxProperties', 'items', 'maxItems', 'maxLength', 'minLength', 'pattern', 'minimum', 'maximum', 'anyOf', 'oneOf', '$ref']);
+const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
+const isForbidden = (key) => FORBIDDEN.map((name) => `${key} === ${JSON.stringify(name)}`).join(' || ');
+/** A value no schema reads key by key: fails if it holds a forbidden key anywhere. */
+const searchFails = (value) => `(typeof ${value} === "object" && ${value} !== null && hasForbiddenKey(${value}))`;
+const TYPE_CHECKS = {
+  object: (x) => `(typeof ${x} === "object" && ${x} !== null && !Array.isArray(${x}))`,
+  array: (x) => `Array.isArray(${x})`,
+  string: (x) => `(typeof ${x} === "string")`,
+  integer: (x) => `Number.isInteger(${x})`,
+  number: (x) => `(typeof ${x} === "number" && Number.isFinite(${x}))`,
+  boolean: (x) => `(typeof ${x} === "boolean")`,
+  null: (x) => `(${x} === null)`,
+};
+
+/** `{ code, entry }`: `code` declares `entry(value)` and the functions and patterns it calls. */
+export function parsedValidator(schemas, rootId, { strict }) {
+  const byId = new Map(schemas.map((schema) => [schema.$id, schema]));
+  const functions = [];
+  const patterns = new Map();
+  const compiled = new Map();
+
+  const resolve = (ref, baseId) => {
+    const url = new URL(ref, baseId);
+    const [documentId, pointer = ''] = url.href.split('#');
+    const document = byId.get(documentId);
+    if (!document) throw new Error(`unresolved $ref ${ref} from ${baseId}`);
+    const target = pointer.split('/').slice(1).reduce((node, key) => node?.[key], document);
+    if (target === undefined) throw new Error(`unresolved $ref ${ref} from ${baseId}`);
+    return { schema: target, baseId: documentId };
+  };
+
+  const nameSets = new Map();
+  /** A constant Set of an object's known names, declared once. */
+  const knownSetRef = (names) => {
+    const key = JSON.stringify(names);
+    if (!nameSets.has(key)) nameSets.set(key, `known${nameSets.size}`);
+    return nameSets.get(key);
+  };
+
+  const patternName = (source) => {
+    if (!patterns.has(source)) patterns.set(source, `pattern${patterns.size}`);
+    return patterns.get(source);
+  };
+
+  /** The name of a function answering whether a value meets `schema` and holds no forbidden key. */
+  const compile = (schema, baseId) => {
+    if (compiled.has(schema)) return compiled.get(schema);
+    const checks = typeof schema === 'object' ? Object.keys(schema).filter((keyword) => !ANNOTATIONS.has(keyword)) : [];
+    if (checks.length === 1 && checks[0] === '$ref') {
+      const target = resolve(schema.$ref, baseId);
+      return compile(target.schema, target.baseId);
+    }
+    const name = `parsed${functions.length}`;
+    compiled.set(schema, name);
+    // The slot is taken before the body is written: the body compiles the schemas it refers to, itself included.
+    const at = functions.push('') - 1;
+    functions[at] = `function ${name}(x) {\n${body(schema, baseId)}\n  return true;\n}`;
+    return name;
+  };
+
+  const body = (schema, baseId) => {
+    if (schema === true) return `  if (${searchFails('x')}) return false;`;
+    if (schema === false) return '  return false;';
+    for (const keyword of Object.keys(schema)) {
+      if (!KEYWORDS.has(keyword) && !ANNOTATIONS.has(keyword)) throw new Error(`parsed validators do not know the keyword ${keyword}`);
+    }
+    const lines = [];
+    const types = schema.type === undefined ? undefined : [schema.type].flat();
+    if (types) lines.push(`  if (!(${types.map((type) => TYPE_CHECKS[type]('x')).join(' || ')})) return false;`);
+    const may = (type) => !types || types.includes(type) || (type === 'number' && types.includes('integer'));
+    if (schema.const !== undefined) {
+      if (schema.const !== null && typeof schema.const === 'object') throw new Error('parsed validators only compare primitive consts');
+      lines.push(`  if (x !== ${JSON.stringify(schema.const)}) return false;`);
+    }
+    if (schema.$ref !== undefined) {
+      const target = resolve(schema.$ref, baseId);
+      lines.push(`  if (!${compile(target.schema, target.baseId)}(x)) return false;`);
+    }
+    if (schema.anyOf) lines.push(`  if (!(${schema.anyOf.map((branch) => `${compile(branch, baseId)}(x)`).join(' || ')})) return false;`);
+    const picked = schema.oneOf ? discriminated(schema, baseId) : undefined;
+    if (picked) lines.push(picked.code);
+    if (may('string')) lines.push(...stringChecks(schema));
+    if (may('number') && (schema.minimum !== undefined || schema.maximum !== undefined)) {
+      const bounds = [schema.minimum !== undefined && `x < ${schema.minimum}`, schema.maximum !== undefined && `x > ${schema.maximum}`].filter(Boolean);
+      lines.push(`  if (typeof x === "number" && (${bounds.join(' || ')})) return false;`);
+    }
+    const covered = schema.$ref !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined;
+    // The branch a discriminator picks requires the discriminator itself: a `required` naming only it adds nothing.
+    const requiredOnlyTag = picked && (schema.required ?? []).every((key) => key === picked.tag);
+    const objectKeywords = ['properties', 'additionalProperties', 'maxProperties'].some((keyword) => schema[keyword] !== undefined) || (schema.required !== undefined && !requiredOnlyTag);
+    if (may('object') && objectKeywords) lines.push(objectLoop(schema, baseId));
+    if (may('array') && schema.items !== undefined) lines.push(arrayLoop(schema, baseId));
+    else if (may('array') && schema.maxItems !== undefined) lines.push(`  if (Array.isArray(x) && x.length > ${schema.maxItems}) return false;`);
+    // Whatever no keyword above reads key by key still has to be searched.
+    const unread = [may('object') && !covered && !objectKeywords && TYPE_CHECKS.object('x'), may('array') && !covered && schema.items === undefined && 'Array.isArray(x)'].filter(Boolean);
+    if (unread.length > 0) lines.push(`  if ((${unread.join(' || ')}) && hasForbiddenKey(x)) return false;`);
+    return lines.join('\n');
+  };
+
+  const stringChecks = (schema) => {
+    const failures = [
+      schema.maxLength !== undefined && `x.length > ${schema.maxLength}`,
+      schema.minLength !== undefined && `x.length < ${schema.minLength}`,
+      schema.pattern !== undefined && `!${patternName(schema.pattern)}.test(x)`,
+    ].filter(Boolean);
+    return failures.length === 0 ? [] : [`  if (typeof x === "string" && (${failures.join(' || ')})) return false;`];
+  };
+
+  const objectLoop = (schema, baseId) => {
+    const properties = schema.properties ?? {};
+    const required = schema.required ?? [];
+    const names = [...new Set([...Object.keys(properties), ...required])];
+    for (const key of names) if (FORBIDDEN.includes(key)) throw new Error(`a schema names the forbidden key ${key}`);
+    const closed = strict && schema.properties !== undefined && schema.additionalProperties === undefined;
+    const additional = closed ? false : schema.additionalProperties;
+    // Known names are read as properties (inline-cached, no comparison of keys); counting the keys then
+    // tells whether there is any other key, and only then are the keys compared with the names.
+    const reads = names.map((key, index) => {
+      const value = `v${index}`;
+      const fails = key in properties ? `!${compile(properties[key], baseId)}(${value})` : searchFails(value);
+      const absent = required.includes(key) ? ' else return false;' : '';
+      return `    const ${value} = x[${JSON.stringify(key)}];\n    if (${value} !== undefined) { known++; if (${fails}) return false; }${absent}`;
+    });
+    const otherFails = additional === undefined ? searchFails('x[key]') : `!${compile(additional, baseId)}(x[key])`;
+    return [
+      `  if (${TYPE_CHECKS.object('x')}) {`,
+      '    let known = 0;',
+      ...reads,
+      '    let keys = 0;',
+      '    for (const key in x) keys++;',
+      schema.maxProperties !== undefined ? `    if (keys > ${schema.maxProperties}) return false;` : '',
+      `    if (keys !== known) {`,
+      `      for (const key in x) {`,
+      `        if (${knownSetRef(names)}.has(key)) continue;`,
+      `        if (${isForbidden('key')} || ${otherFails}) return false;`,
+      '      }',
+      '    }',
+      '  }',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  };
+
+  const arrayLoop = (schema, baseId) => {
+    const item = compile(schema.items, baseId);
+    const limit = schema.maxItems !== undefined ? `    if (x.length > ${schema.maxItems}) return false;\n` : '';
+    return `  if (Array.isArray(x)) {\n${limit}    for (let i = 0; i < x.length; i++) if (!${item}(x[i])) return false;\n  }`;
+  };
+
+  /** oneOf over object shapes that each fix one required property to a different constant: only the shape that property names can pass. */
+  const discriminated = (schema, baseId) => {
+    if (![schema.type].flat().every((type) => type === 'object')) throw new Error('parsed validators pick oneOf branches of objects only');
+    const branches = schema.oneOf.map((branch) => (branch.$ref ? resolve(branch.$ref, baseId) : { schema: branch, baseId }));
+    const tag = (schema.required ?? []).find((key) => branches.every((branch) => branch.schema.required?.includes(key) && branch.schema.properties?.[key]?.const !== undefined));
+    if (!tag) throw new Error('parsed validators need a oneOf whose branches each fix one required property');
+    const values = branches.map((branch) => branch.schema.properties[tag].const);
+    if (new Set(values).size !== values.length || values.some((value) => typeof value === 'object')) throw new Error('oneOf branches must fix distinct primitive values');
+    const cases = branches.map((branch, index) => `    case ${JSON.stringify(values[index])}: if (!${compile(branch.schema, branch.baseId)}(x)) return false; break;`);
+    return { tag, code: [`  switch (x[${JSON.stringify(tag)}]) {`, ...cases, '    default: return false;', '  }'].join('\n') };
+  };
+
+  const root = byId.get(rootId);
+  const entry = compile(root, rootId);
+  const declarations = [
+    ...[...patterns].map(([source, name]) => `const ${name} = new RegExp(${JSON.stringify(source)}, "");`),
+    ...[...nameSets].map(([names, name]) => `const ${name} = new Set(${names});`),
+  ];
+  return { code: [...declarations, ...functions].join('\n'), entry };
+}

@@ -1,0 +1,95 @@
+import { capturedBodies } from '@regevents/registry-harness';
+import { describe, expect, it } from 'vitest';
+import * as generated from '../src/generated/validators.js';
+import { hasForbiddenKey } from '../src/issues.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const events = capturedBodies().flatMap((captured) => JSON.parse(captured.body.toString('utf8')).events as Json[]);
+
+const REPLACEMENTS: (Json | undefined)[] = [
+  undefined,
+  null,
+  '',
+  'x',
+  'a'.repeat(300),
+  'sha256:abc',
+  'SHA256:abc',
+  'application/json',
+  'library/app',
+  '2024-05-01T12:00:00Z',
+  '7b6fba23-24e5-45fb-a069-3a730f71b27c',
+  'push',
+  'delete',
+  0,
+  -1,
+  1.5,
+  1e300,
+  true,
+  [],
+  ['x'],
+  {},
+  { name: 'x' },
+  JSON.parse('{"__proto__":{"a":1}}'),
+  { nested: { constructor: 1 } },
+];
+
+/** Every copy of `document` with one value replaced (or removed), and with one unknown key added to one object. */
+function* variants(document: Json): Generator<Json> {
+  const paths: (string | number)[][] = [];
+  const objects: (string | number)[][] = [[]];
+  const walk = (node: Json, path: (string | number)[]) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node)) {
+      const at = [...path, Array.isArray(node) ? Number(key) : key];
+      paths.push(at);
+      if (child !== null && typeof child === 'object' && !Array.isArray(child)) objects.push(at);
+      walk(child, at);
+    }
+  };
+  walk(document, []);
+  const at = (root: Json, path: (string | number)[]) => path.reduce<any>((node, key) => node[key], root);
+  for (const path of paths) {
+    for (const replacement of REPLACEMENTS) {
+      const copy = structuredClone(document);
+      const parent = at(copy, path.slice(0, -1));
+      const key = path[path.length - 1] as string | number;
+      if (replacement === undefined) {
+        if (Array.isArray(parent)) parent.splice(Number(key), 1);
+        else delete parent[key];
+      } else parent[key] = replacement;
+      yield copy;
+    }
+  }
+  for (const path of objects) {
+    for (const [key, value] of [['unknown', 'x'], ['constructor', 1], ['prototype', 'x'], ['extra', { deep: [{ prototype: 1 }] }], ['extra', { deep: [{ fine: 1 }] }]] as const) {
+      const copy = structuredClone(document);
+      at(copy, path)[key] = value;
+      yield copy;
+    }
+  }
+}
+
+describe('parsed validators (one pass over JSON.parse output)', () => {
+  for (const strict of [false, true]) {
+    it(`agree with the ajv fast validator and the forbidden-key search${strict ? ' in strict mode' : ''}, on every captured event and every one-change variant`, () => {
+      const parsed = strict ? generated.envelopeStrictParsed : generated.envelopeTolerantParsed;
+      const fast = strict ? generated.envelopeStrictFast : generated.envelopeTolerantFast;
+      let accepted = 0;
+      let rejected = 0;
+      for (const event of events) {
+        for (const envelope of variants({ events: [event] })) {
+          // Through JSON, as parseEnvelope sees it (a __proto__ key becomes an own property).
+          const value = JSON.parse(JSON.stringify(envelope));
+          const expected = fast(value) && !hasForbiddenKey(value);
+          if (parsed(value) !== expected) expect.fail(`parsed says ${!expected} for ${JSON.stringify(value)}`);
+          if (expected) accepted++;
+          else rejected++;
+        }
+      }
+      // Both answers occur often: the variants are not all trivially valid or invalid.
+      expect(accepted).toBeGreaterThan(1_000);
+      expect(rejected).toBeGreaterThan(1_000);
+    });
+  }
+});
