@@ -155,11 +155,20 @@ export async function readRepository(repository: string, options: InventoryOptio
   const referrerTags: TagFacts[] = [];
   const referrers = new Map<string, string[]>();
   const lookUp: string[] = [];
+  // Every tag of one manifest gets the same digest string: the sets and maps keyed by digest
+  // that a plan consults for every tag then compare strings by identity, not by content.
+  const tagged = new Map<string, string>();
+  const sameDigest = (digest: string) => {
+    const known = tagged.get(digest);
+    if (known !== undefined) return known;
+    tagged.set(digest, digest);
+    return digest;
+  };
   // the tracker's tags need no request: only tags it never saw, and referrers tags, are asked for
   for (const tag of tagNames) {
     const seen = usage.tags.get(tag);
     if (!seen?.digest || isReferrersTag(tag)) lookUp.push(tag);
-    else tags.push({ repository, tag, digest: seen.digest, pushedAt: seen.pushedAt, pushedAtSource: seen.pushedAtSource, lastPulledAt: seen.lastPulledAt, pulls: seen.pulls, history: 'events' });
+    else tags.push({ repository, tag, digest: sameDigest(seen.digest), pushedAt: seen.pushedAt, pushedAtSource: seen.pushedAtSource, lastPulledAt: seen.lastPulledAt, pulls: seen.pulls, history: 'events' });
   }
   await Promise.all(
     lookUp.map(async (tag) => {
@@ -168,7 +177,10 @@ export async function readRepository(repository: string, options: InventoryOptio
       const seen = usage.tags.get(tag);
       const facts: TagFacts = { repository, tag, digest: head.digest, pushedAt: undefined, pushedAtSource: undefined, lastPulledAt: seen?.lastPulledAt, pulls: seen?.pulls ?? 0, history: seen ? 'events' : 'registry' };
       const subjectHex = isReferrersTag(tag) ? tag.slice(REFERRERS_TAG_PREFIX.length) : undefined;
-      if (subjectHex === undefined) return void tags.push(facts);
+      if (subjectHex === undefined) {
+        facts.digest = sameDigest(facts.digest);
+        return void tags.push(facts);
+      }
       referrerTags.push(facts);
       const index = await manifest(facts.digest);
       referrers.set(`sha256:${subjectHex}`, index?.children ?? []);
@@ -176,8 +188,6 @@ export async function readRepository(repository: string, options: InventoryOptio
   );
 
   // every manifest a tag names, and what those hold on to (children, referrers), transitively
-  const tagged = new Set<string>();
-  for (const facts of tags) tagged.add(facts.digest);
   const referrerTagDigests = new Set(referrerTags.map((facts) => facts.digest));
   const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTagDigests.has(digest));
   const visited = new Set<string>();
@@ -195,7 +205,7 @@ export async function readRepository(repository: string, options: InventoryOptio
     }
     await Promise.all(more.map((next) => visit(next)));
   };
-  await Promise.all([...tagged].map((digest) => visit(digest)));
+  await Promise.all([...tagged.keys()].map((digest) => visit(digest)));
   // an untagged manifest is read from the registry: it may be a referrer or an index child, and may be gone
   await Promise.all(untaggedSeen.map((digest) => visit(digest, true)));
   const untagged = untaggedSeen.filter((digest) => manifests.has(digest));
