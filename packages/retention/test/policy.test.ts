@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { checkRetentionPolicy, parseRetentionPolicy } from '../src/index.js';
 import { compilePolicy, decide } from '../src/policy/decide.js';
-import type { Candidate } from '../src/policy/rules/index.js';
+import { candidatesOf, type Candidate } from './candidates.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
@@ -73,16 +73,14 @@ it('refuses YAML it cannot read, with a line', () => {
 });
 
 const candidate = (tag: string | undefined, pushedDaysAgo: number | undefined, pulledDaysAgo?: number): Candidate => ({
-  repository: 'app',
   tag,
-  digest: `sha256:${tag ?? 'untagged'}`,
   pushedAt: pushedDaysAgo === undefined ? undefined : NOW - pushedDaysAgo * DAY,
   lastPulledAt: pulledDaysAgo === undefined ? undefined : NOW - pulledDaysAgo * DAY,
 });
 
 function decided(yaml: string, candidates: Candidate[]) {
   const compiled = compilePolicy(parseRetentionPolicy(yaml).policy!).policyFor('app')!;
-  return Object.fromEntries(decide(candidates, compiled, { now: NOW }).map((verdict, position) => [candidates[position]?.tag ?? 'untagged', verdict ? `${verdict.action} #${verdict.rule.rule}` : 'keep']));
+  return Object.fromEntries(decide(candidatesOf(candidates), compiled, { now: NOW }).map((verdict, position) => [candidates[position]?.tag ?? 'untagged', verdict ? `${verdict.action} #${verdict.rule.rule}` : 'keep']));
 }
 
 it('runs rules in order: what a rule decides is out of reach of later rules; the rest is kept', () => {

@@ -1,22 +1,58 @@
 import { collectTags, isIndex, RegistryError, type RegistryClient } from '@regevents/registry-client';
 import type { Descriptor } from '@regevents/types';
 import type { LimitFunction } from 'p-limit';
-import type { Candidate } from '../policy/rules/index.js';
+import type { Candidates } from '../policy/rules/index.js';
 import { emptyUsage, type ManifestUsage, type PushTimeSource, type RepositoryUsage, type UsageStore } from '../usage/model.js';
+import type { PlanEntry } from './types.js';
 
 /** Where what the plan knows of a tag came from: the tracker's events, or the registry alone. */
 export type History = 'events' | 'registry';
 
-/**
- * A tag as the rules see it (in `tags`, its `lastPulledAt` is the latest pull of the tag or of its
- * digest; a referrers tag keeps its own), with what the plan shows of it. Every one has the same fields, set or undefined: a plan holds
- * hundreds of thousands, and objects of one shape are the ones V8 keeps small and fast.
- */
-export interface TagFacts extends Candidate {
+/** A referrers tag: what the plan shows of it (times are epoch ms). */
+export interface TagFacts {
+  repository: string;
   tag: string;
+  digest: string;
+  pushedAt: number | undefined;
   pushedAtSource: PushTimeSource | undefined;
+  lastPulledAt: number | undefined;
   pulls: number;
   history: History;
+}
+
+/**
+ * A repository's tags (and, once planned, the manifests no tag points at) by position: the entry
+ * each becomes, which the plan fills in as it decides (a plan holds hundreds of thousands: one
+ * object each, of one shape), and the times the rules read, in columns.
+ */
+export interface CandidateList extends Candidates {
+  readonly entries: PlanEntry[];
+  /** Sized once for every candidate the repository can have (its tags, and the manifests the tracker saw). */
+  readonly pushedAt: Float64Array;
+  readonly lastPulledAt: Float64Array;
+}
+
+export const NO_RULE_WHY = 'no rule removes it';
+
+/** A candidate's entry as the plan starts it: kept by no rule, times written once decided. */
+export function addCandidate(list: CandidateList, entry: Pick<PlanEntry, 'repository' | 'tag' | 'digest' | 'pushedAtSource' | 'pulls' | 'history'>, pushedAt: number | undefined, lastPulledAt: number | undefined): void {
+  const position = list.entries.length;
+  list.entries.push({
+    repository: entry.repository,
+    tag: entry.tag,
+    digest: entry.digest,
+    action: 'keep',
+    reason: 'no-rule',
+    rule: undefined,
+    why: NO_RULE_WHY,
+    pushedAt: undefined,
+    pushedAtSource: entry.pushedAtSource,
+    lastPulledAt: undefined,
+    pulls: entry.pulls,
+    history: entry.history,
+  });
+  list.pushedAt[position] = pushedAt ?? Number.NaN;
+  list.lastPulledAt[position] = lastPulledAt ?? Number.NaN;
 }
 
 /** A manifest and what it holds on to. */
@@ -39,7 +75,8 @@ export interface ManifestNode {
 
 export interface RepositoryInventory {
   repository: string;
-  tags: TagFacts[];
+  /** Sorted by tag. */
+  tags: CandidateList;
   /** Tags of the referrers fallback scheme (`sha256-<hex>`): they follow their subject, never a rule. */
   referrerTags: TagFacts[];
   /** Subject digest → the digests of its referrers. */
@@ -91,6 +128,23 @@ async function configCreated(client: RegistryClient, repository: string, config:
   } catch {
     return undefined;
   }
+}
+
+const byTag = (a: string | undefined, b: string | undefined) => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
+
+/** The list in tag order: as it is, when the registry listed the tags in that order (2.8.2's storage walk does, for tags) and none came in late. */
+function sortedByTag(list: CandidateList): CandidateList {
+  const { entries } = list;
+  let sorted = true;
+  for (let position = 1; sorted && position < entries.length; position++) sorted = byTag(entries[position - 1]?.tag, entries[position]?.tag) < 0;
+  if (sorted) return list;
+  const order = Array.from(entries, (_, position) => position).sort((a, b) => byTag(entries[a]?.tag, entries[b]?.tag));
+  const column = (times: Float64Array) => {
+    const sortedTimes = new Float64Array(times.length);
+    order.forEach((position, at) => (sortedTimes[at] = times[position] as number));
+    return sortedTimes;
+  };
+  return { entries: order.map((position) => entries[position] as PlanEntry), pushedAt: column(list.pushedAt), lastPulledAt: column(list.lastPulledAt) };
 }
 
 /**
@@ -151,24 +205,35 @@ export async function readRepository(repository: string, options: InventoryOptio
     return pending;
   };
 
-  const tags: TagFacts[] = [];
+  const candidates = tagNames.length + usage.manifests.size;
+  const tags: CandidateList = { entries: [], pushedAt: new Float64Array(candidates), lastPulledAt: new Float64Array(candidates) };
   const referrerTags: TagFacts[] = [];
   const referrers = new Map<string, string[]>();
   const lookUp: string[] = [];
+  // Every tag of one manifest gets the same digest string: the sets and maps keyed by digest
+  // that a plan consults for every tag then compare strings by identity, not by content.
+  const tagged = new Map<string, string>();
+  const sameDigest = (digest: string) => {
+    const known = tagged.get(digest);
+    if (known !== undefined) return known;
+    tagged.set(digest, digest);
+    return digest;
+  };
   // the tracker's tags need no request: only tags it never saw, and referrers tags, are asked for
   for (const tag of tagNames) {
     const seen = usage.tags.get(tag);
     if (!seen?.digest || isReferrersTag(tag)) lookUp.push(tag);
-    else tags.push({ repository, tag, digest: seen.digest, pushedAt: seen.pushedAt, pushedAtSource: seen.pushedAtSource, lastPulledAt: seen.lastPulledAt, pulls: seen.pulls, history: 'events' });
+    else addCandidate(tags, { repository, tag, digest: sameDigest(seen.digest), pushedAtSource: seen.pushedAtSource, pulls: seen.pulls, history: 'events' }, seen.pushedAt, seen.lastPulledAt);
   }
   await Promise.all(
     lookUp.map(async (tag) => {
       const head = await limit(() => client.headManifest(repository, tag, { signal }));
       if (!head) return; // deleted since the listing
       const seen = usage.tags.get(tag);
-      const facts: TagFacts = { repository, tag, digest: head.digest, pushedAt: undefined, pushedAtSource: undefined, lastPulledAt: seen?.lastPulledAt, pulls: seen?.pulls ?? 0, history: seen ? 'events' : 'registry' };
+      const history = seen ? 'events' : 'registry';
       const subjectHex = isReferrersTag(tag) ? tag.slice(REFERRERS_TAG_PREFIX.length) : undefined;
-      if (subjectHex === undefined) return void tags.push(facts);
+      if (subjectHex === undefined) return addCandidate(tags, { repository, tag, digest: sameDigest(head.digest), pushedAtSource: undefined, pulls: seen?.pulls ?? 0, history }, undefined, seen?.lastPulledAt);
+      const facts: TagFacts = { repository, tag, digest: head.digest, pushedAt: undefined, pushedAtSource: undefined, lastPulledAt: seen?.lastPulledAt, pulls: seen?.pulls ?? 0, history };
       referrerTags.push(facts);
       const index = await manifest(facts.digest);
       referrers.set(`sha256:${subjectHex}`, index?.children ?? []);
@@ -176,8 +241,6 @@ export async function readRepository(repository: string, options: InventoryOptio
   );
 
   // every manifest a tag names, and what those hold on to (children, referrers), transitively
-  const tagged = new Set<string>();
-  for (const facts of tags) tagged.add(facts.digest);
   const referrerTagDigests = new Set(referrerTags.map((facts) => facts.digest));
   const untaggedSeen = [...usage.manifests.keys()].filter((digest) => !tagged.has(digest) && !referrerTagDigests.has(digest));
   const visited = new Set<string>();
@@ -195,23 +258,22 @@ export async function readRepository(repository: string, options: InventoryOptio
     }
     await Promise.all(more.map((next) => visit(next)));
   };
-  await Promise.all([...tagged].map((digest) => visit(digest)));
+  await Promise.all([...tagged.keys()].map((digest) => visit(digest)));
   // an untagged manifest is read from the registry: it may be a referrer or an index child, and may be gone
   await Promise.all(untaggedSeen.map((digest) => visit(digest, true)));
   const untagged = untaggedSeen.filter((digest) => manifests.has(digest));
 
-  for (const facts of tags) {
-    const node = manifests.get(facts.digest);
-    // a pull by digest is a pull of every tag on it
-    if (node?.lastPulledAt !== undefined && (facts.lastPulledAt === undefined || node.lastPulledAt > facts.lastPulledAt)) facts.lastPulledAt = node.lastPulledAt;
-    if (facts.pushedAt !== undefined) continue;
+  tags.entries.forEach((entry, position) => {
+    const node = manifests.get(entry.digest);
+    // a pull by digest is a pull of every tag on it (NaN, never pulled, is above nothing)
+    if (node?.lastPulledAt !== undefined && !(node.lastPulledAt <= (tags.lastPulledAt[position] as number))) tags.lastPulledAt[position] = node.lastPulledAt;
+    if (!Number.isNaN(tags.pushedAt[position])) return;
     // the push time of a tag the tracker never saw: its config's `created`
     const source = node && node.children.length > 0 ? manifests.get(node.children[0] as string) : node;
     if (source?.pushedAt !== undefined) {
-      facts.pushedAt = source.pushedAt;
-      facts.pushedAtSource = source.pushedAtSource;
+      tags.pushedAt[position] = source.pushedAt;
+      entry.pushedAtSource = source.pushedAtSource;
     }
-  }
-  tags.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  return { repository, tags, referrerTags, referrers, manifests, untagged };
+  });
+  return { repository, tags: sortedByTag(tags), referrerTags, referrers, manifests, untagged };
 }

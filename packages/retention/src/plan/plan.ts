@@ -101,11 +101,13 @@ export async function plan(policy: RetentionPolicy, options: PlanOptions): Promi
       reclaimableBytes: bytes.perManifest.get(item.node) ?? 0,
     }))
     .sort((a, b) => a.level - b.level || (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0));
-  const entries: PlanEntry[] = [];
+  // sized once: a plan's entries run to hundreds of thousands
+  const entries = new Array<PlanEntry>(results.reduce((sum, result) => sum + result.plan.entries.length, 0));
   const tags = { kept: 0, removed: 0 };
+  let next = 0;
   for (const result of results)
     for (const entry of result.plan.entries) {
-      entries.push(entry);
+      entries[next++] = entry;
       if (entry.tag !== undefined) tags[entry.action === 'keep' ? 'kept' : 'removed']++;
     }
   return {

@@ -1,6 +1,5 @@
 import { decide, type CompiledRepositoryPolicy, type RuleRef, type Verdict } from '../policy/decide.js';
-import type { Candidate } from '../policy/rules/index.js';
-import type { ManifestNode, RepositoryInventory, TagFacts } from './inventory.js';
+import { addCandidate, NO_RULE_WHY, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
 import { dependentsOf, keptClosure, removedClosure, type Relation } from './safety.js';
 import type { PlanEntry, PlannedTagDeletion, Reason } from './types.js';
 
@@ -44,10 +43,10 @@ export interface RepositoryPlanOptions {
   iso: (ms: number) => string;
 }
 
-/** A tag, or a manifest no tag points at, with what its entry shows. */
-type PlanCandidate = Candidate & Pick<TagFacts, 'pushedAtSource' | 'pulls' | 'history'>;
-
-/** What a policy does to one repository, with digest-level safety applied. Without a policy, everything is kept. */
+/**
+ * What a policy does to one repository, with digest-level safety applied: the inventory's entries,
+ * with the manifests no tag points at added, filled in. Without a policy, everything is kept.
+ */
 export function planRepository(inventory: RepositoryInventory, policy: CompiledRepositoryPolicy | undefined, options: RepositoryPlanOptions): RepositoryPlan {
   const { repository, manifests } = inventory;
   const { iso } = options;
@@ -55,20 +54,22 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   const dependents = dependentsOf(inventory);
   const node = (digest: string) => manifests.get(digest);
 
-  const candidates: PlanCandidate[] = [...inventory.tags];
+  const candidates = inventory.tags;
   for (const digest of inventory.untagged) {
     if (dependents.dependent.has(digest)) continue;
     const manifest = node(digest);
-    candidates.push({ repository, digest, pushedAt: manifest?.pushedAt, pushedAtSource: manifest?.pushedAtSource, lastPulledAt: manifest?.lastPulledAt, pulls: manifest?.pulls ?? 0, history: 'events' });
+    addCandidate(candidates, { repository, tag: undefined, digest, pushedAtSource: manifest?.pushedAtSource, pulls: manifest?.pulls ?? 0, history: 'events' }, manifest?.pushedAt, manifest?.lastPulledAt);
   }
+  const { entries } = candidates;
   const verdicts = decide(candidates, policy, { now: options.now });
 
-  const keptRoots: string[] = [];
-  const removedRoots: string[] = [];
+  // sets: a repository's tags share few digests
+  const keptRoots = new Set<string>();
+  const removedRoots = new Set<string>();
   const keptTagOf = new Map<string, string>();
-  candidates.forEach((candidate, position) => {
-    if (verdicts[position]?.action !== 'remove') keptRoots.push(candidate.digest);
-    else removedRoots.push(candidate.digest);
+  entries.forEach((candidate, position) => {
+    if (verdicts[position]?.action !== 'remove') keptRoots.add(candidate.digest);
+    else removedRoots.add(candidate.digest);
     if (verdicts[position]?.action === 'keep' && candidate.tag !== undefined) keptTagOf.set(candidate.digest, candidate.tag);
   });
   let kept = keptClosure(keptRoots, dependents);
@@ -76,10 +77,9 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   const subjectOf = (facts: TagFacts) => `sha256:${facts.tag.slice('sha256-'.length)}`;
   const referrerTagKept = (facts: TagFacts) => kept.has(subjectOf(facts)) || !manifests.has(subjectOf(facts));
   kept = keptClosure([...kept, ...inventory.referrerTags.filter(referrerTagKept).map((facts) => facts.digest)], dependents);
-  removedRoots.push(...inventory.referrerTags.filter((facts) => !referrerTagKept(facts)).map((facts) => facts.digest));
+  for (const facts of inventory.referrerTags) if (!referrerTagKept(facts)) removedRoots.add(facts.digest);
   const removed = removedClosure(removedRoots, kept, dependents);
 
-  const entries: PlanEntry[] = [];
   const tagDeletions: PlannedTagDeletion[] = [];
   const tagsOn = new Map<string, string[]>();
   const addTag = (digest: string, tag: string) => {
@@ -87,21 +87,14 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
     if (list) list.push(tag);
     else tagsOn.set(digest, [tag]);
   };
-  // one object shape for every entry: plans run to hundreds of thousands of them
-  const entryOf = (candidate: PlanCandidate, action: PlanEntry['action'], reason: Reason, rule: RuleRef | undefined, why: string): PlanEntry => ({
-    repository,
-    tag: candidate.tag,
-    digest: candidate.digest,
-    action,
-    reason,
-    rule,
-    why,
-    pushedAt: candidate.pushedAt === undefined ? undefined : iso(candidate.pushedAt),
-    pushedAtSource: candidate.pushedAtSource,
-    lastPulledAt: candidate.lastPulledAt === undefined ? undefined : iso(candidate.lastPulledAt),
-    pulls: candidate.pulls,
-    history: candidate.history,
-  });
+  /** Times as text once decided: the rules needed the numbers, the entry shows ISO. */
+  const isoOrUndefined = (time: number | undefined) => (time === undefined || Number.isNaN(time) ? undefined : iso(time));
+  const decidedAs = (entry: PlanEntry, action: PlanEntry['action'], reason: Reason, rule: RuleRef | undefined, why: string) => {
+    entry.action = action;
+    entry.reason = reason;
+    entry.rule = rule;
+    entry.why = why;
+  };
   // one text for every tag a rule gave up for the same kept manifest: CI tags share few digests
   const sharedWhy = new Map<RuleRef, Map<string, string>>();
   const sharesDigestWhy = (rule: RuleRef, digest: string) => {
@@ -115,21 +108,25 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
     return why;
   };
   /** The entry once digests are safe: removed, removed as a tag alone, or kept for what shares its manifest. */
-  const decided = (candidate: PlanCandidate, verdict: Verdict | undefined): PlanEntry => {
-    if (!verdict) return entryOf(candidate, 'keep', 'no-rule', undefined, 'no rule removes it');
+  const decided = (entry: PlanEntry, verdict: Verdict | undefined) => {
+    if (!verdict) return decidedAs(entry, 'keep', 'no-rule', undefined, NO_RULE_WHY);
     const { rule } = verdict;
-    if (verdict.action === 'keep') return entryOf(candidate, 'keep', 'rule', rule, rule.description);
-    if (removed.has(candidate.digest)) {
-      if (candidate.tag !== undefined) addTag(candidate.digest, candidate.tag);
-      return entryOf(candidate, 'remove', 'rule', rule, rule.description);
+    if (verdict.action === 'keep') return decidedAs(entry, 'keep', 'rule', rule, rule.description);
+    if (removed.has(entry.digest)) {
+      if (entry.tag !== undefined) addTag(entry.digest, entry.tag);
+      return decidedAs(entry, 'remove', 'rule', rule, rule.description);
     }
-    if (options.deleteTags && candidate.tag !== undefined) {
-      tagDeletions.push({ repository, tag: candidate.tag, digest: candidate.digest });
-      return entryOf(candidate, 'remove', 'rule', rule, `${rule.description}; the tag alone (its manifest stays)`);
+    if (options.deleteTags && entry.tag !== undefined) {
+      tagDeletions.push({ repository, tag: entry.tag, digest: entry.digest });
+      return decidedAs(entry, 'remove', 'rule', rule, `${rule.description}; the tag alone (its manifest stays)`);
     }
-    return entryOf(candidate, 'keep', 'shares-digest', rule, sharesDigestWhy(rule, candidate.digest));
+    return decidedAs(entry, 'keep', 'shares-digest', rule, sharesDigestWhy(rule, entry.digest));
   };
-  candidates.forEach((candidate, position) => entries.push(decided(candidate, verdicts[position])));
+  entries.forEach((entry, position) => {
+    decided(entry, verdicts[position]);
+    entry.pushedAt = isoOrUndefined(candidates.pushedAt[position]);
+    entry.lastPulledAt = isoOrUndefined(candidates.lastPulledAt[position]);
+  });
   for (const facts of inventory.referrerTags) {
     const action = removed.has(facts.digest) ? 'remove' : 'keep';
     if (action === 'remove') addTag(facts.digest, facts.tag);

@@ -1,5 +1,5 @@
 import { compileArtifactSelector } from '@regevents/config';
-import { evaluatorOf, type Candidate, type RuleContext, type RuleEvaluator } from './rules/index.js';
+import { evaluatorOf, type Candidates, type RuleContext, type RuleEvaluator } from './rules/index.js';
 import type { RetentionPolicy } from './types.js';
 
 export interface RuleRef {
@@ -43,13 +43,18 @@ export function compilePolicy(policy: RetentionPolicy): CompiledPolicy {
  * Runs the rules in order over the candidates: each decides some of those still open; the rest
  * are kept. Per candidate (same positions), the verdict of the rule that decided it, or undefined.
  */
-export function decide(candidates: readonly Candidate[], policy: CompiledRepositoryPolicy, context: RuleContext): (Verdict | undefined)[] {
-  const verdicts = new Array<Verdict | undefined>(candidates.length).fill(undefined);
-  let open: readonly number[] = candidates.map((_, position) => position);
+export function decide(candidates: Candidates, policy: CompiledRepositoryPolicy, context: RuleContext): (Verdict | undefined)[] {
+  const count = candidates.entries.length;
+  const verdicts = new Array<Verdict | undefined>(count).fill(undefined);
+  // one array of open positions for all rules, shortened in place as rules decide
+  const open = new Array<number>(count);
+  for (let position = 0; position < count; position++) open[position] = position;
   policy.evaluators.forEach((evaluator, rule) => {
     const verdict: Verdict = { action: evaluator.action, rule: { policy: policy.index, rule, description: evaluator.description } };
     for (const position of evaluator.select(candidates, open, context)) verdicts[position] = verdict;
-    open = open.filter((position) => verdicts[position] === undefined);
+    let still = 0;
+    for (const position of open) if (verdicts[position] === undefined) open[still++] = position;
+    open.length = still;
   });
   return verdicts;
 }

@@ -99,9 +99,18 @@ export function pushedManifest(current: ManifestUsage | undefined, push: PushRec
   return next;
 }
 
+/**
+ * A tag never seen, with every field there from the start: a store holds one per tag and a plan
+ * reads them all, and V8 keeps the fields an object is created with in the object itself, where
+ * fields added later live in a second array (one more memory read a tag).
+ */
+function unseenTag(tag: string): TagUsage {
+  return { tag, pulls: 0, digest: undefined, pushedAt: undefined, pushedAtSource: undefined, lastPulledAt: undefined };
+}
+
 /** The tag after a push of it: it points at the pushed digest from the latest push on. */
 export function pushedTag(current: TagUsage | undefined, tag: string, push: PushRecord): TagUsage {
-  const next: TagUsage = current ? { ...current } : { tag, pulls: 0 };
+  const next: TagUsage = current ? { ...current } : unseenTag(tag);
   if (next.pushedAt === undefined || push.at >= next.pushedAt) {
     next.pushedAt = push.at;
     next.pushedAtSource = 'push-event';
@@ -126,15 +135,7 @@ export function pulledManifest(current: ManifestUsage | undefined, pull: PullRec
 }
 
 export function pulledTag(current: TagUsage | undefined, tag: string, pull: PullRecord): TagUsage {
-  const next: TagUsage = current
-    ? { ...current }
-    : {
-        tag,
-        pulls: 0,
-        digest: pull.digest,
-        pushedAt: pull.at,
-        pushedAtSource: 'first-event',
-      };
+  const next: TagUsage = current ? { ...current } : { ...unseenTag(tag), digest: pull.digest, pushedAt: pull.at, pushedAtSource: 'first-event' };
   // a pull by tag names what the tag points at now, even when the tracker missed the push that moved it
   if (next.pushedAt === undefined || pull.at >= next.pushedAt) next.digest = pull.digest;
   next.pulls += 1;

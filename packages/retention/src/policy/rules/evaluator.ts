@@ -1,12 +1,14 @@
-/** A tag, or a manifest no tag points at, as the rules see it. Times are epoch ms. */
-export interface Candidate {
-  repository: string;
-  /** Undefined for an untagged manifest. */
-  tag?: string;
-  digest: string;
-  pushedAt?: number;
-  /** The latest pull of the tag or of its digest. */
-  lastPulledAt?: number;
+/**
+ * The tags of a repository, and the manifests no tag points at, as the rules see them: by
+ * position, in columns (a plan holds hundreds of thousands; numbers in arrays need no object
+ * each). Times are epoch ms, NaN when unknown; the pull time is the latest pull of the tag or of
+ * its digest.
+ */
+export interface Candidates {
+  /** Per position, the tag; undefined for an untagged manifest. */
+  readonly entries: readonly { readonly tag?: string | undefined }[];
+  readonly pushedAt: ArrayLike<number>;
+  readonly lastPulledAt: ArrayLike<number>;
 }
 
 export interface RuleContext {
@@ -21,12 +23,16 @@ export interface RuleContext {
 export interface RuleEvaluator {
   readonly action: 'keep' | 'remove';
   readonly description: string;
-  select(candidates: readonly Candidate[], open: readonly number[], context: RuleContext): number[];
+  select(candidates: Candidates, open: readonly number[], context: RuleContext): number[];
 }
 
-/** The positions in `open` whose candidates `test` takes. */
-export function positionsWhere(candidates: readonly Candidate[], open: readonly number[], test: (candidate: Candidate) => boolean): number[] {
+export const tagAt = (candidates: Candidates, position: number): string | undefined => candidates.entries[position]?.tag;
+/** A time of a column, NaN when unknown. */
+export const timeAt = (times: ArrayLike<number>, position: number): number => times[position] ?? Number.NaN;
+
+/** The positions in `open` that `test` takes. */
+export function positionsWhere(open: readonly number[], test: (position: number) => boolean): number[] {
   const positions: number[] = [];
-  for (const position of open) if (test(candidates[position] as Candidate)) positions.push(position);
+  for (const position of open) if (test(position)) positions.push(position);
   return positions;
 }

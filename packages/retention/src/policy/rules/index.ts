@@ -6,7 +6,7 @@ import { removeNotPulledFor } from './remove-not-pulled-for.js';
 import { removeOlderThan } from './remove-older-than.js';
 import { removeUntagged } from './remove-untagged.js';
 
-export type { Candidate, RuleContext, RuleEvaluator } from './evaluator.js';
+export type { Candidates, RuleContext, RuleEvaluator } from './evaluator.js';
 
 /** The evaluator of a checked rule: one per rule kind, each in its own file. */
 export function evaluatorOf(rule: RetentionRule): RuleEvaluator {

@@ -1,7 +1,11 @@
 import type { KeepLastRule } from '../types.js';
-import type { Candidate, RuleEvaluator } from './evaluator.js';
+import { tagAt, timeAt, type RuleEvaluator } from './evaluator.js';
 
-const timeOrLast = (time: number | undefined) => time ?? -Infinity;
+/** An unknown time (NaN) sorts after every known one. */
+const timeOrLast = (times: ArrayLike<number>, position: number) => {
+  const time = timeAt(times, position);
+  return Number.isNaN(time) ? -Infinity : time;
+};
 
 /**
  * Newest first by the rule's time, ties by push time; a candidate whose time is unknown sorts last.
@@ -10,17 +14,14 @@ const timeOrLast = (time: number | undefined) => time ?? -Infinity;
  */
 export function keepLast(rule: KeepLastRule): RuleEvaluator {
   const { last, by } = rule.keep;
-  const timeOf = by === 'pushed' ? (candidate: Candidate) => candidate.pushedAt : (candidate: Candidate) => candidate.lastPulledAt;
   return {
     action: 'keep',
     description: `keep last ${last} by ${by}`,
     select(candidates, open) {
+      const times = by === 'pushed' ? candidates.pushedAt : candidates.lastPulledAt;
+      const pushed = candidates.pushedAt;
       /** Below 0 when `a` is newer than `b`. */
-      const order = (a: number, b: number) => {
-        const x = candidates[a] as Candidate;
-        const y = candidates[b] as Candidate;
-        return timeOrLast(timeOf(y)) - timeOrLast(timeOf(x)) || timeOrLast(y.pushedAt) - timeOrLast(x.pushedAt) || a - b;
-      };
+      const order = (a: number, b: number) => timeOrLast(times, b) - timeOrLast(times, a) || timeOrLast(pushed, b) - timeOrLast(pushed, a) || a - b;
       const heap: number[] = [];
       const swap = (i: number, j: number) => {
         const held = heap[i] as number;
@@ -40,7 +41,7 @@ export function keepLast(rule: KeepLastRule): RuleEvaluator {
         }
       };
       for (const position of open) {
-        if ((candidates[position] as Candidate).tag === undefined) continue;
+        if (tagAt(candidates, position) === undefined) continue;
         if (heap.length < last) {
           heap.push(position);
           for (let at = heap.length - 1; at > 0; ) {

@@ -1,6 +1,6 @@
 import { compileArtifactSelector } from '@regevents/config';
 import type { KeepTagsRule } from '../types.js';
-import { positionsWhere, type RuleEvaluator } from './evaluator.js';
+import { positionsWhere, tagAt, type RuleEvaluator } from './evaluator.js';
 
 function describeSelector(tags: KeepTagsRule['keep']['tags']): string {
   if ('glob' in tags) return tags.glob.join(', ');
@@ -20,6 +20,10 @@ export function keepTags(rule: KeepTagsRule): RuleEvaluator {
   return {
     action: 'keep',
     description: `keep tags ${describeSelector(rule.keep.tags)}`,
-    select: (candidates, open) => positionsWhere(candidates, open, (candidate) => candidate.tag !== undefined && keeps(candidate.tag)),
+    select: (candidates, open) =>
+      positionsWhere(open, (position) => {
+        const tag = tagAt(candidates, position);
+        return tag !== undefined && keeps(tag);
+      }),
   };
 }

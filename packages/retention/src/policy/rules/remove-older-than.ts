@@ -1,6 +1,6 @@
 import { formatGoDuration, MILLISECOND } from '@regevents/config';
 import type { RemoveOlderThanRule } from '../types.js';
-import { positionsWhere, type RuleEvaluator } from './evaluator.js';
+import { positionsWhere, timeAt, type RuleEvaluator } from './evaluator.js';
 
 /** A push time nobody knows never makes anything old. */
 export function removeOlderThan(rule: RemoveOlderThanRule): RuleEvaluator {
@@ -8,6 +8,7 @@ export function removeOlderThan(rule: RemoveOlderThanRule): RuleEvaluator {
   return {
     action: 'remove',
     description: `remove older than ${formatGoDuration(BigInt(olderThanMs) * MILLISECOND)} by pushed`,
-    select: (candidates, open, { now }) => positionsWhere(candidates, open, (candidate) => candidate.pushedAt !== undefined && candidate.pushedAt < now - olderThanMs),
+    // NaN, an unknown time, is older than nothing
+    select: (candidates, open, { now }) => positionsWhere(open, (position) => timeAt(candidates.pushedAt, position) < now - olderThanMs),
   };
 }

@@ -1,9 +1,9 @@
-import { positionsWhere, type RuleEvaluator } from './evaluator.js';
+import { positionsWhere, tagAt, type RuleEvaluator } from './evaluator.js';
 
 export function removeUntagged(): RuleEvaluator {
   return {
     action: 'remove',
     description: 'remove untagged',
-    select: (candidates, open) => positionsWhere(candidates, open, (candidate) => candidate.tag === undefined),
+    select: (candidates, open) => positionsWhere(open, (position) => tagAt(candidates, position) === undefined),
   };
 }
