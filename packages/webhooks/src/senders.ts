@@ -189,6 +189,13 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
     }
   }
   const configured = new Set(checks.map((check) => check.sender));
+  // who may deliver each format, and the route for each of them, worked out once: a GitLab envelope is a distribution envelope too, either sender may read one
+  const routes = new Map(
+    FORMAT_IDS.map((format) => {
+      const candidates = formats.includes(format) || ENVELOPE_FORMATS.includes(format) ? candidatesFor(format).filter((sender) => configured.has(sender)) : [];
+      return [format, candidates.map((sender) => ({ sender, format: ENVELOPE_FORMATS.includes(format) ? (sender as FormatId) : format }))];
+    }),
+  );
 
   return {
     formats,
@@ -199,12 +206,9 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
       return isPromiseLike(passed) ? passed.then(senders) : senders(passed);
     },
     route(format, authenticated) {
-      // a GitLab envelope is a distribution envelope too: either sender may read one
-      const candidates = candidatesFor(format).filter((sender) => configured.has(sender) && (formats.includes(format) || ENVELOPE_FORMATS.includes(format)));
+      const candidates = routes.get(format) ?? [];
       if (candidates.length === 0) return 'not-accepted';
-      const sender = candidates.find((candidate) => authenticated.has(candidate));
-      if (!sender) return 'unauthenticated';
-      return { sender, format: ENVELOPE_FORMATS.includes(format) ? (sender as FormatId) : format };
+      return candidates.find((candidate) => authenticated.has(candidate.sender)) ?? 'unauthenticated';
     },
     describe: () => checks.map((check) => `${check.sender}: ${check.description}`).join('; '),
   };
