@@ -32,16 +32,26 @@ async function matchesAnyHmac(presentedHex: string | undefined, body: Uint8Array
 const list = (value: string | readonly string[]): readonly string[] => (typeof value === 'string' ? [value] : value);
 
 /** Harbor sends the policy target's `auth_header` verbatim as `Authorization`; `expected` is that value (several during rotation). */
-export async function verifyHarborAuthHeader(headers: HeadersLike, expected: string | readonly string[]): Promise<boolean> {
+export function matchesHarborAuthHeader(headers: HeadersLike, expected: string | readonly string[]): boolean {
   return matchesAnySecret(headerValue(headers, 'authorization'), list(expected));
 }
 
+/** `matchesHarborAuthHeader`, as a promise like the signature checks. */
+export async function verifyHarborAuthHeader(headers: HeadersLike, expected: string | readonly string[]): Promise<boolean> {
+  return matchesHarborAuthHeader(headers, expected);
+}
+
 /** ACR and GitLab send configured headers verbatim: every `required` header must carry its value (or one of its values). */
-export async function verifyStaticHeaders(headers: HeadersLike, required: Record<string, string | readonly string[]>): Promise<boolean> {
+export function matchesStaticHeaders(headers: HeadersLike, required: Record<string, string | readonly string[]>): boolean {
   const entries = Object.entries(required);
   if (entries.length === 0) return false;
   // every header is compared, so the time does not tell which one failed
   return entries.map(([name, values]) => matchesAnySecret(headerValue(headers, name), list(values))).every(Boolean);
+}
+
+/** `matchesStaticHeaders`, as a promise like the signature checks. */
+export async function verifyStaticHeaders(headers: HeadersLike, required: Record<string, string | readonly string[]>): Promise<boolean> {
+  return matchesStaticHeaders(headers, required);
 }
 
 /** GitHub (GHCR `package` events): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */

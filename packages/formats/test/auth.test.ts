@@ -2,7 +2,18 @@ import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
-import { decodeBase64, encodeBase64, SecretSet, timingSafeEqual, verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders } from '../src/index.js';
+import {
+  decodeBase64,
+  encodeBase64,
+  matchesHarborAuthHeader,
+  matchesStaticHeaders,
+  SecretSet,
+  timingSafeEqual,
+  verifyGitHubSignature,
+  verifyHarborAuthHeader,
+  verifyJFrogEventAuth,
+  verifyStaticHeaders,
+} from '../src/index.js';
 
 const body = '{"action":"published"}';
 // Reference HMACs from node:crypto, independent of the WebCrypto code under test.
@@ -65,6 +76,15 @@ describe('vendor auth', () => {
     expect(await verifyHarborAuthHeader({ Authorization: 'Bearer s3cre' }, 'Bearer s3cret')).toBe(false);
     expect(await verifyHarborAuthHeader({ Authorization: 'Bearer s3cretX' }, 'Bearer s3cret')).toBe(false);
     expect(await verifyHarborAuthHeader({}, 'Bearer s3cret')).toBe(false);
+  });
+
+  it('the header checks answer synchronously too, with the same verdicts (repeated values joined as HTTP does)', () => {
+    expect(matchesHarborAuthHeader({ authorization: ['Bearer s3cret'] }, ['old', 'Bearer s3cret'])).toBe(true);
+    expect(matchesHarborAuthHeader({ authorization: [] }, 'Bearer s3cret')).toBe(false);
+    expect(matchesHarborAuthHeader({ authorization: ['Bearer s3cret', 'again'] }, 'Bearer s3cret')).toBe(false);
+    expect(matchesStaticHeaders({ 'x-token': ['a'], authorization: ['b'] }, { 'x-token': 'a', authorization: ['z', 'b'] })).toBe(true);
+    expect(matchesStaticHeaders({ 'x-token': ['a'] }, { 'x-token': 'a', authorization: 'b' })).toBe(false);
+    expect(matchesStaticHeaders({ 'x-token': ['a'] }, {})).toBe(false);
   });
 
   it('static headers (ACR, GitLab): every configured header must carry its value', async () => {

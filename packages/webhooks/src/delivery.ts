@@ -18,9 +18,11 @@ export interface IncomingDelivery {
   readBody(limit: number, onBody: (body: Uint8Array) => void, onError: (error: unknown) => void): void;
 }
 
-/** The body as a promise, for the paths that await anyway. */
-export function bodyOf(delivery: IncomingDelivery, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => delivery.readBody(limit, resolve, reject));
+/** The values of the headers a check reads, in a shape `@regevents/formats` takes, without building the delivery's whole `Headers`. */
+export function headersNamed(delivery: IncomingDelivery, names: readonly string[]): Record<string, string[]> {
+  const found: Record<string, string[]> = {};
+  for (const name of names) found[name] = delivery.headerValues(name);
+  return found;
 }
 
 /** Joins chunks without copying when there is only one. */

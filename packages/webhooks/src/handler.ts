@@ -1,10 +1,10 @@
-import { RegEventsFormatError, detectFormat, normalize, type FormatId, type NormalizedRegistryEvent } from '@regevents/formats';
+import { RegEventsFormatError, detectFormat, normalize, type FormatId, type NormalizedRegistryEvent, type RegistryKind } from '@regevents/formats';
 import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type ConnectionInfo, type NodeRequestLike, type NodeResponseLike, type Outcome } from './adapters.js';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import type { AuthOptions } from './auth-options.js';
 import { classify, type Classified, type InvalidPayload } from './classify.js';
-import { bodyOf, type IncomingDelivery } from './delivery.js';
+import { headersNamed, type IncomingDelivery } from './delivery.js';
 import { DeliveryContext, DistributionEventContext, NormalizedContext } from './event-handler/contexts.js';
 import { createEventHandlerWithState } from './event-handler/index.js';
 import { dispatchKeys, isNormalizedKind, register } from './event-handler/on.js';
@@ -22,6 +22,7 @@ export type { InvalidPayload } from './classify.js';
 export const ACCEPTED_CONTENT_TYPES: readonly string[] = [EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, 'application/json'];
 /** Harbor's CloudEvents payload format, accepted too when `formats` is set. */
 const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
+const CONTENT_TYPE = ['content-type'];
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -207,6 +208,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   const isParsed = (value: Parsed | MaybePromise<Outcome>): value is Parsed => 'invalidContext' in value;
 
+  /** Reads the body of a delivery whose headers passed, and hands what `accept` makes of it to `reply`. */
+  function readAndAnswer(delivery: IncomingDelivery, accept: (body: Uint8Array) => MaybePromise<Outcome>, reply: Reply): void {
+    delivery.readBody(
+      maxBodyBytes,
+      (body) => settle(() => accept(body), reply),
+      (error) => settle(() => unreadableBody(error), reply),
+    );
+  }
+
   /** Without `formats`: one authenticator, and nothing but the body read waits, unless a strategy checks the body or a handler returns a promise. */
   function handleDistribution(delivery: IncomingDelivery, authenticator: Authenticator, reply: Reply): void {
     // header checks before the body is read: a stranger's body is never buffered
@@ -218,31 +228,35 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       const parsed = parse(delivery, body, contentType);
       return isParsed(parsed) ? dispatchEnvelope(parsed) : parsed;
     };
-    delivery.readBody(
-      maxBodyBytes,
-      (body) => settle(() => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)), reply),
-      (error) => settle(() => unreadableBody(error), reply),
-    );
+    readAndAnswer(delivery, (body) => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)), reply);
   }
 
-  /** With `formats`: every sender's checks, then the body's format picks whose credentials count. */
-  async function handleFromSenders(delivery: IncomingDelivery, accepted: Senders): Promise<Outcome> {
-    const headerChecks = await accepted.beforeBody(delivery);
-    if (!headerChecks.includes(true)) return UNAUTHORIZED;
+  /**
+   * With `formats`: every sender's checks, then the body's format picks whose credentials count.
+   * As synchronous as the distribution-only path while no check needs a promise (a token, a
+   * static header; a signature only for the sender whose header the delivery carries).
+   */
+  function handleFromSenders(delivery: IncomingDelivery, accepted: Senders, reply: Reply): void {
+    const headerChecks = accepted.beforeBody(delivery);
+    if (!isPromiseLike(headerChecks)) return readFromSenders(delivery, accepted, headerChecks, reply);
+    void Promise.resolve(headerChecks)
+      .then((checks) => readFromSenders(delivery, accepted, checks, reply))
+      .catch((error: unknown) => settle(() => failedUnexpectedly(error), reply));
+  }
+
+  function readFromSenders(delivery: IncomingDelivery, accepted: Senders, headerChecks: readonly boolean[], reply: Reply): void {
+    if (!headerChecks.includes(true)) return reply(UNAUTHORIZED);
     const contentType = checkHeaders(delivery);
-    if (typeof contentType !== 'string') return contentType;
-    let body: Uint8Array;
-    try {
-      body = await bodyOf(delivery, maxBodyBytes);
-    } catch (error) {
-      return unreadableBody(error);
-    }
-    const authenticated = await accepted.afterBody(delivery, body, headerChecks);
+    if (typeof contentType !== 'string') return reply(contentType);
+    readAndAnswer(delivery, (body) => andThen(accepted.afterBody(delivery, body, headerChecks), (authenticated) => routeFromSenders(delivery, body, contentType, accepted, authenticated)), reply);
+  }
+
+  /** A body is accepted only from its own registry's sender. */
+  function routeFromSenders(delivery: IncomingDelivery, body: Uint8Array, contentType: string, accepted: Senders, authenticated: ReadonlySet<RegistryKind>): MaybePromise<Outcome> {
     if (authenticated.size === 0) return UNAUTHORIZED;
     const parsed = parse(delivery, body, contentType);
     if (!isParsed(parsed)) return parsed;
-    // a body is accepted only from its own registry's sender
-    const format = detectFormat(parsed.value, delivery.headers());
+    const format = detectFormat(parsed.value, headersNamed(delivery, CONTENT_TYPE));
     if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value: parsed.value }, parsed.invalidContext);
     const route = accepted.route(format, authenticated);
     if (route === 'unauthenticated') return UNAUTHORIZED;
@@ -270,10 +284,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   /** Answers a delivery through `reply`, exactly once. */
   function respond(delivery: IncomingDelivery, reply: Reply): void {
     if (delivery.method !== 'POST') return reply(METHOD_NOT_ALLOWED);
-    if (senders) return settle(() => handleFromSenders(delivery, senders), reply);
     // a throw comes before any reply: the reply is the last thing every path does
     try {
-      handleDistribution(delivery, auth as Authenticator, reply);
+      if (senders) handleFromSenders(delivery, senders, reply);
+      else handleDistribution(delivery, auth as Authenticator, reply);
     } catch (error) {
       settle(() => failedUnexpectedly(error), reply);
     }

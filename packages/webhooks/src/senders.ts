@@ -6,10 +6,10 @@
 import {
   createPubSubPushVerifier,
   FORMAT_IDS,
+  matchesHarborAuthHeader,
+  matchesStaticHeaders,
   verifyGitHubSignature,
-  verifyHarborAuthHeader,
   verifyJFrogEventAuth,
-  verifyStaticHeaders,
   type FormatId,
   type JFrogAuthMode,
   type PubSubPushAuthOptions,
@@ -17,8 +17,9 @@ import {
 } from '@regevents/formats';
 import { createAuthenticator } from './auth.js';
 import type { AuthOptions, StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './auth-options.js';
-import type { IncomingDelivery } from './delivery.js';
+import { headersNamed, type IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
+import { isPromiseLike, type MaybePromise } from './maybe-async.js';
 import { list, requireHeaderName, requireSecrets } from './option-checks.js';
 
 type Secrets = string | readonly string[];
@@ -60,8 +61,8 @@ function candidatesFor(format: FormatId): RegistryKind[] {
 
 interface SenderCheck {
   sender: RegistryKind;
-  /** Header checks, before the body is read; absent when the sender's proof is in the body alone. */
-  headers?: (delivery: IncomingDelivery) => boolean | Promise<boolean>;
+  /** Header checks, before the body is read: false when the sender cannot pass (for a signature, when its header is missing). */
+  headers: (delivery: IncomingDelivery) => boolean | Promise<boolean>;
   /** Signature checks over the raw body. */
   body?: (delivery: IncomingDelivery, body: Uint8Array) => Promise<boolean>;
   /** For `toString()`: names and counts, never a value. */
@@ -79,12 +80,30 @@ export type Route =
 
 export interface Senders {
   readonly formats: readonly FormatId[];
-  /** Header checks of every sender (all run, so the time does not tell which failed); `true` where a sender may still pass. */
-  beforeBody(delivery: IncomingDelivery): Promise<boolean[]>;
-  /** The senders whose every check passed. */
-  afterBody(delivery: IncomingDelivery, body: Uint8Array, beforeBody: readonly boolean[]): Promise<Set<RegistryKind>>;
+  /** Header checks of every sender (all run, so the time does not tell which failed); `true` where a sender may still pass. A promise only when a check needs one. */
+  beforeBody(delivery: IncomingDelivery): MaybePromise<boolean[]>;
+  /** The senders whose every check passed; a promise only when a signature is checked. */
+  afterBody(delivery: IncomingDelivery, body: Uint8Array, beforeBody: readonly boolean[]): MaybePromise<Set<RegistryKind>>;
   route(format: FormatId, authenticated: ReadonlySet<RegistryKind>): Route;
   describe(): string;
+}
+
+const AUTHORIZATION = ['authorization'];
+const GITHUB_SIGNATURE = ['x-hub-signature-256'];
+const JFROG_EVENT_AUTH = ['x-jfrog-event-auth'];
+
+/**
+ * A signature over the body, carried in one header: a delivery without that header cannot pass,
+ * so its body is never read for this sender, and another sender's delivery costs no HMAC.
+ */
+function signedIn(header: readonly string[], verify: (headers: Record<string, string[]>, body: Uint8Array) => Promise<boolean>): Pick<SenderCheck, 'headers' | 'body'> {
+  const [name] = header as [string];
+  return { headers: (delivery) => delivery.headerValues(name).length > 0, body: (delivery, body) => verify(headersNamed(delivery, header), body) };
+}
+
+/** `Promise.all`, answered at once when nothing is pending. */
+function allOf(verdicts: MaybePromise<boolean>[]): MaybePromise<boolean[]> {
+  return verdicts.some(isPromiseLike) ? Promise.all(verdicts) : (verdicts as boolean[]);
 }
 
 function staticHeaders(option: StaticHeadersAuth | UnauthenticatedSender | undefined, vendor: Vendor): Pick<SenderCheck, 'headers' | 'description'> {
@@ -97,24 +116,24 @@ function staticHeaders(option: StaticHeadersAuth | UnauthenticatedSender | undef
   }
   const names = Object.keys(required);
   if (names.length === 0) throw new WebhookConfigError(`auth.${vendor}.headers lists no header`);
-  return { headers: (delivery) => verifyStaticHeaders(delivery.headers(), required), description: `headers ${names.map((name) => `${name}(${required[name]?.length})`).join(', ')}` };
+  return { headers: (delivery) => matchesStaticHeaders(headersNamed(delivery, names), required), description: `headers ${names.map((name) => `${name}(${required[name]?.length})`).join(', ')}` };
 }
 
 function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
   switch (vendor) {
     case 'harbor': {
       const expected = requireSecrets(list(options.harbor?.authHeader as Secrets), 'auth.harbor.authHeader');
-      return { sender: vendor, headers: (delivery) => verifyHarborAuthHeader(delivery.headers(), expected), description: `auth_header(${expected.length})` };
+      return { sender: vendor, headers: (delivery) => matchesHarborAuthHeader(headersNamed(delivery, AUTHORIZATION), expected), description: `auth_header(${expected.length})` };
     }
     case 'ghcr': {
       const secrets = requireSecrets(list(options.ghcr?.secret as Secrets), 'auth.ghcr.secret');
-      return { sender: vendor, body: (delivery, body) => verifyGitHubSignature(body, delivery.headers(), secrets), description: `x-hub-signature-256(${secrets.length})` };
+      return { sender: vendor, ...signedIn(GITHUB_SIGNATURE, (headers, body) => verifyGitHubSignature(body, headers, secrets)), description: `x-hub-signature-256(${secrets.length})` };
     }
     case 'artifactory': {
       const secrets = requireSecrets(list(options.artifactory?.secret as Secrets), 'auth.artifactory.secret');
       const mode = options.artifactory?.mode ?? 'either';
       if (!['secret', 'hmac', 'either'].includes(mode)) throw new WebhookConfigError('auth.artifactory.mode must be "secret", "hmac" or "either"');
-      return { sender: vendor, body: (delivery, body) => verifyJFrogEventAuth(body, delivery.headers(), secrets, mode), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
+      return { sender: vendor, ...signedIn(JFROG_EVENT_AUTH, (headers, body) => verifyJFrogEventAuth(body, headers, secrets, mode)), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
     }
     case 'gar': {
       const gar = options.gar;
@@ -125,7 +144,7 @@ function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
       const accounts = requireSecrets(list(gar.pubsub?.serviceAccountEmail as Secrets), 'auth.gar.pubsub.serviceAccountEmail');
       requireSecrets(list(gar.pubsub?.audience as Secrets), 'auth.gar.pubsub.audience');
       const verify = createPubSubPushVerifier(gar.pubsub);
-      return { sender: vendor, headers: (delivery) => verify(delivery.headers()), description: `pubsub oidc(${accounts.length})` };
+      return { sender: vendor, headers: (delivery) => verify(headersNamed(delivery, AUTHORIZATION)), description: `pubsub oidc(${accounts.length})` };
     }
     default:
       return { sender: vendor, ...staticHeaders(options[vendor], vendor) };
@@ -170,21 +189,26 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
     }
   }
   const configured = new Set(checks.map((check) => check.sender));
+  // who may deliver each format, and the route for each of them, worked out once: a GitLab envelope is a distribution envelope too, either sender may read one
+  const routes = new Map(
+    FORMAT_IDS.map((format) => {
+      const candidates = formats.includes(format) || ENVELOPE_FORMATS.includes(format) ? candidatesFor(format).filter((sender) => configured.has(sender)) : [];
+      return [format, candidates.map((sender) => ({ sender, format: ENVELOPE_FORMATS.includes(format) ? (sender as FormatId) : format }))];
+    }),
+  );
 
   return {
     formats,
-    beforeBody: (delivery) => Promise.all(checks.map((check) => (check.headers ? check.headers(delivery) : true))),
-    async afterBody(delivery, body, beforeBody) {
-      const passed = await Promise.all(checks.map((check, index) => beforeBody[index] === true && (check.body ? check.body(delivery, body) : true)));
-      return new Set(checks.filter((_, index) => passed[index]).map((check) => check.sender));
+    beforeBody: (delivery) => allOf(checks.map((check) => check.headers(delivery))),
+    afterBody(delivery, body, beforeBody) {
+      const passed = allOf(checks.map((check, index) => beforeBody[index] === true && (check.body ? check.body(delivery, body) : true)));
+      const senders = (verdicts: readonly boolean[]) => new Set(checks.filter((_, index) => verdicts[index]).map((check) => check.sender));
+      return isPromiseLike(passed) ? passed.then(senders) : senders(passed);
     },
     route(format, authenticated) {
-      // a GitLab envelope is a distribution envelope too: either sender may read one
-      const candidates = candidatesFor(format).filter((sender) => configured.has(sender) && (formats.includes(format) || ENVELOPE_FORMATS.includes(format)));
+      const candidates = routes.get(format) ?? [];
       if (candidates.length === 0) return 'not-accepted';
-      const sender = candidates.find((candidate) => authenticated.has(candidate));
-      if (!sender) return 'unauthenticated';
-      return { sender, format: ENVELOPE_FORMATS.includes(format) ? (sender as FormatId) : format };
+      return candidates.find((candidate) => authenticated.has(candidate.sender)) ?? 'unauthenticated';
     },
     describe: () => checks.map((check) => `${check.sender}: ${check.description}`).join('; '),
   };

@@ -37,6 +37,26 @@ describe('createEventHandler: typed dispatch without HTTP', () => {
     expect(seen).toEqual([`push:manifest ${event.target.repository} #${context.index} queue`, `artifact.pushed ${event.target.repository} distribution`, 'any push']);
   });
 
+  it('handlers registered after events were dispatched receive the next events of those keys (every registration method)', async () => {
+    const { event, context } = capturedPush();
+    const harbor = await normalizedOf('harbor/push-artifact', 'harbor');
+    const unknown = { ...event, action: 'rename' };
+    const seen: string[] = [];
+    const events = createEventHandler({ dedupe: false }).on('push', () => void seen.push('push'));
+    await events.receive(event, context);
+    await events.receive(unknown, context);
+    await events.receive(harbor.event, harbor.context);
+    events
+      .on('push:manifest', () => void seen.push('push:manifest'))
+      .on('artifact.pushed', (pushed) => void seen.push(`artifact.pushed ${pushed.registry.kind}`))
+      .onUnknown((item) => void seen.push(`unknown ${item.action}`))
+      .onAny((item) => void seen.push(`any ${item.action}`));
+    await events.receive(event, context);
+    await events.receive(unknown, context);
+    await events.receive(harbor.event, harbor.context);
+    expect(seen).toEqual(['push', 'push', 'push:manifest', 'artifact.pushed distribution', 'any push', 'unknown rename', 'any rename', 'artifact.pushed harbor']);
+  });
+
   it('a handler registered for a key and a kind runs once per event, with the distribution event', async () => {
     const { event, context } = capturedPush();
     const received: unknown[] = [];

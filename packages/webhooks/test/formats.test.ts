@@ -2,7 +2,7 @@ import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { vendorFixture, vendorFixtures, type VendorFixture } from '@regevents/registry-harness';
 import { describe, expect, it, vi } from 'vitest';
 import { createWebhookHandler, FORMAT_IDS, HandlerFailedError, NORMALIZED_KINDS, type ErrorContext, type InvalidPayload, type NormalizedKind, type WebhookHandler, type WebhookHandlerOptions } from '../src/index.js';
-import { fixture, serveOnLoopback, TOKEN } from './helpers.js';
+import { fixture, handFedNodeRequest, serveOnLoopback, TOKEN } from './helpers.js';
 
 // Reference HMACs from node:crypto, independent of the WebCrypto code under test.
 const hmacHex = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
@@ -398,6 +398,44 @@ describe('distribution envelopes with formats', () => {
     hooks.on('push:manifest', (e) => void calls.push(`push:manifest ${e.target.repository}`)).on('artifact.pushed', (e) => void calls.push(`artifact.pushed ${e.registry.kind}`));
     expect((await post(hooks, vendorFixture('gitlab/push-with-meta').text, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect(calls).toEqual(['push:manifest root/test', 'artifact.pushed distribution']);
+  });
+});
+
+describe('what waits for a promise with formats', () => {
+  const body = fixture('push-by-tag/003.json').body;
+
+  it('a distribution delivery is answered from its body\'s last event when no check needs a promise (token, static headers, signatures it does not carry)', () => {
+    const hooks = multiVendor();
+    const calls: string[] = [];
+    hooks.on('push:manifest', (e) => void calls.push(`push:manifest ${e.action}`)).on('artifact.pushed', (e) => void calls.push(`artifact.pushed ${e.registry.kind}`));
+    const exchange = handFedNodeRequest({ authorization: `Bearer ${TOKEN}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' });
+    void hooks.node(exchange.req, exchange.res);
+    exchange.send(body);
+    expect(exchange.status()).toBe(200);
+    expect(calls).toEqual(['push:manifest push', 'artifact.pushed distribution']);
+  });
+
+  it('a delivery without the signature header its only sender needs gets 401 before its body is read', () => {
+    const hooks = createWebhookHandler({ formats: ['ghcr', 'artifactory'], auth: { ghcr: { secret: SECRETS.ghcr }, artifactory: { secret: SECRETS.artifactory } } });
+    const exchange = handFedNodeRequest({ 'x-github-event': 'package', 'content-type': 'application/json' });
+    void hooks.node(exchange.req, exchange.res);
+    expect(exchange.status()).toBe(401);
+    expect(exchange.req.listenerCount('data')).toBe(0);
+  });
+
+  it('a check that needs a promise still decides (the GHCR signature, on WebCrypto): the answer waits for it', async () => {
+    const f = vendorFixture('ghcr/package-published');
+    const hooks = multiVendor();
+    const recorded = record(hooks);
+    for (const wrong of [true, false]) {
+      const exchange = handFedNodeRequest({ 'content-type': 'application/json', ...credentials('ghcr', f.text, wrong) });
+      const answered = hooks.node(exchange.req, exchange.res);
+      exchange.send(f.text);
+      expect(exchange.status()).toBeUndefined();
+      await answered;
+      expect(exchange.status()).toBe(wrong ? 401 : 200);
+    }
+    expect(recorded.dispatched.map(([kind, , registry]) => [kind, registry])).toEqual([['artifact.pushed', 'ghcr']]);
   });
 });
 

@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { createServer, request, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { capturedBodies, type CapturedBody } from '@regevents/registry-harness';
 import { EVENTS_MEDIA_TYPE_V1 } from '@regevents/types';
-import type { WebhookHandler } from '../src/index.js';
+import type { NodeRequestLike, NodeResponseLike, WebhookHandler } from '../src/index.js';
 
 export const TOKEN = 'test-token-7f3a9c1e';
 
@@ -76,4 +77,24 @@ export function rawPost(url: string, headers: Record<string, string | string[]>,
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * A node:http request that the test feeds by hand, and a response that records its status: what
+ * the receiver has answered when `send` returns was answered with no promise in between.
+ */
+export function handFedNodeRequest(headers: Record<string, string>): { req: EventEmitter & NodeRequestLike; res: NodeResponseLike; status: () => number | undefined; send: (body: string | Uint8Array) => void } {
+  const req = Object.assign(new EventEmitter(), { method: 'POST', rawHeaders: Object.entries(headers).flat(), socket: { remoteAddress: '127.0.0.1' }, resume: () => undefined });
+  let status: number | undefined;
+  const res: NodeResponseLike = {
+    writeHead(code) {
+      status = code;
+    },
+    end: () => undefined,
+  };
+  const send = (body: string | Uint8Array) => {
+    req.emit('data', typeof body === 'string' ? Buffer.from(body) : body);
+    req.emit('end');
+  };
+  return { req, res, status: () => status, send };
 }

@@ -1,4 +1,5 @@
 import { on, register } from './on.js';
+import { forgetPlans } from './plans.js';
 import { receive } from './receive.js';
 import { createState, type EventHandlerState } from './state.js';
 import type { EventHandlerOptions, EventReceiver } from './types.js';
@@ -13,10 +14,12 @@ export function createEventHandlerWithState(options: EventHandlerOptions): { rec
     },
     onAny(handler) {
       register(state.anyHandlers, 'onAny', handler);
+      forgetPlans(state);
       return receiver;
     },
     onUnknown(handler) {
       register(state.unknownHandlers, 'onUnknown', handler);
+      forgetPlans(state);
       return receiver;
     },
     onError(handler) {

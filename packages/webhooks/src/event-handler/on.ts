@@ -1,6 +1,7 @@
 import { NORMALIZED_KINDS, type NormalizedKind } from '@regevents/formats';
 import { EVENT_KEYS, type EventKey } from '../dispatch.js';
 import { WebhookConfigError } from '../errors.js';
+import { forgetPlans } from './plans.js';
 import type { EventHandlerState } from './state.js';
 import type { DispatchKey, EventHandler } from './types.js';
 
@@ -23,6 +24,7 @@ export function on<K extends DispatchKey>(state: EventHandlerState, keys: K | re
   if (typeof handler !== 'function') throw new WebhookConfigError('on() takes a function');
   state.keyed.push({ keys: new Set(list), handler: handler as (event: never, context: never) => unknown });
   if (list.some(isNormalizedKind)) state.wantsNormalized = true;
+  forgetPlans(state);
 }
 
 /** `onAny`, `onUnknown`, `onError`...: checks the callback and appends it. */

@@ -5,6 +5,7 @@ import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
 import { HandlerFailedError } from '../errors.js';
 import { inOrder, isPromiseLike, type MaybePromise } from '../maybe-async.js';
 import { NormalizedContext } from './contexts.js';
+import { distributionPlan, normalizedPlan, unknownPlan, type Plan, type Planned } from './plans.js';
 import { reportError } from './report-error.js';
 import type { EventHandlerState } from './state.js';
 import type { ErrorContext, EventContext, NormalizedEventContext, ReceiveResult } from './types.js';
@@ -30,39 +31,20 @@ function normalizedView(event: Event, context: EventContext): { event: Normalize
   return { event: normalizeDistributionEvent(event), context: new NormalizedContext('distribution', context.index, context.delivery, { headers: () => context.headers }) };
 }
 
-type Call = [handler: (event: never, context: never) => unknown, event: unknown, context: unknown];
-
-/** The handlers an event goes to, in order; a handler registered for a distribution key and a normalized kind runs once, with the distribution event. */
-function distributionCalls(state: EventHandlerState, event: DistributionEvent, context: EventContext, errorContext: ErrorContext): Call[] {
-  const calls: Call[] = [];
-  if (isKnownAction(event.action)) {
-    const known = event as Event;
-    const fine = eventKey(known);
-    const normalized = state.wantsNormalized ? normalizedView(known, context) : undefined;
-    if (normalized) errorContext.normalized = normalized.event;
-    for (const { keys, handler } of state.keyed) {
-      if (keys.has(known.action) || keys.has(fine)) calls.push([handler, known, context]);
-      else if (normalized && keys.has(normalized.event.kind)) calls.push([handler, normalized.event, normalized.context]);
-    }
-  } else {
-    for (const handler of state.unknownHandlers) calls.push([handler, event, context]);
-  }
-  for (const handler of state.anyHandlers) calls.push([handler, event, context]);
-  return calls;
-}
-
-function normalizedCalls(state: EventHandlerState, event: NormalizedRegistryEvent, context: NormalizedEventContext): Call[] {
-  const calls: Call[] = [];
-  for (const { keys, handler } of state.keyed) if (keys.has(event.kind)) calls.push([handler, event, context]);
-  return calls;
-}
-
 /** Runs the event's handlers one after the other; synchronous as long as they are. */
 function runHandlers(state: EventHandlerState, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext): MaybePromise<unknown> {
-  const calls = isDistributionEvent(event) ? distributionCalls(state, event, context as EventContext, errorContext) : normalizedCalls(state, event, context as NormalizedEventContext);
-  return inOrder(calls.length, (index) => {
-    const [handler, target, targetContext] = calls[index] as Call;
-    return handler(target as never, targetContext as never);
+  if (!isDistributionEvent(event)) return runPlan(normalizedPlan(state, event.kind), event, context);
+  if (!isKnownAction(event.action)) return runPlan(unknownPlan(state), event, context);
+  const known = event as Event;
+  const normalized = state.wantsNormalized ? normalizedView(known, context as EventContext) : undefined;
+  if (normalized) errorContext.normalized = normalized.event;
+  return runPlan(distributionPlan(state, known.action, eventKey(known), normalized?.event.kind), known, context, normalized);
+}
+
+function runPlan(plan: Plan, event: unknown, context: unknown, normalized?: { event: NormalizedRegistryEvent; context: NormalizedEventContext }): MaybePromise<unknown> {
+  return inOrder(plan.length, (index) => {
+    const { handler, normalized: takesNormalized } = plan[index] as Planned;
+    return takesNormalized && normalized ? handler(normalized.event as never, normalized.context as never) : handler(event as never, context as never);
   });
 }
 

@@ -2,7 +2,7 @@ import { createMemoryDedupeStore, type DedupeStore } from '../dedupe.js';
 import { WebhookConfigError } from '../errors.js';
 import type { AnyEventHandler, DispatchKey, ErrorHandler, EventHandlerOptions, UnknownEventHandler } from './types.js';
 
-type KeyedHandler = (event: never, context: never) => unknown;
+export type KeyedHandler = (event: never, context: never) => unknown;
 
 /** The registered handlers and the dedupe settings one event receiver works with. */
 export interface EventHandlerState {
