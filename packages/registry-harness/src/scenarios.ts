@@ -8,9 +8,12 @@ export const SCENARIO_USER = { name: 'alice', password: 'wonderland-secret' } as
 export interface ScenarioTarget {
   /** `HOST:PORT` of the registry under test. */
   host: string;
-  /** A scratch folder for OCI layouts. */
+  /** A scratch folder for OCI layouts, and skopeo's blob-info cache for the scenario's runs (`scenarioCache`). */
   workDir: string;
 }
+
+/** The blob-info cache a scenario's skopeo runs share, as one user's runs share theirs: a copy mounts what the setup's push recorded. */
+const scenarioCache = (target: ScenarioTarget) => ({ blobInfoCache: join(target.workDir, 'skopeo-data') });
 
 /**
  * One thing a user does to a registry. The same scenarios drive the real
@@ -37,12 +40,12 @@ function credsFor(scenario: Pick<Scenario, 'registry'>): string | undefined {
 
 async function pushSingle(target: ScenarioTarget, repository: string, tag: string, destCreds?: string): Promise<void> {
   const source = await writeOciLayout(join(target.workDir, 'single'), buildImage(SINGLE), 'v1');
-  await skopeoCopy(source, `docker://${target.host}/${repository}:${tag}`, { destCreds });
+  await skopeoCopy(source, `docker://${target.host}/${repository}:${tag}`, { destCreds, ...scenarioCache(target) });
 }
 
 async function pushMulti(target: ScenarioTarget, repository: string, tag: string): Promise<void> {
   const source = await writeOciLayout(join(target.workDir, 'multi'), buildImage(MULTI), 'v1');
-  await skopeoCopy(source, `docker://${target.host}/${repository}:${tag}`, { all: true });
+  await skopeoCopy(source, `docker://${target.host}/${repository}:${tag}`, { all: true, ...scenarioCache(target) });
 }
 
 export const scenarios: Scenario[] = [
@@ -63,21 +66,21 @@ export const scenarios: Scenario[] = [
     description: 'skopeo copies demo/app:1.0 from the registry to a local OCI layout',
     registry: {},
     setup: (t) => pushSingle(t, 'demo/app', '1.0'),
-    act: (t) => skopeoCopy(`docker://${t.host}/demo/app:1.0`, `oci:${join(t.workDir, 'pulled')}:1.0`),
+    act: (t) => skopeoCopy(`docker://${t.host}/demo/app:1.0`, `oci:${join(t.workDir, 'pulled')}:1.0`, scenarioCache(t)),
   },
   {
     name: 'copy-to-repository',
     description: 'skopeo copies demo/app:1.0 to other/app:1.0 on the same registry (blobs are mounted)',
     registry: {},
     setup: (t) => pushSingle(t, 'demo/app', '1.0'),
-    act: (t) => skopeoCopy(`docker://${t.host}/demo/app:1.0`, `docker://${t.host}/other/app:1.0`),
+    act: (t) => skopeoCopy(`docker://${t.host}/demo/app:1.0`, `docker://${t.host}/other/app:1.0`, scenarioCache(t)),
   },
   {
     name: 'delete-by-tag',
     description: 'skopeo deletes demo/app:1.0 (the registry resolves the tag, then deletes by digest)',
     registry: {},
     setup: (t) => pushSingle(t, 'demo/app', '1.0'),
-    act: (t) => skopeoDelete(`docker://${t.host}/demo/app:1.0`),
+    act: (t) => skopeoDelete(`docker://${t.host}/demo/app:1.0`, scenarioCache(t)),
   },
   {
     name: 'push-authenticated',

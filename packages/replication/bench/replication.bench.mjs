@@ -81,7 +81,7 @@ async function skopeoSync(source, workDir) {
   await writeFile(file, JSON.stringify({ [source.host]: { 'tls-verify': false, images } }));
   try {
     const started = performance.now();
-    await skopeo(['--insecure-policy', 'sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, target.host], 300_000);
+    await skopeo(['--insecure-policy', 'sync', '--src', 'yaml', '--dest', 'docker', '--dest-tls-verify=false', file, target.host], { timeoutMs: 300_000 });
     return performance.now() - started;
   } finally {
     await target.stop();
