@@ -6,7 +6,7 @@ import { tagChangeOf } from './tag-state.js';
 import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
 import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
 import { createRedisTagState } from './redis-tag-state.js';
-import { ACK, APPEND, CLAIM, DEAD_LETTER, LEASE, RELEASE, RELEASE_CLAIM } from './redis-scripts.js';
+import { ACK, APPEND, CLAIM, DEAD_LETTER, LEASE, READ_CLAIMED, RELEASE, RELEASE_CLAIM } from './redis-scripts.js';
 
 export interface RedisLogOptions {
   /** A connected node-redis (v4+) or ioredis client; the log never opens or closes it. */
@@ -79,10 +79,14 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const lease = luaScript(command, LEASE);
   const release = luaScript(command, RELEASE);
   const claimEvents = luaScript(command, CLAIM);
+  const readClaimed = luaScript(command, READ_CLAIMED);
   const releaseClaim = luaScript(command, RELEASE_CLAIM);
   // a claim's token need only differ from every other claimant's: a random prefix per log, then a count
   const leasePrefix = crypto.randomUUID();
   let leases = 0;
+  const leaseMsOf = (ms: number) => String(Math.max(1, Math.ceil(ms)));
+  // the scripts answer a claim with a letter: c(laimed), d(one), i(n-flight)
+  const claimOf = (status: string | undefined, token: string): ClaimResult => (status === 'c' ? { status: 'claimed', token } : { status: status === 'd' ? 'done' : 'in-flight' });
 
   async function withFailures(group: string, deliveries: Delivery[]): Promise<Delivery[]> {
     const first = deliveries[0];
@@ -134,9 +138,18 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
         }
       }
     },
-    async read(group, consumer, partition, count) {
-      const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
-      return deliveriesOf(reply?.[0]?.[1], partition);
+    async read(group, consumer, partition, count, claim) {
+      if (!claim) {
+        const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
+        return deliveriesOf(reply?.[0]?.[1], partition);
+      }
+      const prefix = `lease:${leasePrefix}:${++leases}:`;
+      const [entries, statuses] = (await readClaimed([streamKey(partition)], [group, consumer, String(count), leaseMsOf(claim.leaseMs), prefix])) as [unknown, string];
+      const deliveries = deliveriesOf(entries, partition);
+      deliveries.forEach((delivery, index) => {
+        if (statuses[index] !== '-') delivery.claim = claimOf(statuses[index], `${prefix}${index + 1}`);
+      });
+      return deliveries;
     },
     async claim(group, consumer, partition, cursor, count) {
       const [next, claimed] = (await command(['XAUTOCLAIM', streamKey(partition), group, consumer, '0', cursor, 'COUNT', String(count)])) as [string, unknown];
@@ -147,23 +160,20 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       // new claims' tokens are the batch's prefix and their number, made by the script (CLAIM)
       const prefix = `lease:${leasePrefix}:${++leases}:`;
       const keys: string[] = [];
-      const args = [String(Math.max(1, Math.ceil(leaseMs))), prefix];
+      const args = [leaseMsOf(leaseMs), prefix];
       for (const claim of claims) {
         keys.push(doneKey(group, partition, claim.key));
         args.push(claim.token ?? '');
       }
-      const statuses = (await claimEvents(keys, args)) as string[];
-      return statuses.map((status, index): ClaimResult =>
-        status === 'claimed' ? { status, token: claims[index]?.token ?? `${prefix}${index + 1}` } : { status: status === 'done' ? 'done' : 'in-flight' }
-      );
+      const statuses = String(await claimEvents(keys, args));
+      return claims.map((claim, index) => claimOf(statuses[index], claim.token ?? `${prefix}${index + 1}`));
     },
     async releaseEvent(group, partition, key, token) {
       await releaseClaim([doneKey(group, partition, key)], [token]);
     },
     async ack(group, partition, positions, handled) {
       if (positions.length === 0) return;
-      const done = (handled?.keys ?? []).map((key) => doneKey(group, partition, key));
-      await ack([streamKey(partition), failuresKey(group, partition), ...done], [group, String(Math.max(1, Math.ceil(handled?.ttlMs ?? 1))), ...positions]);
+      await ack([streamKey(partition), failuresKey(group, partition)], [group, leaseMsOf(handled?.ttlMs ?? 1), String(positions.length), ...positions, ...(handled?.keys ?? [])]);
     },
     async recordFailure(group, partition, position) {
       return Number(await command(['HINCRBY', failuresKey(group, partition), position, '1']));

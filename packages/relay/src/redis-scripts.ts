@@ -39,19 +39,59 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return {1, id}`;
 
-/** KEYS: stream, failures hash, then the handled keys to record. ARGV: group, handled ttl ms, positions... */
+/**
+ * KEYS: stream, failures hash. ARGV: group, handled ttl ms, the number of positions, the positions,
+ * then the event keys to record as handled. Their records are the group's handled keys
+ * (`<stream>:done:<group>:<event key>`, in the stream's hash slot), named here so the
+ * acknowledgement sends each event key bare.
+ */
 export const ACK = `
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
-redis.call('HDEL', KEYS[2], unpack(ARGV, 3))
-for i = 3, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[2]) end
+local positions = tonumber(ARGV[3])
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 4, positions + 3))
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HDEL', KEYS[2], unpack(ARGV, 4, positions + 3)) end
+local done = KEYS[1] .. ':done:' .. ARGV[1] .. ':'
+for i = positions + 4, #ARGV do redis.call('SET', done .. ARGV[i], 'done', 'PX', ARGV[2]) end
 return 1`;
+
+/**
+ * KEYS: stream. ARGV: group, consumer, count, lease ms, the batch's token prefix. XREADGROUP of new
+ * entries, and the claim of each entry's event key in the group's handled keys (as CLAIM, new claims
+ * only), in one step: a batch costs one round trip and sends no key. Returns the entries and one
+ * letter per entry: 'c' claimed (token: the prefix and the entry's number, 1-based), 'd' done,
+ * 'i' in-flight, '-' no event key (not a relay record: decoding it fails). The key is read from
+ * the record's JSON text, which the log writes with `key` first; a key with escapes is decoded.
+ */
+export const READ_CLAIMED = `
+local reply = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
+if not reply then return {{}, ''} end
+local entries = reply[1][2]
+local done = KEYS[1] .. ':done:' .. ARGV[1] .. ':'
+local statuses = {}
+for i, entry in ipairs(entries) do
+  local record = entry[2][2]
+  local key = type(record) == 'string' and string.match(record, '^{"key":"([^"\\\\]*)"')
+  if not key and type(record) == 'string' then
+    local ok, decoded = pcall(cjson.decode, record)
+    key = ok and type(decoded) == 'table' and type(decoded.key) == 'string' and decoded.key
+  end
+  if not key then
+    statuses[i] = '-'
+  elseif redis.call('SET', done .. key, ARGV[5] .. i, 'NX', 'PX', ARGV[4]) then
+    statuses[i] = 'c'
+  elseif redis.call('GET', done .. key) == 'done' then
+    statuses[i] = 'd'
+  else
+    statuses[i] = 'i'
+  end
+end
+return {entries, table.concat(statuses)}`;
 
 /**
  * KEYS: the handled keys of events about to run. ARGV: lease ms, the batch's token prefix, then per
  * key the token of a claim held already, or '' for a new one: the prefix and the key's number (1-based),
- * so a batch of new claims sends no token. Per key: 'claimed' (now held by its token until the lease
- * lapses; a claim its token holds already is renewed), 'done' or 'in-flight'. A script sees no key
- * lapse between its SET and its GET.
+ * so a batch of new claims sends no token. One letter per key: 'c' claimed (now held by its token
+ * until the lease lapses; a claim its token holds already is renewed), 'd' done or 'i' in-flight.
+ * A script sees no key lapse between its SET and its GET.
  */
 export const CLAIM = `
 local out = {}
@@ -59,20 +99,20 @@ for i, key in ipairs(KEYS) do
   local token = ARGV[i + 2]
   if token == '' then token = ARGV[2] .. i end
   if redis.call('SET', key, token, 'NX', 'PX', ARGV[1]) then
-    out[i] = 'claimed'
+    out[i] = 'c'
   else
     local held = redis.call('GET', key)
     if held == token then
       redis.call('PEXPIRE', key, ARGV[1])
-      out[i] = 'claimed'
+      out[i] = 'c'
     elseif held == 'done' then
-      out[i] = 'done'
+      out[i] = 'd'
     else
-      out[i] = 'in-flight'
+      out[i] = 'i'
     end
   end
 end
-return out`;
+return table.concat(out)`;
 
 /** KEYS: a handled key. ARGV: the token of our claim. Deletes the claim only while it is ours: a lapsed one may be another consumer's now. */
 export const RELEASE_CLAIM = `
