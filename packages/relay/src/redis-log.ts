@@ -6,7 +6,7 @@ import { tagChangeOf } from './tag-state.js';
 import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
 import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
 import { createRedisTagState } from './redis-tag-state.js';
-import { ACK, APPEND, CLAIM, DEAD_LETTER, LEASE, READ_CLAIMED, RELEASE, RELEASE_CLAIM } from './redis-scripts.js';
+import { ACK, APPEND, CLAIM, DEAD_LETTER, LEASE, RELEASE, RELEASE_CLAIM } from './redis-scripts.js';
 
 export interface RedisLogOptions {
   /** A connected node-redis (v4+) or ioredis client; the log never opens or closes it. */
@@ -48,8 +48,9 @@ function deliveriesOf(reply: unknown, partition: number): Delivery[] {
 /**
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
- * letters `{S:p}:dead:<group>`, handled event keys `{S:p}:done:<group>:<key>` (in the partition's hash
- * slot, so one script claims or records a batch in a Redis Cluster); leases in `{S:leases}:<group>:*`;
+ * letters `{S:p}:dead:<group>`, the record of handled events `{S:p}:handled:<group>` (a hash: event
+ * key → claim or done, each with its expiry; and `{S:p}:handled:<group>:sweep`, how far the
+ * acknowledgements have swept lapsed entries out; see redis-scripts.ts); leases in `{S:leases}:<group>:*`;
  * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
@@ -65,7 +66,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const streamKey = (partition: number) => `{${stream}:${partition}}`;
   const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
   const deadKey = (group: string, partition: number) => `${streamKey(partition)}:dead:${group}`;
-  const doneKey = (group: string, partition: number, key: string) => `${streamKey(partition)}:done:${group}:${key}`;
+  const handledKey = (group: string, partition: number) => `${streamKey(partition)}:handled:${group}`;
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
   // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
@@ -79,9 +80,8 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const lease = luaScript(command, LEASE);
   const release = luaScript(command, RELEASE);
   const claimEvents = luaScript(command, CLAIM);
-  const readClaimed = luaScript(command, READ_CLAIMED);
   const releaseClaim = luaScript(command, RELEASE_CLAIM);
-  // a claim's token need only differ from every other claimant's: a random prefix per log, then a count
+  // a claim's token need only differ from every other claimant's: a random prefix per log, then a count per batch
   const leasePrefix = crypto.randomUUID();
   let leases = 0;
   const leaseMsOf = (ms: number) => String(Math.max(1, Math.ceil(ms)));
@@ -94,6 +94,13 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     const counts = (await command(['HMGET', failuresKey(group, first.partition), ...deliveries.map((delivery) => delivery.position)])) as (string | null)[];
     deliveries.forEach((delivery, index) => (delivery.failures = Number(counts[index] ?? 0)));
     return deliveries;
+  }
+
+  /** Claims `keys` in the group's record of handled events; `tokens` holds claims to renew ('' or none: new ones, all held by the batch's token). */
+  async function claimKeys(group: string, partition: number, keys: readonly string[], tokens: readonly string[], leaseMs: number): Promise<ClaimResult[]> {
+    const batch = `lease:${leasePrefix}:${++leases}`;
+    const statuses = String(await claimEvents([handledKey(group, partition)], [leaseMsOf(leaseMs), batch, String(keys.length), ...keys, ...tokens]));
+    return keys.map((_, index) => claimOf(statuses[index], tokens[index] || batch));
   }
 
   async function groupInfo(group: string, partition: number): Promise<Record<string, unknown> | undefined> {
@@ -139,16 +146,12 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       }
     },
     async read(group, consumer, partition, count, claim) {
-      if (!claim) {
-        const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
-        return deliveriesOf(reply?.[0]?.[1], partition);
+      const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
+      const deliveries = deliveriesOf(reply?.[0]?.[1], partition);
+      if (claim && deliveries.length > 0) {
+        const claims = await claimKeys(group, partition, deliveries.map((delivery) => delivery.record.key), [], claim.leaseMs);
+        deliveries.forEach((delivery, index) => (delivery.claim = claims[index]));
       }
-      const prefix = `lease:${leasePrefix}:${++leases}:`;
-      const [entries, statuses] = (await readClaimed([streamKey(partition)], [group, consumer, String(count), leaseMsOf(claim.leaseMs), prefix])) as [unknown, string];
-      const deliveries = deliveriesOf(entries, partition);
-      deliveries.forEach((delivery, index) => {
-        if (statuses[index] !== '-') delivery.claim = claimOf(statuses[index], `${prefix}${index + 1}`);
-      });
       return deliveries;
     },
     async claim(group, consumer, partition, cursor, count) {
@@ -157,23 +160,21 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     },
     async claimEvents(group, partition, claims, leaseMs) {
       if (claims.length === 0) return [];
-      // new claims' tokens are the batch's prefix and their number, made by the script (CLAIM)
-      const prefix = `lease:${leasePrefix}:${++leases}:`;
-      const keys: string[] = [];
-      const args = [leaseMsOf(leaseMs), prefix];
-      for (const claim of claims) {
-        keys.push(doneKey(group, partition, claim.key));
-        args.push(claim.token ?? '');
-      }
-      const statuses = String(await claimEvents(keys, args));
-      return claims.map((claim, index) => claimOf(statuses[index], claim.token ?? `${prefix}${index + 1}`));
+      return claimKeys(
+        group,
+        partition,
+        claims.map((claim) => claim.key),
+        claims.map((claim) => claim.token ?? ''),
+        leaseMs
+      );
     },
     async releaseEvent(group, partition, key, token) {
-      await releaseClaim([doneKey(group, partition, key)], [token]);
+      await releaseClaim([handledKey(group, partition)], [key, token]);
     },
     async ack(group, partition, positions, handled) {
       if (positions.length === 0) return;
-      await ack([streamKey(partition), failuresKey(group, partition)], [group, leaseMsOf(handled?.ttlMs ?? 1), String(positions.length), ...positions, ...(handled?.keys ?? [])]);
+      const handledHash = handledKey(group, partition);
+      await ack([streamKey(partition), failuresKey(group, partition), handledHash, `${handledHash}:sweep`], [group, leaseMsOf(handled?.ttlMs ?? 1), String(positions.length), ...positions, ...(handled?.keys ?? [])]);
     },
     async recordFailure(group, partition, position) {
       return Number(await command(['HINCRBY', failuresKey(group, partition), position, '1']));

@@ -300,6 +300,18 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal((await log.groupStats('g1')).pending, 0);
     });
 
+    test("a claim lapses after its lease, and a handled event's record after its ttl", 1, async (log) => {
+      await log.createGroup('g', 'beginning');
+      await log.append(sampleRecord('lapse/app', 'handled'));
+      const [delivery] = await log.read('g', 'c', 0, 1);
+      const [held] = await log.claimEvents('g', 0, [{ key: 'distribution:held' }], 30);
+      await log.ack('g', 0, [delivery?.position as string], { keys: ['distribution:handled'], ttlMs: 30 });
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:held' }, { key: 'distribution:handled' }], 1_000)).map((claim) => claim.status), ['in-flight', 'done']);
+      equal(held?.status, 'claimed');
+      await sleep(80);
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:held' }, { key: 'distribution:handled' }], 1_000)).map((claim) => claim.status), ['claimed', 'claimed']);
+    });
+
     test('a read can claim what it hands out, in the same step: new keys claimed, handled ones done, held ones in flight', 1, async (log) => {
       await log.createGroup('g', 'beginning');
       await log.append(sampleRecord('read/app'));
