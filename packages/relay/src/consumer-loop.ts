@@ -170,6 +170,17 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   // acknowledgements of a partition gathered until the next turn: one command for the events that finished together
   const unsent = new Map<number, { positions: string[]; keys: string[] }>();
 
+  /** Log calls nobody awaits (acknowledgements, claims given back): a stop waits for them. */
+  function track(work: Promise<void>): void {
+    acking.add(work);
+    void work.finally(() => acking.delete(work));
+  }
+
+  /** Gives up a claim that will not run here (its handlers failed elsewhere, a stop, an event the group skips). */
+  function giveBack(delivery: Delivery, token: string): Promise<void> {
+    return log.releaseEvent(group, delivery.partition, delivery.record.key, token).catch((error: unknown) => reportError(error, delivery));
+  }
+
   /** Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with the others of its turn. */
   function acknowledge(partition: number, position: string, handled: string | undefined, signal: AbortSignal): void {
     let batch = unsent.get(partition);
@@ -183,8 +194,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           return persist(() => log.ack(group, partition, fresh.positions, { keys: fresh.keys, ttlMs: settings.dedupeTtlMs }), signal);
         })
         .then(() => undefined);
-      acking.add(sent);
-      void sent.finally(() => acking.delete(sent));
+      track(sent);
     }
     batch.positions.push(position);
     if (handled !== undefined) batch.keys.push(handled);
@@ -208,6 +218,17 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   }
 
 
+  /** Keeps the claims a read took with its batch (asked at `at`) for the entries that run here; those that do not get theirs given back. */
+  function keepReadClaims(deliveries: readonly Delivery[], at: number): void {
+    const taken: AheadBatch = { results: [], settled: Promise.resolve(), at };
+    for (const delivery of deliveries) {
+      const { claim } = delivery;
+      if (!claim) continue;
+      if (runsHere(delivery)) ahead.set(delivery, { batch: taken, index: (taken.results as ClaimResult[]).push(claim) - 1 });
+      else if (claim.status === 'claimed') track(giveBack(delivery, claim.token));
+    }
+  }
+
   /** The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older than half the lease), else one now. */
   async function claimFor(delivery: Delivery, signal: AbortSignal): Promise<ClaimResult | undefined> {
     const { partition, record } = delivery;
@@ -229,14 +250,12 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     for (const [delivery, { batch, index }] of ahead) {
       if (delivery.partition !== partition) continue;
       ahead.delete(delivery);
-      const released = batch.settled
-        .then(() => {
+      track(
+        batch.settled.then(() => {
           const taken = batch.results?.[index];
-          return taken?.status === 'claimed' ? log.releaseEvent(group, partition, delivery.record.key, taken.token) : undefined;
+          return taken?.status === 'claimed' ? giveBack(delivery, taken.token) : undefined;
         })
-        .catch((error: unknown) => reportError(error, delivery));
-      acking.add(released);
-      void released.finally(() => acking.delete(released));
+      );
     }
   }
 
@@ -283,7 +302,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         return acknowledge(partition, position, record.key, signal);
       }
       counters.failed++;
-      await log.releaseEvent(group, partition, record.key, claimed.token).catch((error: unknown) => reportError(error, delivery));
+      await giveBack(delivery, claimed.token);
       const recorded = await persist(() => log.recordFailure(group, partition, position), signal);
       if (recorded === undefined) return;
       failures = recorded;
@@ -301,7 +320,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
   async function readOrRecreate(partition: number, count: number): Promise<Delivery[]> {
     try {
-      return await log.read(group, settings.name, partition, count);
+      return await log.read(group, settings.name, partition, count, { leaseMs: settings.leaseMs });
     } catch (error) {
       await log.createGroup(group, settings.start).catch(() => undefined);
       throw error;
@@ -380,10 +399,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           freed = undefined;
           continue;
         }
+        const asked = performance.now();
         const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
         if (!batch) return;
         if (batch.length === 0) await sleep(settings.pollMs, signal);
-        claimAhead(partition, batch);
+        keepReadClaims(batch, asked);
         for (const delivery of batch) enqueue(delivery);
       }
     }

@@ -48,8 +48,9 @@ function deliveriesOf(reply: unknown, partition: number): Delivery[] {
 /**
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
- * letters `{S:p}:dead:<group>`, handled event keys `{S:p}:done:<group>:<key>` (in the partition's hash
- * slot, so one script claims or records a batch in a Redis Cluster); leases in `{S:leases}:<group>:*`;
+ * letters `{S:p}:dead:<group>`, the record of handled events `{S:p}:handled:<group>` (a hash: event
+ * key → claim or done, each with its expiry; and `{S:p}:handled:<group>:sweep`, how far the
+ * acknowledgements have swept lapsed entries out; see redis-scripts.ts); leases in `{S:leases}:<group>:*`;
  * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
@@ -65,7 +66,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const streamKey = (partition: number) => `{${stream}:${partition}}`;
   const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
   const deadKey = (group: string, partition: number) => `${streamKey(partition)}:dead:${group}`;
-  const doneKey = (group: string, partition: number, key: string) => `${streamKey(partition)}:done:${group}:${key}`;
+  const handledKey = (group: string, partition: number) => `${streamKey(partition)}:handled:${group}`;
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
   // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
@@ -80,9 +81,12 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const release = luaScript(command, RELEASE);
   const claimEvents = luaScript(command, CLAIM);
   const releaseClaim = luaScript(command, RELEASE_CLAIM);
-  // a claim's token need only differ from every other claimant's: a random prefix per log, then a count
+  // a claim's token need only differ from every other claimant's: a random prefix per log, then a count per batch
   const leasePrefix = crypto.randomUUID();
   let leases = 0;
+  const leaseMsOf = (ms: number) => String(Math.max(1, Math.ceil(ms)));
+  // the scripts answer a claim with a letter: c(laimed), d(one), i(n-flight)
+  const claimOf = (status: string | undefined, token: string): ClaimResult => (status === 'c' ? { status: 'claimed', token } : { status: status === 'd' ? 'done' : 'in-flight' });
 
   async function withFailures(group: string, deliveries: Delivery[]): Promise<Delivery[]> {
     const first = deliveries[0];
@@ -90,6 +94,13 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     const counts = (await command(['HMGET', failuresKey(group, first.partition), ...deliveries.map((delivery) => delivery.position)])) as (string | null)[];
     deliveries.forEach((delivery, index) => (delivery.failures = Number(counts[index] ?? 0)));
     return deliveries;
+  }
+
+  /** Claims `keys` in the group's record of handled events; `tokens` holds claims to renew ('' or none: new ones, all held by the batch's token). */
+  async function claimKeys(group: string, partition: number, keys: readonly string[], tokens: readonly string[], leaseMs: number): Promise<ClaimResult[]> {
+    const batch = `lease:${leasePrefix}:${++leases}`;
+    const statuses = String(await claimEvents([handledKey(group, partition)], [leaseMsOf(leaseMs), batch, String(keys.length), ...keys, ...tokens]));
+    return keys.map((_, index) => claimOf(statuses[index], tokens[index] || batch));
   }
 
   async function groupInfo(group: string, partition: number): Promise<Record<string, unknown> | undefined> {
@@ -134,9 +145,14 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
         }
       }
     },
-    async read(group, consumer, partition, count) {
+    async read(group, consumer, partition, count, claim) {
       const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
-      return deliveriesOf(reply?.[0]?.[1], partition);
+      const deliveries = deliveriesOf(reply?.[0]?.[1], partition);
+      if (claim && deliveries.length > 0) {
+        const claims = await claimKeys(group, partition, deliveries.map((delivery) => delivery.record.key), [], claim.leaseMs);
+        deliveries.forEach((delivery, index) => (delivery.claim = claims[index]));
+      }
+      return deliveries;
     },
     async claim(group, consumer, partition, cursor, count) {
       const [next, claimed] = (await command(['XAUTOCLAIM', streamKey(partition), group, consumer, '0', cursor, 'COUNT', String(count)])) as [string, unknown];
@@ -144,26 +160,21 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     },
     async claimEvents(group, partition, claims, leaseMs) {
       if (claims.length === 0) return [];
-      // new claims' tokens are the batch's prefix and their number, made by the script (CLAIM)
-      const prefix = `lease:${leasePrefix}:${++leases}:`;
-      const keys: string[] = [];
-      const args = [String(Math.max(1, Math.ceil(leaseMs))), prefix];
-      for (const claim of claims) {
-        keys.push(doneKey(group, partition, claim.key));
-        args.push(claim.token ?? '');
-      }
-      const statuses = (await claimEvents(keys, args)) as string[];
-      return statuses.map((status, index): ClaimResult =>
-        status === 'claimed' ? { status, token: claims[index]?.token ?? `${prefix}${index + 1}` } : { status: status === 'done' ? 'done' : 'in-flight' }
+      return claimKeys(
+        group,
+        partition,
+        claims.map((claim) => claim.key),
+        claims.map((claim) => claim.token ?? ''),
+        leaseMs
       );
     },
     async releaseEvent(group, partition, key, token) {
-      await releaseClaim([doneKey(group, partition, key)], [token]);
+      await releaseClaim([handledKey(group, partition)], [key, token]);
     },
     async ack(group, partition, positions, handled) {
       if (positions.length === 0) return;
-      const done = (handled?.keys ?? []).map((key) => doneKey(group, partition, key));
-      await ack([streamKey(partition), failuresKey(group, partition), ...done], [group, String(Math.max(1, Math.ceil(handled?.ttlMs ?? 1))), ...positions]);
+      const handledHash = handledKey(group, partition);
+      await ack([streamKey(partition), failuresKey(group, partition), handledHash, `${handledHash}:sweep`], [group, leaseMsOf(handled?.ttlMs ?? 1), String(positions.length), ...positions, ...(handled?.keys ?? [])]);
     },
     async recordFailure(group, partition, position) {
       return Number(await command(['HINCRBY', failuresKey(group, partition), position, '1']));

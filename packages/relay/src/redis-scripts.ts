@@ -39,44 +39,96 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return {1, id}`;
 
-/** KEYS: stream, failures hash, then the handled keys to record. ARGV: group, handled ttl ms, positions... */
-export const ACK = `
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 3))
-redis.call('HDEL', KEYS[2], unpack(ARGV, 3))
-for i = 3, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[2]) end
+// The group's record of handled events is one hash per group and partition: event key → "<expires
+// at, server ms> <holder>", the holder a claim's token or `done`. A batch claims or records its
+// events with a few commands, not one key with a TTL each; an entry past its time is free, and the
+// acknowledgements sweep such entries out a few at a time (HSCAN), so the hash holds about what
+// the group handled within its dedupe TTL.
+const NOW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
+
+/** Keeps the whole hash at least `ms` longer: a group gone idle leaves nothing behind. */
+const KEEP = `
+local function keep(key, ms)
+  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end`;
+
+/**
+ * KEYS: stream, failures hash, handled hash, its sweep cursor. ARGV: group, handled ttl ms, the
+ * number of positions, the positions, then the event keys to record as handled (done until now + ttl).
+ */
+export const ACK = `${NOW}${KEEP}
+local positions = tonumber(ARGV[3])
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 4, positions + 3))
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HDEL', KEYS[2], unpack(ARGV, 4, positions + 3)) end
+if #ARGV == positions + 3 then return 1 end
+local ttl = tonumber(ARGV[2])
+local done = (now + ttl) .. ' done'
+local record = {}
+for i = positions + 4, #ARGV do
+  record[#record + 1] = ARGV[i]
+  record[#record + 1] = done
+end
+redis.call('HSET', KEYS[3], unpack(record))
+keep(KEYS[3], ttl)
+-- as many entries looked at as recorded: the hash stays within about twice what the TTL keeps
+local scan = redis.call('HSCAN', KEYS[3], redis.call('GET', KEYS[4]) or '0', 'COUNT', #record / 2)
+local fields, lapsed = scan[2], {}
+for i = 1, #fields, 2 do
+  local expires = tonumber(string.match(fields[i + 1], '^%d+'))
+  if expires and expires <= now then lapsed[#lapsed + 1] = fields[i] end
+end
+if #lapsed > 0 then redis.call('HDEL', KEYS[3], unpack(lapsed)) end
+redis.call('SET', KEYS[4], scan[1], 'PX', ttl)
 return 1`;
 
 /**
- * KEYS: the handled keys of events about to run. ARGV: lease ms, the batch's token prefix, then per
- * key the token of a claim held already, or '' for a new one: the prefix and the key's number (1-based),
- * so a batch of new claims sends no token. Per key: 'claimed' (now held by its token until the lease
- * lapses; a claim its token holds already is renewed), 'done' or 'in-flight'. A script sees no key
- * lapse between its SET and its GET.
+ * KEYS: the handled hash. ARGV: lease ms, the batch's token, the number of keys n, the n event
+ * keys, then per key the token of a claim held already, or '' (or nothing) for a new one, held by
+ * the batch's token: a batch of new claims sends no token and writes one value. One letter per key:
+ * 'c' claimed (now held by its token for the lease; a claim its token holds already is renewed),
+ * 'd' done or 'i' in-flight (held by another token, or by an earlier key of this batch).
  */
-export const CLAIM = `
-local out = {}
-for i, key in ipairs(KEYS) do
-  local token = ARGV[i + 2]
-  if token == '' then token = ARGV[2] .. i end
-  if redis.call('SET', key, token, 'NX', 'PX', ARGV[1]) then
-    out[i] = 'claimed'
+export const CLAIM = `${NOW}${KEEP}
+local count = tonumber(ARGV[3])
+local held = redis.call('HMGET', KEYS[1], unpack(ARGV, 4, count + 3))
+local lease = tonumber(ARGV[1])
+local expires = (now + lease) .. ' '
+local fresh = expires .. ARGV[2]
+local out, claims, taken = {}, {}, {}
+for i = 1, count do
+  local key = ARGV[i + 3]
+  local token = ARGV[i + count + 3]
+  if token == nil or token == '' then token = ARGV[2] end
+  local holder
+  if taken[key] then
+    holder = ''
+  elseif held[i] then
+    local until_, by = string.match(held[i], '^(%d+) (.*)$')
+    if until_ and tonumber(until_) > now then holder = by end
+  end
+  if holder == nil or holder == token then
+    taken[key] = true
+    claims[#claims + 1] = key
+    claims[#claims + 1] = token == ARGV[2] and fresh or expires .. token
+    out[i] = 'c'
+  elseif holder == 'done' then
+    out[i] = 'd'
   else
-    local held = redis.call('GET', key)
-    if held == token then
-      redis.call('PEXPIRE', key, ARGV[1])
-      out[i] = 'claimed'
-    elseif held == 'done' then
-      out[i] = 'done'
-    else
-      out[i] = 'in-flight'
-    end
+    out[i] = 'i'
   end
 end
-return out`;
+if #claims > 0 then
+  redis.call('HSET', KEYS[1], unpack(claims))
+  keep(KEYS[1], lease)
+end
+return table.concat(out)`;
 
-/** KEYS: a handled key. ARGV: the token of our claim. Deletes the claim only while it is ours: a lapsed one may be another consumer's now. */
+/** KEYS: the handled hash. ARGV: an event key, the token of our claim. Deletes the claim only while it is ours: a lapsed one may be another consumer's now. */
 export const RELEASE_CLAIM = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held and string.match(held, '^%d+ (.*)$') == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
 
 /** KEYS: stream, failures hash, dead-letter stream. ARGV: group, position, record, error, attempts, dead at. */

@@ -299,5 +299,40 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal((await log.claimEvents('g1', 0, [{ key: 'distribution:y' }], 1_000))[0]?.status, 'claimed');
       equal((await log.groupStats('g1')).pending, 0);
     });
+
+    test("a claim lapses after its lease, and a handled event's record after its ttl", 1, async (log) => {
+      await log.createGroup('g', 'beginning');
+      await log.append(sampleRecord('lapse/app', 'handled'));
+      const [delivery] = await log.read('g', 'c', 0, 1);
+      const [held] = await log.claimEvents('g', 0, [{ key: 'distribution:held' }], 30);
+      await log.ack('g', 0, [delivery?.position as string], { keys: ['distribution:handled'], ttlMs: 30 });
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:held' }, { key: 'distribution:handled' }], 1_000)).map((claim) => claim.status), ['in-flight', 'done']);
+      equal(held?.status, 'claimed');
+      await sleep(80);
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:held' }, { key: 'distribution:handled' }], 1_000)).map((claim) => claim.status), ['claimed', 'claimed']);
+    });
+
+    test('a read can claim what it hands out, in the same step: new keys claimed, handled ones done, held ones in flight', 1, async (log) => {
+      await log.createGroup('g', 'beginning');
+      await log.append(sampleRecord('read/app'));
+      const [first] = await log.read('g', 'c', 0, 1);
+      const records = [sampleRecord('read/app', 'fresh'), sampleRecord('read/app', 'handled'), sampleRecord('read/app', 'held'), sampleRecord('read/app', 'with "quotes" \\ and ünicode')];
+      for (const record of records) await log.append(record);
+      const [handled] = await log.claimEvents('g', 0, [{ key: 'distribution:handled' }], 1_000);
+      await log.claimEvents('g', 0, [{ key: 'distribution:held' }], 60_000);
+      if (handled?.status !== 'claimed') throw new LogContractError('a fresh key is claimed');
+      await log.ack('g', 0, [first?.position as string], { keys: ['distribution:handled'], ttlMs: 60_000 });
+      const deliveries = await log.read('g', 'c', 0, 10, { leaseMs: 1_000 });
+      equal(
+        deliveries.map((delivery) => [delivery.record.key, delivery.claim?.status]),
+        records.map((record, index) => [record.key, ['claimed', 'done', 'in-flight', 'claimed'][index]])
+      );
+      // the claims taken are held by the tokens the read returned: the same keys are in flight to anyone else, and free after a release
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:fresh' }], 1_000))[0]?.status, 'in-flight');
+      const fresh = deliveries[0]?.claim;
+      if (fresh?.status !== 'claimed') return;
+      await log.releaseEvent('g', 0, 'distribution:fresh', fresh.token);
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:fresh' }, { key: records[3]?.key as string }], 1_000)).map((claim) => claim.status), ['claimed', 'in-flight']);
+    });
   });
 }

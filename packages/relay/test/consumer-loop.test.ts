@@ -135,6 +135,21 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(next).toEqual(['s1', 's2', 's3', 's4']);
     });
 
+    it("an entry the group skips (another group's retry) keeps no claim its read took on the event", async () => {
+      const log = createLog();
+      const original = sampleRecord('r', 'retried');
+      await log.append({ ...original, retry: { group: 'other', deadLetter: '1-0' } });
+      await log.append(sampleRecord('r', 'after'));
+      const seen: string[] = [];
+      const consumer = loop(log, (delivery) => void seen.push(idOf(delivery)));
+      await consumer.start();
+      await until(async () => seen.length === 1 && (await log.groupStats('g')).pending === 0, 'the group went past the skipped entry');
+      await consumer.stop();
+      expect(seen).toEqual(['after']);
+      // free for the group's own retry of the event, not held until a lease lapses
+      expect((await log.claimEvents('g', 0, [{ key: original.key }], 1_000))[0]?.status).toBe('claimed');
+    });
+
     it('two consumers of one group share the partitions and handle each event once', async () => {
       const log = createLog(4);
       const repositories = repositoriesPerPartition(4);
