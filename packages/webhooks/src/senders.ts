@@ -197,13 +197,19 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
     }),
   );
 
+  // a loop, not filter and map: this runs for every delivery
+  const passing = (verdicts: readonly boolean[]): Set<RegistryKind> => {
+    const senders = new Set<RegistryKind>();
+    for (let index = 0; index < checks.length; index++) if (verdicts[index]) senders.add((checks[index] as SenderCheck).sender);
+    return senders;
+  };
+
   return {
     formats,
     beforeBody: (delivery) => allOf(checks.map((check) => check.headers(delivery))),
     afterBody(delivery, body, beforeBody) {
       const passed = allOf(checks.map((check, index) => beforeBody[index] === true && (check.body ? check.body(delivery, body) : true)));
-      const senders = (verdicts: readonly boolean[]) => new Set(checks.filter((_, index) => verdicts[index]).map((check) => check.sender));
-      return isPromiseLike(passed) ? passed.then(senders) : senders(passed);
+      return isPromiseLike(passed) ? passed.then(passing) : passing(passed);
     },
     route(format, authenticated) {
       const candidates = routes.get(format) ?? [];

@@ -35,22 +35,32 @@ function hostOf(event: { request?: { host?: string }; source?: { addr?: string }
   return event.request?.host || event.source?.addr || undefined;
 }
 
-/** A CNCF distribution event (or a GitLab one with the same actions) as a normalized event. */
+/** Sets `key` only when there is a value: normalized events carry no `undefined` fields. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/**
+ * A CNCF distribution event (or a GitLab one with the same actions) as a normalized event. Built
+ * field by field, not through `compact`: a receiver normalizes every event it dispatches to a
+ * normalized kind, and the intermediate objects were a measurable share of its time per request.
+ */
 export function normalizeDistributionEvent(event: Event, registry: RegistryKind = 'distribution'): NormalizedRegistryEvent {
   const target = event.target as TargetLike & { repository: string; digest?: string; size?: number };
-  return compact({
-    kind: kindOf(event),
-    registry: compact({ kind: registry, host: hostOf(event) }),
-    repository: target.repository,
-    digest: target.digest || undefined,
-    tag: target.tag || undefined,
-    mediaType: target.mediaType || undefined,
-    size: target.digest ? target.size : undefined,
-    actor: event.actor.name || undefined,
-    occurredAt: new Date(event.timestamp),
-    id: event.id,
-    raw: event,
-  });
+  const host = hostOf(event);
+  const normalized: Record<string, unknown> = {};
+  put(normalized, 'kind', kindOf(event));
+  normalized['registry'] = host === undefined ? { kind: registry } : { kind: registry, host };
+  put(normalized, 'repository', target.repository);
+  put(normalized, 'digest', target.digest || undefined);
+  put(normalized, 'tag', target.tag || undefined);
+  put(normalized, 'mediaType', target.mediaType || undefined);
+  put(normalized, 'size', target.digest ? target.size : undefined);
+  put(normalized, 'actor', event.actor.name || undefined);
+  normalized['occurredAt'] = new Date(event.timestamp);
+  put(normalized, 'id', event.id);
+  normalized['raw'] = event;
+  return normalized as unknown as NormalizedRegistryEvent;
 }
 
 function isRename(event: GitlabEvent): event is GitlabRenameEvent {
