@@ -35,30 +35,27 @@ function hostOf(event: { request?: { host?: string }; source?: { addr?: string }
   return event.request?.host || event.source?.addr || undefined;
 }
 
-/** Sets `key` only when there is a value: normalized events carry no `undefined` fields. */
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined) target[key] = value;
-}
-
 /**
  * A CNCF distribution event (or a GitLab one with the same actions) as a normalized event. Built
  * field by field, not through `compact`: a receiver normalizes every event it dispatches to a
  * normalized kind, and the intermediate objects were a measurable share of its time per request.
+ * The fields come in `NormalizedRegistryEvent`'s order, and none is set to `undefined`.
  */
 export function normalizeDistributionEvent(event: Event, registry: RegistryKind = 'distribution'): NormalizedRegistryEvent {
   const target = event.target as TargetLike & { repository: string; digest?: string; size?: number };
+  const kind = kindOf(event);
   const host = hostOf(event);
   const normalized: Record<string, unknown> = {};
-  put(normalized, 'kind', kindOf(event));
+  if (kind !== undefined) normalized['kind'] = kind;
   normalized['registry'] = host === undefined ? { kind: registry } : { kind: registry, host };
-  put(normalized, 'repository', target.repository);
-  put(normalized, 'digest', target.digest || undefined);
-  put(normalized, 'tag', target.tag || undefined);
-  put(normalized, 'mediaType', target.mediaType || undefined);
-  put(normalized, 'size', target.digest ? target.size : undefined);
-  put(normalized, 'actor', event.actor.name || undefined);
+  if (target.repository !== undefined) normalized['repository'] = target.repository;
+  if (target.digest) normalized['digest'] = target.digest;
+  if (target.tag) normalized['tag'] = target.tag;
+  if (target.mediaType) normalized['mediaType'] = target.mediaType;
+  if (target.digest && target.size !== undefined) normalized['size'] = target.size;
+  if (event.actor.name) normalized['actor'] = event.actor.name;
   normalized['occurredAt'] = new Date(event.timestamp);
-  put(normalized, 'id', event.id);
+  if (event.id !== undefined) normalized['id'] = event.id;
   normalized['raw'] = event;
   return normalized as unknown as NormalizedRegistryEvent;
 }
