@@ -1,4 +1,5 @@
-import { WebhookConfigError, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
+import type { FormatId } from '@regevents/formats';
+import { SENDER_FORMATS, WebhookConfigError, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
 import { CliError } from './cli-error.js';
 
 /** Vendors whose deliveries carry one secret: Harbor's `auth_header`, GitHub's and JFrog's webhook secrets. */
@@ -50,8 +51,17 @@ export function vendorAuthOption(option: string, all: VendorAuthOptions): Vendor
   throw new CliError(USAGE);
 }
 
-/** The receiver's refusal of its auth, in the flags' words (`auth.harbor` is `--vendor-auth harbor=…`); other errors unchanged. */
-export function inFlagTerms(error: unknown): unknown {
-  if (!(error instanceof WebhookConfigError)) return error;
-  return new CliError(error.message.replace(/needs the formats option, e\.g\. formats: \[(.*)\]/, 'needs --format $1').replace(/\bauth\.(\w+)/g, '--vendor-auth $1=…').replace(/\bformats lists\b/g, '--format lists').replace(/\bformats does not list\b/g, '--format does not list'));
+const quoted = (formats: readonly FormatId[]) => formats.map((format) => `'${format}'`).join(', ');
+
+/** Refuses a listed format whose sender has no `--vendor-auth`, and a `--vendor-auth` for a sender no `--format` lists, in the flags' words. */
+export function checkVendorAuth(formats: readonly FormatId[], auth: VendorAuthOptions): void {
+  for (const vendor of Object.keys(SENDER_FORMATS) as (keyof typeof SENDER_FORMATS)[]) {
+    if (vendor === 'distribution') continue;
+    const listed = SENDER_FORMATS[vendor].filter((format) => formats.includes(format));
+    if (listed.length > 0 && !auth[vendor]) throw new CliError(`--format lists ${quoted(listed)}: --vendor-auth ${vendor}=… is required`);
+    if (listed.length === 0 && auth[vendor]) throw new CliError(`--vendor-auth ${vendor}=… needs --format ${quoted(SENDER_FORMATS[vendor])}`);
+  }
 }
+
+/** Any other refusal of the receiver's options is a usage error too. */
+export const asUsageError = (error: unknown): unknown => (error instanceof WebhookConfigError ? new CliError(error.message) : error);

@@ -57,6 +57,15 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
     expect(group.stdout.map((line) => (JSON.parse(line) as { record: { repository: string } }).record.repository)).toEqual(['demo/app']);
   });
 
+  it('closes its Redis connection when a forwarding flag is refused', async () => {
+    const clients = async () => String(await redis.client.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length;
+    const before = await clients();
+    const io = bufferedIo();
+    expect(await run(['relay', '--port', '0', '--redis', redis.url, '--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('--enrich needs --registry');
+    expect(await clients()).toBe(before);
+  });
+
   it('lists, retries and drops dead letters', async () => {
     const relay = createRelay({ log: createRedisLog({ client: redis.client, stream: 'cli-dead' }), auth: { unauthenticated: true } });
     const request = async () => new Request('http://relay/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(await body()) });

@@ -22,6 +22,7 @@ export type {
 } from './event-handler/types.js';
 export type { ConnectionInfo, NodeRequestLike, NodeResponseLike } from './adapters.js';
 export type { AuthOptions, BasicCredentials, StaticHeaderOptions, StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './auth-options.js';
+export { SENDER_FORMATS } from './senders.js';
 export { FORMAT_IDS, NORMALIZED_KINDS, type FormatId, type NormalizedKind, type NormalizedRegistryEvent } from '@regevents/formats';
 export type { IpAllowlistOptions } from './ip-allowlist.js';
 export { EVENT_KEYS, digestDeleteKind, eventKey, isKnownEvent, type EventKey, type EventsByKey, type UnknownEvent } from './dispatch.js';

@@ -28,7 +28,7 @@ const VENDORS: readonly Vendor[] = ['harbor', 'gitlab', 'acr', 'ghcr', 'artifact
 const DISTRIBUTION_STRATEGIES = ['bearer', 'basic', 'header', 'standardWebhooks', 'ip', 'unauthenticated'] as const;
 
 /** The formats each sender emits. */
-const FORMATS_OF: Record<RegistryKind, readonly FormatId[]> = {
+export const SENDER_FORMATS: Readonly<Record<RegistryKind, readonly FormatId[]>> = {
   distribution: ['distribution'],
   gitlab: ['gitlab'],
   harbor: ['harbor', 'harbor-cloudevents'],
@@ -167,11 +167,11 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
   const has = (key: string) => auth !== null && typeof auth === 'object' && key in auth;
   if (formatsOption === undefined) {
     const vendor = VENDORS.find(has);
-    if (vendor) throw new WebhookConfigError(`auth.${vendor} needs the formats option, e.g. formats: [${FORMATS_OF[vendor].map((f) => `'${f}'`).join(', ')}]`);
+    if (vendor) throw new WebhookConfigError(`auth.${vendor} needs the formats option, e.g. formats: [${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}]`);
     return undefined;
   }
   const formats = acceptedFormats(formatsOption);
-  const accepts = (sender: RegistryKind) => FORMATS_OF[sender].some((format) => formats.includes(format));
+  const accepts = (sender: RegistryKind) => SENDER_FORMATS[sender].some((format) => formats.includes(format));
   const checks: SenderCheck[] = [];
   if (accepts('distribution')) {
     const distribution = createAuthenticator(auth);
@@ -182,10 +182,10 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
   }
   for (const vendor of VENDORS) {
     if (accepts(vendor)) {
-      if (!has(vendor)) throw new WebhookConfigError(`formats lists ${FORMATS_OF[vendor].filter((f) => formats.includes(f)).map((f) => `'${f}'`).join(', ')}: auth.${vendor} is required`);
+      if (!has(vendor)) throw new WebhookConfigError(`formats lists ${SENDER_FORMATS[vendor].filter((f) => formats.includes(f)).map((f) => `'${f}'`).join(', ')}: auth.${vendor} is required`);
       checks.push(vendorCheck(vendor, auth));
     } else if (has(vendor)) {
-      throw new WebhookConfigError(`auth.${vendor} is set, but formats lists none of ${FORMATS_OF[vendor].map((f) => `'${f}'`).join(', ')}`);
+      throw new WebhookConfigError(`auth.${vendor} is set, but formats lists none of ${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}`);
     }
   }
   const configured = new Set(checks.map((check) => check.sender));

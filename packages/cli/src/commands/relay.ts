@@ -9,7 +9,7 @@ import { startHttpServer, untilInterrupted } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
-import { inFlagTerms } from '../vendor-auth.js';
+import { asUsageError, checkVendorAuth } from '../vendor-auth.js';
 
 export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;
@@ -34,6 +34,7 @@ export function registrySnippet(url: string, withToken: boolean): string {
 function receiver(options: RelayOptions, log: RelayLog): Relay {
   // other formats come on top of the registry's own envelopes
   const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
+  checkVendorAuth(formats ?? ['distribution'], options.vendorAuth);
   const distribution = options.token ? { bearer: options.token } : { unauthenticated: true as const };
   return createRelay({ log, auth: { ...distribution, ...options.vendorAuth }, formats });
 }
@@ -42,14 +43,16 @@ function receiver(options: RelayOptions, log: RelayLog): Relay {
 export async function relayCommand(options: RelayOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
   const { log, close } = await openLog(options, io, true);
   let relay: Relay;
+  let stopForwarders: () => Promise<void>;
   try {
     relay = receiver(options, log);
+    relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
+    stopForwarders = await startForwarders(relay, options, io);
   } catch (error) {
+    // a refused flag must not leave the Redis connection open
     await close();
-    throw inFlagTerms(error);
+    throw asUsageError(error);
   }
-  relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
-  const stopForwarders = await startForwarders(relay, options, io);
   const metrics = prometheusRegistry(relay);
   const server = await startHttpServer(
     async (req: IncomingMessage, res: ServerResponse) => {

@@ -52,7 +52,6 @@ function parseHeader(line: string, index: number): [string, string] {
   return [name, line.slice(colon + 1).trim()];
 }
 
-/** `--to` for an error, with everything from its scheme to its last `@` (where a user:password would be) masked. */
 /**
  * The receiver's URL, and the basic credentials its user:password part carries: Go's client
  * (the registry's) sends those as an Authorization header, and fetch refuses URLs holding them.
