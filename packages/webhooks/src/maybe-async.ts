@@ -14,6 +14,11 @@ export function andThen<T, U>(value: MaybePromise<T>, next: (value: T) => MaybeP
   return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value);
 }
 
+/** `Promise.all`, answered at once when nothing is pending. */
+export function allOf<T>(values: MaybePromise<T>[]): MaybePromise<T[]> {
+  return values.some(isPromiseLike) ? Promise.all(values) : (values as T[]);
+}
+
 /** Runs `step(0)`, `step(1)`... in order, each after the previous one settled; synchronous until a step returns a promise. */
 export function inOrder<T>(count: number, step: (index: number) => MaybePromise<T>): MaybePromise<T[]> {
   const results: T[] = [];

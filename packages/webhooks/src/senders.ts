@@ -19,7 +19,7 @@ import { createAuthenticator } from './auth.js';
 import type { AuthOptions, StaticHeadersAuth, UnauthenticatedSender, Vendor, VendorAuthOptions } from './auth-options.js';
 import { headersNamed, type IncomingDelivery } from './delivery.js';
 import { WebhookConfigError } from './errors.js';
-import { isPromiseLike, type MaybePromise } from './maybe-async.js';
+import { allOf, andThen, type MaybePromise } from './maybe-async.js';
 import { list, requireHeaderName, requireSecrets } from './option-checks.js';
 
 type Secrets = string | readonly string[];
@@ -99,11 +99,6 @@ const JFROG_EVENT_AUTH = ['x-jfrog-event-auth'];
 function signedIn(header: readonly string[], verify: (headers: Record<string, string[]>, body: Uint8Array) => Promise<boolean>): Pick<SenderCheck, 'headers' | 'body'> {
   const [name] = header as [string];
   return { headers: (delivery) => delivery.headerValues(name).length > 0, body: (delivery, body) => verify(headersNamed(delivery, header), body) };
-}
-
-/** `Promise.all`, answered at once when nothing is pending. */
-function allOf(verdicts: MaybePromise<boolean>[]): MaybePromise<boolean[]> {
-  return verdicts.some(isPromiseLike) ? Promise.all(verdicts) : (verdicts as boolean[]);
 }
 
 function staticHeaders(option: StaticHeadersAuth | UnauthenticatedSender | undefined, vendor: Vendor): Pick<SenderCheck, 'headers' | 'description'> {
@@ -209,7 +204,7 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
     beforeBody: (delivery) => allOf(checks.map((check) => check.headers(delivery))),
     afterBody(delivery, body, beforeBody) {
       const passed = allOf(checks.map((check, index) => beforeBody[index] === true && (check.body ? check.body(delivery, body) : true)));
-      return isPromiseLike(passed) ? passed.then(passing) : passing(passed);
+      return andThen(passed, passing);
     },
     route(format, authenticated) {
       const candidates = routes.get(format) ?? [];
