@@ -72,14 +72,18 @@ function normalizedOf(record: LogRecord): NormalizedRegistryEvent | undefined {
 /** What a rule found: fields to set with where they came from, or why it could not. */
 type Found = { fields: Partial<Pick<NormalizedRegistryEvent, 'digest' | 'tag'>>; derived: DerivedFields } | EnrichDiagnostic;
 
-interface Rule {
+interface RegistryRead {
+  client: RegistryClient;
+  lookups: RegistryLookups;
+  signal: AbortSignal;
+}
+
+/** A rule either reads the record alone, or the registry too (then with a client, a deadline and a signal). */
+type Rule = {
   field: keyof DerivedFields;
   /** Whether the event misses what this rule fills. */
   applies(event: NormalizedRegistryEvent, record: LogRecord): boolean;
-  /** Needs a registry client (else it reads the record alone). */
-  reads: boolean;
-  find(event: NormalizedRegistryEvent, record: LogRecord, read: { client: RegistryClient; lookups: RegistryLookups; signal: AbortSignal }): Promise<Found>;
-}
+} & ({ reads: false; find(event: NormalizedRegistryEvent, record: LogRecord): Promise<Found> } | { reads: true; find(event: NormalizedRegistryEvent, record: LogRecord, read: RegistryRead): Promise<Found> });
 
 const RULES: Rule[] = [
   {
@@ -149,15 +153,17 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
   const counters: EnrichCounters = { enriched: 0, diagnostics: { 'no-client': 0, 'not-found': 0, ambiguous: 0, 'too-many-tags': 0, timeout: 0, 'lookup-failed': 0 } };
 
   async function apply(rule: Rule, event: NormalizedRegistryEvent, record: LogRecord): Promise<Found> {
-    const client = rule.reads ? chooseClient(event.registry) : undefined;
-    if (rule.reads && !client) return { field: rule.field, reason: 'no-client', message: `no registry client for ${event.registry.kind}${event.registry.host ? ` (${event.registry.host})` : ''}` };
+    // a rule that reads the record alone needs no deadline: nothing it does can hang
+    if (!rule.reads) return rule.find(event, record).catch((error: unknown) => failure(rule.field, error));
+    const client = chooseClient(event.registry);
+    if (!client) return { field: rule.field, reason: 'no-client', message: `no registry client for ${event.registry.kind}${event.registry.host ? ` (${event.registry.host})` : ''}` };
     const abort = new AbortController();
     const expire = (message: string) => {
       abort.abort();
       return new EnrichTimeoutError(message);
     };
     try {
-      return await withDeadline(rule.find(event, record, { client: client as RegistryClient, lookups, signal: abort.signal }), expire);
+      return await withDeadline(rule.find(event, record, { client, lookups, signal: abort.signal }), expire);
     } catch (error) {
       return failure(rule.field, error);
     }
