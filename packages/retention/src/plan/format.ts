@@ -54,11 +54,14 @@ const COLUMNS: Record<PlanColumn, { header: string; cell: Cell }> = {
   why: { header: 'WHY', cell: (entry) => entry.why },
 };
 
+const freedBytes = (plan: RetentionPlan) => new Map(plan.deletions.map((deletion) => [`${deletion.repository}@${deletion.digest}`, deletion.reclaimableBytes]));
+
 /** The plan as an aligned text table, one line per tag or manifest, then a summary line. */
 export function formatPlanTable(plan: RetentionPlan, options: TableOptions = {}): string {
   const columns = (options.columns ?? DEFAULT_COLUMNS).map((name) => COLUMNS[name]);
-  const freed = new Map(plan.deletions.map((deletion) => [`${deletion.repository}@${deletion.digest}`, deletion.reclaimableBytes]));
-  const reclaimable = (entry: PlanEntry) => freed.get(`${entry.repository}@${entry.digest}`);
+  // only the bytes column reads what a removal frees
+  let freed: Map<string, number | undefined> | undefined;
+  const reclaimable = (entry: PlanEntry) => (freed ??= freedBytes(plan)).get(`${entry.repository}@${entry.digest}`);
   const entries = plan.entries.filter((entry) => options.only === undefined || entry.action === options.only);
   const rows = [columns.map((column) => column.header), ...entries.map((entry) => columns.map((column) => column.cell(entry, reclaimable)))];
   // a loop, not Math.max(...column): a spread of a few hundred thousand rows overflows the stack

@@ -57,10 +57,10 @@ export function keptClosure(roots: Iterable<string>, dependents: Dependents): Se
  * What goes with the removed roots: their dependents that nothing kept holds, with the level each
  * is deleted at (parents first) and the relation that took it.
  */
-export function removedClosure(roots: Iterable<string>, kept: Set<string>, dependents: Dependents): Map<string, { level: number; relation?: Relation }> {
+export function removedClosure(roots: ReadonlySet<string>, kept: Set<string>, dependents: Dependents): Map<string, { level: number; relation?: Relation }> {
   const removed = new Map<string, { level: number; relation?: Relation }>();
-  // breadth first, so each manifest gets the level of its nearest root; roots repeat (many tags, one digest)
-  const pending: { digest: string; level: number; relation?: Relation }[] = [...new Set(roots)].map((digest) => ({ digest, level: 0 }));
+  // breadth first, so each manifest gets the level of its nearest root
+  const pending: { digest: string; level: number; relation?: Relation }[] = [...roots].map((digest) => ({ digest, level: 0 }));
   for (let next = 0; next < pending.length; next++) {
     const item = pending[next] as { digest: string; level: number; relation?: Relation };
     if (kept.has(item.digest) || removed.has(item.digest)) continue;
