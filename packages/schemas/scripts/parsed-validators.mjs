@@ -13,10 +13,10 @@
 
 const ANNOTATIONS = new Set(['$schema', '$id', '$defs', '$comment', 'title', 'description', 'examples', 'deprecated', 'x-expectation']);
 const KEYWORDS = new Set(['type', 'const', 'required', 'properties', 'additionalProperties', 'maxProperties', 'items', 'maxItems', 'maxLength', 'minLength', 'pattern', 'minimum', 'maximum', 'anyOf', 'oneOf', '$ref']);
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
-const isForbidden = (key) => FORBIDDEN.map((name) => `${key} === ${JSON.stringify(name)}`).join(' || ');
 /** A value no schema reads key by key: fails if it holds a forbidden key anywhere. */
 const searchFails = (value) => `(typeof ${value} === "object" && ${value} !== null && hasForbiddenKey(${value}))`;
+/** Keys `isForbiddenKey` refuses (issues.ts): no schema may name one, so an object holding one is never valid. */
+const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 const TYPE_CHECKS = {
   object: (x) => `(typeof ${x} === "object" && ${x} !== null && !Array.isArray(${x}))`,
   array: (x) => `Array.isArray(${x})`,
@@ -147,7 +147,7 @@ export function parsedValidator(schemas, rootId, { strict }) {
       `    if (keys !== known) {`,
       `      for (const key in x) {`,
       `        if (${knownSetRef(names)}.has(key)) continue;`,
-      `        if (${isForbidden('key')} || ${otherFails}) return false;`,
+      `        if (isForbiddenKey(key) || ${otherFails}) return false;`,
       '      }',
       '    }',
       '  }',

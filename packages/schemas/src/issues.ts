@@ -116,7 +116,7 @@ export function toIssues(allErrors: readonly AjvError[]): KeyedIssue[] {
 }
 
 /** Keys that poison objects when a consumer merges or spreads them; never legitimate in events. */
-function isForbiddenKey(key: string): boolean {
+export function isForbiddenKey(key: string): boolean {
   // Three comparisons beat Array#includes on the hot path.
   return key === '__proto__' || key === 'constructor' || key === 'prototype';
 }
