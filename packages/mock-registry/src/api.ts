@@ -53,23 +53,19 @@ function scopesOf(route: Route, request: Request, url: URL): Scope[] {
  * the imitated registries in the flavor's behaviour object.
  */
 export class RegistryApi {
-  readonly #state: HandlerDependencies['state'];
   readonly #sessions: UploadSessions<Upload>;
   readonly #deps: ApiDependencies;
-  readonly #handlers: HandlerDependencies;
   readonly #uploads: UploadHandlers;
 
   constructor(deps: ApiDependencies) {
     this.#deps = deps;
-    this.#state = deps.state;
-    this.#handlers = deps;
     this.#sessions = new UploadSessions(deps.storage, deps.now, deps.uploadExpiryMs);
-    this.#uploads = new UploadHandlers(this.#handlers, this.#sessions);
+    this.#uploads = new UploadHandlers(this.#deps, this.#sessions);
   }
 
   /** Forgets every repository, upload and stored byte. */
   async reset(): Promise<void> {
-    this.#state.clear();
+    this.#deps.state.clear();
     this.#sessions.clear();
     await this.#deps.storage.clear();
   }
@@ -119,7 +115,7 @@ export class RegistryApi {
       useragent: request.headers.get('user-agent') ?? '',
     };
     const context: RequestContext = { request, url, base, record, identity };
-    const deps = this.#handlers;
+    const deps = this.#deps;
     switch (route.kind) {
       case 'base':
         return new Response('{}', { status: 200, headers: { 'Content-Type': this.#deps.behaviour.json } });
