@@ -43,21 +43,21 @@ function hostOf(event: { request?: { host?: string }; source?: { addr?: string }
  */
 export function normalizeDistributionEvent(event: Event, registry: RegistryKind = 'distribution'): NormalizedRegistryEvent {
   const target = event.target as TargetLike & { repository: string; digest?: string; size?: number };
-  const kind = kindOf(event);
   const host = hostOf(event);
-  const normalized: Record<string, unknown> = {};
-  if (kind !== undefined) normalized['kind'] = kind;
-  normalized['registry'] = host === undefined ? { kind: registry } : { kind: registry, host };
-  if (target.repository !== undefined) normalized['repository'] = target.repository;
-  if (target.digest) normalized['digest'] = target.digest;
-  if (target.tag) normalized['tag'] = target.tag;
-  if (target.mediaType) normalized['mediaType'] = target.mediaType;
-  if (target.digest && target.size !== undefined) normalized['size'] = target.size;
-  if (event.actor.name) normalized['actor'] = event.actor.name;
-  normalized['occurredAt'] = new Date(event.timestamp);
-  if (event.id !== undefined) normalized['id'] = event.id;
-  normalized['raw'] = event;
-  return normalized as unknown as NormalizedRegistryEvent;
+  // typed by field, so a misspelt name does not compile; filled in the model's field order
+  const normalized: Partial<NormalizedRegistryEvent> = {};
+  normalized.kind = kindOf(event);
+  normalized.registry = host === undefined ? { kind: registry } : { kind: registry, host };
+  normalized.repository = target.repository;
+  if (target.digest) normalized.digest = target.digest;
+  if (target.tag) normalized.tag = target.tag;
+  if (target.mediaType) normalized.mediaType = target.mediaType;
+  if (target.digest && target.size !== undefined) normalized.size = target.size;
+  if (event.actor.name) normalized.actor = event.actor.name;
+  normalized.occurredAt = new Date(event.timestamp);
+  if (event.id !== undefined) normalized.id = event.id;
+  normalized.raw = event;
+  return normalized as NormalizedRegistryEvent;
 }
 
 function isRename(event: GitlabEvent): event is GitlabRenameEvent {
