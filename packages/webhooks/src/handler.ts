@@ -4,7 +4,7 @@ import { fromFetchRequest, fromNodeRequest, toResponse, writeNodeResponse, type 
 import { createAuthenticator, type Authenticator } from './auth.js';
 import type { AuthOptions } from './auth-options.js';
 import { classify, type Classified, type InvalidPayload } from './classify.js';
-import { headersNamed, type IncomingDelivery } from './delivery.js';
+import type { IncomingDelivery } from './delivery.js';
 import { DeliveryContext, DistributionEventContext, NormalizedContext } from './event-handler/contexts.js';
 import { createEventHandlerWithState } from './event-handler/index.js';
 import { dispatchKeys, isNormalizedKind, register } from './event-handler/on.js';
@@ -22,7 +22,6 @@ export type { InvalidPayload } from './classify.js';
 export const ACCEPTED_CONTENT_TYPES: readonly string[] = [EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, 'application/json'];
 /** Harbor's CloudEvents payload format, accepted too when `formats` is set. */
 const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
-const CONTENT_TYPE = ['content-type'];
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -256,7 +255,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (authenticated.size === 0) return UNAUTHORIZED;
     const parsed = parse(delivery, body, contentType);
     if (!isParsed(parsed)) return parsed;
-    const format = detectFormat(parsed.value, headersNamed(delivery, CONTENT_TYPE));
+    // checkHeaders already read the media type: detection needs nothing else from the headers
+    const format = detectFormat(parsed.value, { 'content-type': contentType });
     if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value: parsed.value }, parsed.invalidContext);
     const route = accepted.route(format, authenticated);
     if (route === 'unauthenticated') return UNAUTHORIZED;
