@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createMockRegistry } from '@regevents/mock-registry/node';
+import { startCaptureListener, until, type CaptureListener, type CapturedDelivery } from '@regevents/registry-harness';
 import { ENRICH_USER_AGENT } from '@regevents/relay';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,31 +10,15 @@ import { bufferedIo } from '../src/output.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 let running: Background | undefined;
-let sinkServer: Server | undefined;
+let sink: CaptureListener | undefined;
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+/** A delivery the capture listener recorded, with its headers as a record and its body as text. */
+const asReceived = (delivery: CapturedDelivery) => ({ path: delivery.path, headers: Object.fromEntries(delivery.rawHeaders.map(([name, value]) => [name.toLowerCase(), value])), body: delivery.body.toString() });
 
-/** A sink on a free port answering 204, and what it received. */
-async function startSink(): Promise<{ base: string; received: Received[] }> {
-  const received: Received[] = [];
-  sinkServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => sinkServer?.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(sinkServer.address() as { port: number }).port}`, received };
-}
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+/** A capture listener as the forwarders' destination: `base` to name paths under, `received()` what reached it. */
+async function startSink(): Promise<{ base: string; received: () => ReturnType<typeof asReceived>[] }> {
+  const listener = (sink = await startCaptureListener());
+  return { base: new URL(listener.url).origin, received: () => listener.deliveries.map(asReceived) };
 }
 
 const fixtureBody = async (path: string) => new Uint8Array(await readFile(new URL(`../../../fixtures/${path}`, import.meta.url)));
@@ -42,8 +26,8 @@ const fixtureBody = async (path: string) => new Uint8Array(await readFile(new UR
 afterEach(async () => {
   await running?.interrupt();
   running = undefined;
-  sinkServer?.close();
-  sinkServer?.closeAllConnections();
+  await sink?.close();
+  sink = undefined;
 });
 
 describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () => {
@@ -60,9 +44,9 @@ describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () =
     const body = await fixtureBody('distribution/2.8.2/push-by-tag/003.json');
     const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body });
     expect(response.status).toBe(200);
-    await until(() => received.length >= 2);
-    const hook = received.find((message) => message.path === '/hook');
-    const ce = received.find((message) => message.path === '/ce');
+    await until(() => received().length >= 2, 'both forwarded deliveries', 5_000, 25);
+    const hook = received().find((message) => message.path === '/hook');
+    const ce = received().find((message) => message.path === '/ce');
     const verify = createStandardWebhooksVerifier({ secret: SECRET });
     expect(hook && (await verify({ id: String(hook.headers['webhook-id']), timestamp: String(hook.headers['webhook-timestamp']), signature: String(hook.headers['webhook-signature']), body: new TextEncoder().encode(hook.body) }))).toBe(true);
     expect(ce?.headers['content-type']).toContain('application/cloudevents+json');
@@ -95,8 +79,8 @@ describe('regevents relay --enrich', () => {
       const post = async (body: Uint8Array<ArrayBuffer>, contentType: string) => (await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': contentType }, body })).status;
       expect(await post(await fixtureBody('vendors/dockerhub/push.json'), 'application/json')).toBe(200);
       for (const name of ['push-by-tag/003.json', 'delete-by-tag/003.json']) expect(await post(await fixtureBody(`distribution/2.8.2/${name}`), 'application/vnd.docker.distribution.events.v1+json')).toBe(200);
-      await until(() => received.length >= 3);
-      const data = received.map((message) => (JSON.parse(message.body) as { data: { kind: string; repository: string; digest?: string; derived?: unknown } }).data);
+      await until(() => received().length >= 3, 'three forwarded events', 5_000, 25);
+      const data = received().map((message) => (JSON.parse(message.body) as { data: { kind: string; repository: string; digest?: string; derived?: unknown } }).data);
       const pushed = data.find((event) => event.kind === 'artifact.pushed' && event.repository !== 'svendowideit/testhook');
       expect(data.find((event) => event.repository === 'svendowideit/testhook')).toMatchObject({ digest: image.manifest.digest, derived: { digest: 'registry' } });
       expect(data.find((event) => event.kind === 'tag.deleted')).toMatchObject({ digest: pushed?.digest, derived: { digest: 'log-state' } });

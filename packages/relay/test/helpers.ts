@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointMetrics as registryEndpointMetrics, requirePeers, sleep, startRedis, type EndpointMetrics, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
+import { endpointMetrics as registryEndpointMetrics, requirePeers, sleep, startRedis, until, type EndpointMetrics, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
 import { createClient } from 'redis';
 import { createMockRegistry, type NodeMockRegistry } from '@regevents/mock-registry/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -47,16 +47,7 @@ export function useWorkDir(prefix: string): { path: string } {
   return dir;
 }
 
-/** Waits for `condition`, checking every `everyMs`; fails naming `what` after `ms`. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000, everyMs = 10): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-export { sleep };
+export { sleep, until };
 
 import { capturedBodies, type CapturedBody } from '@regevents/registry-harness';
 import { EVENTS_MEDIA_TYPE_V1 } from '@regevents/types';
