@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthenticationError, RegistryError, type RegistryAuth } from '@regevents/registry-client';
+import { AuthFileError, authFileCredentials, type AuthFileEntry } from '@regevents/registry-client/node';
 import type { Command } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import type { Io } from './output.js';
@@ -36,66 +36,14 @@ export function addRegistryCredentialOptions(command: Command): Command {
     .option('--authfile <path>', 'a containers auth.json or Docker config.json: "auths" entries with "auth" (base64 user:password) or "username"/"password"; credential helpers (credsStore, credHelpers) are not supported. Default: $REGISTRY_AUTH_FILE, ${XDG_RUNTIME_DIR}/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json, the first with an entry for the registry');
 }
 
-/** `host[:port]` of an `auths` key: `127.0.0.1:5000`, `https://registry.example/v1/`, Docker Hub's legacy `https://index.docker.io/v1/`. */
-function hostOfKey(key: string): string {
-  const withoutScheme = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const [host = '', ...path] = withoutScheme.split('/');
-  // a key with a repository path (containers' `registry.example/team`) scopes credentials to part of a
-  // registry; these commands read the whole registry, so only registry-wide keys apply
-  const registryWide = path.every((segment) => segment === '' || /^v[12]$/.test(segment));
-  return registryWide ? host.toLowerCase() : '';
-}
-
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-const sameRegistry = (a: string, b: string) => a === b || (DOCKER_HUB.has(a) && DOCKER_HUB.has(b));
-
-function decodeBasic(encoded: string): { username: string; password: string } | undefined {
-  let text: string;
+/** The entry for `host` in an auth file, through registry-client's one reader; its refusals are usage errors here. */
+async function readAuthFile(path: string, host: string, required: boolean): Promise<AuthFileEntry> {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)));
-  } catch {
-    return undefined;
-  }
-  const colon = text.indexOf(':');
-  return colon < 1 ? undefined : { username: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-
-type AuthFileRead = { found: false } | { found: true; auth?: RegistryAuth };
-
-/** The entry of `host` in an auth file; errors name the file and key, never what the entry holds. */
-async function readAuthFile(path: string, host: string, required: boolean): Promise<AuthFileRead> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
+    return await authFileCredentials(path, host, { required });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (!required && (code === 'ENOENT' || code === 'ENOTDIR')) return { found: false };
-    throw new CliError(`cannot read --authfile ${path}: ${code ?? 'unreadable'}`);
+    if (!(error instanceof AuthFileError)) throw error;
+    throw new CliError(error.helper ? `${error.message}: pass --creds instead` : error.message);
   }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    throw new CliError(`${path} is not JSON (an auth file holds {"auths": {...}})`);
-  }
-  const { auths, credHelpers, credsStore } = (typeof document === 'object' && document !== null ? document : {}) as Record<string, unknown>;
-  const entries = typeof auths === 'object' && auths !== null ? Object.entries(auths as Record<string, unknown>) : [];
-  const match = entries.find(([key]) => sameRegistry(hostOfKey(key), host));
-  const helper = (typeof credHelpers === 'object' && credHelpers !== null && Object.keys(credHelpers).some((key) => sameRegistry(hostOfKey(key), host))) || (match !== undefined && typeof credsStore === 'string');
-  if (!match) {
-    if (helper) throw new CliError(`${path} leaves the credentials of ${host} to a credential helper, which regevents does not run: pass --creds instead`);
-    return { found: false };
-  }
-  const [key, value] = match;
-  const entry = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  if (typeof entry.auth === 'string' && entry.auth !== '') {
-    const basic = decodeBasic(entry.auth);
-    if (!basic) throw new CliError(`${path}: auths["${key}"].auth is not base64 of user:password`);
-    return { found: true, auth: basic };
-  }
-  if (typeof entry.username === 'string' && typeof entry.password === 'string') return { found: true, auth: { username: entry.username, password: entry.password } };
-  if (helper) throw new CliError(`${path} leaves the credentials of ${host} to a credential helper, which regevents does not run: pass --creds instead`);
-  throw new CliError(`${path}: auths["${key}"] holds neither "auth" nor "username" and "password"`);
 }
 
 async function passwordFor(options: RegistryCredentialOptions, io: Io, env: Record<string, string | undefined>): Promise<string> {

@@ -4,7 +4,7 @@ import { createRegistryClient as createClient, type RegistryClient, type Registr
 import type { HashFactory, IncrementalHash } from '../digest.js';
 import { createNodeFetch } from './http-fetch.js';
 
-export { dockerConfigCredentials, type DockerConfigOptions } from './docker-config.js';
+export { AuthFileError, authFileCredentials, dockerConfigCredentials, type AuthFileEntry, type AuthFileOptions, type DockerConfigOptions } from './docker-config.js';
 export { createNodeFetch } from './http-fetch.js';
 
 /** node:crypto's SHA-256, fed chunk by chunk (native, several times faster than the portable one). */
