@@ -99,7 +99,7 @@ function inCanonicalOrderArray(array: unknown[]): unknown {
   let copy: unknown[] | undefined;
   for (let index = 0; index < array.length; index++) {
     const item: unknown = array[index];
-    const ordered = item === undefined ? GENERAL : inCanonicalOrder(item);
+    const ordered = inCanonicalOrder(item);
     if (ordered === GENERAL) return GENERAL;
     if (ordered !== item) copy ??= array.slice(0, index);
     if (copy) copy.push(ordered);
@@ -118,7 +118,7 @@ function inCanonicalOrderSorted(object: Record<string, unknown>, keys: readonly 
   let copy: Record<string, unknown> | undefined;
   for (let index = 0; index < keys.length; index++) {
     const item = values[index];
-    const child = item === undefined ? GENERAL : inCanonicalOrder(item);
+    const child = inCanonicalOrder(item);
     if (child === GENERAL) return GENERAL;
     if (child !== item && !copy) {
       copy = {};
@@ -135,7 +135,7 @@ function inCanonicalOrderCopy({ sorted, from }: KeyOrder, values: readonly unkno
   const copy: Record<string, unknown> = {};
   for (let index = 0; index < sorted.length; index++) {
     const item = values[from[index] as number];
-    const child = item === undefined ? GENERAL : inCanonicalOrder(item);
+    const child = inCanonicalOrder(item);
     if (child === GENERAL) return GENERAL;
     setOwn(copy, sorted[index] as string, child);
   }
@@ -175,14 +175,15 @@ export function canonicalJson(value: unknown): string {
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-/** A SHA-256 digest's first 16 bytes shaped as an RFC 9562 UUIDv8. */
+/** A SHA-256 digest's first 16 bytes shaped as an RFC 9562 UUIDv8 (version and variant bits set), written in one pass. */
 function uuidOf(digest: Uint8Array): string {
-  const bytes = digest.subarray(0, 16);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte];
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let uuid = '';
+  for (let index = 0; index < 16; index++) {
+    const byte = digest[index] as number;
+    uuid += HEX[index === 6 ? (byte & 0x0f) | 0x80 : index === 8 ? (byte & 0x3f) | 0x80 : byte];
+    if (index === 3 || index === 5 || index === 7 || index === 9) uuid += '-';
+  }
+  return uuid;
 }
 
 /** `canonicalJson([format, discriminator, event])`, written around the event's canonical form rather than by copying the array. */
