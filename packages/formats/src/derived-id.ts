@@ -52,9 +52,11 @@ interface KeyOrder {
 /**
  * Key orders seen, by first key: a vendor sends objects of a few shapes again and again, so an
  * object whose keys come as they came before is copied into code-unit order without sorting.
- * Bounded (by keys and by their characters) so a stream of bodies with ever new keys cannot grow it.
+ * Bounded (by keys and by their characters) so a stream of bodies with ever new keys cannot grow it,
+ * and by orders per first key so that objects sharing one cannot make each look-up a long scan.
  */
 const knownOrders = new Map<string, KeyOrder[]>();
+const ORDERS_PER_FIRST_KEY = 8;
 const KNOWN_KEYS_LIMIT = 4096;
 const KNOWN_CHARS_LIMIT = 256 * 1024;
 let knownKeys = 0;
@@ -69,14 +71,16 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 function remember(order: KeyOrder): void {
   const { keys } = order;
   const chars = keys.reduce((total, key) => total + key.length, 0);
+  if (keys.length > KNOWN_KEYS_LIMIT || chars > KNOWN_CHARS_LIMIT) return;
   if (knownKeys + keys.length > KNOWN_KEYS_LIMIT || knownChars + chars > KNOWN_CHARS_LIMIT) {
     knownOrders.clear();
     knownKeys = knownChars = 0;
   }
-  if (keys.length > KNOWN_KEYS_LIMIT || chars > KNOWN_CHARS_LIMIT) return;
-  const known = knownOrders.get(keys[0] as string);
-  if (known) known.push(order);
-  else knownOrders.set(keys[0] as string, [order]);
+  const first = keys[0] as string;
+  const known = knownOrders.get(first) ?? [];
+  if (known.length >= ORDERS_PER_FIRST_KEY) return;
+  if (!known.length) knownOrders.set(first, known);
+  known.push(order);
   knownKeys += keys.length;
   knownChars += chars;
 }

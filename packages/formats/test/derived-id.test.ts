@@ -157,8 +157,10 @@ describe('canonicalJson: the JSON.stringify path writes what the general walk wr
     for (const value of [...values, ...values]) expect(canonicalJson(value)).toBe(generalCanonicalJson(value));
   });
 
-  it('agrees past the bound on remembered key orders, which then starts afresh', () => {
-    const values = Array.from({ length: 3000 }, (_, index) => ({ m: index, [`k${index}`]: [{ z: 1, y: index }], a: 0 }));
+  it('agrees past the bounds on remembered key orders (per first key, and in all, which then starts afresh)', () => {
+    const sharingFirstKey = Array.from({ length: 50 }, (_, index) => ({ m: index, [`k${index}`]: [{ z: 1, y: index }], a: 0 }));
+    const eachNew = Array.from({ length: 3000 }, (_, index) => ({ [`m${index}`]: index, [`k${index}`]: [{ z: 1, y: index }], a: 0 }));
+    const values = [...sharingFirstKey, ...eachNew, ...sharingFirstKey, ...eachNew];
     expect(values.map((value) => canonicalJson(value))).toEqual(values.map((value) => generalCanonicalJson(value)));
   });
 
