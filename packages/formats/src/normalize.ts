@@ -53,7 +53,7 @@ function harborIds(payload: HarborPayload, eventId: string | undefined, hash: Sh
 
 export function normalizeHarborCloudEvent(event: HarborCloudEvent, hash: Sha256 = portableSha256): NormalizedRegistryEvent[] {
   const payload = harborPayloadFromCloudEvent(event);
-  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash)).map((normalized) => ({ ...normalized, raw: event }));
+  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash), event);
 }
 
 /** What a push envelope's `message.data` decodes to must be the message itself, not another envelope. */
