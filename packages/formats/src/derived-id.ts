@@ -152,7 +152,8 @@ function inCanonicalOrderCopy({ sorted, from }: KeyOrder, values: readonly unkno
  * writes them as `generalCanonicalJson` does once each object's keys come in code-unit order, so
  * objects whose keys do not are copied in that order. Anything else (undefined, functions,
  * class instances, toJSON, out-of-order integer-like keys, which no insertion order can fix)
- * is GENERAL. Sorted objects are not copied, so a typical payload costs a walk and no allocation.
+ * is GENERAL. Objects whose keys already come sorted are not copied; the others are copied into
+ * the order remembered for their keys (see `knownOrders`), sorted once.
  */
 function inCanonicalOrder(value: unknown): unknown {
   if (typeof value !== 'object') return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : GENERAL;
@@ -161,7 +162,8 @@ function inCanonicalOrder(value: unknown): unknown {
   if (!isPlainObject(value)) return GENERAL;
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  // One native call instead of a property lookup per key, which is megamorphic across a vendor's many shapes.
+  // One native call instead of a property lookup per key, which is megamorphic across a vendor's
+  // many shapes; a getter that adds or deletes keys would misalign the two, so that takes the general walk.
   const values = Object.values(object);
   if (values.length !== keys.length) return GENERAL;
   return isSorted(keys) ? inCanonicalOrderSorted(object, keys, values) : inCanonicalOrderCopy(keyOrderOf(keys), values);
