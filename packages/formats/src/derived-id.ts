@@ -39,50 +39,134 @@ function isPlainObject(value: object): boolean {
 }
 
 /**
+ * What is known of one key order: the keys in code-unit order (`sorted[i]` is `keys[from[i]]`),
+ * or `sorted` undefined when some key is integer-like, which no insertion order can put after a
+ * non-integer key.
+ */
+interface KeyOrder {
+  keys: readonly string[];
+  sorted: readonly string[] | undefined;
+  from: readonly number[];
+}
+
+/**
+ * Key orders seen, by first key: a vendor sends objects of a few shapes again and again, so an
+ * object whose keys come as they came before is copied into code-unit order without sorting.
+ * Bounded (by keys and by their characters) so a stream of bodies with ever new keys cannot grow it,
+ * and by orders per first key so that objects sharing one cannot make each look-up a long scan.
+ */
+const knownOrders = new Map<string, KeyOrder[]>();
+const ORDERS_PER_FIRST_KEY = 8;
+const KNOWN_KEYS_LIMIT = 4096;
+const KNOWN_CHARS_LIMIT = 256 * 1024;
+let knownKeys = 0;
+let knownChars = 0;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+function remember(order: KeyOrder): void {
+  const { keys } = order;
+  const chars = keys.reduce((total, key) => total + key.length, 0);
+  if (keys.length > KNOWN_KEYS_LIMIT || chars > KNOWN_CHARS_LIMIT) return;
+  if (knownKeys + keys.length > KNOWN_KEYS_LIMIT || knownChars + chars > KNOWN_CHARS_LIMIT) {
+    knownOrders.clear();
+    knownKeys = knownChars = 0;
+  }
+  const first = keys[0] as string;
+  const known = knownOrders.get(first) ?? [];
+  if (known.length >= ORDERS_PER_FIRST_KEY) return;
+  if (!known.length) knownOrders.set(first, known);
+  known.push(order);
+  knownKeys += keys.length;
+  knownChars += chars;
+}
+
+function keyOrderOf(keys: readonly string[]): KeyOrder {
+  for (const order of knownOrders.get(keys[0] as string) ?? []) if (sameKeys(order.keys, keys)) return order;
+  const from = keys.some((key) => ARRAY_INDEX.test(key)) ? [] : keys.map((_, index) => index).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
+  const order = { keys, from, sorted: from.length ? from.map((index) => keys[index] as string) : undefined };
+  remember(order);
+  return order;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let index = 1; index < keys.length; index++) if (!((keys[index - 1] as string) < (keys[index] as string))) return false;
+  return true;
+}
+
+function inCanonicalOrderArray(array: unknown[]): unknown {
+  if (Object.getPrototypeOf(array) !== Array.prototype || 'toJSON' in array) return GENERAL;
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < array.length; index++) {
+    const item: unknown = array[index];
+    const ordered = inCanonicalOrder(item);
+    if (ordered === GENERAL) return GENERAL;
+    if (ordered !== item) copy ??= array.slice(0, index);
+    if (copy) copy.push(ordered);
+  }
+  return copy ?? array;
+}
+
+// Assigning `__proto__` would set the prototype: define it as the own property it was.
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
+/** `object` (its keys are sorted), or a copy when a member had to be copied, each member in canonical order; or GENERAL. */
+function inCanonicalOrderSorted(object: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): unknown {
+  let copy: Record<string, unknown> | undefined;
+  for (let index = 0; index < keys.length; index++) {
+    const item = values[index];
+    const child = inCanonicalOrder(item);
+    if (child === GENERAL) return GENERAL;
+    if (child !== item && !copy) {
+      copy = {};
+      for (let before = 0; before < index; before++) setOwn(copy, keys[before] as string, values[before]);
+    }
+    if (copy) setOwn(copy, keys[index] as string, child);
+  }
+  return copy ?? object;
+}
+
+/** A copy of an object whose keys are `order.keys`, its keys in code-unit order and each member in canonical order; or GENERAL. */
+function inCanonicalOrderCopy({ sorted, from }: KeyOrder, values: readonly unknown[]): unknown {
+  if (!sorted) return GENERAL;
+  const copy: Record<string, unknown> = {};
+  for (let index = 0; index < sorted.length; index++) {
+    const item = values[from[index] as number];
+    const child = inCanonicalOrder(item);
+    if (child === GENERAL) return GENERAL;
+    setOwn(copy, sorted[index] as string, child);
+  }
+  return copy;
+}
+
+/**
  * `value` rebuilt so that JSON.stringify writes its canonical form, or GENERAL. JSON-parsed
  * values (plain objects and arrays of strings, numbers, booleans and null) qualify: JSON.stringify
  * writes them as `generalCanonicalJson` does once each object's keys come in code-unit order, so
  * objects whose keys do not are copied in that order. Anything else (undefined, functions,
  * class instances, toJSON, out-of-order integer-like keys, which no insertion order can fix)
- * is GENERAL. Sorted objects are not copied, so a typical payload costs a walk and no allocation.
+ * is GENERAL. Objects whose keys already come sorted are not copied; the others are copied into
+ * the order remembered for their keys (see `knownOrders`), sorted once.
  */
 function inCanonicalOrder(value: unknown): unknown {
   if (typeof value !== 'object') return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : GENERAL;
   if (value === null) return value;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype || 'toJSON' in value) return GENERAL;
-    let copy: unknown[] | undefined;
-    for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
-      const ordered = item === undefined ? GENERAL : inCanonicalOrder(item);
-      if (ordered === GENERAL) return GENERAL;
-      if (ordered !== item) copy ??= value.slice(0, index);
-      if (copy) copy.push(ordered);
-    }
-    return copy ?? value;
-  }
+  if (Array.isArray(value)) return inCanonicalOrderArray(value);
   if (!isPlainObject(value)) return GENERAL;
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  let sorted = true;
-  for (let index = 1; index < keys.length && sorted; index++) sorted = (keys[index - 1] as string) < (keys[index] as string);
-  if (!sorted && keys.some((key) => ARRAY_INDEX.test(key))) return GENERAL;
-  let children: Map<string, unknown> | undefined;
-  for (const key of keys) {
-    const item = object[key];
-    const child = item === undefined ? GENERAL : inCanonicalOrder(item);
-    if (child === GENERAL) return GENERAL;
-    if (child !== item) (children ??= new Map()).set(key, child);
-  }
-  if (sorted && !children) return value;
-  const copy: Record<string, unknown> = {};
-  for (const key of sorted ? keys : [...keys].sort()) {
-    const child = children?.has(key) ? children.get(key) : object[key];
-    // Assigning `__proto__` would set the prototype: define it as the own property it was.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
-    else copy[key] = child;
-  }
-  return copy;
+  // One native call instead of a property lookup per key, which is megamorphic across a vendor's
+  // many shapes; a getter that adds or deletes keys would misalign the two, so that takes the general walk.
+  const values = Object.values(object);
+  if (values.length !== keys.length) return GENERAL;
+  return isSorted(keys) ? inCanonicalOrderSorted(object, keys, values) : inCanonicalOrderCopy(keyOrderOf(keys), values);
 }
 
 /**
@@ -97,14 +181,33 @@ export function canonicalJson(value: unknown): string {
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
+/** A SHA-256 digest's first 16 bytes shaped as an RFC 9562 UUIDv8 (version and variant bits set), written in one pass. */
+function uuidOf(digest: Uint8Array): string {
+  let uuid = '';
+  for (let index = 0; index < 16; index++) {
+    const byte = digest[index] as number;
+    uuid += HEX[index === 6 ? (byte & 0x0f) | 0x80 : index === 8 ? (byte & 0x3f) | 0x80 : byte];
+    if (index === 3 || index === 5 || index === 7 || index === 9) uuid += '-';
+  }
+  return uuid;
+}
+
+/** `canonicalJson([format, discriminator, event])`, written around the event's canonical form rather than by copying the array. */
+function identified(format: string, discriminator: string, canonicalEvent: string): string {
+  return `[${JSON.stringify(format)},${JSON.stringify(discriminator)},${canonicalEvent}]`;
+}
+
 /** The id, computed at once: `normalize` uses this, so a derived id costs no turn of the microtask queue. */
 export function derivedIdNow(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): string {
-  const bytes = hash(canonicalJson([format, discriminator, event])).subarray(0, 16);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte];
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidOf(hash(identified(format, discriminator, canonicalJson(event))));
+}
+
+/** The ids of one event that fans out into `count`, discriminated by index ("0", "1", ...): the event's canonical form is written once. */
+export function derivedIdsNow(format: string, event: unknown, count: number, hash: Sha256 = portableSha256): string[] {
+  const canonicalEvent = canonicalJson(event);
+  const ids: string[] = [];
+  for (let index = 0; index < count; index++) ids.push(uuidOf(hash(identified(format, String(index), canonicalEvent))));
+  return ids;
 }
 
 // Async for its callers' sake (it was WebCrypto); the work is synchronous.

@@ -1,6 +1,6 @@
 import { validateEnvelope } from '@regevents/schemas';
 import { DEFAULT_MAX_BYTES, parseBody } from './body.js';
-import { derivedIdNow, portableSha256, type Sha256 } from './derived-id.js';
+import { derivedIdNow, derivedIdsNow, portableSha256, type Sha256 } from './derived-id.js';
 import { detectFormat } from './detect.js';
 import { InvalidPayloadError, UnrecognizedFormatError } from './errors.js';
 import { headerValue, type HeadersLike } from './headers.js';
@@ -47,12 +47,13 @@ export function harborPayloadFromCloudEvent(event: HarborCloudEvent): HarborPayl
 
 function harborIds(payload: HarborPayload, eventId: string | undefined, hash: Sha256): string[] {
   const count = harborEventCount(payload);
-  return Array.from({ length: count }, (_, index) => (eventId && count === 1 ? eventId : eventId ? `${eventId}#${index}` : derivedIdNow('harbor', payload, String(index), hash)));
+  if (!eventId) return derivedIdsNow('harbor', payload, count, hash);
+  return count === 1 ? [eventId] : Array.from({ length: count }, (_, index) => `${eventId}#${index}`);
 }
 
 export function normalizeHarborCloudEvent(event: HarborCloudEvent, hash: Sha256 = portableSha256): NormalizedRegistryEvent[] {
   const payload = harborPayloadFromCloudEvent(event);
-  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash)).map((normalized) => ({ ...normalized, raw: event }));
+  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash), event);
 }
 
 /** What a push envelope's `message.data` decodes to must be the message itself, not another envelope. */

@@ -123,6 +123,47 @@ describe('canonicalJson: the JSON.stringify path writes what the general walk wr
     expect(canonicalJson(value)).toBe(generalCanonicalJson(value));
   });
 
+  // A fixture rebuilt with each object's keys in another order, sometimes an extra integer-like,
+  // `__proto__`, unicode or lone-surrogate key, strings swapped for arbitrary UTF-16 and values
+  // wrapped in arrays: the shapes vendors send, and the ones a remembered key order must not confuse.
+  const EXTRA_KEYS = ['__proto__', '0', '7', '10', '', 'a', 'Z', 'é', '\u2028', '\ud800', '\udc00x', '\u{1f600}', 'id', 'zz'];
+  const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
+  function variant(value: unknown, g: fc.GeneratorValue): unknown {
+    const wrapped = (item: unknown) => Array.from({ length: g(fc.nat, { max: 2 }) }).reduce<unknown>((inner) => [inner], item);
+    if (typeof value === 'string') return wrapped(g(fc.boolean) ? g(fc.string, { unit: 'binary' }) : value);
+    if (Array.isArray(value)) return wrapped(value.map((item) => variant(item, g)));
+    if (value === null || typeof value !== 'object') return wrapped(value);
+    const extra = g(fc.subarray, EXTRA_KEYS, { maxLength: 3 }).filter((key) => !Object.hasOwn(value, key));
+    const keys = g(fc.shuffledSubarray, [...Object.keys(value), ...extra], { minLength: Object.keys(value).length + extra.length });
+    const copy: Record<string, unknown> = {};
+    for (const key of keys) Object.defineProperty(copy, key, { value: Object.hasOwn(value, key) ? variant((value as Record<string, unknown>)[key], g) : g(() => leaf), enumerable: true, writable: true, configurable: true });
+    return copy;
+  }
+
+  it('agrees on variants of every vendor fixture', () => {
+    const fixtures = vendorFixtures().map((fixture) => JSON.parse(fixture.text) as unknown);
+    fc.assert(
+      fc.property(fc.constantFrom(...fixtures), fc.gen(), (fixture, g) => {
+        const value = variant(fixture, g);
+        // twice: the second call copies by the key orders the first remembered
+        return canonicalJson(value) === generalCanonicalJson(value) && canonicalJson(value) === generalCanonicalJson(value);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('tells apart key orders that share a first key and a length', () => {
+    const values = [{ m: 1, b: 2, a: 3 }, { m: 1, c: 2, a: 3 }, { m: 1, a: 3, b: 2 }, JSON.parse('{"m":1,"__proto__":2,"a":3}') as unknown];
+    for (const value of [...values, ...values]) expect(canonicalJson(value)).toBe(generalCanonicalJson(value));
+  });
+
+  it('agrees past the bounds on remembered key orders (per first key, and in all, which then starts afresh)', () => {
+    const sharingFirstKey = Array.from({ length: 50 }, (_, index) => ({ m: index, [`k${index}`]: [{ z: 1, y: index }], a: 0 }));
+    const eachNew = Array.from({ length: 3000 }, (_, index) => ({ [`m${index}`]: index, [`k${index}`]: [{ z: 1, y: index }], a: 0 }));
+    const values = [...sharingFirstKey, ...eachNew, ...sharingFirstKey, ...eachNew];
+    expect(values.map((value) => canonicalJson(value))).toEqual(values.map((value) => generalCanonicalJson(value)));
+  });
+
   it('agrees on arbitrary JSON values and arbitrary objects', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => canonicalJson(value) === generalCanonicalJson(value)), { numRuns: 2000 });
     fc.assert(fc.property(fc.anything({ withNullPrototype: true, withObjectString: true, withDate: true, withSparseArray: true }), (value) => canonicalJson(value) === generalCanonicalJson(value)), { numRuns: 2000 });

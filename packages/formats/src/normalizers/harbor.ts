@@ -31,9 +31,10 @@ function hostOf(payload: HarborPayload, resource: HarborResource | undefined): s
 
 /**
  * A Harbor payload gives one normalized event per resource (one when it has none). Harbor's
- * Default format has no id, so ids are derived by the caller (`ids[i]` for resource i).
+ * Default format has no id, so ids are derived by the caller (`ids[i]` for resource i). `raw` is
+ * what Harbor sent: the payload, or the CloudEvent it was read from.
  */
-export function normalizeHarborPayload(payload: HarborPayload, ids: readonly string[]): NormalizedRegistryEvent[] {
+export function normalizeHarborPayload(payload: HarborPayload, ids: readonly string[], raw: unknown = payload): NormalizedRegistryEvent[] {
   const resources: (HarborResource | undefined)[] = payload.event_data.resources?.length ? payload.event_data.resources : [undefined];
   return resources.map((resource, index) =>
     compact({
@@ -46,7 +47,7 @@ export function normalizeHarborPayload(payload: HarborPayload, ids: readonly str
       actor: payload.operator || undefined,
       occurredAt: new Date(payload.occur_at * 1000),
       id: ids[index] as string,
-      raw: payload,
+      raw,
     }),
   );
 }
