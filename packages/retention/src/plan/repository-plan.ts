@@ -13,6 +13,8 @@ export interface RepositoryPlan {
     parents: string[];
   }[];
   tagDeletions: PlannedTagDeletion[];
+  /** Tags kept and removed (counted as their entries are made: a plan's entries are too many to walk again). */
+  tagCounts: { kept: number; removed: number };
 }
 
 type Times = Pick<PlanEntry, 'pushedAt' | 'pushedAtSource' | 'lastPulledAt' | 'pulls'>;
@@ -89,7 +91,7 @@ interface Decisions {
  * a tag alone, or kept for what shares its manifest; with the tags of each removed manifest and
  * the tags to remove alone.
  */
-function candidateEntries(candidates: CandidateList, decisions: Decisions): { entries: PlanEntry[]; tagsOn: Map<string, string[]>; tagDeletions: PlannedTagDeletion[] } {
+function candidateEntries(candidates: CandidateList, decisions: Decisions): { entries: PlanEntry[]; tagsOn: Map<string, string[]>; tagDeletions: PlannedTagDeletion[]; tagCounts: RepositoryPlan['tagCounts'] } {
   const { repository, verdicts, removed, iso } = decisions;
   const tagDeletions: PlannedTagDeletion[] = [];
   const tagsOn = new Map<string, string[]>();
@@ -108,6 +110,7 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
   /** Times as text once decided: the rules needed the numbers, the entry shows ISO. */
   const isoOrNothing = (time: number) => (Number.isNaN(time) ? undefined : iso(time));
   const entries = new Array<PlanEntry>(candidates.tags.length);
+  const tagCounts = { kept: 0, removed: 0 };
   for (let position = 0; position < entries.length; position++) {
     const tag = candidates.tags[position];
     const digest = candidates.digests[position] as string;
@@ -132,6 +135,7 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
       reason = 'shares-digest';
       why = sharesDigestWhy(rule, digest);
     }
+    if (tag !== undefined) tagCounts[action === 'keep' ? 'kept' : 'removed']++;
     entries[position] = {
       repository,
       tag,
@@ -147,7 +151,7 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
       history: candidates.histories[position] ?? 'events',
     };
   }
-  return { entries, tagsOn, tagDeletions };
+  return { entries, tagsOn, tagDeletions, tagCounts };
 }
 
 function addTo(tagsOn: Map<string, string[]>, digest: string, tag: string): void {
@@ -164,7 +168,7 @@ function addTo(tagsOn: Map<string, string[]>, digest: string, tag: string): void
 export function planRepository(inventory: RepositoryInventory, policy: CompiledRepositoryPolicy | undefined, options: RepositoryPlanOptions): RepositoryPlan {
   const { repository, manifests } = inventory;
   const { iso } = options;
-  if (!policy) return { entries: [], kept: [...manifests.values()], removed: [], tagDeletions: [] };
+  if (!policy) return { entries: [], kept: [...manifests.values()], removed: [], tagDeletions: [], tagCounts: { kept: 0, removed: 0 } };
   const dependents = dependentsOf(inventory);
   const node = (digest: string) => manifests.get(digest);
 
@@ -190,10 +194,11 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   for (const facts of inventory.referrerTags) if (!referrerTagKept(facts)) removedRoots.add(facts.digest);
   const removed = removedClosure(removedRoots, kept, dependents);
 
-  const { entries, tagsOn, tagDeletions } = candidateEntries(candidates, { repository, verdicts, removed, keptTagOf, deleteTags: options.deleteTags, iso });
+  const { entries, tagsOn, tagDeletions, tagCounts } = candidateEntries(candidates, { repository, verdicts, removed, keptTagOf, deleteTags: options.deleteTags, iso });
   for (const facts of inventory.referrerTags) {
     const action = removed.has(facts.digest) ? 'remove' : 'keep';
     if (action === 'remove') addTo(tagsOn, facts.digest, facts.tag);
+    tagCounts[action === 'keep' ? 'kept' : 'removed']++;
     entries.push({
       repository,
       tag: facts.tag,
@@ -241,5 +246,6 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
     kept: [...manifests.values()].filter((manifest) => !removed.has(manifest.digest)),
     removed: removedNodes,
     tagDeletions,
+    tagCounts,
   };
 }
