@@ -2,7 +2,8 @@
 // makes, the bytes each allocates per round (sampling heap profiler) and CPU samples by part
 // (mock registry, registry client, inventory, rules and entries, usage store, GC). Figures are
 // for one process on a possibly busy machine: compare the two columns, not runs. Needs a build.
-// PROFILE_REPOSITORIES (default 10) repositories of 1000 tags, as in plan.bench.mjs.
+// PROFILE_REPOSITORIES (default 10) repositories of 1000 tags, as in plan.bench.mjs;
+// PROFILE_REGISTRY=child serves the mock from a child process (then only the client's side is here).
 import { Session } from 'node:inspector/promises';
 import { createRegistryClient } from '@regevents/registry-client';
 import { plan, RETENTION_USER_AGENT } from '@regevents/retention';
@@ -10,7 +11,7 @@ import { CONCURRENCY, listTags, setUpWorkload } from './workload.mjs';
 
 const REPOSITORIES = Number(process.env.PROFILE_REPOSITORIES ?? 10);
 const ROUNDS = 10;
-const workload = await setUpWorkload({ repositories: REPOSITORIES, tagsPerRepository: 1000 });
+const workload = await setUpWorkload({ repositories: REPOSITORIES, tagsPerRepository: 1000, registry: process.env.PROFILE_REGISTRY ?? 'same' });
 const { policy, store } = workload;
 
 const requests = new Map();

@@ -3,29 +3,78 @@
 // pushed to the mock registry with usage recorded from its push events (with references, so the
 // plan needs no manifest GET), a three-rule policy, and the baseline: the tags listed with the
 // registry client alone.
+//
+// `registry: 'child'` serves the mock from a child process (bench/registry-process.mjs), as a
+// registry is deployed: its CPU is then not the measured process's (`registryCpuMs()` asks it for
+// its own), and the two can overlap on separate cores. The default, 'same', serves it in this process.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createMemoryUsageStore, createUsageTracker, parseRetentionPolicy } from '@regevents/retention';
 
 const IMAGES = 20;
 export const CONCURRENCY = 8;
+/** What the registry emits events with: references, so usage holds every manifest's blobs. */
+export const NOTIFICATIONS = { events: { includeReferences: true }, endpoints: [] };
 
-export async function setUpWorkload({ repositories, tagsPerRepository }) {
-  const store = createMemoryUsageStore();
-  const tracker = createUsageTracker({ store });
-  const pending = [];
-  const registry = createMockRegistry({
-    notifications: { events: { includeReferences: true }, endpoints: [] },
-    // usage from the events as they happen; the mock's own record of them is dropped to bound memory
-    observer: { onEvent: (recorded) => void pending.push(tracker.record(recorded.event)) },
-  });
-  const server = await registry.serve();
+/** Pushes the workload's tags; `repositoryDone` runs after each repository (to hand its events on and drop them). */
+export async function pushWorkload(registry, { repositories, tagsPerRepository }, repositoryDone) {
   const images = [];
   for (let i = 0; i < IMAGES; i++) images.push(await registry.pushImage(`base:${i}`, { seed: i + 1 }));
   for (let r = 0; r < repositories; r++) {
     for (let t = 0; t < tagsPerRepository; t++) await registry.pushImage(`team-${r}/app:${t % 50 === 0 ? `v1.${t}.0` : `build-${t}`}`, images[(r + t) % IMAGES]);
-    await Promise.all(pending.splice(0));
+    await repositoryDone();
     registry.events.length = 0;
   }
+}
+
+/** The mock served here, usage recorded as its events happen; resolves to its URL and how to close it. */
+async function registryHere(size, record) {
+  const pending = [];
+  const registry = createMockRegistry({
+    notifications: NOTIFICATIONS,
+    // the mock's own record of the events is dropped to bound memory
+    observer: { onEvent: (recorded) => void pending.push(record(recorded.event)) },
+  });
+  const server = await registry.serve();
+  await pushWorkload(registry, size, () => Promise.all(pending.splice(0)));
+  return {
+    url: server.url,
+    async close() {
+      registry.close();
+      await server.close();
+    },
+  };
+}
+
+/** The mock served by a child process, its events sent here over IPC (in order, so all of them before its URL). */
+async function registryInChild(size, record) {
+  const child = fork(new URL('./registry-process.mjs', import.meta.url), [JSON.stringify(size)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = [];
+  const url = await new Promise((resolve, reject) => {
+    child.on('message', (message) => (message.event ? pending.push(record(message.event)) : resolve(message.url)));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the registry process exited with ${code} before serving`)));
+  });
+  await Promise.all(pending);
+  return {
+    url,
+    cpuMs: () => {
+      child.send('cpu');
+      return new Promise((resolve) => child.once('message', (message) => resolve(message.cpuMs)));
+    },
+    async close() {
+      child.kill();
+      await once(child, 'exit');
+    },
+  };
+}
+
+export async function setUpWorkload({ repositories, tagsPerRepository, registry = 'same' }) {
+  const store = createMemoryUsageStore();
+  const tracker = createUsageTracker({ store });
+  const record = (event) => tracker.record(event);
+  const served = await (registry === 'child' ? registryInChild : registryHere)({ repositories, tagsPerRepository }, record);
   const { policy, diagnostics } = parseRetentionPolicy(`
 policies:
   - repositories: ['team-*/**']
@@ -35,15 +84,7 @@ policies:
       - remove: { notPulledFor: 720h }
 `);
   if (!policy) throw new Error(JSON.stringify(diagnostics));
-  return {
-    store,
-    policy,
-    url: server.url,
-    async close() {
-      registry.close();
-      await server.close();
-    },
-  };
+  return { store, policy, url: served.url, registryCpuMs: served.cpuMs, close: served.close };
 }
 
 /** The baseline: the catalog, then every `team-*` repository's tags, CONCURRENCY at a time; resolves to the number of tags. */

@@ -10,7 +10,7 @@ export interface Candidate {
 /** The candidates in the columns the rules read (NaN for an unknown time). */
 export function candidatesOf(candidates: readonly Candidate[]): Candidates {
   return {
-    entries: candidates,
+    tags: candidates.map((candidate) => candidate.tag),
     pushedAt: candidates.map((candidate) => candidate.pushedAt ?? Number.NaN),
     lastPulledAt: candidates.map((candidate) => candidate.lastPulledAt ?? Number.NaN),
   };

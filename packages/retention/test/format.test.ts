@@ -52,6 +52,21 @@ describe('formatPlanTable', () => {
     expect(formatPlanTable(plan, { columns: ['image', 'bytes'], summary: false }).split('\n')[1]).toBe('team/app:v1.0.0      -');
   });
 
+  it('counts a removed manifest\'s bytes once, on the first of its rows, so the column adds up to the total', () => {
+    const shared: RetentionPlan = {
+      ...plan,
+      entries: [entry('build-7', 2, 'remove', 'remove not pulled for 720h0m0s'), entry('build-8', 2, 'remove', 'remove not pulled for 720h0m0s'), entry(undefined, 3, 'remove', 'remove untagged'), entry('build-9', 2, 'remove', 'remove not pulled for 720h0m0s')],
+      deletions: [
+        { repository: 'team/app', digest: digest(2), tags: ['build-7', 'build-8', 'build-9'], level: 0, parents: [], reclaimableBytes: 2048 },
+        { repository: 'team/app', digest: digest(3), tags: [], level: 0, parents: [], reclaimableBytes: 512 },
+      ],
+    };
+    expect(formatPlanTable(shared, { columns: ['tag', 'bytes'], summary: false }).split('\n')).toEqual(['TAG         BYTES', 'build-7     2.0 KiB', 'build-8     0 B', '<untagged>  512 B', 'build-9     0 B']);
+    // the rows printed decide which is first: with only one of them, it carries the bytes
+    const lastOnly = { ...shared, entries: [entry('build-9', 2, 'remove', 'remove not pulled for 720h0m0s')] };
+    expect(formatPlanTable(lastOnly, { columns: ['tag', 'bytes'], summary: false }).split('\n')[1]).toBe('build-9  2.0 KiB');
+  });
+
   it('prints a plan of 300,000 tags, its columns as wide as their widest cell', () => {
     const entries = Array.from({ length: 300_000 }, (_, i): PlanEntry => ({ repository: 'team/app', tag: `build-${i}`, digest: `sha256:${i.toString(16).padStart(64, '0')}`, action: i % 3 === 0 ? 'keep' : 'remove', reason: 'rule', why: 'remove not pulled for 720h0m0s', pulls: 0, history: 'events' }));
     const lines = formatPlanTable({ ...plan, entries, deletions: [] }).split('\n');

@@ -8,7 +8,8 @@ export interface TableOptions {
   only?: 'remove' | 'keep';
   /**
    * The columns, in order. Default action, repository, tag, digest, pushed, pulled (dates), why;
-   * `image` is repository:tag in one, `bytes` what a removal reclaims (`-` for what stays).
+   * `image` is repository:tag in one, `bytes` what a removal reclaims (`-` for what stays; a
+   * manifest's bytes on the first of its rows, `0 B` on the others, so the column adds up).
    */
   columns?: readonly PlanColumn[];
   /** The line of totals under the table. Default true. */
@@ -59,9 +60,16 @@ const freedBytes = (plan: RetentionPlan) => new Map(plan.deletions.map((deletion
 /** The plan as an aligned text table, one line per tag or manifest, then a summary line. */
 export function formatPlanTable(plan: RetentionPlan, options: TableOptions = {}): string {
   const columns = (options.columns ?? DEFAULT_COLUMNS).map((name) => COLUMNS[name]);
-  // only the bytes column reads what a removal frees
-  let freed: Map<string, number | undefined> | undefined;
-  const reclaimable = (entry: PlanEntry) => (freed ??= freedBytes(plan)).get(`${entry.repository}@${entry.digest}`);
+  // only the bytes column reads what a removal frees; a manifest's bytes go on the first row of
+  // it, its further tags free nothing more (so the column adds up to the total)
+  let freed: Map<string, number> | undefined;
+  const reclaimable = (entry: PlanEntry) => {
+    freed ??= freedBytes(plan);
+    const key = `${entry.repository}@${entry.digest}`;
+    const bytes = freed.get(key);
+    if (bytes !== undefined) freed.set(key, 0);
+    return bytes;
+  };
   const entries = plan.entries.filter((entry) => options.only === undefined || entry.action === options.only);
   const rows = [columns.map((column) => column.header), ...entries.map((entry) => columns.map((column) => column.cell(entry, reclaimable)))];
   // a loop, not Math.max(...column): a spread of a few hundred thousand rows overflows the stack

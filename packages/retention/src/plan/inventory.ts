@@ -3,7 +3,6 @@ import type { Descriptor } from '@regevents/types';
 import type { LimitFunction } from 'p-limit';
 import type { Candidates } from '../policy/rules/index.js';
 import { emptyUsage, type ManifestUsage, type PushTimeSource, type RepositoryUsage, type UsageStore } from '../usage/model.js';
-import type { PlanEntry } from './types.js';
 
 /** Where what the plan knows of a tag came from: the tracker's events, or the registry alone. */
 export type History = 'events' | 'registry';
@@ -21,36 +20,46 @@ export interface TagFacts {
 }
 
 /**
- * A repository's tags (and, once planned, the manifests no tag points at) by position: the entry
- * each becomes, which the plan fills in as it decides (a plan holds hundreds of thousands: one
- * object each, of one shape), and the times the rules read, in columns.
+ * A repository's tags by position, in columns: the rules read tags and times, and the plan makes
+ * each tag's entry from the rest once it has decided (a plan holds hundreds of thousands: one
+ * object each, made whole, and arrays that need no object per tag).
  */
 export interface CandidateList extends Candidates {
-  readonly entries: PlanEntry[];
-  /** Sized once for every candidate the repository can have (its tags, and the manifests the tracker saw). */
+  /** Per position, the tag; undefined for an untagged manifest (the plan adds those). */
+  readonly tags: (string | undefined)[];
+  readonly digests: string[];
+  readonly pushedAtSources: (PushTimeSource | undefined)[];
+  readonly pulls: number[];
+  readonly histories: History[];
+  /** Sized for every candidate (positions past the last one are unused). */
   readonly pushedAt: Float64Array;
   readonly lastPulledAt: Float64Array;
 }
 
 export const NO_RULE_WHY = 'no rule removes it';
 
-/** A candidate's entry as the plan starts it: kept by no rule, times written once decided. */
-export function addCandidate(list: CandidateList, entry: Pick<PlanEntry, 'repository' | 'tag' | 'digest' | 'pushedAtSource' | 'pulls' | 'history'>, pushedAt: number | undefined, lastPulledAt: number | undefined): void {
-  const position = list.entries.length;
-  list.entries.push({
-    repository: entry.repository,
-    tag: entry.tag,
-    digest: entry.digest,
-    action: 'keep',
-    reason: 'no-rule',
-    rule: undefined,
-    why: NO_RULE_WHY,
-    pushedAt: undefined,
-    pushedAtSource: entry.pushedAtSource,
-    lastPulledAt: undefined,
-    pulls: entry.pulls,
-    history: entry.history,
-  });
+/** What the plan shows of a candidate besides its times. */
+export interface CandidateFacts {
+  tag: string | undefined;
+  digest: string;
+  pushedAtSource: PushTimeSource | undefined;
+  pulls: number;
+  history: History;
+}
+
+/** An empty list with room for `capacity` candidates' times. */
+export function candidateList(capacity: number): CandidateList {
+  return { tags: [], digests: [], pushedAtSources: [], pulls: [], histories: [], pushedAt: new Float64Array(capacity), lastPulledAt: new Float64Array(capacity) };
+}
+
+/** Adds a candidate to a list with room for it; times are epoch ms, undefined when unknown. */
+export function addCandidate(list: CandidateList, facts: CandidateFacts, pushedAt: number | undefined, lastPulledAt: number | undefined): void {
+  const position = list.tags.length;
+  list.tags.push(facts.tag);
+  list.digests.push(facts.digest);
+  list.pushedAtSources.push(facts.pushedAtSource);
+  list.pulls.push(facts.pulls);
+  list.histories.push(facts.history);
   list.pushedAt[position] = pushedAt ?? Number.NaN;
   list.lastPulledAt[position] = lastPulledAt ?? Number.NaN;
 }
@@ -134,17 +143,14 @@ const byTag = (a: string | undefined, b: string | undefined) => ((a as string) <
 
 /** The list in tag order: as it is, when the registry listed the tags in that order (2.8.2's storage walk does, for tags) and none came in late. */
 function sortedByTag(list: CandidateList): CandidateList {
-  const { entries } = list;
+  const { tags } = list;
   let sorted = true;
-  for (let position = 1; sorted && position < entries.length; position++) sorted = byTag(entries[position - 1]?.tag, entries[position]?.tag) < 0;
+  for (let position = 1; sorted && position < tags.length; position++) sorted = byTag(tags[position - 1], tags[position]) < 0;
   if (sorted) return list;
-  const order = Array.from(entries, (_, position) => position).sort((a, b) => byTag(entries[a]?.tag, entries[b]?.tag));
-  const column = (times: Float64Array) => {
-    const sortedTimes = new Float64Array(times.length);
-    order.forEach((position, at) => (sortedTimes[at] = times[position] as number));
-    return sortedTimes;
-  };
-  return { entries: order.map((position) => entries[position] as PlanEntry), pushedAt: column(list.pushedAt), lastPulledAt: column(list.lastPulledAt) };
+  const order = Array.from(tags, (_, position) => position).sort((a, b) => byTag(tags[a], tags[b]));
+  const pick = <T>(column: readonly T[]) => order.map((position) => column[position] as T);
+  const times = (column: Float64Array) => Float64Array.from(order, (position) => column[position] as number);
+  return { tags: pick(tags), digests: pick(list.digests), pushedAtSources: pick(list.pushedAtSources), pulls: pick(list.pulls), histories: pick(list.histories), pushedAt: times(list.pushedAt), lastPulledAt: times(list.lastPulledAt) };
 }
 
 /**
@@ -205,8 +211,7 @@ export async function readRepository(repository: string, options: InventoryOptio
     return pending;
   };
 
-  const candidates = tagNames.length + usage.manifests.size;
-  const tags: CandidateList = { entries: [], pushedAt: new Float64Array(candidates), lastPulledAt: new Float64Array(candidates) };
+  const tags = candidateList(tagNames.length);
   const referrerTags: TagFacts[] = [];
   const referrers = new Map<string, string[]>();
   const lookUp: string[] = [];
@@ -223,7 +228,7 @@ export async function readRepository(repository: string, options: InventoryOptio
   for (const tag of tagNames) {
     const seen = usage.tags.get(tag);
     if (!seen?.digest || isReferrersTag(tag)) lookUp.push(tag);
-    else addCandidate(tags, { repository, tag, digest: sameDigest(seen.digest), pushedAtSource: seen.pushedAtSource, pulls: seen.pulls, history: 'events' }, seen.pushedAt, seen.lastPulledAt);
+    else addCandidate(tags, { tag, digest: sameDigest(seen.digest), pushedAtSource: seen.pushedAtSource, pulls: seen.pulls, history: 'events' }, seen.pushedAt, seen.lastPulledAt);
   }
   await Promise.all(
     lookUp.map(async (tag) => {
@@ -232,7 +237,7 @@ export async function readRepository(repository: string, options: InventoryOptio
       const seen = usage.tags.get(tag);
       const history = seen ? 'events' : 'registry';
       const subjectHex = isReferrersTag(tag) ? tag.slice(REFERRERS_TAG_PREFIX.length) : undefined;
-      if (subjectHex === undefined) return addCandidate(tags, { repository, tag, digest: sameDigest(head.digest), pushedAtSource: undefined, pulls: seen?.pulls ?? 0, history }, undefined, seen?.lastPulledAt);
+      if (subjectHex === undefined) return addCandidate(tags, { tag, digest: sameDigest(head.digest), pushedAtSource: undefined, pulls: seen?.pulls ?? 0, history }, undefined, seen?.lastPulledAt);
       const facts: TagFacts = { repository, tag, digest: head.digest, pushedAt: undefined, pushedAtSource: undefined, lastPulledAt: seen?.lastPulledAt, pulls: seen?.pulls ?? 0, history };
       referrerTags.push(facts);
       const index = await manifest(facts.digest);
@@ -263,8 +268,8 @@ export async function readRepository(repository: string, options: InventoryOptio
   await Promise.all(untaggedSeen.map((digest) => visit(digest, true)));
   const untagged = untaggedSeen.filter((digest) => manifests.has(digest));
 
-  tags.entries.forEach((entry, position) => {
-    const node = manifests.get(entry.digest);
+  tags.digests.forEach((digest, position) => {
+    const node = manifests.get(digest);
     // a pull by digest is a pull of every tag on it (NaN, never pulled, is above nothing)
     if (node?.lastPulledAt !== undefined && !(node.lastPulledAt <= (tags.lastPulledAt[position] as number))) tags.lastPulledAt[position] = node.lastPulledAt;
     if (!Number.isNaN(tags.pushedAt[position])) return;
@@ -272,7 +277,7 @@ export async function readRepository(repository: string, options: InventoryOptio
     const source = node && node.children.length > 0 ? manifests.get(node.children[0] as string) : node;
     if (source?.pushedAt !== undefined) {
       tags.pushedAt[position] = source.pushedAt;
-      entry.pushedAtSource = source.pushedAtSource;
+      tags.pushedAtSources[position] = source.pushedAtSource;
     }
   });
   return { repository, tags: sortedByTag(tags), referrerTags, referrers, manifests, untagged };

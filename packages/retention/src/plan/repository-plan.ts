@@ -1,6 +1,6 @@
 import { decide, type CompiledRepositoryPolicy, type RuleRef, type Verdict } from '../policy/decide.js';
-import { addCandidate, NO_RULE_WHY, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
-import { dependentsOf, keptClosure, removedClosure, type Relation } from './safety.js';
+import { addCandidate, NO_RULE_WHY, type CandidateList, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
+import { dependentsOf, keptClosure, removedClosure, type Dependents, type Relation } from './safety.js';
 import type { PlanEntry, PlannedTagDeletion, Reason } from './types.js';
 
 export interface RepositoryPlan {
@@ -13,6 +13,8 @@ export interface RepositoryPlan {
     parents: string[];
   }[];
   tagDeletions: PlannedTagDeletion[];
+  /** Tags kept and removed (counted as their entries are made: a plan's entries are too many to walk again). */
+  tagCounts: { kept: number; removed: number };
 }
 
 type Times = Pick<PlanEntry, 'pushedAt' | 'pushedAtSource' | 'lastPulledAt' | 'pulls'>;
@@ -44,33 +46,145 @@ export interface RepositoryPlanOptions {
 }
 
 /**
- * What a policy does to one repository, with digest-level safety applied: the inventory's entries,
- * with the manifests no tag points at added, filled in. Without a policy, everything is kept.
+ * The inventory's tags, then the manifests no tag points at that are candidates of their own (not
+ * an index child or a referrer): a copy when there are any, so the inventory stays as it was read.
+ */
+function withUntagged(inventory: RepositoryInventory, dependents: Dependents): CandidateList {
+  const untagged = inventory.untagged.filter((digest) => !dependents.dependent.has(digest));
+  const { tags } = inventory;
+  if (untagged.length === 0) return tags;
+  const count = tags.tags.length;
+  const times = (column: Float64Array) => {
+    const copy = new Float64Array(count + untagged.length);
+    copy.set(column.subarray(0, count));
+    return copy;
+  };
+  const list: CandidateList = {
+    tags: tags.tags.slice(),
+    digests: tags.digests.slice(),
+    pushedAtSources: tags.pushedAtSources.slice(),
+    pulls: tags.pulls.slice(),
+    histories: tags.histories.slice(),
+    pushedAt: times(tags.pushedAt),
+    lastPulledAt: times(tags.lastPulledAt),
+  };
+  for (const digest of untagged) {
+    const manifest = inventory.manifests.get(digest);
+    addCandidate(list, { tag: undefined, digest, pushedAtSource: manifest?.pushedAtSource, pulls: manifest?.pulls ?? 0, history: 'events' }, manifest?.pushedAt, manifest?.lastPulledAt);
+  }
+  return list;
+}
+
+interface Decisions {
+  repository: string;
+  verdicts: readonly (Verdict | undefined)[];
+  /** Manifests to delete. */
+  removed: ReadonlyMap<string, unknown>;
+  /** A kept tag of each manifest a keep rule kept. */
+  keptTagOf: ReadonlyMap<string, string>;
+  deleteTags: boolean;
+  iso: (ms: number) => string;
+}
+
+/**
+ * Each candidate's entry once digests are safe, made whole (one object a tag): removed, removed as
+ * a tag alone, or kept for what shares its manifest; with the tags of each removed manifest and
+ * the tags to remove alone.
+ */
+function candidateEntries(candidates: CandidateList, decisions: Decisions): { entries: PlanEntry[]; tagsOn: Map<string, string[]>; tagDeletions: PlannedTagDeletion[]; tagCounts: RepositoryPlan['tagCounts'] } {
+  const { repository, verdicts, removed, iso } = decisions;
+  const tagDeletions: PlannedTagDeletion[] = [];
+  const tagsOn = new Map<string, string[]>();
+  // one text for every tag a rule gave up for the same kept manifest: CI tags share few digests
+  const sharedWhy = new Map<RuleRef, Map<string, string>>();
+  const sharesDigestWhy = (rule: RuleRef, digest: string) => {
+    let byDigest = sharedWhy.get(rule);
+    if (!byDigest) sharedWhy.set(rule, (byDigest = new Map()));
+    let why = byDigest.get(digest);
+    if (why === undefined) {
+      const holder = decisions.keptTagOf.get(digest);
+      byDigest.set(digest, (why = `${rule.description}, but ${holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image'}`));
+    }
+    return why;
+  };
+  /** Times as text once decided: the rules needed the numbers, the entry shows ISO. */
+  const isoOrNothing = (time: number) => (Number.isNaN(time) ? undefined : iso(time));
+  const entries = new Array<PlanEntry>(candidates.tags.length);
+  const tagCounts = { kept: 0, removed: 0 };
+  for (let position = 0; position < entries.length; position++) {
+    const tag = candidates.tags[position];
+    const digest = candidates.digests[position] as string;
+    const verdict = verdicts[position];
+    const rule = verdict?.rule;
+    let action: PlanEntry['action'] = 'keep';
+    let reason: Reason = 'rule';
+    let why: string;
+    if (!rule) {
+      reason = 'no-rule';
+      why = NO_RULE_WHY;
+    } else if (verdict?.action === 'keep') why = rule.description;
+    else if (removed.has(digest)) {
+      action = 'remove';
+      why = rule.description;
+      if (tag !== undefined) addTo(tagsOn, digest, tag);
+    } else if (decisions.deleteTags && tag !== undefined) {
+      action = 'remove';
+      why = `${rule.description}; the tag alone (its manifest stays)`;
+      tagDeletions.push({ repository, tag, digest });
+    } else {
+      reason = 'shares-digest';
+      why = sharesDigestWhy(rule, digest);
+    }
+    if (tag !== undefined) tagCounts[action === 'keep' ? 'kept' : 'removed']++;
+    entries[position] = {
+      repository,
+      tag,
+      digest,
+      action,
+      reason,
+      rule,
+      why,
+      pushedAt: isoOrNothing(candidates.pushedAt[position] as number),
+      pushedAtSource: candidates.pushedAtSources[position],
+      lastPulledAt: isoOrNothing(candidates.lastPulledAt[position] as number),
+      pulls: candidates.pulls[position] ?? 0,
+      history: candidates.histories[position] ?? 'events',
+    };
+  }
+  return { entries, tagsOn, tagDeletions, tagCounts };
+}
+
+function addTo(tagsOn: Map<string, string[]>, digest: string, tag: string): void {
+  const list = tagsOn.get(digest);
+  if (list) list.push(tag);
+  else tagsOn.set(digest, [tag]);
+}
+
+/**
+ * What a policy does to one repository, with digest-level safety applied: an entry for each of the
+ * inventory's tags, the manifests no tag points at, the referrers tags and the manifests that live
+ * with another. Without a policy, everything is kept. The inventory is left as it was.
  */
 export function planRepository(inventory: RepositoryInventory, policy: CompiledRepositoryPolicy | undefined, options: RepositoryPlanOptions): RepositoryPlan {
   const { repository, manifests } = inventory;
   const { iso } = options;
-  if (!policy) return { entries: [], kept: [...manifests.values()], removed: [], tagDeletions: [] };
+  if (!policy) return { entries: [], kept: [...manifests.values()], removed: [], tagDeletions: [], tagCounts: { kept: 0, removed: 0 } };
   const dependents = dependentsOf(inventory);
   const node = (digest: string) => manifests.get(digest);
 
-  const candidates = inventory.tags;
-  for (const digest of inventory.untagged) {
-    if (dependents.dependent.has(digest)) continue;
-    const manifest = node(digest);
-    addCandidate(candidates, { repository, tag: undefined, digest, pushedAtSource: manifest?.pushedAtSource, pulls: manifest?.pulls ?? 0, history: 'events' }, manifest?.pushedAt, manifest?.lastPulledAt);
-  }
-  const { entries } = candidates;
+  const candidates = withUntagged(inventory, dependents);
   const verdicts = decide(candidates, policy, { now: options.now });
 
   // sets: a repository's tags share few digests
   const keptRoots = new Set<string>();
   const removedRoots = new Set<string>();
   const keptTagOf = new Map<string, string>();
-  entries.forEach((candidate, position) => {
-    if (verdicts[position]?.action !== 'remove') keptRoots.add(candidate.digest);
-    else removedRoots.add(candidate.digest);
-    if (verdicts[position]?.action === 'keep' && candidate.tag !== undefined) keptTagOf.set(candidate.digest, candidate.tag);
+  candidates.digests.forEach((digest, position) => {
+    const action = verdicts[position]?.action;
+    if (action !== 'remove') keptRoots.add(digest);
+    else removedRoots.add(digest);
+    const tag = candidates.tags[position];
+    if (action === 'keep' && tag !== undefined) keptTagOf.set(digest, tag);
   });
   let kept = keptClosure(keptRoots, dependents);
   // a referrers tag follows its subject; one whose subject is not here is left alone
@@ -80,56 +194,11 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   for (const facts of inventory.referrerTags) if (!referrerTagKept(facts)) removedRoots.add(facts.digest);
   const removed = removedClosure(removedRoots, kept, dependents);
 
-  const tagDeletions: PlannedTagDeletion[] = [];
-  const tagsOn = new Map<string, string[]>();
-  const addTag = (digest: string, tag: string) => {
-    const list = tagsOn.get(digest);
-    if (list) list.push(tag);
-    else tagsOn.set(digest, [tag]);
-  };
-  /** Times as text once decided: the rules needed the numbers, the entry shows ISO. */
-  const isoOrUndefined = (time: number | undefined) => (time === undefined || Number.isNaN(time) ? undefined : iso(time));
-  const decidedAs = (entry: PlanEntry, action: PlanEntry['action'], reason: Reason, rule: RuleRef | undefined, why: string) => {
-    entry.action = action;
-    entry.reason = reason;
-    entry.rule = rule;
-    entry.why = why;
-  };
-  // one text for every tag a rule gave up for the same kept manifest: CI tags share few digests
-  const sharedWhy = new Map<RuleRef, Map<string, string>>();
-  const sharesDigestWhy = (rule: RuleRef, digest: string) => {
-    let byDigest = sharedWhy.get(rule);
-    if (!byDigest) sharedWhy.set(rule, (byDigest = new Map()));
-    let why = byDigest.get(digest);
-    if (why === undefined) {
-      const holder = keptTagOf.get(digest);
-      byDigest.set(digest, (why = `${rule.description}, but ${holder ? `kept tag ${holder} points at the same manifest` : 'its manifest belongs to a kept image'}`));
-    }
-    return why;
-  };
-  /** The entry once digests are safe: removed, removed as a tag alone, or kept for what shares its manifest. */
-  const decided = (entry: PlanEntry, verdict: Verdict | undefined) => {
-    if (!verdict) return decidedAs(entry, 'keep', 'no-rule', undefined, NO_RULE_WHY);
-    const { rule } = verdict;
-    if (verdict.action === 'keep') return decidedAs(entry, 'keep', 'rule', rule, rule.description);
-    if (removed.has(entry.digest)) {
-      if (entry.tag !== undefined) addTag(entry.digest, entry.tag);
-      return decidedAs(entry, 'remove', 'rule', rule, rule.description);
-    }
-    if (options.deleteTags && entry.tag !== undefined) {
-      tagDeletions.push({ repository, tag: entry.tag, digest: entry.digest });
-      return decidedAs(entry, 'remove', 'rule', rule, `${rule.description}; the tag alone (its manifest stays)`);
-    }
-    return decidedAs(entry, 'keep', 'shares-digest', rule, sharesDigestWhy(rule, entry.digest));
-  };
-  entries.forEach((entry, position) => {
-    decided(entry, verdicts[position]);
-    entry.pushedAt = isoOrUndefined(candidates.pushedAt[position]);
-    entry.lastPulledAt = isoOrUndefined(candidates.lastPulledAt[position]);
-  });
+  const { entries, tagsOn, tagDeletions, tagCounts } = candidateEntries(candidates, { repository, verdicts, removed, keptTagOf, deleteTags: options.deleteTags, iso });
   for (const facts of inventory.referrerTags) {
     const action = removed.has(facts.digest) ? 'remove' : 'keep';
-    if (action === 'remove') addTag(facts.digest, facts.tag);
+    if (action === 'remove') addTo(tagsOn, facts.digest, facts.tag);
+    tagCounts[action === 'keep' ? 'kept' : 'removed']++;
     entries.push({
       repository,
       tag: facts.tag,
@@ -177,5 +246,6 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
     kept: [...manifests.values()].filter((manifest) => !removed.has(manifest.digest)),
     removed: removedNodes,
     tagDeletions,
+    tagCounts,
   };
 }

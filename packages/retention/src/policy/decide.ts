@@ -44,7 +44,7 @@ export function compilePolicy(policy: RetentionPolicy): CompiledPolicy {
  * are kept. Per candidate (same positions), the verdict of the rule that decided it, or undefined.
  */
 export function decide(candidates: Candidates, policy: CompiledRepositoryPolicy, context: RuleContext): (Verdict | undefined)[] {
-  const count = candidates.entries.length;
+  const count = candidates.tags.length;
   const verdicts = new Array<Verdict | undefined>(count).fill(undefined);
   // one array of open positions for all rules, shortened in place as rules decide
   const open = new Array<number>(count);

@@ -6,7 +6,7 @@
  */
 export interface Candidates {
   /** Per position, the tag; undefined for an untagged manifest. */
-  readonly entries: readonly { readonly tag?: string | undefined }[];
+  readonly tags: readonly (string | undefined)[];
   readonly pushedAt: ArrayLike<number>;
   readonly lastPulledAt: ArrayLike<number>;
 }
@@ -26,7 +26,7 @@ export interface RuleEvaluator {
   select(candidates: Candidates, open: readonly number[], context: RuleContext): number[];
 }
 
-export const tagAt = (candidates: Candidates, position: number): string | undefined => candidates.entries[position]?.tag;
+export const tagAt = (candidates: Candidates, position: number): string | undefined => candidates.tags[position];
 /** A time of a column, NaN when unknown. */
 export const timeAt = (times: ArrayLike<number>, position: number): number => times[position] ?? Number.NaN;
 
