@@ -1,6 +1,6 @@
 export { detectFormat } from './detect.js';
 export { normalize, harborPayloadFromCloudEvent, type NormalizeOptions } from './normalize.js';
-export { normalizeDistributionEvent } from './normalizers/distribution.js';
+export { distributionKindOf, normalizeDistributionEvent } from './normalizers/distribution.js';
 export { derivedId, canonicalJson } from './derived-id.js';
 export { identifiesOccurrence } from './occurrence.js';
 export { InvalidCloudEventError, InvalidPayloadError, RegEventsFormatError, UnrecognizedFormatError, UnsupportedFilterError, type FormatIssue } from './errors.js';

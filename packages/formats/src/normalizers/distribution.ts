@@ -16,7 +16,8 @@ function isBlob(target: TargetLike): boolean {
   return target.mediaType === BLOB_MEDIA_TYPE || (target.url?.includes('/blobs/') ?? false);
 }
 
-function kindOf(event: Event): NormalizedKind {
+/** The kind `normalizeDistributionEvent` gives an event, without building the rest of its normalized view. */
+export function distributionKindOf(event: Event): NormalizedKind {
   const target = event.target as TargetLike;
   switch (event.action) {
     case 'push':
@@ -46,7 +47,7 @@ export function normalizeDistributionEvent(event: Event, registry: RegistryKind 
   const host = hostOf(event);
   // typed by field, so a misspelt name does not compile; filled in the model's field order
   const normalized: Partial<NormalizedRegistryEvent> = {};
-  normalized.kind = kindOf(event);
+  normalized.kind = distributionKindOf(event);
   normalized.registry = host === undefined ? { kind: registry } : { kind: registry, host };
   normalized.repository = target.repository;
   if (target.digest) normalized.digest = target.digest;

@@ -8,7 +8,17 @@ export interface Planned {
   normalized: boolean;
 }
 
-export type Plan = readonly Planned[];
+/** The handlers an event goes to, in order, and whether any of them takes the normalized view (only then is it built). */
+export interface Plan {
+  handlers: readonly Planned[];
+  takesNormalized: boolean;
+}
+
+function planOf(handlers: Planned[]): Plan {
+  return { handlers, takesNormalized: handlers.some(({ normalized }) => normalized) };
+}
+
+const asReceived = (handler: KeyedHandler): Planned => ({ handler, normalized: false });
 
 /**
  * Who receives an event, worked out once per dispatch key rather than per event: the walk over
@@ -34,7 +44,11 @@ export function forgetPlans(state: EventHandlerState): void {
   plansOf.delete(state);
 }
 
-/** A known distribution event's handlers in registration order, then `onAny`; a handler registered for its key and its normalized kind runs once, with the distribution event. */
+/**
+ * A known distribution event's handlers in registration order, then `onAny`; a handler registered
+ * for its key and its normalized kind runs once, with the distribution event. `kind` is the kind
+ * its normalized view would have (undefined when no handler takes normalized kinds).
+ */
 export function distributionPlan(state: EventHandlerState, action: string, fine: EventKey, kind: NormalizedKind | undefined): Plan {
   const { distribution } = plans(state);
   let byKind = distribution.get(fine);
@@ -43,11 +57,11 @@ export function distributionPlan(state: EventHandlerState, action: string, fine:
   if (!plan) {
     const planned: Planned[] = [];
     for (const { keys, handler } of state.keyed) {
-      if (keys.has(action as EventKey) || keys.has(fine)) planned.push({ handler, normalized: false });
+      if (keys.has(action as EventKey) || keys.has(fine)) planned.push(asReceived(handler));
       else if (kind !== undefined && keys.has(kind)) planned.push({ handler, normalized: true });
     }
-    for (const handler of state.anyHandlers) planned.push({ handler, normalized: false });
-    byKind.set(kind ?? '', (plan = planned));
+    for (const handler of state.anyHandlers) planned.push(asReceived(handler));
+    byKind.set(kind ?? '', (plan = planOf(planned)));
   }
   return plan;
 }
@@ -55,7 +69,7 @@ export function distributionPlan(state: EventHandlerState, action: string, fine:
 /** An event whose action this SDK does not know: `onUnknown`, then `onAny`. */
 export function unknownPlan(state: EventHandlerState): Plan {
   const planned = plans(state);
-  planned.unknown ??= [...state.unknownHandlers, ...state.anyHandlers].map((handler) => ({ handler: handler as KeyedHandler, normalized: false }));
+  planned.unknown ??= planOf([...state.unknownHandlers, ...state.anyHandlers].map((handler) => asReceived(handler as KeyedHandler)));
   return planned.unknown;
 }
 
@@ -63,6 +77,6 @@ export function unknownPlan(state: EventHandlerState): Plan {
 export function normalizedPlan(state: EventHandlerState, kind: NormalizedKind): Plan {
   const { normalized } = plans(state);
   let plan = normalized.get(kind);
-  if (!plan) normalized.set(kind, (plan = state.keyed.filter(({ keys }) => keys.has(kind)).map(({ handler }) => ({ handler, normalized: false }))));
+  if (!plan) normalized.set(kind, (plan = planOf(state.keyed.filter(({ keys }) => keys.has(kind)).map(({ handler }) => asReceived(handler)))));
   return plan;
 }

@@ -1,4 +1,4 @@
-import { identifiesOccurrence, normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regevents/formats';
+import { distributionKindOf, identifiesOccurrence, normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
 import { synchronousStore, type DedupeStore, type SyncDedupeStore } from '../dedupe.js';
 import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
@@ -36,14 +36,17 @@ function runHandlers(state: EventHandlerState, event: DistributionEvent | Normal
   if (!isDistributionEvent(event)) return runPlan(normalizedPlan(state, event.kind), event, context);
   if (!isKnownAction(event.action)) return runPlan(unknownPlan(state), event, context);
   const known = event as Event;
-  const normalized = state.wantsNormalized ? normalizedView(known, context as EventContext) : undefined;
+  // the plan comes from the kind alone: the normalized view is built only when a handler takes it
+  const plan = distributionPlan(state, known.action, eventKey(known), state.wantsNormalized ? distributionKindOf(known) : undefined);
+  const normalized = plan.takesNormalized ? normalizedView(known, context as EventContext) : undefined;
   if (normalized) errorContext.normalized = normalized.event;
-  return runPlan(distributionPlan(state, known.action, eventKey(known), normalized?.event.kind), known, context, normalized);
+  return runPlan(plan, known, context, normalized);
 }
 
 function runPlan(plan: Plan, event: unknown, context: unknown, normalized?: { event: NormalizedRegistryEvent; context: NormalizedEventContext }): MaybePromise<unknown> {
-  return inOrder(plan.length, (index) => {
-    const { handler, normalized: takesNormalized } = plan[index] as Planned;
+  const { handlers } = plan;
+  return inOrder(handlers.length, (index) => {
+    const { handler, normalized: takesNormalized } = handlers[index] as Planned;
     return takesNormalized && normalized ? handler(normalized.event as never, normalized.context as never) : handler(event as never, context as never);
   });
 }

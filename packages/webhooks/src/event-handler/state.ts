@@ -10,7 +10,7 @@ export interface EventHandlerState {
   anyHandlers: AnyEventHandler[];
   unknownHandlers: UnknownEventHandler[];
   errorHandlers: ErrorHandler[];
-  /** Whether some keyed handler takes a normalized kind: only then is a distribution event's normalized view built. */
+  /** Whether some keyed handler takes a normalized kind: only then does a distribution event's plan depend on its normalized kind. */
   wantsNormalized: boolean;
   store: DedupeStore | undefined;
   leaseMs: number;
