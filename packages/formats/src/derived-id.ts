@@ -1,4 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import { InvalidPayloadError, NestingTooDeepError } from './errors.js';
 
 /**
  * Stable ids for vendor events that carry none: SHA-256 over a canonical JSON form (object keys
@@ -159,11 +160,11 @@ function inCanonicalOrder(value: unknown): unknown {
   if (typeof value !== 'object') return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : GENERAL;
   if (value === null) return value;
   if (Array.isArray(value)) return inCanonicalOrderArray(value);
-  if (!isPlainObject(value)) return GENERAL;
+  // JSON.stringify would call a toJSON, enumerable or not, own or inherited; the general walk never does.
+  if (!isPlainObject(value) || 'toJSON' in value) return GENERAL;
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  // One native call instead of a property lookup per key, which is megamorphic across a vendor's
-  // many shapes; a getter that adds or deletes keys would misalign the two, so that takes the general walk.
+  // One native call instead of a property lookup per key, which is megamorphic across a vendor's many shapes.
   const values = Object.values(object);
   if (values.length !== keys.length) return GENERAL;
   return isSorted(keys) ? inCanonicalOrderSorted(object, keys, values) : inCanonicalOrderCopy(keyOrderOf(keys), values);
@@ -172,11 +173,30 @@ function inCanonicalOrder(value: unknown): unknown {
 /**
  * The canonical JSON form: object keys sorted by UTF-16 code units, no whitespace. JSON.stringify
  * writes it natively for JSON-parsed values (see `inCanonicalOrder`), several times faster than
- * walking them in JavaScript; anything else takes the general walk. Both give the same bytes.
+ * walking them in JavaScript; anything else takes the general walk. Both give the same bytes for
+ * data, which is what it is defined on: values without getters or proxies (a getter may be read
+ * twice on the native path), as `normalize` passes. A value nested deeper than the call stack
+ * allows throws `NestingTooDeepError`.
  */
 export function canonicalJson(value: unknown): string {
-  const ordered = inCanonicalOrder(value);
-  return ordered === GENERAL ? generalCanonicalJson(value) : JSON.stringify(ordered);
+  try {
+    const ordered = inCanonicalOrder(value);
+    return ordered === GENERAL ? generalCanonicalJson(value) : JSON.stringify(ordered);
+  } catch (error) {
+    // Both walks recurse, and a body within the size limit can still nest thousands of levels deep.
+    if (error instanceof RangeError) throw new NestingTooDeepError('the value nests too deeply to write its canonical form', [{ path: '(body)', message: 'nests too deeply to derive an id' }], { cause: error });
+    throw error;
+  }
+}
+
+/** The event's canonical form, or the payload refused in the format's terms. */
+function canonicalEventOf(format: string, event: unknown): string {
+  try {
+    return canonicalJson(event);
+  } catch (error) {
+    if (error instanceof NestingTooDeepError) throw new InvalidPayloadError(format, error.issues);
+    throw error;
+  }
 }
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
@@ -193,20 +213,20 @@ function uuidOf(digest: Uint8Array): string {
 }
 
 /** `canonicalJson([format, discriminator, event])`, written around the event's canonical form rather than by copying the array. */
-function identified(format: string, discriminator: string, canonicalEvent: string): string {
+function idPreimage(format: string, discriminator: string, canonicalEvent: string): string {
   return `[${JSON.stringify(format)},${JSON.stringify(discriminator)},${canonicalEvent}]`;
 }
 
 /** The id, computed at once: `normalize` uses this, so a derived id costs no turn of the microtask queue. */
 export function derivedIdNow(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): string {
-  return uuidOf(hash(identified(format, discriminator, canonicalJson(event))));
+  return uuidOf(hash(idPreimage(format, discriminator, canonicalEventOf(format, event))));
 }
 
 /** The ids of one event that fans out into `count`, discriminated by index ("0", "1", ...): the event's canonical form is written once. */
 export function derivedIdsNow(format: string, event: unknown, count: number, hash: Sha256 = portableSha256): string[] {
-  const canonicalEvent = canonicalJson(event);
+  const canonicalEvent = canonicalEventOf(format, event);
   const ids: string[] = [];
-  for (let index = 0; index < count; index++) ids.push(uuidOf(hash(identified(format, String(index), canonicalEvent))));
+  for (let index = 0; index < count; index++) ids.push(uuidOf(hash(idPreimage(format, String(index), canonicalEvent))));
   return ids;
 }
 

@@ -31,6 +31,9 @@ export class InvalidPayloadError extends RegEventsFormatError {
   }
 }
 
+/** A value nested deeper than the call stack lets a canonical form (and so a derived id) be written. */
+export class NestingTooDeepError extends RegEventsFormatError {}
+
 /** A Knative Trigger filter that is malformed: an empty entry, or a `cesql` expression that does not parse (the `CesqlParseError` is its `cause`). */
 export class UnsupportedFilterError extends RegEventsFormatError {}
 

@@ -3,7 +3,7 @@ export { normalize, harborPayloadFromCloudEvent, type NormalizeOptions } from '.
 export { distributionKindOf, normalizeDistributionEvent } from './normalizers/distribution.js';
 export { derivedId, canonicalJson } from './derived-id.js';
 export { identifiesOccurrence } from './occurrence.js';
-export { InvalidCloudEventError, InvalidPayloadError, RegEventsFormatError, UnrecognizedFormatError, UnsupportedFilterError, type FormatIssue } from './errors.js';
+export { InvalidCloudEventError, InvalidPayloadError, NestingTooDeepError, RegEventsFormatError, UnrecognizedFormatError, UnsupportedFilterError, type FormatIssue } from './errors.js';
 export { FORMAT_IDS, NORMALIZED_KINDS, REGISTRY_KINDS, type FormatId, type NormalizedKind, type NormalizedRegistryEvent, type RegistryKind } from './model.js';
 export type { HeadersLike } from './headers.js';
 export {

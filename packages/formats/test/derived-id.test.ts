@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generalCanonicalJson } from '../src/derived-id.js';
-import { canonicalJson, derivedId, identifiesOccurrence, normalize } from '../src/index.js';
+import { canonicalJson, derivedId, identifiesOccurrence, InvalidPayloadError, NestingTooDeepError, normalize } from '../src/index.js';
 import { derivedId as nodeDerivedId, normalize as nodeNormalize, nodeSha256 } from '../src/node/index.js';
 import { portableSha256 } from '../src/derived-id.js';
 import { vendorFixtures } from './fixtures.js';
@@ -110,12 +110,23 @@ describe('canonicalJson: the JSON.stringify path writes what the general walk wr
     ['function, symbol and undefined members', { f: () => 1, s: Symbol('s'), u: undefined, k: 1 }],
     ['holes and undefined in arrays', [holes, [undefined, () => 1]]],
     ['an own toJSON', withToJson],
+    ['a non-enumerable toJSON on a plain object', Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'hidden', enumerable: false })],
     ['numbers', [-0, Number.NaN, Infinity, 1e21, 5e-324, 2 ** 53 + 1]],
     ['sorted keys that need no copy', { a: { b: [{ c: 1, d: 2 }] } }],
     ['unsorted keys inside arrays inside sorted objects', { a: [{ z: 1, y: 2 }], b: 'x' }],
   ];
   it.each(cases)('%s', (_name, value) => {
     expect(canonicalJson(value)).toBe(generalCanonicalJson(value));
+  });
+
+  it('an inherited toJSON (a polluted Object.prototype) is not called', () => {
+    const prototype = Object.prototype as { toJSON?: () => string };
+    prototype.toJSON = () => 'polluted';
+    try {
+      expect(canonicalJson({ a: { b: 1 } })).toBe('{"a":{"b":1}}');
+    } finally {
+      delete prototype.toJSON;
+    }
   });
 
   it.each(vendorFixtures().map((fixture) => [fixture.name, fixture] as const))('%s', (_name, fixture) => {
@@ -167,5 +178,39 @@ describe('canonicalJson: the JSON.stringify path writes what the general walk wr
   it('agrees on arbitrary JSON values and arbitrary objects', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => canonicalJson(value) === generalCanonicalJson(value)), { numRuns: 2000 });
     fc.assert(fc.property(fc.anything({ withNullPrototype: true, withObjectString: true, withDate: true, withSparseArray: true }), (value) => canonicalJson(value) === generalCanonicalJson(value)), { numRuns: 2000 });
+  });
+});
+
+describe('derived ids of bodies that fan out or nest deeply', () => {
+  const harborPush = () => JSON.parse(vendorFixtures().find((fixture) => fixture.name === 'harbor/push-artifact')!.text) as { event_data: { resources: { tag: string }[] } };
+
+  it('a Harbor payload with two resources gets the ids derivedId gives for discriminators "0" and "1"', async () => {
+    const payload = harborPush();
+    payload.event_data.resources.push({ ...payload.event_data.resources[0]!, tag: 'second' });
+    for (const normalizeWith of [normalize, nodeNormalize]) {
+      const ids = (await normalizeWith(JSON.stringify(payload))).map((event) => event.id);
+      expect(ids).toEqual([await derivedId('harbor', payload, '0'), await derivedId('harbor', payload, '1')]);
+      expect(new Set(ids).size).toBe(2);
+    }
+  });
+
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let level = 0; level < depth; level++) value = [value];
+    return value;
+  };
+
+  it('a body nested too deeply for a canonical form is an InvalidPayloadError, not a RangeError', async () => {
+    // 20,000 levels in 80 KB: within the body limit, beyond what a recursive walk (or JSON.stringify) can take
+    const body = `${JSON.stringify(harborPush()).slice(0, -1)},"extra":${'['.repeat(20_000)}"leaf"${']'.repeat(20_000)}}`;
+    const failure = await normalize(body).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InvalidPayloadError);
+    expect((failure as InvalidPayloadError).issues).toEqual([{ path: '(body)', message: 'nests too deeply to derive an id' }]);
+    await expect(nodeNormalize(body)).rejects.toBeInstanceOf(InvalidPayloadError);
+  });
+
+  it('canonicalJson of a value nested too deeply throws NestingTooDeepError', () => {
+    expect(() => canonicalJson(nested(20_000))).toThrow(NestingTooDeepError);
+    expect(canonicalJson(nested(100))).toBe(generalCanonicalJson(nested(100)));
   });
 });

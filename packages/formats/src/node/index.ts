@@ -9,7 +9,7 @@ export type { Sha256 } from '../derived-id.js';
 /**
  * node:crypto's one-shot SHA-256: native, several times faster than the portable one on a large
  * body (GHCR's). The digest comes back as a 'binary' (latin1) string, one character per byte, and is copied
- * out, because on Node 20 a string result costs less than a Buffer one (by a third on Harbor's body).
+ * out, because on Node 20 a string result costs less than a Buffer one.
  */
 export const nodeSha256: Sha256 = (text) => {
   const digest = hash('sha256', text, 'binary');
