@@ -62,6 +62,8 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const maxAgeMs = options.retention?.maxAgeMs;
   if (maxAgeMs !== undefined && !(maxAgeMs > 0)) throw new RelayConfigError('retention.maxAgeMs must be a positive number');
   const idempotencyMs = positiveInteger(options.idempotencyMs, DAY_MS, 'idempotencyMs');
+  const idempotencyArg = String(idempotencyMs);
+  const maxLengthArg = maxLength === undefined ? '' : String(maxLength);
 
   const streamKey = (partition: number) => `{${stream}:${partition}}`;
   const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
@@ -126,15 +128,17 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     name: `redis log ${stream} (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
     async append(record: LogRecord): Promise<AppendResult> {
       const key = streamKey(partitionOf(record.repository, partitionCount));
-      const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
+      const keys = [key, `${key}:id:${appendKey(record)}`];
+      const args = [encodeRecord(record), idempotencyArg, maxLengthArg, maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`];
       const change = tagChangeOf(record);
-      const state = tagKeys(record.repository);
-      const tagArgs = change ? [change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', ''];
-      const [added, position] = (await append(
-        [key, `${key}:id:${appendKey(record)}`, state.hash, state.set],
-        [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId, ...tagArgs]
-      )) as [number, string];
-      return { position: String(position), duplicate: Number(added) === 0 };
+      if (change) {
+        const state = tagKeys(record.repository);
+        keys.push(state.hash, state.set);
+        args.push(change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository);
+      }
+      // the new entry's id, or the first copy's in a one-element array
+      const reply = await append(keys, args);
+      return Array.isArray(reply) ? { position: String(reply[0]), duplicate: true } : { position: String(reply), duplicate: false };
     },
     async createGroup(group, start) {
       for (const partition of all) {
