@@ -45,6 +45,11 @@ function deliveriesOf(reply: unknown, partition: number): Delivery[] {
   return deliveries;
 }
 
+/** The APPEND script's answer: the new entry's id, or the first copy's in a one-element array. */
+function appendResult(reply: unknown): AppendResult {
+  return Array.isArray(reply) ? { position: String(reply[0]), duplicate: true } : { position: String(reply), duplicate: false };
+}
+
 /**
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
@@ -126,7 +131,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const log: RelayLog = {
     partitions: partitionCount,
     name: `redis log ${stream} (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
-    async append(record: LogRecord): Promise<AppendResult> {
+    append(record: LogRecord): Promise<AppendResult> {
       const key = streamKey(partitionOf(record.repository, partitionCount));
       const keys = [key, `${key}:id:${appendKey(record)}`];
       const args = [encodeRecord(record), idempotencyArg, maxLengthArg, maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`];
@@ -136,9 +141,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
         keys.push(state.hash, state.set);
         args.push(change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository);
       }
-      // the new entry's id, or the first copy's in a one-element array
-      const reply = await append(keys, args);
-      return Array.isArray(reply) ? { position: String(reply[0]), duplicate: true } : { position: String(reply), duplicate: false };
+      return append(keys, args).then(appendResult);
     },
     async createGroup(group, start) {
       for (const partition of all) {
