@@ -19,8 +19,8 @@ const unavailable = (message: string): Error => new LogUnavailableError(message)
  * Every piece of work gets the same `ms`, so they expire in the order they started: one timer,
  * armed for the oldest, serves them all (no timer and no race of promises per append). When the
  * last pending work settles, the timer is not cleared but unreferenced: it fires once more, finds
- * nothing, and stops, and the next work (often within the same millisecond under load) finds it
- * still armed instead of creating one.
+ * nothing, and stops, and the next work (under load, usually well within `ms`) finds it armed
+ * instead of creating one.
  */
 export function createDeadline(ms: number, what: string): Deadline {
   // a Set iterates in insertion order: its first member is the next to expire
@@ -43,7 +43,7 @@ export function createDeadline(ms: number, what: string): Deadline {
 
   function settle(entry: Waiting): void {
     waiting.delete(entry);
-    // nothing left to time: the timer no longer keeps the process alive (Node, Bun, Deno; elsewhere it just fires)
+    // nothing left to time: the timer no longer keeps the process alive (where timers have unref, as in Node and Bun; elsewhere it fires once more, finding nothing)
     if (waiting.size === 0) refTimer(timer, false);
   }
 
