@@ -17,11 +17,15 @@ const unavailable = (message: string): Error => new LogUnavailableError(message)
  * registry's request until the registry gives up on it and sends the event again.
  *
  * Every piece of work gets the same `ms`, so they expire in the order they started: one timer,
- * armed for the oldest, serves them all (no timer and no race of promises per append).
+ * armed for the oldest, serves them all (no timer and no race of promises per append). When the
+ * last pending work settles, the timer is not cleared but unreferenced: it fires once more, finds
+ * nothing, and stops, and the next work (under load, usually well within `ms`) finds it armed
+ * instead of creating one.
  */
 export function createDeadline(ms: number, what: string): Deadline {
   // a Set iterates in insertion order: its first member is the next to expire
   const waiting = new Set<Waiting>();
+  // armed no later than the first member expires; unreferenced while the Set is empty
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   function expire(): void {
@@ -29,7 +33,7 @@ export function createDeadline(ms: number, what: string): Deadline {
     const now = performance.now();
     for (const entry of waiting) {
       if (entry.expiresAt > now) {
-        arm(entry.expiresAt - now);
+        timer = setTimeout(expire, entry.expiresAt - now);
         return;
       }
       waiting.delete(entry);
@@ -37,24 +41,20 @@ export function createDeadline(ms: number, what: string): Deadline {
     }
   }
 
-  function arm(delay: number): void {
-    timer = setTimeout(expire, delay);
-  }
-
-  // nothing left to time: no timer keeps the process alive
   function settle(entry: Waiting): void {
     waiting.delete(entry);
-    if (waiting.size === 0 && timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+    // nothing left to time: the timer no longer keeps the process alive (where timers have unref, as in Node and Bun; elsewhere it fires once more, finding nothing)
+    if (waiting.size === 0) refTimer(timer, false);
   }
 
   return <T>(work: Promise<T>, expired = unavailable) =>
     new Promise<T>((resolve, reject) => {
+      if (waiting.size === 0) {
+        if (timer === undefined) timer = setTimeout(expire, ms);
+        else refTimer(timer, true);
+      }
       const entry: Waiting = { expiresAt: performance.now() + ms, reject, expired };
       waiting.add(entry);
-      if (timer === undefined) arm(ms);
       work.then(
         (value) => {
           settle(entry);
@@ -66,4 +66,11 @@ export function createDeadline(ms: number, what: string): Deadline {
         }
       );
     });
+}
+
+function refTimer(timer: ReturnType<typeof setTimeout> | undefined, ref: boolean): void {
+  const handle = timer as { ref?: () => unknown; unref?: () => unknown } | undefined;
+  if (typeof handle !== 'object') return;
+  if (ref) handle.ref?.();
+  else handle.unref?.();
 }

@@ -34,8 +34,21 @@ function repositoryOf(event: { target?: { repository?: unknown } }): string {
   return typeof event.target?.repository === 'string' ? event.target.repository : '';
 }
 
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** The time as ISO 8601 text, formatted once per millisecond: under load, many records share one. */
+function receivedNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 function distributionRecordWithId(event: Event | UnknownEvent, id: string): LogRecord {
-  return { key: `distribution:${id}`, format: 'distribution', repository: repositoryOf(event as { target?: { repository?: unknown } }), receivedAt: new Date().toISOString(), event };
+  return { key: `distribution:${id}`, format: 'distribution', repository: repositoryOf(event as { target?: { repository?: unknown } }), receivedAt: receivedNow(), event };
 }
 
 /** At once for an event with an id (all that docker-registry sends); an event without one gets a derived id (a digest, so a promise). */
@@ -45,7 +58,44 @@ function distributionRecord(event: Event | UnknownEvent): LogRecord | Promise<Lo
 }
 
 function normalizedRecord(event: NormalizedRegistryEvent, format: FormatId): LogRecord {
-  return { key: `${format}:${event.id}`, format, repository: event.repository, receivedAt: new Date().toISOString(), event };
+  return { key: `${format}:${event.id}`, format, repository: event.repository, receivedAt: receivedNow(), event };
+}
+
+/** Appends that failed so far: a 500 from the handler while this count moved is the log's unavailability. */
+interface Failures {
+  count: number;
+}
+
+/** A node response that writes such a 500 as a 503 with retry-after; one small object per request, its methods shared. */
+class UnavailableAsServiceUnavailable implements NodeResponseLike {
+  readonly #res: NodeResponseLike;
+  readonly #failures: Failures;
+  readonly #before: number;
+  #status = 0;
+
+  constructor(res: NodeResponseLike, failures: Failures) {
+    this.#res = res;
+    this.#failures = failures;
+    this.#before = failures.count;
+  }
+
+  get headersSent(): boolean | undefined {
+    return this.#res.headersSent;
+  }
+
+  #unavailable(): boolean {
+    return this.#status === 500 && this.#failures.count !== this.#before;
+  }
+
+  writeHead(status: number, headers: Record<string, string>): unknown {
+    this.#status = status;
+    if (!this.#unavailable()) return this.#res.writeHead(status, headers);
+    return this.#res.writeHead(503, { ...UNAVAILABLE_HEADERS, 'content-length': String(new TextEncoder().encode(UNAVAILABLE_BODY).byteLength) });
+  }
+
+  end(body?: string): unknown {
+    return this.#unavailable() ? this.#res.end(UNAVAILABLE_BODY) : this.#res.end(body);
+  }
 }
 
 /**
@@ -58,21 +108,22 @@ export function createReceiver(log: RelayLog, options: ReceiverOptions): Receive
   const hooks = createWebhookHandler({ auth: options.auth, formats: options.formats, maxBodyBytes: options.maxBodyBytes, invalid: options.invalid, strict: options.strict, dedupe: false });
   const histogram = createLatencyHistogram();
   const stats = { appended: 0, duplicates: 0, failed: 0 };
-  // failures so far: a 500 from the handler while an append failed is the log's unavailability
-  let unavailable = 0;
+  const failures: Failures = { count: 0 };
 
-  async function append(record: LogRecord): Promise<void> {
+  function append(record: LogRecord): Promise<void> {
     const started = performance.now();
-    try {
-      const result = await withDeadline(log.append(record));
-      histogram.observe((performance.now() - started) / 1000);
-      if (result.duplicate) stats.duplicates++;
-      else stats.appended++;
-    } catch (error) {
-      stats.failed++;
-      unavailable++;
-      throw error instanceof LogUnavailableError ? error : new LogUnavailableError(`${log.name} refused an append`, { cause: error });
-    }
+    return withDeadline(log.append(record)).then(
+      (result) => {
+        histogram.observe((performance.now() - started) / 1000);
+        if (result.duplicate) stats.duplicates++;
+        else stats.appended++;
+      },
+      (error: unknown) => {
+        stats.failed++;
+        failures.count++;
+        throw error instanceof LogUnavailableError ? error : new LogUnavailableError(`${log.name} refused an append`, { cause: error });
+      }
+    );
   }
 
   hooks.onAny((event) => {
@@ -88,28 +139,12 @@ export function createReceiver(log: RelayLog, options: ReceiverOptions): Receive
 
   return {
     async fetch(request, connection) {
-      const before = unavailable;
+      const before = failures.count;
       const response = await hooks.fetch(request, connection);
-      if (response.status !== 500 || unavailable === before) return response;
+      if (response.status !== 500 || failures.count === before) return response;
       return new Response(UNAVAILABLE_BODY, { status: 503, headers: UNAVAILABLE_HEADERS });
     },
-    async node(req, res) {
-      const before = unavailable;
-      let status = 0;
-      await hooks.node(req, {
-        get headersSent() {
-          return res.headersSent;
-        },
-        writeHead(code, headers) {
-          status = code;
-          if (code !== 500 || unavailable === before) return res.writeHead(code, headers);
-          return res.writeHead(503, { ...UNAVAILABLE_HEADERS, 'content-length': String(new TextEncoder().encode(UNAVAILABLE_BODY).byteLength) });
-        },
-        end(body) {
-          return status === 500 && unavailable !== before ? res.end(UNAVAILABLE_BODY) : res.end(body);
-        },
-      });
-    },
+    node: (req, res) => hooks.node(req, new UnavailableAsServiceUnavailable(res, failures)),
     onError: (handler) => void hooks.onError(handler),
     stats: () => ({ ...stats, latency: histogram.snapshot() }),
   };

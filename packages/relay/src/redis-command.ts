@@ -19,15 +19,17 @@ async function sha1(text: string): Promise<string> {
 export function luaScript(command: RedisCommand, source: string): (keys: readonly string[], args: readonly string[]) => Promise<unknown> {
   let hash: string | undefined;
   const hashing = sha1(source).then((value) => (hash = value));
-  return async (keys, args) => {
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await command(['EVALSHA', hash ?? (await hashing), ...tail]);
-    } catch (error) {
+  const run = (sha: string, keys: readonly string[], args: readonly string[]): Promise<unknown> => {
+    const line = ['EVALSHA', sha, String(keys.length), ...keys, ...args];
+    // a promise chain, not an async function: appends call this once per request
+    return command(line).catch((error: unknown) => {
       if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-      return command(['EVAL', source, ...tail]);
-    }
+      line[0] = 'EVAL';
+      line[1] = source;
+      return command(line);
+    });
   };
+  return (keys, args) => (hash === undefined ? hashing.then((sha) => run(sha, keys, args)) : run(hash, keys, args));
 }
 
 /** `[field, value, field, value]` as an object (the RESP2 shape of XINFO and stream entries). */

@@ -45,6 +45,11 @@ function deliveriesOf(reply: unknown, partition: number): Delivery[] {
   return deliveries;
 }
 
+/** The APPEND script's answer: the new entry's id, or the first copy's in a one-element array. */
+function appendResult(reply: unknown): AppendResult {
+  return Array.isArray(reply) ? { position: String(reply[0]), duplicate: true } : { position: String(reply), duplicate: false };
+}
+
 /**
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
@@ -62,6 +67,8 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const maxAgeMs = options.retention?.maxAgeMs;
   if (maxAgeMs !== undefined && !(maxAgeMs > 0)) throw new RelayConfigError('retention.maxAgeMs must be a positive number');
   const idempotencyMs = positiveInteger(options.idempotencyMs, DAY_MS, 'idempotencyMs');
+  const idempotencyArg = String(idempotencyMs);
+  const maxLengthArg = maxLength === undefined ? '' : String(maxLength);
 
   const streamKey = (partition: number) => `{${stream}:${partition}}`;
   const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
@@ -124,17 +131,17 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const log: RelayLog = {
     partitions: partitionCount,
     name: `redis log ${stream} (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
-    async append(record: LogRecord): Promise<AppendResult> {
+    append(record: LogRecord): Promise<AppendResult> {
       const key = streamKey(partitionOf(record.repository, partitionCount));
-      const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
+      const keys = [key, `${key}:id:${appendKey(record)}`];
+      const args = [encodeRecord(record), idempotencyArg, maxLengthArg, maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`];
       const change = tagChangeOf(record);
-      const state = tagKeys(record.repository);
-      const tagArgs = change ? [change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository] : ['', '', '', ''];
-      const [added, position] = (await append(
-        [key, `${key}:id:${appendKey(record)}`, state.hash, state.set],
-        [encodeRecord(record), String(idempotencyMs), maxLength === undefined ? '' : String(maxLength), minId, ...tagArgs]
-      )) as [number, string];
-      return { position: String(position), duplicate: Number(added) === 0 };
+      if (change) {
+        const state = tagKeys(record.repository);
+        keys.push(state.hash, state.set);
+        args.push(change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository);
+      }
+      return append(keys, args).then(appendResult);
     },
     async createGroup(group, start) {
       for (const partition of all) {

@@ -1,17 +1,19 @@
 /**
- * KEYS: stream, id key, the repository's tag hash, the partition's repository set. ARGV: record,
- * id ttl ms, max length ('' for none), min id ('' for none), then the tag change ('' for none), its
- * digest ('' for a delete), its origin ('real' or 'reconcile'), the repository. Appends once per id
- * key; the tag state changes with the append (tag-state.ts's applyTagChange: '~' marks what
- * reconciliation wrote). The record arrives once: its copy marked late is the same JSON object
- * with `"reconciled":true` added last, so the receiver neither encodes nor sends it twice. A real
- * tag delete's record gains the `deletedDigest` the hash held, spliced into its JSON text the same way.
+ * KEYS: stream, id key, then for a record with a tag change the repository's tag hash and the
+ * partition's repository set. ARGV: record, id ttl ms, max length ('' for none), min id ('' for
+ * none), then only for a tag change: the tag, its digest ('' for a delete), its origin ('real' or
+ * 'reconcile'), the repository. Appends once per id key: answers the new entry's id, or `{id}` (a
+ * one-element array) with the first copy's for a key appended before. The tag state changes with
+ * the append (tag-state.ts's applyTagChange: '~' marks what reconciliation wrote). The record
+ * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
+ * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
+ * `deletedDigest` the hash held, spliced into its JSON text the same way.
  */
 export const APPEND = `
 local existing = redis.call('GET', KEYS[2])
-if existing then return {0, existing} end
+if existing then return {existing} end
 local record = ARGV[1]
-if ARGV[5] ~= '' then
+if #ARGV > 4 then
   local tag, digest = ARGV[5], ARGV[6]
   if ARGV[7] == 'reconcile' then
     redis.call('HSET', KEYS[3], tag, '~' .. digest)
@@ -37,7 +39,7 @@ else
 end
 if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
-return {1, id}`;
+return id`;
 
 // The group's record of handled events is one hash per group and partition: event key → "<expires
 // at, server ms> <holder>", the holder a claim's token or `done`. A batch claims or records its

@@ -34,3 +34,31 @@ describe('the append deadline (one timer for every pending append)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('the append deadline between appends', () => {
+  it('keeps its one timer across idle moments, unreferenced while nothing waits, so it never holds a process open', async () => {
+    const realSetTimeout = globalThis.setTimeout;
+    const armed: NodeJS.Timeout[] = [];
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+      const timer = realSetTimeout(callback, ms);
+      armed.push(timer);
+      return timer;
+    }) as typeof setTimeout);
+    try {
+      const withDeadline = createDeadline(1000, 'the test log');
+      // each append settles before the next starts: twenty idle moments
+      for (let i = 0; i < 20; i++) expect(await withDeadline(Promise.resolve(i))).toBe(i);
+      expect(armed).toHaveLength(1);
+      const [timer] = armed as [NodeJS.Timeout];
+      expect(timer.hasRef()).toBe(false);
+      const pending = withDeadline(new Promise((resolve) => realSetTimeout(resolve, 5)));
+      expect(timer.hasRef()).toBe(true);
+      await pending;
+      expect(timer.hasRef()).toBe(false);
+      expect(armed).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+      for (const timer of armed) clearTimeout(timer);
+    }
+  });
+});
