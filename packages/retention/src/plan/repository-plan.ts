@@ -1,5 +1,5 @@
 import { decide, type CompiledRepositoryPolicy, type RuleRef, type Verdict } from '../policy/decide.js';
-import { addCandidate, NO_RULE_WHY, type CandidateList, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
+import { addCandidate, NO_RULE_WHY, type CandidateList, type History, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
 import { dependentsOf, keptClosure, removedClosure, type Dependents, type Relation } from './safety.js';
 import type { PlanEntry, PlannedTagDeletion, Reason } from './types.js';
 
@@ -147,8 +147,8 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
       pushedAt: isoOrNothing(candidates.pushedAt[position] as number),
       pushedAtSource: candidates.pushedAtSources[position],
       lastPulledAt: isoOrNothing(candidates.lastPulledAt[position] as number),
-      pulls: candidates.pulls[position] ?? 0,
-      history: candidates.histories[position] ?? 'events',
+      pulls: candidates.pulls[position] as number,
+      history: candidates.histories[position] as History,
     };
   }
   return { entries, tagsOn, tagDeletions, tagCounts };
