@@ -2,6 +2,7 @@ import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRegistryClient } from '@regevents/registry-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRetentionPolicy, plan, type RetentionPlan } from '../src/index.js';
+import { reclaimedByRow } from '../src/plan/format.js';
 import { pushImage, pushSignature } from './images.js';
 
 const registry = createMockRegistry();
@@ -54,4 +55,15 @@ describe("the summary's tags are the plan's tag entries, referrers tags included
     expect(planned.summary.tags).toEqual(tagsIn(planned));
     expect(planned.summary.tags).toEqual({ kept: 3, removed: 6 });
   });
+});
+
+it("the bytes column's rows add up to the plan's reclaimable total, a manifest with three removed tags and a removed signature included", async () => {
+  const planned = await plan(policy!, { client, repositories: ['app'] });
+  expect(planned.deletions.find((deletion) => deletion.tags.length === 3)?.tags).toEqual(['build-d', 'build-e', 'build-f']);
+  expect(planned.reclaimableBytes).toBeGreaterThan(0);
+  for (const only of [undefined, 'remove'] as const) {
+    const rows = planned.entries.filter((entry) => only === undefined || entry.action === only);
+    const reclaimed = reclaimedByRow(planned, rows);
+    expect(rows.reduce((sum, _, row) => sum + (reclaimed(row) ?? 0), 0)).toBe(planned.reclaimableBytes);
+  }
 });
