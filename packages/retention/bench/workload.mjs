@@ -8,7 +8,6 @@
 // registry is deployed: its CPU is then not the measured process's (`registryCpuMs()` asks it for
 // its own), and the two can overlap on separate cores. The default, 'same', serves it in this process.
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createMemoryUsageStore, createUsageTracker, parseRetentionPolicy } from '@regevents/retention';
 
@@ -47,25 +46,37 @@ async function registryHere(size, record) {
   };
 }
 
-/** The mock served by a child process, its events sent here over IPC (in order, so all of them before its URL). */
+/**
+ * The mock served by a child process, its events sent here over IPC (in order: a repository's
+ * events before its `repositoryDone`, all of them before its URL). Each repository's records are
+ * handed on when it is done, as registryHere does; the child's exit, at any time, fails whatever waits on it.
+ */
 async function registryInChild(size, record) {
   const child = fork(new URL('./registry-process.mjs', import.meta.url), [JSON.stringify(size)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise((_, reject) => child.once('exit', (code, signal) => reject(new Error(`the registry process exited (${signal ?? code})`))));
+  exited.catch(() => {}); // heard by whoever waits on the child, and by nobody once it is closed
   const pending = [];
-  const url = await new Promise((resolve, reject) => {
-    child.on('message', (message) => (message.event ? pending.push(record(message.event)) : resolve(message.url)));
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the registry process exited with ${code} before serving`)));
+  let recorded = Promise.resolve();
+  const served = new Promise((resolve, reject) => {
+    child.on('error', reject); // spawning, or a message to a child gone (its exit says so too)
+    child.on('message', (message) => {
+      if (message.event) pending.push(record(message.event));
+      else if (message.repositoryDone) recorded = Promise.all([recorded, ...pending.splice(0)]).then(() => undefined);
+      else if (message.url) resolve(message.url);
+    });
   });
-  await Promise.all(pending);
+  const url = await Promise.race([served, exited]);
+  await Promise.all([recorded, ...pending.splice(0)]);
   return {
     url,
     cpuMs: () => {
+      if (!child.connected) return exited;
       child.send('cpu');
-      return new Promise((resolve) => child.once('message', (message) => resolve(message.cpuMs)));
+      return Promise.race([new Promise((resolve) => child.once('message', (message) => resolve(message.cpuMs))), exited]);
     },
     async close() {
       child.kill();
-      await once(child, 'exit');
+      await exited.catch(() => {});
     },
   };
 }

@@ -65,6 +65,8 @@ describe('formatPlanTable', () => {
     // the rows printed decide which is first: with only one of them, it carries the bytes
     const lastOnly = { ...shared, entries: [entry('build-9', 2, 'remove', 'remove not pulled for 720h0m0s')] };
     expect(formatPlanTable(lastOnly, { columns: ['tag', 'bytes'], summary: false }).split('\n')[1]).toBe('build-9  2.0 KiB');
+    // reading a row's bytes changes nothing: the column asked for twice prints the same twice
+    expect(formatPlanTable(shared, { columns: ['tag', 'bytes', 'bytes'], summary: false }).split('\n')).toEqual(['TAG         BYTES    BYTES', 'build-7     2.0 KiB  2.0 KiB', 'build-8     0 B      0 B', '<untagged>  512 B    512 B', 'build-9     0 B      0 B']);
   });
 
   it('prints a plan of 300,000 tags, its columns as wide as their widest cell', () => {

@@ -20,9 +20,11 @@ policies:
       - remove: { olderThan: 240h }
 `);
   const tags = candidateList(2);
-  addCandidate(tags, { tag: 'new', digest: digest(1), pushedAtSource: 'push-event', pulls: 0, history: 'events' }, NOW - DAY, undefined);
-  addCandidate(tags, { tag: 'old', digest: digest(2), pushedAtSource: 'push-event', pulls: 0, history: 'events' }, NOW - 30 * DAY, undefined);
+  // no column holds its default (0 pulls, events history, no times): a column copied out of step shows
+  addCandidate(tags, { tag: 'new', digest: digest(1), pushedAtSource: 'config-created', pulls: 3, history: 'registry' }, NOW - DAY, NOW - 2 * DAY);
+  addCandidate(tags, { tag: 'old', digest: digest(2), pushedAtSource: 'push-event', pulls: 5, history: 'events' }, NOW - 30 * DAY, NOW - 20 * DAY);
   const manifests = new Map([1, 2, 3].map((n) => [digest(n), image(n, NOW - 30 * DAY)]));
+  Object.assign(manifests.get(digest(3))!, { pushedAtSource: 'first-event', pulls: 7, lastPulledAt: NOW - 25 * DAY });
   const inventory: RepositoryInventory = { repository: 'team/app', tags, referrerTags: [], referrers: new Map(), manifests, untagged: [digest(3)] };
   const before = structuredClone(inventory);
 
@@ -32,6 +34,13 @@ policies:
     ['new', 'keep', 'keep last 1 by pushed'],
     ['old', 'remove', 'remove older than 240h0m0s by pushed'],
     ['untagged', 'remove', 'remove untagged'],
+  ]);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const ruleOf = (rule: number, description: string) => ({ policy: 0, rule, description });
+  expect(planned.entries).toEqual([
+    { repository: 'team/app', tag: 'new', digest: digest(1), action: 'keep', reason: 'rule', rule: ruleOf(0, 'keep last 1 by pushed'), why: 'keep last 1 by pushed', pushedAt: iso(NOW - DAY), pushedAtSource: 'config-created', lastPulledAt: iso(NOW - 2 * DAY), pulls: 3, history: 'registry' },
+    { repository: 'team/app', tag: 'old', digest: digest(2), action: 'remove', reason: 'rule', rule: ruleOf(2, 'remove older than 240h0m0s by pushed'), why: 'remove older than 240h0m0s by pushed', pushedAt: iso(NOW - 30 * DAY), pushedAtSource: 'push-event', lastPulledAt: iso(NOW - 20 * DAY), pulls: 5, history: 'events' },
+    { repository: 'team/app', tag: undefined, digest: digest(3), action: 'remove', reason: 'rule', rule: ruleOf(1, 'remove untagged'), why: 'remove untagged', pushedAt: iso(NOW - 30 * DAY), pushedAtSource: 'first-event', lastPulledAt: iso(NOW - 25 * DAY), pulls: 7, history: 'events' },
   ]);
   expect(inventory).toEqual(before);
 });

@@ -34,7 +34,7 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-type Cell = (entry: PlanEntry, reclaimable: (entry: PlanEntry) => number | undefined) => string;
+type Cell = (entry: PlanEntry, row: number, reclaimedOnRow: (row: number) => number | undefined) => string;
 
 const COLUMNS: Record<PlanColumn, { header: string; cell: Cell }> = {
   action: { header: 'ACTION', cell: (entry) => entry.action },
@@ -47,31 +47,49 @@ const COLUMNS: Record<PlanColumn, { header: string; cell: Cell }> = {
   pulls: { header: 'PULLS', cell: (entry) => String(entry.pulls) },
   bytes: {
     header: 'BYTES',
-    cell: (entry, reclaimable) => {
-      const bytes = entry.action === 'remove' ? reclaimable(entry) : undefined;
+    cell: (entry, row, reclaimedOnRow) => {
+      const bytes = entry.action === 'remove' ? reclaimedOnRow(row) : undefined;
       return bytes === undefined ? '-' : formatBytes(bytes);
     },
   },
   why: { header: 'WHY', cell: (entry) => entry.why },
 };
 
-const freedBytes = (plan: RetentionPlan) => new Map(plan.deletions.map((deletion) => [`${deletion.repository}@${deletion.digest}`, deletion.reclaimableBytes]));
+const manifestKey = (of: { repository: string; digest: string }) => `${of.repository}@${of.digest}`;
+
+/** The rows that are the first removal printed of their manifest: those carry its bytes. */
+function firstRemovalRowOfManifest(entries: readonly PlanEntry[]): Set<number> {
+  const seen = new Set<string>();
+  const firstRows = new Set<number>();
+  entries.forEach((entry, row) => {
+    if (entry.action !== 'remove' || seen.has(manifestKey(entry))) return;
+    seen.add(manifestKey(entry));
+    firstRows.add(row);
+  });
+  return firstRows;
+}
+
+/**
+ * What removing each of `entries` (the rows printed) reclaims: a manifest's bytes on the first row
+ * of it, 0 on its further rows (so the rows add up to the plan's total), undefined when it deletes nothing.
+ */
+export function reclaimedByRow(plan: RetentionPlan, entries: readonly PlanEntry[]): (row: number) => number | undefined {
+  const freed = new Map(plan.deletions.map((deletion) => [manifestKey(deletion), deletion.reclaimableBytes]));
+  const firstRows = firstRemovalRowOfManifest(entries);
+  return (row) => {
+    const bytes = freed.get(manifestKey(entries[row] as PlanEntry));
+    return bytes === undefined || firstRows.has(row) ? bytes : 0;
+  };
+}
 
 /** The plan as an aligned text table, one line per tag or manifest, then a summary line. */
 export function formatPlanTable(plan: RetentionPlan, options: TableOptions = {}): string {
   const columns = (options.columns ?? DEFAULT_COLUMNS).map((name) => COLUMNS[name]);
-  // only the bytes column reads what a removal frees; a manifest's bytes go on the first row of
-  // it, its further tags free nothing more (so the column adds up to the total)
-  let freed: Map<string, number> | undefined;
-  const reclaimable = (entry: PlanEntry) => {
-    freed ??= freedBytes(plan);
-    const key = `${entry.repository}@${entry.digest}`;
-    const bytes = freed.get(key);
-    if (bytes !== undefined) freed.set(key, 0);
-    return bytes;
-  };
   const entries = plan.entries.filter((entry) => options.only === undefined || entry.action === options.only);
-  const rows = [columns.map((column) => column.header), ...entries.map((entry) => columns.map((column) => column.cell(entry, reclaimable)))];
+  // only the bytes column needs what each row reclaims: worked out once, when it is first asked for
+  let reclaimed: ((row: number) => number | undefined) | undefined;
+  const reclaimedOnRow = (row: number) => (reclaimed ??= reclaimedByRow(plan, entries))(row);
+  const rows = [columns.map((column) => column.header), ...entries.map((entry, row) => columns.map((column) => column.cell(entry, row, reclaimedOnRow)))];
   // a loop, not Math.max(...column): a spread of a few hundred thousand rows overflows the stack
   const widths = columns.map(() => 0);
   for (const cells of rows) cells.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));

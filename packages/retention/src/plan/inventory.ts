@@ -52,9 +52,22 @@ export function candidateList(capacity: number): CandidateList {
   return { tags: [], digests: [], pushedAtSources: [], pulls: [], histories: [], pushedAt: new Float64Array(capacity), lastPulledAt: new Float64Array(capacity) };
 }
 
-/** Adds a candidate to a list with room for it; times are epoch ms, undefined when unknown. */
+/**
+ * A list made from `list` column by column: `array` makes each array column, `times` each time
+ * column (with candidateList and addCandidate, the only code that names every column, so a copy or
+ * a reorder leaves none out).
+ */
+export function mapColumns(list: CandidateList, array: <T>(column: readonly T[]) => T[], times: (column: Float64Array) => Float64Array): CandidateList {
+  return { tags: array(list.tags), digests: array(list.digests), pushedAtSources: array(list.pushedAtSources), pulls: array(list.pulls), histories: array(list.histories), pushedAt: times(list.pushedAt), lastPulledAt: times(list.lastPulledAt) };
+}
+
+/**
+ * Adds a candidate to a list with room for it; times are epoch ms, undefined when unknown. A list
+ * without room throws, and is left as it was: a typed array drops a write past its end unnoticed.
+ */
 export function addCandidate(list: CandidateList, facts: CandidateFacts, pushedAt: number | undefined, lastPulledAt: number | undefined): void {
   const position = list.tags.length;
+  if (position >= list.pushedAt.length || position >= list.lastPulledAt.length) throw new RangeError(`a candidate list with room for ${Math.min(list.pushedAt.length, list.lastPulledAt.length)} candidates has no room for one more`);
   list.tags.push(facts.tag);
   list.digests.push(facts.digest);
   list.pushedAtSources.push(facts.pushedAtSource);
@@ -148,9 +161,11 @@ function sortedByTag(list: CandidateList): CandidateList {
   for (let position = 1; sorted && position < tags.length; position++) sorted = byTag(tags[position - 1], tags[position]) < 0;
   if (sorted) return list;
   const order = Array.from(tags, (_, position) => position).sort((a, b) => byTag(tags[a], tags[b]));
-  const pick = <T>(column: readonly T[]) => order.map((position) => column[position] as T);
-  const times = (column: Float64Array) => Float64Array.from(order, (position) => column[position] as number);
-  return { tags: pick(tags), digests: pick(list.digests), pushedAtSources: pick(list.pushedAtSources), pulls: pick(list.pulls), histories: pick(list.histories), pushedAt: times(list.pushedAt), lastPulledAt: times(list.lastPulledAt) };
+  return mapColumns(
+    list,
+    (column) => order.map((position) => column[position] as (typeof column)[number]),
+    (column) => Float64Array.from(order, (position) => column[position] as number),
+  );
 }
 
 /**

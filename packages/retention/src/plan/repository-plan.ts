@@ -1,5 +1,5 @@
 import { decide, type CompiledRepositoryPolicy, type RuleRef, type Verdict } from '../policy/decide.js';
-import { addCandidate, NO_RULE_WHY, type CandidateList, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
+import { addCandidate, mapColumns, NO_RULE_WHY, type CandidateList, type History, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
 import { dependentsOf, keptClosure, removedClosure, type Dependents, type Relation } from './safety.js';
 import type { PlanEntry, PlannedTagDeletion, Reason } from './types.js';
 
@@ -54,20 +54,15 @@ function withUntagged(inventory: RepositoryInventory, dependents: Dependents): C
   const { tags } = inventory;
   if (untagged.length === 0) return tags;
   const count = tags.tags.length;
-  const times = (column: Float64Array) => {
-    const copy = new Float64Array(count + untagged.length);
-    copy.set(column.subarray(0, count));
-    return copy;
-  };
-  const list: CandidateList = {
-    tags: tags.tags.slice(),
-    digests: tags.digests.slice(),
-    pushedAtSources: tags.pushedAtSources.slice(),
-    pulls: tags.pulls.slice(),
-    histories: tags.histories.slice(),
-    pushedAt: times(tags.pushedAt),
-    lastPulledAt: times(tags.lastPulledAt),
-  };
+  const list = mapColumns(
+    tags,
+    (column) => column.slice(),
+    (column) => {
+      const copy = new Float64Array(count + untagged.length);
+      copy.set(column.subarray(0, count));
+      return copy;
+    },
+  );
   for (const digest of untagged) {
     const manifest = inventory.manifests.get(digest);
     addCandidate(list, { tag: undefined, digest, pushedAtSource: manifest?.pushedAtSource, pulls: manifest?.pulls ?? 0, history: 'events' }, manifest?.pushedAt, manifest?.lastPulledAt);
@@ -147,8 +142,8 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
       pushedAt: isoOrNothing(candidates.pushedAt[position] as number),
       pushedAtSource: candidates.pushedAtSources[position],
       lastPulledAt: isoOrNothing(candidates.lastPulledAt[position] as number),
-      pulls: candidates.pulls[position] ?? 0,
-      history: candidates.histories[position] ?? 'events',
+      pulls: candidates.pulls[position] as number,
+      history: candidates.histories[position] as History,
     };
   }
   return { entries, tagsOn, tagDeletions, tagCounts };
