@@ -89,7 +89,7 @@ export function consumerSettings(options: ConsumerOptions) {
 
 type Settings = ReturnType<typeof consumerSettings>;
 
-/** The claims of one batch taken as it was read: `results` once the answer is in (undefined after a failure). */
+/** The claims of one batch, asked for at `at` as it was read: `results` once the answer is in (undefined after a failure). */
 interface AheadBatch {
   results: ClaimResult[] | undefined;
   settled: Promise<void>;
@@ -120,6 +120,28 @@ function createSemaphore(limit: number) {
 /** The next turn of the event loop: after the I/O callbacks of this one, so whatever they start is gathered first. */
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
 const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
+
+/**
+ * A share of one turn of the event loop: undefined while the turn has room for one more event,
+ * else a wait for the next turn. Events whose claims are in run as microtasks one after another:
+ * unbounded, a burst of them would hold back the reads, claims and acknowledgements it asked for
+ * (the client writes them on the next turn) until it ends, and Redis would idle meanwhile.
+ */
+function createTurnBudget(size: number): () => Promise<void> | undefined {
+  let spent = 0;
+  let resetting = false;
+  return () => {
+    if (!resetting) {
+      resetting = true;
+      nextTurn(() => {
+        spent = 0;
+        resetting = false;
+      });
+    }
+    if (++spent <= size) return undefined;
+    return new Promise<void>((resolve) => nextTurn(resolve));
+  };
+}
 
 /**
  * Requests for one partition gathered until the next turn and sent as one command: events
@@ -159,6 +181,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   // quarters left to run while it and its claim are on their way
   const prefetch = settings.concurrency * 32;
   const refillAt = prefetch * 0.75;
+  const turn = createTurnBudget(prefetch / 4);
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
@@ -186,7 +209,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     void work.finally(() => acking.delete(work));
   }
 
-  /** Gives up a claim that will not run here (its handlers failed elsewhere, a stop, an event the group skips). */
+  /** Gives up a claim that will not run here (its handlers failed, a stop, a lost partition). */
   function giveBack(delivery: Delivery, token: string): Promise<void> {
     return log.releaseEvent(group, delivery.partition, delivery.record.key, token).catch((error: unknown) => reportError(error, delivery));
   }
@@ -200,11 +223,16 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
   const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
 
+  /** Claims the entries of a batch just read or taken over that run here, with one command sent at once; each uses the answer when it runs. */
   function claimAhead(partition: number, deliveries: readonly Delivery[]): void {
-    const batch = deliveries.filter(runsHere);
-    if (batch.length === 0) return;
+    const batch: Delivery[] = [];
     const claims: { key: string }[] = [];
-    for (const delivery of batch) claims.push({ key: delivery.record.key });
+    for (const delivery of deliveries) {
+      if (!runsHere(delivery)) continue;
+      batch.push(delivery);
+      claims.push({ key: delivery.record.key });
+    }
+    if (batch.length === 0) return;
     const taken: AheadBatch = { results: undefined, settled: undefined as unknown as Promise<void>, at: performance.now() };
     // a failed batch claim is claimed again, one by one, when each event runs
     taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
@@ -213,7 +241,6 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     );
     for (let index = 0; index < batch.length; index++) ahead.set(batch[index] as Delivery, { batch: taken, index });
   }
-
 
   /**
    * The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older
@@ -340,6 +367,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       while (queue.length > 0 && !signal.aborted) {
         const wait = slots.acquire();
         if (wait) await wait;
+        const later = turn();
+        if (later) await later;
         try {
           await run(queue[0] as Delivery, signal);
         } catch (error) {
