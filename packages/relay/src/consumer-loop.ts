@@ -181,6 +181,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   // quarters left to run while it and its claim are on their way
   const prefetch = settings.concurrency * 32;
   const refillAt = prefetch * 0.75;
+  // a read, a page taken over and so a batch claim hold at most this many: Redis's Lua takes fewer than 8000 arguments at once
+  const largestBatch = Math.min(1000, prefetch);
   const turn = createTurnBudget(prefetch / 4);
   let stopping = new AbortController();
   let running = false;
@@ -406,7 +408,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     async function feed(): Promise<void> {
       let cursor = '0-0';
       do {
-        const page = await persist(() => log.claim(group, settings.name, partition, cursor, prefetch), signal);
+        const page = await persist(() => log.claim(group, settings.name, partition, cursor, largestBatch), signal);
         if (!page) return;
         claimAhead(partition, page.deliveries);
         for (const delivery of page.deliveries) {
@@ -430,7 +432,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           freed = undefined;
           continue;
         }
-        const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
+        const batch = await persist(() => readOrRecreate(partition, Math.min(largestBatch, prefetch - queued)), signal);
         if (!batch) return;
         if (batch.length === 0) await sleep(settings.pollMs, signal);
         claimAhead(partition, batch);

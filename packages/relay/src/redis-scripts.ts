@@ -44,15 +44,15 @@ return {1, id}`;
 // events with a few commands, not one key with a TTL each. The record lives in two generations,
 // the current hash and the previous one (`:previous`): writes go to the current one, whose entries
 // shadow the previous one's; each hash expires with its last entry, and once the previous one has
-// gone so, the next write makes the current one the previous (once it holds GENERATION_MIN entries:
-// a smaller one costs little memory, and a lookup in a small hash, a listpack, is a linear scan).
+// gone so, the next write makes the current one the previous (once it holds GENERATION_MIN entries,
+// about a megabyte: below that, lapsed entries cost less memory than a second lookup per claim costs time).
 // Lapsed entries leave with their generation (no scan, no parsing of what is left), so the record
 // holds up to about twice what the group handled within its dedupe TTL.
 const NOW = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
-const GENERATION_MIN = 1024;
+const GENERATION_MIN = 8192;
 
 /** KEYS[1] and KEYS[2]: the current and previous generations. `write` records fields (key, value, ...) kept at least `ms`. */
 const GENERATIONS = `

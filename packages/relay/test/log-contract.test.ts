@@ -17,12 +17,13 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
     const previous = `${handled}:previous`;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const keysOf = async (hash: string) => ((await started.client.sendCommand(['HKEYS', hash])) as string[]).sort();
-    // a generation is made previous once it holds 1024 entries
-    const named = (prefix: string) => Array.from({ length: 1100 }, (_, i) => ({ key: `distribution:${prefix}-${i}` }));
+    // a generation is made previous once it holds 8192 entries; sent a thousand at a time, as a consumer's batches are at most
+    const named = (prefix: string) => Array.from({ length: 8300 }, (_, i) => ({ key: `distribution:${prefix}-${i}` }));
     const sorted = (claims: { key: string }[]) => claims.map((claim) => claim.key).sort();
+    const inThousands = (claims: { key: string }[]) => Array.from({ length: Math.ceil(claims.length / 1000) }, (_, i) => claims.slice(i * 1000, (i + 1) * 1000));
     const handle = async (claims: { key: string }[], leaseMs: number, ttlMs: number) => {
-      await log.claimEvents('g', 0, claims, leaseMs);
-      await log.ack('g', 0, claims.map((_, i) => `1-${i}`), { keys: claims.map((claim) => claim.key), ttlMs });
+      for (const part of inThousands(claims)) await log.claimEvents('g', 0, part, leaseMs);
+      for (const part of inThousands(claims)) await log.ack('g', 0, part.map((_, i) => `1-${i}`), { keys: part.map((claim) => claim.key), ttlMs });
     };
     const small = named('small').slice(0, 20);
     await handle(small, 200, 200);
@@ -38,7 +39,7 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
     // both generations lapse with their last entries: nothing is left of the short batch, its keys are free
     await sleep(300);
     expect(await started.client.sendCommand(['EXISTS', handled, previous])).toBe(0);
-    expect((await log.claimEvents('g', 0, short, 200)).map((claim) => claim.status)).toEqual(short.map(() => 'claimed'));
+    for (const part of inThousands(short)) expect((await log.claimEvents('g', 0, part, 200)).map((claim) => claim.status)).toEqual(part.map(() => 'claimed'));
     await sleep(300);
     const long = named('long');
     await handle(long, 200, 60_000);
@@ -51,7 +52,7 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
     await handle(next, 1_000, 60_000);
     expect(await keysOf(previous)).toEqual(sorted(long));
     expect(await keysOf(handled)).toEqual(sorted(next));
-    expect((await log.claimEvents('g', 0, long, 1_000)).map((claim) => claim.status)).toEqual(long.map(() => 'done'));
+    for (const part of inThousands(long)) expect((await log.claimEvents('g', 0, part, 1_000)).map((claim) => claim.status)).toEqual(part.map(() => 'done'));
   });
 });
 
