@@ -122,28 +122,6 @@ const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }
 const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
 
 /**
- * A share of one turn of the event loop: undefined while the turn has room for one more event,
- * else a wait for the next turn. Events whose claims are in run as microtasks one after another:
- * unbounded, a burst of them would hold back the reads, claims and acknowledgements it asked for
- * (the client writes them on the next turn) until it ends, and Redis would idle meanwhile.
- */
-function createTurnBudget(size: number): () => Promise<void> | undefined {
-  let spent = 0;
-  let resetting = false;
-  return () => {
-    if (!resetting) {
-      resetting = true;
-      nextTurn(() => {
-        spent = 0;
-        resetting = false;
-      });
-    }
-    if (++spent <= size) return undefined;
-    return new Promise<void>((resolve) => nextTurn(resolve));
-  };
-}
-
-/**
  * Requests for one partition gathered until the next turn and sent as one command: events
  * starting or finishing together (concurrency, several repositories) cost one round trip.
  * Answers the batch's `sent` and the request's place in it (0: it opened the batch).
@@ -183,7 +161,6 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const refillAt = prefetch * 0.75;
   // a read, a page taken over and so a batch claim hold at most this many: Redis's Lua takes fewer than 8000 arguments at once
   const largestBatch = Math.min(1000, prefetch);
-  const turn = createTurnBudget(prefetch / 4);
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
@@ -369,8 +346,6 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       while (queue.length > 0 && !signal.aborted) {
         const wait = slots.acquire();
         if (wait) await wait;
-        const later = turn();
-        if (later) await later;
         try {
           await run(queue[0] as Delivery, signal);
         } catch (error) {
