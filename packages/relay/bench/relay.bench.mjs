@@ -7,7 +7,7 @@
 // Redis (Debian's redis-server) and docker-registry are started here, on loopback.
 import { once } from 'node:events';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -167,6 +167,27 @@ if (only.has('consumer')) {
     globalThis.gc?.();
     return log;
   }
+  // CPU per event besides the rate: on a busy machine the rates mostly measure waiting for the
+  // scheduler, the CPU each side spends does not. This thread's on-CPU time (Linux schedstat; the
+  // process's CPU elsewhere, which counts GC and compiler threads too), and Redis's main thread's.
+  const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+  const threadMicros = existsSync(schedstat)
+    ? () => Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1000
+    : () => {
+        const { user, system } = process.cpuUsage();
+        return user + system;
+      };
+  async function redisMicros() {
+    const info = await redisInfo('cpu');
+    return (Number(info.used_cpu_user_main_thread) + Number(info.used_cpu_sys_main_thread)) * 1e6;
+  }
+  /** Runs `consume` (which resolves to its start, in performance.now() time) and measures it. */
+  async function measured(consume) {
+    const [node, redisCpu] = [threadMicros(), await redisMicros()];
+    const started = await consume();
+    const elapsed = performance.now() - started;
+    return { rate: EVENTS / (elapsed / 1000), nodeUs: (threadMicros() - node) / EVENTS, redisUs: ((await redisMicros()) - redisCpu) / EVENTS };
+  }
   async function relayConsumer(round) {
     const stream = `bench:consume:${round}`;
     const log = await fill(stream);
@@ -177,35 +198,39 @@ if (only.has('consumer')) {
     const consumer = consumerRelay.consumer('bench', { concurrency: CONCURRENCY, pollMs: 5 }).onAny(() => {
       if (++handled === EVENTS) allHandled();
     });
-    const started = performance.now();
-    await consumer.start();
-    await done;
-    // timed to the last acknowledgement, as the bare loops are: a graceful stop waits for it
-    await consumer.stop();
-    return EVENTS / ((performance.now() - started) / 1000);
+    return measured(async () => {
+      const started = performance.now();
+      await consumer.start();
+      await done;
+      // timed to the last acknowledgement, as the bare loops are: a graceful stop waits for it
+      await consumer.stop();
+      return started;
+    });
   }
   async function bareLoop(round, perEvent = false) {
     const stream = `bench:bare${perEvent ? '-each' : ''}:${round}`;
     await fill(stream);
     const key = `{${stream}:0}`;
-    const started = performance.now();
-    await client.sendCommand(['XGROUP', 'CREATE', key, 'bench', '0']);
-    let handled = 0;
-    while (handled < EVENTS) {
-      const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
-      const entries = reply?.[0]?.[1] ?? [];
-      if (perEvent) {
-        for (const [id, fields] of entries) {
-          JSON.parse(fields[1]);
-          await client.sendCommand(['XACK', key, 'bench', id]);
+    return measured(async () => {
+      const started = performance.now();
+      await client.sendCommand(['XGROUP', 'CREATE', key, 'bench', '0']);
+      let handled = 0;
+      while (handled < EVENTS) {
+        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
+        const entries = reply?.[0]?.[1] ?? [];
+        if (perEvent) {
+          for (const [id, fields] of entries) {
+            JSON.parse(fields[1]);
+            await client.sendCommand(['XACK', key, 'bench', id]);
+          }
+        } else {
+          for (const [, fields] of entries) JSON.parse(fields[1]);
+          if (entries.length > 0) await client.sendCommand(['XACK', key, 'bench', ...entries.map(([id]) => id)]);
         }
-      } else {
-        for (const [, fields] of entries) JSON.parse(fields[1]);
-        if (entries.length > 0) await client.sendCommand(['XACK', key, 'bench', ...entries.map(([id]) => id)]);
+        handled += entries.length;
       }
-      handled += entries.length;
-    }
-    return EVENTS / ((performance.now() - started) / 1000);
+      return started;
+    });
   }
   const consumerRuns = { relay: [], bare: [], each: [] };
   const consumers = { relay: relayConsumer, bare: (round) => bareLoop(round), each: (round) => bareLoop(round, true) };
@@ -215,8 +240,10 @@ if (only.has('consumer')) {
     const order = Object.keys(consumers).map((_, index, all) => all[(index + round) % all.length]);
     for (const name of order) consumerRuns[name].push(await consumers[name](round));
   }
-  const consumerRatios = consumerRuns.relay.map((value, round) => value / consumerRuns.bare[round]);
-  const eachRatios = consumerRuns.relay.map((value, round) => value / consumerRuns.each[round]);
+  const rates = (name) => consumerRuns[name].map((run) => run.rate);
+  const cpu = (name, side) => median(consumerRuns[name].map((run) => run[side])).toFixed(1);
+  const consumerRatios = rates('relay').map((value, round) => value / rates('bare')[round]);
+  const eachRatios = rates('relay').map((value, round) => value / rates('each')[round]);
   await saveBenchReport({
     package: '@regevents/relay',
     id: 'relay-consumer',
@@ -224,15 +251,15 @@ if (only.has('consumer')) {
     baseline: 'a bare XREADGROUP COUNT 100 + XACK loop',
     unit: 'events/s',
     results: [
-      { name: 'bare XREADGROUP + XACK per batch (same client)', opsPerSecond: median(consumerRuns.bare), ratio: 1 },
+      { name: 'bare XREADGROUP + XACK per batch (same client)', opsPerSecond: median(rates('bare')), ratio: 1 },
       {
         name: 'bare XREADGROUP COUNT 100, then XACK after each event (same client)',
-        opsPerSecond: median(consumerRuns.each),
-        ratio: median(consumerRuns.each.map((value, round) => value / consumerRuns.bare[round])),
+        opsPerSecond: median(rates('each')),
+        ratio: median(rates('each').map((value, round) => value / rates('bare')[round])),
       },
       {
-        name: `relay consumer: dedupe claims, then records with the acks, batched per partition; per-repository order (concurrency ${CONCURRENCY}, ${REPOSITORIES} repositories)`,
-        opsPerSecond: median(consumerRuns.relay),
+        name: `relay consumer: each read batch claimed in one script, recorded handled with its acks, per partition; per-repository order (concurrency ${CONCURRENCY}, ${REPOSITORIES} repositories)`,
+        opsPerSecond: median(rates('relay')),
         ratio: median(consumerRatios),
       },
     ],
@@ -241,6 +268,7 @@ if (only.has('consumer')) {
       `${consumerRuns.relay.length} rotating rounds; per-round ratios relay / batch-ack loop: ${consumerRatios.map((r) => r.toFixed(2)).join(' ')}; relay / ack-per-event loop: ${eachRatios
         .map((r) => r.toFixed(2))
         .join(' ')}`,
+      `CPU per event, medians (this thread / Redis's main thread): relay ${cpu('relay', 'nodeUs')} / ${cpu('relay', 'redisUs')} us, batch-ack loop ${cpu('bare', 'nodeUs')} / ${cpu('bare', 'redisUs')} us, ack-per-event loop ${cpu('each', 'nodeUs')} / ${cpu('each', 'redisUs')} us`,
     ],
   });
 }

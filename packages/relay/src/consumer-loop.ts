@@ -89,7 +89,7 @@ export function consumerSettings(options: ConsumerOptions) {
 
 type Settings = ReturnType<typeof consumerSettings>;
 
-/** The claims of one batch taken as it was read: `results` once the answer is in (undefined after a failure). */
+/** The claims of one batch, asked for at `at` as it was read: `results` once the answer is in (undefined after a failure). */
 interface AheadBatch {
   results: ClaimResult[] | undefined;
   settled: Promise<void>;
@@ -124,25 +124,24 @@ const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(
 /**
  * Requests for one partition gathered until the next turn and sent as one command: events
  * starting or finishing together (concurrency, several repositories) cost one round trip.
- * `send` answers the requests in their order.
+ * Answers the batch's `sent` and the request's place in it (0: it opened the batch).
  */
-function createBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R[]>) {
-  const open = new Map<number, { items: T[]; done: Promise<R[]> }>();
-  return async (partition: number, item: T): Promise<R> => {
+function createBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R>) {
+  const open = new Map<number, { items: T[]; sent: Promise<R> }>();
+  return (partition: number, item: T): { sent: Promise<R>; index: number } => {
     let batch = open.get(partition);
     if (!batch) {
       const items: T[] = [];
-      const done = new Promise<R[]>((resolve, reject) =>
+      const sent = new Promise<R>((resolve, reject) =>
         nextTurn(() => {
           open.delete(partition);
           send(partition, items).then(resolve, reject);
         })
       );
-      batch = { items, done };
+      batch = { items, sent };
       open.set(partition, batch);
     }
-    const index = batch.items.push(item) - 1;
-    return (await batch.done)[index] as R;
+    return { sent: batch.sent, index: batch.items.push(item) - 1 };
   };
 }
 
@@ -156,7 +155,12 @@ function createBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R[
 export function createConsumerLoop(log: RelayLog, group: string, settings: Settings, handle: DeliveryHandler, reportError: LoopErrorHandler) {
   const counters: ConsumerCounters = { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 };
   const slots = createSemaphore(settings.concurrency);
-  const prefetch = settings.concurrency * 16;
+  // entries read ahead, and the level that asks for more: a read of a quarter of them, with three
+  // quarters left to run while it and its claim are on their way
+  const prefetch = settings.concurrency * 32;
+  const refillAt = prefetch * 0.75;
+  // a read, a page taken over and so a batch claim hold at most this many: Redis's Lua takes fewer than 8000 arguments at once
+  const largestBatch = Math.min(1000, prefetch);
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
@@ -164,11 +168,19 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const busy = new Set<Promise<void>>();
   const acking = new Set<Promise<void>>();
   let heartbeat: Promise<void> | undefined;
-  const claim = createBatcher<{ key: string; token?: string }, ClaimResult>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
+  const claim = createBatcher<{ key: string; token?: string }, ClaimResult[]>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
   // claims taken for a whole batch as it is read, one command for all, used when each event runs
   const ahead = new Map<Delivery, { batch: AheadBatch; index: number }>();
-  // acknowledgements of a partition gathered until the next turn: one command for the events that finished together
-  const unsent = new Map<number, { positions: string[]; keys: string[] }>();
+  // one acknowledgement for the events of a partition that finished together, recording the handled ones
+  const ack = createBatcher<{ position: string; handled: string | undefined; signal: AbortSignal }, unknown>((partition, acks) => {
+    const positions: string[] = [];
+    const keys: string[] = [];
+    for (const { position, handled } of acks) {
+      positions.push(position);
+      if (handled !== undefined) keys.push(handled);
+    }
+    return persist(() => log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs }), (acks[0] as { signal: AbortSignal }).signal);
+  });
 
   /** Log calls nobody awaits (acknowledgements, claims given back): a stop waits for them. */
   function track(work: Promise<void>): void {
@@ -176,38 +188,30 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     void work.finally(() => acking.delete(work));
   }
 
-  /** Gives up a claim that will not run here (its handlers failed elsewhere, a stop, an event the group skips). */
+  /** Gives up a claim that will not run here (its handlers failed, a stop, a lost partition). */
   function giveBack(delivery: Delivery, token: string): Promise<void> {
     return log.releaseEvent(group, delivery.partition, delivery.record.key, token).catch((error: unknown) => reportError(error, delivery));
   }
 
   /** Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with the others of its turn. */
   function acknowledge(partition: number, position: string, handled: string | undefined, signal: AbortSignal): void {
-    let batch = unsent.get(partition);
-    if (!batch) {
-      const fresh = { positions: [] as string[], keys: [] as string[] };
-      unsent.set(partition, fresh);
-      batch = fresh;
-      const sent = new Promise<void>((resolve) => nextTurn(resolve))
-        .then(() => {
-          unsent.delete(partition);
-          return persist(() => log.ack(group, partition, fresh.positions, { keys: fresh.keys, ttlMs: settings.dedupeTtlMs }), signal);
-        })
-        .then(() => undefined);
-      track(sent);
-    }
-    batch.positions.push(position);
-    if (handled !== undefined) batch.keys.push(handled);
+    const { sent, index } = ack(partition, { position, handled, signal });
+    if (index === 0) track(sent.then(() => undefined));
   }
 
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
   const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
 
+  /** Claims the entries of a batch just read or taken over that run here, with one command sent at once; each uses the answer when it runs. */
   function claimAhead(partition: number, deliveries: readonly Delivery[]): void {
-    const batch = deliveries.filter(runsHere);
-    if (batch.length === 0) return;
+    const batch: Delivery[] = [];
     const claims: { key: string }[] = [];
-    for (const delivery of batch) claims.push({ key: delivery.record.key });
+    for (const delivery of deliveries) {
+      if (!runsHere(delivery)) continue;
+      batch.push(delivery);
+      claims.push({ key: delivery.record.key });
+    }
+    if (batch.length === 0) return;
     const taken: AheadBatch = { results: undefined, settled: undefined as unknown as Promise<void>, at: performance.now() };
     // a failed batch claim is claimed again, one by one, when each event runs
     taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
@@ -217,32 +221,31 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     for (let index = 0; index < batch.length; index++) ahead.set(batch[index] as Delivery, { batch: taken, index });
   }
 
-
-  /** Keeps the claims a read took with its batch (asked at `at`) for the entries that run here; those that do not get theirs given back. */
-  function keepReadClaims(deliveries: readonly Delivery[], at: number): void {
-    const taken: AheadBatch = { results: [], settled: Promise.resolve(), at };
-    for (const delivery of deliveries) {
-      const { claim } = delivery;
-      if (!claim) continue;
-      if (runsHere(delivery)) ahead.set(delivery, { batch: taken, index: (taken.results as ClaimResult[]).push(claim) - 1 });
-      else if (claim.status === 'claimed') track(giveBack(delivery, claim.token));
-    }
+  /**
+   * The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older
+   * than half the lease), else one now. No promise once the batch's answer is in and fresh.
+   */
+  function claimFor(delivery: Delivery, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
+    const early = ahead.get(delivery);
+    if (!early) return claimNow(delivery, undefined, signal);
+    ahead.delete(delivery);
+    // waits only while the batch's answer is not in
+    if (early.batch.results === undefined) return early.batch.settled.then(() => freshOrRenewed(delivery, early.batch, early.index, signal));
+    return freshOrRenewed(delivery, early.batch, early.index, signal);
   }
 
-  /** The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older than half the lease), else one now. */
-  async function claimFor(delivery: Delivery, signal: AbortSignal): Promise<ClaimResult | undefined> {
-    const { partition, record } = delivery;
-    const early = ahead.get(delivery);
-    let taken: ClaimResult | undefined;
-    if (early) {
-      ahead.delete(delivery);
-      // waits only while the batch's answer is not in
-      if (early.batch.results === undefined) await early.batch.settled;
-      taken = early.batch.results?.[early.index];
-    }
-    if (taken && (taken.status !== 'claimed' || performance.now() - (early as { batch: AheadBatch }).batch.at < settings.leaseMs / 2)) return taken;
-    const token = taken?.status === 'claimed' ? taken.token : undefined;
-    return persist(() => claim(partition, { key: record.key, token }), signal);
+  function freshOrRenewed(delivery: Delivery, batch: AheadBatch, index: number, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
+    const taken = batch.results?.[index];
+    if (taken && (taken.status !== 'claimed' || performance.now() - batch.at < settings.leaseMs / 2)) return taken;
+    return claimNow(delivery, taken?.status === 'claimed' ? taken.token : undefined, signal);
+  }
+
+  /** Claims (or with `token`, renews) the delivery's event with the others of its turn. */
+  function claimNow(delivery: Delivery, token: string | undefined, signal: AbortSignal): Promise<ClaimResult | undefined> {
+    return persist(async () => {
+      const { sent, index } = claim(delivery.partition, { key: delivery.record.key, token });
+      return (await sent)[index];
+    }, signal);
   }
 
   /** Gives up the claims taken ahead for entries of `partition` that will not run here now (a stop, a lost partition). */
@@ -285,7 +288,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }
     let failures = delivery.failures;
     while (!signal.aborted) {
-      const claimed = await claimFor(delivery, signal);
+      const asked = claimFor(delivery, signal);
+      const claimed = asked instanceof Promise ? await asked : asked;
       if (claimed === undefined) return;
       if (claimed.status === 'done') {
         counters.duplicates++;
@@ -296,7 +300,12 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         await sleep(Math.min(1000, settings.leaseMs / 4), signal);
         continue;
       }
-      const outcome = await handle(delivery).catch((error: unknown): Outcome => ({ result: 'failed', error }));
+      let outcome: Outcome;
+      try {
+        outcome = await handle(delivery);
+      } catch (error) {
+        outcome = { result: 'failed', error };
+      }
       if (outcome.result === 'handled') {
         counters.handled++;
         return acknowledge(partition, position, record.key, signal);
@@ -320,7 +329,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
   async function readOrRecreate(partition: number, count: number): Promise<Delivery[]> {
     try {
-      return await log.read(group, settings.name, partition, count, { leaseMs: settings.leaseMs });
+      return await log.read(group, settings.name, partition, count);
     } catch (error) {
       await log.createGroup(group, settings.start).catch(() => undefined);
       throw error;
@@ -345,8 +354,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           slots.release();
         }
         queue.shift();
-        queued--;
-        freed?.();
+        if (--queued <= refillAt) freed?.();
       }
       queues.delete(repository);
     }
@@ -375,7 +383,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     async function feed(): Promise<void> {
       let cursor = '0-0';
       do {
-        const page = await persist(() => log.claim(group, settings.name, partition, cursor, prefetch), signal);
+        const page = await persist(() => log.claim(group, settings.name, partition, cursor, largestBatch), signal);
         if (!page) return;
         claimAhead(partition, page.deliveries);
         for (const delivery of page.deliveries) {
@@ -386,8 +394,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       } while (cursor !== '0-0' && !signal.aborted);
 
       while (!signal.aborted) {
-        // refill once half the prefetch is done: reads of many entries, not one per finished event
-        if (queued > prefetch / 2) {
+        // reads of many entries, not one per finished event
+        if (queued > refillAt) {
           await new Promise<void>((resolve) => {
             const wake = () => {
               signal.removeEventListener('abort', wake);
@@ -399,11 +407,10 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           freed = undefined;
           continue;
         }
-        const asked = performance.now();
-        const batch = await persist(() => readOrRecreate(partition, prefetch - queued), signal);
+        const batch = await persist(() => readOrRecreate(partition, Math.min(largestBatch, prefetch - queued)), signal);
         if (!batch) return;
         if (batch.length === 0) await sleep(settings.pollMs, signal);
-        keepReadClaims(batch, asked);
+        claimAhead(partition, batch);
         for (const delivery of batch) enqueue(delivery);
       }
     }

@@ -12,8 +12,6 @@ export interface AppendResult {
 export interface Delivery extends LogEntry {
   /** Failed attempts recorded so far in this group (survives consumer restarts). */
   failures: number;
-  /** The claim of `record.key` taken with the read (`read` with `claim`), as `claimEvents` answers it. */
-  claim?: ClaimResult;
 }
 
 export interface DeadLetter {
@@ -71,12 +69,8 @@ export interface RelayLog {
   append(record: LogRecord): Promise<AppendResult>;
   /** Creates the group if it does not exist, reading from the beginning of the log or from now. */
   createGroup(group: string, start: 'beginning' | 'now'): Promise<void>;
-  /**
-   * Hands out up to `count` entries of `partition` that no consumer of the group has seen yet. With
-   * `claim`, each entry's `record.key` is claimed in the group's record of handled events in the same
-   * step (as `claimEvents` without tokens would), and its delivery carries the answer.
-   */
-  read(group: string, consumer: string, partition: number, count: number, claim?: { leaseMs: number }): Promise<Delivery[]>;
+  /** Hands out up to `count` entries of `partition` that no consumer of the group has seen yet. */
+  read(group: string, consumer: string, partition: number, count: number): Promise<Delivery[]>;
   /** Takes over the entries of `partition` that are pending in the group (whoever holds them), oldest first, from `cursor`. */
   claim(group: string, consumer: string, partition: number, cursor: string, count: number): Promise<{ deliveries: Delivery[]; cursor: string }>;
   /**

@@ -137,19 +137,14 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
         leases: partitions.map(() => undefined),
       });
     },
-    async read(name, consumer, partition, count, claim) {
+    async read(name, consumer, partition, count) {
       const state = partitionOfGroup(name, partition);
       const entries = (partitions[partition] as Partition).entries;
       const start = indexAfter(entries, state.lastDelivered);
       const batch = entries.slice(start, start + count);
       const last = batch.at(-1);
       if (last) state.lastDelivered = last.position;
-      const deliveries = batch.map((entry) => deliver(state, consumer, entry));
-      if (claim) {
-        const store = handledOf(name);
-        for (const delivery of deliveries) delivery.claim = await store.claim(delivery.record.key, claim.leaseMs);
-      }
-      return deliveries;
+      return batch.map((entry) => deliver(state, consumer, entry));
     },
     async claim(name, consumer, partition, cursor, count) {
       const state = partitionOfGroup(name, partition);

@@ -54,8 +54,8 @@ function appendResult(reply: unknown): AppendResult {
  * The durable log on Redis Streams (Redis 7+). Keys, for stream S and partition p: the stream
  * `{S:p}`, appended event ids `{S:p}:id:<key>`, failure counts `{S:p}:failures:<group>`, dead
  * letters `{S:p}:dead:<group>`, the record of handled events `{S:p}:handled:<group>` (a hash: event
- * key → claim or done, each with its expiry; and `{S:p}:handled:<group>:sweep`, how far the
- * acknowledgements have swept lapsed entries out; see redis-scripts.ts); leases in `{S:leases}:<group>:*`;
+ * key → claim or done, each with its expiry) and its previous generation `{S:p}:handled:<group>:previous`
+ * (see redis-scripts.ts); leases in `{S:leases}:<group>:*`;
  * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
@@ -73,7 +73,11 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const streamKey = (partition: number) => `{${stream}:${partition}}`;
   const failuresKey = (group: string, partition: number) => `${streamKey(partition)}:failures:${group}`;
   const deadKey = (group: string, partition: number) => `${streamKey(partition)}:dead:${group}`;
-  const handledKey = (group: string, partition: number) => `${streamKey(partition)}:handled:${group}`;
+  // the record of handled events: its current generation, then the previous one
+  const handledKeys = (group: string, partition: number) => {
+    const current = `${streamKey(partition)}:handled:${group}`;
+    return [current, `${current}:previous`];
+  };
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
   // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
@@ -101,13 +105,6 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     const counts = (await command(['HMGET', failuresKey(group, first.partition), ...deliveries.map((delivery) => delivery.position)])) as (string | null)[];
     deliveries.forEach((delivery, index) => (delivery.failures = Number(counts[index] ?? 0)));
     return deliveries;
-  }
-
-  /** Claims `keys` in the group's record of handled events; `tokens` holds claims to renew ('' or none: new ones, all held by the batch's token). */
-  async function claimKeys(group: string, partition: number, keys: readonly string[], tokens: readonly string[], leaseMs: number): Promise<ClaimResult[]> {
-    const batch = `lease:${leasePrefix}:${++leases}`;
-    const statuses = String(await claimEvents([handledKey(group, partition)], [leaseMsOf(leaseMs), batch, String(keys.length), ...keys, ...tokens]));
-    return keys.map((_, index) => claimOf(statuses[index], tokens[index] || batch));
   }
 
   async function groupInfo(group: string, partition: number): Promise<Record<string, unknown> | undefined> {
@@ -152,14 +149,9 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
         }
       }
     },
-    async read(group, consumer, partition, count, claim) {
+    async read(group, consumer, partition, count) {
       const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', streamKey(partition), '>'])) as [string, unknown][] | null;
-      const deliveries = deliveriesOf(reply?.[0]?.[1], partition);
-      if (claim && deliveries.length > 0) {
-        const claims = await claimKeys(group, partition, deliveries.map((delivery) => delivery.record.key), [], claim.leaseMs);
-        deliveries.forEach((delivery, index) => (delivery.claim = claims[index]));
-      }
-      return deliveries;
+      return deliveriesOf(reply?.[0]?.[1], partition);
     },
     async claim(group, consumer, partition, cursor, count) {
       const [next, claimed] = (await command(['XAUTOCLAIM', streamKey(partition), group, consumer, '0', cursor, 'COUNT', String(count)])) as [string, unknown];
@@ -167,21 +159,18 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     },
     async claimEvents(group, partition, claims, leaseMs) {
       if (claims.length === 0) return [];
-      return claimKeys(
-        group,
-        partition,
-        claims.map((claim) => claim.key),
-        claims.map((claim) => claim.token ?? ''),
-        leaseMs
-      );
+      // new claims are held by the batch's token: a batch of them sends no token at all
+      const batch = `lease:${leasePrefix}:${++leases}`;
+      const tokens = claims.some((claim) => claim.token !== undefined) ? claims.map((claim) => claim.token ?? '') : [];
+      const statuses = String(await claimEvents(handledKeys(group, partition), [leaseMsOf(leaseMs), batch, String(claims.length), ...claims.map((claim) => claim.key), ...tokens]));
+      return claims.map((claim, index) => claimOf(statuses[index], claim.token ?? batch));
     },
     async releaseEvent(group, partition, key, token) {
-      await releaseClaim([handledKey(group, partition)], [key, token]);
+      await releaseClaim(handledKeys(group, partition), [key, token]);
     },
     async ack(group, partition, positions, handled) {
       if (positions.length === 0) return;
-      const handledHash = handledKey(group, partition);
-      await ack([streamKey(partition), failuresKey(group, partition), handledHash, `${handledHash}:sweep`], [group, leaseMsOf(handled?.ttlMs ?? 1), String(positions.length), ...positions, ...(handled?.keys ?? [])]);
+      await ack([...handledKeys(group, partition), streamKey(partition), failuresKey(group, partition)], [group, leaseMsOf(handled?.ttlMs ?? 1), String(positions.length), ...positions, ...(handled?.keys ?? [])]);
     },
     async recordFailure(group, partition, position) {
       return Number(await command(['HINCRBY', failuresKey(group, partition), position, '1']));

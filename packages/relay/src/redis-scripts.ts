@@ -41,29 +41,38 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return id`;
 
-// The group's record of handled events is one hash per group and partition: event key → "<expires
+// The group's record of handled events is a hash per group and partition: event key → "<expires
 // at, server ms> <holder>", the holder a claim's token or `done`. A batch claims or records its
-// events with a few commands, not one key with a TTL each; an entry past its time is free, and the
-// acknowledgements sweep such entries out a few at a time (HSCAN), so the hash holds about what
-// the group handled within its dedupe TTL.
+// events with a few commands, not one key with a TTL each. The record lives in two generations,
+// the current hash and the previous one (`:previous`): writes go to the current one, whose entries
+// shadow the previous one's; each hash expires with its last entry, and once the previous one has
+// gone so, the next write makes the current one the previous (once it holds GENERATION_MIN entries,
+// about a megabyte: below that, lapsed entries cost less memory than a second lookup per claim costs time).
+// Lapsed entries leave with their generation (no scan, no parsing of what is left), so the record
+// holds up to about twice what the group handled within its dedupe TTL.
 const NOW = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
-/** Keeps the whole hash at least `ms` longer: a group gone idle leaves nothing behind. */
-const KEEP = `
-local function keep(key, ms)
-  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+const GENERATION_MIN = 8192;
+
+/** KEYS[1] and KEYS[2]: the current and previous generations. `write` records fields (key, value, ...) kept at least `ms`. */
+const GENERATIONS = `
+local function write(fields, ms)
+  if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('HLEN', KEYS[1]) >= ${GENERATION_MIN} then redis.call('RENAME', KEYS[1], KEYS[2]) end
+  redis.call('HSET', KEYS[1], unpack(fields))
+  if redis.call('PTTL', KEYS[1]) < ms then redis.call('PEXPIRE', KEYS[1], ms) end
 end`;
 
 /**
- * KEYS: stream, failures hash, handled hash, its sweep cursor. ARGV: group, handled ttl ms, the
- * number of positions, the positions, then the event keys to record as handled (done until now + ttl).
+ * KEYS: the handled hash, its previous generation, the stream, the failures hash. ARGV: group,
+ * handled ttl ms, the number of positions, the positions, then the event keys to record as handled
+ * (done until now + ttl).
  */
-export const ACK = `${NOW}${KEEP}
+export const ACK = `${NOW}${GENERATIONS}
 local positions = tonumber(ARGV[3])
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 4, positions + 3))
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HDEL', KEYS[2], unpack(ARGV, 4, positions + 3)) end
+redis.call('XACK', KEYS[3], ARGV[1], unpack(ARGV, 4, positions + 3))
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('HDEL', KEYS[4], unpack(ARGV, 4, positions + 3)) end
 if #ARGV == positions + 3 then return 1 end
 local ttl = tonumber(ARGV[2])
 local done = (now + ttl) .. ' done'
@@ -72,29 +81,30 @@ for i = positions + 4, #ARGV do
   record[#record + 1] = ARGV[i]
   record[#record + 1] = done
 end
-redis.call('HSET', KEYS[3], unpack(record))
-keep(KEYS[3], ttl)
--- as many entries looked at as recorded: the hash stays within about twice what the TTL keeps
-local scan = redis.call('HSCAN', KEYS[3], redis.call('GET', KEYS[4]) or '0', 'COUNT', #record / 2)
-local fields, lapsed = scan[2], {}
-for i = 1, #fields, 2 do
-  local expires = tonumber(string.match(fields[i + 1], '^%d+'))
-  if expires and expires <= now then lapsed[#lapsed + 1] = fields[i] end
-end
-if #lapsed > 0 then redis.call('HDEL', KEYS[3], unpack(lapsed)) end
-redis.call('SET', KEYS[4], scan[1], 'PX', ttl)
+write(record, ttl)
 return 1`;
 
 /**
- * KEYS: the handled hash. ARGV: lease ms, the batch's token, the number of keys n, the n event
- * keys, then per key the token of a claim held already, or '' (or nothing) for a new one, held by
- * the batch's token: a batch of new claims sends no token and writes one value. One letter per key:
- * 'c' claimed (now held by its token for the lease; a claim its token holds already is renewed),
- * 'd' done or 'i' in-flight (held by another token, or by an earlier key of this batch).
+ * KEYS: the handled hash, its previous generation. ARGV: lease ms, the batch's token, the number of
+ * keys n, the n event keys, then per key the token of a claim held already, or '' (or nothing) for
+ * a new one, held by the batch's token: a batch of new claims sends no token and writes one value.
+ * One letter per key: 'c' claimed (now held by its token for the lease; a claim its token holds
+ * already is renewed), 'd' done or 'i' in-flight (held by another token, or by an earlier key of this batch).
  */
-export const CLAIM = `${NOW}${KEEP}
+export const CLAIM = `${NOW}${GENERATIONS}
 local count = tonumber(ARGV[3])
 local held = redis.call('HMGET', KEYS[1], unpack(ARGV, 4, count + 3))
+local missing, at = {}, {}
+for i = 1, count do
+  if not held[i] then
+    missing[#missing + 1] = ARGV[i + 3]
+    at[#at + 1] = i
+  end
+end
+if #missing > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+  local older = redis.call('HMGET', KEYS[2], unpack(missing))
+  for j = 1, #at do held[at[j]] = older[j] end
+end
 local lease = tonumber(ARGV[1])
 local expires = (now + lease) .. ' '
 local fresh = expires .. ARGV[2]
@@ -121,16 +131,24 @@ for i = 1, count do
     out[i] = 'i'
   end
 end
-if #claims > 0 then
-  redis.call('HSET', KEYS[1], unpack(claims))
-  keep(KEYS[1], lease)
-end
+if #claims > 0 then write(claims, lease) end
 return table.concat(out)`;
 
-/** KEYS: the handled hash. ARGV: an event key, the token of our claim. Deletes the claim only while it is ours: a lapsed one may be another consumer's now. */
+/**
+ * KEYS: the handled hash, its previous generation. ARGV: an event key, the token of our claim.
+ * Deletes the claim only while it is ours (a lapsed one may be another consumer's now), where it
+ * is: an entry in the current generation shadows (and takes with it) the previous one's.
+ */
 export const RELEASE_CLAIM = `
+local owner = '^%d+ (.*)$'
 local held = redis.call('HGET', KEYS[1], ARGV[1])
-if held and string.match(held, '^%d+ (.*)$') == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+if held then
+  if string.match(held, owner) ~= ARGV[2] then return 0 end
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+held = redis.call('HGET', KEYS[2], ARGV[1])
+if held and string.match(held, owner) == ARGV[2] then return redis.call('HDEL', KEYS[2], ARGV[1]) end
 return 0`;
 
 /** KEYS: stream, failures hash, dead-letter stream. ARGV: group, position, record, error, attempts, dead at. */

@@ -9,24 +9,50 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
   const started = useRedis();
   describeLogContract('redis log', { describe, it }, async ({ partitions }) => ({ log: createRedisLog({ client: started.client, stream: freshStream(), partitions }) }));
 
-  it("keeps a group's record of handled events in one hash per partition, and later acknowledgements sweep out what lapsed", async () => {
+  it("keeps a group's record of handled events in two generations of one hash per partition: what lapsed leaves with its generation, what holds is still found", async () => {
     const stream = freshStream();
     const log = createRedisLog({ client: started.client, stream });
     await log.createGroup('g', 'beginning');
     const handled = `{${stream}:0}:handled:g`;
-    const ackBatch = async (prefix: string, ttlMs: number) => {
-      for (let i = 0; i < 20; i++) await log.append(sampleRecord('sweep/app', `${prefix}-${i}`));
-      const read = await log.read('g', 'c', 0, 20, { leaseMs: 1_000 });
-      await log.ack('g', 0, read.map((delivery) => delivery.position), { keys: read.map((delivery) => delivery.record.key), ttlMs });
+    const previous = `${handled}:previous`;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const keysOf = async (hash: string) => ((await started.client.sendCommand(['HKEYS', hash])) as string[]).sort();
+    // a generation is made previous once it holds 8192 entries; sent a thousand at a time, as a consumer's batches are at most
+    const named = (prefix: string) => Array.from({ length: 8300 }, (_, i) => ({ key: `distribution:${prefix}-${i}` }));
+    const sorted = (claims: { key: string }[]) => claims.map((claim) => claim.key).sort();
+    const inThousands = (claims: { key: string }[]) => Array.from({ length: Math.ceil(claims.length / 1000) }, (_, i) => claims.slice(i * 1000, (i + 1) * 1000));
+    const handle = async (claims: { key: string }[], leaseMs: number, ttlMs: number) => {
+      for (const part of inThousands(claims)) await log.claimEvents('g', 0, part, leaseMs);
+      for (const part of inThousands(claims)) await log.ack('g', 0, part.map((_, i) => `1-${i}`), { keys: part.map((claim) => claim.key), ttlMs });
     };
-    await ackBatch('short', 20);
-    expect(Number(await started.client.sendCommand(['HLEN', handled]))).toBe(20);
+    const small = named('small').slice(0, 20);
+    await handle(small, 200, 200);
+    expect(await keysOf(handled)).toEqual(sorted(small));
+    expect(await started.client.sendCommand(['EXISTS', previous]), 'a small record stays one generation').toBe(0);
+    await sleep(300);
+    // the claims went to the previous generation (there was none), the records of the acknowledgement to the current one
+    const short = named('short');
+    await handle(short, 200, 200);
+    expect(await keysOf(handled)).toEqual(sorted(short));
+    expect(await keysOf(previous)).toEqual(sorted(short));
     expect(await started.client.sendCommand(['KEYS', `{${stream}:0}:done:*`])).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    await ackBatch('long', 60_000);
-    const left = (await started.client.sendCommand(['HKEYS', handled])) as string[];
-    expect(left.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `distribution:long-${i}`).sort());
+    // both generations lapse with their last entries: nothing is left of the short batch, its keys are free
+    await sleep(300);
+    expect(await started.client.sendCommand(['EXISTS', handled, previous])).toBe(0);
+    for (const part of inThousands(short)) expect((await log.claimEvents('g', 0, part, 200)).map((claim) => claim.status)).toEqual(part.map(() => 'claimed'));
+    await sleep(300);
+    const long = named('long');
+    await handle(long, 200, 60_000);
+    expect(await keysOf(handled)).toEqual(sorted(long));
     expect(Number(await started.client.sendCommand(['PTTL', handled]))).toBeGreaterThan(50_000);
+    // once the previous generation (the long batch's claims) has lapsed, the next write makes the current one previous: still found done
+    await sleep(300);
+    expect(await started.client.sendCommand(['EXISTS', previous])).toBe(0);
+    const next = named('next');
+    await handle(next, 1_000, 60_000);
+    expect(await keysOf(previous)).toEqual(sorted(long));
+    expect(await keysOf(handled)).toEqual(sorted(next));
+    for (const part of inThousands(long)) expect((await log.claimEvents('g', 0, part, 1_000)).map((claim) => claim.status)).toEqual(part.map(() => 'done'));
   });
 });
 
