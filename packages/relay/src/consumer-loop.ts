@@ -159,7 +159,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   // quarters left to run while it and its claim are on their way
   const prefetch = settings.concurrency * 32;
   const refillAt = prefetch * 0.75;
-  // a read, a page taken over and so a batch claim hold at most this many: Redis's Lua takes fewer than 8000 arguments at once
+  // a read and a page taken over hold at most this many (and so do the claims of what they bring)
   const largestBatch = Math.min(1000, prefetch);
   let stopping = new AbortController();
   let running = false;

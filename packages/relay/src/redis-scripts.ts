@@ -56,11 +56,26 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
 const GENERATION_MIN = 8192;
 
+/**
+ * Lua's unpack gives at most about 8000 values at once ("too many results to unpack"), and a batch
+ * of acknowledgements has no such bound: `sliced` hands `list[from..to]` to `call` a thousand
+ * values at a time (an even number, so key-value pairs stay whole) and joins the replies.
+ */
+const SLICED = `
+local function sliced(list, from, to, call)
+  local replies = {}
+  for first = from, to, 1000 do
+    local reply = call(unpack(list, first, math.min(first + 999, to)))
+    if type(reply) == 'table' then for _, value in ipairs(reply) do replies[#replies + 1] = value end end
+  end
+  return replies
+end`;
+
 /** KEYS[1] and KEYS[2]: the current and previous generations. `write` records fields (key, value, ...) kept at least `ms`. */
-const GENERATIONS = `
+const GENERATIONS = `${SLICED}
 local function write(fields, ms)
   if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('HLEN', KEYS[1]) >= ${GENERATION_MIN} then redis.call('RENAME', KEYS[1], KEYS[2]) end
-  redis.call('HSET', KEYS[1], unpack(fields))
+  sliced(fields, 1, #fields, function(...) return redis.call('HSET', KEYS[1], ...) end)
   if redis.call('PTTL', KEYS[1]) < ms then redis.call('PEXPIRE', KEYS[1], ms) end
 end`;
 
@@ -71,8 +86,8 @@ end`;
  */
 export const ACK = `${NOW}${GENERATIONS}
 local positions = tonumber(ARGV[3])
-redis.call('XACK', KEYS[3], ARGV[1], unpack(ARGV, 4, positions + 3))
-if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('HDEL', KEYS[4], unpack(ARGV, 4, positions + 3)) end
+sliced(ARGV, 4, positions + 3, function(...) return redis.call('XACK', KEYS[3], ARGV[1], ...) end)
+if redis.call('EXISTS', KEYS[4]) == 1 then sliced(ARGV, 4, positions + 3, function(...) return redis.call('HDEL', KEYS[4], ...) end) end
 if #ARGV == positions + 3 then return 1 end
 local ttl = tonumber(ARGV[2])
 local done = (now + ttl) .. ' done'
@@ -93,7 +108,7 @@ return 1`;
  */
 export const CLAIM = `${NOW}${GENERATIONS}
 local count = tonumber(ARGV[3])
-local held = redis.call('HMGET', KEYS[1], unpack(ARGV, 4, count + 3))
+local held = sliced(ARGV, 4, count + 3, function(...) return redis.call('HMGET', KEYS[1], ...) end)
 local missing, at = {}, {}
 for i = 1, count do
   if not held[i] then
@@ -102,7 +117,7 @@ for i = 1, count do
   end
 end
 if #missing > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
-  local older = redis.call('HMGET', KEYS[2], unpack(missing))
+  local older = sliced(missing, 1, #missing, function(...) return redis.call('HMGET', KEYS[2], ...) end)
   for j = 1, #at do held[at[j]] = older[j] end
 end
 local lease = tonumber(ARGV[1])
