@@ -66,6 +66,24 @@ describe('the receiver', () => {
     expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
   });
 
+  it('answers 503 and counts the failure when the log throws instead of rejecting', async () => {
+    const log = createMemoryLog();
+    const receiver = createReceiver(
+      {
+        ...log,
+        append: () => {
+          throw new TypeError('client is closed');
+        },
+      },
+      { auth: { bearer: TOKEN } }
+    );
+    receiver.onError(() => undefined);
+    const response = await receiver.fetch(registryRequest(freshEnvelope('push-by-tag/003.json').body));
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(receiver.stats().failed).toBe(1);
+  });
+
   it('keeps other formats as normalized events, keyed per format', async () => {
     const log = createMemoryLog();
     const receiver = createReceiver(log, { auth: { bearer: TOKEN, harbor: { authHeader: 'harbor-secret' } }, formats: ['distribution', 'harbor'] });
