@@ -163,7 +163,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       const batch = `lease:${leasePrefix}:${++leases}`;
       const tokens = claims.some((claim) => claim.token !== undefined) ? claims.map((claim) => claim.token ?? '') : [];
       const statuses = String(await claimEvents(handledKeys(group, partition), [leaseMsOf(leaseMs), batch, String(claims.length), ...claims.map((claim) => claim.key), ...tokens]));
-      return claims.map((claim, index) => claimOf(statuses[index], claim.token ?? batch));
+      return claims.map((claim, index) => claimOf(statuses[index], claim.token || batch));
     },
     async releaseEvent(group, partition, key, token) {
       await releaseClaim(handledKeys(group, partition), [key, token]);
