@@ -312,6 +312,14 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal((await log.claimEvents('g', 0, [{ key: 'distribution:held' }, { key: 'distribution:handled' }], 1_000)).map((claim) => claim.status), ['claimed', 'claimed']);
     });
 
+    test('a claim sent with an empty token is a new claim, held by the token answered: its release frees it', 1, async (log) => {
+      await log.createGroup('g', 'beginning');
+      const [claim] = await log.claimEvents('g', 0, [{ key: 'distribution:empty-token', token: '' }], 60_000);
+      if (claim?.status !== 'claimed') throw new LogContractError('a fresh key is claimed');
+      await log.releaseEvent('g', 0, 'distribution:empty-token', claim.token);
+      equal((await log.claimEvents('g', 0, [{ key: 'distribution:empty-token' }], 60_000))[0]?.status, 'claimed');
+    });
+
     test('thousands of keys are claimed, acknowledged and recorded as handled in one call each', 1, async (log) => {
       // more than one command can take at once where the engine bounds it (Redis's Lua unpacks fewer than 8000 values)
       const count = 5000;
