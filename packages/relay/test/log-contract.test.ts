@@ -56,6 +56,42 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
   });
 });
 
+describe.skipIf(!redisPeer.available)('the previous generation of the handled record, seeded on a real redis-server', () => {
+  const started = useRedis();
+
+  async function seeded(entries: Record<string, string>) {
+    const stream = freshStream();
+    const log = createRedisLog({ client: started.client, stream });
+    await log.createGroup('g', 'beginning');
+    const previous = `{${stream}:0}:handled:g:previous`;
+    const lapses = String(Date.now() + 60_000);
+    await started.client.sendCommand(['HSET', previous, ...Object.entries(entries).flatMap(([key, holder]) => [key, `${lapses} ${holder}`])]);
+    await started.client.sendCommand(['PEXPIRE', previous, '60000']);
+    const statuses = async (...keys: string[]) => (await log.claimEvents('g', 0, keys.map((key) => ({ key })), 1_000)).map((claim) => claim.status);
+    return { log, statuses };
+  }
+
+  it("another consumer's claim there is in flight and a handled event done; its holder renews it, and only the holder's release frees it", async () => {
+    const { log, statuses } = await seeded({ 'distribution:held': 'lease:theirs', 'distribution:done': 'done' });
+    expect(await statuses('distribution:held', 'distribution:done')).toEqual(['in-flight', 'done']);
+    const [renewed] = await log.claimEvents('g', 0, [{ key: 'distribution:held', token: 'lease:theirs' }], 60_000);
+    expect(renewed).toEqual({ status: 'claimed', token: 'lease:theirs' });
+    // the renewal sits in the current generation now, over the previous one's entry
+    await log.releaseEvent('g', 0, 'distribution:held', 'lease:stranger');
+    expect(await statuses('distribution:held')).toEqual(['in-flight']);
+    await log.releaseEvent('g', 0, 'distribution:held', 'lease:theirs');
+    expect(await statuses('distribution:held', 'distribution:done')).toEqual(['claimed', 'done']);
+  });
+
+  it("a claim only the previous generation holds is released from there by its holder, and by no one else", async () => {
+    const { log, statuses } = await seeded({ 'distribution:old': 'lease:theirs' });
+    await log.releaseEvent('g', 0, 'distribution:old', 'lease:stranger');
+    expect(await statuses('distribution:old')).toEqual(['in-flight']);
+    await log.releaseEvent('g', 0, 'distribution:old', 'lease:theirs');
+    expect(await statuses('distribution:old')).toEqual(['claimed']);
+  });
+});
+
 describe('the contract suite', () => {
   /** Runs the suite's tests against `log` outside vitest, and returns the titles that failed. */
   async function failures(makeLog: (partitions: number) => RelayLog): Promise<string[]> {
