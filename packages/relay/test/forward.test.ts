@@ -95,10 +95,8 @@ describe('forwarding consumers', () => {
     await Promise.all([forwarder.start(), audit.start()]);
     await audit.idle();
     expect(handled.sort()).toEqual([...ids, ...other.ids].sort()); // while the sink fails
-    // retried while it fails (how many retries fit in the audit group's run depends on the machine's load)
+    // retried while it fails (how many retries fit in the audit group's run depends on the machine's load): until throws if no second attempt comes
     await until(() => target.attempts() >= 2, 'a second attempt at the failing sink');
-    const failedAttempts = target.attempts();
-    expect(failedAttempts).toBeGreaterThanOrEqual(2);
     failing = false;
     await forwarder.idle();
     await Promise.all([forwarder.stop(), audit.stop()]);
