@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bufferedIo } from '../src/output.js';
+import { run } from '../src/program.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -21,4 +23,11 @@ export function regevents(args: string[], options: { stdin?: string | Uint8Array
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** Runs `regevents` in this process with buffered output: its exit code, its stdout lines and its stderr as one text. */
+export async function runInProcess(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string }> {
+  const io = bufferedIo();
+  const code = await run(args, io);
+  return { code, stdout: io.stdout, stderr: io.stderr.join('\n') };
 }

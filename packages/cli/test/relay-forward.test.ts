@@ -5,8 +5,7 @@ import { ENRICH_USER_AGENT } from '@regevents/relay';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
-import { run } from '../src/program.js';
-import { bufferedIo } from '../src/output.js';
+import { runInProcess } from './cli.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 let running: Background | undefined;
@@ -32,9 +31,9 @@ afterEach(async () => {
 
 describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () => {
   it('refuses --forward-webhook without --sign', async () => {
-    const io = bufferedIo();
-    expect(await run(['relay', '--port', '0', '--forward-webhook', 'http://127.0.0.1:1/'], io)).toBe(2);
-    expect(io.stderr.join('\n')).toContain('--forward-webhook needs --sign');
+    const io = await runInProcess(['relay', '--port', '0', '--forward-webhook', 'http://127.0.0.1:1/']);
+    expect(io.code).toBe(2);
+    expect(io.stderr).toContain('--forward-webhook needs --sign');
   });
 
   it('re-signs each received event for the webhook and sends it to the CloudEvents sink; the secret is never printed', async () => {
@@ -61,10 +60,10 @@ describe('regevents relay --enrich', () => {
     [['--forward-cloudevents', 'http://127.0.0.1:1/', '--registry', 'http://127.0.0.1:1'], '--registry goes with --enrich'],
     [['--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich', '--registry', 'ftp://u:hunter2@127.0.0.1:1'], '--registry'],
   ])('refuses %j with exit 2 and never echoes a password', async (flags, message) => {
-    const io = bufferedIo();
-    expect(await run(['relay', '--port', '0', ...flags], io)).toBe(2);
-    expect(io.stderr.join('\n')).toContain(message);
-    expect(io.stderr.join('\n')).not.toContain('hunter2');
+    const io = await runInProcess(['relay', '--port', '0', ...flags]);
+    expect(io.code).toBe(2);
+    expect(io.stderr).toContain(message);
+    expect(io.stderr).not.toContain('hunter2');
   });
 
   it('forwards the enriched view: a Docker Hub push with the digest read from --registry (as regevents-enrich), a tag delete with the digest the log held', async () => {

@@ -6,21 +6,20 @@ import { buildImage, registryConfig, requirePeers, startRegistry, writeHtpasswd,
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRedisLog, createRelay, RECONCILE_USER_AGENT } from '@regevents/relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/program.js';
-import { bufferedIo } from '../src/output.js';
+import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 
 const peers = requirePeers('redis-server');
 
 describe('regevents relay reconcile (no Redis needed)', () => {
   it('refuses a registry that is not a URL and a user without a password, without printing the credentials', async () => {
-    const io = bufferedIo();
-    expect(await run(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'nope'], io)).toBe(2);
-    expect(io.stderr.join('\n')).toContain('--registry must be a URL');
-    const creds = bufferedIo();
-    expect(await run(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'http://127.0.0.1:1', '--creds', 'sekrit-no-colon'], creds)).toBe(2);
-    expect(creds.stderr.join('\n')).toContain('--creds names only a user');
-    expect(creds.stderr.join('\n')).not.toContain('sekrit');
+    const io = await runInProcess(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'nope']);
+    expect(io.code).toBe(2);
+    expect(io.stderr).toContain('--registry must be a URL');
+    const creds = await runInProcess(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'http://127.0.0.1:1', '--creds', 'sekrit-no-colon']);
+    expect(creds.code).toBe(2);
+    expect(creds.stderr).toContain('--creds names only a user');
+    expect(creds.stderr).not.toContain('sekrit');
   });
 });
 
@@ -34,14 +33,14 @@ describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-ser
       await registry.pushImage('team/api:1.0');
       await registry.pushImage('team/web:2.0');
       const args = ['relay', 'reconcile', '--redis', redis.url, '--stream', 'cli-reconcile', '--registry', server.url];
-      const scoped = bufferedIo();
-      expect(await run([...args, '--repository', 'team/web'], scoped)).toBe(0);
+      const scoped = await runInProcess([...args, '--repository', 'team/web']);
+      expect(scoped.code).toBe(0);
       expect(scoped.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 1 pushed, 0 deleted']);
-      const first = bufferedIo();
-      expect(await run([...args, '--json'], first)).toBe(0);
+      const first = await runInProcess([...args, '--json']);
+      expect(first.code).toBe(0);
       expect(JSON.parse(first.stdout[0] ?? '')).toMatchObject({ repositories: 2, tags: 2, pushed: 1, deleted: 0 });
-      const second = bufferedIo();
-      expect(await run(args, second)).toBe(0);
+      const second = await runInProcess(args);
+      expect(second.code).toBe(0);
       expect(second.stdout).toEqual(['reconciled 2 repositories, 2 tags: appended 0 pushed, 0 deleted']);
 
       const relay = createRelay({ log: createRedisLog({ client: redis.client, stream: 'cli-reconcile' }), auth: { unauthenticated: true } });
@@ -85,12 +84,12 @@ describe.skipIf(!authPeers.available)('regevents relay reconcile on docker-regis
     const args = ['relay', 'reconcile', '--redis', redis.url, '--stream', 'cli-reconcile-auth', '--registry', registry.url];
     const authfile = join(dir, 'auth.json');
     await writeFile(authfile, JSON.stringify({ auths: { [registry.host]: { auth: btoa(`ops:${password}`) } } }));
-    const io = bufferedIo();
-    expect(await run([...args, '--authfile', authfile], io)).toBe(0);
+    const io = await runInProcess([...args, '--authfile', authfile]);
+    expect(io.code).toBe(0);
     expect(io.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 1 pushed, 0 deleted']);
-    const wrong = bufferedIo();
-    expect(await run([...args, '--creds', `ops:${password}-typo`], wrong)).toBe(3);
-    expect(wrong.stderr.join('\n')).toContain('refused the credentials of user ops (401 UNAUTHORIZED)');
-    expect(wrong.stderr.join('\n')).not.toContain(password);
+    const wrong = await runInProcess([...args, '--creds', `ops:${password}-typo`]);
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('refused the credentials of user ops (401 UNAUTHORIZED)');
+    expect(wrong.stderr).not.toContain(password);
   });
 });

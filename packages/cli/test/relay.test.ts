@@ -3,8 +3,7 @@ import { requirePeers } from '@regevents/registry-harness';
 import { createRedisLog, createRelay } from '@regevents/relay';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
-import { run } from '../src/program.js';
-import { bufferedIo } from '../src/output.js';
+import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 
 const peers = requirePeers('redis-server');
@@ -18,12 +17,12 @@ afterEach(async () => {
 
 describe('regevents relay (no Redis needed)', () => {
   it('refuses an unknown format and a command that needs --redis without it', async () => {
-    const io = bufferedIo();
-    expect(await run(['relay', 'dead-letters', 'list', '--group', 'ci'], io)).toBe(2);
-    expect(io.stderr.join('\n')).toContain('--redis <url> is required');
-    const bad = bufferedIo();
-    expect(await run(['relay', '--format', 'nope'], bad)).toBe(2);
-    expect(bad.stderr.join('\n')).toContain('--format must be one of distribution');
+    const io = await runInProcess(['relay', 'dead-letters', 'list', '--group', 'ci']);
+    expect(io.code).toBe(2);
+    expect(io.stderr).toContain('--redis <url> is required');
+    const bad = await runInProcess(['relay', '--format', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format must be one of distribution');
   });
 });
 
@@ -48,21 +47,21 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('regevents_relay_appends_total{result="appended"} 1');
 
-    const io = bufferedIo();
-    expect(await run(['relay', 'tail', '--redis', redis.url, '--stream', 'cli-test', '--from', 'beginning', '--once'], io)).toBe(0);
+    const io = await runInProcess(['relay', 'tail', '--redis', redis.url, '--stream', 'cli-test', '--from', 'beginning', '--once']);
+    expect(io.code).toBe(0);
     expect(io.stdout).toHaveLength(1);
     expect(io.stdout[0]).toMatch(/^\d+-\d+ .*push\s+manifest demo\/app:1\.0/);
-    const group = bufferedIo();
-    expect(await run(['relay', 'tail', '--redis', redis.url, '--stream', 'cli-test', '--group', 'audit', '--from', 'beginning', '--once', '--json'], group)).toBe(0);
+    const group = await runInProcess(['relay', 'tail', '--redis', redis.url, '--stream', 'cli-test', '--group', 'audit', '--from', 'beginning', '--once', '--json']);
+    expect(group.code).toBe(0);
     expect(group.stdout.map((line) => (JSON.parse(line) as { record: { repository: string } }).record.repository)).toEqual(['demo/app']);
   });
 
   it('closes its Redis connection when a forwarding flag is refused', async () => {
     const clients = async () => String(await redis.client.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length;
     const before = await clients();
-    const io = bufferedIo();
-    expect(await run(['relay', '--port', '0', '--redis', redis.url, '--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich'], io)).toBe(2);
-    expect(io.stderr.join('\n')).toContain('--enrich needs --registry');
+    const io = await runInProcess(['relay', '--port', '0', '--redis', redis.url, '--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich']);
+    expect(io.code).toBe(2);
+    expect(io.stderr).toContain('--enrich needs --registry');
     expect(await clients()).toBe(before);
   });
 
@@ -78,17 +77,17 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
     await failing.idle();
     await failing.stop();
 
-    const list = bufferedIo();
-    expect(await run(['relay', 'dead-letters', 'list', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci'], list)).toBe(0);
+    const list = await runInProcess(['relay', 'dead-letters', 'list', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci']);
+    expect(list.code).toBe(0);
     expect(list.stdout).toHaveLength(1);
     expect(list.stdout[0]).toMatch(/demo\/app .*attempts=1 Error: broken build/);
     const id = (list.stdout[0] as string).split(' ')[0] as string;
-    const missing = bufferedIo();
-    expect(await run(['relay', 'dead-letters', 'drop', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci', '--id', '1-1'], missing)).toBe(1);
-    expect(missing.stderr.join('\n')).toContain('no dead letter 1-1');
-    const retry = bufferedIo();
-    expect(await run(['relay', 'dead-letters', 'retry', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci', '--id', id], retry)).toBe(0);
-    expect(retry.stderr.join('\n')).toContain('sent back 1 dead letter of group ci');
+    const missing = await runInProcess(['relay', 'dead-letters', 'drop', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci', '--id', '1-1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no dead letter 1-1');
+    const retry = await runInProcess(['relay', 'dead-letters', 'retry', '--redis', redis.url, '--stream', 'cli-dead', '--group', 'ci', '--id', id]);
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toContain('sent back 1 dead letter of group ci');
     expect(await relay.deadLetters('ci').list()).toEqual([]);
     const retried = await relay.log.range(0, { from: '-', to: '+', count: 10 });
     expect(retried.map((entry) => entry.record.retry?.group)).toEqual([undefined, 'ci']);

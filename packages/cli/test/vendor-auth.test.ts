@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
 import { CliError } from '../src/cli-error.js';
-import { bufferedIo } from '../src/output.js';
-import { run } from '../src/program.js';
+import { runInProcess } from './cli.js';
 import { vendorAuthOption } from '../src/vendor-auth.js';
 
 const SECRET = 'hunter2-harbor-auth-header';
@@ -49,13 +48,13 @@ describe('--vendor-auth vendor=value', () => {
 
 describe('regevents relay --format with --vendor-auth', () => {
   it('refuses a format whose sender has no --vendor-auth, and a --vendor-auth for a format not listed, in flag terms (exit 2)', async () => {
-    const missing = bufferedIo();
-    expect(await run(['relay', '--port', '0', '--format', 'harbor'], missing)).toBe(2);
-    expect(missing.stderr.join('\n')).toContain("--format lists 'harbor': --vendor-auth harbor=… is required");
-    const unused = bufferedIo();
-    expect(await run(['relay', '--port', '0', '--vendor-auth', `harbor=${SECRET}`], unused)).toBe(2);
-    expect(unused.stderr.join('\n')).toContain("--vendor-auth harbor=… needs --format 'harbor', 'harbor-cloudevents'");
-    expect(unused.stderr.join('\n')).not.toContain(SECRET);
+    const missing = await runInProcess(['relay', '--port', '0', '--format', 'harbor']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--format lists 'harbor': --vendor-auth harbor=… is required");
+    const unused = await runInProcess(['relay', '--port', '0', '--vendor-auth', `harbor=${SECRET}`]);
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toContain("--vendor-auth harbor=… needs --format 'harbor', 'harbor-cloudevents'");
+    expect(unused.stderr).not.toContain(SECRET);
   });
 
   it("accepts Harbor's push with its auth_header and answers 401 without it; the value is never printed", async () => {
