@@ -6,8 +6,11 @@ interface Waiting {
   expired: (message: string) => Error;
 }
 
-/** Settles with `work`, or rejects after the deadline's `ms` with `expired(message)` (default `LogUnavailableError`). */
-export type Deadline = <T>(work: Promise<T>, expired?: (message: string) => Error) => Promise<T>;
+/**
+ * Starts the work and settles with it, or rejects after the deadline's `ms` with `expired(message)` (default
+ * `LogUnavailableError`). A start that throws instead of returning a promise rejects the same way.
+ */
+export type Deadline = <T>(start: () => Promise<T>, expired?: (message: string) => Error) => Promise<T>;
 
 const unavailable = (message: string): Error => new LogUnavailableError(message);
 
@@ -47,7 +50,15 @@ export function createDeadline(ms: number, what: string): Deadline {
     if (waiting.size === 0) refTimer(timer, false);
   }
 
-  return <T>(work: Promise<T>, expired = unavailable) =>
+  function started<T>(start: () => Promise<T>): Promise<T> {
+    try {
+      return start();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  return <T>(start: () => Promise<T>, expired = unavailable) =>
     new Promise<T>((resolve, reject) => {
       if (waiting.size === 0) {
         if (timer === undefined) timer = setTimeout(expire, ms);
@@ -55,7 +66,7 @@ export function createDeadline(ms: number, what: string): Deadline {
       }
       const entry: Waiting = { expiresAt: performance.now() + ms, reject, expired };
       waiting.add(entry);
-      work.then(
+      started(start).then(
         (value) => {
           settle(entry);
           resolve(value);

@@ -163,7 +163,7 @@ export function createEnricher(options: EnrichOptions = {}): Enricher {
       return new EnrichTimeoutError(message);
     };
     try {
-      return await withDeadline(rule.find(event, record, { client, lookups, signal: abort.signal }), expire);
+      return await withDeadline(() => rule.find(event, record, { client, lookups, signal: abort.signal }), expire);
     } catch (error) {
       return failure(rule.field, error);
     }

@@ -4,7 +4,7 @@ import type { Event } from '@regevents/types';
 import { createDeadline } from './deadline.js';
 import { LogUnavailableError } from './errors.js';
 import { createLatencyHistogram, type LatencyHistogram } from './latency.js';
-import type { AppendResult, RelayLog } from './log.js';
+import type { RelayLog } from './log.js';
 import type { LogRecord } from './record.js';
 
 /** The receiver's options are `createWebhookHandler`'s, less dedupe (the log is idempotent by event id). */
@@ -110,18 +110,9 @@ export function createReceiver(log: RelayLog, options: ReceiverOptions): Receive
   const stats = { appended: 0, duplicates: 0, failed: 0 };
   const failures: Failures = { count: 0 };
 
-  /** The log's append, whose synchronous throw (a log adapter's bug, a client gone) counts and answers as a refusal too. */
-  function appending(record: LogRecord): Promise<AppendResult> {
-    try {
-      return log.append(record);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
   function append(record: LogRecord): Promise<void> {
     const started = performance.now();
-    return withDeadline(appending(record)).then(
+    return withDeadline(() => log.append(record)).then(
       (result) => {
         histogram.observe((performance.now() - started) / 1000);
         if (result.duplicate) stats.duplicates++;

@@ -12,7 +12,7 @@ describe('the append deadline (one timer for every pending append)', () => {
     const withDeadline = createDeadline(100, 'the test log');
     const outcomes: string[] = [];
     const track = (name: string, work: Promise<unknown>) =>
-      withDeadline(work).then(
+      withDeadline(() => work).then(
         () => outcomes.push(`${name} answered`),
         (error: unknown) => outcomes.push(`${name} ${error instanceof LogUnavailableError ? 'expired' : 'failed'}`)
       );
@@ -47,11 +47,11 @@ describe('the append deadline between appends', () => {
     try {
       const withDeadline = createDeadline(1000, 'the test log');
       // each append settles before the next starts: twenty idle moments
-      for (let i = 0; i < 20; i++) expect(await withDeadline(Promise.resolve(i))).toBe(i);
+      for (let i = 0; i < 20; i++) expect(await withDeadline(() => Promise.resolve(i))).toBe(i);
       expect(armed).toHaveLength(1);
       const [timer] = armed as [NodeJS.Timeout];
       expect(timer.hasRef()).toBe(false);
-      const pending = withDeadline(new Promise((resolve) => realSetTimeout(resolve, 5)));
+      const pending = withDeadline(() => new Promise((resolve) => realSetTimeout(resolve, 5)));
       expect(timer.hasRef()).toBe(true);
       await pending;
       expect(timer.hasRef()).toBe(false);
