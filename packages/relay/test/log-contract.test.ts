@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, type RelayLog } from '../src/index.js';
 import { describeLogContract, LogContractError, sampleRecord } from '../src/testing.js';
-import { freshStream, redisPeer, useRedis } from './helpers.js';
+import { freshStream, redisPeer, sleep, useRedis } from './helpers.js';
 
 describeLogContract('memory log', { describe, it }, async ({ partitions }) => ({ log: createMemoryLog({ partitions }) }));
 
@@ -15,7 +15,6 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
     await log.createGroup('g', 'beginning');
     const handled = `{${stream}:0}:handled:g`;
     const previous = `${handled}:previous`;
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const keysOf = async (hash: string) => ((await started.client.sendCommand(['HKEYS', hash])) as string[]).sort();
     // a generation is made previous once it holds 8192 entries; sent a thousand at a time, as a consumer's batches are at most
     const named = (prefix: string) => Array.from({ length: 8300 }, (_, i) => ({ key: `distribution:${prefix}-${i}` }));
