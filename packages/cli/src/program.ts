@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { FORMAT_IDS } from '@regevents/formats';
 import { Command, CommanderError, Option } from 'commander';
+import { RelayConfigError } from '@regevents/relay';
+import { WebhookConfigError } from '@regevents/webhooks';
 import { CliError, EXIT } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
@@ -174,6 +176,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     const message = error instanceof Error ? error.message : String(error);
     io.err(`regevents: ${message}`);
     if (argv.includes('--debug') && error instanceof Error && error.stack) io.err(error.stack);
+    // the libraries' refusals of their options are refusals of the flags that made them
+    if (error instanceof WebhookConfigError || error instanceof RelayConfigError) return EXIT.usage;
     return error instanceof CliError ? error.exitCode : EXIT.failed;
   }
 }

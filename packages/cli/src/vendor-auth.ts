@@ -1,5 +1,5 @@
 import type { FormatId } from '@regevents/formats';
-import { SENDER_FORMATS, WebhookConfigError, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
+import { SENDER_FORMATS, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
 import { CliError } from './cli-error.js';
 
 /** Vendors whose deliveries carry one secret: Harbor's `auth_header`, GitHub's and JFrog's webhook secrets. */
@@ -63,5 +63,3 @@ export function checkVendorAuth(formats: readonly FormatId[], auth: VendorAuthOp
   }
 }
 
-/** Any other refusal of the receiver's options is a usage error too. */
-export const asUsageError = (error: unknown): unknown => (error instanceof WebhookConfigError ? new CliError(error.message) : error);

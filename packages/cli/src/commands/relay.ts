@@ -9,7 +9,7 @@ import { startHttpServer, untilInterrupted } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
-import { asUsageError, checkVendorAuth } from '../vendor-auth.js';
+import { checkVendorAuth } from '../vendor-auth.js';
 
 export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;
@@ -51,7 +51,7 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: Promi
   } catch (error) {
     // a refused flag must not leave the Redis connection open
     await close();
-    throw asUsageError(error);
+    throw error;
   }
   const metrics = prometheusRegistry(relay);
   const server = await startHttpServer(
