@@ -186,7 +186,8 @@ export function canonicalJson(value: unknown): string {
     return ordered === GENERAL ? generalCanonicalJson(value) : JSON.stringify(ordered);
   } catch (error) {
     // Both walks recurse, and a body within the size limit can still nest thousands of levels deep.
-    if (error instanceof RangeError) throw new NestingTooDeepError('the value nests too deeply to write its canonical form', [{ path: '(body)', message: 'nests too deeply to derive an id' }], { cause: error });
+    // only the call stack's overflow: any other RangeError is not about nesting
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new NestingTooDeepError('the value nests too deeply to write its canonical form', [{ path: '(body)', message: 'nests too deeply to derive an id' }], { cause: error });
     throw error;
   }
 }
