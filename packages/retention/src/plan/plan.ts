@@ -106,9 +106,10 @@ export async function plan(policy: RetentionPolicy, options: PlanOptions): Promi
   const tags = { kept: 0, removed: 0 };
   let next = 0;
   for (const result of results) {
-    for (const entry of result.plan.entries) entries[next++] = entry;
-    tags.kept += result.plan.tagCounts.kept;
-    tags.removed += result.plan.tagCounts.removed;
+    for (const entry of result.plan.entries) {
+      entries[next++] = entry;
+      if (entry.tag !== undefined) tags[entry.action === 'keep' ? 'kept' : 'removed']++;
+    }
   }
   return {
     createdAt: new Date(now).toISOString(),

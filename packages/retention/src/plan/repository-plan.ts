@@ -14,7 +14,6 @@ export interface RepositoryPlan {
   }[];
   tagDeletions: PlannedTagDeletion[];
   /** Tags kept and removed (counted as their entries are made: a plan's entries are too many to walk again). */
-  tagCounts: { kept: number; removed: number };
 }
 
 type Times = Pick<PlanEntry, 'pushedAt' | 'pushedAtSource' | 'lastPulledAt' | 'pulls'>;
@@ -86,7 +85,7 @@ interface Decisions {
  * a tag alone, or kept for what shares its manifest; with the tags of each removed manifest and
  * the tags to remove alone.
  */
-function candidateEntries(candidates: CandidateList, decisions: Decisions): { entries: PlanEntry[]; tagsOn: Map<string, string[]>; tagDeletions: PlannedTagDeletion[]; tagCounts: RepositoryPlan['tagCounts'] } {
+function candidateEntries(candidates: CandidateList, decisions: Decisions): { entries: PlanEntry[]; tagsOn: Map<string, string[]>; tagDeletions: PlannedTagDeletion[] } {
   const { repository, verdicts, removed, iso } = decisions;
   const tagDeletions: PlannedTagDeletion[] = [];
   const tagsOn = new Map<string, string[]>();
@@ -105,7 +104,6 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
   /** Times as text once decided: the rules needed the numbers, the entry shows ISO. */
   const isoOrNothing = (time: number) => (Number.isNaN(time) ? undefined : iso(time));
   const entries = new Array<PlanEntry>(candidates.tags.length);
-  const tagCounts = { kept: 0, removed: 0 };
   for (let position = 0; position < entries.length; position++) {
     const tag = candidates.tags[position];
     const digest = candidates.digests[position] as string;
@@ -130,7 +128,6 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
       reason = 'shares-digest';
       why = sharesDigestWhy(rule, digest);
     }
-    if (tag !== undefined) tagCounts[action === 'keep' ? 'kept' : 'removed']++;
     entries[position] = {
       repository,
       tag,
@@ -146,7 +143,7 @@ function candidateEntries(candidates: CandidateList, decisions: Decisions): { en
       history: candidates.histories[position] as History,
     };
   }
-  return { entries, tagsOn, tagDeletions, tagCounts };
+  return { entries, tagsOn, tagDeletions };
 }
 
 function addTo(tagsOn: Map<string, string[]>, digest: string, tag: string): void {
@@ -163,7 +160,7 @@ function addTo(tagsOn: Map<string, string[]>, digest: string, tag: string): void
 export function planRepository(inventory: RepositoryInventory, policy: CompiledRepositoryPolicy | undefined, options: RepositoryPlanOptions): RepositoryPlan {
   const { repository, manifests } = inventory;
   const { iso } = options;
-  if (!policy) return { entries: [], kept: [...manifests.values()], removed: [], tagDeletions: [], tagCounts: { kept: 0, removed: 0 } };
+  if (!policy) return { entries: [], kept: [...manifests.values()], removed: [], tagDeletions: [] };
   const dependents = dependentsOf(inventory);
   const node = (digest: string) => manifests.get(digest);
 
@@ -189,11 +186,10 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
   for (const facts of inventory.referrerTags) if (!referrerTagKept(facts)) removedRoots.add(facts.digest);
   const removed = removedClosure(removedRoots, kept, dependents);
 
-  const { entries, tagsOn, tagDeletions, tagCounts } = candidateEntries(candidates, { repository, verdicts, removed, keptTagOf, deleteTags: options.deleteTags, iso });
+  const { entries, tagsOn, tagDeletions } = candidateEntries(candidates, { repository, verdicts, removed, keptTagOf, deleteTags: options.deleteTags, iso });
   for (const facts of inventory.referrerTags) {
     const action = removed.has(facts.digest) ? 'remove' : 'keep';
     if (action === 'remove') addTo(tagsOn, facts.digest, facts.tag);
-    tagCounts[action === 'keep' ? 'kept' : 'removed']++;
     entries.push({
       repository,
       tag: facts.tag,
@@ -241,6 +237,5 @@ export function planRepository(inventory: RepositoryInventory, policy: CompiledR
     kept: [...manifests.values()].filter((manifest) => !removed.has(manifest.digest)),
     removed: removedNodes,
     tagDeletions,
-    tagCounts,
   };
 }
