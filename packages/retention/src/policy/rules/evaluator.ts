@@ -26,7 +26,6 @@ export interface RuleEvaluator {
   select(candidates: Candidates, open: readonly number[], context: RuleContext): number[];
 }
 
-export const tagAt = (candidates: Candidates, position: number): string | undefined => candidates.tags[position];
 /** A time of a column, NaN when unknown. */
 export const timeAt = (times: ArrayLike<number>, position: number): number => times[position] ?? Number.NaN;
 

@@ -1,5 +1,5 @@
 import type { KeepLastRule } from '../types.js';
-import { tagAt, timeAt, type RuleEvaluator } from './evaluator.js';
+import { timeAt, type RuleEvaluator } from './evaluator.js';
 
 /** An unknown time (NaN) sorts after every known one. */
 const timeOrLast = (times: ArrayLike<number>, position: number) => {
@@ -41,7 +41,7 @@ export function keepLast(rule: KeepLastRule): RuleEvaluator {
         }
       };
       for (const position of open) {
-        if (tagAt(candidates, position) === undefined) continue;
+        if (candidates.tags[position] === undefined) continue;
         if (heap.length < last) {
           heap.push(position);
           for (let at = heap.length - 1; at > 0; ) {

@@ -1,6 +1,6 @@
 import { compileArtifactSelector } from '@regevents/config';
 import type { KeepTagsRule } from '../types.js';
-import { positionsWhere, tagAt, type RuleEvaluator } from './evaluator.js';
+import { positionsWhere, type RuleEvaluator } from './evaluator.js';
 
 function describeSelector(tags: KeepTagsRule['keep']['tags']): string {
   if ('glob' in tags) return tags.glob.join(', ');
@@ -22,7 +22,7 @@ export function keepTags(rule: KeepTagsRule): RuleEvaluator {
     description: `keep tags ${describeSelector(rule.keep.tags)}`,
     select: (candidates, open) =>
       positionsWhere(open, (position) => {
-        const tag = tagAt(candidates, position);
+        const tag = candidates.tags[position];
         return tag !== undefined && keeps(tag);
       }),
   };

@@ -1,9 +1,9 @@
-import { positionsWhere, tagAt, type RuleEvaluator } from './evaluator.js';
+import { positionsWhere, type RuleEvaluator } from './evaluator.js';
 
 export function removeUntagged(): RuleEvaluator {
   return {
     action: 'remove',
     description: 'remove untagged',
-    select: (candidates, open) => positionsWhere(open, (position) => tagAt(candidates, position) === undefined),
+    select: (candidates, open) => positionsWhere(open, (position) => candidates.tags[position] === undefined),
   };
 }
