@@ -54,9 +54,13 @@ export async function verifyStaticHeaders(headers: HeadersLike, required: Record
   return matchesStaticHeaders(headers, required);
 }
 
+/** The header GitHub's signature comes in, and JFrog's secret or signature: a receiver can refuse a delivery without it before reading the body. */
+export const GITHUB_SIGNATURE_HEADER = 'x-hub-signature-256';
+export const JFROG_EVENT_AUTH_HEADER = 'x-jfrog-event-auth';
+
 /** GitHub (GHCR `package` events): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. */
 export async function verifyGitHubSignature(body: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string | readonly string[]): Promise<boolean> {
-  const signature = headerValue(headers, 'x-hub-signature-256');
+  const signature = headerValue(headers, GITHUB_SIGNATURE_HEADER);
   if (!signature?.startsWith('sha256=')) return false;
   return matchesAnyHmac(signature.slice('sha256='.length), bytesOf(body), list(secret));
 }
@@ -68,7 +72,7 @@ export type JFrogAuthMode = 'secret' | 'hmac' | 'either';
  * secret for signing") the hex HMAC-SHA256 of the body keyed by it. `mode` says which to accept.
  */
 export async function verifyJFrogEventAuth(body: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string | readonly string[], mode: JFrogAuthMode = 'either'): Promise<boolean> {
-  const presented = headerValue(headers, 'x-jfrog-event-auth');
+  const presented = headerValue(headers, JFROG_EVENT_AUTH_HEADER);
   const [asSecret, asHmac] = await Promise.all([mode === 'hmac' ? false : matchesAnySecret(presented, list(secret)), mode === 'secret' ? false : matchesAnyHmac(presented, bytesOf(body), list(secret))]);
   return asSecret || asHmac;
 }

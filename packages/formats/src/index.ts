@@ -27,4 +27,4 @@ export { CESQL_LIMITS, CesqlParseError, evaluateCesql, parseCesql, type CesqlErr
 export { matchesTriggerFilter, type SubscriptionsAPIFilter, type TriggerFilterSpec, type TriggerLike } from './trigger-filter.js';
 export { decodeBase64, encodeBase64, hmacSha256, importHmacKey, SecretSet, timingSafeEqual } from './secrets.js';
 export { createPubSubPushVerifier, GOOGLE_OIDC_JWKS_URL, type PubSubPushAuthOptions, type PubSubPushVerifier } from './pubsub-auth.js';
-export { matchesHarborAuthHeader, matchesStaticHeaders, verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders, type JFrogAuthMode } from './auth.js';
+export { GITHUB_SIGNATURE_HEADER, JFROG_EVENT_AUTH_HEADER, matchesHarborAuthHeader, matchesStaticHeaders, verifyGitHubSignature, verifyHarborAuthHeader, verifyJFrogEventAuth, verifyStaticHeaders, type JFrogAuthMode } from './auth.js';

@@ -6,6 +6,8 @@
 import {
   createPubSubPushVerifier,
   FORMAT_IDS,
+  GITHUB_SIGNATURE_HEADER,
+  JFROG_EVENT_AUTH_HEADER,
   matchesHarborAuthHeader,
   matchesStaticHeaders,
   verifyGitHubSignature,
@@ -89,15 +91,13 @@ export interface Senders {
 }
 
 const AUTHORIZATION = ['authorization'];
-const GITHUB_SIGNATURE = ['x-hub-signature-256'];
-const JFROG_EVENT_AUTH = ['x-jfrog-event-auth'];
 
 /**
  * A signature over the body, carried in one header: a delivery without that header cannot pass,
  * so its body is never read for this sender, and another sender's delivery costs no HMAC.
  */
-function signedIn(header: readonly string[], verify: (headers: Record<string, string[]>, body: Uint8Array) => Promise<boolean>): Pick<SenderCheck, 'headers' | 'body'> {
-  const [name] = header as [string];
+function signedIn(name: string, verify: (headers: Record<string, string[]>, body: Uint8Array) => Promise<boolean>): Pick<SenderCheck, 'headers' | 'body'> {
+  const header = [name];
   return { headers: (delivery) => delivery.headerValues(name).length > 0, body: (delivery, body) => verify(headersNamed(delivery, header), body) };
 }
 
@@ -122,13 +122,13 @@ function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
     }
     case 'ghcr': {
       const secrets = requireSecrets(list(options.ghcr?.secret as Secrets), 'auth.ghcr.secret');
-      return { sender: vendor, ...signedIn(GITHUB_SIGNATURE, (headers, body) => verifyGitHubSignature(body, headers, secrets)), description: `x-hub-signature-256(${secrets.length})` };
+      return { sender: vendor, ...signedIn(GITHUB_SIGNATURE_HEADER, (headers, body) => verifyGitHubSignature(body, headers, secrets)), description: `x-hub-signature-256(${secrets.length})` };
     }
     case 'artifactory': {
       const secrets = requireSecrets(list(options.artifactory?.secret as Secrets), 'auth.artifactory.secret');
       const mode = options.artifactory?.mode ?? 'either';
       if (!['secret', 'hmac', 'either'].includes(mode)) throw new WebhookConfigError('auth.artifactory.mode must be "secret", "hmac" or "either"');
-      return { sender: vendor, ...signedIn(JFROG_EVENT_AUTH, (headers, body) => verifyJFrogEventAuth(body, headers, secrets, mode)), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
+      return { sender: vendor, ...signedIn(JFROG_EVENT_AUTH_HEADER, (headers, body) => verifyJFrogEventAuth(body, headers, secrets, mode)), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
     }
     case 'gar': {
       const gar = options.gar;
