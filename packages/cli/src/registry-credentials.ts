@@ -1,10 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AuthenticationError, RegistryError, type RegistryAuth } from '@regevents/registry-client';
+import { AuthenticationError, RegistryError, type RegistryAuth, type RegistryClientOptions } from '@regevents/registry-client';
 import { AuthFileError, authFileCredentials, type AuthFileEntry } from '@regevents/registry-client/node';
 import type { Command } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import type { Io } from './output.js';
+import { REGISTRY_URL, urlOption } from './url-option.js';
 
 /** The flags every command that talks to one registry takes (`addRegistryCredentialOptions`). */
 export interface RegistryCredentialOptions {
@@ -82,6 +83,13 @@ export async function resolveRegistryAuth(registry: URL, options: RegistryCreden
     if (read.found) return read.auth;
   }
   return undefined;
+}
+
+/** `--registry` and the credentials for it, as the options of a registry client that reads as `userAgent`. */
+export async function registryFromFlags(flags: RegistryCredentialOptions & { registry: string }, userAgent: string, io: Io): Promise<{ registry: URL; auth: RegistryAuth | undefined; client: RegistryClientOptions }> {
+  const registry = urlOption('--registry', flags.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
+  const auth = await resolveRegistryAuth(registry, flags, io);
+  return { registry, auth, client: { baseUrl: registry.origin, userAgent, auth } };
 }
 
 /**

@@ -2,8 +2,7 @@ import { ENRICH_USER_AGENT, forwardCloudEvents, forwardWebhook, type Consumer, t
 import { createRegistryClient } from '@regevents/registry-client';
 import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
-import { resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
-import { REGISTRY_URL, urlOption } from '../url-option.js';
+import { registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 
 export interface ForwardFlags extends RegistryCredentialOptions {
   forwardCloudevents?: string;
@@ -22,9 +21,8 @@ async function forwardedView(flags: ForwardFlags, io: Io): Promise<{ consumer: C
   if (!flags.enrich) return { consumer: {}, view: 'received' };
   if (!flags.forwardCloudevents && !flags.forwardWebhook) throw new CliError('--enrich goes with --forward-cloudevents or --forward-webhook (it changes what they forward)');
   if (flags.registry === undefined) throw new CliError('--enrich needs --registry <url>: the registry to read the missing digests and tags from');
-  const registry = urlOption('--registry', flags.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
-  const client = createRegistryClient({ baseUrl: registry.origin, userAgent: ENRICH_USER_AGENT, auth: await resolveRegistryAuth(registry, flags, io) });
-  return { consumer: { enrich: { client } }, view: 'enriched' };
+  const { client } = await registryFromFlags({ ...flags, registry: flags.registry }, ENRICH_USER_AGENT, io);
+  return { consumer: { enrich: { client: createRegistryClient(client) } }, view: 'enriched' };
 }
 
 /** `--forward-cloudevents` and `--forward-webhook --sign` (with `--enrich`, the enriched view): one consumer group each (`forward-cloudevents`, `forward-webhook`), started with the relay; returns what stops them. */

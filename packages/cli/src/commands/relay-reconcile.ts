@@ -1,10 +1,8 @@
 import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult } from '@regevents/relay';
-import type { RegistryClientOptions } from '@regevents/registry-client';
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
-import { credentialsRefused, resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
+import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 import { untilInterrupted } from '../server.js';
-import { REGISTRY_URL, urlOption } from '../url-option.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
@@ -16,10 +14,6 @@ export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCreden
   json?: boolean;
 }
 
-function registryUrl(options: ReconcileCommandOptions): URL {
-  return urlOption('--registry', options.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
-}
-
 function report(result: ReconcileResult, options: ReconcileCommandOptions, io: Io): void {
   if (options.json) return io.out(JSON.stringify(result));
   const repositories = `${result.repositories} ${result.repositories === 1 ? 'repository' : 'repositories'}`;
@@ -28,9 +22,7 @@ function report(result: ReconcileResult, options: ReconcileCommandOptions, io: I
 
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
 export async function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
-  const registry = registryUrl(options);
-  const auth = await resolveRegistryAuth(registry, options, io);
-  const client: RegistryClientOptions = { baseUrl: registry.origin, userAgent: RECONCILE_USER_AGENT, auth };
+  const { registry, auth, client } = await registryFromFlags(options, RECONCILE_USER_AGENT, io);
   const { log, close } = await openLog(options, io);
   const relay = { log };
   try {

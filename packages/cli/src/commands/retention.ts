@@ -17,8 +17,8 @@ import {
 import { createClient } from 'redis';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
-import { credentialsRefused, resolveRegistryAuth, type RegistryCredentialOptions } from '../registry-credentials.js';
-import { REDIS_URL, REGISTRY_URL, urlOption } from '../url-option.js';
+import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
+import { REDIS_URL, urlOption } from '../url-option.js';
 
 export interface RetentionOptions extends RegistryCredentialOptions {
   policy: string;
@@ -84,9 +84,9 @@ async function readPolicy(path: string, io: Io) {
 
 /** The registry client, and the usage store at --redis (without it, plans rest on registry data alone). */
 async function open(options: RetentionOptions, io: Io): Promise<Session> {
-  const registry = urlOption('--registry', options.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
-  const auth = await resolveRegistryAuth(registry, options, io);
-  const client = createRegistryClient({ baseUrl: registry.origin, userAgent: RETENTION_USER_AGENT, auth });
+  const flags = await registryFromFlags(options, RETENTION_USER_AGENT, io);
+  const { registry, auth } = flags;
+  const client = createRegistryClient(flags.client);
   if (!options.redis) {
     io.err(io.colors.yellow('no --redis: no usage history, so push times come from image configs and nothing counts as pulled'));
     return { client, registry, auth, close: async () => undefined };
