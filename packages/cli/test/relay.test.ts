@@ -3,7 +3,7 @@ import { requirePeers } from '@regevents/registry-harness';
 import { createRedisLog, createRelay } from '@regevents/relay';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../src/server.js';
-import { startRegevents, type Background } from './background.js';
+import { RELAY_LISTENING, relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 
@@ -40,7 +40,7 @@ describe('regevents relay (no Redis needed)', () => {
     const io = await runInProcess(['relay', '--port', '0', '--ui', await takenPort()]);
     expect(io.code).toBe(1);
     expect(io.stderr).toContain('EADDRINUSE');
-    const url = io.stderr.match(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//)?.[1];
+    const url = io.stderr.match(RELAY_LISTENING)?.[1];
     expect(url).toMatch(/^http:/);
     await expect(fetch(`${url}/metrics`)).rejects.toThrow('fetch failed');
     expect(process.listenerCount('SIGINT')).toBe(handlers);
@@ -53,7 +53,7 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
   it('receives into Redis, prints the registry snippet without the token, serves /metrics, and tail prints the log', async () => {
     const relay = startRegevents(['relay', '--port', '0', '--redis', redis.url, '--token', 'cli-relay-token', '--stream', 'cli-test']);
     running = relay;
-    const [, url] = await relay.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const url = await relayUrl(relay);
     const send = async (token: string) =>
       fetch(`${url}/events`, {
         method: 'POST',
