@@ -55,6 +55,13 @@ describe('regevents relay --format with --vendor-auth', () => {
     expect(unused.code).toBe(2);
     expect(unused.stderr).toContain("--vendor-auth harbor=… needs --format 'harbor', 'harbor-cloudevents'");
     expect(unused.stderr).not.toContain(SECRET);
+    const one = await runInProcess(['relay', '--port', '0', '--format', 'harbor-cloudevents']);
+    expect(one.stderr).toContain("--format lists 'harbor-cloudevents': --vendor-auth harbor=… is required");
+    const other = await runInProcess(['relay', '--port', '0', '--format', 'acr', '--vendor-auth', 'acr=X-Key: k', '--vendor-auth', `ghcr=${SECRET}`]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("--vendor-auth ghcr=… needs --format 'ghcr'");
+    for (const refused of [missing, unused, one, other]) expect(refused.stderr).not.toMatch(/auth\.\w+|formats option/);
+    expect(other.stderr).not.toContain(SECRET);
   });
 
   it("accepts Harbor's push with its auth_header and answers 401 without it; the value is never printed", async () => {

@@ -9,7 +9,7 @@ import { startHttpServer, untilInterrupted, type RunningServer } from '../server
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
-import { checkVendorAuth } from '../vendor-auth.js';
+import { vendorAuthRefusal } from '../vendor-auth.js';
 
 export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;
@@ -34,9 +34,12 @@ export function registrySnippet(url: string, withToken: boolean): string {
 function receiver(options: RelayOptions, log: RelayLog): Relay {
   // other formats come on top of the registry's own envelopes
   const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
-  checkVendorAuth(formats ?? ['distribution'], options.vendorAuth);
   const distribution = options.token ? { bearer: options.token } : { unauthenticated: true as const };
-  return createRelay({ log, auth: { ...distribution, ...options.vendorAuth }, formats });
+  try {
+    return createRelay({ log, auth: { ...distribution, ...options.vendorAuth }, formats });
+  } catch (error) {
+    throw vendorAuthRefusal(error, options.vendorAuth);
+  }
 }
 
 /** The receiver's HTTP server: the relay's routes, and GET /metrics as Prometheus text. */
