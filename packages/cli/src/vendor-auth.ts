@@ -1,5 +1,5 @@
 import type { FormatId } from '@regevents/formats';
-import { SENDER_FORMATS, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
+import { WebhookConfigError, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
 import { CliError } from './cli-error.js';
 
 /** Vendors whose deliveries carry one secret: Harbor's `auth_header`, GitHub's and JFrog's webhook secrets. */
@@ -53,13 +53,14 @@ export function vendorAuthOption(option: string, all: VendorAuthOptions): Vendor
 
 const quoted = (formats: readonly FormatId[]) => formats.map((format) => `'${format}'`).join(', ');
 
-/** Refuses a listed format whose sender has no `--vendor-auth`, and a `--vendor-auth` for a sender no `--format` lists, in the flags' words. */
-export function checkVendorAuth(formats: readonly FormatId[], auth: VendorAuthOptions): void {
-  for (const vendor of Object.keys(SENDER_FORMATS) as (keyof typeof SENDER_FORMATS)[]) {
-    if (vendor === 'distribution') continue;
-    const listed = SENDER_FORMATS[vendor].filter((format) => formats.includes(format));
-    if (listed.length > 0 && !auth[vendor]) throw new CliError(`--format lists ${quoted(listed)}: --vendor-auth ${vendor}=… is required`);
-    if (listed.length === 0 && auth[vendor]) throw new CliError(`--vendor-auth ${vendor}=… needs --format ${quoted(SENDER_FORMATS[vendor])}`);
-  }
+/**
+ * Webhooks' refusal of a sender's credentials against the formats (`auth.harbor` with `formats`),
+ * in the flags' words: a listed format whose sender has no `--vendor-auth`, or a `--vendor-auth`
+ * for a sender no `--format` lists. Any other error comes back as it was.
+ */
+export function vendorAuthRefusal(error: unknown, auth: VendorAuthOptions): unknown {
+  if (!(error instanceof WebhookConfigError) || !error.option?.startsWith('auth.') || !error.formats) return error;
+  const vendor = error.option.slice('auth.'.length);
+  const formats = quoted(error.formats);
+  return new CliError(vendor in auth ? `--vendor-auth ${vendor}=… needs --format ${formats}` : `--format lists ${formats}: --vendor-auth ${vendor}=… is required`);
 }
-

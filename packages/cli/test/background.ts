@@ -42,3 +42,12 @@ export function startRegevents(args: string[], env: Record<string, string> = {})
     },
   };
 }
+
+/** What `regevents relay` prints once its receiver listens; the first group is the receiver's URL. */
+export const RELAY_LISTENING = /relay listening on (http:\/\/127\.0\.0\.1:\d+)\//;
+
+/** Waits until a `regevents relay` started with `startRegevents` listens, and resolves with its receiver's URL. */
+export async function relayUrl(relay: Background): Promise<string> {
+  const [, url] = await relay.waitFor(RELAY_LISTENING);
+  return url as string;
+}

@@ -4,7 +4,7 @@ import { startCaptureListener, until, type CaptureListener, type CapturedDeliver
 import { ENRICH_USER_AGENT } from '@regevents/relay';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRegevents, type Background } from './background.js';
+import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -39,7 +39,7 @@ describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () =
   it('re-signs each received event for the webhook and sends it to the CloudEvents sink; the secret is never printed', async () => {
     const { base, received } = await startSink();
     running = startRegevents(['relay', '--port', '0', '--forward-webhook', `${base}/hook`, '--sign', SECRET, '--forward-cloudevents', `${base}/ce`, '--cloudevents-mode', 'structured']);
-    const [, url] = await running.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const url = await relayUrl(running);
     const body = await fixtureBody('distribution/2.8.2/push-by-tag/003.json');
     const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body });
     expect(response.status).toBe(200);
@@ -73,7 +73,7 @@ describe('regevents relay --enrich', () => {
       const image = await registry.pushImage('svendowideit/testhook:latest');
       const { base, received } = await startSink();
       running = startRegevents(['relay', '--port', '0', '--format', 'dockerhub', '--vendor-auth', 'dockerhub=unauthenticated', '--forward-cloudevents', `${base}/ce`, '--cloudevents-mode', 'structured', '--enrich', '--registry', served.url]);
-      const [, url] = await running.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      const url = await relayUrl(running);
       await running.waitFor(/forwarding every event, enriched, \(group forward-cloudevents\)/);
       const post = async (body: Uint8Array<ArrayBuffer>, contentType: string) => (await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': contentType }, body })).status;
       expect(await post(await fixtureBody('vendors/dockerhub/push.json'), 'application/json')).toBe(200);

@@ -2,18 +2,28 @@ import { readFile } from 'node:fs/promises';
 import { requirePeers } from '@regevents/registry-harness';
 import { createRedisLog, createRelay } from '@regevents/relay';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRegevents, type Background } from './background.js';
+import { startHttpServer, type RunningServer } from '../src/server.js';
+import { RELAY_LISTENING, relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 
 const peers = requirePeers('redis-server');
 const body = () => readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
 let running: Background | undefined;
+let taken: RunningServer | undefined;
 
 afterEach(async () => {
   await running?.interrupt();
   running = undefined;
+  await taken?.close();
+  taken = undefined;
 });
+
+/** A port another server already listens on, so that a relay asked to listen there fails mid-start. */
+async function takenPort(): Promise<string> {
+  taken = await startHttpServer((_req, res) => void res.end(), { port: 0, host: '127.0.0.1' });
+  return String(taken.port);
+}
 
 describe('regevents relay (no Redis needed)', () => {
   it('refuses an unknown format and a command that needs --redis without it', async () => {
@@ -24,6 +34,17 @@ describe('regevents relay (no Redis needed)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format must be one of distribution');
   });
+
+  it('closes what it opened when it fails mid-start (the --ui port is taken): the receiver stops listening, no signal handler stays', async () => {
+    const handlers = process.listenerCount('SIGINT');
+    const io = await runInProcess(['relay', '--port', '0', '--ui', await takenPort()]);
+    expect(io.code).toBe(1);
+    expect(io.stderr).toContain('EADDRINUSE');
+    const url = io.stderr.match(RELAY_LISTENING)?.[1];
+    expect(url).toMatch(/^http:/);
+    await expect(fetch(`${url}/metrics`)).rejects.toThrow('fetch failed');
+    expect(process.listenerCount('SIGINT')).toBe(handlers);
+  });
 });
 
 describe.skipIf(!peers.available)('regevents relay on a real redis-server', () => {
@@ -32,7 +53,7 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
   it('receives into Redis, prints the registry snippet without the token, serves /metrics, and tail prints the log', async () => {
     const relay = startRegevents(['relay', '--port', '0', '--redis', redis.url, '--token', 'cli-relay-token', '--stream', 'cli-test']);
     running = relay;
-    const [, url] = await relay.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const url = await relayUrl(relay);
     const send = async (token: string) =>
       fetch(`${url}/events`, {
         method: 'POST',
@@ -56,12 +77,21 @@ describe.skipIf(!peers.available)('regevents relay on a real redis-server', () =
     expect(group.stdout.map((line) => (JSON.parse(line) as { record: { repository: string } }).record.repository)).toEqual(['demo/app']);
   });
 
+  const clients = async () => String(await redis.client.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length;
+
   it('closes its Redis connection when a forwarding flag is refused', async () => {
-    const clients = async () => String(await redis.client.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length;
     const before = await clients();
     const io = await runInProcess(['relay', '--port', '0', '--redis', redis.url, '--forward-cloudevents', 'http://127.0.0.1:1/', '--enrich']);
     expect(io.code).toBe(2);
     expect(io.stderr).toContain('--enrich needs --registry');
+    expect(await clients()).toBe(before);
+  });
+
+  it('closes its Redis connection when its port is taken', async () => {
+    const before = await clients();
+    const io = await runInProcess(['relay', '--port', await takenPort(), '--redis', redis.url]);
+    expect(io.code).toBe(1);
+    expect(io.stderr).toContain('EADDRINUSE');
     expect(await clients()).toBe(before);
   });
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRegevents, type Background } from './background.js';
+import { relayUrl, startRegevents, type Background } from './background.js';
 import { CliError } from '../src/cli-error.js';
 import { runInProcess } from './cli.js';
 import { vendorAuthOption } from '../src/vendor-auth.js';
@@ -55,11 +55,18 @@ describe('regevents relay --format with --vendor-auth', () => {
     expect(unused.code).toBe(2);
     expect(unused.stderr).toContain("--vendor-auth harbor=… needs --format 'harbor', 'harbor-cloudevents'");
     expect(unused.stderr).not.toContain(SECRET);
+    const one = await runInProcess(['relay', '--port', '0', '--format', 'harbor-cloudevents']);
+    expect(one.stderr).toContain("--format lists 'harbor-cloudevents': --vendor-auth harbor=… is required");
+    const other = await runInProcess(['relay', '--port', '0', '--format', 'acr', '--vendor-auth', 'acr=X-Key: k', '--vendor-auth', `ghcr=${SECRET}`]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("--vendor-auth ghcr=… needs --format 'ghcr'");
+    for (const refused of [missing, unused, one, other]) expect(refused.stderr).not.toMatch(/auth\.\w+|formats option/);
+    expect(other.stderr).not.toContain(SECRET);
   });
 
   it("accepts Harbor's push with its auth_header and answers 401 without it; the value is never printed", async () => {
     running = startRegevents(['relay', '--port', '0', '--format', 'harbor', '--vendor-auth', `harbor=${SECRET}`]);
-    const [, url] = await running.waitFor(/relay listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+    const url = await relayUrl(running);
     const body = new Uint8Array(await readFile(new URL('../../../fixtures/vendors/harbor/push-artifact.json', import.meta.url)));
     const post = async (headers: Record<string, string>) => (await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })).status;
     expect(await post({})).toBe(401);

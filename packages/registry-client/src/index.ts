@@ -21,8 +21,8 @@ export { ACCEPTED_MANIFEST_TYPES, isIndex, type GetManifestOptions, type Manifes
 export { nextLink, type ListOptions } from './paging.js';
 export type { PingResult } from './ping.js';
 export { referrersTag, type ReferrersOptions } from './referrers.js';
+export { DOCKER_HUB } from './docker-hub.js';
 export {
-  DOCKER_HUB,
   formatReference,
   isDigest,
   isRepositoryName,

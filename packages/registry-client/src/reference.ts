@@ -1,3 +1,4 @@
+import { DOCKER_HUB, isDockerHubDomain } from './docker-hub.js';
 import { InvalidReferenceError } from './errors.js';
 
 // The grammar of distribution's reference package (names, domains, tags, digests).
@@ -11,8 +12,6 @@ const DOMAIN_ONLY = new RegExp(`^${DOMAIN}$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const NAME_MAX = 255;
-
-export const DOCKER_HUB = 'docker.io';
 
 export interface ImageReference {
   /** Host and optional port (`[::1]:5000` for IPv6); `docker.io` by default, undefined when defaults are off and none was written. */
@@ -96,7 +95,7 @@ export function parseReference(text: string, options: ParseReferenceOptions = {}
   if (repository !== repository.toLowerCase()) refuse('repository names must be lowercase');
   if (!REPOSITORY.test(repository)) refuse(`"${repository}" is not a repository name`);
   if (dockerHub) {
-    if (registry === undefined || registry === 'index.docker.io') registry = DOCKER_HUB;
+    if (registry === undefined || isDockerHubDomain(registry)) registry = DOCKER_HUB;
     if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
   }
   return { registry, repository, tag, digest };

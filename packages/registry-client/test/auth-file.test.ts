@@ -19,13 +19,26 @@ async function file(name: string, document: unknown): Promise<string> {
 }
 
 describe('auth files (containers auth.json, Docker config.json)', () => {
-  it('finds a registry-wide entry by host under any scheme, Docker Hub by its aliases, and skips keys scoped to a repository', async () => {
+  it('finds a registry-wide entry by host under any scheme, and skips keys scoped to a repository', async () => {
     const path = await file('config.json', {
-      auths: { '127.0.0.1:5000/team': { auth: basic('scoped', 'x') }, 'http://127.0.0.1:5000': { auth: basic('alice', PASSWORD) }, 'https://index.docker.io/v1/': { username: 'hub', password: 'h' } },
+      auths: { '127.0.0.1:5000/team': { auth: basic('scoped', 'x') }, 'http://127.0.0.1:5000': { auth: basic('alice', PASSWORD) } },
     });
     expect(await dockerConfigCredentials('127.0.0.1:5000', { path })).toEqual({ username: 'alice', password: PASSWORD });
-    expect(await dockerConfigCredentials('registry-1.docker.io', { path })).toEqual({ username: 'hub', password: 'h' });
     expect(await dockerConfigCredentials('other.example', { path })).toBeUndefined();
+  });
+
+  it.each(['https://index.docker.io/v1/', 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://registry-1.docker.io/v2/'])(
+    'finds Docker Hub credentials stored under %s for every host Docker Hub goes by',
+    async (key) => {
+      const path = await file('hub.json', { auths: { [key]: { auth: basic('hub', PASSWORD) } } });
+      for (const host of ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'Registry-1.Docker.io']) expect(await dockerConfigCredentials(host, { path })).toEqual({ username: 'hub', password: PASSWORD });
+      for (const host of ['hub.docker.com', 'docker.io.example', 'registry-2.docker.io']) expect(await dockerConfigCredentials(host, { path })).toBeUndefined();
+    },
+  );
+
+  it("names Docker Hub's credential helper for every host Docker Hub goes by", async () => {
+    const path = await file('hub-helper.json', { credHelpers: { 'docker.io': 'desktop' } });
+    for (const host of ['docker.io', 'index.docker.io', 'registry-1.docker.io']) await expect(dockerConfigCredentials(host, { path })).rejects.toMatchObject({ helper: true });
   });
 
   it('a missing file is nothing, unless required', async () => {

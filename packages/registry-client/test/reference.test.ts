@@ -23,6 +23,16 @@ describe('parseReference', () => {
     expect(parseReference(formatReference(parseReference(text)))).toEqual(expected);
   });
 
+  it.each([
+    ['docker.io/nginx', 'docker.io', 'library/nginx'],
+    ['index.docker.io/nginx', 'docker.io', 'library/nginx'],
+    ['index.docker.io/bitnami/redis', 'docker.io', 'bitnami/redis'],
+    // the host Docker Hub serves its API on is no name of Docker Hub in a reference (distribution's grammar keeps it)
+    ['registry-1.docker.io/nginx', 'registry-1.docker.io', 'nginx'],
+  ])("normalizes Docker Hub's reference domains: %s", (text, registry, repository) => {
+    expect(parseReference(text)).toMatchObject({ registry, repository });
+  });
+
   it('keeps what was written without Docker Hub defaults', () => {
     expect(parseReference('app:1.0', { dockerHub: false })).toEqual({ registry: undefined, repository: 'app', tag: '1.0', digest: undefined });
     expect(parseReference('demo/app', { dockerHub: false })).toEqual({ registry: undefined, repository: 'demo/app', tag: undefined, digest: undefined });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { addCandidate, candidateList, mapColumns, type CandidateFacts, type CandidateList } from '../src/plan/inventory.js';
+import { addCandidate, candidateList, pickCandidates, type CandidateFacts, type CandidateList } from '../src/plan/inventory.js';
 
 const DAY = 86_400_000;
 /** Candidate n: every column its own value. */
@@ -17,11 +17,17 @@ it('addCandidate throws on a list with no room left, and leaves the list as it w
   expect(list).toEqual(before);
 });
 
-it('mapColumns maps every column from its own column', () => {
-  const reversed = mapColumns(
-    listOf([1, 2, 3]),
-    (column) => column.slice().reverse(),
-    (column) => column.slice().reverse(),
-  );
-  expect(reversed).toEqual(listOf([3, 2, 1]));
+it('pickCandidates takes every column at the positions given, in their order, and leaves the list as it was', () => {
+  const list = listOf([1, 2, 3]);
+  const before = structuredClone(list);
+  expect(pickCandidates(list, [2, 0, 1])).toEqual(listOf([3, 1, 2]));
+  expect(pickCandidates(list, [1])).toEqual(listOf([2]));
+  expect(list).toEqual(before);
+});
+
+it('pickCandidates makes room for spare candidates, and for no more', () => {
+  const picked = pickCandidates(listOf([1, 2]), [0, 1], 1);
+  addCandidate(picked, facts(3), 3 * DAY, 3 * DAY + 1);
+  expect(picked).toEqual(listOf([1, 2, 3]));
+  expect(() => addCandidate(picked, facts(4), undefined, undefined)).toThrow(RangeError);
 });

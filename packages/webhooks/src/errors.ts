@@ -1,6 +1,22 @@
-/** A handler was created with options that cannot work (an empty token, a malformed CIDR...). Messages name the option, never its value. */
+import type { FormatId } from '@regevents/formats';
+
+/**
+ * A handler was created with options that cannot work (an empty token, a malformed CIDR...).
+ * Messages name the option, never its value. A sender's credentials refused against `formats`
+ * also say so in fields, for a program that words the refusal in its own terms (a CLI's flags):
+ * `option` is the credentials' option (`auth.harbor`), `formats` the formats listed that need it,
+ * or, when none is listed, the formats it would serve.
+ */
 export class WebhookConfigError extends TypeError {
   override readonly name = 'WebhookConfigError';
+  readonly option?: string;
+  readonly formats?: readonly FormatId[];
+
+  constructor(message: string, refused?: { option: string; formats: readonly FormatId[] }) {
+    super(message);
+    this.option = refused?.option;
+    this.formats = refused?.formats;
+  }
 }
 
 /** The body grew past the configured limit while it was being read. */

@@ -162,7 +162,7 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
   const has = (key: string) => auth !== null && typeof auth === 'object' && key in auth;
   if (formatsOption === undefined) {
     const vendor = VENDORS.find(has);
-    if (vendor) throw new WebhookConfigError(`auth.${vendor} needs the formats option, e.g. formats: [${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}]`);
+    if (vendor) throw new WebhookConfigError(`auth.${vendor} needs the formats option, e.g. formats: [${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}]`, { option: `auth.${vendor}`, formats: [...SENDER_FORMATS[vendor]] });
     return undefined;
   }
   const formats = acceptedFormats(formatsOption);
@@ -177,10 +177,13 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
   }
   for (const vendor of VENDORS) {
     if (accepts(vendor)) {
-      if (!has(vendor)) throw new WebhookConfigError(`formats lists ${SENDER_FORMATS[vendor].filter((f) => formats.includes(f)).map((f) => `'${f}'`).join(', ')}: auth.${vendor} is required`);
+      if (!has(vendor)) {
+        const listed = SENDER_FORMATS[vendor].filter((f) => formats.includes(f));
+        throw new WebhookConfigError(`formats lists ${listed.map((f) => `'${f}'`).join(', ')}: auth.${vendor} is required`, { option: `auth.${vendor}`, formats: listed });
+      }
       checks.push(vendorCheck(vendor, auth));
     } else if (has(vendor)) {
-      throw new WebhookConfigError(`auth.${vendor} is set, but formats lists none of ${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}`);
+      throw new WebhookConfigError(`auth.${vendor} is set, but formats lists none of ${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}`, { option: `auth.${vendor}`, formats: [...SENDER_FORMATS[vendor]] });
     }
   }
   const configured = new Set(checks.map((check) => check.sender));

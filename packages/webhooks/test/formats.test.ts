@@ -1,7 +1,7 @@
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
 import { vendorFixture, vendorFixtures, type VendorFixture } from '@regevents/registry-harness';
 import { describe, expect, it, vi } from 'vitest';
-import { createWebhookHandler, FORMAT_IDS, HandlerFailedError, NORMALIZED_KINDS, type ErrorContext, type InvalidPayload, type NormalizedKind, type WebhookHandler, type WebhookHandlerOptions } from '../src/index.js';
+import { createWebhookHandler, FORMAT_IDS, HandlerFailedError, NORMALIZED_KINDS, WebhookConfigError, type ErrorContext, type InvalidPayload, type NormalizedKind, type WebhookHandler, type WebhookHandlerOptions } from '../src/index.js';
 import { fixture, handFedNodeRequest, serveOnLoopback, TOKEN } from './helpers.js';
 
 // Reference HMACs from node:crypto, independent of the WebCrypto code under test.
@@ -455,6 +455,29 @@ describe('configuration', () => {
       [{ formats: ['quay'], auth: { quay: {} as never } }, /auth\.quay needs \{ headers: \{ name: value \} \} or \{ unauthenticated: true \}/],
     ];
     for (const [options, message] of cases) expect(() => createWebhookHandler(options), String(message)).toThrow(message);
+  });
+
+  it("says in fields which sender's credentials a refusal is about, and which formats", () => {
+    const refusal = (options: WebhookHandlerOptions) => {
+      try {
+        createWebhookHandler(options);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const cases: [WebhookHandlerOptions, { option: string; formats: string[] }][] = [
+      [{ formats: ['distribution', 'harbor-cloudevents'], auth: { bearer: TOKEN } }, { option: 'auth.harbor', formats: ['harbor-cloudevents'] }],
+      [{ auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } }, { option: 'auth.harbor', formats: ['harbor', 'harbor-cloudevents'] }],
+      [{ formats: ['distribution'], auth: { bearer: TOKEN, acr: { headers: { 'X-Acr-Token': SECRETS.acr } } } }, { option: 'auth.acr', formats: ['acr'] }],
+    ];
+    for (const [options, fields] of cases) {
+      const error = refusal(options);
+      expect(error).toBeInstanceOf(WebhookConfigError);
+      expect(error).toMatchObject(fields);
+    }
+    // other refusals name their option in the message alone
+    expect(refusal({ formats: [], auth: {} })).toMatchObject({ option: undefined, formats: undefined });
   });
 
   it('normalized kinds need formats; misspelled keys are refused at run time too', () => {

@@ -5,11 +5,11 @@ import type { VendorAuthOptions } from '@regevents/webhooks';
 import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
-import { startHttpServer, untilInterrupted } from '../server.js';
+import { startHttpServer, untilInterrupted, type RunningServer } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
-import { checkVendorAuth } from '../vendor-auth.js';
+import { vendorAuthRefusal } from '../vendor-auth.js';
 
 export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;
@@ -34,27 +34,18 @@ export function registrySnippet(url: string, withToken: boolean): string {
 function receiver(options: RelayOptions, log: RelayLog): Relay {
   // other formats come on top of the registry's own envelopes
   const formats = options.format.length > 0 ? [...new Set<FormatId>(['distribution', ...options.format])] : undefined;
-  checkVendorAuth(formats ?? ['distribution'], options.vendorAuth);
   const distribution = options.token ? { bearer: options.token } : { unauthenticated: true as const };
-  return createRelay({ log, auth: { ...distribution, ...options.vendorAuth }, formats });
+  try {
+    return createRelay({ log, auth: { ...distribution, ...options.vendorAuth }, formats });
+  } catch (error) {
+    throw vendorAuthRefusal(error, options.vendorAuth);
+  }
 }
 
-/** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
-export async function relayCommand(options: RelayOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
-  const { log, close } = await openLog(options, io, true);
-  let relay: Relay;
-  let stopForwarders: () => Promise<void>;
-  try {
-    relay = receiver(options, log);
-    relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
-    stopForwarders = await startForwarders(relay, options, io);
-  } catch (error) {
-    // a refused flag must not leave the Redis connection open
-    await close();
-    throw error;
-  }
+/** The receiver's HTTP server: the relay's routes, and GET /metrics as Prometheus text. */
+function serveReceiver(relay: Relay, options: RelayOptions): Promise<RunningServer> {
   const metrics = prometheusRegistry(relay);
-  const server = await startHttpServer(
+  return startHttpServer(
     async (req: IncomingMessage, res: ServerResponse) => {
       if (req.method === 'GET' && req.url === '/metrics') {
         res.writeHead(200, { 'content-type': metrics.contentType });
@@ -63,17 +54,33 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: Promi
       }
       await relay.node(req, res);
     },
-    { port: options.port, host: options.host }
+    { port: options.port, host: options.host },
   );
-  io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
-  const ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
-  io.err('point the registry at it with:');
-  io.out(registrySnippet(server.url, Boolean(options.token)));
-  await stopped;
-  await ui?.close();
-  await server.close();
-  await stopForwarders();
-  await close();
+}
+
+/** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
+export async function relayCommand(options: RelayOptions, io: Io, stopped: () => Promise<unknown> = untilInterrupted): Promise<number> {
+  const { log, close } = await openLog(options, io, true);
+  let stopForwarders: (() => Promise<void>) | undefined;
+  let server: RunningServer | undefined;
+  let ui: RunningServer | undefined;
+  // whatever fails on the way up (a refused flag, a port in use), what was opened is closed: the process can exit
+  try {
+    const relay = receiver(options, log);
+    relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
+    stopForwarders = await startForwarders(relay, options, io);
+    server = await serveReceiver(relay, options);
+    io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
+    ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
+    io.err('point the registry at it with:');
+    io.out(registrySnippet(server.url, Boolean(options.token)));
+    await stopped();
+  } finally {
+    await ui?.close();
+    await server?.close();
+    await stopForwarders?.();
+    await close();
+  }
   io.err('stopped');
   return EXIT.ok;
 }

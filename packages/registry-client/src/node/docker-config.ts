@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BasicCredentials } from '../auth.js';
+import { isDockerHubHost } from '../docker-hub.js';
 import { RegistryClientError } from '../errors.js';
 
 /**
@@ -36,8 +37,7 @@ function hostOfKey(key: string): string {
   return registryWide ? host.toLowerCase() : '';
 }
 
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-const sameRegistry = (a: string, b: string) => a === b || (DOCKER_HUB.has(a) && DOCKER_HUB.has(b));
+const sameRegistry = (a: string, b: string) => a === b || (isDockerHubHost(a) && isDockerHubHost(b));
 
 function decodeBasic(encoded: string): BasicCredentials | undefined {
   let text: string;

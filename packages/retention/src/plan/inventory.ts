@@ -53,12 +53,18 @@ export function candidateList(capacity: number): CandidateList {
 }
 
 /**
- * A list made from `list` column by column: `array` makes each array column, `times` each time
- * column (with candidateList and addCandidate, the only code that names every column, so a copy or
- * a reorder leaves none out).
+ * The candidates of `list` at `positions`, in that order, in a new list with room for `spare`
+ * more (`list` stays as it was). With candidateList and addCandidate, the only code that names
+ * every column, so a copy or a reorder leaves none out.
  */
-export function mapColumns(list: CandidateList, array: <T>(column: readonly T[]) => T[], times: (column: Float64Array) => Float64Array): CandidateList {
-  return { tags: array(list.tags), digests: array(list.digests), pushedAtSources: array(list.pushedAtSources), pulls: array(list.pulls), histories: array(list.histories), pushedAt: times(list.pushedAt), lastPulledAt: times(list.lastPulledAt) };
+export function pickCandidates(list: CandidateList, positions: readonly number[], spare = 0): CandidateList {
+  const picked = <T>(column: readonly T[]) => positions.map((position) => column[position] as T);
+  const times = (column: Float64Array) => {
+    const copy = new Float64Array(positions.length + spare);
+    positions.forEach((position, at) => (copy[at] = column[position] as number));
+    return copy;
+  };
+  return { tags: picked(list.tags), digests: picked(list.digests), pushedAtSources: picked(list.pushedAtSources), pulls: picked(list.pulls), histories: picked(list.histories), pushedAt: times(list.pushedAt), lastPulledAt: times(list.lastPulledAt) };
 }
 
 /**
@@ -160,12 +166,7 @@ function sortedByTag(list: CandidateList): CandidateList {
   let sorted = true;
   for (let position = 1; sorted && position < tags.length; position++) sorted = byTag(tags[position - 1], tags[position]) < 0;
   if (sorted) return list;
-  const order = Array.from(tags, (_, position) => position).sort((a, b) => byTag(tags[a], tags[b]));
-  return mapColumns(
-    list,
-    (column) => order.map((position) => column[position] as (typeof column)[number]),
-    (column) => Float64Array.from(order, (position) => column[position] as number),
-  );
+  return pickCandidates(list, Array.from(tags, (_, position) => position).sort((a, b) => byTag(tags[a], tags[b])));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { decide, type CompiledRepositoryPolicy, type RuleRef, type Verdict } from '../policy/decide.js';
-import { addCandidate, mapColumns, NO_RULE_WHY, type CandidateList, type History, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
+import { addCandidate, NO_RULE_WHY, pickCandidates, type CandidateList, type History, type ManifestNode, type RepositoryInventory, type TagFacts } from './inventory.js';
 import { dependentsOf, keptClosure, removedClosure, type Dependents, type Relation } from './safety.js';
 import type { PlanEntry, PlannedTagDeletion, Reason } from './types.js';
 
@@ -52,16 +52,7 @@ function withUntagged(inventory: RepositoryInventory, dependents: Dependents): C
   const untagged = inventory.untagged.filter((digest) => !dependents.dependent.has(digest));
   const { tags } = inventory;
   if (untagged.length === 0) return tags;
-  const count = tags.tags.length;
-  const list = mapColumns(
-    tags,
-    (column) => column.slice(),
-    (column) => {
-      const copy = new Float64Array(count + untagged.length);
-      copy.set(column.subarray(0, count));
-      return copy;
-    },
-  );
+  const list = pickCandidates(tags, Array.from(tags.tags, (_, position) => position), untagged.length);
   for (const digest of untagged) {
     const manifest = inventory.manifests.get(digest);
     addCandidate(list, { tag: undefined, digest, pushedAtSource: manifest?.pushedAtSource, pulls: manifest?.pulls ?? 0, history: 'events' }, manifest?.pushedAt, manifest?.lastPulledAt);

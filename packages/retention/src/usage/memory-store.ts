@@ -1,4 +1,4 @@
-import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type ManifestUsage, type RepositoryUsageDraft, type TagUsage, type UsageStore } from './model.js';
+import { emptyUsage, pulledManifest, pulledTag, pushedManifest, pushedTag, type RepositoryUsageDraft, type UsageStore } from './model.js';
 
 /**
  * One repository's usage, copied on write: `repository()` hands out the live maps as a snapshot
@@ -15,15 +15,6 @@ function copyOf<K, V>(map: Map<K, V>): Map<K, V> {
   const copy = new Map<K, V>();
   map.forEach((value, key) => copy.set(key, value));
   return copy;
-}
-
-/**
- * The tag, fresh from `pushedTag` or `pulledTag`, holding its manifest's own digest string: every
- * event brings its own copy, and a shared one costs no memory and compares by identity.
- */
-function sharingDigest(tag: TagUsage, manifest: ManifestUsage): TagUsage {
-  if (tag.digest === manifest.digest) tag.digest = manifest.digest;
-  return tag;
 }
 
 /** Usage in this process's memory: for tests, and for a plan fed from a replayed log. */
@@ -43,15 +34,13 @@ export function createMemoryUsageStore(): UsageStore {
   return {
     async recordPush(repository, push) {
       const usage = writable(repository);
-      const manifest = pushedManifest(usage.manifests.get(push.digest), push);
-      usage.manifests.set(push.digest, manifest);
-      if (push.tag !== undefined) usage.tags.set(push.tag, sharingDigest(pushedTag(usage.tags.get(push.tag), push.tag, push), manifest));
+      usage.manifests.set(push.digest, pushedManifest(usage.manifests.get(push.digest), push));
+      if (push.tag !== undefined) usage.tags.set(push.tag, pushedTag(usage.tags.get(push.tag), push.tag, push));
     },
     async recordPull(repository, pull) {
       const usage = writable(repository);
-      const manifest = pulledManifest(usage.manifests.get(pull.digest), pull);
-      usage.manifests.set(pull.digest, manifest);
-      if (pull.tag !== undefined) usage.tags.set(pull.tag, sharingDigest(pulledTag(usage.tags.get(pull.tag), pull.tag, pull), manifest));
+      usage.manifests.set(pull.digest, pulledManifest(usage.manifests.get(pull.digest), pull));
+      if (pull.tag !== undefined) usage.tags.set(pull.tag, pulledTag(usage.tags.get(pull.tag), pull.tag, pull));
     },
     async recordDelete(repository, deleted) {
       const usage = writable(repository);
