@@ -5,9 +5,9 @@ import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
 import { HandlerFailedError } from '../errors.js';
 import { inOrder, isPromiseLike, type MaybePromise } from '../maybe-async.js';
 import { NormalizedContext } from './contexts.js';
-import { distributionPlan, normalizedPlan, unknownPlan, type Plan, type Planned } from './plans.js';
+import { distributionPlan, normalizedPlan, unknownPlan } from './plans.js';
 import { reportError } from './report-error.js';
-import type { EventHandlerState } from './state.js';
+import type { EventHandlerState, Plan, Planned } from './state.js';
 import type { ErrorContext, EventContext, NormalizedEventContext, ReceiveResult } from './types.js';
 
 type DistributionEvent = Event | UnknownEvent;
