@@ -15,18 +15,23 @@ async function sha1(text: string): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** A Lua script sent once by EVALSHA, and in full only when the server does not know it (after a restart). */
-export function luaScript(command: RedisCommand, source: string): (keys: readonly string[], args: readonly string[]) => Promise<unknown> {
+/**
+ * A Lua script sent once by EVALSHA, and in full only when the server does not know it (after a
+ * restart). `decode` reads the reply in the same step (one promise per call, not one more for it).
+ */
+export function luaScript(command: RedisCommand, source: string): (keys: readonly string[], args: readonly string[]) => Promise<unknown>;
+export function luaScript<T>(command: RedisCommand, source: string, decode: (reply: unknown) => T): (keys: readonly string[], args: readonly string[]) => Promise<T>;
+export function luaScript(command: RedisCommand, source: string, decode = (reply: unknown): unknown => reply): (keys: readonly string[], args: readonly string[]) => Promise<unknown> {
   let hash: string | undefined;
   const hashing = sha1(source).then((value) => (hash = value));
   const run = (sha: string, keys: readonly string[], args: readonly string[]): Promise<unknown> => {
     const line = ['EVALSHA', sha, String(keys.length), ...keys, ...args];
     // a promise chain, not an async function: appends call this once per request
-    return command(line).catch((error: unknown) => {
+    return command(line).then(decode, (error: unknown) => {
       if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
       line[0] = 'EVAL';
       line[1] = source;
-      return command(line);
+      return command(line).then(decode);
     });
   };
   return (keys, args) => (hash === undefined ? hashing.then((sha) => run(sha, keys, args)) : run(hash, keys, args));

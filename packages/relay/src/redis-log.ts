@@ -85,7 +85,8 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     const set = `${streamKey(partitionOf(repository, partitionCount))}:tags`;
     return { hash: `${set}:${repository}`, set };
   };
-  const append = luaScript(command, APPEND);
+  const append = luaScript(command, APPEND, appendResult);
+  const streamKeys = all.map(streamKey);
   const ack = luaScript(command, ACK);
   const deadLetter = luaScript(command, DEAD_LETTER);
   const lease = luaScript(command, LEASE);
@@ -129,7 +130,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     partitions: partitionCount,
     name: `redis log ${stream} (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
     append(record: LogRecord): Promise<AppendResult> {
-      const key = streamKey(partitionOf(record.repository, partitionCount));
+      const key = streamKeys[partitionOf(record.repository, partitionCount)] as string;
       const keys = [key, `${key}:id:${appendKey(record)}`];
       const args = [encodeRecord(record), idempotencyArg, maxLengthArg, maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`];
       const change = tagChangeOf(record);
@@ -138,7 +139,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
         keys.push(state.hash, state.set);
         args.push(change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository);
       }
-      return append(keys, args).then(appendResult);
+      return append(keys, args);
     },
     async createGroup(group, start) {
       for (const partition of all) {

@@ -4,7 +4,9 @@
  * none), then only for a tag change: the tag, its digest ('' for a delete), its origin ('real' or
  * 'reconcile'), the repository. Appends once per id key: answers the new entry's id, or `{id}` (a
  * one-element array) with the first copy's for a key appended before. The tag state changes with
- * the append (tag-state.ts's applyTagChange: '~' marks what reconciliation wrote). The record
+ * the append (tag-state.ts's applyTagChange: '~' marks what reconciliation wrote); a tag that
+ * keeps its digest is not written again, and a repository whose hash held the tag is in the set
+ * already (nothing removes repositories from it). The record
  * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
  * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
  * `deletedDigest` the hash held, spliced into its JSON text the same way.
@@ -25,9 +27,9 @@ if #ARGV > 4 then
       redis.call('HDEL', KEYS[3], tag)
       local deleted = known and string.gsub(known, '^~', '') or ''
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
-    else
+    elseif known ~= digest then
       redis.call('HSET', KEYS[3], tag, digest)
-      redis.call('SADD', KEYS[4], ARGV[8])
+      if not known then redis.call('SADD', KEYS[4], ARGV[8]) end
     end
   end
 end

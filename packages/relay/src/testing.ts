@@ -260,6 +260,26 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal((entries[2]?.record.event as { target?: unknown } | undefined)?.target, { repository: 'a', tag: 'v1' }, 'the event is kept as received');
     });
 
+    test('a push that leaves a tag where it was keeps the state as it was: the next delete names that digest, a push after it brings the tag back', 2, async (log) => {
+      const [repository = 'a'] = repositoriesPerPartition(2).slice(1);
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord(repository, 'push', 'v2', 'sha256:2'));
+      equal(Object.fromEntries(await log.tagState.tags(repository)), { v1: { digest: 'sha256:1', reconciled: false }, v2: { digest: 'sha256:2', reconciled: false } });
+      await log.append(tagRecord(repository, 'delete', 'v1'));
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord(repository, 'push', 'v2', 'sha256:2'));
+      const entries = await log.range(partitionOf(repository, 2), { from: '-', to: '+', count: 20 });
+      equal(
+        entries.map((entry) => entry.record.deletedDigest ?? null),
+        [null, null, null, 'sha256:1', null, null]
+      );
+      equal(Object.fromEntries(await log.tagState.tags(repository)), { v1: { digest: 'sha256:1', reconciled: false }, v2: { digest: 'sha256:2', reconciled: false } });
+      const repositories: string[] = [];
+      for await (const name of log.tagState.repositories()) repositories.push(name);
+      equal(repositories, [repository]);
+    });
+
     test('a dead letter sent back changes no tag state: a retried old push does not move the tag back, a retried delete removes nothing', 1, async (log) => {
       const oldPush = tagRecord('a', 'push', 'v1', 'sha256:old');
       const oldDelete = tagRecord('a', 'delete', 'v2');
