@@ -120,11 +120,15 @@ function setOwn(object: Record<string, unknown>, key: string, value: unknown): v
   else object[key] = value;
 }
 
-/** `object` (its keys are sorted), or a copy when a member had to be copied, each member in canonical order; or GENERAL. */
-function inCanonicalOrderSorted(object: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): unknown {
-  let copy: Record<string, unknown> | undefined;
+/**
+ * `object` with its keys in code-unit order and each member in canonical order, or GENERAL. Keys that
+ * already come in that order (`from` undefined) keep `object` unless a member had to be copied; the
+ * others are copied in that order, `keys[i]` naming `values[from[i]]`.
+ */
+function inCanonicalOrderObject(object: Record<string, unknown>, keys: readonly string[], values: readonly unknown[], from?: readonly number[]): unknown {
+  let copy: Record<string, unknown> | undefined = from ? {} : undefined;
   for (let index = 0; index < keys.length; index++) {
-    const item = values[index];
+    const item = values[from ? (from[index] as number) : index];
     const child = inCanonicalOrder(item);
     if (child === GENERAL) return GENERAL;
     if (child !== item && !copy) {
@@ -134,19 +138,6 @@ function inCanonicalOrderSorted(object: Record<string, unknown>, keys: readonly 
     if (copy) setOwn(copy, keys[index] as string, child);
   }
   return copy ?? object;
-}
-
-/** A copy of an object whose keys are `order.keys`, its keys in code-unit order and each member in canonical order; or GENERAL. */
-function inCanonicalOrderCopy({ sorted, from }: KeyOrder, values: readonly unknown[]): unknown {
-  if (!sorted) return GENERAL;
-  const copy: Record<string, unknown> = {};
-  for (let index = 0; index < sorted.length; index++) {
-    const item = values[from[index] as number];
-    const child = inCanonicalOrder(item);
-    if (child === GENERAL) return GENERAL;
-    setOwn(copy, sorted[index] as string, child);
-  }
-  return copy;
 }
 
 /**
@@ -169,7 +160,9 @@ function inCanonicalOrder(value: unknown): unknown {
   // One native call instead of a property lookup per key, which is megamorphic across a vendor's many shapes.
   const values = Object.values(object);
   if (values.length !== keys.length) return GENERAL;
-  return isSorted(keys) ? inCanonicalOrderSorted(object, keys, values) : inCanonicalOrderCopy(keyOrderOf(keys), values);
+  if (isSorted(keys)) return inCanonicalOrderObject(object, keys, values);
+  const { sorted, from } = keyOrderOf(keys);
+  return sorted ? inCanonicalOrderObject(object, sorted, values, from) : GENERAL;
 }
 
 /**

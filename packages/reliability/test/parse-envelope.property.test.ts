@@ -41,10 +41,28 @@ function parseOutcome(body: string | Uint8Array): 'accepted' | 'rejected' {
 /** A captured event with one value replaced, retyped or removed. */
 const mutatedEvent = fc.tuple(fc.constantFrom(...capturedEvents), mutation).map(([event, change]) => mutate(event, change));
 
+/** A field the schemas name that no captured event carries, with a value that may or may not fit it. */
+const optionalField = fc.oneof(
+  fc.record({ key: fc.constant('platform'), value: fc.record({ architecture: fc.string({ maxLength: 70 }), os: fc.string({ maxLength: 70 }), variant: fc.string(), features: fc.array(fc.oneof(fc.string(), fc.integer())) }, { requiredKeys: [] }) }),
+  fc.record({ key: fc.constant('annotations'), value: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())) }),
+  fc.record({ key: fc.constant('urls'), value: fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 70 }) }),
+  fc.record({ key: fc.constant('data'), value: fc.oneof(fc.base64String(), fc.string()) }),
+  fc.record({ key: fc.constant('artifactType'), value: fc.oneof(fc.constantFrom('application/vnd.example+json', 'text/plain'), fc.string()) }),
+);
+
+/** A captured event whose target, or one of its references, gets an optional field. */
+const eventWithOptionalField = fc.tuple(fc.constantFrom(...capturedEvents), optionalField, fc.nat()).map(([event, { key, value }, pick]) => {
+  const copy = structuredClone(event) as { target?: Record<string, unknown> & { references?: Record<string, unknown>[] } };
+  const references = copy.target?.references ?? [];
+  const holder = references.length > 0 && pick % 2 === 1 ? references[pick % references.length] : copy.target;
+  if (holder) holder[key] = value;
+  return copy;
+});
+
 describe('parseEnvelope under property tests', () => {
-  it('accepts exactly what the published schema accepts (mutated captured events)', () => {
+  it('accepts exactly what the published schema accepts (mutated captured events, and events given optional fields)', () => {
     fc.assert(
-      fc.property(fc.array(mutatedEvent, { minLength: 1, maxLength: 3 }), (events) => {
+      fc.property(fc.array(fc.oneof(mutatedEvent, eventWithOptionalField), { minLength: 1, maxLength: 3 }), (events) => {
         const envelope = { events };
         const expected = oracle(envelope) && !hasForbiddenKey(envelope) ? 'accepted' : 'rejected';
         expect(parseOutcome(JSON.stringify(envelope))).toBe(expected);

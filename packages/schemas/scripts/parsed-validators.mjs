@@ -6,6 +6,11 @@
  * whether it has any other key, and only such an object has its keys compared with the known names
  * (a forbidden or, in strict mode, an unknown key is a no; another key's value is searched).
  *
+ * The checks of a schema are written into the code that checks its parent, down to the branches an
+ * anyOf tries (each a function, as it answers yes or no): an event is checked by one function, with no
+ * call per field or nested object. V8 inlines calls only within a budget of bytecode, which nested
+ * small functions exhausted at the event, so every field and record below it cost a call.
+ *
  * Only for JSON.parse output (own, enumerable, never-undefined properties), and only the keywords the
  * distribution schemas use: any other keyword fails the build. A no is not an answer: the caller then
  * runs the ajv validators, which decide and explain.
@@ -33,6 +38,9 @@ export function parsedValidator(schemas, rootId, { strict }) {
   const functions = [];
   const patterns = new Map();
   const compiled = new Map();
+  let names = 0;
+  /** A variable name no other check in the same function uses. */
+  const fresh = (base) => `${base}${names++}`;
 
   const resolve = (ref, baseId) => {
     const url = new URL(ref, baseId);
@@ -60,118 +68,131 @@ export function parsedValidator(schemas, rootId, { strict }) {
   /** The name of a function answering whether a value meets `schema` and holds no forbidden key. */
   const compile = (schema, baseId) => {
     if (compiled.has(schema)) return compiled.get(schema);
-    const checks = typeof schema === 'object' ? Object.keys(schema).filter((keyword) => !ANNOTATIONS.has(keyword)) : [];
-    if (checks.length === 1 && checks[0] === '$ref') {
-      const target = resolve(schema.$ref, baseId);
-      return compile(target.schema, target.baseId);
-    }
-    const name = `parsed${functions.length}`;
+    const name = `parsed${compiled.size}`;
     compiled.set(schema, name);
-    // The slot is taken before the body is written: the body compiles the schemas it refers to, itself included.
-    const at = functions.push('') - 1;
-    functions[at] = `function ${name}(x) {\n${body(schema, baseId)}\n  return true;\n}`;
+    functions.push(`function ${name}(x) {\n${indent(checks(schema, baseId, 'x', new Set()), 1).join('\n')}\n  return true;\n}`);
     return name;
   };
 
-  const body = (schema, baseId) => {
-    if (schema === true) return `  if (${searchFails('x')}) return false;`;
-    if (schema === false) return '  return false;';
+  /**
+   * Statements that return false unless the value in variable `x` meets `schema` and holds no forbidden
+   * key. `open` holds the schemas being written out around them, to refuse a recursive schema.
+   */
+  const checks = (schema, baseId, x, open) => {
+    if (schema === true) return [`if (${searchFails(x)}) return false;`];
+    if (schema === false) return ['return false;'];
     for (const keyword of Object.keys(schema)) {
       if (!KEYWORDS.has(keyword) && !ANNOTATIONS.has(keyword)) throw new Error(`parsed validators do not know the keyword ${keyword}`);
     }
+    if (open.has(schema)) throw new Error('parsed validators write every check out and cannot unfold a recursive schema');
+    const inside = new Set(open).add(schema);
     const lines = [];
     const types = schema.type === undefined ? undefined : [schema.type].flat();
-    if (types) lines.push(`  if (!(${types.map((type) => TYPE_CHECKS[type]('x')).join(' || ')})) return false;`);
+    if (types) lines.push(`if (!${any(types.map((type) => TYPE_CHECKS[type](x)))}) return false;`);
+    // After the type check, a single type is certain and needs no second test.
+    const certain = types?.length === 1 ? types[0] : undefined;
     const may = (type) => !types || types.includes(type) || (type === 'number' && types.includes('integer'));
+    const when = (type, test) => (certain === type || (type === 'number' && certain === 'integer') ? test : `${TYPE_CHECKS[type](x)} && ${test}`);
     if (schema.const !== undefined) {
       if (schema.const !== null && typeof schema.const === 'object') throw new Error('parsed validators only compare primitive consts');
-      lines.push(`  if (x !== ${JSON.stringify(schema.const)}) return false;`);
+      lines.push(`if (${x} !== ${JSON.stringify(schema.const)}) return false;`);
     }
     if (schema.$ref !== undefined) {
       const target = resolve(schema.$ref, baseId);
-      lines.push(`  if (!${compile(target.schema, target.baseId)}(x)) return false;`);
+      lines.push(...checks(target.schema, target.baseId, x, inside));
     }
-    if (schema.anyOf) lines.push(`  if (!(${schema.anyOf.map((branch) => `${compile(branch, baseId)}(x)`).join(' || ')})) return false;`);
-    const picked = schema.oneOf ? discriminated(schema, baseId) : undefined;
-    if (picked) lines.push(picked.code);
-    if (may('string')) lines.push(...stringChecks(schema));
+    if (schema.anyOf) lines.push(`if (!(${schema.anyOf.map((branch) => `${compile(branch, baseId)}(${x})`).join(' || ')})) return false;`);
+    const picked = schema.oneOf ? discriminated(schema, baseId, x, inside) : undefined;
+    if (picked) lines.push(...picked.lines);
+    if (may('string')) {
+      const failures = [
+        schema.maxLength !== undefined && `${x}.length > ${schema.maxLength}`,
+        schema.minLength !== undefined && `${x}.length < ${schema.minLength}`,
+        schema.pattern !== undefined && `!${patternName(schema.pattern)}.test(${x})`,
+      ].filter(Boolean);
+      if (failures.length > 0) lines.push(`if (${when('string', any(failures))}) return false;`);
+    }
     if (may('number') && (schema.minimum !== undefined || schema.maximum !== undefined)) {
-      const bounds = [schema.minimum !== undefined && `x < ${schema.minimum}`, schema.maximum !== undefined && `x > ${schema.maximum}`].filter(Boolean);
-      lines.push(`  if (typeof x === "number" && (${bounds.join(' || ')})) return false;`);
+      const bounds = [schema.minimum !== undefined && `${x} < ${schema.minimum}`, schema.maximum !== undefined && `${x} > ${schema.maximum}`].filter(Boolean);
+      lines.push(`if (${when('number', any(bounds))}) return false;`);
     }
-    const covered = schema.$ref !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined;
+    // A constant is a primitive (see above): it holds no key to search.
+    const covered = schema.$ref !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined || schema.const !== undefined;
     // The branch a discriminator picks requires the discriminator itself: a `required` naming only it adds nothing.
     const requiredOnlyTag = picked && (schema.required ?? []).every((key) => key === picked.tag);
     const objectKeywords = ['properties', 'additionalProperties', 'maxProperties'].some((keyword) => schema[keyword] !== undefined) || (schema.required !== undefined && !requiredOnlyTag);
-    if (may('object') && objectKeywords) lines.push(objectLoop(schema, baseId));
-    if (may('array') && schema.items !== undefined) lines.push(arrayLoop(schema, baseId));
-    else if (may('array') && schema.maxItems !== undefined) lines.push(`  if (Array.isArray(x) && x.length > ${schema.maxItems}) return false;`);
+    if (may('object') && objectKeywords) lines.push(...guarded(certain === 'object', TYPE_CHECKS.object(x), objectChecks(schema, baseId, x, inside)));
+    if (may('array') && schema.items !== undefined) lines.push(...guarded(certain === 'array', TYPE_CHECKS.array(x), arrayChecks(schema, baseId, x, inside)));
+    else if (may('array') && schema.maxItems !== undefined) lines.push(`if (${when('array', `${x}.length > ${schema.maxItems}`)}) return false;`);
     // Whatever no keyword above reads key by key still has to be searched.
-    const unread = [may('object') && !covered && !objectKeywords && TYPE_CHECKS.object('x'), may('array') && !covered && schema.items === undefined && 'Array.isArray(x)'].filter(Boolean);
-    if (unread.length > 0) lines.push(`  if ((${unread.join(' || ')}) && hasForbiddenKey(x)) return false;`);
-    return lines.join('\n');
+    const unread = [may('object') && !covered && !objectKeywords && TYPE_CHECKS.object(x), may('array') && !covered && schema.items === undefined && TYPE_CHECKS.array(x)].filter(Boolean);
+    if (unread.length > 0) lines.push(`if ((${unread.join(' || ')}) && hasForbiddenKey(${x})) return false;`);
+    return lines;
   };
 
-  const stringChecks = (schema) => {
-    const failures = [
-      schema.maxLength !== undefined && `x.length > ${schema.maxLength}`,
-      schema.minLength !== undefined && `x.length < ${schema.minLength}`,
-      schema.pattern !== undefined && `!${patternName(schema.pattern)}.test(x)`,
-    ].filter(Boolean);
-    return failures.length === 0 ? [] : [`  if (typeof x === "string" && (${failures.join(' || ')})) return false;`];
-  };
+  /** `body` as it is when the type is certain, else inside `if (test)`. */
+  const guarded = (certain, test, body) => (certain ? body : [`if (${test}) {`, ...indent(body, 1), '}']);
 
-  const objectLoop = (schema, baseId) => {
+  const objectChecks = (schema, baseId, x, open) => {
     const properties = schema.properties ?? {};
     const required = schema.required ?? [];
     const names = [...new Set([...Object.keys(properties), ...required])];
     for (const key of names) if (FORBIDDEN.includes(key)) throw new Error(`a schema names the forbidden key ${key}`);
     const closed = strict && schema.properties !== undefined && schema.additionalProperties === undefined;
     const additional = closed ? false : schema.additionalProperties;
+    const known = fresh('present');
+    const keys = fresh('keys');
     // Known names are read as properties (inline-cached, no comparison of keys); counting the keys then
     // tells whether there is any other key, and only then are the keys compared with the names.
-    const reads = names.map((key, index) => {
-      const value = `v${index}`;
-      const fails = key in properties ? `!${compile(properties[key], baseId)}(${value})` : searchFails(value);
+    const reads = names.flatMap((key) => {
+      const value = fresh('v');
+      const read = `const ${value} = ${x}[${JSON.stringify(key)}];`;
       const absent = required.includes(key) ? ' else return false;' : '';
-      return `    const ${value} = x[${JSON.stringify(key)}];\n    if (${value} !== undefined) { known++; if (${fails}) return false; }${absent}`;
+      const valueChecks = key in properties ? checks(properties[key], baseId, value, open) : [`if (${searchFails(value)}) return false;`];
+      return [read, `if (${value} !== undefined) {`, `  ${known}++;`, ...indent(valueChecks, 1), `}${absent}`];
     });
-    const otherFails = additional === undefined ? searchFails('x[key]') : `!${compile(additional, baseId)}(x[key])`;
+    const key = fresh('key');
+    const other = fresh('other');
+    const otherChecks = additional === undefined ? [`if (${searchFails(other)}) return false;`] : checks(additional, baseId, other, open);
     return [
-      `  if (${TYPE_CHECKS.object('x')}) {`,
-      '    let known = 0;',
+      `let ${known} = 0;`,
       ...reads,
-      '    let keys = 0;',
-      '    for (const key in x) keys++;',
-      schema.maxProperties !== undefined ? `    if (keys > ${schema.maxProperties}) return false;` : '',
-      `    if (keys !== known) {`,
-      `      for (const key in x) {`,
-      `        if (${knownSetRef(names)}.has(key)) continue;`,
-      `        if (isForbiddenKey(key) || ${otherFails}) return false;`,
-      '      }',
-      '    }',
+      `let ${keys} = 0;`,
+      `for (const ${key} in ${x}) ${keys}++;`,
+      ...(schema.maxProperties !== undefined ? [`if (${keys} > ${schema.maxProperties}) return false;`] : []),
+      `if (${keys} !== ${known}) {`,
+      `  for (const ${key} in ${x}) {`,
+      `    if (${knownSetRef(names)}.has(${key})) continue;`,
+      `    if (isForbiddenKey(${key})) return false;`,
+      `    const ${other} = ${x}[${key}];`,
+      ...indent(otherChecks, 2),
       '  }',
-    ]
-      .filter(Boolean)
-      .join('\n');
+      '}',
+    ];
   };
 
-  const arrayLoop = (schema, baseId) => {
-    const item = compile(schema.items, baseId);
-    const limit = schema.maxItems !== undefined ? `    if (x.length > ${schema.maxItems}) return false;\n` : '';
-    return `  if (Array.isArray(x)) {\n${limit}    for (let i = 0; i < x.length; i++) if (!${item}(x[i])) return false;\n  }`;
+  const arrayChecks = (schema, baseId, x, open) => {
+    const index = fresh('i');
+    const item = fresh('item');
+    return [
+      ...(schema.maxItems !== undefined ? [`if (${x}.length > ${schema.maxItems}) return false;`] : []),
+      `for (let ${index} = 0; ${index} < ${x}.length; ${index}++) {`,
+      `  const ${item} = ${x}[${index}];`,
+      ...indent(checks(schema.items, baseId, item, open), 1),
+      '}',
+    ];
   };
 
   /** oneOf over object shapes that each fix one required property to a different constant: only the shape that property names can pass. */
-  const discriminated = (schema, baseId) => {
+  const discriminated = (schema, baseId, x, open) => {
     if (![schema.type].flat().every((type) => type === 'object')) throw new Error('parsed validators pick oneOf branches of objects only');
     const branches = schema.oneOf.map((branch) => (branch.$ref ? resolve(branch.$ref, baseId) : { schema: branch, baseId }));
     const tag = (schema.required ?? []).find((key) => branches.every((branch) => branch.schema.required?.includes(key) && branch.schema.properties?.[key]?.const !== undefined));
     if (!tag) throw new Error('parsed validators need a oneOf whose branches each fix one required property');
     const values = branches.map((branch) => branch.schema.properties[tag].const);
     if (new Set(values).size !== values.length || values.some((value) => typeof value === 'object')) throw new Error('oneOf branches must fix distinct primitive values');
-    const cases = branches.map((branch, index) => `    case ${JSON.stringify(values[index])}: if (!${compile(branch.schema, branch.baseId)}(x)) return false; break;`);
-    return { tag, code: [`  switch (x[${JSON.stringify(tag)}]) {`, ...cases, '    default: return false;', '  }'].join('\n') };
+    const cases = branches.flatMap((branch, index) => [`  case ${JSON.stringify(values[index])}: {`, ...indent(checks(branch.schema, branch.baseId, x, open), 2), '    break;', '  }']);
+    return { tag, lines: [`switch (${x}[${JSON.stringify(tag)}]) {`, ...cases, '  default: return false;', '}'] };
   };
 
   const root = byId.get(rootId);
@@ -181,4 +202,14 @@ export function parsedValidator(schemas, rootId, { strict }) {
     ...[...nameSets].map(([names, name]) => `const ${name} = new Set(${names});`),
   ];
   return { code: [...declarations, ...functions].join('\n'), entry };
+}
+
+/** Conditions joined with ||, bracketed when there is more than one. */
+function any(conditions) {
+  return conditions.length === 1 ? conditions[0] : `(${conditions.join(' || ')})`;
+}
+
+function indent(lines, depth) {
+  const pad = '  '.repeat(depth);
+  return lines.map((line) => pad + line);
 }

@@ -34,7 +34,48 @@ const REPLACEMENTS: (Json | undefined)[] = [
   { nested: { constructor: 1 } },
 ];
 
-/** Every copy of `document` with one value replaced (or removed), and with one unknown key added to one object. */
+const config = { mediaType: 'application/vnd.oci.image.config.v1+json', size: 1, digest: 'sha256:abc' };
+
+/**
+ * Fields the schemas name that the captured events leave out (3.x and OCI descriptor fields), each
+ * valid and broken: set on every object, they reach the checks of every optional record and array.
+ */
+const OPTIONAL_FIELDS: [string, Json][] = [
+  ['platform', { architecture: 'amd64', os: 'linux' }],
+  ['platform', { architecture: 'arm64', os: 'linux', 'os.version': '10', 'os.features': ['win32k'], variant: 'v8', features: ['sse4'] }],
+  ['platform', { architecture: 'amd64' }],
+  ['platform', { architecture: 'a'.repeat(65), os: 'linux' }],
+  ['platform', { architecture: 'amd64', os: 'linux', features: [1] }],
+  ['platform', { architecture: 'amd64', os: 'linux', 'os.features': 'win32k' }],
+  ['platform', { architecture: 'amd64', os: 'linux', extra: { deep: { constructor: 1 } } }],
+  ['annotations', { 'org.opencontainers.image.title': 'x' }],
+  ['annotations', { a: 1 }],
+  ['annotations', JSON.parse('{"__proto__":"x"}')],
+  ['urls', ['https://mirror.example/blob']],
+  ['urls', [1]],
+  ['urls', Array.from({ length: 65 }, () => 'u')],
+  ['data', 'aGVsbG8='],
+  ['data', 'not base64!'],
+  ['artifactType', 'application/vnd.example+json'],
+  ['artifactType', 'not a media type'],
+  ['references', [config]],
+  ['references', [{ ...config, platform: { architecture: 'amd64', os: 'linux' }, annotations: { a: 'b' }, urls: ['u'], data: 'AA==' }]],
+  ['references', [{ ...config, platform: { os: 'linux' } }]],
+  ['references', [{ ...config, digest: 'sha256' }]],
+  ['references', [config, { ...config, extra: { prototype: 1 } }]],
+  ['length', 5],
+  ['length', -1],
+  ['tag', 'v1'],
+  ['tag', '.v1'],
+  ['fromRepository', 'other/app'],
+  ['fromRepository', 'Other/App'],
+  ['addr', '10.0.0.1:5000'],
+  ['host', 1],
+  ['name', 'alice'],
+  ['instanceID', 'a'.repeat(257)],
+];
+
+/** Every copy of `document` with one value replaced (or removed), and with one unknown or optional key added to one object. */
 function* variants(document: Json): Generator<Json> {
   const paths: (string | number)[][] = [];
   const objects: (string | number)[][] = [[]];
@@ -62,7 +103,7 @@ function* variants(document: Json): Generator<Json> {
     }
   }
   for (const path of objects) {
-    for (const [key, value] of [['unknown', 'x'], ['constructor', 1], ['prototype', 'x'], ['extra', { deep: [{ prototype: 1 }] }], ['extra', { deep: [{ fine: 1 }] }]] as const) {
+    for (const [key, value] of [['unknown', 'x'], ['constructor', 1], ['prototype', 'x'], ['extra', { deep: [{ prototype: 1 }] }], ['extra', { deep: [{ fine: 1 }] }], ...OPTIONAL_FIELDS] as const) {
       const copy = structuredClone(document);
       at(copy, path)[key] = value;
       yield copy;
