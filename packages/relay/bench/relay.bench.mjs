@@ -2,7 +2,7 @@
 // (1) the relay's receiver appending to Redis, against a bare node:http + JSON.parse handler and
 //     against createWebhookHandler whose handler does a plain XADD by hand (autocannon, p99);
 // (2) a consumer group handling events from Redis (with ack and the group's dedupe), against a bare
-//     XREADGROUP + XACK loop on the same client;
+//     XREADGROUP + XACK loop on the same client (and over 20,000 events, past a generation of its record);
 // (3) docker-registry 2.8.2 draining a backlog of events into the relay, against a bare 200 handler.
 // Redis (Debian's redis-server) and docker-registry are started here, on loopback.
 import { once } from 'node:events';
@@ -152,13 +152,15 @@ if (only.has('receiver')) {
 // ---- (2) the consumer ----
 if (only.has('consumer')) {
   const EVENTS = Number(process.env.BENCH_EVENTS ?? 4000);
+  // a run long enough that the group's handled record rotates a generation (at 8192 entries) on the way
+  const LONG_EVENTS = Number(process.env.BENCH_LONG_EVENTS ?? 20_000);
   const REPOSITORIES = 64;
   const CONCURRENCY = 16;
-  async function fill(stream) {
+  async function fill(stream, events) {
     const log = createRedisLog({ client, stream });
     const body = JSON.parse(template).events[0];
     await Promise.all(
-      Array.from({ length: EVENTS }, (_, i) => {
+      Array.from({ length: events }, (_, i) => {
         const event = { ...body, id: `10000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, target: { ...body.target, repository: `bench/repo-${i % REPOSITORIES}` } };
         return log.append({ key: `distribution:${event.id}`, format: 'distribution', repository: event.target.repository, receivedAt: new Date().toISOString(), event });
       })
@@ -181,22 +183,22 @@ if (only.has('consumer')) {
     const info = await redisInfo('cpu');
     return (Number(info.used_cpu_user_main_thread) + Number(info.used_cpu_sys_main_thread)) * 1e6;
   }
-  /** Runs `consume` (which resolves to its start, in performance.now() time) and measures it. */
-  async function measured(consume) {
+  /** Runs `consume` (which handles `events` and resolves to its start, in performance.now() time) and measures it. */
+  async function measured(consume, events) {
     const [node, redisCpu] = [threadMicros(), await redisMicros()];
     const started = await consume();
     const elapsed = performance.now() - started;
-    return { rate: EVENTS / (elapsed / 1000), nodeUs: (threadMicros() - node) / EVENTS, redisUs: ((await redisMicros()) - redisCpu) / EVENTS };
+    return { rate: events / (elapsed / 1000), nodeUs: (threadMicros() - node) / events, redisUs: ((await redisMicros()) - redisCpu) / events };
   }
-  async function relayConsumer(round) {
-    const stream = `bench:consume:${round}`;
-    const log = await fill(stream);
+  async function relayConsumer(round, events = EVENTS) {
+    const stream = `bench:consume:${events}:${round}`;
+    const log = await fill(stream, events);
     const consumerRelay = createRelay({ log, auth: { unauthenticated: true } });
     let handled = 0;
     let allHandled;
     const done = new Promise((resolve) => (allHandled = resolve));
     const consumer = consumerRelay.consumer('bench', { concurrency: CONCURRENCY, pollMs: 5 }).onAny(() => {
-      if (++handled === EVENTS) allHandled();
+      if (++handled === events) allHandled();
     });
     return measured(async () => {
       const started = performance.now();
@@ -205,11 +207,11 @@ if (only.has('consumer')) {
       // timed to the last acknowledgement, as the bare loops are: a graceful stop waits for it
       await consumer.stop();
       return started;
-    });
+    }, events);
   }
   async function bareLoop(round, perEvent = false) {
     const stream = `bench:bare${perEvent ? '-each' : ''}:${round}`;
-    await fill(stream);
+    await fill(stream, EVENTS);
     const key = `{${stream}:0}`;
     return measured(async () => {
       const started = performance.now();
@@ -230,12 +232,12 @@ if (only.has('consumer')) {
         handled += entries.length;
       }
       return started;
-    });
+    }, EVENTS);
   }
-  const consumerRuns = { relay: [], bare: [], each: [] };
-  const consumers = { relay: relayConsumer, bare: (round) => bareLoop(round), each: (round) => bareLoop(round, true) };
-  // warm-up: each consumer's first events (script loading, JIT) before any round is timed
-  for (const consume of Object.values(consumers)) await consume('warm-up');
+  const consumerRuns = { relay: [], long: [], bare: [], each: [] };
+  const consumers = { relay: (round) => relayConsumer(round), long: (round) => relayConsumer(round, LONG_EVENTS), bare: (round) => bareLoop(round), each: (round) => bareLoop(round, true) };
+  // warm-up: each consumer's first events (script loading, JIT) before any round is timed (the long run's code is the relay's)
+  for (const [name, consume] of Object.entries(consumers)) if (name !== 'long') await consume('warm-up');
   for (let round = 0; round < Math.max(3, ROUNDS / 2); round++) {
     const order = Object.keys(consumers).map((_, index, all) => all[(index + round) % all.length]);
     for (const name of order) consumerRuns[name].push(await consumers[name](round));
@@ -244,6 +246,7 @@ if (only.has('consumer')) {
   const cpu = (name, side) => median(consumerRuns[name].map((run) => run[side])).toFixed(1);
   const consumerRatios = rates('relay').map((value, round) => value / rates('bare')[round]);
   const eachRatios = rates('relay').map((value, round) => value / rates('each')[round]);
+  const longRatios = rates('long').map((value, round) => value / rates('bare')[round]);
   await saveBenchReport({
     package: '@regevents/relay',
     id: 'relay-consumer',
@@ -262,13 +265,19 @@ if (only.has('consumer')) {
         opsPerSecond: median(rates('relay')),
         ratio: median(consumerRatios),
       },
+      {
+        name: `the same relay consumer over ${LONG_EVENTS} events: the handled record rotates a generation on the way (events/s against the bare loop's over ${EVENTS})`,
+        opsPerSecond: median(rates('long')),
+        ratio: median(longRatios),
+      },
     ],
     target: 'relay consumer >= 0.8x the bare loop',
     notes: [
       `${consumerRuns.relay.length} rotating rounds; per-round ratios relay / batch-ack loop: ${consumerRatios.map((r) => r.toFixed(2)).join(' ')}; relay / ack-per-event loop: ${eachRatios
         .map((r) => r.toFixed(2))
         .join(' ')}`,
-      `CPU per event, medians (this thread / Redis's main thread): relay ${cpu('relay', 'nodeUs')} / ${cpu('relay', 'redisUs')} us, batch-ack loop ${cpu('bare', 'nodeUs')} / ${cpu('bare', 'redisUs')} us, ack-per-event loop ${cpu('each', 'nodeUs')} / ${cpu('each', 'redisUs')} us`,
+      `per-round ratios of the ${LONG_EVENTS}-event relay run / batch-ack loop: ${longRatios.map((r) => r.toFixed(2)).join(' ')}`,
+      `CPU per event, medians (this thread / Redis's main thread): relay ${cpu('relay', 'nodeUs')} / ${cpu('relay', 'redisUs')} us, relay over ${LONG_EVENTS} events ${cpu('long', 'nodeUs')} / ${cpu('long', 'redisUs')} us, batch-ack loop ${cpu('bare', 'nodeUs')} / ${cpu('bare', 'redisUs')} us, ack-per-event loop ${cpu('each', 'nodeUs')} / ${cpu('each', 'redisUs')} us`,
     ],
   });
 }

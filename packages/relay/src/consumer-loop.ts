@@ -123,8 +123,8 @@ const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(
 
 /**
  * Requests for one partition gathered until the next turn and sent as one command: events
- * starting or finishing together (concurrency, several repositories) cost one round trip.
- * Answers the batch's `sent` and the request's place in it (0: it opened the batch).
+ * starting together (concurrency, several repositories) cost one round trip.
+ * Answers the batch's `sent` and the request's place in it.
  */
 function createBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R>) {
   const open = new Map<number, { items: T[]; sent: Promise<R> }>();
@@ -155,10 +155,11 @@ function createBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R>
 export function createConsumerLoop(log: RelayLog, group: string, settings: Settings, handle: DeliveryHandler, reportError: LoopErrorHandler) {
   const counters: ConsumerCounters = { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 };
   const slots = createSemaphore(settings.concurrency);
-  // entries read ahead, and the level that asks for more: a read of a quarter of them, with three
-  // quarters left to run while it and its claim are on their way
-  const prefetch = settings.concurrency * 32;
-  const refillAt = prefetch * 0.75;
+  // entries read ahead, and the level that asks for more: a read of half of them, with the other
+  // half left to run while it and its claim are on their way (fewer, larger reads, claims and
+  // acknowledgements than reads of a quarter: less CPU per event on both sides)
+  const prefetch = settings.concurrency * 64;
+  const refillAt = prefetch / 2;
   // a read and a page taken over hold at most this many (and so do the claims of what they bring)
   const largestBatch = Math.min(1000, prefetch);
   let stopping = new AbortController();
@@ -171,16 +172,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const claim = createBatcher<{ key: string; token?: string }, ClaimResult[]>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
   // claims taken for a whole batch as it is read, one command for all, used when each event runs
   const ahead = new Map<Delivery, { batch: AheadBatch; index: number }>();
-  // one acknowledgement for the events of a partition that finished together, recording the handled ones
-  const ack = createBatcher<{ position: string; handled: string | undefined; signal: AbortSignal }, unknown>((partition, acks) => {
-    const positions: string[] = [];
-    const keys: string[] = [];
-    for (const { position, handled } of acks) {
-      positions.push(position);
-      if (handled !== undefined) keys.push(handled);
-    }
-    return persist(() => log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs }), (acks[0] as { signal: AbortSignal }).signal);
-  });
+  // the acknowledgements of each partition's events that finished in this turn, and the keys to record handled
+  const acks = new Map<number, { positions: string[]; keys: string[] }>();
 
   /** Log calls nobody awaits (acknowledgements, claims given back): a stop waits for them. */
   function track(work: Promise<void>): void {
@@ -193,10 +186,29 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     return log.releaseEvent(group, delivery.partition, delivery.record.key, token).catch((error: unknown) => reportError(error, delivery));
   }
 
-  /** Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with the others of its turn. */
-  function acknowledge(partition: number, position: string, handled: string | undefined, signal: AbortSignal): void {
-    const { sent, index } = ack(partition, { position, handled, signal });
-    if (index === 0) track(sent.then(() => undefined));
+  /**
+   * Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with
+   * the others of its partition and turn, in one command. Retried until the consumer stops, also
+   * after the partition went elsewhere: a handled event whose record was given up would run again there.
+   */
+  function acknowledge(partition: number, position: string, handled: string | undefined): void {
+    let open = acks.get(partition);
+    if (!open) {
+      const batch = { positions: [] as string[], keys: [] as string[] };
+      const { signal } = stopping;
+      acks.set(partition, (open = batch));
+      // tracked from now: a stop waits for the acknowledgement of what finished before it
+      track(
+        new Promise<void>((resolve) =>
+          nextTurn(() => {
+            acks.delete(partition);
+            resolve(persist(() => log.ack(group, partition, batch.positions, { keys: batch.keys, ttlMs: settings.dedupeTtlMs }), signal).then(() => undefined));
+          })
+        )
+      );
+    }
+    open.positions.push(position);
+    if (handled !== undefined) open.keys.push(handled);
   }
 
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
@@ -284,7 +296,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     if (!runsHere(delivery)) {
       // the synthetic event reconciliation appended for this change was dispatched already
       if (record.reconciled) counters.duplicates++;
-      return acknowledge(partition, position, undefined, signal);
+      return acknowledge(partition, position, undefined);
     }
     let failures = delivery.failures;
     while (!signal.aborted) {
@@ -293,7 +305,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       if (claimed === undefined) return;
       if (claimed.status === 'done') {
         counters.duplicates++;
-        return acknowledge(partition, position, undefined, signal);
+        return acknowledge(partition, position, undefined);
       }
       if (claimed.status === 'in-flight') {
         // a consumer that lost this partition is still running it: its outcome decides
@@ -308,7 +320,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       }
       if (outcome.result === 'handled') {
         counters.handled++;
-        return acknowledge(partition, position, record.key, signal);
+        return acknowledge(partition, position, record.key);
       }
       counters.failed++;
       await giveBack(delivery, claimed.token);
@@ -397,14 +409,15 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         // reads of many entries, not one per finished event
         if (queued > refillAt) {
           await new Promise<void>((resolve) => {
+            // once: events finishing before the feed resumes find nothing more to wake
             const wake = () => {
+              freed = undefined;
               signal.removeEventListener('abort', wake);
               resolve();
             };
             freed = wake;
             signal.addEventListener('abort', wake, { once: true });
           });
-          freed = undefined;
           continue;
         }
         const batch = await persist(() => readOrRecreate(partition, Math.min(largestBatch, prefetch - queued)), signal);

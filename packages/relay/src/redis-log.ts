@@ -97,8 +97,9 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const leasePrefix = crypto.randomUUID();
   let leases = 0;
   const leaseMsOf = (ms: number) => String(Math.max(1, Math.ceil(ms)));
-  // the scripts answer a claim with a letter: c(laimed), d(one), i(n-flight)
-  const claimOf = (status: string | undefined, token: string): ClaimResult => (status === 'c' ? { status: 'claimed', token } : { status: status === 'd' ? 'done' : 'in-flight' });
+  // the scripts answer a claim with a letter: c(laimed), d(one), i(n-flight); answers are shared, not one object per event
+  const done: ClaimResult = { status: 'done' };
+  const inFlight: ClaimResult = { status: 'in-flight' };
 
   async function withFailures(group: string, deliveries: Delivery[]): Promise<Delivery[]> {
     const first = deliveries[0];
@@ -164,7 +165,12 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       const batch = `lease:${leasePrefix}:${++leases}`;
       const tokens = claims.some((claim) => claim.token !== undefined) ? claims.map((claim) => claim.token ?? '') : [];
       const statuses = String(await claimEvents(handledKeys(group, partition), [leaseMsOf(leaseMs), batch, String(claims.length), ...claims.map((claim) => claim.key), ...tokens]));
-      return claims.map((claim, index) => claimOf(statuses[index], claim.token || batch));
+      const claimed: ClaimResult = { status: 'claimed', token: batch };
+      return claims.map((claim, index) => {
+        const status = statuses[index];
+        if (status !== 'c') return status === 'd' ? done : inFlight;
+        return claim.token ? { status: 'claimed', token: claim.token } : claimed;
+      });
     },
     async releaseEvent(group, partition, key, token) {
       await releaseClaim(handledKeys(group, partition), [key, token]);

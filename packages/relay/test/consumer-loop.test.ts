@@ -178,6 +178,39 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
 
 describeLoop('memory log', (partitions) => createMemoryLog({ partitions }));
 
+describe('the consumer loop when the log fails', () => {
+  it('keeps acknowledging a handled event after its partition went elsewhere, until the log takes it (the record that it was handled is not given up)', async () => {
+    const log = createMemoryLog();
+    let acksRefused = 0;
+    let refuseAcks = true;
+    let lost = false;
+    let leasesAfterLoss = 0;
+    const failing: RelayLog = {
+      ...log,
+      ack: (...args) => (refuseAcks ? Promise.reject(new Error(`ack refused (${++acksRefused})`)) : log.ack(...args)),
+      lease: async (...args) => {
+        if (!lost) return log.lease(...args);
+        leasesAfterLoss++;
+        return [];
+      },
+    };
+    const record = sampleRecord('r', 'handled-once');
+    await log.append(record);
+    const seen: string[] = [];
+    const consumer = loop(failing, (delivery) => void seen.push(idOf(delivery)), { leaseMs: 150 });
+    await consumer.start();
+    await until(() => seen.length === 1 && acksRefused >= 1, 'handled, its acknowledgement refused');
+    // the heartbeat finds the partition gone: its worker stops, the acknowledgement is still owed
+    lost = true;
+    await until(() => leasesAfterLoss >= 2, 'the partition was lost');
+    refuseAcks = false;
+    await until(async () => (await log.groupStats('g')).pending === 0, 'the acknowledgement went in');
+    await consumer.stop();
+    expect(seen).toEqual(['handled-once']);
+    expect((await log.claimEvents('g', 0, [{ key: record.key }], 1_000))[0]?.status).toBe('done');
+  });
+});
+
 describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
   const started = useRedis();
   it('goes on after Redis restarts without persistence (log, group and leases gone)', async () => {
