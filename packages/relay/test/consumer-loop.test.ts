@@ -209,6 +209,34 @@ describe('the consumer loop when the log fails', () => {
     expect(seen).toEqual(['handled-once']);
     expect((await log.claimEvents('g', 0, [{ key: record.key }], 1_000))[0]?.status).toBe('done');
   });
+  it('gathers refused acknowledgements of a partition into one retry that backs off, reporting the failure once, until they go in', async () => {
+    const log = createMemoryLog();
+    let attempts = 0;
+    let refuseAcks = true;
+    const failing: RelayLog = {
+      ...log,
+      ack: (...args) => {
+        attempts++;
+        return refuseAcks ? Promise.reject(new Error('ack refused')) : log.ack(...args);
+      },
+    };
+    const records = Array.from({ length: 200 }, (_, i) => sampleRecord(`r${i % 20}`));
+    for (const record of records) await log.append(record);
+    // handlers finishing over many turns: one batch of acknowledgements per turn
+    const consumer = loop(failing, () => sleep(1 + Math.random() * 2), { concurrency: 16, pollMs: 5 });
+    await consumer.start();
+    await until(() => consumer.counters.handled === records.length, 'all handled');
+    await sleep(600);
+    const refusedAttempts = attempts;
+    refuseAcks = false;
+    await until(async () => (await log.groupStats('g')).pending === 0, 'the acknowledgements went in');
+    await consumer.stop();
+    // one attempt per turn until the first refusal, then retries at 25, 50, 100, … ms: not one per batch every 25 ms
+    expect(refusedAttempts).toBeLessThan(20);
+    expect(consumer.errors).toHaveLength(1);
+    const answers = await log.claimEvents('g', 0, records.map((record) => ({ key: record.key })), 1_000);
+    expect(answers.every((answer) => answer.status === 'done')).toBe(true);
+  });
 });
 
 describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
