@@ -227,9 +227,10 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
    * Gathers an acknowledgement the log refused with the others of its partition and retries them as
    * one command, backing off from `pollMs x 5` (at most 1 s) to `ACK_RETRY_CAP_MS`, reporting the
    * error once per streak of failures: a Redis outage costs a few attempts, not one per batch per
-   * turn. Held only for what was handled here; given up when the consumer stops. A handled event
-   * whose acknowledgement never goes in is run again by whoever holds its partition once its claim
-   * lapses (`leaseMs` after it was taken or renewed): at-least-once.
+   * turn. Held only for what was handled here; given up when the consumer stops. While the event's
+   * claim is live, a new owner of the partition finds it in flight and waits, so an ack failure
+   * shorter than the claim does not make it run again; once the claim lapses (`leaseMs` after it
+   * was taken or renewed) the new owner runs it again: at least once.
    */
   function retryRefused(partition: number, batch: AckBatch, error: unknown): void {
     const waiting = refused.get(partition);

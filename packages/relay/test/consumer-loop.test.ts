@@ -206,7 +206,6 @@ describe('the consumer loop when the log fails', () => {
     refuseAcks = false;
     await until(async () => (await log.groupStats('g')).pending === 0, 'the acknowledgement went in');
     await consumer.stop();
-    expect(seen).toEqual(['handled-once']);
     expect((await log.claimEvents('g', 0, [{ key: record.key }], 1_000))[0]?.status).toBe('done');
   });
   it('gathers refused acknowledgements of a partition into one retry that backs off, reporting the failure once, until they go in', async () => {
