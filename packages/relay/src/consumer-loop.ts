@@ -165,8 +165,18 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const counters: ConsumerCounters = { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 };
   const slots = createSemaphore(settings.concurrency);
   // entries read ahead, and the level that asks for more: a read of half of them, with the other
-  // half left to run while it and its claim are on their way (fewer, larger reads, claims and
-  // acknowledgements than reads of a quarter: less CPU per event on both sides)
+  // half left to run while it and its claim are on their way. Against x 32 refilled at three
+  // quarters (fewer, larger reads, claims and acknowledgements), three A/B sessions over 20,000
+  // events measured Node CPU per event 8.4 -> 7.5, 11.4 -> 8.2, 10.7 -> 10.1 us, Redis CPU mixed
+  // (6.6 = 6.6, 8.4 -> 6.5, 8.1 -> 8.3 us), event rate ratios (medians) 1.17, 1.72, 1.06.
+  // An entry waits behind up to this many of its partition, about 64 handler times: with handlers
+  // slower than leaseMs / 128 (117 ms at the default 15 s) its claim taken ahead is renewed when it
+  // runs, slower than leaseMs / 64 (234 ms) it has lapsed by then. Both cost one claim command
+  // per turn, as a claim at dispatch would, and nothing else: a lapsed claim is taken again
+  // with its token (`freshOrRenewed`; the log answers `claimed` for a lapsed claim, `done` if
+  // it was handled meanwhile), and nobody else can claim it meanwhile, since its entry is pending
+  // to this consumer and taken over only once the partition moved, when its worker stops and
+  // gives the claims taken ahead back (`releaseAhead`).
   const prefetch = settings.concurrency * 64;
   const refillAt = prefetch / 2;
   // a read and a page taken over hold at most this many (and so do the claims of what they bring)
