@@ -181,6 +181,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const refillAt = prefetch / 2;
   // a read and a page taken over hold at most this many (and so do the claims of what they bring)
   const largestBatch = Math.min(1000, prefetch);
+  // the pause before a failed log call is tried again (the first, for refused acknowledgements)
+  const retryPauseMs = Math.min(1000, settings.pollMs * 5);
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
@@ -255,7 +257,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     const { signal } = stopping;
     track(
       (async () => {
-        let delay = Math.min(1000, settings.pollMs * 5);
+        let delay = retryPauseMs;
+        let streakReported = true;
         while (retry.pending.positions.length > 0) {
           await sleep(delay, signal);
           if (signal.aborted) break;
@@ -264,8 +267,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           retry.pending = { positions: [], keys: [] };
           try {
             await log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs });
-            delay = Math.min(1000, settings.pollMs * 5);
-          } catch {
+            delay = retryPauseMs;
+            streakReported = false;
+          } catch (failure) {
+            if (!streakReported) reportError(failure);
+            streakReported = true;
             retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
             delay = Math.min(ACK_RETRY_CAP_MS, delay * 2);
           }
@@ -346,7 +352,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       } catch (error) {
         reportError(error);
         if (signal.aborted) return undefined;
-        await sleep(Math.min(1000, settings.pollMs * 5), signal);
+        await sleep(retryPauseMs, signal);
         if (signal.aborted) return undefined;
       }
     }
