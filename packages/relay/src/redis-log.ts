@@ -80,13 +80,13 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   };
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
+  const streamKeys = all.map(streamKey);
   // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
   const tagKeys = (repository: string) => {
     const set = `${streamKey(partitionOf(repository, partitionCount))}:tags`;
     return { hash: `${set}:${repository}`, set };
   };
   const append = luaScript(command, APPEND, appendResult);
-  const streamKeys = all.map(streamKey);
   const ack = luaScript(command, ACK);
   const deadLetter = luaScript(command, DEAD_LETTER);
   const lease = luaScript(command, LEASE);

