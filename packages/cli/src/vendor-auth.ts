@@ -61,6 +61,8 @@ const quoted = (formats: readonly FormatId[]) => formats.map((format) => `'${for
 export function vendorAuthRefusal(error: unknown, auth: VendorAuthOptions): unknown {
   if (!(error instanceof WebhookConfigError) || !error.option?.startsWith('auth.') || !error.formats) return error;
   const vendor = error.option.slice('auth.'.length);
+  // the distribution credentials (auth.bearer...) come from --token, not --vendor-auth
+  if (!isSecretVendor(vendor) && !isHeaderVendor(vendor)) return error;
   const formats = quoted(error.formats);
   return new CliError(vendor in auth ? `--vendor-auth ${vendor}=… needs --format ${formats}` : `--format lists ${formats}: --vendor-auth ${vendor}=… is required`);
 }

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { startCaptureListener, until, type CaptureListener, type CapturedDelivery } from '@regevents/registry-harness';
-import { ENRICH_USER_AGENT } from '@regevents/relay';
+import { createMemoryLog, createRelay, ENRICH_USER_AGENT, type RelayLog } from '@regevents/relay';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
+import { startForwarders } from '../src/commands/relay-forward.js';
+import { bufferedIo } from '../src/output.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 let running: Background | undefined;
@@ -50,6 +52,36 @@ describe('regevents relay --forward-webhook --sign, --forward-cloudevents', () =
     expect(hook && (await verify({ id: String(hook.headers['webhook-id']), timestamp: String(hook.headers['webhook-timestamp']), signature: String(hook.headers['webhook-signature']), body: new TextEncoder().encode(hook.body) }))).toBe(true);
     expect(ce?.headers['content-type']).toContain('application/cloudevents+json');
     expect(running.stdout() + running.stderr()).not.toContain(SECRET.slice('whsec_'.length));
+  });
+});
+
+/** A memory log whose createGroup refuses `group` once another group's consumer holds its leases; `released` lists the groups whose leases were given back. */
+function logRefusingGroup(group: string): { log: RelayLog; released: string[] } {
+  const memory = createMemoryLog();
+  const released: string[] = [];
+  let leased: () => void = () => undefined;
+  const otherLeased = new Promise<void>((resolve) => (leased = resolve));
+  const log = new Proxy(memory, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = value.bind(target) as (...args: unknown[]) => Promise<unknown>;
+      if (key === 'createGroup') return async (name: string, ...rest: unknown[]) => (name === group ? otherLeased.then(() => Promise.reject(new Error(`createGroup ${name} refused`))) : method(name, ...rest));
+      if (key === 'lease') return async (name: string, ...rest: unknown[]) => method(name, ...rest).finally(() => name !== group && leased());
+      if (key === 'releaseLeases') return async (name: string, ...rest: unknown[]) => method(name, ...rest).finally(() => released.push(name));
+      return method;
+    },
+  });
+  return { log, released };
+}
+
+describe('startForwarders', () => {
+  it('when one forwarder fails to start, stops the ones that did before rethrowing its error', async () => {
+    const { log, released } = logRefusingGroup('forward-webhook');
+    const relay = createRelay({ log, auth: { unauthenticated: true } });
+    const flags = { forwardCloudevents: 'http://127.0.0.1:1/ce', forwardWebhook: 'http://127.0.0.1:1/hook', sign: SECRET };
+    await expect(startForwarders(relay, flags, bufferedIo())).rejects.toThrow('createGroup forward-webhook refused');
+    expect(released).toEqual(['forward-cloudevents']);
   });
 });
 

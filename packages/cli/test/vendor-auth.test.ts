@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { relayUrl, startRegevents, type Background } from './background.js';
 import { CliError } from '../src/cli-error.js';
 import { runInProcess } from './cli.js';
-import { vendorAuthOption } from '../src/vendor-auth.js';
+import { createWebhookHandler } from '@regevents/webhooks';
+import { vendorAuthOption, vendorAuthRefusal } from '../src/vendor-auth.js';
 
 const SECRET = 'hunter2-harbor-auth-header';
 let running: Background | undefined;
@@ -47,6 +48,18 @@ describe('--vendor-auth vendor=value', () => {
 });
 
 describe('regevents relay --format with --vendor-auth', () => {
+  it("leaves a refusal of the distribution credentials as webhooks worded it: they are no --vendor-auth", () => {
+    const auth = { harbor: { authHeader: SECRET } };
+    let refusal: unknown;
+    try {
+      createWebhookHandler({ formats: ['harbor'], auth: { bearer: 'a-token', ...auth } });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ option: 'auth.bearer' });
+    expect(vendorAuthRefusal(refusal, auth)).toBe(refusal);
+  });
+
   it('refuses a format whose sender has no --vendor-auth, and a --vendor-auth for a format not listed, in flag terms (exit 2)', async () => {
     const missing = await runInProcess(['relay', '--port', '0', '--format', 'harbor']);
     expect(missing.code).toBe(2);

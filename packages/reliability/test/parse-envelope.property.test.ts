@@ -50,11 +50,13 @@ const optionalField = fc.oneof(
   fc.record({ key: fc.constant('artifactType'), value: fc.oneof(fc.constantFrom('application/vnd.example+json', 'text/plain'), fc.string()) }),
 );
 
+const OPTIONAL_KEYS = ['platform', 'annotations', 'urls', 'data', 'artifactType'];
+
 /** A captured event whose target, or one of its references, gets an optional field. */
-const eventWithOptionalField = fc.tuple(fc.constantFrom(...capturedEvents), optionalField, fc.nat()).map(([event, { key, value }, pick]) => {
+const eventWithOptionalField = fc.tuple(fc.constantFrom(...capturedEvents), optionalField, fc.boolean(), fc.nat()).map(([event, { key, value }, onReference, index]) => {
   const copy = structuredClone(event) as { target?: Record<string, unknown> & { references?: Record<string, unknown>[] } };
   const references = copy.target?.references ?? [];
-  const holder = references.length > 0 && pick % 2 === 1 ? references[pick % references.length] : copy.target;
+  const holder = references.length > 0 && onReference ? references[index % references.length] : copy.target;
   if (holder) holder[key] = value;
   return copy;
 });
@@ -69,6 +71,21 @@ describe('parseEnvelope under property tests', () => {
       }),
       { numRuns: 3_000 },
     );
+  });
+
+  it('gives optional fields that the schema accepts in a fair share of events, on the target and on every reference', () => {
+    const samples = fc.sample(eventWithOptionalField, 3_000);
+    const valid = samples.filter((event) => oracle({ events: [event] })).length;
+    // about 37% are valid: enough of both kinds for the differential above to compare
+    expect(valid).toBeGreaterThan(600);
+    expect(samples.length - valid).toBeGreaterThan(600);
+    const holders = new Set<string>();
+    for (const event of samples as { target?: Record<string, unknown> & { references?: Record<string, unknown>[] } }[]) {
+      const target = event.target ?? {};
+      if (OPTIONAL_KEYS.some((key) => key in target)) holders.add('target');
+      for (const [index, reference] of (target.references ?? []).entries()) if (OPTIONAL_KEYS.some((key) => key in reference)) holders.add(`reference ${index}`);
+    }
+    expect([...holders].sort()).toEqual(['reference 0', 'reference 1', 'target']);
   });
 
   it('never throws anything but RegEventsValidationError on arbitrary JSON', () => {

@@ -153,6 +153,11 @@ function acceptedFormats(formats: unknown): FormatId[] {
   return [...new Set(formats as FormatId[])];
 }
 
+/** A sender's credentials refused against `formats`: the fields name them, the message quotes the formats. */
+function refused(option: string, formats: readonly FormatId[], message: (option: string, listed: string) => string): WebhookConfigError {
+  return new WebhookConfigError(message(option, formats.map((format) => `'${format}'`).join(', ')), { option, formats: [...formats] });
+}
+
 /**
  * The senders of a multi-format receiver, or `undefined` for a distribution-only one (no
  * `formats`). Every accepted format needs its sender's credentials, and every credential given
@@ -162,7 +167,7 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
   const has = (key: string) => auth !== null && typeof auth === 'object' && key in auth;
   if (formatsOption === undefined) {
     const vendor = VENDORS.find(has);
-    if (vendor) throw new WebhookConfigError(`auth.${vendor} needs the formats option, e.g. formats: [${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}]`, { option: `auth.${vendor}`, formats: [...SENDER_FORMATS[vendor]] });
+    if (vendor) throw refused(`auth.${vendor}`, SENDER_FORMATS[vendor], (option, listed) => `${option} needs the formats option, e.g. formats: [${listed}]`);
     return undefined;
   }
   const formats = acceptedFormats(formatsOption);
@@ -173,17 +178,17 @@ export function createSenders(auth: AuthOptions, formatsOption: readonly FormatI
     checks.push({ sender: 'distribution', headers: (delivery) => distribution.beforeBody(delivery), ...(distribution.afterBody ? { body: distribution.afterBody } : {}), description: distribution.describe() });
   } else {
     const strategy = DISTRIBUTION_STRATEGIES.find(has);
-    if (strategy) throw new WebhookConfigError(`auth.${strategy} authenticates distribution envelopes, but formats does not list 'distribution'`);
+    if (strategy) throw refused(`auth.${strategy}`, ['distribution'], (option, listed) => `${option} authenticates distribution envelopes, but formats does not list ${listed}`);
   }
   for (const vendor of VENDORS) {
     if (accepts(vendor)) {
       if (!has(vendor)) {
-        const listed = SENDER_FORMATS[vendor].filter((f) => formats.includes(f));
-        throw new WebhookConfigError(`formats lists ${listed.map((f) => `'${f}'`).join(', ')}: auth.${vendor} is required`, { option: `auth.${vendor}`, formats: listed });
+        const needing = SENDER_FORMATS[vendor].filter((f) => formats.includes(f));
+        throw refused(`auth.${vendor}`, needing, (option, listed) => `formats lists ${listed}: ${option} is required`);
       }
       checks.push(vendorCheck(vendor, auth));
     } else if (has(vendor)) {
-      throw new WebhookConfigError(`auth.${vendor} is set, but formats lists none of ${SENDER_FORMATS[vendor].map((f) => `'${f}'`).join(', ')}`, { option: `auth.${vendor}`, formats: [...SENDER_FORMATS[vendor]] });
+      throw refused(`auth.${vendor}`, SENDER_FORMATS[vendor], (option, listed) => `${option} is set, but formats lists none of ${listed}`);
     }
   }
   const configured = new Set(checks.map((check) => check.sender));

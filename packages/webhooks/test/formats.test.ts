@@ -470,6 +470,7 @@ describe('configuration', () => {
       [{ formats: ['distribution', 'harbor-cloudevents'], auth: { bearer: TOKEN } }, { option: 'auth.harbor', formats: ['harbor-cloudevents'] }],
       [{ auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } }, { option: 'auth.harbor', formats: ['harbor', 'harbor-cloudevents'] }],
       [{ formats: ['distribution'], auth: { bearer: TOKEN, acr: { headers: { 'X-Acr-Token': SECRETS.acr } } } }, { option: 'auth.acr', formats: ['acr'] }],
+      [{ formats: ['harbor'], auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } }, { option: 'auth.bearer', formats: ['distribution'] }],
     ];
     for (const [options, fields] of cases) {
       const error = refusal(options);

@@ -6,6 +6,7 @@ import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTIO
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { untilInterrupted } from '../server.js';
+import { closeAll, runThenClose } from '../closing.js';
 import { demoRetentionPolicy } from './demo-retention.js';
 import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
 import { pendingNotifications, startDemoSites, type DemoSites } from './demo-sites.js';
@@ -49,21 +50,29 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
   const story = new DemoStory(io, Boolean(options.json));
   const backend = options.redis ? await redisBackend(options.redis, io) : memoryBackend();
   let demo: DemoRun | undefined;
-  try {
-    demo = await startDemo(options, backend, story, io);
-    const succeeded = await tellStory(demo, story);
-    if (!options.once) {
-      story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
-      story.say('Ctrl-C stops');
-      await stopped();
-    }
-    return succeeded ? EXIT.ok : EXIT.failed;
-  } finally {
-    await demo?.close();
-    await backend.close();
-    if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
-  }
+  return runThenClose(
+    async () => {
+      demo = await startDemo(options, backend, story, io);
+      const succeeded = await tellStory(demo, story);
+      if (!options.once) {
+        story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
+        story.say('Ctrl-C stops');
+        await stopped();
+      }
+      return succeeded ? EXIT.ok : EXIT.failed;
+    },
+    [
+      () => demo?.close(),
+      async () => {
+        await backend.close();
+        if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
+      },
+    ],
+    reportClose(io),
+  );
 }
+
+const reportClose = (io: Io) => (error: unknown) => io.err(`regevents demo while closing: ${error instanceof Error ? error.message : String(error)}`);
 
 /** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view. */
 interface DemoRun {
@@ -100,12 +109,7 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
     store: backend.store,
     startConsumers,
     stopConsumers,
-    async close() {
-      await ui?.close();
-      await stopConsumers();
-      await replicator.close();
-      await sites.close();
-    },
+    close: () => closeAll([() => ui?.close(), stopConsumers, () => replicator.close(), () => sites.close()], reportClose(io)),
   };
 }
 

@@ -40,9 +40,16 @@ export async function startForwarders(relay: Relay, flags: ForwardFlags, io: Io)
     const consumer = forwardWebhook(relay.consumer('forward-webhook', made), { url: flags.forwardWebhook, sign: flags.sign, view });
     consumers.push(consumer.onError(report('forward-webhook')));
   }
-  await Promise.all(consumers.map((consumer) => consumer.start()));
-  for (const consumer of consumers) io.err(`forwarding every event${view === 'enriched' ? ', enriched,' : ''} (group ${consumer.group})`);
-  return async () => {
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
+  const stop = async () => {
+    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
   };
+  // every start settles first: one that failed must not leave the others running with no one to stop them
+  const started = await Promise.allSettled(consumers.map((consumer) => consumer.start()));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  for (const consumer of consumers) io.err(`forwarding every event${view === 'enriched' ? ', enriched,' : ''} (group ${consumer.group})`);
+  return stop;
 }

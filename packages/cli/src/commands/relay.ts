@@ -4,6 +4,7 @@ import { createRelay, type Relay, type RelayLog } from '@regevents/relay';
 import type { VendorAuthOptions } from '@regevents/webhooks';
 import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
+import { runThenClose } from '../closing.js';
 import type { Io } from '../output.js';
 import { startHttpServer, untilInterrupted, type RunningServer } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
@@ -64,23 +65,23 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: () =>
   let stopForwarders: (() => Promise<void>) | undefined;
   let server: RunningServer | undefined;
   let ui: RunningServer | undefined;
+  const report = (doing: string) => (error: unknown) => io.err(`regevents relay${doing}: ${error instanceof Error ? error.message : String(error)}`);
   // whatever fails on the way up (a refused flag, a port in use), what was opened is closed: the process can exit
-  try {
-    const relay = receiver(options, log);
-    relay.onError((error) => io.err(`regevents relay: ${error instanceof Error ? error.message : String(error)}`));
-    stopForwarders = await startForwarders(relay, options, io);
-    server = await serveReceiver(relay, options);
-    io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
-    ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
-    io.err('point the registry at it with:');
-    io.out(registrySnippet(server.url, Boolean(options.token)));
-    await stopped();
-  } finally {
-    await ui?.close();
-    await server?.close();
-    await stopForwarders?.();
-    await close();
-  }
+  await runThenClose(
+    async () => {
+      const relay = receiver(options, log);
+      relay.onError(report(''));
+      stopForwarders = await startForwarders(relay, options, io);
+      server = await serveReceiver(relay, options);
+      io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
+      ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
+      io.err('point the registry at it with:');
+      io.out(registrySnippet(server.url, Boolean(options.token)));
+      await stopped();
+    },
+    [() => ui?.close(), () => server?.close(), () => stopForwarders?.(), close],
+    report(' while closing'),
+  );
   io.err('stopped');
   return EXIT.ok;
 }

@@ -1,0 +1,39 @@
+/** One step of shutting down; it may find nothing to close (`ui?.close()` for a UI never started). */
+export type Close = () => unknown;
+
+/** Runs every close in order, whichever of them fail, and returns their failures. */
+async function closeEach(closes: readonly Close[]): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  for (const close of closes) {
+    try {
+      await close();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  return failures;
+}
+
+/** Runs every close in order even when one fails, then throws the first failure; `report` hears the others. */
+export async function closeAll(closes: readonly Close[], report: (error: unknown) => void): Promise<void> {
+  const [first, ...others] = await closeEach(closes);
+  others.forEach(report);
+  if (first !== undefined) throw first;
+}
+
+/**
+ * `body`, then every close, whatever happened: the body's error is the one thrown (a port in use
+ * says more than the close that failed after it), a close's only when the body succeeded;
+ * `report` hears the failures not thrown.
+ */
+export async function runThenClose<T>(body: () => Promise<T>, closes: readonly Close[], report: (error: unknown) => void): Promise<T> {
+  let result: T;
+  try {
+    result = await body();
+  } catch (error) {
+    (await closeEach(closes)).forEach(report);
+    throw error;
+  }
+  await closeAll(closes, report);
+  return result;
+}

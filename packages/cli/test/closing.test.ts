@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { closeAll, runThenClose } from '../src/closing.js';
+
+/** Closes that log their names; the ones named in `failing` reject after logging. */
+function closes(names: string[], failing: string[], closed: string[]) {
+  return names.map((name) => async () => {
+    closed.push(name);
+    if (failing.includes(name)) throw new Error(`${name} failed to close`);
+  });
+}
+
+describe('closing what a command opened', () => {
+  it('runs every close in order when one rejects, throws the first failure and reports the others', async () => {
+    const closed: string[] = [];
+    const reported: unknown[] = [];
+    await expect(closeAll(closes(['ui', 'server', 'forwarders', 'log'], ['server', 'forwarders'], closed), (error) => reported.push(error))).rejects.toThrow('server failed to close');
+    expect(closed).toEqual(['ui', 'server', 'forwarders', 'log']);
+    expect(reported).toEqual([new Error('forwarders failed to close')]);
+  });
+
+  it("throws the body's error, not a close's, after every close ran", async () => {
+    const closed: string[] = [];
+    const reported: unknown[] = [];
+    const inUse = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080'), { code: 'EADDRINUSE' });
+    const run = runThenClose(() => Promise.reject(inUse), closes(['server', 'log'], ['server'], closed), (error) => reported.push(error));
+    await expect(run).rejects.toBe(inUse);
+    expect(closed).toEqual(['server', 'log']);
+    expect(reported).toEqual([new Error('server failed to close')]);
+  });
+
+  it("returns the body's result when everything closes, and throws a close's failure when only that failed", async () => {
+    const closed: string[] = [];
+    expect(await runThenClose(async () => 0, closes(['server', 'log'], [], closed), () => undefined)).toBe(0);
+    await expect(runThenClose(async () => 0, closes(['server', 'log'], ['log'], closed), () => undefined)).rejects.toThrow('log failed to close');
+    expect(closed).toEqual(['server', 'log', 'server', 'log']);
+  });
+});
