@@ -40,6 +40,30 @@ export function interleavedBench(tasks: BenchTask[], options: BenchOptions = {})
   return tasks.map((task, index) => ({ name: task.name, opsPerSecond: throughput[index] ?? 0, ratio: (throughput[index] ?? 0) / baseline }));
 }
 
+/** What `recordResponseTimes` needs of an autocannon run: its per-response event. */
+export interface ResponseEvents {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): unknown;
+}
+
+/**
+ * Keeps every 2xx response time a load run reports and answers their p99 in microseconds.
+ * autocannon times each response with process.hrtime (fractional milliseconds) but keeps them in a
+ * histogram of whole milliseconds, which cannot tell apart handlers that answer in under one.
+ */
+export function recordResponseTimes(run: ResponseEvents): { p99Micros: () => number } {
+  const times: number[] = [];
+  run.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+    if (Math.floor(Number(statusCode) / 100) === 2) times.push(responseTimeMs);
+  });
+  return { p99Micros: () => 1000 * nearestRankPercentile(times, 0.99) };
+}
+
+/** The nearest-rank percentile of the values (NaN for none). */
+export function nearestRankPercentile(values: readonly number[], fraction: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+}
+
 export function printBench(title: string, results: BenchResult[], unit = 'ops/s'): void {
   console.log(`\n${title}`);
   console.table(results.map((r) => ({ task: r.name, [unit]: Math.round(r.opsPerSecond), 'vs baseline': `${r.ratio.toFixed(2)}x` })));

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, registryConfig, saveBenchReport, skopeoCopy, sleep, startRedis, startRegistry, writeOciLayout } from '@regevents/registry-harness';
+import { buildImage, recordResponseTimes, registryConfig, saveBenchReport, skopeoCopy, sleep, startRedis, startRegistry, writeOciLayout } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
 import autocannon from 'autocannon';
 import { createClient } from 'redis';
@@ -101,7 +101,11 @@ if (only.has('receiver')) {
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' },
     requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }],
   };
-  const load = (server, seconds) => autocannon({ url: `http://127.0.0.1:${server.address().port}/events`, connections: CONNECTIONS, duration: seconds, method: 'POST', ...traffic });
+  async function load(server, seconds) {
+    const instance = autocannon({ url: `http://127.0.0.1:${server.address().port}/events`, connections: CONNECTIONS, duration: seconds, method: 'POST', ...traffic });
+    const responseTimes = recordResponseTimes(instance);
+    return { ...(await instance), p99Micros: responseTimes.p99Micros() };
+  }
   const names = Object.keys(receivers);
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (const name of names) await load(receivers[name], 1);
@@ -121,7 +125,7 @@ if (only.has('receiver')) {
   const costMedian = (name, pick) => median(costs[name].map(pick));
   for (const server of Object.values(receivers)) server.close();
   const rps = (name) => median(runs[name].map((r) => r.requests.average));
-  const p99 = (name) => median(runs[name].map((r) => r.latency.p99));
+  const p99 = (name) => median(runs[name].map((r) => r.p99Micros)).toFixed(0);
   const perRound = (name, base) => runs[name].map((run, round) => run.requests.average / runs[base][round].requests.average);
   const relayVsHand = perRound('relay', 'byHand');
   const receiverTarget = 0.95;
@@ -140,7 +144,7 @@ if (only.has('receiver')) {
     notes: [
       `loopback, ${CONNECTIONS} connections, ${ROUNDS} rotating rounds of ${SECONDS} s per server, redis-server without persistence, medians`,
       `target relay >= ${receiverTarget}x the hand-written XADD: ${median(relayVsHand) >= receiverTarget ? 'met' : 'not met'} (${fixed(median(relayVsHand), 2)}x)`,
-      `p99 latency: relay ${p99('relay')} ms, hand-written XADD ${p99('byHand')} ms, bare ${p99('bare')} ms`,
+      `p99 latency, client side from each response's hrtime (µs, median of rounds): relay ${p99('relay')}, hand-written XADD ${p99('byHand')}, bare ${p99('bare')}; relay / hand-written per round ${runs.relay.map((run, round) => (run.p99Micros / runs.byHand[round].p99Micros).toFixed(2)).join(' ')}`,
       `per-round ratios relay / hand-written: ${relayVsHand.map((r) => r.toFixed(2)).join(' ')}`,
       `Redis per request: relay EVALSHA ${fixed(costMedian('relay', (c) => c.perCall.evalsha))} µs a call, its CPU ${fixed(costMedian('relay', (c) => c.redisUs))} µs; hand-written XADD ${fixed(costMedian('byHand', (c) => c.perCall.xadd))} µs a call, its CPU ${fixed(costMedian('byHand', (c) => c.redisUs))} µs`,
       `this process's CPU per request (autocannon's share included, the same in every row): relay ${fixed(costMedian('relay', (c) => c.nodeUs))} µs, hand-written ${fixed(costMedian('byHand', (c) => c.nodeUs))} µs, bare ${fixed(costMedian('bare', (c) => c.nodeUs))} µs`,

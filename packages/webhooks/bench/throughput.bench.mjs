@@ -13,7 +13,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { saveBenchReport } from '@regevents/registry-harness';
+import { recordResponseTimes, saveBenchReport } from '@regevents/registry-harness';
 import autocannon from 'autocannon';
 import { ghcrBytes, ghcrTraffic, nextBody, octokitBody, octokitTraffic, registryTraffic } from './traffic.mjs';
 
@@ -39,23 +39,11 @@ const cpuMicros = async () => {
 };
 
 const traffic = { bare: registryTraffic, webhooks: registryTraffic, octokit: octokitTraffic, formatsDistribution: registryTraffic, formatsGhcr: ghcrTraffic };
-// autocannon times each response with process.hrtime (fractional milliseconds) but keeps them in
-// a histogram of whole milliseconds, and the bare handler answers in well under one: the bench
-// keeps every 2xx response time itself, from the same 'response' events, and takes its own p99
 async function load(name, seconds) {
   const instance = autocannon({ url: `http://127.0.0.1:${ports[name]}/events`, connections: CONNECTIONS, duration: seconds, method: 'POST', ...traffic[name] });
-  const latenciesMs = [];
-  instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-    if (Math.floor(Number(statusCode) / 100) === 2) latenciesMs.push(responseTimeMs);
-  });
+  const responseTimes = recordResponseTimes(instance);
   const result = await instance;
-  return { ...result, p99Micros: 1000 * percentile(latenciesMs, 0.99) };
-}
-
-/** The nearest-rank percentile of the values. */
-function percentile(values, fraction) {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+  return { ...result, p99Micros: responseTimes.p99Micros() };
 }
 
 const names = Object.keys(traffic);
