@@ -11,3 +11,6 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** An error's message, for one line of output; what is thrown need not be an Error. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

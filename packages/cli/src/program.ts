@@ -3,7 +3,7 @@ import { FORMAT_IDS } from '@regevents/formats';
 import { Command, CommanderError, Option } from 'commander';
 import { RelayConfigError } from '@regevents/relay';
 import { WebhookConfigError } from '@regevents/webhooks';
-import { CliError, EXIT } from './cli-error.js';
+import { CliError, EXIT, messageOf } from './cli-error.js';
 import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
 import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
 import { demoCommand, type DemoOptions } from './commands/demo.js';
@@ -173,7 +173,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     io.err(`regevents: ${message}`);
     if (argv.includes('--debug') && error instanceof Error && error.stack) io.err(error.stack);
     // the libraries' refusals of their options are refusals of the flags that made them

@@ -4,7 +4,7 @@ import { reconcile, RECONCILE_USER_AGENT, type Consumer } from '@regevents/relay
 import { checkPolicies, createReplicator, type Replicator } from '@regevents/replication';
 import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
-import type { Io } from '../output.js';
+import { errorLines, type Io } from '../output.js';
 import { untilInterrupted } from '../server.js';
 import { closeAll, runThenClose } from '../closing.js';
 import { demoRetentionPolicy } from './demo-retention.js';
@@ -68,11 +68,9 @@ export async function demoCommand(options: DemoOptions, io: Io, stopped: () => P
         if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
       },
     ],
-    reportClose(io),
+    errorLines(io, 'regevents demo while closing'),
   );
 }
-
-const reportClose = (io: Io) => (error: unknown) => io.err(`regevents demo while closing: ${error instanceof Error ? error.message : String(error)}`);
 
 /** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view. */
 interface DemoRun {
@@ -109,7 +107,7 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
     store: backend.store,
     startConsumers,
     stopConsumers,
-    close: () => closeAll([() => ui?.close(), stopConsumers, () => replicator.close(), () => sites.close()], reportClose(io)),
+    close: () => closeAll([() => ui?.close(), stopConsumers, () => replicator.close(), () => sites.close()], errorLines(io, 'regevents demo while closing')),
   };
 }
 

@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
-import { EXIT } from '../cli-error.js';
+import { EXIT, messageOf } from '../cli-error.js';
 import { formatEvent, formatIssue, printable, type Io } from '../output.js';
 import { startHttpServer, untilInterrupted } from '../server.js';
 
@@ -40,7 +40,7 @@ export async function listenCommand(options: ListenOptions, io: Io, stopped: Pro
     io.err(`${io.colors.red('invalid notification')} (acknowledged so the registry moves on):`);
     for (const issue of invalid.issues) io.err(formatIssue(issue, io.colors));
   });
-  hooks.onError((error) => io.err(`regevents listen: ${printable(error instanceof Error ? error.message : String(error))}`));
+  hooks.onError((error) => io.err(`regevents listen: ${printable(messageOf(error))}`));
 
   const server = await startHttpServer(hooks.node, { port: options.port, host: options.host });
   io.err(`listening on ${server.url}/ ${options.token ? '(Bearer token required)' : '(no authentication)'}; Ctrl-C stops`);

@@ -1,7 +1,7 @@
 import { ENRICH_USER_AGENT, forwardCloudEvents, forwardWebhook, type Consumer, type ConsumerOptions, type Relay } from '@regevents/relay';
 import { createRegistryClient } from '@regevents/registry-client';
 import { CliError } from '../cli-error.js';
-import type { Io } from '../output.js';
+import { errorLines, type Io } from '../output.js';
 import { registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 
 export interface ForwardFlags extends RegistryCredentialOptions {
@@ -31,14 +31,13 @@ export async function startForwarders(relay: Relay, flags: ForwardFlags, io: Io)
   if (flags.sign && !flags.forwardWebhook) throw new CliError('--sign goes with --forward-webhook URL');
   const { consumer: made, view } = await forwardedView(flags, io);
   const consumers: Consumer[] = [];
-  const report = (what: string) => (error: unknown) => io.err(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   if (flags.forwardCloudevents) {
     const consumer = forwardCloudEvents(relay.consumer('forward-cloudevents', made), { sink: flags.forwardCloudevents, mode: flags.cloudeventsMode, view });
-    consumers.push(consumer.onError(report('forward-cloudevents')));
+    consumers.push(consumer.onError(errorLines(io, 'forward-cloudevents')));
   }
   if (flags.forwardWebhook && flags.sign) {
     const consumer = forwardWebhook(relay.consumer('forward-webhook', made), { url: flags.forwardWebhook, sign: flags.sign, view });
-    consumers.push(consumer.onError(report('forward-webhook')));
+    consumers.push(consumer.onError(errorLines(io, 'forward-webhook')));
   }
   const stop = async () => {
     await Promise.allSettled(consumers.map((consumer) => consumer.stop()));

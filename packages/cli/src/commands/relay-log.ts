@@ -2,7 +2,7 @@ import { createMemoryLog, createRedisLog, type LogEntry, type RelayLog } from '@
 import { isKnownEvent, type UnknownEvent } from '@regevents/webhooks';
 import type { Event } from '@regevents/types';
 import { createClient } from 'redis';
-import { CliError, EXIT } from '../cli-error.js';
+import { CliError, EXIT, messageOf } from '../cli-error.js';
 import { formatEvent, type Io } from '../output.js';
 import { REDIS_URL, urlOption } from '../url-option.js';
 
@@ -40,7 +40,7 @@ export async function openLog(options: RelayLogOptions, io: Io, memoryAllowed = 
     await client.connect();
   } catch (error) {
     // the URL may hold a password: name only the host
-    throw new CliError(`cannot reach Redis at ${url.host}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+    throw new CliError(`cannot reach Redis at ${url.host}: ${messageOf(error)}`, EXIT.failed);
   }
   return {
     log: createRedisLog({ client, stream: options.stream, partitions: options.partitions }),

@@ -1,6 +1,6 @@
 import { NORMALIZED_KINDS } from '@regevents/formats';
 import { createRelay, type LogEntry, type RelayLog } from '@regevents/relay';
-import { CliError, EXIT } from '../cli-error.js';
+import { CliError, EXIT, messageOf } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { untilInterrupted } from '../server.js';
 import { formatEntry, openLog, type RelayLogOptions } from './relay-log.js';
@@ -54,7 +54,7 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
   consumer.on(NORMALIZED_KINDS, (event, context) => {
     if (context.format !== 'distribution') show(event, context.format, event.repository);
   });
-  consumer.onError((error) => void process.stderr.write(`regevents relay tail: ${error instanceof Error ? error.message : String(error)}\n`));
+  consumer.onError((error) => void process.stderr.write(`regevents relay tail: ${messageOf(error)}\n`));
   await consumer.start();
   await (options.once ? consumer.idle() : stopped);
   await consumer.stop();

@@ -5,7 +5,7 @@ import type { VendorAuthOptions } from '@regevents/webhooks';
 import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
 import { runThenClose } from '../closing.js';
-import type { Io } from '../output.js';
+import { errorLines, type Io } from '../output.js';
 import { startHttpServer, untilInterrupted, type RunningServer } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
@@ -65,12 +65,11 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: () =>
   let stopForwarders: (() => Promise<void>) | undefined;
   let server: RunningServer | undefined;
   let ui: RunningServer | undefined;
-  const report = (doing: string) => (error: unknown) => io.err(`regevents relay${doing}: ${error instanceof Error ? error.message : String(error)}`);
   // whatever fails on the way up (a refused flag, a port in use), what was opened is closed: the process can exit
   await runThenClose(
     async () => {
       const relay = receiver(options, log);
-      relay.onError(report(''));
+      relay.onError(errorLines(io, 'regevents relay'));
       stopForwarders = await startForwarders(relay, options, io);
       server = await serveReceiver(relay, options);
       io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
@@ -80,7 +79,7 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: () =>
       await stopped();
     },
     [() => ui?.close(), () => server?.close(), () => stopForwarders?.(), close],
-    report(' while closing'),
+    errorLines(io, 'regevents relay while closing'),
   );
   io.err('stopped');
   return EXIT.ok;

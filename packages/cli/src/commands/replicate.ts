@@ -4,7 +4,7 @@ import { createRelay } from '@regevents/relay';
 import { createMemoryQueue, createReplicator, readPolicyFile, relayStatusSink, type JobView, type PolicyDiagnostic, type ReplicationPolicy, type Replicator, type StatusChange } from '@regevents/replication';
 import { createBullMqQueue } from '@regevents/replication/node';
 import { CliError, EXIT } from '../cli-error.js';
-import type { Io } from '../output.js';
+import { errorLines, type Io } from '../output.js';
 import { startHttpServer, untilInterrupted } from '../server.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
@@ -92,7 +92,7 @@ export async function replicateCommand(options: ReplicateOptions, io: Io, stoppe
       await toLog(change);
     },
     onProgress: (jobId, progress) => display.progress(jobId, progress),
-    onError: (error) => io.err(`catch-up: ${error instanceof Error ? error.message : String(error)}`),
+    onError: errorLines(io, 'catch-up'),
   });
   const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true } });
   const consumer = relay.consumer('replication');

@@ -15,7 +15,7 @@ import {
   type UsageStore,
 } from '@regevents/retention';
 import { createClient } from 'redis';
-import { CliError, EXIT } from '../cli-error.js';
+import { CliError, EXIT, messageOf } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 import { REDIS_URL, urlOption } from '../url-option.js';
@@ -98,7 +98,7 @@ async function open(options: RetentionOptions, io: Io): Promise<Session> {
     await redis.connect();
   } catch (error) {
     // the URL may hold a password: name only the host
-    throw new CliError(`cannot reach Redis at ${redisUrl.host}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+    throw new CliError(`cannot reach Redis at ${redisUrl.host}: ${messageOf(error)}`, EXIT.failed);
   }
   return { client, registry, auth, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
 }
