@@ -122,13 +122,13 @@ function vendorCheck(vendor: Vendor, options: VendorAuthOptions): SenderCheck {
     }
     case 'ghcr': {
       const secrets = requireSecrets(list(options.ghcr?.secret as Secrets), 'auth.ghcr.secret');
-      return { sender: vendor, ...signedIn(GITHUB_SIGNATURE_HEADER, (headers, body) => verifyGitHubSignature(body, headers, secrets)), description: `x-hub-signature-256(${secrets.length})` };
+      return { sender: vendor, ...signedIn(GITHUB_SIGNATURE_HEADER, (headers, body) => verifyGitHubSignature(body, headers, secrets)), description: `${GITHUB_SIGNATURE_HEADER}(${secrets.length})` };
     }
     case 'artifactory': {
       const secrets = requireSecrets(list(options.artifactory?.secret as Secrets), 'auth.artifactory.secret');
       const mode = options.artifactory?.mode ?? 'either';
       if (!['secret', 'hmac', 'either'].includes(mode)) throw new WebhookConfigError('auth.artifactory.mode must be "secret", "hmac" or "either"');
-      return { sender: vendor, ...signedIn(JFROG_EVENT_AUTH_HEADER, (headers, body) => verifyJFrogEventAuth(body, headers, secrets, mode)), description: `x-jfrog-event-auth ${mode}(${secrets.length})` };
+      return { sender: vendor, ...signedIn(JFROG_EVENT_AUTH_HEADER, (headers, body) => verifyJFrogEventAuth(body, headers, secrets, mode)), description: `${JFROG_EVENT_AUTH_HEADER} ${mode}(${secrets.length})` };
     }
     case 'gar': {
       const gar = options.gar;
