@@ -37,12 +37,23 @@ describe('createEventHandler: typed dispatch without HTTP', () => {
     expect(seen).toEqual([`push:manifest ${event.target.repository} #${context.index} queue`, `artifact.pushed ${event.target.repository} distribution`, 'any push']);
   });
 
-  // one registration per case: a later registration in a chain would empty the cached plans for an earlier one
+  // one method per case, so that each method's own reset of the cached plans is what the case checks
+  // (in a chain, a later registration's reset would cover an earlier one's); the last case chains them all
   it.each<{ method: string; register: (events: EventReceiver, seen: string[]) => unknown; expected: string[] }>([
     { method: 'on, a distribution key', register: (events, seen) => events.on('push:manifest', () => void seen.push('push:manifest')), expected: ['push', 'push:manifest'] },
     { method: 'on, a normalized kind', register: (events, seen) => events.on('artifact.pushed', (pushed) => void seen.push(`artifact.pushed ${pushed.registry.kind}`)), expected: ['push', 'artifact.pushed distribution', 'artifact.pushed harbor'] },
     { method: 'onUnknown', register: (events, seen) => events.onUnknown((item) => void seen.push(`unknown ${item.action}`)), expected: ['push', 'unknown rename'] },
     { method: 'onAny', register: (events, seen) => events.onAny((item) => void seen.push(`any ${item.action}`)), expected: ['push', 'any push', 'any rename'] },
+    {
+      method: 'every method, chained',
+      register: (events, seen) =>
+        events
+          .on('push:manifest', () => void seen.push('push:manifest'))
+          .on('artifact.pushed', (pushed) => void seen.push(`artifact.pushed ${pushed.registry.kind}`))
+          .onUnknown((item) => void seen.push(`unknown ${item.action}`))
+          .onAny((item) => void seen.push(`any ${item.action}`)),
+      expected: ['push', 'push:manifest', 'artifact.pushed distribution', 'any push', 'unknown rename', 'any rename', 'artifact.pushed harbor'],
+    },
   ])('a handler registered with $method after events were dispatched receives the next events it takes', async ({ register, expected }) => {
     const { event, context } = capturedPush();
     const harbor = await normalizedOf('harbor/push-artifact', 'harbor');
