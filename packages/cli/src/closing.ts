@@ -14,11 +14,24 @@ async function closeEach(closes: readonly Close[]): Promise<unknown[]> {
   return failures;
 }
 
-/** Runs every close in order even when one fails, then throws the first failure; `report` hears the others. */
-export async function closeAll(closes: readonly Close[], report: (error: unknown) => void): Promise<void> {
-  const [first, ...others] = await closeEach(closes);
+/** Throws the first of the failures; `report` hears the others. */
+export function throwFirst(failures: readonly unknown[], report: (error: unknown) => void): void {
+  const [first, ...others] = failures;
   others.forEach(report);
   if (first !== undefined) throw first;
+}
+
+/** The reasons of the rejected ones. */
+export const rejections = (results: readonly PromiseSettledResult<unknown>[]): unknown[] => results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+
+/** Runs every close in order even when one fails, then throws the first failure; `report` hears the others. */
+export async function closeAll(closes: readonly Close[], report: (error: unknown) => void): Promise<void> {
+  throwFirst(await closeEach(closes), report);
+}
+
+/** Runs closes that do not depend on each other all at once (consumers stopping gracefully), then as `closeAll`. */
+export async function closeTogether(closes: readonly Close[], report: (error: unknown) => void): Promise<void> {
+  throwFirst(rejections(await Promise.allSettled(closes.map(async (close) => close()))), report);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeAll, runThenClose } from '../src/closing.js';
+import { closeAll, closeTogether, runThenClose } from '../src/closing.js';
 
 /** Closes that log their names; the ones named in `failing` reject after logging. */
 function closes(names: string[], failing: string[], closed: string[]) {
@@ -16,6 +16,23 @@ describe('closing what a command opened', () => {
     await expect(closeAll(closes(['ui', 'server', 'forwarders', 'log'], ['server', 'forwarders'], closed), (error) => reported.push(error))).rejects.toThrow('server failed to close');
     expect(closed).toEqual(['ui', 'server', 'forwarders', 'log']);
     expect(reported).toEqual([new Error('forwarders failed to close')]);
+  });
+
+  it('closes independent things at once: each starts before any finishes, the first failure is thrown, the others reported', async () => {
+    const started: string[] = [];
+    let finish: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const stopping = (name: string, fails: boolean) => async () => {
+      started.push(name);
+      if (started.length === 3) finish();
+      await gate;
+      if (fails) throw new Error(`${name} failed to stop`);
+    };
+    const reported: unknown[] = [];
+    const run = closeTogether([stopping('a', false), stopping('b', true), stopping('c', true)], (error) => reported.push(error));
+    await expect(run).rejects.toThrow('b failed to stop');
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect(reported).toEqual([new Error('c failed to stop')]);
   });
 
   it("throws the body's error, not a close's, after every close ran", async () => {

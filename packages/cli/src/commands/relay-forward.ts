@@ -1,6 +1,7 @@
 import { ENRICH_USER_AGENT, forwardCloudEvents, forwardWebhook, type Consumer, type ConsumerOptions, type Relay } from '@regevents/relay';
 import { createRegistryClient } from '@regevents/registry-client';
 import { CliError } from '../cli-error.js';
+import { closeTogether, rejections, throwFirst } from '../closing.js';
 import { errorLines, type Io } from '../output.js';
 import { registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 
@@ -39,15 +40,14 @@ export async function startForwarders(relay: Relay, flags: ForwardFlags, io: Io)
     const consumer = forwardWebhook(relay.consumer('forward-webhook', made), { url: flags.forwardWebhook, sign: flags.sign, view });
     consumers.push(consumer.onError(errorLines(io, 'forward-webhook')));
   }
-  const stop = async () => {
-    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
-  };
+  const report = errorLines(io, 'regevents relay forwarders');
+  // every stop runs whichever fails; the first failure is thrown to the caller, the others printed
+  const stop = () => closeTogether(consumers.map((consumer) => () => consumer.stop()), report);
   // every start settles first: one that failed must not leave the others running with no one to stop them
-  const started = await Promise.allSettled(consumers.map((consumer) => consumer.start()));
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    await stop();
-    throw failed.reason;
+  const failedStarts = rejections(await Promise.allSettled(consumers.map((consumer) => consumer.start())));
+  if (failedStarts.length > 0) {
+    await stop().catch(report);
+    throwFirst(failedStarts, report);
   }
   for (const consumer of consumers) io.err(`forwarding every event${view === 'enriched' ? ', enriched,' : ''} (group ${consumer.group})`);
   return stop;
