@@ -57,29 +57,22 @@ const COLUMNS: Record<PlanColumn, { header: string; cell: Cell }> = {
 
 const manifestKey = (of: { repository: string; digest: string }) => `${of.repository}@${of.digest}`;
 
-/** The rows that are the first removal printed of their manifest: those carry its bytes. */
-function firstRemovalRowOfManifest(entries: readonly PlanEntry[]): Set<number> {
-  const seen = new Set<string>();
-  const firstRows = new Set<number>();
-  entries.forEach((entry, row) => {
-    if (entry.action !== 'remove' || seen.has(manifestKey(entry))) return;
-    seen.add(manifestKey(entry));
-    firstRows.add(row);
-  });
-  return firstRows;
-}
-
 /**
  * What removing each of `entries` (the rows printed) reclaims: a manifest's bytes on the first row
- * of it, 0 on its further rows (so the rows add up to the plan's total), undefined when it deletes nothing.
+ * that removes it, 0 on its other rows (so the rows add up to the plan's total), undefined when it deletes nothing.
  */
 export function reclaimedByRow(plan: RetentionPlan, entries: readonly PlanEntry[]): (row: number) => number | undefined {
   const freed = new Map(plan.deletions.map((deletion) => [manifestKey(deletion), deletion.reclaimableBytes]));
-  const firstRows = firstRemovalRowOfManifest(entries);
-  return (row) => {
-    const bytes = freed.get(manifestKey(entries[row] as PlanEntry));
-    return bytes === undefined || firstRows.has(row) ? bytes : 0;
-  };
+  const counted = new Set<string>();
+  const byRow = entries.map((entry) => {
+    const key = manifestKey(entry);
+    const bytes = freed.get(key);
+    if (bytes === undefined) return undefined;
+    if (entry.action !== 'remove' || counted.has(key)) return 0;
+    counted.add(key);
+    return bytes;
+  });
+  return (row) => byRow[row];
 }
 
 /** The plan as an aligned text table, one line per tag or manifest, then a summary line. */
