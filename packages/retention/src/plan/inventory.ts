@@ -53,15 +53,17 @@ export function candidateList(capacity: number): CandidateList {
 }
 
 /**
- * The candidates of `list` at `positions`, in that order, in a new list with room for `spare`
- * more (`list` stays as it was). With candidateList and addCandidate, the only code that names
- * every column, so a copy or a reorder leaves none out.
+ * The candidates of `list` at `positions`, in that order (all of them, as they are, without
+ * `positions`), in a new list with room for `spare` more (`list` stays as it was). With
+ * candidateList and addCandidate, the only code that names every column, so a copy or a reorder
+ * leaves none out.
  */
-export function pickCandidates(list: CandidateList, positions: readonly number[], spare = 0): CandidateList {
-  const picked = <T>(column: readonly T[]) => positions.map((position) => column[position] as T);
+export function pickCandidates(list: CandidateList, positions?: readonly number[], spare = 0): CandidateList {
+  const picked = <T>(column: readonly T[]) => (positions ? positions.map((position) => column[position] as T) : column.slice());
   const times = (column: Float64Array) => {
-    const copy = new Float64Array(positions.length + spare);
-    positions.forEach((position, at) => (copy[at] = column[position] as number));
+    const copy = new Float64Array((positions?.length ?? list.tags.length) + spare);
+    if (positions) positions.forEach((position, at) => (copy[at] = column[position] as number));
+    else copy.set(column.subarray(0, list.tags.length));
     return copy;
   };
   return { tags: picked(list.tags), digests: picked(list.digests), pushedAtSources: picked(list.pushedAtSources), pulls: picked(list.pulls), histories: picked(list.histories), pushedAt: times(list.pushedAt), lastPulledAt: times(list.lastPulledAt) };
