@@ -29,6 +29,8 @@ export interface Receiver {
 
 const UNAVAILABLE_BODY = 'Service Unavailable: the event log did not take the event; it is kept by the registry and retried';
 const UNAVAILABLE_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' };
+// node writes a declared length in the head instead of a chunked body; a fetch Response sets its own
+const UNAVAILABLE_NODE_HEADERS = { ...UNAVAILABLE_HEADERS, 'content-length': String(new TextEncoder().encode(UNAVAILABLE_BODY).byteLength) };
 
 function repositoryOf(event: { target?: { repository?: unknown } }): string {
   return typeof event.target?.repository === 'string' ? event.target.repository : '';
@@ -90,7 +92,7 @@ class UnavailableAsServiceUnavailable implements NodeResponseLike {
   writeHead(status: number, headers: Record<string, string>): unknown {
     this.#status = status;
     if (!this.#unavailable()) return this.#res.writeHead(status, headers);
-    return this.#res.writeHead(503, { ...UNAVAILABLE_HEADERS, 'content-length': String(new TextEncoder().encode(UNAVAILABLE_BODY).byteLength) });
+    return this.#res.writeHead(503, UNAVAILABLE_NODE_HEADERS);
   }
 
   end(body?: string): unknown {
