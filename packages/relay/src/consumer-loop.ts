@@ -165,10 +165,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const counters: ConsumerCounters = { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 };
   const slots = createSemaphore(settings.concurrency);
   // entries read ahead, and the level that asks for more: a read of half of them, with the other
-  // half left to run while it and its claim are on their way. Against x 32 refilled at three
-  // quarters (fewer, larger reads, claims and acknowledgements), three A/B sessions over 20,000
-  // events measured Node CPU per event 8.4 -> 7.5, 11.4 -> 8.2, 10.7 -> 10.1 us, Redis CPU mixed
-  // (6.6 = 6.6, 8.4 -> 6.5, 8.1 -> 8.3 us), event rate ratios (medians) 1.17, 1.72, 1.06.
+  // half left to run while it and its claim are on their way: fewer, larger reads, claims and
+  // acknowledgements than x 32 at three quarters (in side-by-side runs, less CPU in this process;
+  // Redis's and the rate were mixed, which the bench has no setting to repeat).
   // An entry waits behind up to this many of its partition, about 64 handler times: with handlers
   // slower than leaseMs / 128 (117 ms at the default 15 s) its claim taken ahead is renewed when it
   // runs, slower than leaseMs / 64 (234 ms) it has lapsed by then. Both cost one claim command
@@ -252,7 +251,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       return;
     }
     reportError(error);
-    const retry = { pending: { positions: [...batch.positions], keys: [...batch.keys] } };
+    // the batch is this retry's alone: its turn took it out of `acks` before it was sent
+    const retry = { pending: batch };
     refused.set(partition, retry);
     const { signal } = stopping;
     track(
