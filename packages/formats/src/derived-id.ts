@@ -55,8 +55,8 @@ interface KeyOrder {
  * object whose keys come as they came before is copied into code-unit order without sorting.
  * Bounded (by keys and by their characters) so a stream of bodies with ever new keys cannot grow it,
  * and by orders per first key so that objects sharing one cannot make each look-up a long scan.
- * Not an lru-cache: its look-up wants one string key, and joining an object's keys into one costs
- * about what sorting them does, so orders are found by first key and compared key by key.
+ * Not an lru-cache: its look-up wants one string key, which would join every object's keys into a
+ * new string before each look-up; orders are found by first key and compared key by key instead.
  */
 const knownOrders = new Map<string, KeyOrder[]>();
 const ORDERS_PER_FIRST_KEY = 8;
