@@ -64,6 +64,11 @@ export function nearestRankPercentile(values: readonly number[], fraction: numbe
   return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/** The lowest and highest of some per-round ratios, as `min-max` with two decimals. */
+export function ratioSpread(ratios: readonly number[]): string {
+  return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+}
+
 export function printBench(title: string, results: BenchResult[], unit = 'ops/s'): void {
   console.log(`\n${title}`);
   console.table(results.map((r) => ({ task: r.name, [unit]: Math.round(r.opsPerSecond), 'vs baseline': `${r.ratio.toFixed(2)}x` })));
