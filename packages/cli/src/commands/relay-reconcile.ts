@@ -22,7 +22,7 @@ function report(result: ReconcileResult, options: ReconcileCommandOptions, io: I
 
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
 export async function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
-  const { registry, auth, client } = await registryFromFlags(options, RECONCILE_USER_AGENT, io);
+  const { registry, auth, client } = await registryFromFlags(options.registry, options, RECONCILE_USER_AGENT, io);
   const { log, close } = await openLog(options, io);
   const relay = { log };
   try {
