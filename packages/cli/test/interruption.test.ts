@@ -1,0 +1,105 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, requirePeers } from '@regevents/registry-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpServer, type RunningServer } from '../src/server.js';
+import { startRegevents, type Background } from './background.js';
+import { runInProcess } from './cli.js';
+import { useRedisServer } from './redis-server.js';
+
+const peers = requirePeers('redis-server');
+let running: Background | undefined;
+let taken: RunningServer | undefined;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-interruption-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  // a command that hangs must not hang the run: SIGKILL is what no handler hears
+  running?.child.kill('SIGKILL');
+  running = undefined;
+  await taken?.close();
+  taken = undefined;
+});
+
+const started = (args: string[]): Background => (running = startRegevents(args));
+
+/** A Redis URL nothing answers at: the client retries for ever, so the command waits in its start-up. */
+const unreachableRedis = async () => `redis://127.0.0.1:${await freePort()}`;
+
+/** A policy file whose registries are not there (catch-up reports that and goes on). */
+async function policyFile(): Promise<string> {
+  const path = join(dir, 'replication.yml');
+  const [source, target] = [await freePort(), await freePort()];
+  await writeFile(path, `policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:${source} }\n    targets: [{ name: far, registry: http://127.0.0.1:${target} }]\n`);
+  return path;
+}
+
+describe('Ctrl-C while a command waits for its Redis in its start-up', () => {
+  it.each([
+    ['relay', async () => ['relay', '--port', '0', '--redis', await unreachableRedis()]],
+    ['relay tail', async () => ['relay', 'tail', '--redis', await unreachableRedis()]],
+    ['replicate', async () => ['replicate', '--policy', await policyFile(), '--redis', await unreachableRedis()]],
+    ['relay reconcile --every', async () => ['relay', 'reconcile', '--every', '60', '--registry', `http://127.0.0.1:${await freePort()}`, '--redis', await unreachableRedis()]],
+    ['demo', async () => ['demo', '--redis', await unreachableRedis()]],
+  ])('%s gives up waiting, closes what it opened and exits 0 by itself', async (_name, args) => {
+    const command = started(await args());
+    await command.waitFor(/redis: connect ECONNREFUSED/);
+    expect(await command.interrupt()).toBe(0);
+    expect(command.stderr()).toMatch(/stopped\n$/);
+    expect(command.stderr()).not.toMatch(/listening|replicating/);
+  });
+
+  it('SIGTERM too', async () => {
+    const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
+    await command.waitFor(/redis: connect ECONNREFUSED/);
+    command.child.kill('SIGTERM');
+    expect(await command.exited).toBe(0);
+    expect(command.stderr()).toMatch(/stopped\n$/);
+  });
+});
+
+describe('a failed start', () => {
+  /** A port another server already listens on, so that a command asked to listen there fails mid-start. */
+  async function takenPort(): Promise<string> {
+    taken = await startHttpServer((_req, res) => void res.end(), { port: 0, host: '127.0.0.1' });
+    return String(taken.port);
+  }
+
+  it.each([
+    ['serve', async () => ['serve', '--port', '0', '--htpasswd', join(dir, 'no-such-htpasswd')], 2],
+    ['listen', async () => ['listen', '--port', await takenPort()], 1],
+    ['relay', async () => ['relay', '--port', '0', '--forward-webhook', 'http://127.0.0.1:1/'], 2],
+    ['relay tail', async () => ['relay', 'tail'], 2],
+  ])('of %s in this process leaves no Ctrl-C handler behind', async (_name, args, exitCode) => {
+    const handlers = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const { code } = await runInProcess(await args());
+    expect(code).toBe(exitCode);
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(handlers);
+  });
+
+  it('of replicate (its --port taken, its workers started) stops them and the process exits by itself', async () => {
+    const command = started(['replicate', '--policy', await policyFile(), '--port', await takenPort()]);
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toContain('EADDRINUSE');
+  });
+
+  describe.skipIf(!peers.available)('on a real redis-server', () => {
+    const redis = useRedisServer();
+
+    it('of relay (its --port taken, Redis connected) closes the connection and the process exits by itself', async () => {
+      const command = started(['relay', '--port', await takenPort(), '--redis', redis.url]);
+      expect(await command.exited).toBe(1);
+      expect(command.stderr()).toContain('EADDRINUSE');
+    });
+
+    it('of replicate on Redis (its --port taken, BullMQ and the log connected) closes both and the process exits by itself', async () => {
+      const command = started(['replicate', '--policy', await policyFile(), '--redis', redis.url, '--port', await takenPort()]);
+      expect(await command.exited).toBe(1);
+      expect(command.stderr()).toContain('EADDRINUSE');
+    });
+  });
+});
