@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requirePeers } from '@regevents/registry-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../src/server.js';
 import { startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
+import { useTakenPorts } from './taken-port.js';
 
 const peers = requirePeers('redis-server');
 let running: Background | undefined;
-let taken: RunningServer | undefined;
 let dir: string;
 
 beforeAll(async () => {
@@ -21,8 +20,6 @@ afterEach(async () => {
   // a command that hangs must not hang the run: SIGKILL is what no handler hears
   running?.child.kill('SIGKILL');
   running = undefined;
-  await taken?.close();
-  taken = undefined;
 });
 
 const started = (args: string[]): Background => (running = startRegevents(args));
@@ -63,11 +60,7 @@ describe('Ctrl-C while a command waits for its Redis in its start-up', () => {
 });
 
 describe('a failed start', () => {
-  /** A port another server already listens on, so that a command asked to listen there fails mid-start. */
-  async function takenPort(): Promise<string> {
-    taken = await startHttpServer((_req, res) => void res.end(), { port: 0, host: '127.0.0.1' });
-    return String(taken.port);
-  }
+  const takenPort = useTakenPorts();
 
   it.each([
     ['serve', async () => ['serve', '--port', '0', '--htpasswd', join(dir, 'no-such-htpasswd')], 2],
