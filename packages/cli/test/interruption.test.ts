@@ -35,14 +35,14 @@ async function policyFile(): Promise<string> {
   return path;
 }
 
-describe('Ctrl-C while a command waits for its Redis in its start-up', () => {
+describe('Ctrl-C before a command is up', () => {
   it.each([
     ['relay', async () => ['relay', '--port', '0', '--redis', await unreachableRedis()]],
     ['relay tail', async () => ['relay', 'tail', '--redis', await unreachableRedis()]],
     ['replicate', async () => ['replicate', '--policy', await policyFile(), '--redis', await unreachableRedis()]],
     ['relay reconcile --every', async () => ['relay', 'reconcile', '--every', '60', '--registry', `http://127.0.0.1:${await freePort()}`, '--redis', await unreachableRedis()]],
     ['demo', async () => ['demo', '--redis', await unreachableRedis()]],
-  ])('%s gives up waiting, closes what it opened and exits 0 by itself', async (_name, args) => {
+  ])('%s, waiting for a Redis that does not answer, gives up, closes what it opened and exits 0 by itself', async (_name, args) => {
     const command = started(await args());
     await command.waitFor(/redis: connect ECONNREFUSED/);
     expect(await command.interrupt()).toBe(0);
@@ -50,7 +50,15 @@ describe('Ctrl-C while a command waits for its Redis in its start-up', () => {
     expect(command.stderr()).not.toMatch(/listening|replicating/);
   });
 
-  it('SIGTERM too', async () => {
+  it("demo's story ends before its next step, what it started is closed, and it exits 0", async () => {
+    const demo = started(['demo']);
+    await demo.waitFor(/push demo\/app:1\.0\.0/);
+    expect(await demo.interrupt()).toBe(0);
+    expect(demo.stdout()).not.toContain('reconcile site A');
+    expect(demo.stderr()).toMatch(/stopped\n$/);
+  });
+
+  it('SIGTERM does the same', async () => {
     const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
     await command.waitFor(/redis: connect ECONNREFUSED/);
     command.child.kill('SIGTERM');

@@ -57,7 +57,7 @@ async function demoUntilStopped({ signal, stopped }: Interruption, options: Demo
   return runThenClose(
     async () => {
       demo = await startDemo(options, backend, story, io);
-      const succeeded = await tellStory(demo, story);
+      const succeeded = await tellStory(demo, story, signal);
       if (!options.once) {
         story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
         story.say('Ctrl-C stops');
@@ -115,12 +115,16 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
   };
 }
 
-/** Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down. */
-async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory): Promise<boolean> {
+/**
+ * Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down.
+ * Ctrl-C ends it before its next step (throwing the signal's reason).
+ */
+async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory, signal: AbortSignal): Promise<boolean> {
   const { relay, urls } = sites;
   // Users: a client with a User-Agent of their own, so their pulls count for retention.
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
   const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
+    signal.throwIfAborted();
     story.say(title);
     await act();
     if (!settled) return;
