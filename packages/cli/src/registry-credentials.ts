@@ -85,9 +85,9 @@ export async function resolveRegistryAuth(registry: URL, options: RegistryCreden
   return undefined;
 }
 
-/** `--registry` and the credentials for it, as the options of a registry client that reads as `userAgent`. */
-export async function registryFromFlags(flags: RegistryCredentialOptions & { registry: string }, userAgent: string, io: Io): Promise<{ registry: URL; auth: RegistryAuth | undefined; client: RegistryClientOptions }> {
-  const registry = urlOption('--registry', flags.registry, REGISTRY_URL.protocols, REGISTRY_URL.example);
+/** `--registry <url>` and the credentials for it from `flags`, as the options of a registry client that reads as `userAgent`. */
+export async function registryFromFlags(url: string, flags: RegistryCredentialOptions, userAgent: string, io: Io): Promise<{ registry: URL; auth: RegistryAuth | undefined; client: RegistryClientOptions }> {
+  const registry = urlOption('--registry', url, REGISTRY_URL.protocols, REGISTRY_URL.example);
   const auth = await resolveRegistryAuth(registry, flags, io);
   return { registry, auth, client: { baseUrl: registry.origin, userAgent, auth } };
 }

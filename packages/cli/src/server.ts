@@ -29,16 +29,3 @@ export async function startHttpServer(
       }),
   };
 }
-
-/** Resolves on Ctrl-C (SIGINT) or SIGTERM, so servers can shut down cleanly. */
-export function untilInterrupted(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}

@@ -11,6 +11,8 @@ export interface Background {
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
   /** Sends SIGINT and resolves with the exit code. */
   interrupt: () => Promise<number | null>;
+  /** Resolves with the exit code once the process ended by itself. */
+  exited: Promise<number | null>;
 }
 
 /** Starts a long-running `regevents` command (listen, serve, demo) in a subprocess. */
@@ -40,6 +42,7 @@ export function startRegevents(args: string[], env: Record<string, string> = {})
       child.kill('SIGINT');
       return exited;
     },
+    exited,
   };
 }
 

@@ -2,28 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { requirePeers } from '@regevents/registry-harness';
 import { createRedisLog, createRelay } from '@regevents/relay';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../src/server.js';
 import { RELAY_LISTENING, relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
+import { useTakenPorts } from './taken-port.js';
 
 const peers = requirePeers('redis-server');
 const body = () => readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
 let running: Background | undefined;
-let taken: RunningServer | undefined;
+const takenPort = useTakenPorts();
 
 afterEach(async () => {
   await running?.interrupt();
   running = undefined;
-  await taken?.close();
-  taken = undefined;
 });
-
-/** A port another server already listens on, so that a relay asked to listen there fails mid-start. */
-async function takenPort(): Promise<string> {
-  taken = await startHttpServer((_req, res) => void res.end(), { port: 0, host: '127.0.0.1' });
-  return String(taken.port);
-}
 
 describe('regevents relay (no Redis needed)', () => {
   it('refuses an unknown format and a command that needs --redis without it', async () => {

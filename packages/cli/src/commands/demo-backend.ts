@@ -27,9 +27,9 @@ export function memoryBackend(): DemoBackend {
  * key under one prefix of this run (`regevents-demo-<id>`, braces of the log's hash tags aside), so
  * the demo can share a Redis with anything and removes exactly what it wrote when it ends.
  */
-export async function redisBackend(url: string, io: Io): Promise<DemoBackend> {
+export async function redisBackend(url: string, io: Io, signal?: AbortSignal): Promise<DemoBackend> {
   const keyPrefix = `regevents-demo-${crypto.randomUUID().slice(0, 8)}`;
-  const opened = await openLog({ redis: url, stream: keyPrefix }, io);
+  const opened = await openLog({ redis: url, stream: keyPrefix }, io, { signal });
   const client = opened.redis;
   if (!client) throw new Error('a Redis log without its client');
   return {

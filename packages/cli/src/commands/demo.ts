@@ -5,8 +5,8 @@ import { checkPolicies, createReplicator, type Replicator } from '@regevents/rep
 import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
 import { errorLines, type Io } from '../output.js';
-import { untilInterrupted } from '../server.js';
 import { closeAll, runThenClose } from '../closing.js';
+import { interruptible, type Interruption } from '../interruption.js';
 import { demoRetentionPolicy } from './demo-retention.js';
 import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
 import { pendingNotifications, startDemoSites, type DemoSites } from './demo-sites.js';
@@ -46,18 +46,22 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
  * and a retention policy; pushes and pulls on A, the relay down while more is pushed and A
  * restarted (its queue lost), reconciliation recovering exactly those pushes, then retention.
  */
-export async function demoCommand(options: DemoOptions, io: Io, stopped: () => Promise<unknown> = untilInterrupted): Promise<number> {
+export function demoCommand(options: DemoOptions, io: Io): Promise<number> {
+  return interruptible(io, (interruption) => demoUntilStopped(interruption, options, io));
+}
+
+async function demoUntilStopped({ signal, stopped }: Interruption, options: DemoOptions, io: Io): Promise<number> {
   const story = new DemoStory(io, Boolean(options.json));
-  const backend = options.redis ? await redisBackend(options.redis, io) : memoryBackend();
+  const backend = options.redis ? await redisBackend(options.redis, io, signal) : memoryBackend();
   let demo: DemoRun | undefined;
   return runThenClose(
     async () => {
       demo = await startDemo(options, backend, story, io);
-      const succeeded = await tellStory(demo, story);
+      const succeeded = await tellStory(demo, story, signal);
       if (!options.once) {
         story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
         story.say('Ctrl-C stops');
-        await stopped();
+        await stopped;
       }
       return succeeded ? EXIT.ok : EXIT.failed;
     },
@@ -111,12 +115,16 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
   };
 }
 
-/** Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down. */
-async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory): Promise<boolean> {
+/**
+ * Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down.
+ * Ctrl-C ends it before its next step (throwing the signal's reason).
+ */
+async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory, signal: AbortSignal): Promise<boolean> {
   const { relay, urls } = sites;
   // Users: a client with a User-Agent of their own, so their pulls count for retention.
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
   const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
+    signal.throwIfAborted();
     story.say(title);
     await act();
     if (!settled) return;

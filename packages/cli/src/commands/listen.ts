@@ -2,7 +2,8 @@ import { appendFile } from 'node:fs/promises';
 import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
 import { EXIT, messageOf } from '../cli-error.js';
 import { formatEvent, formatIssue, printable, type Io } from '../output.js';
-import { startHttpServer, untilInterrupted } from '../server.js';
+import { interruptible } from '../interruption.js';
+import { startHttpServer } from '../server.js';
 
 export interface ListenOptions {
   port: number;
@@ -16,7 +17,11 @@ export interface ListenOptions {
  * A development endpoint for a real registry: prints (and optionally records as NDJSON) every
  * event it receives, redeliveries included, and answers 200 so the registry moves on.
  */
-export async function listenCommand(options: ListenOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
+export function listenCommand(options: ListenOptions, io: Io): Promise<number> {
+  return interruptible(io, ({ stopped }) => listenUntil(stopped, options, io));
+}
+
+async function listenUntil(stopped: Promise<void>, options: ListenOptions, io: Io): Promise<number> {
   const seen = new Set<unknown>();
   const record = async (line: unknown) => {
     if (options.out) await appendFile(options.out, `${JSON.stringify(line)}\n`);
@@ -50,6 +55,5 @@ export async function listenCommand(options: ListenOptions, io: Io, stopped: Pro
   if (options.token) io.err('        headers: { Authorization: [Bearer <the --token value>] }');
   await stopped;
   await server.close();
-  io.err('stopped');
   return EXIT.ok;
 }

@@ -22,7 +22,7 @@ async function forwardedView(flags: ForwardFlags, io: Io): Promise<{ consumer: C
   if (!flags.enrich) return { consumer: {}, view: 'received' };
   if (!flags.forwardCloudevents && !flags.forwardWebhook) throw new CliError('--enrich goes with --forward-cloudevents or --forward-webhook (it changes what they forward)');
   if (flags.registry === undefined) throw new CliError('--enrich needs --registry <url>: the registry to read the missing digests and tags from');
-  const { client } = await registryFromFlags({ ...flags, registry: flags.registry }, ENRICH_USER_AGENT, io);
+  const { client } = await registryFromFlags(flags.registry, flags, ENRICH_USER_AGENT, io);
   return { consumer: { enrich: { client: createRegistryClient(client) } }, view: 'enriched' };
 }
 

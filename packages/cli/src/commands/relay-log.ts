@@ -20,14 +20,22 @@ export interface OpenLog {
   close(): Promise<void>;
 }
 
-/** The Redis log at `--redis`, or (for `regevents relay` alone) an in-memory one. */
-export async function openLog(options: RelayLogOptions, io: Io, memoryAllowed = false): Promise<OpenLog> {
+export interface OpenLogOptions {
+  /** `regevents relay` and `replicate` alone keep the log in memory without `--redis`. */
+  memoryAllowed?: boolean;
+  /** Gives up waiting for a Redis that does not answer (the client retries forever), throwing the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The Redis log at `--redis`, or (where `memoryAllowed`) an in-memory one. */
+export async function openLog(options: RelayLogOptions, io: Io, { memoryAllowed = false, signal }: OpenLogOptions = {}): Promise<OpenLog> {
   if (!options.redis) {
     if (!memoryAllowed) throw new CliError('--redis <url> is required: this command reads the log a relay writes');
     io.err(io.colors.yellow('no --redis: events are kept in memory and lost when the relay stops'));
     return { log: createMemoryLog(), close: async () => undefined };
   }
   const url = urlOption('--redis', options.redis, REDIS_URL.protocols, REDIS_URL.example);
+  signal?.throwIfAborted();
   const client = createClient({ url: options.redis, socket: { connectTimeout: 5_000 } });
   // reconnection is the client's; errors in between are reported once per kind
   let lastError = '';
@@ -36,11 +44,18 @@ export async function openLog(options: RelayLogOptions, io: Io, memoryAllowed = 
     lastError = error.message;
   });
   client.on('ready', () => (lastError = ''));
+  const abandon = () => client.destroy();
+  signal?.addEventListener('abort', abandon, { once: true });
   try {
     await client.connect();
+    // a client destroyed while it waits resolves its connect: the signal says it gave up
+    signal?.throwIfAborted();
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     // the URL may hold a password: name only the host
     throw new CliError(`cannot reach Redis at ${url.host}: ${messageOf(error)}`, EXIT.failed);
+  } finally {
+    signal?.removeEventListener('abort', abandon);
   }
   return {
     log: createRedisLog({ client, stream: options.stream, partitions: options.partitions }),

@@ -2,7 +2,7 @@ import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult 
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
-import { untilInterrupted } from '../server.js';
+import { interruptible, type Interruption } from '../interruption.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
@@ -21,12 +21,17 @@ function report(result: ReconcileResult, options: ReconcileCommandOptions, io: I
 }
 
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
-export async function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
-  const { registry, auth, client } = await registryFromFlags(options, RECONCILE_USER_AGENT, io);
-  const { log, close } = await openLog(options, io);
+export function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
+  // one run ends by itself (a Ctrl-C during it is Node's own); with --every, Ctrl-C is what ends it
+  return options.every === undefined ? reconcileCommand(options, io) : interruptible(io, (interruption) => reconcileCommand(options, io, interruption));
+}
+
+async function reconcileCommand(options: ReconcileCommandOptions, io: Io, interruption?: Interruption): Promise<number> {
+  const { registry, auth, client } = await registryFromFlags(options.registry, options, RECONCILE_USER_AGENT, io);
+  const { log, close } = await openLog(options, io, { signal: interruption?.signal });
   const relay = { log };
   try {
-    if (options.every === undefined) {
+    if (options.every === undefined || interruption === undefined) {
       const result = await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }).catch((error: unknown) => {
         throw credentialsRefused(error, registry, auth);
       });
@@ -45,7 +50,7 @@ export async function relayReconcileCommand(options: ReconcileCommandOptions, io
         io.err(io.colors.red(`reconciliation failed: ${refused instanceof Error ? refused.message : String(refused)}`));
       },
     });
-    await untilInterrupted();
+    await interruption.stopped;
     await reconciler.stop();
     return EXIT.ok;
   } finally {

@@ -1,8 +1,9 @@
 import { NORMALIZED_KINDS } from '@regevents/formats';
 import { createRelay, type LogEntry, type RelayLog } from '@regevents/relay';
 import { CliError, EXIT, messageOf } from '../cli-error.js';
-import type { Io } from '../output.js';
-import { untilInterrupted } from '../server.js';
+import { runThenClose } from '../closing.js';
+import { interruptible, type Interruption } from '../interruption.js';
+import { errorLines, type Io } from '../output.js';
 import { formatEntry, openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface TailOptions extends RelayLogOptions {
@@ -61,14 +62,14 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
 }
 
 /** `regevents relay tail`: prints the log's events as they are appended (or, with --group, as a group consumes them). */
-export async function relayTailCommand(options: TailOptions, io: Io, stopped: Promise<unknown> = untilInterrupted()): Promise<number> {
-  const { log, close } = await openLog(options, io);
+export function relayTailCommand(options: TailOptions, io: Io): Promise<number> {
+  return interruptible(io, (interruption) => tailUntilStopped(interruption, options, io));
+}
+
+async function tailUntilStopped({ signal, stopped }: Interruption, options: TailOptions, io: Io): Promise<number> {
+  const { log, close } = await openLog(options, io, { signal });
   const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
-  try {
-    if (options.group) await followGroup(log, options.group, options, print, stopped);
-    else await followLog(log, options, print, stopped);
-  } finally {
-    await close();
-  }
+  const follow = () => (options.group ? followGroup(log, options.group, options, print, stopped) : followLog(log, options, print, stopped));
+  await runThenClose(follow, [close], errorLines(io, 'regevents relay tail while closing'));
   return EXIT.ok;
 }

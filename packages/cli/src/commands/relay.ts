@@ -6,7 +6,8 @@ import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
 import { runThenClose } from '../closing.js';
 import { errorLines, type Io } from '../output.js';
-import { startHttpServer, untilInterrupted, type RunningServer } from '../server.js';
+import { interruptible, type Interruption } from '../interruption.js';
+import { startHttpServer, type RunningServer } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
@@ -60,8 +61,12 @@ function serveReceiver(relay: Relay, options: RelayOptions): Promise<RunningServ
 }
 
 /** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
-export async function relayCommand(options: RelayOptions, io: Io, stopped: () => Promise<unknown> = untilInterrupted): Promise<number> {
-  const { log, close } = await openLog(options, io, true);
+export function relayCommand(options: RelayOptions, io: Io): Promise<number> {
+  return interruptible(io, (interruption) => relayUntilStopped(interruption, options, io));
+}
+
+async function relayUntilStopped({ signal, stopped }: Interruption, options: RelayOptions, io: Io): Promise<number> {
+  const { log, close } = await openLog(options, io, { memoryAllowed: true, signal });
   let stopForwarders: (() => Promise<void>) | undefined;
   let server: RunningServer | undefined;
   let ui: RunningServer | undefined;
@@ -76,11 +81,10 @@ export async function relayCommand(options: RelayOptions, io: Io, stopped: () =>
       ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
       io.err('point the registry at it with:');
       io.out(registrySnippet(server.url, Boolean(options.token)));
-      await stopped();
+      await stopped;
     },
     [() => ui?.close(), () => server?.close(), () => stopForwarders?.(), close],
     errorLines(io, 'regevents relay while closing'),
   );
-  io.err('stopped');
   return EXIT.ok;
 }

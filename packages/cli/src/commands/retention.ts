@@ -84,7 +84,7 @@ async function readPolicy(path: string, io: Io) {
 
 /** The registry client, and the usage store at --redis (without it, plans rest on registry data alone). */
 async function open(options: RetentionOptions, io: Io): Promise<Session> {
-  const flags = await registryFromFlags(options, RETENTION_USER_AGENT, io);
+  const flags = await registryFromFlags(options.registry, options, RETENTION_USER_AGENT, io);
   const { registry, auth } = flags;
   const client = createRegistryClient(flags.client);
   if (!options.redis) {

@@ -1,0 +1,106 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, requirePeers } from '@regevents/registry-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRegevents, type Background } from './background.js';
+import { runInProcess } from './cli.js';
+import { useRedisServer } from './redis-server.js';
+import { useTakenPorts } from './taken-port.js';
+
+const peers = requirePeers('redis-server');
+let running: Background | undefined;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-interruption-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  // a command that hangs must not hang the run: SIGKILL is what no handler hears
+  running?.child.kill('SIGKILL');
+  running = undefined;
+});
+
+const started = (args: string[]): Background => (running = startRegevents(args));
+
+/** A Redis URL nothing answers at: the client retries for ever, so the command waits in its start-up. */
+const unreachableRedis = async () => `redis://127.0.0.1:${await freePort()}`;
+
+/** A policy file whose registries are not there (catch-up reports that and goes on). */
+async function policyFile(): Promise<string> {
+  const path = join(dir, 'replication.yml');
+  const [source, target] = [await freePort(), await freePort()];
+  await writeFile(path, `policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:${source} }\n    targets: [{ name: far, registry: http://127.0.0.1:${target} }]\n`);
+  return path;
+}
+
+describe('Ctrl-C before a command is up', () => {
+  it.each([
+    ['relay', async () => ['relay', '--port', '0', '--redis', await unreachableRedis()]],
+    ['relay tail', async () => ['relay', 'tail', '--redis', await unreachableRedis()]],
+    ['replicate', async () => ['replicate', '--policy', await policyFile(), '--redis', await unreachableRedis()]],
+    ['relay reconcile --every', async () => ['relay', 'reconcile', '--every', '60', '--registry', `http://127.0.0.1:${await freePort()}`, '--redis', await unreachableRedis()]],
+    ['demo', async () => ['demo', '--redis', await unreachableRedis()]],
+  ])('%s, waiting for a Redis that does not answer, gives up, closes what it opened and exits 0 by itself', async (_name, args) => {
+    const command = started(await args());
+    await command.waitFor(/redis: connect ECONNREFUSED/);
+    expect(await command.interrupt()).toBe(0);
+    expect(command.stderr()).toMatch(/stopped\n$/);
+    expect(command.stderr()).not.toMatch(/listening|replicating/);
+  });
+
+  it("demo's story ends before its next step, what it started is closed, and it exits 0", async () => {
+    const demo = started(['demo']);
+    await demo.waitFor(/push demo\/app:1\.0\.0/);
+    expect(await demo.interrupt()).toBe(0);
+    expect(demo.stdout()).not.toContain('reconcile site A');
+    expect(demo.stderr()).toMatch(/stopped\n$/);
+  });
+
+  it('SIGTERM does the same', async () => {
+    const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
+    await command.waitFor(/redis: connect ECONNREFUSED/);
+    command.child.kill('SIGTERM');
+    expect(await command.exited).toBe(0);
+    expect(command.stderr()).toMatch(/stopped\n$/);
+  });
+});
+
+describe('a failed start', () => {
+  const takenPort = useTakenPorts();
+
+  it.each([
+    ['serve', async () => ['serve', '--port', '0', '--htpasswd', join(dir, 'no-such-htpasswd')], 2],
+    ['listen', async () => ['listen', '--port', await takenPort()], 1],
+    ['relay', async () => ['relay', '--port', '0', '--forward-webhook', 'http://127.0.0.1:1/'], 2],
+    ['relay tail', async () => ['relay', 'tail'], 2],
+  ])('of %s in this process leaves no Ctrl-C handler behind', async (_name, args, exitCode) => {
+    const handlers = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const { code } = await runInProcess(await args());
+    expect(code).toBe(exitCode);
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(handlers);
+  });
+
+  it('of replicate (its --port taken, its workers started) stops them and the process exits by itself', async () => {
+    const command = started(['replicate', '--policy', await policyFile(), '--port', await takenPort()]);
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toContain('EADDRINUSE');
+  });
+
+  describe.skipIf(!peers.available)('on a real redis-server', () => {
+    const redis = useRedisServer();
+
+    it('of relay (its --port taken, Redis connected) closes the connection and the process exits by itself', async () => {
+      const command = started(['relay', '--port', await takenPort(), '--redis', redis.url]);
+      expect(await command.exited).toBe(1);
+      expect(command.stderr()).toContain('EADDRINUSE');
+    });
+
+    it('of replicate on Redis (its --port taken, BullMQ and the log connected) closes both and the process exits by itself', async () => {
+      const command = started(['replicate', '--policy', await policyFile(), '--redis', redis.url, '--port', await takenPort()]);
+      expect(await command.exited).toBe(1);
+      expect(command.stderr()).toContain('EADDRINUSE');
+    });
+  });
+});

@@ -1,0 +1,54 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../src/index.js';
+import { generalCanonicalJson } from '../src/derived-id.js';
+
+// The key-order cache keeps no counter anyone can read: what it holds shows as the heap its keys keep alive.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** The heap in use once garbage is collected, in bytes. */
+function liveHeap(): number {
+  for (let round = 0; round < 3; round++) collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Its 256 Ki characters, in code units. */
+const CHARS_BOUND = 256 * 1024;
+/** Two-byte characters, so that every character the cache keeps is two bytes of heap. */
+const key = (first: string, length: number, seed: number) => first + String.fromCharCode(0x4e00 + (seed % 0x5000)).repeat(length - 1);
+/** An object with two keys out of code-unit order (so its order is remembered), `chars` characters between them. */
+function unsorted(chars: number, seed: number): Record<string, number> {
+  const half = chars / 2;
+  return { [key('b', half, seed)]: 1, [key('a', half, seed)]: 2 };
+}
+
+/** Whether the fast canonical form agrees with the general one; only a boolean stays behind (an assertion keeps what it compared). */
+const agrees = (value: unknown) => canonicalJson(value) === generalCanonicalJson(value);
+
+describe('the key-order cache is bounded by the characters of its keys', () => {
+  it('keeps at most 256 Ki characters of keys when long keys arrive far below the key-count bound', () => {
+    const before = liveHeap();
+    // 1,000 orders of 2 keys (the key-count bound is 4,096 keys), 64 Ki characters each: 128 MB of keys if nothing bounded them
+    for (let seed = 0; seed < 1000; seed++) expect(agrees(unsorted(64 * 1024, seed))).toBe(true);
+    const kept = liveHeap() - before;
+    // bounded: at most 512 KB of two-byte keys, and what the test itself left
+    expect(kept).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('starts afresh when the next order would pass the bound: the keys it held are let go', () => {
+    // rounds, so that the heap's noise (some 100 KB a measurement) is small beside what they let go together
+    const rounds = 8;
+    let letGo = 0;
+    for (let round = 0; round < rounds; round++) {
+      // exactly the bound: whatever the cache held before, it now holds this order alone (512 KB of keys)
+      expect(agrees(unsorted(CHARS_BOUND, round))).toBe(true);
+      const holding = liveHeap();
+      // one order more passes the character bound (and not the key-count one: 2 keys are held)
+      expect(agrees({ b: 1, a: 2 })).toBe(true);
+      letGo += holding - liveHeap();
+    }
+    expect(letGo).toBeGreaterThan((rounds * CHARS_BOUND * 2) / 2);
+  });
+});
