@@ -46,7 +46,8 @@ export interface ConsumerCounters {
 
 /** What came of handing an event to the handlers (`ReceiveResult` of `createEventHandler` without dedupe: the loop does it), with the error when they failed. */
 export type Outcome = { result: 'handled' } | { result: 'failed'; error: unknown };
-export type DeliveryHandler = (delivery: Delivery) => Promise<Outcome>;
+/** Answers at once when the handlers do: the loop then runs the event without a promise. */
+export type DeliveryHandler = (delivery: Delivery) => Outcome | Promise<Outcome>;
 export type LoopErrorHandler = (error: unknown, delivery?: Delivery) => void;
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -358,8 +359,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }
   }
 
-  /** Runs one delivery to its end: handled (or found handled before) and acknowledged, or dead-lettered. */
-  async function run(delivery: Delivery, signal: AbortSignal): Promise<void> {
+  /**
+   * Runs one delivery to its end: handled (or found handled before) and acknowledged, or
+   * dead-lettered. Synchronous (no promise) while its claim is in and its handlers answer at once.
+   */
+  function run(delivery: Delivery, signal: AbortSignal): void | Promise<void> {
     const { record, partition, position } = delivery;
     // the next event of the repository need not wait for this one's acknowledgement, only for its
     // outcome: a crash before the ack redelivers it, and its claim, then the record of it as handled, answer
@@ -368,44 +372,67 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       if (record.reconciled) counters.duplicates++;
       return acknowledge(partition, position, undefined);
     }
-    let failures = delivery.failures;
-    while (!signal.aborted) {
-      const asked = claimFor(delivery, signal);
-      const claimed = asked instanceof Promise ? await asked : asked;
-      if (claimed === undefined) return;
-      if (claimed.status === 'done') {
-        counters.duplicates++;
-        return acknowledge(partition, position, undefined);
-      }
-      if (claimed.status === 'in-flight') {
-        // a consumer that lost this partition is still running it: its outcome decides
-        await sleep(Math.min(1000, settings.leaseMs / 4), signal);
-        continue;
-      }
-      let outcome: Outcome;
-      try {
-        outcome = await handle(delivery);
-      } catch (error) {
-        outcome = { result: 'failed', error };
-      }
-      if (outcome.result === 'handled') {
-        counters.handled++;
-        return acknowledge(partition, position, record.key);
-      }
-      counters.failed++;
-      await giveBack(delivery, claimed.token);
-      const recorded = await persist(() => log.recordFailure(group, partition, position), signal);
-      if (recorded === undefined) return;
-      failures = recorded;
-      if (failures >= settings.maxAttempts) {
-        const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
-        await persist(() => log.deadLetter(group, { ...delivery, failures }, error), signal);
-        counters.deadLettered++;
-        return;
-      }
-      await sleep(settings.delay(failures), signal);
-      if (!signal.aborted) counters.redeliveries++;
+    if (signal.aborted) return;
+    const asked = claimFor(delivery, signal);
+    return asked instanceof Promise ? asked.then((claimed) => attempt(delivery, claimed, signal)) : attempt(delivery, asked, signal);
+  }
+
+  /** An attempt with the claim asked for it: runs the handlers if it is ours, else acknowledges a duplicate or waits for the holder. */
+  function attempt(delivery: Delivery, claimed: ClaimResult | undefined, signal: AbortSignal): void | Promise<void> {
+    if (claimed === undefined) return;
+    if (claimed.status === 'done') {
+      counters.duplicates++;
+      return acknowledge(delivery.partition, delivery.position, undefined);
     }
+    if (claimed.status === 'in-flight') {
+      // a consumer that lost this partition is still running it: its outcome decides
+      return sleep(Math.min(1000, settings.leaseMs / 4), signal).then(() => again(delivery, signal));
+    }
+    const { token } = claimed;
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      outcome = handle(delivery);
+    } catch (error) {
+      outcome = { result: 'failed', error };
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (settled) => finish(delivery, token, settled, signal),
+        (error: unknown) => finish(delivery, token, { result: 'failed', error }, signal)
+      );
+    }
+    return finish(delivery, token, outcome, signal);
+  }
+
+  function finish(delivery: Delivery, token: string, outcome: Outcome, signal: AbortSignal): void | Promise<void> {
+    if (outcome.result === 'handled') {
+      counters.handled++;
+      return acknowledge(delivery.partition, delivery.position, delivery.record.key);
+    }
+    return failed(delivery, token, outcome.error, signal);
+  }
+
+  /** Gives the claim back and records the failure; dead-letters the event after `maxAttempts`, else runs it again after its delay. */
+  async function failed(delivery: Delivery, token: string, error: unknown, signal: AbortSignal): Promise<void> {
+    counters.failed++;
+    await giveBack(delivery, token);
+    const failures = await persist(() => log.recordFailure(group, delivery.partition, delivery.position), signal);
+    if (failures === undefined) return;
+    if (failures >= settings.maxAttempts) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await persist(() => log.deadLetter(group, { ...delivery, failures }, reason), signal);
+      counters.deadLettered++;
+      return;
+    }
+    await sleep(settings.delay(failures), signal);
+    if (!signal.aborted) counters.redeliveries++;
+    return again(delivery, signal);
+  }
+
+  /** Another attempt, with a claim asked for now (the one taken ahead is spent), unless the consumer is stopping. */
+  function again(delivery: Delivery, signal: AbortSignal): void | Promise<void> {
+    if (signal.aborted) return;
+    return claimNow(delivery, undefined, signal).then((claimed) => attempt(delivery, claimed, signal));
   }
 
   /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
@@ -429,7 +456,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         const wait = slots.acquire();
         if (wait) await wait;
         try {
-          await run(queue[0] as Delivery, signal);
+          // no await (no turn of the microtask queue) for an event that finished at once
+          const running = run(queue[0] as Delivery, signal);
+          if (running) await running;
         } catch (error) {
           reportError(error, queue[0]);
         } finally {
