@@ -97,6 +97,13 @@ interface AheadBatch {
   at: number;
 }
 
+/** An entry waiting for its turn in its repository's queue, with the claim its batch took ahead for it (until it is used or given back). */
+interface Queued {
+  delivery: Delivery;
+  ahead: AheadBatch | undefined;
+  index: number;
+}
+
 /** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
 interface AckBatch {
   positions: string[];
@@ -186,13 +193,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
-  // the per-repository queues draining (each runs its events one by one): a stop waits for them
+  // the per-repository queues parked on an event that did not finish at once, or on a slot: a stop waits for them
   const busy = new Set<Promise<void>>();
   const acking = new Set<Promise<void>>();
   let heartbeat: Promise<void> | undefined;
   const claim = createBatcher<{ key: string; token?: string }, ClaimResult[]>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
-  // claims taken for a whole batch as it is read, one command for all, used when each event runs
-  const ahead = new Map<Delivery, { batch: AheadBatch; index: number }>();
   // the acknowledgements of each partition's events that finished in this turn, and the keys to record handled
   const acks = new Map<number, AckBatch>();
   // per partition, the acknowledgements the log refused, waiting for their next attempt
@@ -285,36 +290,38 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
   const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
 
-  /** Claims the entries of a batch just read or taken over that run here, with one command sent at once; each uses the answer when it runs. */
-  function claimAhead(partition: number, deliveries: readonly Delivery[]): void {
-    const batch: Delivery[] = [];
+  /**
+   * The entries of a batch just read or taken over, queued with the claims of those that run here,
+   * taken for the whole batch with one command sent at once; each uses its answer when it runs.
+   */
+  function queuedOf(partition: number, deliveries: readonly Delivery[]): Queued[] {
     const claims: { key: string }[] = [];
-    for (const delivery of deliveries) {
-      if (!runsHere(delivery)) continue;
-      batch.push(delivery);
-      claims.push({ key: delivery.record.key });
-    }
-    if (batch.length === 0) return;
-    const taken: AheadBatch = { results: undefined, settled: undefined as unknown as Promise<void>, at: performance.now() };
+    const taken: AheadBatch = { results: undefined, settled: Promise.resolve(), at: performance.now() };
+    const queued = deliveries.map((delivery): Queued => {
+      if (!runsHere(delivery)) return { delivery, ahead: undefined, index: 0 };
+      return { delivery, ahead: taken, index: claims.push({ key: delivery.record.key }) - 1 };
+    });
     // a failed batch claim is claimed again, one by one, when each event runs
-    taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
-      (results) => void (taken.results = results),
-      () => undefined
-    );
-    for (let index = 0; index < batch.length; index++) ahead.set(batch[index] as Delivery, { batch: taken, index });
+    if (claims.length > 0) {
+      taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
+        (results) => void (taken.results = results),
+        () => undefined
+      );
+    }
+    return queued;
   }
 
   /**
-   * The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older
+   * The entry's claim: the one taken ahead with its batch while it is fresh (renewed when older
    * than half the lease), else one now. No promise once the batch's answer is in and fresh.
    */
-  function claimFor(delivery: Delivery, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
-    const early = ahead.get(delivery);
+  function claimFor(entry: Queued, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
+    const { delivery, ahead: early, index } = entry;
     if (!early) return claimNow(delivery, undefined, signal);
-    ahead.delete(delivery);
+    entry.ahead = undefined;
     // waits only while the batch's answer is not in
-    if (early.batch.results === undefined) return early.batch.settled.then(() => freshOrRenewed(delivery, early.batch, early.index, signal));
-    return freshOrRenewed(delivery, early.batch, early.index, signal);
+    if (early.results === undefined) return early.settled.then(() => freshOrRenewed(delivery, early, index, signal));
+    return freshOrRenewed(delivery, early, index, signal);
   }
 
   function freshOrRenewed(delivery: Delivery, batch: AheadBatch, index: number, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
@@ -331,17 +338,20 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }, signal);
   }
 
-  /** Gives up the claims taken ahead for entries of `partition` that will not run here now (a stop, a lost partition). */
-  function releaseAhead(partition: number): void {
-    for (const [delivery, { batch, index }] of ahead) {
-      if (delivery.partition !== partition) continue;
-      ahead.delete(delivery);
-      track(
-        batch.settled.then(() => {
-          const taken = batch.results?.[index];
-          return taken?.status === 'claimed' ? giveBack(delivery, taken.token) : undefined;
-        })
-      );
+  /** Gives up the claims taken ahead for queued entries that will not run here now (a stop, a lost partition). */
+  function releaseAhead(queues: Iterable<Queued[]>): void {
+    for (const queue of queues) {
+      for (const entry of queue) {
+        const { delivery, ahead: batch, index } = entry;
+        if (!batch) continue;
+        entry.ahead = undefined;
+        track(
+          batch.settled.then(() => {
+            const taken = batch.results?.[index];
+            return taken?.status === 'claimed' ? giveBack(delivery, taken.token) : undefined;
+          })
+        );
+      }
     }
   }
 
@@ -363,7 +373,8 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
    * Runs one delivery to its end: handled (or found handled before) and acknowledged, or
    * dead-lettered. Synchronous (no promise) while its claim is in and its handlers answer at once.
    */
-  function run(delivery: Delivery, signal: AbortSignal): void | Promise<void> {
+  function run(entry: Queued, signal: AbortSignal): void | Promise<void> {
+    const { delivery } = entry;
     const { record, partition, position } = delivery;
     // the next event of the repository need not wait for this one's acknowledgement, only for its
     // outcome: a crash before the ack redelivers it, and its claim, then the record of it as handled, answer
@@ -373,7 +384,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       return acknowledge(partition, position, undefined);
     }
     if (signal.aborted) return;
-    const asked = claimFor(delivery, signal);
+    const asked = claimFor(entry, signal);
     return asked instanceof Promise ? asked.then((claimed) => attempt(delivery, claimed, signal)) : attempt(delivery, asked, signal);
   }
 
@@ -447,47 +458,81 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
 
   /** Works one partition while this consumer holds it: first what was pending in the group, then new entries. */
   async function work(partition: number, signal: AbortSignal): Promise<void> {
-    const queues = new Map<string, Delivery[]>();
+    // per repository, its entries in order: the first is running or next
+    const queues = new Map<string, Queued[]>();
     let queued = 0;
     let freed: (() => void) | undefined;
 
-    async function drain(repository: string, queue: Delivery[]): Promise<void> {
-      while (queue.length > 0 && !signal.aborted) {
-        const wait = slots.acquire();
-        if (wait) await wait;
-        try {
-          // no await (no turn of the microtask queue) for an event that finished at once
-          const running = run(queue[0] as Delivery, signal);
-          if (running) await running;
-        } catch (error) {
-          reportError(error, queue[0]);
-        } finally {
-          slots.release();
-        }
-        queue.shift();
-        if (--queued <= refillAt) freed?.();
-      }
-      queues.delete(repository);
+    /** Waits nobody else holds: a stop waits for them. */
+    function hold(waiting: Promise<void>): void {
+      busy.add(waiting);
+      void waiting.finally(() => busy.delete(waiting));
     }
 
-    function enqueue(delivery: Delivery): void {
+    /**
+     * Runs a repository's queue from its head, one event after another, in this turn for as long as
+     * each finishes at once; parks (in `busy`) on a slot or an event that does not, and goes on from there.
+     */
+    function drain(repository: string, queue: Queued[], holdsSlot = false): void {
+      while (queue.length > 0 && !signal.aborted) {
+        if (!holdsSlot) {
+          const wait = slots.acquire();
+          if (wait) return hold(wait.then(() => drain(repository, queue, true)));
+        }
+        holdsSlot = false;
+        const entry = queue[0] as Queued;
+        let running: void | Promise<void> = undefined;
+        try {
+          running = run(entry, signal);
+        } catch (error) {
+          reportError(error, entry.delivery);
+        }
+        if (running) {
+          return hold(
+            running.then(
+              () => next(repository, queue),
+              (error: unknown) => {
+                reportError(error, entry.delivery);
+                next(repository, queue);
+              }
+            )
+          );
+        }
+        finished(queue);
+      }
+      if (holdsSlot) slots.release();
+      // a queue a stop left behind keeps its entries: their claims taken ahead are given back (`releaseAhead`)
+      if (queue.length === 0) queues.delete(repository);
+    }
+
+    function finished(queue: Queued[]): void {
+      slots.release();
+      queue.shift();
+      if (--queued <= refillAt) freed?.();
+    }
+
+    function next(repository: string, queue: Queued[]): void {
+      finished(queue);
+      drain(repository, queue);
+    }
+
+    function enqueue(entry: Queued): void {
       queued++;
-      const queue = queues.get(delivery.record.repository);
+      const { repository } = entry.delivery.record;
+      const queue = queues.get(repository);
       if (queue) {
-        queue.push(delivery);
+        queue.push(entry);
         return;
       }
-      const fresh = [delivery];
-      queues.set(delivery.record.repository, fresh);
-      const draining = drain(delivery.record.repository, fresh);
-      busy.add(draining);
-      void draining.finally(() => busy.delete(draining));
+      const fresh = [entry];
+      queues.set(repository, fresh);
+      drain(repository, fresh);
     }
 
     try {
       await feed();
     } finally {
-      releaseAhead(partition);
+      releaseAhead(queues.values());
     }
 
     /** First what was pending in the group, then new entries, each batch claimed as it comes. */
@@ -496,10 +541,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       do {
         const page = await persist(() => log.claim(group, settings.name, partition, cursor, largestBatch), signal);
         if (!page) return;
-        claimAhead(partition, page.deliveries);
-        for (const delivery of page.deliveries) {
+        for (const entry of queuedOf(partition, page.deliveries)) {
           counters.redeliveries++;
-          enqueue(delivery);
+          enqueue(entry);
         }
         cursor = page.cursor;
       } while (cursor !== '0-0' && !signal.aborted);
@@ -522,8 +566,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         const batch = await persist(() => readOrRecreate(partition, Math.min(largestBatch, prefetch - queued)), signal);
         if (!batch) return;
         if (batch.length === 0) await sleep(settings.pollMs, signal);
-        claimAhead(partition, batch);
-        for (const delivery of batch) enqueue(delivery);
+        for (const entry of queuedOf(partition, batch)) enqueue(entry);
       }
     }
   }
