@@ -466,20 +466,22 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     /** Waits nobody else holds: a stop waits for them. */
     function hold(waiting: Promise<void>): void {
       busy.add(waiting);
-      void waiting.finally(() => busy.delete(waiting));
+      const settled = () => void busy.delete(waiting);
+      void waiting.then(settled, settled);
     }
 
     /**
      * Runs a repository's queue from its head, one event after another, in this turn for as long as
-     * each finishes at once; parks (in `busy`) on a slot or an event that does not, and goes on from there.
+     * each finishes at once, in one slot (events that finish at once never run side by side); parks
+     * (in `busy`) on a slot or an event that does not, and goes on from there.
      */
     function drain(repository: string, queue: Queued[], holdsSlot = false): void {
       while (queue.length > 0 && !signal.aborted) {
         if (!holdsSlot) {
           const wait = slots.acquire();
           if (wait) return hold(wait.then(() => drain(repository, queue, true)));
+          holdsSlot = true;
         }
-        holdsSlot = false;
         const entry = queue[0] as Queued;
         let running: void | Promise<void> = undefined;
         try {
@@ -487,33 +489,33 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         } catch (error) {
           reportError(error, entry.delivery);
         }
-        if (running) {
-          return hold(
-            running.then(
-              () => next(repository, queue),
-              (error: unknown) => {
-                reportError(error, entry.delivery);
-                next(repository, queue);
-              }
-            )
-          );
-        }
-        finished(queue);
+        // the slot stays taken while the event runs, and is given up once it settles: other repositories' turn
+        if (running) return park(repository, queue, running);
+        dequeue(queue);
       }
       if (holdsSlot) slots.release();
       // a queue a stop left behind keeps its entries: their claims taken ahead are given back (`releaseAhead`)
       if (queue.length === 0) queues.delete(repository);
     }
 
-    function finished(queue: Queued[]): void {
-      slots.release();
-      queue.shift();
-      if (--queued <= refillAt) freed?.();
+    /** Goes on with the queue once its head's run settles (a function of its own: a closure in `drain`'s loop would cost every event a context). */
+    function park(repository: string, queue: Queued[], running: Promise<void>): void {
+      const next = () => {
+        dequeue(queue);
+        slots.release();
+        drain(repository, queue);
+      };
+      hold(
+        running.then(next, (error: unknown) => {
+          reportError(error, queue[0]?.delivery);
+          next();
+        })
+      );
     }
 
-    function next(repository: string, queue: Queued[]): void {
-      finished(queue);
-      drain(repository, queue);
+    function dequeue(queue: Queued[]): void {
+      queue.shift();
+      if (--queued <= refillAt) freed?.();
     }
 
     function enqueue(entry: Queued): void {
