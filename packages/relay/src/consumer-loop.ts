@@ -463,7 +463,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     let queued = 0;
     let freed: (() => void) | undefined;
 
-    /** Waits nobody else holds: a stop waits for them. */
+    /** Keeps a parked queue's wait where a stop finds it (in `busy`), until it settles. */
     function hold(waiting: Promise<void>): void {
       busy.add(waiting);
       const settled = () => void busy.delete(waiting);
