@@ -293,6 +293,8 @@ if (only.has('consumer')) {
     floor: (round) => floorLoop(round),
     longFloor: (round) => rotating(floorLoop(round, LONG_EVENTS), 'bench:floor', round),
   };
+  const unknownRows = consumerRows?.filter((name) => !(name in allConsumers)) ?? [];
+  if (unknownRows.length > 0) throw new Error(`BENCH_CONSUMERS names no row ${unknownRows.join(', ')}: the rows are ${Object.keys(allConsumers).join(', ')}`);
   const isLong = (name) => name.startsWith('long');
   // a selection keeps the baselines its rows are measured against
   const chosen = consumerRows ? new Set([...consumerRows, 'bare', ...(consumerRows.some(isLong) ? ['longBare'] : [])]) : undefined;
