@@ -345,7 +345,7 @@ if (only.has('consumer')) {
     results: rows.map((row) => ({ name: row.label, opsPerSecond: median(rates(row.name)), ratio: median(ratios(row.name, row.base)) })),
     target: 'relay consumer >= 0.8x the bare loop',
     notes: [
-      `${consumerRuns.bare.length} rotating rounds; per-round ratios${has('relay') ? ` relay / batch-ack loop: ${perRound('relay', 'bare')}` : ''}${has('relay') && has('each') ? `; relay / ack-per-event loop: ${perRound('relay', 'each')}` : ''}`,
+      `${consumerRuns.bare.length} rotating rounds${has('relay') ? `; per-round ratios relay / batch-ack loop: ${perRound('relay', 'bare')}` : ''}${has('relay') && has('each') ? `; relay / ack-per-event loop: ${perRound('relay', 'each')}` : ''}`,
       ...(has('floor')
         ? [
             `the floor (claim + ack scripts by hand) / batch-ack loop per round: ${perRound('floor', 'bare')}${has('relay') ? `; relay / the floor: ${perRound('relay', 'floor')} (median ${fixed(median(ratios('relay', 'floor')), 2)}x)` : ''}`,
