@@ -110,6 +110,13 @@ interface AckBatch {
   keys: string[];
 }
 
+/** How `persist` retries: its longest pause, whether its first call waits a pause, which failures it reports (`first`: only its first). */
+interface PersistOptions {
+  capMs?: number;
+  afterFailure?: boolean;
+  report?: 'each' | 'first' | 'none';
+}
+
 /** The longest wait between attempts at acknowledgements the log refused. */
 const ACK_RETRY_CAP_MS = 5_000;
 
@@ -263,28 +270,26 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     const { signal } = stopping;
     track(
       (async () => {
-        let delay = retryPauseMs;
-        let streakReported = true;
-        while (retry.pending.positions.length > 0) {
-          await sleep(delay, signal);
-          if (signal.aborted) break;
-          const { positions, keys } = retry.pending;
-          // what is refused while this attempt is out joins the next one
-          retry.pending = { positions: [], keys: [] };
-          try {
-            await log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs });
-            delay = retryPauseMs;
-            streakReported = false;
-          } catch (failure) {
-            if (!streakReported) reportError(failure);
-            streakReported = true;
-            retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
-            delay = Math.min(ACK_RETRY_CAP_MS, delay * 2);
-          }
+        // the refusal that started this retry was reported; once an attempt went in, the next failure is
+        for (let report: PersistOptions['report'] = 'none'; retry.pending.positions.length > 0; report = 'first') {
+          if ((await persist(() => ackPending(partition, retry), signal, { capMs: ACK_RETRY_CAP_MS, afterFailure: true, report })) === undefined) break;
         }
         refused.delete(partition);
       })()
     );
+  }
+
+  /** Sends a partition's refused acknowledgements as one: what is refused while it is out joins the next attempt, and a failure puts these back in front. */
+  async function ackPending(partition: number, retry: { pending: AckBatch }): Promise<true> {
+    const { positions, keys } = retry.pending;
+    retry.pending = { positions: [], keys: [] };
+    try {
+      await log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs });
+      return true;
+    } catch (failure) {
+      retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
+      throw failure;
+    }
   }
 
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
@@ -355,16 +360,28 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }
   }
 
-  /** Retries a log call until it works or the consumer stops: a Redis restart pauses the group, it does not end it. */
-  async function persist<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-    for (;;) {
+  /**
+   * Retries a log call until it works or the consumer stops (then undefined): a Redis restart
+   * pauses the group, it does not end it. Pauses after each failure (and before the first call
+   * with `afterFailure`: the caller's own call failed), `retryPauseMs` at first, doubling up to
+   * `capMs`; reads, claims and failure records keep `retryPauseMs`, so they go on within that pause
+   * of Redis coming back. Reports every failure unless told otherwise.
+   */
+  async function persist<T>(call: () => Promise<T>, signal: AbortSignal, retry: PersistOptions = {}): Promise<T | undefined> {
+    const { capMs = retryPauseMs, report = 'each' } = retry;
+    let pause = retryPauseMs;
+    const rested = async () => {
+      await sleep(pause, signal);
+      pause = Math.min(capMs, pause * 2);
+      return !signal.aborted;
+    };
+    if (retry.afterFailure && !(await rested())) return undefined;
+    for (let first = true; ; first = false) {
       try {
         return await call();
       } catch (error) {
-        reportError(error);
-        if (signal.aborted) return undefined;
-        await sleep(retryPauseMs, signal);
-        if (signal.aborted) return undefined;
+        if (report === 'each' || (report === 'first' && first)) reportError(error);
+        if (signal.aborted || !(await rested())) return undefined;
       }
     }
   }
