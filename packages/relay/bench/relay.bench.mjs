@@ -3,7 +3,8 @@
 //     against createWebhookHandler whose handler does a plain XADD by hand, and one that does the least
 //     idempotent append by hand (autocannon, p99);
 // (2) a consumer group handling events from Redis (with ack and the group's dedupe), against a bare
-//     XREADGROUP + XACK loop on the same client (and over 20,000 events, past a generation of its record);
+//     XREADGROUP + XACK loop on the same client (and over 20,000 events, past a generation of its record),
+//     and the floor of any consumer with that dedupe: the same loop with the relay's claim and ack scripts;
 // (3) docker-registry 2.8.2 draining a backlog of events into the relay, against a bare 200 handler
 //     (and the same two hand-written appends).
 // Redis (Debian's redis-server) and docker-registry are started here, on loopback.
@@ -19,6 +20,7 @@ import { createWebhookHandler } from '@regevents/webhooks';
 import autocannon from 'autocannon';
 import { createClient } from 'redis';
 import { createRedisLog, createRelay } from '../dist/index.js';
+import { ACK, CLAIM } from '../dist/redis-scripts.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONNECTIONS = 10;
@@ -26,6 +28,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const TOKEN = 'bench-token-0123456789';
 // BENCH_ONLY=receiver,consumer,registry runs some of the three (all by default)
 const only = new Set((process.env.BENCH_ONLY ?? 'receiver,consumer,registry').split(','));
+// BENCH_CONSUMERS=relay,bare,floor runs some of the consumer rows (all by default), checked before anything starts
+const CONSUMER_ROWS = ['relay', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor'];
+const consumerRows = process.env.BENCH_CONSUMERS?.split(',');
+const unknownRows = consumerRows?.filter((name) => !CONSUMER_ROWS.includes(name)) ?? [];
+if (unknownRows.length > 0) throw new Error(`BENCH_CONSUMERS names no row ${unknownRows.join(', ')}: the rows are ${CONSUMER_ROWS.join(', ')}`);
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -252,72 +259,116 @@ if (only.has('consumer')) {
       return started;
     }, events);
   }
-  /** The long relay run, and proof that its handled record rotated a generation on the way (the row says it does). */
-  async function longRelayConsumer(round) {
-    const run = await relayConsumer(round, LONG_EVENTS);
-    const previous = `{bench:consume:${LONG_EVENTS}:${round}:0}:handled:bench:previous`;
+  // the relay's own claim and ack scripts, called by hand, with the relay's default lease and dedupe TTL
+  const [claimSha, ackSha] = await Promise.all([CLAIM, ACK].map((source) => client.sendCommand(['SCRIPT', 'LOAD', source])));
+  const LEASE_MS = String(15_000);
+  const DEDUPE_TTL_MS = String(7 * 24 * 60 * 60 * 1000);
+  /**
+   * The least a consumer with the group's dedupe does: XREADGROUP a batch, claim its event keys in
+   * one script, handle them (nothing), then XACK them and record them handled in one script.
+   */
+  async function floorLoop(round, events = EVENTS) {
+    const stream = `bench:floor:${events}:${round}`;
+    await fill(stream, events);
+    const key = `{${stream}:0}`;
+    const handledKeys = [`${key}:handled:bench`, `${key}:handled:bench:previous`];
+    return measured(async () => {
+      const started = performance.now();
+      await client.sendCommand(['XGROUP', 'CREATE', key, 'bench', '0']);
+      let handled = 0;
+      let batches = 0;
+      while (handled < events) {
+        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        const keys = entries.map(([, fields]) => JSON.parse(fields[1]).key);
+        const claimed = String(await client.sendCommand(['EVALSHA', claimSha, '2', ...handledKeys, LEASE_MS, `floor:${round}:${++batches}`, String(keys.length), ...keys]));
+        // a fresh stream: every key is new to the group, so every claim must be taken
+        if (claimed !== 'c'.repeat(keys.length)) throw new Error(`floor: the claim script answered ${claimed} for ${keys.length} new keys`);
+        await client.sendCommand(['EVALSHA', ackSha, '4', ...handledKeys, key, `${key}:failures:bench`, 'bench', DEDUPE_TTL_MS, String(entries.length), ...entries.map(([id]) => id), ...keys]);
+        handled += entries.length;
+      }
+      return started;
+    }, events);
+  }
+  /** A long run, and proof that its handled record rotated a generation on the way (the rows say it does). */
+  async function rotating(run, stream, round) {
+    const result = await run;
+    const previous = `{${stream}:${LONG_EVENTS}:${round}:0}:handled:bench:previous`;
     if ((await client.sendCommand(['EXISTS', previous])) !== 1) throw new Error(`${previous} does not exist after ${LONG_EVENTS} events: the handled record did not rotate (it needs more than 8192)`);
     rotated.push(previous);
-    return run;
+    return result;
   }
   const rotated = [];
-  const consumerRuns = { relay: [], long: [], bare: [], longBare: [], each: [] };
-  const consumers = {
+  const allConsumers = {
     relay: (round) => relayConsumer(round),
-    long: longRelayConsumer,
+    long: (round) => rotating(relayConsumer(round, LONG_EVENTS), 'bench:consume', round),
     bare: (round) => bareLoop(round),
-    // the long run's baseline: the batch-ack loop over as many events
+    // the long runs' baseline: the batch-ack loop over as many events
     longBare: (round) => bareLoop(round, false, LONG_EVENTS),
     each: (round) => bareLoop(round, true),
+    floor: (round) => floorLoop(round),
+    longFloor: (round) => rotating(floorLoop(round, LONG_EVENTS), 'bench:floor', round),
   };
+  const isLong = (name) => name.startsWith('long');
+  // a selection keeps the baselines its rows are measured against
+  const chosen = consumerRows ? new Set([...consumerRows, 'bare', ...(consumerRows.some(isLong) ? ['longBare'] : [])]) : undefined;
+  const consumers = Object.fromEntries(Object.entries(allConsumers).filter(([name]) => !chosen || chosen.has(name)));
+  const consumerRuns = Object.fromEntries(Object.keys(consumers).map((name) => [name, []]));
   // warm-up: each consumer's first events (script loading, JIT) before any round is timed (the long runs' code is the short ones')
-  for (const [name, consume] of Object.entries(consumers)) if (name !== 'long' && name !== 'longBare') await consume('warm-up');
+  for (const [name, consume] of Object.entries(consumers)) if (!isLong(name)) await consume('warm-up');
   for (let round = 0; round < Math.max(3, ROUNDS / 2); round++) {
     const order = Object.keys(consumers).map((_, index, all) => all[(index + round) % all.length]);
     for (const name of order) consumerRuns[name].push(await consumers[name](round));
   }
   const rates = (name) => consumerRuns[name].map((run) => run.rate);
   const cpu = (name, side) => median(consumerRuns[name].map((run) => run[side])).toFixed(1);
-  const consumerRatios = rates('relay').map((value, round) => value / rates('bare')[round]);
-  const eachRatios = rates('relay').map((value, round) => value / rates('each')[round]);
-  const longRatios = rates('long').map((value, round) => value / rates('longBare')[round]);
+  const ratios = (name, base) => rates(name).map((value, round) => value / rates(base)[round]);
+  const rows = [
+    { name: 'bare', base: 'bare', short: 'batch-ack loop', label: 'bare XREADGROUP + XACK per batch (same client)' },
+    { name: 'each', base: 'bare', short: 'ack-per-event loop', label: 'bare XREADGROUP COUNT 100, then XACK after each event (same client)' },
+    {
+      name: 'floor',
+      base: 'bare',
+      short: 'floor',
+      label: "the floor of the group's dedupe: bare XREADGROUP COUNT 100, the relay's claim script over the batch, a no-op, the relay's ack script (XACK + recorded handled), same client",
+    },
+    {
+      name: 'relay',
+      base: 'bare',
+      short: 'relay',
+      label: `relay consumer: each read batch claimed in one script, recorded handled with its acks, per partition; per-repository order (concurrency ${CONCURRENCY}, ${REPOSITORIES} repositories)`,
+    },
+    { name: 'longBare', base: 'bare', short: `batch-ack loop over ${LONG_EVENTS}`, label: `bare XREADGROUP + XACK per batch over ${LONG_EVENTS} events (the next rows' baseline)` },
+    { name: 'longFloor', base: 'longBare', short: `floor over ${LONG_EVENTS}`, label: `the floor over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})` },
+    {
+      name: 'long',
+      base: 'longBare',
+      short: `relay over ${LONG_EVENTS}`,
+      label: `the same relay consumer over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})`,
+    },
+  ].filter((row) => row.name in consumers);
+  const perRound = (name, base) => ratios(name, base).map((r) => r.toFixed(2)).join(' ');
+  const has = (name) => name in consumers;
   await saveBenchReport({
     package: '@regevents/relay',
     id: 'relay-consumer',
     title: `consume ${EVENTS} events from Redis with acknowledgement`,
     baseline: 'a bare XREADGROUP COUNT 100 + XACK loop',
     unit: 'events/s',
-    results: [
-      { name: 'bare XREADGROUP + XACK per batch (same client)', opsPerSecond: median(rates('bare')), ratio: 1 },
-      {
-        name: 'bare XREADGROUP COUNT 100, then XACK after each event (same client)',
-        opsPerSecond: median(rates('each')),
-        ratio: median(rates('each').map((value, round) => value / rates('bare')[round])),
-      },
-      {
-        name: `relay consumer: each read batch claimed in one script, recorded handled with its acks, per partition; per-repository order (concurrency ${CONCURRENCY}, ${REPOSITORIES} repositories)`,
-        opsPerSecond: median(rates('relay')),
-        ratio: median(consumerRatios),
-      },
-      {
-        name: `bare XREADGROUP + XACK per batch over ${LONG_EVENTS} events (the next row's baseline)`,
-        opsPerSecond: median(rates('longBare')),
-        ratio: median(rates('longBare').map((value, round) => value / rates('bare')[round])),
-      },
-      {
-        name: `the same relay consumer over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})`,
-        opsPerSecond: median(rates('long')),
-        ratio: median(longRatios),
-      },
-    ],
+    results: rows.map((row) => ({ name: row.label, opsPerSecond: median(rates(row.name)), ratio: median(ratios(row.name, row.base)) })),
     target: 'relay consumer >= 0.8x the bare loop',
     notes: [
-      `${consumerRuns.relay.length} rotating rounds; per-round ratios relay / batch-ack loop: ${consumerRatios.map((r) => r.toFixed(2)).join(' ')}; relay / ack-per-event loop: ${eachRatios
-        .map((r) => r.toFixed(2))
-        .join(' ')}`,
-      `per-round ratios of the ${LONG_EVENTS}-event relay run / the batch-ack loop over ${LONG_EVENTS}: ${longRatios.map((r) => r.toFixed(2)).join(' ')}`,
-      `the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`,
-      `CPU per event, medians (this thread / Redis's main thread): relay ${cpu('relay', 'nodeUs')} / ${cpu('relay', 'redisUs')} us, relay over ${LONG_EVENTS} events ${cpu('long', 'nodeUs')} / ${cpu('long', 'redisUs')} us, batch-ack loop ${cpu('bare', 'nodeUs')} / ${cpu('bare', 'redisUs')} us, over ${LONG_EVENTS} events ${cpu('longBare', 'nodeUs')} / ${cpu('longBare', 'redisUs')} us, ack-per-event loop ${cpu('each', 'nodeUs')} / ${cpu('each', 'redisUs')} us`,
+      `${consumerRuns.bare.length} rotating rounds${has('relay') ? `; per-round ratios relay / batch-ack loop: ${perRound('relay', 'bare')}` : ''}${has('relay') && has('each') ? `; relay / ack-per-event loop: ${perRound('relay', 'each')}` : ''}`,
+      ...(has('floor')
+        ? [
+            `the floor (claim + ack scripts by hand) / batch-ack loop per round: ${perRound('floor', 'bare')}${has('relay') ? `; relay / the floor: ${perRound('relay', 'floor')} (median ${fixed(median(ratios('relay', 'floor')), 2)}x)` : ''}`,
+          ]
+        : []),
+      ...(has('long') ? [`per-round ratios of the ${LONG_EVENTS}-event relay run / the batch-ack loop over ${LONG_EVENTS}: ${perRound('long', 'longBare')}`] : []),
+      ...(has('longFloor') ? [`the floor over ${LONG_EVENTS} / the batch-ack loop over ${LONG_EVENTS} per round: ${perRound('longFloor', 'longBare')}${has('long') ? `; relay / the floor over ${LONG_EVENTS}: ${perRound('long', 'longFloor')}` : ''}`] : []),
+      ...(rotated.length > 0 ? [`the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`] : []),
+      `CPU per event, medians (this thread / Redis's main thread): ${rows.map((row) => `${row.short} ${cpu(row.name, 'nodeUs')} / ${cpu(row.name, 'redisUs')} us`).join(', ')}`,
     ],
   });
 }

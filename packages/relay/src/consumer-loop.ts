@@ -46,7 +46,8 @@ export interface ConsumerCounters {
 
 /** What came of handing an event to the handlers (`ReceiveResult` of `createEventHandler` without dedupe: the loop does it), with the error when they failed. */
 export type Outcome = { result: 'handled' } | { result: 'failed'; error: unknown };
-export type DeliveryHandler = (delivery: Delivery) => Promise<Outcome>;
+/** Answers at once when the handlers do: the loop then runs the event without a promise. */
+export type DeliveryHandler = (delivery: Delivery) => Outcome | Promise<Outcome>;
 export type LoopErrorHandler = (error: unknown, delivery?: Delivery) => void;
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -96,10 +97,24 @@ interface AheadBatch {
   at: number;
 }
 
+/** An entry waiting for its turn in its repository's queue, with the claim its batch took ahead for it (until it is used or given back). */
+interface Queued {
+  delivery: Delivery;
+  ahead: AheadBatch | undefined;
+  index: number;
+}
+
 /** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
 interface AckBatch {
   positions: string[];
   keys: string[];
+}
+
+/** How `persist` retries: its longest pause, whether its first call waits a pause, which failures it reports (`first`: only its first). */
+interface PersistOptions {
+  capMs?: number;
+  afterFailure?: boolean;
+  report?: 'each' | 'first' | 'none';
 }
 
 /** The longest wait between attempts at acknowledgements the log refused. */
@@ -185,13 +200,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   let stopping = new AbortController();
   let running = false;
   const workers = new Map<number, { abort: AbortController; done: Promise<void> }>();
-  // the per-repository queues draining (each runs its events one by one): a stop waits for them
+  // the per-repository queues parked on an event that did not finish at once, or on a slot: a stop waits for them
   const busy = new Set<Promise<void>>();
   const acking = new Set<Promise<void>>();
   let heartbeat: Promise<void> | undefined;
   const claim = createBatcher<{ key: string; token?: string }, ClaimResult[]>((partition, claims) => log.claimEvents(group, partition, claims, settings.leaseMs));
-  // claims taken for a whole batch as it is read, one command for all, used when each event runs
-  const ahead = new Map<Delivery, { batch: AheadBatch; index: number }>();
   // the acknowledgements of each partition's events that finished in this turn, and the keys to record handled
   const acks = new Map<number, AckBatch>();
   // per partition, the acknowledgements the log refused, waiting for their next attempt
@@ -257,63 +270,63 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     const { signal } = stopping;
     track(
       (async () => {
-        let delay = retryPauseMs;
-        let streakReported = true;
-        while (retry.pending.positions.length > 0) {
-          await sleep(delay, signal);
-          if (signal.aborted) break;
-          const { positions, keys } = retry.pending;
-          // what is refused while this attempt is out joins the next one
-          retry.pending = { positions: [], keys: [] };
-          try {
-            await log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs });
-            delay = retryPauseMs;
-            streakReported = false;
-          } catch (failure) {
-            if (!streakReported) reportError(failure);
-            streakReported = true;
-            retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
-            delay = Math.min(ACK_RETRY_CAP_MS, delay * 2);
-          }
+        // the refusal that started this retry was reported; once an attempt went in, the next failure is
+        for (let report: PersistOptions['report'] = 'none'; retry.pending.positions.length > 0; report = 'first') {
+          if ((await persist(() => ackPending(partition, retry), signal, { capMs: ACK_RETRY_CAP_MS, afterFailure: true, report })) === undefined) break;
         }
         refused.delete(partition);
       })()
     );
   }
 
+  /** Sends a partition's refused acknowledgements as one: what is refused while it is out joins the next attempt, and a failure puts these back in front. */
+  async function ackPending(partition: number, retry: { pending: AckBatch }): Promise<true> {
+    const { positions, keys } = retry.pending;
+    retry.pending = { positions: [], keys: [] };
+    try {
+      await log.ack(group, partition, positions, { keys, ttlMs: settings.dedupeTtlMs });
+      return true;
+    } catch (failure) {
+      retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
+      throw failure;
+    }
+  }
+
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
   const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
 
-  /** Claims the entries of a batch just read or taken over that run here, with one command sent at once; each uses the answer when it runs. */
-  function claimAhead(partition: number, deliveries: readonly Delivery[]): void {
-    const batch: Delivery[] = [];
+  /**
+   * The entries of a batch just read or taken over, queued with the claims of those that run here,
+   * taken for the whole batch with one command sent at once; each uses its answer when it runs.
+   */
+  function queuedOf(partition: number, deliveries: readonly Delivery[]): Queued[] {
     const claims: { key: string }[] = [];
-    for (const delivery of deliveries) {
-      if (!runsHere(delivery)) continue;
-      batch.push(delivery);
-      claims.push({ key: delivery.record.key });
-    }
-    if (batch.length === 0) return;
-    const taken: AheadBatch = { results: undefined, settled: undefined as unknown as Promise<void>, at: performance.now() };
+    const taken: AheadBatch = { results: undefined, settled: Promise.resolve(), at: performance.now() };
+    const queued = deliveries.map((delivery): Queued => {
+      if (!runsHere(delivery)) return { delivery, ahead: undefined, index: 0 };
+      return { delivery, ahead: taken, index: claims.push({ key: delivery.record.key }) - 1 };
+    });
     // a failed batch claim is claimed again, one by one, when each event runs
-    taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
-      (results) => void (taken.results = results),
-      () => undefined
-    );
-    for (let index = 0; index < batch.length; index++) ahead.set(batch[index] as Delivery, { batch: taken, index });
+    if (claims.length > 0) {
+      taken.settled = log.claimEvents(group, partition, claims, settings.leaseMs).then(
+        (results) => void (taken.results = results),
+        () => undefined
+      );
+    }
+    return queued;
   }
 
   /**
-   * The delivery's claim: the one taken ahead with its batch while it is fresh (renewed when older
+   * The entry's claim: the one taken ahead with its batch while it is fresh (renewed when older
    * than half the lease), else one now. No promise once the batch's answer is in and fresh.
    */
-  function claimFor(delivery: Delivery, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
-    const early = ahead.get(delivery);
+  function claimFor(entry: Queued, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
+    const { delivery, ahead: early, index } = entry;
     if (!early) return claimNow(delivery, undefined, signal);
-    ahead.delete(delivery);
+    entry.ahead = undefined;
     // waits only while the batch's answer is not in
-    if (early.batch.results === undefined) return early.batch.settled.then(() => freshOrRenewed(delivery, early.batch, early.index, signal));
-    return freshOrRenewed(delivery, early.batch, early.index, signal);
+    if (early.results === undefined) return early.settled.then(() => freshOrRenewed(delivery, early, index, signal));
+    return freshOrRenewed(delivery, early, index, signal);
   }
 
   function freshOrRenewed(delivery: Delivery, batch: AheadBatch, index: number, signal: AbortSignal): ClaimResult | Promise<ClaimResult | undefined> {
@@ -330,36 +343,55 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }, signal);
   }
 
-  /** Gives up the claims taken ahead for entries of `partition` that will not run here now (a stop, a lost partition). */
-  function releaseAhead(partition: number): void {
-    for (const [delivery, { batch, index }] of ahead) {
-      if (delivery.partition !== partition) continue;
-      ahead.delete(delivery);
-      track(
-        batch.settled.then(() => {
-          const taken = batch.results?.[index];
-          return taken?.status === 'claimed' ? giveBack(delivery, taken.token) : undefined;
-        })
-      );
-    }
-  }
-
-  /** Retries a log call until it works or the consumer stops: a Redis restart pauses the group, it does not end it. */
-  async function persist<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-    for (;;) {
-      try {
-        return await call();
-      } catch (error) {
-        reportError(error);
-        if (signal.aborted) return undefined;
-        await sleep(retryPauseMs, signal);
-        if (signal.aborted) return undefined;
+  /** Gives up the claims taken ahead for queued entries that will not run here now (a stop, a lost partition). */
+  function releaseAhead(queues: Iterable<Queued[]>): void {
+    for (const queue of queues) {
+      for (const entry of queue) {
+        const { delivery, ahead: batch, index } = entry;
+        if (!batch) continue;
+        entry.ahead = undefined;
+        track(
+          batch.settled.then(() => {
+            const taken = batch.results?.[index];
+            return taken?.status === 'claimed' ? giveBack(delivery, taken.token) : undefined;
+          })
+        );
       }
     }
   }
 
-  /** Runs one delivery to its end: handled (or found handled before) and acknowledged, or dead-lettered. */
-  async function run(delivery: Delivery, signal: AbortSignal): Promise<void> {
+  /**
+   * Retries a log call until it works or the consumer stops (then undefined): a Redis restart
+   * pauses the group, it does not end it. Pauses after each failure (and before the first call
+   * with `afterFailure`: the caller's own call failed), `retryPauseMs` at first, doubling up to
+   * `capMs`; reads, claims and failure records keep `retryPauseMs`, so they go on within that pause
+   * of Redis coming back. Reports every failure unless told otherwise.
+   */
+  async function persist<T>(call: () => Promise<T>, signal: AbortSignal, retry: PersistOptions = {}): Promise<T | undefined> {
+    const { capMs = retryPauseMs, report = 'each' } = retry;
+    let pause = retryPauseMs;
+    const rested = async () => {
+      await sleep(pause, signal);
+      pause = Math.min(capMs, pause * 2);
+      return !signal.aborted;
+    };
+    if (retry.afterFailure && !(await rested())) return undefined;
+    for (let first = true; ; first = false) {
+      try {
+        return await call();
+      } catch (error) {
+        if (report === 'each' || (report === 'first' && first)) reportError(error);
+        if (signal.aborted || !(await rested())) return undefined;
+      }
+    }
+  }
+
+  /**
+   * Runs one delivery to its end: handled (or found handled before) and acknowledged, or
+   * dead-lettered. Synchronous (no promise) while its claim is in and its handlers answer at once.
+   */
+  function run(entry: Queued, signal: AbortSignal): void | Promise<void> {
+    const { delivery } = entry;
     const { record, partition, position } = delivery;
     // the next event of the repository need not wait for this one's acknowledgement, only for its
     // outcome: a crash before the ack redelivers it, and its claim, then the record of it as handled, answer
@@ -368,44 +400,67 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       if (record.reconciled) counters.duplicates++;
       return acknowledge(partition, position, undefined);
     }
-    let failures = delivery.failures;
-    while (!signal.aborted) {
-      const asked = claimFor(delivery, signal);
-      const claimed = asked instanceof Promise ? await asked : asked;
-      if (claimed === undefined) return;
-      if (claimed.status === 'done') {
-        counters.duplicates++;
-        return acknowledge(partition, position, undefined);
-      }
-      if (claimed.status === 'in-flight') {
-        // a consumer that lost this partition is still running it: its outcome decides
-        await sleep(Math.min(1000, settings.leaseMs / 4), signal);
-        continue;
-      }
-      let outcome: Outcome;
-      try {
-        outcome = await handle(delivery);
-      } catch (error) {
-        outcome = { result: 'failed', error };
-      }
-      if (outcome.result === 'handled') {
-        counters.handled++;
-        return acknowledge(partition, position, record.key);
-      }
-      counters.failed++;
-      await giveBack(delivery, claimed.token);
-      const recorded = await persist(() => log.recordFailure(group, partition, position), signal);
-      if (recorded === undefined) return;
-      failures = recorded;
-      if (failures >= settings.maxAttempts) {
-        const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
-        await persist(() => log.deadLetter(group, { ...delivery, failures }, error), signal);
-        counters.deadLettered++;
-        return;
-      }
-      await sleep(settings.delay(failures), signal);
-      if (!signal.aborted) counters.redeliveries++;
+    if (signal.aborted) return;
+    const asked = claimFor(entry, signal);
+    return asked instanceof Promise ? asked.then((claimed) => attempt(delivery, claimed, signal)) : attempt(delivery, asked, signal);
+  }
+
+  /** An attempt with the claim asked for it: runs the handlers if it is ours, else acknowledges a duplicate or waits for the holder. */
+  function attempt(delivery: Delivery, claimed: ClaimResult | undefined, signal: AbortSignal): void | Promise<void> {
+    if (claimed === undefined) return;
+    if (claimed.status === 'done') {
+      counters.duplicates++;
+      return acknowledge(delivery.partition, delivery.position, undefined);
     }
+    if (claimed.status === 'in-flight') {
+      // a consumer that lost this partition is still running it: its outcome decides
+      return sleep(Math.min(1000, settings.leaseMs / 4), signal).then(() => again(delivery, signal));
+    }
+    const { token } = claimed;
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      outcome = handle(delivery);
+    } catch (error) {
+      outcome = { result: 'failed', error };
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (settled) => finish(delivery, token, settled, signal),
+        (error: unknown) => finish(delivery, token, { result: 'failed', error }, signal)
+      );
+    }
+    return finish(delivery, token, outcome, signal);
+  }
+
+  function finish(delivery: Delivery, token: string, outcome: Outcome, signal: AbortSignal): void | Promise<void> {
+    if (outcome.result === 'handled') {
+      counters.handled++;
+      return acknowledge(delivery.partition, delivery.position, delivery.record.key);
+    }
+    return failed(delivery, token, outcome.error, signal);
+  }
+
+  /** Gives the claim back and records the failure; dead-letters the event after `maxAttempts`, else runs it again after its delay. */
+  async function failed(delivery: Delivery, token: string, error: unknown, signal: AbortSignal): Promise<void> {
+    counters.failed++;
+    await giveBack(delivery, token);
+    const failures = await persist(() => log.recordFailure(group, delivery.partition, delivery.position), signal);
+    if (failures === undefined) return;
+    if (failures >= settings.maxAttempts) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await persist(() => log.deadLetter(group, { ...delivery, failures }, reason), signal);
+      counters.deadLettered++;
+      return;
+    }
+    await sleep(settings.delay(failures), signal);
+    if (!signal.aborted) counters.redeliveries++;
+    return again(delivery, signal);
+  }
+
+  /** Another attempt, with a claim asked for now (the one taken ahead is spent), unless the consumer is stopping. */
+  function again(delivery: Delivery, signal: AbortSignal): void | Promise<void> {
+    if (signal.aborted) return;
+    return claimNow(delivery, undefined, signal).then((claimed) => attempt(delivery, claimed, signal));
   }
 
   /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
@@ -420,45 +475,83 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
 
   /** Works one partition while this consumer holds it: first what was pending in the group, then new entries. */
   async function work(partition: number, signal: AbortSignal): Promise<void> {
-    const queues = new Map<string, Delivery[]>();
+    // per repository, its entries in order: the first is running or next
+    const queues = new Map<string, Queued[]>();
     let queued = 0;
     let freed: (() => void) | undefined;
 
-    async function drain(repository: string, queue: Delivery[]): Promise<void> {
-      while (queue.length > 0 && !signal.aborted) {
-        const wait = slots.acquire();
-        if (wait) await wait;
-        try {
-          await run(queue[0] as Delivery, signal);
-        } catch (error) {
-          reportError(error, queue[0]);
-        } finally {
-          slots.release();
-        }
-        queue.shift();
-        if (--queued <= refillAt) freed?.();
-      }
-      queues.delete(repository);
+    /** Keeps a parked queue's wait where a stop finds it (in `busy`), until it settles. */
+    function hold(waiting: Promise<void>): void {
+      busy.add(waiting);
+      const settled = () => void busy.delete(waiting);
+      void waiting.then(settled, settled);
     }
 
-    function enqueue(delivery: Delivery): void {
+    /**
+     * Runs a repository's queue from its head, one event after another, in this turn for as long as
+     * each finishes at once, in one slot (events that finish at once never run side by side); parks
+     * (in `busy`) on a slot or an event that does not, and goes on from there.
+     */
+    function drain(repository: string, queue: Queued[], holdsSlot = false): void {
+      while (queue.length > 0 && !signal.aborted) {
+        if (!holdsSlot) {
+          const wait = slots.acquire();
+          if (wait) return hold(wait.then(() => drain(repository, queue, true)));
+          holdsSlot = true;
+        }
+        const entry = queue[0] as Queued;
+        let running: void | Promise<void> = undefined;
+        try {
+          running = run(entry, signal);
+        } catch (error) {
+          reportError(error, entry.delivery);
+        }
+        // the slot stays taken while the event runs, and is given up once it settles: other repositories' turn
+        if (running) return park(repository, queue, running);
+        dequeue(queue);
+      }
+      if (holdsSlot) slots.release();
+      // a queue a stop left behind keeps its entries: their claims taken ahead are given back (`releaseAhead`)
+      if (queue.length === 0) queues.delete(repository);
+    }
+
+    /** Goes on with the queue once its head's run settles (a function of its own: a closure in `drain`'s loop would cost every event a context). */
+    function park(repository: string, queue: Queued[], running: Promise<void>): void {
+      const next = () => {
+        dequeue(queue);
+        slots.release();
+        drain(repository, queue);
+      };
+      hold(
+        running.then(next, (error: unknown) => {
+          reportError(error, queue[0]?.delivery);
+          next();
+        })
+      );
+    }
+
+    function dequeue(queue: Queued[]): void {
+      queue.shift();
+      if (--queued <= refillAt) freed?.();
+    }
+
+    function enqueue(entry: Queued): void {
       queued++;
-      const queue = queues.get(delivery.record.repository);
+      const { repository } = entry.delivery.record;
+      const queue = queues.get(repository);
       if (queue) {
-        queue.push(delivery);
+        queue.push(entry);
         return;
       }
-      const fresh = [delivery];
-      queues.set(delivery.record.repository, fresh);
-      const draining = drain(delivery.record.repository, fresh);
-      busy.add(draining);
-      void draining.finally(() => busy.delete(draining));
+      const fresh = [entry];
+      queues.set(repository, fresh);
+      drain(repository, fresh);
     }
 
     try {
       await feed();
     } finally {
-      releaseAhead(partition);
+      releaseAhead(queues.values());
     }
 
     /** First what was pending in the group, then new entries, each batch claimed as it comes. */
@@ -467,10 +560,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       do {
         const page = await persist(() => log.claim(group, settings.name, partition, cursor, largestBatch), signal);
         if (!page) return;
-        claimAhead(partition, page.deliveries);
-        for (const delivery of page.deliveries) {
+        for (const entry of queuedOf(partition, page.deliveries)) {
           counters.redeliveries++;
-          enqueue(delivery);
+          enqueue(entry);
         }
         cursor = page.cursor;
       } while (cursor !== '0-0' && !signal.aborted);
@@ -493,8 +585,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
         const batch = await persist(() => readOrRecreate(partition, Math.min(largestBatch, prefetch - queued)), signal);
         if (!batch) return;
         if (batch.length === 0) await sleep(settings.pollMs, signal);
-        claimAhead(partition, batch);
-        for (const delivery of batch) enqueue(delivery);
+        for (const entry of queuedOf(partition, batch)) enqueue(entry);
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
-import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type UnknownEvent } from '@regevents/webhooks';
+import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type ReceiveResult, type UnknownEvent } from '@regevents/webhooks';
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { LogRecord } from './record.js';
@@ -117,12 +117,24 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     return undefined;
   }
 
-  async function handle(delivery: Delivery): Promise<Outcome> {
+  /** What a receive of the event came to: without dedupe, anything but `failed` is `handled`. */
+  function outcomeOf(result: ReceiveResult, event: object): Outcome {
+    return result === 'failed' ? { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') } : handled;
+  }
+
+  /** Synchronous while the handlers are (and there are no views): the loop runs a batch of such events without a promise per event. */
+  function handle(delivery: Delivery): Outcome | Promise<Outcome> {
     const event = eventOf(delivery);
+    if (coalescer || enriched) return handleWithViews(delivery, event);
+    const result = events.receiveNow(event as never, contextOf(delivery) as never);
+    return typeof result === 'string' ? outcomeOf(result, event) : result.then((settled) => outcomeOf(settled, event));
+  }
+
+  async function handleWithViews(delivery: Delivery, event: ReturnType<typeof eventOf>): Promise<Outcome> {
     const done = stagesDone.get(delivery) ?? 0;
     if (done < 1) {
-      const result = await events.receive(event as never, contextOf(delivery) as never);
-      if (result === 'failed') return { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') };
+      const outcome = outcomeOf(await events.receiveNow(event as never, contextOf(delivery) as never), event);
+      if (outcome !== handled) return outcome;
     }
     if (coalescer && done < 2) {
       const failed = await handleImage(delivery, event as Event);

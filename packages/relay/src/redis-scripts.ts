@@ -65,10 +65,16 @@ const GENERATION_MIN = 8192;
  */
 const SLICED = `
 local function sliced(list, from, to, call)
-  local replies = {}
+  if to - from < 1000 then return call(unpack(list, from, to)) end
+  local replies, n = {}, 0
   for first = from, to, 1000 do
     local reply = call(unpack(list, first, math.min(first + 999, to)))
-    if type(reply) == 'table' then for _, value in ipairs(reply) do replies[#replies + 1] = value end end
+    if type(reply) == 'table' then
+      for i = 1, #reply do
+        n = n + 1
+        replies[n] = reply[i]
+      end
+    end
   end
   return replies
 end`;
@@ -93,10 +99,11 @@ if redis.call('EXISTS', KEYS[4]) == 1 then sliced(ARGV, 4, positions + 3, functi
 if #ARGV == positions + 3 then return 1 end
 local ttl = tonumber(ARGV[2])
 local done = (now + ttl) .. ' done'
-local record = {}
+local record, n = {}, 0
 for i = positions + 4, #ARGV do
-  record[#record + 1] = ARGV[i]
-  record[#record + 1] = done
+  record[n + 1] = ARGV[i]
+  record[n + 2] = done
+  n = n + 2
 end
 write(record, ttl)
 return 1`;
@@ -111,25 +118,27 @@ return 1`;
 export const CLAIM = `${NOW}${GENERATIONS}
 local count = tonumber(ARGV[3])
 local held = sliced(ARGV, 4, count + 3, function(...) return redis.call('HMGET', KEYS[1], ...) end)
-local missing, at = {}, {}
+local missing, at, m = {}, {}, 0
 for i = 1, count do
   if not held[i] then
-    missing[#missing + 1] = ARGV[i + 3]
-    at[#at + 1] = i
+    m = m + 1
+    missing[m] = ARGV[i + 3]
+    at[m] = i
   end
 end
-if #missing > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
-  local older = sliced(missing, 1, #missing, function(...) return redis.call('HMGET', KEYS[2], ...) end)
-  for j = 1, #at do held[at[j]] = older[j] end
+if m > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+  local older = sliced(missing, 1, m, function(...) return redis.call('HMGET', KEYS[2], ...) end)
+  for j = 1, m do held[at[j]] = older[j] end
 end
 local lease = tonumber(ARGV[1])
 local expires = (now + lease) .. ' '
-local fresh = expires .. ARGV[2]
-local out, claims, taken = {}, {}, {}
+local batch = ARGV[2]
+local fresh = expires .. batch
+local out, claims, taken, n = {}, {}, {}, 0
 for i = 1, count do
   local key = ARGV[i + 3]
   local token = ARGV[i + count + 3]
-  if token == nil or token == '' then token = ARGV[2] end
+  if token == nil or token == '' then token = batch end
   local holder
   if taken[key] then
     holder = ''
@@ -139,8 +148,9 @@ for i = 1, count do
   end
   if holder == nil or holder == token then
     taken[key] = true
-    claims[#claims + 1] = key
-    claims[#claims + 1] = token == ARGV[2] and fresh or expires .. token
+    claims[n + 1] = key
+    claims[n + 2] = token == batch and fresh or expires .. token
+    n = n + 2
     out[i] = 'c'
   elseif holder == 'done' then
     out[i] = 'd'
@@ -148,7 +158,7 @@ for i = 1, count do
     out[i] = 'i'
   end
 end
-if #claims > 0 then write(claims, lease) end
+if n > 0 then write(claims, lease) end
 return table.concat(out)`;
 
 /**

@@ -6,16 +6,24 @@ import { freshStream, redisPeer, sleep, until, useRedis } from './helpers.js';
 
 type Handler = (delivery: Delivery) => Promise<void> | void;
 
+const handled: Outcome = { result: 'handled' };
+
 function loop(log: RelayLog, handler: Handler, options: ConsumerOptions = {}, group = 'g') {
   const errors: unknown[] = [];
-  // what the consumer's dispatch does: run the handlers (the loop claims, records and acknowledges)
-  const handle = async (delivery: Delivery): Promise<Outcome> => {
+  // what the consumer's dispatch does: run the handlers (the loop claims, records and acknowledges),
+  // answering at once when they do
+  const handle = (delivery: Delivery): Outcome | Promise<Outcome> => {
+    let running: Promise<void> | void;
     try {
-      await handler(delivery);
-      return { result: 'handled' };
+      running = handler(delivery);
     } catch (error) {
       return { result: 'failed', error };
     }
+    if (!(running instanceof Promise)) return handled;
+    return running.then(
+      () => handled,
+      (error: unknown) => ({ result: 'failed', error })
+    );
   };
   const consumer = createConsumerLoop(log, group, consumerSettings({ pollMs: 10, retryDelay: 10, leaseMs: 1_000, ...options }), handle, (error) => void errors.push(error));
   return Object.assign(consumer, { errors });
@@ -55,6 +63,31 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(seen).toEqual(appended);
       expect(overlapped).toBe(true);
       expect(await log.groupStats('g')).toEqual({ lag: 0, pending: 0, deadLetters: 0 });
+    });
+
+    it('runs at most `concurrency` events at once across repositories, whether handlers answer at once or later', async () => {
+      const log = createLog(1);
+      for (let i = 0; i < 60; i++) await log.append(sampleRecord(`repo/${i % 6}`));
+      let running = 0;
+      let most = 0;
+      const consumer = loop(
+        log,
+        (delivery) => {
+          running++;
+          most = Math.max(most, running);
+          // every other repository's handler answers at once
+          if (Number(delivery.record.repository.slice(-1)) % 2 === 0) {
+            running--;
+            return;
+          }
+          return sleep(2).then(() => void running--);
+        },
+        { concurrency: 2 }
+      );
+      await consumer.start();
+      await until(() => consumer.counters.handled === 60, 'all handled');
+      await consumer.stop();
+      expect(most).toBe(2);
     });
 
     it('dead-letters an event after maxAttempts without holding up other repositories, and keeps its repository in order', async () => {

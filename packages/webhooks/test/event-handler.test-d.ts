@@ -26,6 +26,9 @@ describe('createEventHandler', () => {
     expectTypeOf(events.receive).toBeCallableWith({} as UnknownEvent, {} as EventContext);
     expectTypeOf(events.receive).toBeCallableWith({} as NormalizedRegistryEvent, {} as NormalizedEventContext);
     expectTypeOf(events.receive({} as NormalizedRegistryEvent, {} as NormalizedEventContext)).toEqualTypeOf<Promise<ReceiveResult>>();
+    expectTypeOf(events.receiveNow({} as ManifestPushEvent, {} as EventContext)).toEqualTypeOf<ReceiveResult | Promise<ReceiveResult>>();
+    // @ts-expect-error a normalized event comes with its format, not an envelope
+    events.receiveNow({} as NormalizedRegistryEvent, {} as EventContext);
     // @ts-expect-error a normalized event comes with its format, not an envelope
     events.receive({} as NormalizedRegistryEvent, {} as EventContext);
     // @ts-expect-error an options object, not handlers

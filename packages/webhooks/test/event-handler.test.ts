@@ -150,6 +150,36 @@ describe('createEventHandler: typed dispatch without HTTP', () => {
     expect(runs).toBe(2);
   });
 
+  it('receiveNow() answers at once while its handlers and store do (an event with none, synchronous handlers, the memory store), with a promise once one returns one', async () => {
+    const { event, context } = capturedPush();
+    const seen: string[] = [];
+    const gate = deferred();
+    const events = createEventHandler()
+      .on('push:manifest', () => void seen.push('push:manifest'))
+      .on('pull', () => gate.promise)
+      .onError(() => undefined);
+    expect(events.receiveNow(event, context)).toBe('handled');
+    expect(events.receiveNow(event, context)).toBe('duplicate');
+    expect(seen).toEqual(['push:manifest']);
+    const unhandled = { ...event, id: 'a6a83d2e-56b5-4b55-9f3c-4c0b4ae3e0a1', action: 'delete' } as Event;
+    expect(createEventHandler({ dedupe: false }).receiveNow(unhandled, context)).toBe('handled');
+
+    const pulled = { ...event, id: 'c5d8f4f6-5d43-4d7b-8a8e-2f1d4e7b9c10', action: 'pull' } as Event;
+    const waiting = events.receiveNow(pulled, context);
+    expect(waiting).toBeInstanceOf(Promise);
+    gate.resolve();
+    expect(await waiting).toBe('handled');
+
+    const failing = createEventHandler({ dedupe: false })
+      .on('push', () => {
+        throw new Error('downstream unavailable');
+      })
+      .onError(() => undefined);
+    const failed = failing.receiveNow(event, context);
+    expect(failed).toBeInstanceOf(Promise);
+    expect(await failed).toBe('failed');
+  });
+
   it('refuses unknown keys, non-functions and impossible dedupe options at registration', () => {
     expect(() => createEventHandler().on('artifact.pushd' as never, () => undefined)).toThrow(/on\(\) takes keys among/);
     expect(() => createEventHandler().onAny('not a function' as never)).toThrow(/onAny\(\) takes a function/);

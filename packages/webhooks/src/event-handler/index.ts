@@ -1,6 +1,6 @@
 import { on, register } from './on.js';
 import { forgetPlans } from './plans.js';
-import { receive } from './receive.js';
+import { receive, receiveNow } from './receive.js';
 import { createState, type EventHandlerState } from './state.js';
 import type { EventHandlerOptions, EventReceiver } from './types.js';
 
@@ -27,6 +27,7 @@ export function createEventHandlerWithState(options: EventHandlerOptions): { rec
       return receiver;
     },
     receive: (event: Parameters<typeof receive>[1], context: Parameters<typeof receive>[2]) => receive(state, event, context),
+    receiveNow: (event: Parameters<typeof receive>[1], context: Parameters<typeof receive>[2]) => receiveNow(state, event, context),
   } as EventReceiver;
   return { receiver, state };
 }

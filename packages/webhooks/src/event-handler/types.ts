@@ -100,4 +100,12 @@ export interface EventReceiver extends HandlerRegistration<EventReceiver> {
    */
   receive(event: Event | UnknownEvent, context: EventContext): Promise<ReceiveResult>;
   receive(event: NormalizedRegistryEvent, context: NormalizedEventContext): Promise<ReceiveResult>;
+  /**
+   * `receive`, answered at once (no promise) when nothing it runs returns one: the handlers, and
+   * the dedupe store (none, or the memory store). For a loop that handles many events, where an
+   * `await` per event costs more than the handlers; a failure's answer is always a promise (its
+   * `onError` handlers are awaited).
+   */
+  receiveNow(event: Event | UnknownEvent, context: EventContext): ReceiveResult | Promise<ReceiveResult>;
+  receiveNow(event: NormalizedRegistryEvent, context: NormalizedEventContext): ReceiveResult | Promise<ReceiveResult>;
 }
