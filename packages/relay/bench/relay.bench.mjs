@@ -29,7 +29,7 @@ const TOKEN = 'bench-token-0123456789';
 // BENCH_ONLY=receiver,consumer,registry runs some of the three (all by default)
 const only = new Set((process.env.BENCH_ONLY ?? 'receiver,consumer,registry').split(','));
 // BENCH_CONSUMERS=relay,bare,floor runs some of the consumer rows (all by default), checked before anything starts
-const CONSUMER_ROWS = ['relay', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor'];
+const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor'];
 const consumerRows = process.env.BENCH_CONSUMERS?.split(',');
 const unknownRows = consumerRows?.filter((name) => !CONSUMER_ROWS.includes(name)) ?? [];
 if (unknownRows.length > 0) throw new Error(`BENCH_CONSUMERS names no row ${unknownRows.join(', ')}: the rows are ${CONSUMER_ROWS.join(', ')}`);
@@ -215,16 +215,19 @@ if (only.has('consumer')) {
     const elapsed = performance.now() - started;
     return { rate: events / (elapsed / 1000), nodeUs: (threadMicros() - node) / events, redisUs: ((await redisMicros()) - redisCpu) / events };
   }
-  async function relayConsumer(round, events = EVENTS) {
-    const stream = `bench:consume:${events}:${round}`;
+  // handlers that answer at once run without a promise each (receiveNow); an async handler, as one
+  // doing I/O is, pays one: the `async` row measures that case
+  async function relayConsumer(round, events = EVENTS, asyncHandler = false) {
+    const stream = `bench:consume${asyncHandler ? '-async' : ''}:${events}:${round}`;
     const log = await fill(stream, events);
     const consumerRelay = createRelay({ log, auth: { unauthenticated: true } });
     let handled = 0;
     let allHandled;
     const done = new Promise((resolve) => (allHandled = resolve));
-    const consumer = consumerRelay.consumer('bench', { concurrency: CONCURRENCY, pollMs: 5 }).onAny(() => {
+    const count = () => {
       if (++handled === events) allHandled();
-    });
+    };
+    const consumer = consumerRelay.consumer('bench', { concurrency: CONCURRENCY, pollMs: 5 }).onAny(asyncHandler ? async () => count() : count);
     return measured(async () => {
       const started = performance.now();
       await consumer.start();
@@ -302,6 +305,7 @@ if (only.has('consumer')) {
   const rotated = [];
   const allConsumers = {
     relay: (round) => relayConsumer(round),
+    async: (round) => relayConsumer(round, EVENTS, true),
     long: (round) => rotating(relayConsumer(round, LONG_EVENTS), 'bench:consume', round),
     bare: (round) => bareLoop(round),
     // the long runs' baseline: the batch-ack loop over as many events
@@ -339,6 +343,7 @@ if (only.has('consumer')) {
       short: 'relay',
       label: `relay consumer: each read batch claimed in one script, recorded handled with its acks, per partition; per-repository order (concurrency ${CONCURRENCY}, ${REPOSITORIES} repositories)`,
     },
+    { name: 'async', base: 'bare', short: 'relay, async handler', label: 'the same relay consumer with an async handler (a promise per event, as a handler doing I/O has)' },
     { name: 'longBare', base: 'bare', short: `batch-ack loop over ${LONG_EVENTS}`, label: `bare XREADGROUP + XACK per batch over ${LONG_EVENTS} events (the next rows' baseline)` },
     { name: 'longFloor', base: 'longBare', short: `floor over ${LONG_EVENTS}`, label: `the floor over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})` },
     {
