@@ -126,30 +126,46 @@ function readNodeBody(req: NodeRequestLike, limit: number, onBody: (body: Uint8A
   else readNodeStream(req, limit, onBody, onError);
 }
 
+/** A node request as a delivery: methods on the prototype, so a request costs one object rather than one closure per method. */
+class NodeDelivery implements IncomingDelivery {
+  readonly method: string;
+  readonly remoteAddress: string | undefined;
+  readonly #req: NodeRequestLike;
+  #headers: Headers | undefined;
+
+  constructor(req: NodeRequestLike) {
+    this.#req = req;
+    this.method = req.method ?? '';
+    this.remoteAddress = req.socket?.remoteAddress ?? undefined;
+  }
+
+  // a scan of the raw pairs per lookup: the receiver reads three headers, fewer than most requests carry
+  headerValues(name: string): string[] {
+    const raw = this.#req.rawHeaders;
+    const values: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i] as string;
+      if (key.length === name.length && (key === name || key.toLowerCase() === name)) values.push(raw[i + 1] as string);
+    }
+    return values;
+  }
+
+  headers(): Headers {
+    if (!this.#headers) {
+      const raw = this.#req.rawHeaders;
+      this.#headers = new Headers();
+      for (let i = 0; i + 1 < raw.length; i += 2) this.#headers.append(raw[i] as string, raw[i + 1] as string);
+    }
+    return this.#headers;
+  }
+
+  readBody(limit: number, onBody: (body: Uint8Array) => void, onError: (error: unknown) => void): void {
+    readNodeBody(this.#req, limit, onBody, onError);
+  }
+}
+
 export function fromNodeRequest(req: NodeRequestLike): IncomingDelivery {
-  const raw = req.rawHeaders;
-  let headers: Headers | undefined;
-  return {
-    method: req.method ?? '',
-    // a scan of the raw pairs per lookup: the receiver reads three headers, fewer than most requests carry
-    headerValues(name) {
-      const values: string[] = [];
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        const key = raw[i] as string;
-        if (key.length === name.length && (key === name || key.toLowerCase() === name)) values.push(raw[i + 1] as string);
-      }
-      return values;
-    },
-    headers() {
-      if (!headers) {
-        headers = new Headers();
-        for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-      }
-      return headers;
-    },
-    remoteAddress: req.socket?.remoteAddress ?? undefined,
-    readBody: (limit, onBody, onError) => readNodeBody(req, limit, onBody, onError),
-  };
+  return new NodeDelivery(req);
 }
 
 export function writeNodeResponse(res: NodeResponseLike, outcome: Outcome): void {

@@ -81,8 +81,20 @@ function normalizedContext(format: FormatId, index: number, deliveryInfo: Delive
   return new NormalizedContext(format, index, deliveryInfo, delivery);
 }
 
-function invalidContextOf(deliveryInfo: DeliveryInfo, delivery: IncomingDelivery): InvalidContext {
-  return new DeliveryContext(deliveryInfo, delivery);
+/** The rest of a delivery's story once its body is authenticated and parsed. */
+class Parsed {
+  #invalidContext: InvalidContext | undefined;
+
+  constructor(
+    readonly delivery: IncomingDelivery,
+    readonly value: unknown,
+    readonly deliveryInfo: DeliveryInfo,
+  ) {}
+
+  /** What `onInvalid` handlers get, built when one of them is told something: most deliveries are valid. */
+  get invalidContext(): InvalidContext {
+    return (this.#invalidContext ??= new DeliveryContext(this.deliveryInfo, this.delivery));
+  }
 }
 
 /**
@@ -128,45 +140,39 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return andThen(reportInvalid(invalid, context), (reported) => (!reported ? plain(500, 'Internal Server Error') : rejectInvalid ? REJECTED : ACKNOWLEDGED));
   }
 
-  /** The rest of a delivery's story once its body is authenticated and parsed. */
-  interface Parsed {
-    delivery: IncomingDelivery;
-    value: unknown;
-    deliveryInfo: DeliveryInfo;
-    invalidContext: InvalidContext;
-  }
-
   /** A `{"events": [...]}` body from a distribution sender, dispatched in envelope order: a blob push before the manifest push that needs it. */
-  function dispatchEnvelope({ delivery, value, deliveryInfo, invalidContext }: Parsed): MaybePromise<Outcome> {
+  function dispatchEnvelope(parsed: Parsed): MaybePromise<Outcome> {
+    const { delivery, value, deliveryInfo } = parsed;
     const events = (value as { events?: unknown } | null)?.events;
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !Array.isArray(events)) {
-      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value }, invalidContext);
+      return refuseOrAcknowledge({ issues: [{ path: 'events', message: 'must be an array (the body is not {"events": [...]})' }], value }, parsed.invalidContext);
     }
     deliveryInfo.eventCount = events.length;
     const classified = classify(events, strict);
     if (rejectInvalid && classified.some((item) => item.kind === 'invalid')) {
       const invalid = classified.flatMap((item) => (item.kind === 'invalid' ? [item.invalid] : []));
       return andThen(
-        inOrder(invalid.length, (index) => reportInvalid(invalid[index] as InvalidPayload, invalidContext)),
+        inOrder(invalid.length, (index) => reportInvalid(invalid[index] as InvalidPayload, parsed.invalidContext)),
         () => REJECTED,
       );
     }
     const envelope = value as { events: readonly unknown[] };
     const results = inOrder(classified.length, (index): MaybePromise<ReceiveResult> => {
       const item = classified[index] as Classified;
-      if (item.kind === 'invalid') return andThen(reportInvalid(item.invalid, invalidContext), (reported) => (reported ? 'handled' : 'failed'));
+      if (item.kind === 'invalid') return andThen(reportInvalid(item.invalid, parsed.invalidContext), (reported) => (reported ? 'handled' : 'failed'));
       return receiveNow(state, item.event, eventContext(envelope, item.index, deliveryInfo, delivery));
     });
     return andThen(results, answerFor);
   }
 
   /** Any other format: normalized by `@regevents/formats`, dispatched to normalized kinds. */
-  async function dispatchNormalized({ delivery, value, deliveryInfo, invalidContext }: Parsed, format: FormatId): Promise<Outcome> {
+  async function dispatchNormalized(parsed: Parsed, format: FormatId): Promise<Outcome> {
+    const { delivery, value, deliveryInfo } = parsed;
     let events: NormalizedRegistryEvent[];
     try {
       events = await normalize(value, delivery.headers(), { formats: [format] });
     } catch (error) {
-      if (error instanceof RegEventsFormatError) return refuseOrAcknowledge({ issues: error.issues, value, format }, invalidContext);
+      if (error instanceof RegEventsFormatError) return refuseOrAcknowledge({ issues: error.issues, value, format }, parsed.invalidContext);
       throw error;
     }
     deliveryInfo.eventCount = events.length;
@@ -194,25 +200,24 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   /** Parses an authenticated body; a body that is not JSON is an invalid payload. */
   function parse(delivery: IncomingDelivery, body: Uint8Array, contentType: string): Parsed | MaybePromise<Outcome> {
     const deliveryInfo: DeliveryInfo = { receivedAt: new Date(), contentType, remoteAddress: delivery.remoteAddress, eventCount: 0 };
-    const invalidContext = invalidContextOf(deliveryInfo, delivery);
     let value: unknown;
     try {
       value = JSON.parse(utf8.decode(body));
     } catch (error) {
       const reason = error instanceof SyntaxError ? error.message : 'is not valid UTF-8';
-      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined }, invalidContext);
+      return refuseOrAcknowledge({ issues: [{ path: '(body)', message: `is not valid JSON (${reason})` }], value: undefined }, new DeliveryContext(deliveryInfo, delivery));
     }
-    return { delivery, value, deliveryInfo, invalidContext };
+    return new Parsed(delivery, value, deliveryInfo);
   }
 
-  const isParsed = (value: Parsed | MaybePromise<Outcome>): value is Parsed => 'invalidContext' in value;
+  const isParsed = (value: Parsed | MaybePromise<Outcome>): value is Parsed => value instanceof Parsed;
 
   /** Reads the body of a delivery whose headers passed, and hands what `accept` makes of it to `reply`. */
   function readAndAnswer(delivery: IncomingDelivery, accept: (body: Uint8Array) => MaybePromise<Outcome>, reply: Reply): void {
     delivery.readBody(
       maxBodyBytes,
-      (body) => settle(() => accept(body), reply),
-      (error) => settle(() => unreadableBody(error), reply),
+      (body) => settle(accept, body, reply),
+      (error) => settle(unreadableBody, error, reply),
     );
   }
 
@@ -227,7 +232,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       const parsed = parse(delivery, body, contentType);
       return isParsed(parsed) ? dispatchEnvelope(parsed) : parsed;
     };
-    readAndAnswer(delivery, (body) => (afterBody ? afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept(body)), reply);
+    readAndAnswer(delivery, afterBody ? (body) => afterBody(delivery, body).then((passed) => (passed ? accept(body) : UNAUTHORIZED)) : accept, reply);
   }
 
   /**
@@ -240,7 +245,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (!isPromiseLike(headerChecks)) return readFromSenders(delivery, accepted, headerChecks, reply);
     void Promise.resolve(headerChecks)
       .then((checks) => readFromSenders(delivery, accepted, checks, reply))
-      .catch((error: unknown) => settle(() => failedUnexpectedly(error), reply));
+      .catch((error: unknown) => settle(failedUnexpectedly, error, reply));
   }
 
   function readFromSenders(delivery: IncomingDelivery, accepted: Senders, headerChecks: readonly boolean[], reply: Reply): void {
@@ -269,11 +274,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return plain(500, 'Internal Server Error');
   }
 
-  /** Hands what `answer` gives to `reply`, now or once it settles; anything unexpected is a 500 and `onError`, never a throw. */
-  function settle(answer: () => MaybePromise<Outcome>, reply: Reply): void {
+  /** Hands what `answer(input)` gives to `reply`, now or once it settles; anything unexpected is a 500 and `onError`, never a throw. */
+  function settle<T>(answer: (input: T) => MaybePromise<Outcome>, input: T, reply: Reply): void {
     let outcome: MaybePromise<Outcome>;
     try {
-      outcome = answer();
+      outcome = answer(input);
     } catch (error) {
       outcome = failedUnexpectedly(error);
     }
@@ -289,7 +294,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       if (senders) handleFromSenders(delivery, senders, reply);
       else handleDistribution(delivery, auth as Authenticator, reply);
     } catch (error) {
-      settle(() => failedUnexpectedly(error), reply);
+      settle(failedUnexpectedly, error, reply);
     }
   }
 
