@@ -147,9 +147,18 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     return handled;
   }
 
+  // as webhooks' reportError: an onError handler that throws or rejects is logged, never rethrown (the
+  // loop reports from inside its queues, and a throw there would stop a repository's queue for good)
+  const hookFailed = (hookError: unknown) => console.error('[@regevents/relay] onError handler threw', hookError);
   const loop = createConsumerLoop(log, group, settings, handle, (error) => {
     if (userErrorHandlers.length === 0) console.error('[@regevents/relay]', error);
-    else for (const handler of userErrorHandlers) void Promise.resolve(handler(error, {})).catch(() => undefined);
+    for (const handler of userErrorHandlers) {
+      try {
+        void Promise.resolve(handler(error, {})).catch(hookFailed);
+      } catch (hookError) {
+        hookFailed(hookError);
+      }
+    }
   });
   onCounters(loop.counters);
 

@@ -105,6 +105,31 @@ describe('createRelay', () => {
     expect(await relay.deadLetters('failing').drop(letter as NonNullable<typeof letter>)).toBe(false);
   });
 
+  it("an onError handler that throws neither stops a repository's queue nor keeps its slot", async () => {
+    const memory = createMemoryLog();
+    let refusals = 1;
+    // the failed attempt gives its claim back; the first such call fails, and its report meets the throwing onError
+    const log = { ...memory, releaseEvent: (...args: Parameters<typeof memory.releaseEvent>) => (refusals-- > 0 ? Promise.reject(new Error('log away')) : memory.releaseEvent(...args)) };
+    const relay = createRelay({ log, auth: { bearer: TOKEN } });
+    let attempts = 0;
+    const handled: string[] = [];
+    const consumer = relay.consumer('g', { ...fast, concurrency: 1 }).on('push:manifest', (event) => {
+      if (event.target.repository === 'a/repo' && attempts++ === 0) throw new Error('first attempt fails');
+      handled.push(event.target.repository);
+    });
+    consumer.onError(() => {
+      throw new Error('onError itself throws');
+    });
+    await consumer.start();
+    await post(relay, 'push-by-tag/003.json', 'a/repo');
+    await post(relay, 'push-by-tag/003.json', 'b/repo');
+    await until(() => handled.length === 2, 'both repositories handled');
+    await consumer.stop();
+    expect([...handled].sort()).toEqual(['a/repo', 'b/repo']);
+    // the refused give-back did happen (and nothing called it again)
+    expect(refusals).toBe(0);
+  });
+
   it('a new group starts at the beginning by default, or at now', async () => {
     const relay = createRelay({ auth: { bearer: TOKEN } });
     await post(relay, 'push-by-tag/003.json', 'old/one');
