@@ -61,10 +61,13 @@ const GENERATION_MIN = 8192;
 /**
  * Lua's unpack gives at most about 8000 values at once ("too many results to unpack"), and a batch
  * of acknowledgements has no such bound: `sliced` hands `list[from..to]` to `call` a thousand
- * values at a time (an even number, so key-value pairs stay whole) and joins the replies.
+ * values at a time (an even number, so key-value pairs stay whole) and joins their replies; a list
+ * that fits in one call gets that call's reply as it is, an empty one no call (Redis refuses a
+ * command with no arguments) and an empty table.
  */
 const SLICED = `
 local function sliced(list, from, to, call)
+  if to < from then return {} end
   if to - from < 1000 then return call(unpack(list, from, to)) end
   local replies, n = {}, 0
   for first = from, to, 1000 do

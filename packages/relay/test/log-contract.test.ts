@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, type RelayLog } from '../src/index.js';
 import { describeLogContract, LogContractError, sampleRecord } from '../src/testing.js';
+import { ACK, CLAIM } from '../src/redis-scripts.js';
 import { freshStream, redisPeer, sleep, useRedis } from './helpers.js';
 
 describeLogContract('memory log', { describe, it }, async ({ partitions }) => ({ log: createMemoryLog({ partitions }) }));
@@ -8,6 +9,14 @@ describeLogContract('memory log', { describe, it }, async ({ partitions }) => ({
 describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
   const started = useRedis();
   describeLogContract('redis log', { describe, it }, async ({ partitions }) => ({ log: createRedisLog({ client: started.client, stream: freshStream(), partitions }) }));
+
+  it('its claim and ack scripts take an empty batch without a call to Redis (which refuses a command with no arguments)', async () => {
+    const stream = freshStream();
+    const handled = [`{${stream}:0}:handled:g`, `{${stream}:0}:handled:g:previous`];
+    await createRedisLog({ client: started.client, stream }).createGroup('g', 'beginning');
+    expect(await started.client.sendCommand(['EVAL', CLAIM, '2', ...handled, '1000', 'token', '0'])).toBe('');
+    expect(await started.client.sendCommand(['EVAL', ACK, '4', ...handled, `{${stream}:0}`, `{${stream}:0}:failures:g`, 'g', '1000', '0'])).toBe(1);
+  });
 
   it("keeps a group's record of handled events in two generations of one hash per partition: what lapsed leaves with its generation, what holds is still found", async () => {
     const stream = freshStream();
