@@ -90,6 +90,33 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(most).toBe(2);
     });
 
+    it('keeps a repository in order when its handlers answer now at once, now later', async () => {
+      const log = createLog(1);
+      const appended: Record<string, string[]> = {};
+      for (let i = 0; i < 40; i++) {
+        const record = sampleRecord(`repo/${i % 2}`);
+        (appended[record.repository] ??= []).push((record.event as { id: string }).id);
+        await log.append(record);
+      }
+      const seen: Record<string, string[]> = {};
+      let calls = 0;
+      const consumer = loop(
+        log,
+        (delivery) => {
+          // every third event answers later, the others at once: both kinds in each repository's queue
+          const later = calls++ % 3 === 0;
+          const record = () => void (seen[delivery.record.repository] ??= []).push(idOf(delivery));
+          if (!later) return record();
+          return sleep(Math.random() * 3).then(record);
+        },
+        { concurrency: 2 }
+      );
+      await consumer.start();
+      await until(() => consumer.counters.handled === 40, 'all handled');
+      await consumer.stop();
+      expect(seen).toEqual(appended);
+    });
+
     it('dead-letters an event after maxAttempts without holding up other repositories, and keeps its repository in order', async () => {
       const log = createLog();
       await log.append(sampleRecord('broken', 'poison'));
