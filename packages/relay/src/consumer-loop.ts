@@ -101,6 +101,7 @@ interface AheadBatch {
 interface Queued {
   delivery: Delivery;
   ahead: AheadBatch | undefined;
+  /** Its place in `ahead`'s claims; read only with `ahead` (0 without one, so every entry has one shape). */
   index: number;
 }
 
@@ -364,7 +365,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
    * Retries a log call until it works or the consumer stops (then undefined): a Redis restart
    * pauses the group, it does not end it. Pauses after each failure (and before the first call
    * with `afterFailure`: the caller's own call failed), `retryPauseMs` at first, doubling up to
-   * `capMs`; reads, claims and failure records keep `retryPauseMs`, so they go on within that pause
+   * `capMs`; reads, claims, failure records and dead letters keep `retryPauseMs`, so they go on within that pause
    * of Redis coming back. Reports every failure unless told otherwise.
    */
   async function persist<T>(call: () => Promise<T>, signal: AbortSignal, retry: PersistOptions = {}): Promise<T | undefined> {
@@ -500,14 +501,14 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           holdsSlot = true;
         }
         const entry = queue[0] as Queued;
-        let running: void | Promise<void> = undefined;
+        let unsettled: void | Promise<void> = undefined;
         try {
-          running = run(entry, signal);
+          unsettled = run(entry, signal);
         } catch (error) {
           reportError(error, entry.delivery);
         }
         // the slot stays taken while the event runs, and is given up once it settles: other repositories' turn
-        if (running) return park(repository, queue, running);
+        if (unsettled) return park(repository, queue, unsettled);
         dequeue(queue);
       }
       if (holdsSlot) slots.release();
@@ -516,14 +517,14 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     }
 
     /** Goes on with the queue once its head's run settles (a function of its own: a closure in `drain`'s loop would cost every event a context). */
-    function park(repository: string, queue: Queued[], running: Promise<void>): void {
+    function park(repository: string, queue: Queued[], unsettled: Promise<void>): void {
       const next = () => {
         dequeue(queue);
         slots.release();
         drain(repository, queue);
       };
       hold(
-        running.then(next, (error: unknown) => {
+        unsettled.then(next, (error: unknown) => {
           reportError(error, queue[0]?.delivery);
           next();
         })
