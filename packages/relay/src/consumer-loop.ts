@@ -508,7 +508,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
           reportError(error, entry.delivery);
         }
         // the slot stays taken while the event runs, and is given up once it settles: other repositories' turn
-        if (unsettled) return park(repository, queue, unsettled);
+        if (unsettled) return hold(drainLater(repository, queue, unsettled));
         dequeue(queue);
       }
       if (holdsSlot) slots.release();
@@ -516,19 +516,47 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
       if (queue.length === 0) queues.delete(repository);
     }
 
-    /** Goes on with the queue once its head's run settles (a function of its own: a closure in `drain`'s loop would cost every event a context). */
-    function park(repository: string, queue: Queued[], unsettled: Promise<void>): void {
-      const next = () => {
-        dequeue(queue);
-        slots.release();
-        drain(repository, queue);
-      };
-      hold(
-        unsettled.then(next, (error: unknown) => {
-          reportError(error, queue[0]?.delivery);
-          next();
-        })
-      );
+    /**
+     * Goes on with a queue whose head's run has not settled: as `drain`, but awaiting, in one
+     * async run (one `busy` entry) for as long as its events keep not finishing at once, instead of
+     * a wait and a hand-over of its own per event. After each such event the slot is given up (other repositories'
+     * turn) and taken again; an event that finishes at once keeps it.
+     */
+    async function drainLater(repository: string, queue: Queued[], unsettled: Promise<void>): Promise<void> {
+      let pending: void | Promise<void> = unsettled;
+      for (;;) {
+        if (pending) {
+          try {
+            await pending;
+          } catch (error) {
+            reportError(error, queue[0]?.delivery);
+          }
+          dequeue(queue);
+          slots.release();
+          if (queue.length === 0 || signal.aborted) break;
+          const wait = slots.acquire();
+          if (wait) await wait;
+          if (signal.aborted) {
+            slots.release();
+            break;
+          }
+        } else {
+          dequeue(queue);
+          if (queue.length === 0 || signal.aborted) {
+            slots.release();
+            break;
+          }
+        }
+        const entry = queue[0] as Queued;
+        pending = undefined;
+        try {
+          pending = run(entry, signal);
+        } catch (error) {
+          reportError(error, entry.delivery);
+        }
+      }
+      // as in `drain`: a queue a stop left behind keeps its entries
+      if (queue.length === 0) queues.delete(repository);
     }
 
     function dequeue(queue: Queued[]): void {
