@@ -30,6 +30,12 @@ function bounded<T>(list: T[]): T[] {
   return list.length > MAX_REMEMBERED ? list.slice(list.length - MAX_REMEMBERED) : list;
 }
 
+/** The image an event completes, if any, and what to forget once it was handled. */
+export interface CoalescedStep {
+  image?: ImagePush;
+  commit: () => void;
+}
+
 /**
  * Folds a repository's events, in log order, into image pushes: blob pushes and mounts are
  * remembered until a manifest push; a manifest pushed by digest waits for its tag (a later push
@@ -40,9 +46,33 @@ export function createCoalescer(client?: RegistryClient) {
   const arrived = new Map<string, string[]>();
   const untagged = new Map<string, Map<string, Pending>>();
 
+  /** A tagged manifest's push, with the blobs and untagged children gathered for it, and what it lets go of once handled. */
+  function imageStep(event: Event, target: Descriptor & { repository: string; tag: string }, children: Descriptor[], waiting: Map<string, Pending>, blobs: string[]): CoalescedStep {
+    const { repository } = target;
+    const folded = [target.digest, ...children.map((child) => child.digest)];
+    const image: ImagePush = {
+      repository,
+      tag: target.tag,
+      digest: target.digest,
+      mediaType: target.mediaType,
+      size: target.size,
+      blobs: [...new Set([...folded.flatMap((digest) => waiting.get(digest)?.blobs ?? []), ...blobs])],
+      event,
+    };
+    const platforms = children.flatMap((child) => (child.platform ? [child.platform] : []));
+    if (platforms.length > 0) image.platforms = platforms;
+    return {
+      image,
+      commit() {
+        for (const digest of folded) waiting.delete(digest);
+        arrived.delete(repository);
+      },
+    };
+  }
+
   return {
-    /** The image a distribution event completes, if any, and what to forget once it was handled. */
-    async next(event: Event): Promise<{ image?: ImagePush; commit: () => void }> {
+    /** The step a distribution event makes: at once, but for an index whose platforms are read from the registry. */
+    next(event: Event): CoalescedStep | Promise<CoalescedStep> {
       const target = event.target as Descriptor & { repository: string; tag?: string; references?: Descriptor[] };
       const repository = target.repository;
       if ((event.action === 'push' || event.action === 'mount') && !isManifestTarget(target as never)) {
@@ -61,27 +91,11 @@ export function createCoalescer(client?: RegistryClient) {
           },
         };
       }
+      const tagged = { ...target, tag: target.tag };
       const isIndex = INDEX_MEDIA_TYPES.includes(target.mediaType);
-      const children = isIndex ? (client ? ((await client.getManifest(repository, target.digest)).json.manifests ?? []) : (target.references ?? [])) : [];
-      const folded = [target.digest, ...children.map((child) => child.digest)];
-      const image: ImagePush = {
-        repository,
-        tag: target.tag,
-        digest: target.digest,
-        mediaType: target.mediaType,
-        size: target.size,
-        blobs: [...new Set([...folded.flatMap((digest) => waiting.get(digest)?.blobs ?? []), ...blobs])],
-        event,
-      };
-      const platforms = children.flatMap((child) => (child.platform ? [child.platform] : []));
-      if (platforms.length > 0) image.platforms = platforms;
-      return {
-        image,
-        commit() {
-          for (const digest of folded) waiting.delete(digest);
-          arrived.delete(repository);
-        },
-      };
+      // only an index read from the registry waits: every other event is coalesced in this turn
+      if (isIndex && client) return client.getManifest(repository, target.digest).then((manifest) => imageStep(event, tagged, manifest.json.manifests ?? [], waiting, blobs));
+      return imageStep(event, tagged, isIndex ? (target.references ?? []) : [], waiting, blobs);
     },
   };
 }

@@ -4,7 +4,7 @@ import { createEventHandler, type ErrorHandler, type EventContext, type HandlerR
 import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { LogRecord } from './record.js';
-import { createCoalescer, type ImagePush } from './coalesce.js';
+import { createCoalescer, type CoalescedStep, type ImagePush } from './coalesce.js';
 import { createEnrichedView, type EnrichedEventHandler } from './enrich-view.js';
 import { RelayConfigError } from './errors.js';
 
@@ -104,15 +104,39 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     return failed;
   }
 
-  /** The coalesced view: image handlers run once the event's own handlers did; a failure retries the event (not its own handlers). */
-  async function handleImage(delivery: Delivery, event: Event): Promise<Outcome | undefined> {
+  const failedWith = (error: unknown): Outcome => ({ result: 'failed', error });
+
+  /**
+   * The coalesced view: image handlers run once the event's own handlers did; a failure retries the
+   * event (not its own handlers). In this turn unless the coalescer reads an index or the event
+   * completes an image.
+   */
+  function handleImage(delivery: Delivery, event: Event): Outcome | undefined | Promise<Outcome | undefined> {
     if (!coalescer || delivery.record.format !== 'distribution' || typeof (event as { target?: unknown }).target !== 'object') return undefined;
+    let step: CoalescedStep | Promise<CoalescedStep>;
     try {
-      const { image, commit } = await coalescer.next(event);
-      if (image) for (const handler of imageHandlers) await handler(image);
+      step = coalescer.next(event);
+    } catch (error) {
+      return failedWith(error);
+    }
+    return step instanceof Promise ? step.then(runImageHandlers, failedWith) : runImageHandlers(step);
+  }
+
+  /** An event that completes no image is coalesced in this turn; one that does runs the image handlers one after another, then commits. */
+  function runImageHandlers(step: CoalescedStep): Outcome | undefined | Promise<Outcome | undefined> {
+    if (!step.image) {
+      step.commit();
+      return undefined;
+    }
+    return handImage(step.image, step.commit);
+  }
+
+  async function handImage(image: ImagePush, commit: () => void): Promise<Outcome | undefined> {
+    try {
+      for (const handler of imageHandlers) await handler(image);
       commit();
     } catch (error) {
-      return { result: 'failed', error };
+      return failedWith(error);
     }
     return undefined;
   }
@@ -130,21 +154,29 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     return typeof result === 'string' ? outcomeOf(result, event) : result.then((settled) => outcomeOf(settled, event));
   }
 
-  async function handleWithViews(delivery: Delivery, event: ReturnType<typeof eventOf>): Promise<Outcome> {
+  /** The event's own handlers unless a retry is past them, then the views: in this turn while each stage answers at once. */
+  function handleWithViews(delivery: Delivery, event: ReturnType<typeof eventOf>): Outcome | Promise<Outcome> {
     const done = stagesDone.get(delivery) ?? 0;
-    if (done < 1) {
-      const outcome = outcomeOf(await events.receiveNow(event as never, contextOf(delivery) as never), event);
-      if (outcome !== handled) return outcome;
-    }
-    if (coalescer && done < 2) {
-      const failed = await handleImage(delivery, event as Event);
-      if (failed) return stopAt(delivery, 1, failed);
-    }
-    if (enriched) {
-      const failed = await enriched.handle(delivery);
-      if (failed) return stopAt(delivery, 2, failed);
-    }
-    return handled;
+    if (done >= 1) return views(delivery, event, done);
+    const result = events.receiveNow(event as never, contextOf(delivery) as never);
+    if (typeof result !== 'string') return result.then((settled) => afterOwnHandlers(delivery, event, outcomeOf(settled, event)));
+    return afterOwnHandlers(delivery, event, outcomeOf(result, event));
+  }
+
+  function afterOwnHandlers(delivery: Delivery, event: ReturnType<typeof eventOf>, outcome: Outcome): Outcome | Promise<Outcome> {
+    return outcome === handled ? views(delivery, event, 1) : outcome;
+  }
+
+  function views(delivery: Delivery, event: ReturnType<typeof eventOf>, done: number): Outcome | Promise<Outcome> {
+    if (!coalescer || done >= 2) return enrichedView(delivery);
+    const failed = handleImage(delivery, event as Event);
+    if (failed instanceof Promise) return failed.then((settled) => (settled ? stopAt(delivery, 1, settled) : enrichedView(delivery)));
+    return failed ? stopAt(delivery, 1, failed) : enrichedView(delivery);
+  }
+
+  function enrichedView(delivery: Delivery): Outcome | Promise<Outcome> {
+    if (!enriched) return handled;
+    return enriched.handle(delivery).then((failed) => (failed ? stopAt(delivery, 2, failed) : handled));
   }
 
   // as webhooks' reportError: an onError handler that throws or rejects is logged, never rethrown (the
