@@ -4,7 +4,7 @@
 //     idempotent append by hand (autocannon, p99);
 // (2) a consumer group handling events from Redis (with ack and the group's dedupe), against a bare
 //     XREADGROUP + XACK loop on the same client (and over 20,000 events, past a generation of its record),
-//     and the floor of any consumer with that dedupe: the same loop with the relay's claim and ack scripts;
+//     and that loop doing the group's dedupe by hand with the relay's claim and ack scripts, one batch at a time;
 // (3) docker-registry 2.8.2 draining a backlog of events into the relay, against a bare 200 handler
 //     (and the same two hand-written appends).
 // Redis (Debian's redis-server) and docker-registry are started here, on loopback.
@@ -267,7 +267,7 @@ if (only.has('consumer')) {
   const LEASE_MS = String(15_000);
   const DEDUPE_TTL_MS = String(7 * 24 * 60 * 60 * 1000);
   /**
-   * The least a consumer with the group's dedupe does: XREADGROUP a batch, claim its event keys in
+   * What a consumer with the group's dedupe does at least, one batch after another: XREADGROUP a batch, claim its event keys in
    * one script, handle them (nothing), then XACK them and record them handled in one script.
    */
   async function floorLoop(round, events = EVENTS) {
@@ -334,8 +334,8 @@ if (only.has('consumer')) {
     {
       name: 'floor',
       base: 'bare',
-      short: 'floor',
-      label: "the floor of the group's dedupe: bare XREADGROUP COUNT 100, the relay's claim script over the batch, a no-op, the relay's ack script (XACK + recorded handled), same client",
+      short: 'dedupe by hand',
+      label: "the group's dedupe by hand, one batch at a time: bare XREADGROUP COUNT 100, the relay's claim script over the batch, a no-op, the relay's ack script (XACK + recorded handled), same client (no overlap of reads, claims and acks, which the relay has)",
     },
     {
       name: 'relay',
@@ -345,7 +345,7 @@ if (only.has('consumer')) {
     },
     { name: 'async', base: 'bare', short: 'relay, async handler', label: 'the same relay consumer with an async handler (a promise per event, as a handler doing I/O has)' },
     { name: 'longBare', base: 'bare', short: `batch-ack loop over ${LONG_EVENTS}`, label: `bare XREADGROUP + XACK per batch over ${LONG_EVENTS} events (the next rows' baseline)` },
-    { name: 'longFloor', base: 'longBare', short: `floor over ${LONG_EVENTS}`, label: `the floor over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})` },
+    { name: 'longFloor', base: 'longBare', short: `dedupe by hand over ${LONG_EVENTS}`, label: `the dedupe by hand over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})` },
     {
       name: 'long',
       base: 'longBare',
@@ -367,11 +367,11 @@ if (only.has('consumer')) {
       `${consumerRuns.bare.length} rotating rounds${has('relay') ? `; per-round ratios relay / batch-ack loop: ${perRound('relay', 'bare')}` : ''}${has('relay') && has('each') ? `; relay / ack-per-event loop: ${perRound('relay', 'each')}` : ''}`,
       ...(has('floor')
         ? [
-            `the floor (claim + ack scripts by hand) / batch-ack loop per round: ${perRound('floor', 'bare')}${has('relay') ? `; relay / the floor: ${perRound('relay', 'floor')} (median ${fixed(median(ratios('relay', 'floor')), 2)}x)` : ''}`,
+            `the dedupe by hand (claim + ack scripts, one batch at a time) / batch-ack loop per round: ${perRound('floor', 'bare')}${has('relay') ? `; relay / the dedupe by hand: ${perRound('relay', 'floor')} (median ${fixed(median(ratios('relay', 'floor')), 2)}x)` : ''}`,
           ]
         : []),
       ...(has('long') ? [`per-round ratios of the ${LONG_EVENTS}-event relay run / the batch-ack loop over ${LONG_EVENTS}: ${perRound('long', 'longBare')}`] : []),
-      ...(has('longFloor') ? [`the floor over ${LONG_EVENTS} / the batch-ack loop over ${LONG_EVENTS} per round: ${perRound('longFloor', 'longBare')}${has('long') ? `; relay / the floor over ${LONG_EVENTS}: ${perRound('long', 'longFloor')}` : ''}`] : []),
+      ...(has('longFloor') ? [`the dedupe by hand over ${LONG_EVENTS} / the batch-ack loop over ${LONG_EVENTS} per round: ${perRound('longFloor', 'longBare')}${has('long') ? `; relay / the dedupe by hand over ${LONG_EVENTS}: ${perRound('long', 'longFloor')}` : ''}`] : []),
       ...(rotated.length > 0 ? [`the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`] : []),
       `CPU per event, medians (this thread / Redis's main thread): ${rows.map((row) => `${row.short} ${cpu(row.name, 'nodeUs')} / ${cpu(row.name, 'redisUs')} us`).join(', ')}`,
     ],
