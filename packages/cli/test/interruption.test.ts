@@ -88,6 +88,12 @@ describe('a failed start', () => {
     expect(command.stderr()).toContain('EADDRINUSE');
   });
 
+  it.each(['--ui', '--port'])('of demo (its %s taken, what came before it started) closes what it started and the process exits by itself', async (flag) => {
+    const command = started(['demo', flag, await takenPort()]);
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toContain('EADDRINUSE');
+  }, 30_000);
+
   describe.skipIf(!peers.available)('on a real redis-server', () => {
     const redis = useRedisServer();
 

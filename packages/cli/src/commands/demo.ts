@@ -5,7 +5,7 @@ import { checkPolicies, createReplicator, type Replicator } from '@regevents/rep
 import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
 import { errorLines, type Io } from '../output.js';
-import { closeAll, runThenClose } from '../closing.js';
+import { runThenClose, Started } from '../closing.js';
 import { interruptible, type Interruption } from '../interruption.js';
 import { demoRetentionPolicy } from './demo-retention.js';
 import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
@@ -53,10 +53,14 @@ export function demoCommand(options: DemoOptions, io: Io): Promise<number> {
 async function demoUntilStopped({ signal, stopped }: Interruption, options: DemoOptions, io: Io): Promise<number> {
   const story = new DemoStory(io, Boolean(options.json));
   const backend = options.redis ? await redisBackend(options.redis, io, signal) : memoryBackend();
-  let demo: DemoRun | undefined;
+  const started = new Started();
+  started.add(async () => {
+    await backend.close();
+    if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
+  });
   return runThenClose(
     async () => {
-      demo = await startDemo(options, backend, story, io);
+      const demo = await startDemo(options, backend, story, io, started);
       const succeeded = await tellStory(demo, story, signal);
       if (!options.once) {
         story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
@@ -65,18 +69,12 @@ async function demoUntilStopped({ signal, stopped }: Interruption, options: Demo
       }
       return succeeded ? EXIT.ok : EXIT.failed;
     },
-    [
-      () => demo?.close(),
-      async () => {
-        await backend.close();
-        if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
-      },
-    ],
+    started.closes,
     errorLines(io, 'regevents demo while closing'),
   );
 }
 
-/** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view. */
+/** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view (`started` closes them). */
 interface DemoRun {
   sites: DemoSites;
   replicator: Replicator;
@@ -84,11 +82,11 @@ interface DemoRun {
   store: UsageStore;
   startConsumers(): Promise<unknown>;
   stopConsumers(): Promise<unknown>;
-  close(): Promise<void>;
 }
 
-async function startDemo(options: DemoOptions, backend: DemoBackend, story: DemoStory, io: Io): Promise<DemoRun> {
-  const sites = await startDemoSites(options.port, backend.log);
+/** Each part registers its close in `started` as it is up, so a failed start (a port in use) closes what came before it. */
+async function startDemo(options: DemoOptions, backend: DemoBackend, story: DemoStory, io: Io, started: Started): Promise<DemoRun> {
+  const sites = await startDemoSites(options.port, backend.log, started);
   const { relay, urls } = sites;
   story.say(`mock registry on ${urls.a} (site A) and ${urls.b} (site B), relay on ${urls.relay} (${backend.description}); A notifies the relay`);
   const { policies } = checkPolicies({ name: 'a-to-b', source: { registry: urls.a, repositories: ['demo/**'] }, targets: [{ name: 'site-b', registry: urls.b }] });
@@ -101,18 +99,15 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
   const consumers: Consumer[] = [images, replication, usage];
   const startConsumers = () => Promise.all(consumers.map((consumer) => consumer.start()));
   const stopConsumers = () => Promise.all(consumers.map((consumer) => consumer.stop()));
+  started.add(() => replicator.close());
   await replicator.start();
+  started.add(stopConsumers);
   await startConsumers();
-  const ui = options.ui === undefined ? undefined : await serveDemoUi(relay, replicator, options.ui, io);
-  return {
-    sites,
-    replicator,
-    consumers,
-    store: backend.store,
-    startConsumers,
-    stopConsumers,
-    close: () => closeAll([() => ui?.close(), stopConsumers, () => replicator.close(), () => sites.close()], errorLines(io, 'regevents demo while closing')),
-  };
+  if (options.ui !== undefined) {
+    const ui = await serveDemoUi(relay, replicator, options.ui, io);
+    started.add(() => ui.close());
+  }
+  return { sites, replicator, consumers, store: backend.store, startConsumers, stopConsumers };
 }
 
 /**
