@@ -58,6 +58,14 @@ describe('Ctrl-C before a command is up', () => {
     expect(demo.stderr()).toMatch(/stopped\n$/);
   });
 
+  it("demo's story checks for Ctrl-C before every step, reconcile and retention included", async () => {
+    const demo = started(['demo']);
+    await demo.waitFor(/start the relay again/);
+    expect(await demo.interrupt()).toBe(0);
+    expect(demo.stdout()).not.toContain('retention plan for demo/**');
+    expect(demo.stderr()).toMatch(/stopped\n$/);
+  });
+
   it('SIGTERM does the same', async () => {
     const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
     await command.waitFor(/redis: connect ECONNREFUSED/);

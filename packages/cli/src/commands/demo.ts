@@ -111,20 +111,28 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
 }
 
 /**
+ * One step of the story: Ctrl-C before it ends the story (throwing the signal's reason); its title
+ * is printed first (none for a step whose result line says what it did); `settled` waits for the
+ * consumers and jobs it set off and prints what they saw.
+ */
+type Step = <T>(title: string | undefined, act: () => Promise<T>, settled?: boolean) => Promise<T>;
+
+/**
  * Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down.
- * Ctrl-C ends it before its next step (throwing the signal's reason).
+ * Every step goes through `step`, so Ctrl-C ends it before its next one.
  */
 async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory, signal: AbortSignal): Promise<boolean> {
   const { relay, urls } = sites;
   // Users: a client with a User-Agent of their own, so their pulls count for retention.
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
-  const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
+  const step: Step = async (title, act, settled = true) => {
     signal.throwIfAborted();
-    story.say(title);
-    await act();
-    if (!settled) return;
+    if (title !== undefined) story.say(title);
+    const result = await act();
+    if (!settled) return result;
     await sites.siteA.idle();
     await story.settle(consumers, replicator);
+    return result;
   };
 
   for (const [reference, image] of PUSHED_WHILE_UP) await step(`push ${reference}${image.platforms ? ' (multi-arch index: linux/amd64, linux/arm64)' : ''}`, () => user.pushImage(reference, image));
@@ -132,17 +140,24 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
 
   await step('stop the relay: its receiver and its consumers', () => Promise.all([sites.stopReceiver(), stopConsumers()]), false);
   for (const [reference, image] of PUSHED_WHILE_DOWN) await step(`push ${reference} while the relay is down`, () => user.pushImage(reference, image), false);
-  story.say('restart site A: a new registry over the same storage, on the same address');
-  const lost = await sites.restartSiteA();
-  story.record('registry.restart', `  site A's /debug/vars showed ${lost} events pending for the relay: lost with its queue; the new registry's queue starts empty`, { lost, pendingAfter: pendingNotifications(sites.siteA) });
+  const lost = await step(
+    'restart site A: a new registry over the same storage, on the same address',
+    async () => {
+      const queued = await sites.restartSiteA();
+      story.record('registry.restart', `  site A's /debug/vars showed ${queued} events pending for the relay: lost with its queue; the new registry's queue starts empty`, { lost: queued, pendingAfter: pendingNotifications(sites.siteA) });
+      return queued;
+    },
+    false,
+  );
   await step('start the relay again: its receiver and its consumers', () => Promise.all([sites.startReceiver(), startConsumers()]));
 
-  story.say("reconcile site A against the relay's tag state");
-  const reconciled = await reconcile({ client: { baseUrl: urls.a }, relay });
-  story.record('reconcile', `  reconcile: ${reconciled.repositories} repositories, ${reconciled.tags} tags, ${reconciled.pushed} pushed, ${reconciled.deleted} deleted`, { ...reconciled });
-  await story.settle(consumers, replicator);
+  const reconciled = await step("reconcile site A against the relay's tag state", async () => {
+    const result = await reconcile({ client: { baseUrl: urls.a }, relay });
+    story.record('reconcile', `  reconcile: ${result.repositories} repositories, ${result.tags} tags, ${result.pushed} pushed, ${result.deleted} deleted`, { ...result });
+    return result;
+  });
 
-  const removed = await runRetention(story, urls.a, store);
+  const removed = await runRetention(step, story, urls.a, store);
   const successes = story.statuses.filter((change) => change.status === 'Success').length;
   const jobs = new Set(story.statuses.map((change) => change.jobId)).size;
   const pushes = PUSHED_WHILE_UP.length + PUSHED_WHILE_DOWN.length;
@@ -155,14 +170,13 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
   return successes === jobs && recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
 }
 
-/** The retention plan as of 31 days on, printed, then applied: what it removed. */
-async function runRetention(story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
-  story.say('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)');
+/** The retention plan as of 31 days on, printed, then applied, each a step: what it removed. */
+async function runRetention(step: Step, story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
   const client = createRegistryClient({ baseUrl: registry, userAgent: RETENTION_USER_AGENT });
-  const planned = await plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY });
+  const planned = await step('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)', () => plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY }), false);
   const tags = planned.entries.filter((entry) => entry.action === 'remove').map((entry) => `${entry.repository}:${entry.tag ?? entry.digest}`);
   story.record('retention.plan', formatPlanTable(planned, { columns: ['action', 'image', 'pulls', 'bytes', 'why'], summary: false, indent: '  ' }), { removed: tags, reclaimableBytes: planned.reclaimableBytes, summary: planned.summary });
-  const report = await apply(planned, { client, store });
+  const report = await step(undefined, () => apply(planned, { client, store }), false);
   story.record('retention.apply', `  applied: ${report.counts.deleted} manifests deleted, ${formatBytes(planned.reclaimableBytes)} reclaimable after garbage-collect`, { counts: report.counts });
   return { tags, bytes: planned.reclaimableBytes };
 }
