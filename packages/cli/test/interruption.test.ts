@@ -66,6 +66,14 @@ describe('Ctrl-C before a command is up', () => {
     expect(demo.stderr()).toMatch(/stopped\n$/);
   });
 
+  it('demo --once, a check, cut short by Ctrl-C exits 130 (no verdict is no pass), having closed what it started', async () => {
+    const demo = started(['demo', '--once']);
+    await demo.waitFor(/push demo\/app:1\.0\.0/);
+    expect(await demo.interrupt()).toBe(130);
+    expect(demo.stdout()).not.toContain('reconcile site A');
+    expect(demo.stderr()).toMatch(/stopped\n$/);
+  });
+
   it('SIGTERM does the same', async () => {
     const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
     await command.waitFor(/redis: connect ECONNREFUSED/);

@@ -47,7 +47,8 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
  * restarted (its queue lost), reconciliation recovering exactly those pushes, then retention.
  */
 export function demoCommand(options: DemoOptions, io: Io): Promise<number> {
-  return interruptible(io, (interruption) => demoUntilStopped(interruption, options, io));
+  // --once is a check: cut short, it has no verdict, and a CI job's timeout must not pass
+  return interruptible(io, (interruption) => demoUntilStopped(interruption, options, io), options.once ? { interruptedExit: EXIT.interrupted } : {});
 }
 
 async function demoUntilStopped({ signal, stopped }: Interruption, options: DemoOptions, io: Io): Promise<number> {
