@@ -83,6 +83,19 @@ describe('Ctrl-C before a command is up', () => {
   });
 });
 
+describe('a one-shot command on a Redis that does not answer', () => {
+  it.each([
+    ['relay dead-letters list', (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
+    ['relay reconcile', (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
+  ])('%s gives up after its connect deadline and exits 1 by itself, naming the host and never the password', async (_name, args) => {
+    const redis = (await unreachableRedis()).replace('redis://', 'redis://ops:s3cret-pw@');
+    const command = started(args(redis));
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toMatch(/cannot reach Redis at 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
+  }, 30_000);
+});
+
 describe('a failed start', () => {
   const takenPort = useTakenPorts();
 
