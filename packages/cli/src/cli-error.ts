@@ -1,4 +1,4 @@
-/** Exit codes: 0 success, 1 the check failed (invalid payload, lint errors, delivery failed), 2 bad usage or input, 3 the registry refused the credentials (or wants some). */
+/** Exit codes: 0 success, 1 the check failed (invalid payload, lint errors, delivery failed), 2 bad usage or input, 3 the registry refused the credentials (or wants some), 130 a check (`demo --once`) cut short by Ctrl-C or SIGTERM. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unauthorized: 3, interrupted: 130 } as const;
 
 /** An error the CLI reports as one line, without a stack (unless --debug). */

@@ -1,6 +1,18 @@
 /** One step of shutting down; it may find nothing to close (`ui?.close()` for a UI never started). */
 export type Close = () => unknown;
 
+/**
+ * The closes of a start made of steps, each registered as soon as its step is up: they run last
+ * started first, so a start that fails partway closes exactly what it had started.
+ */
+export class Started {
+  /** Last started first: `runThenClose` runs them in this order. */
+  readonly closes: Close[] = [];
+  add(close: Close): void {
+    this.closes.unshift(close);
+  }
+}
+
 /** Runs every close in order, whichever of them fail, and returns their failures. */
 async function closeEach(closes: readonly Close[]): Promise<unknown[]> {
   const failures: unknown[] = [];

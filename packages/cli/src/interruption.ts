@@ -12,11 +12,12 @@ export interface Interruption {
 /**
  * Runs `command` with Ctrl-C and SIGTERM heard from its entry until it ends, however it ends (no
  * handler stays behind a failed start). At the first signal the command stops through its own
- * closes (closing.ts) and ends with exit 0 and "stopped", during its start-up too: a step that
- * gave up on the signal throws its reason, which is no error. The first signal also removes the
- * handlers, so a second Ctrl-C is Node's own again and ends a stop that hangs.
+ * closes (closing.ts) and ends with "stopped" and exit 0, or `interruptedExit` for a check that
+ * a signal leaves without a verdict (`demo --once`: EXIT.interrupted), during its start-up too: a
+ * step that gave up on the signal throws its reason, which is no error. The first signal also
+ * removes the handlers, so a second Ctrl-C is Node's own again and ends a stop that hangs.
  */
-export async function interruptible(io: Io, command: (interruption: Interruption) => Promise<number>): Promise<number> {
+export async function interruptible(io: Io, command: (interruption: Interruption) => Promise<number>, { interruptedExit }: { interruptedExit?: number } = {}): Promise<number> {
   const controller = new AbortController();
   const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   const dispose = () => {
@@ -38,6 +39,7 @@ export async function interruptible(io: Io, command: (interruption: Interruption
   } finally {
     dispose();
   }
-  if (controller.signal.aborted) io.err('stopped');
-  return code;
+  if (!controller.signal.aborted) return code;
+  io.err('stopped');
+  return interruptedExit ?? code;
 }

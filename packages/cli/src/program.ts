@@ -54,7 +54,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   program
     .command('demo')
     .description('the whole story on 127.0.0.1: two mock registries, a relay, replication A → B, reconcile after an outage, retention')
-    .option('--once', 'run the scenario and exit instead of serving until Ctrl-C')
+    .option('--once', 'run the scenario and exit instead of serving until Ctrl-C: 0 when every job succeeded and reconcile recovered the pushes, 1 otherwise, 130 when Ctrl-C or SIGTERM cut it short')
     .option('--json', 'print one JSON story record a line (narration goes to stderr)')
     .addOption(new Option('--port <port>', 'site A\'s port (0 picks a free one)').default(0).argParser(parsePort))
     .option('--redis <url>', 'keep the relay log, the replication jobs (BullMQ) and the usage in this Redis instead of memory; the demo removes its keys when it ends')

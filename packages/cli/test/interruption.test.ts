@@ -58,6 +58,22 @@ describe('Ctrl-C before a command is up', () => {
     expect(demo.stderr()).toMatch(/stopped\n$/);
   });
 
+  it("demo's story checks for Ctrl-C before every step, reconcile and retention included", async () => {
+    const demo = started(['demo']);
+    await demo.waitFor(/start the relay again/);
+    expect(await demo.interrupt()).toBe(0);
+    expect(demo.stdout()).not.toContain('retention plan for demo/**');
+    expect(demo.stderr()).toMatch(/stopped\n$/);
+  });
+
+  it('demo --once, a check, cut short by Ctrl-C exits 130 (no verdict is no pass), having closed what it started', async () => {
+    const demo = started(['demo', '--once']);
+    await demo.waitFor(/push demo\/app:1\.0\.0/);
+    expect(await demo.interrupt()).toBe(130);
+    expect(demo.stdout()).not.toContain('reconcile site A');
+    expect(demo.stderr()).toMatch(/stopped\n$/);
+  });
+
   it('SIGTERM does the same', async () => {
     const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
     await command.waitFor(/redis: connect ECONNREFUSED/);
@@ -65,6 +81,19 @@ describe('Ctrl-C before a command is up', () => {
     expect(await command.exited).toBe(0);
     expect(command.stderr()).toMatch(/stopped\n$/);
   });
+});
+
+describe('a one-shot command on a Redis that does not answer', () => {
+  it.each([
+    ['relay dead-letters list', (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
+    ['relay reconcile', (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
+  ])('%s gives up after its connect deadline and exits 1 by itself, naming the host and never the password', async (_name, args) => {
+    const redis = (await unreachableRedis()).replace('redis://', 'redis://ops:s3cret-pw@');
+    const command = started(args(redis));
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toMatch(/cannot reach Redis at 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
+  }, 30_000);
 });
 
 describe('a failed start', () => {
@@ -87,6 +116,12 @@ describe('a failed start', () => {
     expect(await command.exited).toBe(1);
     expect(command.stderr()).toContain('EADDRINUSE');
   });
+
+  it.each(['--ui', '--port'])('of demo (its %s taken, what came before it started) closes what it started and the process exits by itself', async (flag) => {
+    const command = started(['demo', flag, await takenPort()]);
+    expect(await command.exited).toBe(1);
+    expect(command.stderr()).toContain('EADDRINUSE');
+  }, 30_000);
 
   describe.skipIf(!peers.available)('on a real redis-server', () => {
     const redis = useRedisServer();

@@ -1,9 +1,10 @@
 import { createMockRegistry, type NodeMockRegistry, type ServedRegistry } from '@regevents/mock-registry/node';
 import { MemoryStorage, type MockRegistry } from '@regevents/mock-registry';
 import { createRelay, type Relay, type RelayLog } from '@regevents/relay';
+import type { Started } from '../closing.js';
 import { startHttpServer, type RunningServer } from '../server.js';
 
-/** Site A (notifying the relay), site B (the replication target) and the relay's receiver, all on 127.0.0.1. */
+/** Site A (notifying the relay), site B (the replication target) and the relay's receiver, all on 127.0.0.1; `started` closes them. */
 export interface DemoSites {
   relay: Relay;
   /** The running site A: a new registry after `restartSiteA()`. */
@@ -19,7 +20,6 @@ export interface DemoSites {
    * still queued for the relay (the old registry's `/debug/vars` Pending), all of them lost.
    */
   restartSiteA(): Promise<number>;
-  close(): Promise<void>;
 }
 
 /** Events a registry holds for its endpoints, as its `/debug/vars` counts them (`Pending`). */
@@ -27,10 +27,12 @@ export function pendingNotifications(registry: MockRegistry): number {
   return registry.debugVars().registry.notifications.endpoints.reduce((sum, endpoint) => sum + endpoint.Metrics.Pending, 0);
 }
 
-export async function startDemoSites(port: number, log: RelayLog): Promise<DemoSites> {
+/** Each server and registry registers its close in `started` as it is up, so a port in use for site A leaves nothing running. */
+export async function startDemoSites(port: number, log: RelayLog, started: Started): Promise<DemoSites> {
   const token = `demo-${crypto.randomUUID()}`;
   const relay = createRelay({ log, auth: { bearer: token } });
   let receiver: RunningServer | undefined = await startHttpServer(relay.node, { port: 0, host: '127.0.0.1' });
+  started.add(() => receiver?.close());
   const receiverPort = receiver.port;
   const storageA = new MemoryStorage();
   const config = `
@@ -44,9 +46,13 @@ export async function startDemoSites(port: number, log: RelayLog): Promise<DemoS
             threshold: 3
             backoff: 250ms`;
   let siteA = createMockRegistry({ storage: storageA, config });
+  started.add(() => siteA.close());
   const siteB = createMockRegistry();
+  started.add(() => siteB.close());
   let servedA: ServedRegistry = await siteA.serve({ port, host: '127.0.0.1' });
+  started.add(() => servedA.close());
   const servedB = await siteB.serve({ port: 0, host: '127.0.0.1' });
+  started.add(() => servedB.close());
   return {
     relay,
     get siteA() {
@@ -68,11 +74,6 @@ export async function startDemoSites(port: number, log: RelayLog): Promise<DemoS
       siteA = createMockRegistry({ storage: storageA, config });
       servedA = await siteA.serve({ port: servedA.port, host: '127.0.0.1' });
       return queued;
-    },
-    async close() {
-      await Promise.all([servedA.close(), servedB.close(), receiver?.close()]);
-      siteA.close();
-      siteB.close();
     },
   };
 }

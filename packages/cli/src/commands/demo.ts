@@ -5,7 +5,7 @@ import { checkPolicies, createReplicator, type Replicator } from '@regevents/rep
 import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
 import { errorLines, type Io } from '../output.js';
-import { closeAll, runThenClose } from '../closing.js';
+import { runThenClose, Started } from '../closing.js';
 import { interruptible, type Interruption } from '../interruption.js';
 import { demoRetentionPolicy } from './demo-retention.js';
 import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
@@ -47,16 +47,21 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
  * restarted (its queue lost), reconciliation recovering exactly those pushes, then retention.
  */
 export function demoCommand(options: DemoOptions, io: Io): Promise<number> {
-  return interruptible(io, (interruption) => demoUntilStopped(interruption, options, io));
+  // --once is a check: cut short, it has no verdict, and a CI job's timeout must not pass
+  return interruptible(io, (interruption) => demoUntilStopped(interruption, options, io), options.once ? { interruptedExit: EXIT.interrupted } : {});
 }
 
 async function demoUntilStopped({ signal, stopped }: Interruption, options: DemoOptions, io: Io): Promise<number> {
   const story = new DemoStory(io, Boolean(options.json));
   const backend = options.redis ? await redisBackend(options.redis, io, signal) : memoryBackend();
-  let demo: DemoRun | undefined;
+  const started = new Started();
+  started.add(async () => {
+    await backend.close();
+    if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
+  });
   return runThenClose(
     async () => {
-      demo = await startDemo(options, backend, story, io);
+      const demo = await startDemo(options, backend, story, io, started);
       const succeeded = await tellStory(demo, story, signal);
       if (!options.once) {
         story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
@@ -65,18 +70,12 @@ async function demoUntilStopped({ signal, stopped }: Interruption, options: Demo
       }
       return succeeded ? EXIT.ok : EXIT.failed;
     },
-    [
-      () => demo?.close(),
-      async () => {
-        await backend.close();
-        if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
-      },
-    ],
+    started.closes,
     errorLines(io, 'regevents demo while closing'),
   );
 }
 
-/** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view. */
+/** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view (`started` closes them). */
 interface DemoRun {
   sites: DemoSites;
   replicator: Replicator;
@@ -84,11 +83,11 @@ interface DemoRun {
   store: UsageStore;
   startConsumers(): Promise<unknown>;
   stopConsumers(): Promise<unknown>;
-  close(): Promise<void>;
 }
 
-async function startDemo(options: DemoOptions, backend: DemoBackend, story: DemoStory, io: Io): Promise<DemoRun> {
-  const sites = await startDemoSites(options.port, backend.log);
+/** Each part registers its close in `started` as it is up, so a failed start (a port in use) closes what came before it. */
+async function startDemo(options: DemoOptions, backend: DemoBackend, story: DemoStory, io: Io, started: Started): Promise<DemoRun> {
+  const sites = await startDemoSites(options.port, backend.log, started);
   const { relay, urls } = sites;
   story.say(`mock registry on ${urls.a} (site A) and ${urls.b} (site B), relay on ${urls.relay} (${backend.description}); A notifies the relay`);
   const { policies } = checkPolicies({ name: 'a-to-b', source: { registry: urls.a, repositories: ['demo/**'] }, targets: [{ name: 'site-b', registry: urls.b }] });
@@ -101,35 +100,40 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
   const consumers: Consumer[] = [images, replication, usage];
   const startConsumers = () => Promise.all(consumers.map((consumer) => consumer.start()));
   const stopConsumers = () => Promise.all(consumers.map((consumer) => consumer.stop()));
+  started.add(() => replicator.close());
   await replicator.start();
+  started.add(stopConsumers);
   await startConsumers();
-  const ui = options.ui === undefined ? undefined : await serveDemoUi(relay, replicator, options.ui, io);
-  return {
-    sites,
-    replicator,
-    consumers,
-    store: backend.store,
-    startConsumers,
-    stopConsumers,
-    close: () => closeAll([() => ui?.close(), stopConsumers, () => replicator.close(), () => sites.close()], errorLines(io, 'regevents demo while closing')),
-  };
+  if (options.ui !== undefined) {
+    const ui = await serveDemoUi(relay, replicator, options.ui, io);
+    started.add(() => ui.close());
+  }
+  return { sites, replicator, consumers, store: backend.store, startConsumers, stopConsumers };
 }
 
 /**
+ * One step of the story: Ctrl-C before it ends the story (throwing the signal's reason); its title
+ * is printed first (none for a step whose result line says what it did); `settled` waits for the
+ * consumers and jobs it set off and prints what they saw.
+ */
+type Step = <T>(title: string | undefined, act: () => Promise<T>, settled?: boolean) => Promise<T>;
+
+/**
  * Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down.
- * Ctrl-C ends it before its next step (throwing the signal's reason).
+ * Every step goes through `step`, so Ctrl-C ends it before its next one.
  */
 async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory, signal: AbortSignal): Promise<boolean> {
   const { relay, urls } = sites;
   // Users: a client with a User-Agent of their own, so their pulls count for retention.
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
-  const step = async (title: string, act: () => Promise<unknown>, settled = true) => {
+  const step: Step = async (title, act, settled = true) => {
     signal.throwIfAborted();
-    story.say(title);
-    await act();
-    if (!settled) return;
+    if (title !== undefined) story.say(title);
+    const result = await act();
+    if (!settled) return result;
     await sites.siteA.idle();
     await story.settle(consumers, replicator);
+    return result;
   };
 
   for (const [reference, image] of PUSHED_WHILE_UP) await step(`push ${reference}${image.platforms ? ' (multi-arch index: linux/amd64, linux/arm64)' : ''}`, () => user.pushImage(reference, image));
@@ -137,17 +141,24 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
 
   await step('stop the relay: its receiver and its consumers', () => Promise.all([sites.stopReceiver(), stopConsumers()]), false);
   for (const [reference, image] of PUSHED_WHILE_DOWN) await step(`push ${reference} while the relay is down`, () => user.pushImage(reference, image), false);
-  story.say('restart site A: a new registry over the same storage, on the same address');
-  const lost = await sites.restartSiteA();
-  story.record('registry.restart', `  site A's /debug/vars showed ${lost} events pending for the relay: lost with its queue; the new registry's queue starts empty`, { lost, pendingAfter: pendingNotifications(sites.siteA) });
+  const lost = await step(
+    'restart site A: a new registry over the same storage, on the same address',
+    async () => {
+      const queued = await sites.restartSiteA();
+      story.record('registry.restart', `  site A's /debug/vars showed ${queued} events pending for the relay: lost with its queue; the new registry's queue starts empty`, { lost: queued, pendingAfter: pendingNotifications(sites.siteA) });
+      return queued;
+    },
+    false,
+  );
   await step('start the relay again: its receiver and its consumers', () => Promise.all([sites.startReceiver(), startConsumers()]));
 
-  story.say("reconcile site A against the relay's tag state");
-  const reconciled = await reconcile({ client: { baseUrl: urls.a }, relay });
-  story.record('reconcile', `  reconcile: ${reconciled.repositories} repositories, ${reconciled.tags} tags, ${reconciled.pushed} pushed, ${reconciled.deleted} deleted`, { ...reconciled });
-  await story.settle(consumers, replicator);
+  const reconciled = await step("reconcile site A against the relay's tag state", async () => {
+    const result = await reconcile({ client: { baseUrl: urls.a }, relay });
+    story.record('reconcile', `  reconcile: ${result.repositories} repositories, ${result.tags} tags, ${result.pushed} pushed, ${result.deleted} deleted`, { ...result });
+    return result;
+  });
 
-  const removed = await runRetention(story, urls.a, store);
+  const removed = await runRetention(step, story, urls.a, store);
   const successes = story.statuses.filter((change) => change.status === 'Success').length;
   const jobs = new Set(story.statuses.map((change) => change.jobId)).size;
   const pushes = PUSHED_WHILE_UP.length + PUSHED_WHILE_DOWN.length;
@@ -160,14 +171,13 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
   return successes === jobs && recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
 }
 
-/** The retention plan as of 31 days on, printed, then applied: what it removed. */
-async function runRetention(story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
-  story.say('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)');
+/** The retention plan as of 31 days on, printed, then applied, each a step: what it removed. */
+async function runRetention(step: Step, story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
   const client = createRegistryClient({ baseUrl: registry, userAgent: RETENTION_USER_AGENT });
-  const planned = await plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY });
+  const planned = await step('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)', () => plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY }), false);
   const tags = planned.entries.filter((entry) => entry.action === 'remove').map((entry) => `${entry.repository}:${entry.tag ?? entry.digest}`);
   story.record('retention.plan', formatPlanTable(planned, { columns: ['action', 'image', 'pulls', 'bytes', 'why'], summary: false, indent: '  ' }), { removed: tags, reclaimableBytes: planned.reclaimableBytes, summary: planned.summary });
-  const report = await apply(planned, { client, store });
+  const report = await step(undefined, () => apply(planned, { client, store }), false);
   story.record('retention.apply', `  applied: ${report.counts.deleted} manifests deleted, ${formatBytes(planned.reclaimableBytes)} reclaimable after garbage-collect`, { counts: report.counts });
   return { tags, bytes: planned.reclaimableBytes };
 }

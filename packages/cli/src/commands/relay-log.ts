@@ -23,9 +23,16 @@ export interface OpenLog {
 export interface OpenLogOptions {
   /** `regevents relay` and `replicate` alone keep the log in memory without `--redis`. */
   memoryAllowed?: boolean;
-  /** Gives up waiting for a Redis that does not answer (the client retries forever), throwing the signal's reason. */
+  /**
+   * Gives up waiting for a Redis that does not answer (the client retries forever), throwing the
+   * signal's reason. Without one (a one-shot command), the wait ends at CONNECT_DEADLINE_MS with
+   * "cannot reach Redis".
+   */
   signal?: AbortSignal;
 }
+
+/** How long a one-shot command waits for Redis to answer: long enough for a restart, short enough for a script. */
+export const CONNECT_DEADLINE_MS = 5_000;
 
 /** The Redis log at `--redis`, or (where `memoryAllowed`) an in-memory one. */
 export async function openLog(options: RelayLogOptions, io: Io, { memoryAllowed = false, signal }: OpenLogOptions = {}): Promise<OpenLog> {
@@ -45,17 +52,19 @@ export async function openLog(options: RelayLogOptions, io: Io, { memoryAllowed 
   });
   client.on('ready', () => (lastError = ''));
   const abandon = () => client.destroy();
-  signal?.addEventListener('abort', abandon, { once: true });
+  const giveUp = signal ?? AbortSignal.timeout(CONNECT_DEADLINE_MS);
+  giveUp.addEventListener('abort', abandon, { once: true });
   try {
     await client.connect();
     // a client destroyed while it waits resolves its connect: the signal says it gave up
-    signal?.throwIfAborted();
+    giveUp.throwIfAborted();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     // the URL may hold a password: name only the host
-    throw new CliError(`cannot reach Redis at ${url.host}: ${messageOf(error)}`, EXIT.failed);
+    const why = giveUp.aborted ? `${lastError || 'no answer'} (gave up after ${CONNECT_DEADLINE_MS / 1000}s)` : messageOf(error);
+    throw new CliError(`cannot reach Redis at ${url.host}: ${why}`, EXIT.failed);
   } finally {
-    signal?.removeEventListener('abort', abandon);
+    giveUp.removeEventListener('abort', abandon);
   }
   return {
     log: createRedisLog({ client, stream: options.stream, partitions: options.partitions }),

@@ -1,8 +1,9 @@
-import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult } from '@regevents/relay';
-import { EXIT } from '../cli-error.js';
+import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult, type RelayLog } from '@regevents/relay';
+import type { RegistryClientOptions } from '@regevents/registry-client';
+import { EXIT, messageOf } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
-import { interruptible, type Interruption } from '../interruption.js';
+import { interruptible } from '../interruption.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
@@ -22,38 +23,51 @@ function report(result: ReconcileResult, options: ReconcileCommandOptions, io: I
 
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
 export function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
+  const { every } = options;
   // one run ends by itself (a Ctrl-C during it is Node's own); with --every, Ctrl-C is what ends it
-  return options.every === undefined ? reconcileCommand(options, io) : interruptible(io, (interruption) => reconcileCommand(options, io, interruption));
+  if (every === undefined) return withTarget(options, io, undefined, (target) => reconcileOnce(target, options, io));
+  return interruptible(io, ({ signal, stopped }) => withTarget(options, io, signal, (target) => reconcileEvery(target, every, stopped, options, io)));
 }
 
-async function reconcileCommand(options: ReconcileCommandOptions, io: Io, interruption?: Interruption): Promise<number> {
+/** The registry and the log to reconcile it with, and what a refusal by the registry means. */
+interface ReconcileTarget {
+  client: RegistryClientOptions;
+  relay: { log: RelayLog };
+  refused(error: unknown): unknown;
+}
+
+/** Opens the target (`signal` gives up waiting for Redis), runs `use`, then closes the log whatever happened. */
+async function withTarget(options: ReconcileCommandOptions, io: Io, signal: AbortSignal | undefined, use: (target: ReconcileTarget) => Promise<number>): Promise<number> {
   const { registry, auth, client } = await registryFromFlags(options.registry, options, RECONCILE_USER_AGENT, io);
-  const { log, close } = await openLog(options, io, { signal: interruption?.signal });
-  const relay = { log };
+  const { log, close } = await openLog(options, io, { signal });
   try {
-    if (options.every === undefined || interruption === undefined) {
-      const result = await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }).catch((error: unknown) => {
-        throw credentialsRefused(error, registry, auth);
-      });
-      report(result, options, io);
-      return EXIT.ok;
-    }
-    const reconciler = startReconciler({
-      client,
-      relay,
-      scope: options.repository,
-      concurrency: options.concurrency,
-      every: options.every * 1000,
-      onResult: (result) => report(result, options, io),
-      onError: (error) => {
-        const refused = credentialsRefused(error, registry, auth);
-        io.err(io.colors.red(`reconciliation failed: ${refused instanceof Error ? refused.message : String(refused)}`));
-      },
-    });
-    await interruption.stopped;
-    await reconciler.stop();
-    return EXIT.ok;
+    return await use({ client, relay: { log }, refused: (error) => credentialsRefused(error, registry, auth) });
   } finally {
     await close();
   }
+}
+
+async function reconcileOnce({ client, relay, refused }: ReconcileTarget, options: ReconcileCommandOptions, io: Io): Promise<number> {
+  const result = await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }).catch((error: unknown) => {
+    throw refused(error);
+  });
+  report(result, options, io);
+  return EXIT.ok;
+}
+
+async function reconcileEvery({ client, relay, refused }: ReconcileTarget, everySeconds: number, stopped: Promise<void>, options: ReconcileCommandOptions, io: Io): Promise<number> {
+  const reconciler = startReconciler({
+    client,
+    relay,
+    scope: options.repository,
+    concurrency: options.concurrency,
+    every: everySeconds * 1000,
+    onResult: (result) => report(result, options, io),
+    onError: (error) => {
+      io.err(io.colors.red(`reconciliation failed: ${messageOf(refused(error))}`));
+    },
+  });
+  await stopped;
+  await reconciler.stop();
+  return EXIT.ok;
 }
