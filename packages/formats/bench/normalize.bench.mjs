@@ -2,7 +2,7 @@
 // the same distribution body (the floor: parse + validate only), in one run of rotating rounds so
 // every case sees the same machine load. Ratios, not absolute numbers, are what to compare across machines.
 import { readFileSync } from 'node:fs';
-import { saveBenchReport } from '@regevents/registry-harness';
+import { ratioSpread, saveBenchReport } from '@regevents/registry-harness';
 import { parseEnvelope } from '@regevents/schemas';
 import { normalize as portableNormalize, toCloudEvent, toHttpBinary } from '@regevents/formats';
 // On Node the node entry is the one to use: derived ids hashed by node:crypto, the same ids
@@ -62,7 +62,6 @@ const opsPerSecond = elapsed.map((rounds, index) => (ROUNDS * batches[index] * 1
 // compares a case's throughput with the baseline's in that round, and the median of those ratios is reported.
 const throughputs = elapsed.map((rounds, index) => rounds.map((ms) => batches[index] / ms));
 const roundRatios = throughputs.map((rounds) => rounds.map((perMs, round) => perMs / throughputs[0][round]));
-const spread = (values) => `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
 const named = (pattern) => entries.findIndex(([name]) => name.startsWith(pattern));
 const ratioOf = (pattern) => median(roundRatios[named(pattern)]);
 await saveBenchReport({
@@ -76,6 +75,6 @@ await saveBenchReport({
     `${ROUNDS} rotating rounds after 2 warm-up rounds, each case's batch sized to about ${BATCH_MS} ms (${Math.min(...batches)}-${Math.max(...batches)} calls); ratios are medians of per-round ratios`,
     `GHCR's floor: JSON.parse alone of its body runs at ${ratioOf('JSON.parse alone').toFixed(2)}x parseEnvelope on the distribution body; normalize ghcr reaches ${(ratioOf('normalize ghcr (') / ratioOf('JSON.parse alone')).toFixed(2)}x of that floor`,
     `GHCR's id floor: JSON.parse + JSON.stringify + node:crypto SHA-256 of its body, which any id hashed over a canonical form of the whole event pays, runs at ${ratioOf('JSON.parse + JSON.stringify').toFixed(2)}x parseEnvelope, ${ratioOf('JSON.parse + JSON.stringify') >= 0.1 ? 'at or above' : 'below'} the 0.1x target; normalize ghcr reaches ${(ratioOf('normalize ghcr (') / ratioOf('JSON.parse + JSON.stringify')).toFixed(2)}x of that floor`,
-    `per-round ratio spread: harbor ${spread(roundRatios[named('normalize harbor (')])}, ghcr ${spread(roundRatios[named('normalize ghcr (')])}, ghcr id floor ${spread(roundRatios[named('JSON.parse + JSON.stringify')])}`,
+    `per-round ratio spread: harbor ${ratioSpread(roundRatios[named('normalize harbor (')])}, ghcr ${ratioSpread(roundRatios[named('normalize ghcr (')])}, ghcr id floor ${ratioSpread(roundRatios[named('JSON.parse + JSON.stringify')])}`,
   ],
 });

@@ -13,7 +13,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { recordResponseTimes, saveBenchReport } from '@regevents/registry-harness';
+import { ratioSpread, recordResponseTimes, saveBenchReport } from '@regevents/registry-harness';
 import autocannon from 'autocannon';
 import { ghcrBytes, ghcrTraffic, nextBody, octokitBody, octokitTraffic, registryTraffic } from './traffic.mjs';
 
@@ -81,7 +81,6 @@ const cpuRatios = (name) => results[name].map((run, round) => results.bare[round
 const p99Ratios = (name) => results[name].map((run, round) => run.p99Micros / results.bare[round].p99Micros);
 const ratiosOf = Object.fromEntries(names.map((name) => [name, { throughput: throughputRatios(name), cpu: cpuRatios(name), p99: p99Ratios(name) }]));
 const medianRatio = (name, kind) => median(ratiosOf[name][kind]);
-const spread = (values) => `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
 const roundList = (values) => values.map((value) => value.toFixed(2)).join(' ');
 if (Buffer.byteLength(octokitBody) !== Buffer.byteLength(nextBody())) throw new Error('the octokit body must have the size of the others');
 
@@ -105,8 +104,8 @@ await saveBenchReport({
   notes: [
     setup,
     `p99 latency, client side from each response's hrtime (µs, median of rounds): bare ${bare.p99Micros.toFixed(0)}, webhooks ${webhooks.p99Micros.toFixed(0)}, @octokit/webhooks ${octokit.p99Micros.toFixed(0)}; with formats: distribution ${formatsDistribution.p99Micros.toFixed(0)}, GHCR ${formatsGhcr.p99Micros.toFixed(0)}`,
-    `p99 relative to the bare handler's, per round (target <= 1.5x): webhooks ${medianRatio('webhooks', 'p99').toFixed(2)}x, rounds ${roundList(ratiosOf.webhooks.p99)} (${spread(ratiosOf.webhooks.p99)}); formats distribution ${medianRatio('formatsDistribution', 'p99').toFixed(2)}x (${spread(ratiosOf.formatsDistribution.p99)}); at saturation with ${CONNECTIONS} closed-loop connections the p99 is mostly queueing (about connections / throughput), so this ratio largely repeats the throughput ratio`,
-    `per-round throughput ratios to bare (spread): webhooks ${roundList(ratiosOf.webhooks.throughput)} (${spread(ratiosOf.webhooks.throughput)}); @octokit/webhooks ${roundList(ratiosOf.octokit.throughput)}; formats distribution ${roundList(ratiosOf.formatsDistribution.throughput)}`,
+    `p99 relative to the bare handler's, per round (target <= 1.5x): webhooks ${medianRatio('webhooks', 'p99').toFixed(2)}x, rounds ${roundList(ratiosOf.webhooks.p99)} (${ratioSpread(ratiosOf.webhooks.p99)}); formats distribution ${medianRatio('formatsDistribution', 'p99').toFixed(2)}x (${ratioSpread(ratiosOf.formatsDistribution.p99)}); at saturation with ${CONNECTIONS} closed-loop connections the p99 is mostly queueing (about connections / throughput), so this ratio largely repeats the throughput ratio`,
+    `per-round throughput ratios to bare (spread): webhooks ${roundList(ratiosOf.webhooks.throughput)} (${ratioSpread(ratiosOf.webhooks.throughput)}); @octokit/webhooks ${roundList(ratiosOf.octokit.throughput)}; formats distribution ${roundList(ratiosOf.formatsDistribution.throughput)}`,
     `webhooks / @octokit/webhooks: throughput ${(medianRatio('webhooks', 'throughput') / medianRatio('octokit', 'throughput')).toFixed(2)}x, CPU per request ${(octokit.cpuMicrosPerRequest / webhooks.cpuMicrosPerRequest).toFixed(2)}x`,
     `events dispatched: webhooks ${dispatched.webhooks}, @octokit/webhooks ${dispatched.octokit}, normalized (formats) ${dispatched.normalized}`,
   ],
@@ -122,6 +121,6 @@ await saveBenchReport({
   notes: [
     setup,
     `CPU per request (µs): ${names.map((name) => `${name} ${summary[name].cpuMicrosPerRequest.toFixed(1)}`).join(', ')}`,
-    `per-round CPU ratios to bare (spread): webhooks ${roundList(ratiosOf.webhooks.cpu)} (${spread(ratiosOf.webhooks.cpu)}); @octokit/webhooks ${roundList(ratiosOf.octokit.cpu)}; formats distribution ${roundList(ratiosOf.formatsDistribution.cpu)} (${spread(ratiosOf.formatsDistribution.cpu)})`,
+    `per-round CPU ratios to bare (spread): webhooks ${roundList(ratiosOf.webhooks.cpu)} (${ratioSpread(ratiosOf.webhooks.cpu)}); @octokit/webhooks ${roundList(ratiosOf.octokit.cpu)}; formats distribution ${roundList(ratiosOf.formatsDistribution.cpu)} (${ratioSpread(ratiosOf.formatsDistribution.cpu)})`,
   ],
 });
