@@ -91,7 +91,8 @@ export function createCoalescer(client?: RegistryClient) {
           },
         };
       }
-      const tagged = { ...target, tag: target.tag };
+      // the tag checked above, as a type (no copy of the target per image)
+      const tagged = target as typeof target & { tag: string };
       const isIndex = INDEX_MEDIA_TYPES.includes(target.mediaType);
       // only an index read from the registry waits: every other event is coalesced in this turn
       if (isIndex && client) return client.getManifest(repository, target.digest).then((manifest) => imageStep(event, tagged, manifest.json.manifests ?? [], waiting, blobs));

@@ -146,17 +146,14 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     return result === 'failed' ? { result: 'failed', error: lastErrors.get(event) ?? new Error('a handler failed') } : handled;
   }
 
-  /** Synchronous while the handlers are (and there are no views): the loop runs a batch of such events without a promise per event. */
+  /**
+   * The event's own handlers unless a retry is past them, then the views; in this turn while each
+   * stage answers at once, so the loop runs a batch of such events without a promise per event.
+   */
   function handle(delivery: Delivery): Outcome | Promise<Outcome> {
     const event = eventOf(delivery);
-    if (coalescer || enriched) return handleWithViews(delivery, event);
-    const result = events.receiveNow(event as never, contextOf(delivery) as never);
-    return typeof result === 'string' ? outcomeOf(result, event) : result.then((settled) => outcomeOf(settled, event));
-  }
-
-  /** The event's own handlers unless a retry is past them, then the views: in this turn while each stage answers at once. */
-  function handleWithViews(delivery: Delivery, event: ReturnType<typeof eventOf>): Outcome | Promise<Outcome> {
-    const done = stagesDone.get(delivery) ?? 0;
+    // only the views' failures record a stage: without views a retry runs the handlers again
+    const done = coalescer || enriched ? (stagesDone.get(delivery) ?? 0) : 0;
     if (done >= 1) return views(delivery, event, done);
     const result = events.receiveNow(event as never, contextOf(delivery) as never);
     if (typeof result !== 'string') return result.then((settled) => afterOwnHandlers(delivery, event, outcomeOf(settled, event)));
