@@ -237,44 +237,10 @@ if (only.has('consumer')) {
       return started;
     }, events);
   }
-  async function bareLoop(round, perEvent = false, events = EVENTS) {
-    const stream = `bench:bare${perEvent ? '-each' : ''}:${events}:${round}`;
+  /** A fresh group read with XREADGROUP COUNT 100 on the same client until `events` are read, `settle` taking each batch (with its stream key and number). */
+  async function readLoop(stream, events, settle) {
     await fill(stream, events);
     const key = `{${stream}:0}`;
-    return measured(async () => {
-      const started = performance.now();
-      await client.sendCommand(['XGROUP', 'CREATE', key, 'bench', '0']);
-      let handled = 0;
-      while (handled < events) {
-        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
-        const entries = reply?.[0]?.[1] ?? [];
-        if (perEvent) {
-          for (const [id, fields] of entries) {
-            JSON.parse(fields[1]);
-            await client.sendCommand(['XACK', key, 'bench', id]);
-          }
-        } else {
-          for (const [, fields] of entries) JSON.parse(fields[1]);
-          if (entries.length > 0) await client.sendCommand(['XACK', key, 'bench', ...entries.map(([id]) => id)]);
-        }
-        handled += entries.length;
-      }
-      return started;
-    }, events);
-  }
-  // the relay's own claim and ack scripts, called by hand, with the relay's default lease and dedupe TTL
-  const [claimSha, ackSha] = await Promise.all([CLAIM, ACK].map((source) => client.sendCommand(['SCRIPT', 'LOAD', source])));
-  const LEASE_MS = String(15_000);
-  const DEDUPE_TTL_MS = String(7 * 24 * 60 * 60 * 1000);
-  /**
-   * What a consumer with the group's dedupe does at least, one batch after another: XREADGROUP a batch, claim its event keys in
-   * one script, handle them (nothing), then XACK them and record them handled in one script.
-   */
-  async function floorLoop(round, events = EVENTS) {
-    const stream = `bench:floor:${events}:${round}`;
-    await fill(stream, events);
-    const key = `{${stream}:0}`;
-    const handledKeys = [`${key}:handled:bench`, `${key}:handled:bench:previous`];
     return measured(async () => {
       const started = performance.now();
       await client.sendCommand(['XGROUP', 'CREATE', key, 'bench', '0']);
@@ -284,16 +250,40 @@ if (only.has('consumer')) {
         const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;
-        const keys = entries.map(([, fields]) => JSON.parse(fields[1]).key);
-        const claimed = String(await client.sendCommand(['EVALSHA', claimSha, '2', ...handledKeys, LEASE_MS, `floor:${round}:${++batches}`, String(keys.length), ...keys]));
-        // a fresh stream: every key is new to the group, so every claim must be taken
-        if (claimed !== 'c'.repeat(keys.length)) throw new Error(`floor: the claim script answered ${claimed} for ${keys.length} new keys`);
-        await client.sendCommand(['EVALSHA', ackSha, '4', ...handledKeys, key, `${key}:failures:bench`, 'bench', DEDUPE_TTL_MS, String(entries.length), ...entries.map(([id]) => id), ...keys]);
+        await settle(key, entries, ++batches);
         handled += entries.length;
       }
       return started;
     }, events);
   }
+  const ackBatch = async (key, entries) => {
+    for (const [, fields] of entries) JSON.parse(fields[1]);
+    await client.sendCommand(['XACK', key, 'bench', ...entries.map(([id]) => id)]);
+  };
+  const ackEach = async (key, entries) => {
+    for (const [id, fields] of entries) {
+      JSON.parse(fields[1]);
+      await client.sendCommand(['XACK', key, 'bench', id]);
+    }
+  };
+  const bareLoop = (round, perEvent = false, events = EVENTS) => readLoop(`bench:bare${perEvent ? '-each' : ''}:${events}:${round}`, events, perEvent ? ackEach : ackBatch);
+  // the relay's own claim and ack scripts, called by hand, with the relay's default lease and dedupe TTL
+  const [claimSha, ackSha] = await Promise.all([CLAIM, ACK].map((source) => client.sendCommand(['SCRIPT', 'LOAD', source])));
+  const LEASE_MS = String(15_000);
+  const DEDUPE_TTL_MS = String(7 * 24 * 60 * 60 * 1000);
+  /**
+   * What a consumer with the group's dedupe does at least, one batch after another: claim a batch's
+   * event keys in one script, handle them (nothing), then XACK them and record them handled in one script.
+   */
+  const floorLoop = (round, events = EVENTS) =>
+    readLoop(`bench:floor:${events}:${round}`, events, async (key, entries, batch) => {
+      const handledKeys = [`${key}:handled:bench`, `${key}:handled:bench:previous`];
+      const keys = entries.map(([, fields]) => JSON.parse(fields[1]).key);
+      const claimed = String(await client.sendCommand(['EVALSHA', claimSha, '2', ...handledKeys, LEASE_MS, `floor:${round}:${batch}`, String(keys.length), ...keys]));
+      // a fresh stream: every key is new to the group, so every claim must be taken
+      if (claimed !== 'c'.repeat(keys.length)) throw new Error(`the dedupe by hand: the claim script answered ${claimed} for ${keys.length} new keys`);
+      await client.sendCommand(['EVALSHA', ackSha, '4', ...handledKeys, key, `${key}:failures:bench`, 'bench', DEDUPE_TTL_MS, String(entries.length), ...entries.map(([id]) => id), ...keys]);
+    });
   /** A long run, and proof that its handled record rotated a generation on the way (the rows say it does). */
   async function rotating(run, stream, round) {
     const result = await run;
