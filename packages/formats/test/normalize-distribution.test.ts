@@ -1,6 +1,6 @@
 import type { Event } from '@regevents/types';
 import { describe, expect, it } from 'vitest';
-import { distributionKindOf, normalizeDistributionEvent } from '../src/index.js';
+import { normalizeDistributionEvent } from '../src/index.js';
 
 const manifestPush = {
   id: 'b5b3bd2c-0b8c-4b38-9a8c-6c1b0c0b5d01',
@@ -36,11 +36,5 @@ describe('normalizeDistributionEvent', () => {
     const normalized = normalizeDistributionEvent(bare, 'gitlab');
     expect(normalized).toStrictEqual({ kind: 'artifact.deleted', registry: { kind: 'gitlab' }, repository: 'team/app', occurredAt: new Date('2024-05-01T10:00:00Z'), id: 'e2', raw: bare });
     expect(Object.keys(normalized.registry)).toEqual(['kind']);
-  });
-
-  it('takes the kind a caller already worked out with distributionKindOf, and works it out when none is given', () => {
-    expect(normalizeDistributionEvent(manifestPush).kind).toBe(distributionKindOf(manifestPush));
-    // the kind given is the one used: the event is not read for it again
-    expect(normalizeDistributionEvent(manifestPush, 'distribution', 'artifact.pulled').kind).toBe('artifact.pulled');
   });
 });

@@ -40,16 +40,14 @@ function hostOf(event: { request?: { host?: string }; source?: { addr?: string }
  * A CNCF distribution event (or a GitLab one with the same actions) as a normalized event. Built
  * field by field, not through `compact`: a receiver normalizes every event it dispatches to a
  * normalized kind, and the intermediate objects were a measurable share of its time per request.
- * The fields come in `NormalizedRegistryEvent`'s order, and none is set to `undefined`. A caller
- * that already has the event's `distributionKindOf` (a receiver picks its handlers by it) passes
- * it as `kind` rather than have it worked out twice.
+ * The fields come in `NormalizedRegistryEvent`'s order, and none is set to `undefined`.
  */
-export function normalizeDistributionEvent(event: Event, registry: RegistryKind = 'distribution', kind: NormalizedKind = distributionKindOf(event)): NormalizedRegistryEvent {
+export function normalizeDistributionEvent(event: Event, registry: RegistryKind = 'distribution'): NormalizedRegistryEvent {
   const target = event.target as TargetLike & { repository: string; digest?: string; size?: number };
   const host = hostOf(event);
   // typed by field, so a misspelt name does not compile; filled in the model's field order
   const normalized: Partial<NormalizedRegistryEvent> = {};
-  normalized.kind = kind;
+  normalized.kind = distributionKindOf(event);
   normalized.registry = host === undefined ? { kind: registry } : { kind: registry, host };
   normalized.repository = target.repository;
   if (target.digest) normalized.digest = target.digest;

@@ -1,4 +1,4 @@
-import { distributionKindOf, identifiesOccurrence, normalizeDistributionEvent, type NormalizedKind, type NormalizedRegistryEvent } from '@regevents/formats';
+import { distributionKindOf, identifiesOccurrence, normalizeDistributionEvent, type NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
 import { synchronousStore, type DedupeStore, type SyncDedupeStore } from '../dedupe.js';
 import { eventKey, isKnownAction, type UnknownEvent } from '../dispatch.js';
@@ -26,9 +26,9 @@ function dedupeKeyOf(event: DistributionEvent | NormalizedRegistryEvent, context
   return identifiesOccurrence(event) ? `${event.registry.kind}/${(context as NormalizedEventContext).format}:${event.id}` : undefined;
 }
 
-/** The normalized view of a distribution event of `kind`, for handlers of normalized kinds; `headers` stays lazy. */
-function normalizedView(event: Event, kind: NormalizedKind, context: EventContext): { event: NormalizedRegistryEvent; context: NormalizedEventContext } {
-  return { event: normalizeDistributionEvent(event, 'distribution', kind), context: new NormalizedContext('distribution', context.index, context.delivery, { headers: () => context.headers }) };
+/** The normalized view of a distribution event, for handlers of normalized kinds; `headers` stays lazy. */
+function normalizedView(event: Event, context: EventContext): { event: NormalizedRegistryEvent; context: NormalizedEventContext } {
+  return { event: normalizeDistributionEvent(event), context: new NormalizedContext('distribution', context.index, context.delivery, { headers: () => context.headers }) };
 }
 
 /** Runs the event's handlers one after the other; synchronous as long as they are. */
@@ -37,9 +37,8 @@ function runHandlers(state: EventHandlerState, event: DistributionEvent | Normal
   if (!isKnownAction(event.action)) return runPlan(unknownPlan(state), event, context);
   const known = event as Event;
   // the plan comes from the kind alone: the normalized view is built only when a handler takes it
-  const kind = state.wantsNormalized ? distributionKindOf(known) : undefined;
-  const plan = distributionPlan(state, known.action, eventKey(known), kind);
-  const normalized = plan.takesNormalized && kind !== undefined ? normalizedView(known, kind, context as EventContext) : undefined;
+  const plan = distributionPlan(state, known.action, eventKey(known), state.wantsNormalized ? distributionKindOf(known) : undefined);
+  const normalized = plan.takesNormalized ? normalizedView(known, context as EventContext) : undefined;
   if (normalized) errorContext.normalized = normalized.event;
   return runPlan(plan, known, context, normalized);
 }
