@@ -271,9 +271,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
     const { signal } = stopping;
     track(
       (async () => {
-        // the refusal that started this retry was reported; once an attempt went in, the next failure is
-        for (let report: PersistOptions['report'] = 'none'; retry.pending.positions.length > 0; report = 'first') {
-          if ((await persist(() => ackPending(partition, retry), signal, { capMs: ACK_RETRY_CAP_MS, afterFailure: true, report })) === undefined) break;
+        // the refusal that started this retry was reported and is paused for; once an attempt went in,
+        // what joined meanwhile goes at once (the log just answered), and its next failure is reported
+        for (let afterRefusal = true; retry.pending.positions.length > 0; afterRefusal = false) {
+          const options: PersistOptions = { capMs: ACK_RETRY_CAP_MS, afterFailure: afterRefusal, report: afterRefusal ? 'none' : 'first' };
+          if ((await persist(() => ackPending(partition, retry), signal, options)) === undefined) break;
         }
         refused.delete(partition);
       })()

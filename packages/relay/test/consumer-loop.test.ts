@@ -304,6 +304,38 @@ describe('the consumer loop when the log fails', () => {
     await consumer.stop();
     expect((await log.claimEvents('g', 0, [{ key: record.key }], 1_000))[0]?.status).toBe('done');
   });
+  it('sends what joined the retry of a refused acknowledgement as soon as that retry went in, without another pause', async () => {
+    const log = createMemoryLog();
+    let attempts = 0;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const failing: RelayLog = {
+      ...log,
+      ack: async (...args) => {
+        attempts++;
+        if (attempts === 1) throw new Error('ack refused');
+        // the retry is out while the next event is handled: its acknowledgement joins the retry's pending list
+        if (attempts === 2) await gate;
+        return log.ack(...args);
+      },
+    };
+    await log.append(sampleRecord('r/one'));
+    // pollMs 200: a retry pauses min(1 s, 5 x pollMs) = 1 s after a refusal
+    const consumer = loop(failing, () => undefined, { pollMs: 200 });
+    await consumer.start();
+    await until(() => attempts === 2, 'the refused acknowledgement is retried');
+    await log.append(sampleRecord('r/two'));
+    await until(() => consumer.counters.handled === 2, 'the second event handled while the retry is out');
+    const released = performance.now();
+    openGate();
+    await until(async () => (await log.groupStats('g')).pending === 0, 'both acknowledged');
+    const waited = performance.now() - released;
+    await consumer.stop();
+    expect(attempts).toBe(3);
+    // well under the retry's 1 s pause: the log had just answered
+    expect(waited).toBeLessThan(600);
+  });
+
   it('gathers refused acknowledgements of a partition into one retry that backs off, reporting the failure once, until they go in', async () => {
     const log = createMemoryLog();
     let attempts = 0;
