@@ -85,11 +85,27 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
   // the error of a failed receive, for its dead letter: receive reports it to onError and returns `failed`
   const lastErrors = new WeakMap<object, unknown>();
   const userErrorHandlers: ErrorHandler[] = [];
-  events.onError(async (error, context) => {
+  const hookFailed = (hookError: unknown) => console.error('[@regevents/relay] onError handler threw', hookError);
+  /**
+   * Tells every `onError` handler (with none, logs), the handlers' failures and the loop's alike. As
+   * webhooks' reportError: one that throws or rejects is logged, never rethrown, and the others
+   * still hear (the loop reports from inside its queues, where a throw would stop a repository's
+   * queue for good).
+   */
+  function tellErrorHandlers(error: unknown, context: Parameters<ErrorHandler>[1]): void {
+    if (userErrorHandlers.length === 0) console.error('[@regevents/relay]', error);
+    for (const handler of userErrorHandlers) {
+      try {
+        void Promise.resolve(handler(error, context)).catch(hookFailed);
+      } catch (hookError) {
+        hookFailed(hookError);
+      }
+    }
+  }
+  events.onError((error, context) => {
     const subject = context.event ?? context.normalized;
     if (subject) lastErrors.set(subject, (error as { cause?: unknown }).cause ?? error);
-    if (userErrorHandlers.length === 0) console.error('[@regevents/relay]', error);
-    for (const handler of userErrorHandlers) await handler(error, context);
+    tellErrorHandlers(error, context);
   });
 
   const imageHandlers: ImagePushHandler[] = [];
@@ -176,19 +192,7 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
     return enriched.handle(delivery).then((failed) => (failed ? stopAt(delivery, 2, failed) : handled));
   }
 
-  // as webhooks' reportError: an onError handler that throws or rejects is logged, never rethrown (the
-  // loop reports from inside its queues, and a throw there would stop a repository's queue for good)
-  const hookFailed = (hookError: unknown) => console.error('[@regevents/relay] onError handler threw', hookError);
-  const loop = createConsumerLoop(log, group, settings, handle, (error) => {
-    if (userErrorHandlers.length === 0) console.error('[@regevents/relay]', error);
-    for (const handler of userErrorHandlers) {
-      try {
-        void Promise.resolve(handler(error, {})).catch(hookFailed);
-      } catch (hookError) {
-        hookFailed(hookError);
-      }
-    }
-  });
+  const loop = createConsumerLoop(log, group, settings, handle, (error) => tellErrorHandlers(error, {}));
   onCounters(loop.counters);
 
   const consumer: Consumer = {

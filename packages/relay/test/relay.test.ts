@@ -1,5 +1,5 @@
 import { vendorFixture } from '@regevents/registry-harness';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryLog, createRelay, RelayConfigError, type Consumer, type LogEntry } from '../src/index.js';
 import { prometheusRegistry } from '../src/node.js';
 import { freshEnvelope, registryRequest, sleep, TOKEN, until } from './helpers.js';
@@ -128,6 +128,29 @@ describe('createRelay', () => {
     expect([...handled].sort()).toEqual(['a/repo', 'b/repo']);
     // the refused give-back did happen (and nothing called it again)
     expect(refusals).toBe(0);
+  });
+
+  it("a handler's failure reaches every onError handler even when one of them throws, and the throw is logged", async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const relay = createRelay({ auth: { bearer: TOKEN } });
+      const heard: string[] = [];
+      const consumer = relay.consumer('g', { ...fast, maxAttempts: 1 }).on('push:manifest', () => {
+        throw new Error('no build');
+      });
+      consumer.onError(() => {
+        throw new Error('the first onError throws');
+      });
+      consumer.onError((error) => void heard.push(String((error as { cause?: unknown }).cause ?? error)));
+      await consumer.start();
+      await post(relay, 'push-by-tag/003.json', 'a/repo');
+      await until(async () => (await relay.metrics()).groups.g?.deadLetters === 1, 'dead-lettered');
+      await consumer.stop();
+      expect(heard).toEqual(['Error: no build']);
+      expect(logged.mock.calls.some(([prefix, error]) => prefix === '[@regevents/relay] onError handler threw' && String(error) === 'Error: the first onError throws')).toBe(true);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('a new group starts at the beginning by default, or at now', async () => {
