@@ -49,12 +49,12 @@ export function bufferedIo(stdin: string | Uint8Array = ''): Io & { stdout: stri
  */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-/** `text` with every character a terminal would act on written as a `\uXXXX` escape (JSON stays valid JSON). */
 /** A listener that prints each error it hears as one line on stderr, after `prefix`. */
 export function errorLines(io: Io, prefix: string): (error: unknown) => void {
   return (error) => io.err(`${prefix}: ${messageOf(error)}`);
 }
 
+/** `text` with every character a terminal would act on written as a `\uXXXX` escape (JSON stays valid JSON). */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

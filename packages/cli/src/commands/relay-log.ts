@@ -43,7 +43,7 @@ export async function openLog(options: RelayLogOptions, io: Io, { memoryAllowed 
   }
   const url = urlOption('--redis', options.redis, REDIS_URL.protocols, REDIS_URL.example);
   signal?.throwIfAborted();
-  const client = createClient({ url: options.redis, socket: { connectTimeout: 5_000 } });
+  const client = createClient({ url: options.redis, socket: { connectTimeout: CONNECT_DEADLINE_MS } });
   // reconnection is the client's; errors in between are reported once per kind
   let lastError = '';
   client.on('error', (error: Error) => {

@@ -1,9 +1,10 @@
 import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult, type RelayLog } from '@regevents/relay';
 import type { RegistryClientOptions } from '@regevents/registry-client';
 import { EXIT, messageOf } from '../cli-error.js';
-import type { Io } from '../output.js';
+import { errorLines, type Io } from '../output.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 import { interruptible } from '../interruption.js';
+import { runThenClose } from '../closing.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
@@ -36,15 +37,12 @@ interface ReconcileTarget {
   refused(error: unknown): unknown;
 }
 
-/** Opens the target (`signal` gives up waiting for Redis), runs `use`, then closes the log whatever happened. */
+/** Opens the target (`signal` gives up waiting for Redis), runs `use`, then closes the log whatever happened (`runThenClose`). */
 async function withTarget(options: ReconcileCommandOptions, io: Io, signal: AbortSignal | undefined, use: (target: ReconcileTarget) => Promise<number>): Promise<number> {
   const { registry, auth, client } = await registryFromFlags(options.registry, options, RECONCILE_USER_AGENT, io);
   const { log, close } = await openLog(options, io, { signal });
-  try {
-    return await use({ client, relay: { log }, refused: (error) => credentialsRefused(error, registry, auth) });
-  } finally {
-    await close();
-  }
+  // a close that fails after `use` did is printed, not thrown in place of `use`'s error
+  return runThenClose(() => use({ client, relay: { log }, refused: (error) => credentialsRefused(error, registry, auth) }), [close], errorLines(io, 'regevents relay reconcile while closing'));
 }
 
 async function reconcileOnce({ client, relay, refused }: ReconcileTarget, options: ReconcileCommandOptions, io: Io): Promise<number> {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { GoDurationError, parseGoDuration } from '@regevents/config';
 import { EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2 } from '@regevents/types';
 import { generateTestHeaders } from '@regevents/webhooks';
-import { CliError, EXIT } from '../cli-error.js';
+import { CliError, EXIT, messageOf } from '../cli-error.js';
 import { findFixtures } from '../fixture-catalog.js';
 import { printable, type Io } from '../output.js';
 import { postFollowingRedirects } from '../redirects.js';
@@ -127,7 +127,7 @@ export async function sendCommand(source: string, options: SendOptions, io: Io):
         outcome = `${response.status} ${response.statusText}`.trim() + (redirects > 0 ? ` after ${redirects} redirect${redirects === 1 ? '' : 's'}` : '');
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        outcome = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${options.timeout}` : `failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+        outcome = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${options.timeout}` : `failed: ${messageOf(cause)}`;
       }
       const elapsed = `${Math.round(performance.now() - started)} ms`;
       const paint = delivered ? io.colors.green : io.colors.red;
