@@ -182,8 +182,7 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Setti
   const slots = createSemaphore(settings.concurrency);
   // entries read ahead, and the level that asks for more: a read of half of them, with the other
   // half left to run while it and its claim are on their way: fewer, larger reads, claims and
-  // acknowledgements than x 32 at three quarters (in side-by-side runs, less CPU in this process;
-  // Redis's and the rate were mixed, which the bench has no setting to repeat).
+  // acknowledgements than a smaller read-ahead refilled sooner would send.
   // An entry waits behind up to this many of its partition, about 64 handler times: with handlers
   // slower than leaseMs / 128 (117 ms at the default 15 s) its claim taken ahead is renewed when it
   // runs, slower than leaseMs / 64 (234 ms) it has lapsed by then. Both cost one claim command
