@@ -14,6 +14,8 @@ export interface ReplicationJobData {
   repository: string;
   tag?: string;
   digest?: string;
+  /** For a copy caused by a push by tag: the manifest the push stored (the source may not have linked the tag to it yet). */
+  pushedDigest?: string;
   cause: 'event' | 'catch-up' | 'manual';
   /** The registry event that caused the job. */
   eventId?: string;

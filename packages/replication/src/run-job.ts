@@ -15,6 +15,41 @@ export interface JobContext {
 const isNotFound = (error: unknown) => error instanceof RegistryError && error.status === 404;
 
 /**
+ * How long after its job was created a pushed tag may still be missing on the source. docker-registry
+ * sends the push event once the manifest is stored and only then links the tag (two more files, each
+ * fsynced): on a busy disk a job can ask for the tag before it is there.
+ */
+const TAG_LINK_GRACE_MS = 10_000;
+
+const pauseFor = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * The source's manifest for `reference`. A tag its push event named that is missing while the
+ * pushed manifest is there is one the registry has not linked yet: it is asked for again, with
+ * growing pauses, until `TAG_LINK_GRACE_MS` after the job was created; missing then, it was removed.
+ */
+async function sourceManifest(context: JobContext, data: ReplicationJobData, reference: string) {
+  const { source, signal } = context;
+  const deadline = Date.parse(data.createdAt) + TAG_LINK_GRACE_MS;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+    const current = await source.headManifest(data.repository, reference, { signal });
+    if (current || data.tag === undefined || data.pushedDigest === undefined) return current;
+    // written so that an unreadable createdAt ends the wait
+    if (!(Date.now() + pause <= deadline) || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
+    await pauseFor(pause, signal);
+  }
+}
+
+/**
  * Copies a tag as the source has it now (not as the event saw it: a later push or delete wins,
  * so jobs that run out of order still converge). Nothing is written when the target already
  * has the same digest, or has another one and the policy does not overwrite.
@@ -24,7 +59,7 @@ async function copyTag(context: JobContext, data: ReplicationJobData): Promise<J
   const reference = data.tag ?? data.digest;
   if (!reference) throw new PermanentJobError('a copy job names a tag or a digest');
   const repository = targetRepository(target, data.repository);
-  const current = await source.headManifest(data.repository, reference, { signal });
+  const current = await sourceManifest(context, data, reference);
   if (!current) return { outcome: 'source-gone' };
   const existing = await destination.headManifest(repository, reference, { signal });
   // with `platforms` the target holds a rewritten index, whose digest never equals the source's
