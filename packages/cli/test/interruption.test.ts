@@ -7,7 +7,7 @@ import { startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 import { useTakenPorts } from './taken-port.js';
-import { CONNECT_DEADLINE_MS } from '../src/commands/relay-log.js';
+import { CONNECT_DEADLINE_MS } from '../src/redis-connection.js';
 
 const peers = requirePeers('redis-server');
 let running: Background | undefined;
