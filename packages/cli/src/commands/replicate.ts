@@ -7,6 +7,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import { withCloses } from '../closing.js';
 import { serveUntilInterrupted } from '../interruption.js';
 import { errorLines, type Io } from '../output.js';
+import { connectRedis } from '../redis-connection.js';
 import { startHttpServer } from '../server.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
@@ -113,9 +114,13 @@ export function replicateCommand(options: ReplicateOptions, io: Io): Promise<num
   });
 }
 
-/** A replicator that only looks at the queue (no workers, no catch-up). */
+/**
+ * A replicator that only looks at the queue (no workers, no catch-up). BullMQ retries a Redis that
+ * does not answer for ever: Redis answers within the connect deadline first, or the command fails.
+ */
 async function withQueue<T>(options: ReplicateQueryOptions, io: Io, use: (replicator: Replicator) => Promise<T>): Promise<T> {
   const policies = await loadPolicies(options.policy, io);
+  if (options.redis) await (await connectRedis(options.redis, io)).close();
   return withCloses(async (started) => use(await started.part(createReplicator({ policies, queue: queueOf(options, io) }))), errorLines(io, 'regevents replicate while closing'));
 }
 
