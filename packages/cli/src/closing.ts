@@ -11,6 +11,12 @@ export class Started {
   add(close: Close): void {
     this.closes.unshift(close);
   }
+  /** Waits for a part to be up and registers its `close`. */
+  async part<T extends { close(): unknown }>(starting: T | Promise<T>): Promise<T> {
+    const part = await starting;
+    this.add(() => part.close());
+    return part;
+  }
 }
 
 /** Runs every close in order, whichever of them fail, and returns their failures. */
@@ -61,4 +67,10 @@ export async function runThenClose<T>(body: () => Promise<T>, closes: readonly C
   }
   await closeAll(closes, report);
   return result;
+}
+
+/** `body`, given where to register what it starts, then those closes as `runThenClose`. */
+export function withCloses<T>(body: (started: Started) => Promise<T>, report: (error: unknown) => void): Promise<T> {
+  const started = new Started();
+  return runThenClose(() => body(started), started.closes, report);
 }

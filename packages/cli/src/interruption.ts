@@ -1,45 +1,51 @@
 import { EXIT } from './cli-error.js';
-import type { Io } from './output.js';
+import { withCloses, type Started } from './closing.js';
+import { errorLines, type Io } from './output.js';
 
-/** Ctrl-C (SIGINT) or SIGTERM, heard from a long-running command's entry on. */
-export interface Interruption {
-  /** Aborted at the first signal: a start-up step that waits on something outside (a Redis that does not answer) gives up. */
+/** What a long-running command is given: Ctrl-C (SIGINT) or SIGTERM as heard from its entry on, and where its parts register their closes. */
+export interface Serving {
+  /** Aborted at the first signal: a start-up step that waits on something outside (a Redis that does not answer) gives up, throwing its reason. */
   readonly signal: AbortSignal;
   /** Resolves at the first signal. */
   readonly stopped: Promise<void>;
+  /** Each part registers its close as soon as it is up: they run when the command ends, however it ends, last started first. */
+  readonly started: Started;
 }
 
+/** Whether `error` is the reason of an aborted `signal`: a step that gave up on Ctrl-C, which is no error. */
+export const cutShort = (signal: AbortSignal, error: unknown): boolean => signal.aborted && error === signal.reason;
+
 /**
- * Runs `command` with Ctrl-C and SIGTERM heard from its entry until it ends, however it ends (no
- * handler stays behind a failed start). At the first signal the command stops through its own
- * closes (closing.ts) and ends with "stopped" and exit 0, or `interruptedExit` for a check that
- * a signal leaves without a verdict (`demo --once`: EXIT.interrupted), during its start-up too: a
- * step that gave up on the signal throws its reason, which is no error. The first signal also
- * removes the handlers, so a second Ctrl-C is Node's own again and ends a stop that hangs.
+ * Runs a long-running command, `body` stating what it starts and what it runs, with Ctrl-C and
+ * SIGTERM heard until it ends, however it ends (no handler stays behind a failed start). Then every
+ * close its parts registered runs, whichever fail (a failing close never replaces the error that
+ * stopped the command). At the first signal the command stops and ends with "stopped" and its own
+ * code, 0 when a step gave up on the signal during start-up. The first signal also removes the
+ * handlers, so a second Ctrl-C is Node's own again and ends a stop that hangs.
  */
-export async function interruptible(io: Io, command: (interruption: Interruption) => Promise<number>, { interruptedExit }: { interruptedExit?: number } = {}): Promise<number> {
+export async function serveUntilInterrupted(io: Io, name: string, body: (serving: Serving) => Promise<number>): Promise<number> {
   const controller = new AbortController();
-  const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const { signal } = controller;
+  const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   const dispose = () => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   };
-  function stop(signal: NodeJS.Signals) {
+  function stop(received: NodeJS.Signals) {
     dispose();
-    controller.abort(new Error(`interrupted by ${signal}`));
+    controller.abort(new Error(`interrupted by ${received}`));
   }
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   let code: number;
   try {
-    code = await command({ signal: controller.signal, stopped });
+    code = await withCloses((started) => body({ signal, stopped, started }), errorLines(io, `${name} while closing`));
   } catch (error) {
-    if (!controller.signal.aborted || error !== controller.signal.reason) throw error;
+    if (!cutShort(signal, error)) throw error;
     code = EXIT.ok;
   } finally {
     dispose();
   }
-  if (!controller.signal.aborted) return code;
-  io.err('stopped');
-  return interruptedExit ?? code;
+  if (signal.aborted) io.err('stopped');
+  return code;
 }

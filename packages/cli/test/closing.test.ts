@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { closeAll, closeTogether, runThenClose } from '../src/closing.js';
+import { serveUntilInterrupted } from '../src/interruption.js';
+import { bufferedIo } from '../src/output.js';
 
 /** Closes that log their names; the ones named in `failing` reject after logging. */
 function closes(names: string[], failing: string[], closed: string[]) {
@@ -50,5 +52,34 @@ describe('closing what a command opened', () => {
     expect(await runThenClose(async () => 0, closes(['server', 'log'], [], closed), () => undefined)).toBe(0);
     await expect(runThenClose(async () => 0, closes(['server', 'log'], ['log'], closed), () => undefined)).rejects.toThrow('log failed to close');
     expect(closed).toEqual(['server', 'log', 'server', 'log']);
+  });
+});
+
+describe('a command serving until interrupted', () => {
+  it('closes the parts it started last first, having registered each as it was up, and throws the error that stopped it, not a close\'s', async () => {
+    const closed: string[] = [];
+    const reported: unknown[] = [];
+    const part = (name: string, fails = false) => ({
+      close: async () => {
+        closed.push(name);
+        if (fails) throw new Error(`${name} failed to close`);
+      },
+    });
+    const inUse = new Error('listen EADDRINUSE: address already in use 127.0.0.1:5056');
+    const run = serveUntilInterrupted({ ...bufferedIo(), err: (line) => reported.push(line) }, 'regevents test', async ({ started }) => {
+      await started.part(part('log', true));
+      await started.part(Promise.resolve(part('server')));
+      started.add(() => void closed.push('consumers'));
+      throw inUse;
+    });
+    await expect(run).rejects.toBe(inUse);
+    expect(closed).toEqual(['consumers', 'server', 'log']);
+    expect(reported).toEqual(['regevents test while closing: log failed to close']);
+  });
+
+  it('returns the code its body returns when no signal came, printing no "stopped"', async () => {
+    const io = bufferedIo();
+    expect(await serveUntilInterrupted(io, 'regevents test', async () => 130)).toBe(130);
+    expect(io.stderr).toEqual([]);
   });
 });

@@ -1,15 +1,22 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requirePeers } from '@regevents/registry-harness';
+import { freePort, requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRegevents, type Background } from './background.js';
+import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 import { useTakenPorts } from './taken-port.js';
-import { CONNECT_DEADLINE_MS } from '../src/commands/relay-log.js';
+import { CONNECT_DEADLINE_MS } from '../src/redis-connection.js';
 
 const peers = requirePeers('redis-server');
+const pushEnvelope = () => readFile(new URL('../../../fixtures/distribution/2.8.2/push-by-tag/003.json', import.meta.url));
+
+/** Resolves once nothing listens at `url` any more. */
+async function refused(url: string): Promise<void> {
+  while (await fetch(url).then(() => true, () => false)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 let running: Background | undefined;
 let dir: string;
 
@@ -84,19 +91,52 @@ describe('Ctrl-C before a command is up', () => {
   });
 });
 
-describe('a one-shot command on a Redis that does not answer', () => {
+describe('a command on a Redis that does not answer, other than a service waiting for it', () => {
   it.each([
-    ['relay dead-letters list', (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
-    ['relay reconcile', (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
-  ])('%s gives up after its connect deadline and exits 1 by itself, naming the host and never the password', async (_name, args) => {
+    ['relay dead-letters list', async (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
+    ['relay reconcile', async (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
+    ['replicate status', async (redis: string) => ['replicate', 'status', '--policy', await policyFile(), '--redis', redis]],
+    ['replicate retry', async (redis: string) => ['replicate', 'retry', 'some-job', '--policy', await policyFile(), '--redis', redis]],
+    ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', join(dir, 'retention.yml'), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
+    ['demo --once', async (redis: string) => ['demo', '--once', '--redis', redis]],
+    ['demo', async (redis: string) => ['demo', '--redis', redis]],
+  ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', async (_name, args) => {
     const redis = (await unreachableRedis()).replace('redis://', 'redis://ops:s3cret-pw@');
+    const command = started(await args(redis));
     const before = performance.now();
-    const command = started(args(redis));
     expect(await command.exited).toBe(1);
     // it waited out the deadline (a restarting Redis gets that long), then said so
     expect(performance.now() - before).toBeGreaterThanOrEqual(CONNECT_DEADLINE_MS);
     expect(command.stderr()).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.* \\(gave up after ${CONNECT_DEADLINE_MS / 1000}s\\)`));
     expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
+  }, 30_000);
+});
+
+describe.skipIf(!peers.available)('a second Ctrl-C', () => {
+  let redis: RunningRedis | undefined;
+  afterEach(async () => {
+    await redis?.stop();
+    redis = undefined;
+  });
+
+  it('ends at once a stop that hangs (the relay closing its log while Redis, paused, holds an append)', async () => {
+    redis = await startRedis();
+    const relay = started(['relay', '--port', '0', '--redis', redis.url]);
+    const url = await relayUrl(relay);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    // Redis answers no client until well after the test's timeout; the relay's log waits for its append
+    await client.sendCommand(['CLIENT', 'PAUSE', '120000', 'ALL']);
+    client.destroy();
+    const post = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body: new Uint8Array(await pushEnvelope()) });
+    expect(post.ok).toBe(false);
+    relay.child.kill('SIGINT');
+    // the stop has begun: the receiver, closed before the log, refuses connections
+    await refused(url);
+    relay.child.kill('SIGINT');
+    await relay.exited;
+    expect(relay.child.signalCode).toBe('SIGINT');
+    expect(relay.stderr()).not.toContain('stopped');
   }, 30_000);
 });
 

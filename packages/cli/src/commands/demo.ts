@@ -4,9 +4,9 @@ import { reconcile, RECONCILE_USER_AGENT, type Consumer } from '@regevents/relay
 import { checkPolicies, createReplicator, type Replicator } from '@regevents/replication';
 import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTION_USER_AGENT, type UsageStore } from '@regevents/retention';
 import { EXIT } from '../cli-error.js';
-import { errorLines, type Io } from '../output.js';
-import { runThenClose, Started } from '../closing.js';
-import { interruptible, type Interruption } from '../interruption.js';
+import type { Io } from '../output.js';
+import type { Started } from '../closing.js';
+import { cutShort, serveUntilInterrupted, type Serving } from '../interruption.js';
 import { demoRetentionPolicy } from './demo-retention.js';
 import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
 import { pendingNotifications, startDemoSites, type DemoSites } from './demo-sites.js';
@@ -47,32 +47,32 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
  * restarted (its queue lost), reconciliation recovering exactly those pushes, then retention.
  */
 export function demoCommand(options: DemoOptions, io: Io): Promise<number> {
-  // --once is a check: cut short, it has no verdict, and a CI job's timeout must not pass
-  return interruptible(io, (interruption) => demoUntilStopped(interruption, options, io), options.once ? { interruptedExit: EXIT.interrupted } : {});
+  return serveUntilInterrupted(io, 'regevents demo', async (serving) => {
+    try {
+      return await demo(serving, options, io);
+    } catch (error) {
+      // --once is a check: cut short, it has no verdict, and a CI job's timeout must not pass
+      if (options.once && cutShort(serving.signal, error)) return EXIT.interrupted;
+      throw error;
+    }
+  });
 }
 
-async function demoUntilStopped({ signal, stopped }: Interruption, options: DemoOptions, io: Io): Promise<number> {
+async function demo({ signal, stopped, started }: Serving, options: DemoOptions, io: Io): Promise<number> {
   const story = new DemoStory(io, Boolean(options.json));
   const backend = options.redis ? await redisBackend(options.redis, io, signal) : memoryBackend();
-  const started = new Started();
   started.add(async () => {
     await backend.close();
     if (backend.keyPrefix) story.say(`removed the demo's keys from Redis (${backend.keyPrefix}*)`);
   });
-  return runThenClose(
-    async () => {
-      const demo = await startDemo(options, backend, story, io, started);
-      const succeeded = await tellStory(demo, story, signal);
-      if (!options.once) {
-        story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${demo.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
-        story.say('Ctrl-C stops');
-        await stopped;
-      }
-      return succeeded ? EXIT.ok : EXIT.failed;
-    },
-    started.closes,
-    errorLines(io, 'regevents demo while closing'),
-  );
+  const run = await startDemo(options, backend, story, io, started);
+  const succeeded = await tellStory(run, story, signal);
+  if (!options.once) {
+    story.say(`still serving; try: skopeo copy --src-tls-verify=false docker://${run.sites.urls.b.replace(/^http:\/\//, '')}/demo/multi:1.0.0 oci:/tmp/multi:1.0.0`);
+    story.say('Ctrl-C stops');
+    await stopped;
+  }
+  return succeeded ? EXIT.ok : EXIT.failed;
 }
 
 /** What runs while the story is told: the sites, the replicator, the relay's consumers and the live view (`started` closes them). */
@@ -104,23 +104,19 @@ async function startDemo(options: DemoOptions, backend: DemoBackend, story: Demo
   await replicator.start();
   started.add(stopConsumers);
   await startConsumers();
-  if (options.ui !== undefined) {
-    const ui = await serveDemoUi(relay, replicator, options.ui, io);
-    started.add(() => ui.close());
-  }
+  if (options.ui !== undefined) await started.part(serveDemoUi(relay, replicator, options.ui, io));
   return { sites, replicator, consumers, store: backend.store, startConsumers, stopConsumers };
 }
 
 /**
  * One step of the story: Ctrl-C before it ends the story (throwing the signal's reason); its title
- * is printed first (none for a step whose result line says what it did); `settled` waits for the
- * consumers and jobs it set off and prints what they saw.
+ * is printed first; `settled` waits for the consumers and jobs it set off and prints what they saw.
  */
-type Step = <T>(title: string | undefined, act: () => Promise<T>, settled?: boolean) => Promise<T>;
+type Step = <T>(title: string, act: () => Promise<T>, settled?: boolean) => Promise<T>;
 
 /**
  * Pushes, pulls, the outage, reconcile and retention, printed step by step; true when every job succeeded and reconcile recovered exactly the pushes made while the relay was down.
- * Every step goes through `step`, so Ctrl-C ends it before its next one.
+ * Ctrl-C ends it before its next step.
  */
 async function tellStory({ sites, replicator, consumers, store, startConsumers, stopConsumers }: DemoRun, story: DemoStory, signal: AbortSignal): Promise<boolean> {
   const { relay, urls } = sites;
@@ -128,7 +124,7 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
   const user = imageScenarios(createRegistryClient({ baseUrl: urls.a, userAgent: 'docker/27.0 (demo user)' }));
   const step: Step = async (title, act, settled = true) => {
     signal.throwIfAborted();
-    if (title !== undefined) story.say(title);
+    story.say(title);
     const result = await act();
     if (!settled) return result;
     await sites.siteA.idle();
@@ -158,7 +154,7 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
     return result;
   });
 
-  const removed = await runRetention(step, story, urls.a, store);
+  const removed = await runRetention(step, signal, story, urls.a, store);
   const successes = story.statuses.filter((change) => change.status === 'Success').length;
   const jobs = new Set(story.statuses.map((change) => change.jobId)).size;
   const pushes = PUSHED_WHILE_UP.length + PUSHED_WHILE_DOWN.length;
@@ -171,13 +167,14 @@ async function tellStory({ sites, replicator, consumers, store, startConsumers, 
   return successes === jobs && recovered.join() === PUSHED_WHILE_DOWN.map(([reference]) => reference).join();
 }
 
-/** The retention plan as of 31 days on, printed, then applied, each a step: what it removed. */
-async function runRetention(step: Step, story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
+/** The retention plan as of 31 days on, printed, then applied (its result line says what it did): what it removed. */
+async function runRetention(step: Step, signal: AbortSignal, story: DemoStory, registry: string, store: UsageStore): Promise<{ tags: string[]; bytes: number }> {
   const client = createRegistryClient({ baseUrl: registry, userAgent: RETENTION_USER_AGENT });
   const planned = await step('retention plan for demo/**, as of 31 days from now (releases and the last pulled build stay)', () => plan(demoRetentionPolicy(), { client, store, clock: () => Date.now() + 31 * DAY }), false);
   const tags = planned.entries.filter((entry) => entry.action === 'remove').map((entry) => `${entry.repository}:${entry.tag ?? entry.digest}`);
   story.record('retention.plan', formatPlanTable(planned, { columns: ['action', 'image', 'pulls', 'bytes', 'why'], summary: false, indent: '  ' }), { removed: tags, reclaimableBytes: planned.reclaimableBytes, summary: planned.summary });
-  const report = await step(undefined, () => apply(planned, { client, store }), false);
+  signal.throwIfAborted();
+  const report = await apply(planned, { client, store });
   story.record('retention.apply', `  applied: ${report.counts.deleted} manifests deleted, ${formatBytes(planned.reclaimableBytes)} reclaimable after garbage-collect`, { counts: report.counts });
   return { tags, bytes: planned.reclaimableBytes };
 }

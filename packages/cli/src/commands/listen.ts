@@ -1,8 +1,8 @@
 import { appendFile } from 'node:fs/promises';
-import { createWebhookHandler, isKnownEvent } from '@regevents/webhooks';
+import { createWebhookHandler, isKnownEvent, type WebhookHandler } from '@regevents/webhooks';
 import { EXIT, messageOf } from '../cli-error.js';
 import { formatEvent, formatIssue, printable, type Io } from '../output.js';
-import { interruptible } from '../interruption.js';
+import { serveUntilInterrupted } from '../interruption.js';
 import { startHttpServer } from '../server.js';
 
 export interface ListenOptions {
@@ -13,15 +13,8 @@ export interface ListenOptions {
   out?: string;
 }
 
-/**
- * A development endpoint for a real registry: prints (and optionally records as NDJSON) every
- * event it receives, redeliveries included, and answers 200 so the registry moves on.
- */
-export function listenCommand(options: ListenOptions, io: Io): Promise<number> {
-  return interruptible(io, ({ stopped }) => listenUntil(stopped, options, io));
-}
-
-async function listenUntil(stopped: Promise<void>, options: ListenOptions, io: Io): Promise<number> {
+/** Prints (and, with --out, records) each notification, answering 200 so the registry moves on. */
+function printingHandler(options: ListenOptions, io: Io): WebhookHandler {
   const seen = new Set<unknown>();
   const record = async (line: unknown) => {
     if (options.out) await appendFile(options.out, `${JSON.stringify(line)}\n`);
@@ -46,14 +39,22 @@ async function listenUntil(stopped: Promise<void>, options: ListenOptions, io: I
     for (const issue of invalid.issues) io.err(formatIssue(issue, io.colors));
   });
   hooks.onError((error) => io.err(`regevents listen: ${printable(messageOf(error))}`));
+  return hooks;
+}
 
-  const server = await startHttpServer(hooks.node, { port: options.port, host: options.host });
-  io.err(`listening on ${server.url}/ ${options.token ? '(Bearer token required)' : '(no authentication)'}; Ctrl-C stops`);
-  io.err('point a registry at it with:');
-  io.err(`  notifications:\n    endpoints:\n      - name: regevents-listen\n        url: ${server.url}/events`);
-  // The token stays out of the output (terminal scrollback, CI logs): the user knows it.
-  if (options.token) io.err('        headers: { Authorization: [Bearer <the --token value>] }');
-  await stopped;
-  await server.close();
-  return EXIT.ok;
+/**
+ * A development endpoint for a real registry: prints (and optionally records as NDJSON) every
+ * event it receives, redeliveries included, and answers 200 so the registry moves on.
+ */
+export function listenCommand(options: ListenOptions, io: Io): Promise<number> {
+  return serveUntilInterrupted(io, 'regevents listen', async ({ stopped, started }) => {
+    const server = await started.part(startHttpServer(printingHandler(options, io).node, { port: options.port, host: options.host }));
+    io.err(`listening on ${server.url}/ ${options.token ? '(Bearer token required)' : '(no authentication)'}; Ctrl-C stops`);
+    io.err('point a registry at it with:');
+    io.err(`  notifications:\n    endpoints:\n      - name: regevents-listen\n        url: ${server.url}/events`);
+    // The token stays out of the output (terminal scrollback, CI logs): the user knows it.
+    if (options.token) io.err('        headers: { Authorization: [Bearer <the --token value>] }');
+    await stopped;
+    return EXIT.ok;
+  });
 }

@@ -1,6 +1,7 @@
 import { createRelay, type DeadLetter } from '@regevents/relay';
 import { CliError, EXIT } from '../cli-error.js';
-import type { Io } from '../output.js';
+import { withCloses } from '../closing.js';
+import { errorLines, type Io } from '../output.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface DeadLettersOptions extends RelayLogOptions {
@@ -22,8 +23,9 @@ function describe(letter: DeadLetter, io: Io): string {
 export async function relayDeadLettersCommand(action: string, options: DeadLettersOptions, io: Io): Promise<number> {
   if (!ACTIONS.includes(action as Action)) throw new CliError(`dead-letters takes ${ACTIONS.join(', ')} (got "${action}")`);
   if (action !== 'list' && !options.all && options.id.length === 0) throw new CliError(`dead-letters ${action} needs --id <id> (repeatable) or --all`);
-  const { log, close } = await openLog(options, io);
-  try {
+  // a close that fails after the action did is printed, not thrown in place of its error
+  return withCloses(async (started) => {
+    const { log } = await started.part(openLog(options, io));
     const letters = createRelay({ log, auth: { unauthenticated: true } }).deadLetters(options.group);
     const all = await letters.list({ count: MAX_LETTERS });
     if (action === 'list') {
@@ -40,7 +42,5 @@ export async function relayDeadLettersCommand(action: string, options: DeadLette
     io.err(`${action === 'retry' ? 'sent back' : 'dropped'} ${chosen.length} dead letter${chosen.length === 1 ? '' : 's'} of group ${options.group}`);
     for (const id of missing) io.err(io.colors.yellow(`no dead letter ${id} in group ${options.group}`));
     return missing.length > 0 ? EXIT.failed : EXIT.ok;
-  } finally {
-    await close();
-  }
+  }, errorLines(io, 'regevents relay dead-letters while closing'));
 }

@@ -1,10 +1,11 @@
-import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult, type RelayLog } from '@regevents/relay';
+import { RECONCILE_USER_AGENT, reconcile, startReconciler, type ReconcileResult, type Reconciler, type RelayLog } from '@regevents/relay';
 import type { RegistryClientOptions } from '@regevents/registry-client';
 import { EXIT, messageOf } from '../cli-error.js';
 import { errorLines, type Io } from '../output.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
-import { interruptible } from '../interruption.js';
-import { runThenClose } from '../closing.js';
+import { serveUntilInterrupted } from '../interruption.js';
+import { withCloses, type Started } from '../closing.js';
+import type { ConnectOptions } from '../redis-connection.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCredentialOptions {
@@ -25,9 +26,16 @@ function report(result: ReconcileResult, options: ReconcileCommandOptions, io: I
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
 export function relayReconcileCommand(options: ReconcileCommandOptions, io: Io): Promise<number> {
   const { every } = options;
-  // one run ends by itself (a Ctrl-C during it is Node's own); with --every, Ctrl-C is what ends it
-  if (every === undefined) return withTarget(options, io, undefined, (target) => reconcileOnce(target, options, io));
-  return interruptible(io, ({ signal, stopped }) => withTarget(options, io, signal, (target) => reconcileEvery(target, every, stopped, options, io)));
+  // one run ends by itself (a Ctrl-C during it is Node's own): a close that fails after it did is printed, not thrown in place of its error
+  if (every === undefined) return withCloses(async (started) => reconcileOnce(await openTarget(options, io, started), options, io), errorLines(io, 'regevents relay reconcile while closing'));
+  // with --every, Ctrl-C is what ends it
+  return serveUntilInterrupted(io, 'regevents relay reconcile', async ({ signal, stopped, started }) => {
+    const target = await openTarget(options, io, started, { signal, deadline: false });
+    const reconciler = startEvery(target, every, options, io);
+    started.add(() => reconciler.stop());
+    await stopped;
+    return EXIT.ok;
+  });
 }
 
 /** The registry and the log to reconcile it with, and what a refusal by the registry means. */
@@ -37,12 +45,11 @@ interface ReconcileTarget {
   refused(error: unknown): unknown;
 }
 
-/** Opens the target (`signal` gives up waiting for Redis), runs `use`, then closes the log whatever happened (`runThenClose`). */
-async function withTarget(options: ReconcileCommandOptions, io: Io, signal: AbortSignal | undefined, use: (target: ReconcileTarget) => Promise<number>): Promise<number> {
+/** Opens the target, its log's close registered in `started`; `connect` says how long to wait for Redis. */
+async function openTarget(options: ReconcileCommandOptions, io: Io, started: Started, connect?: ConnectOptions): Promise<ReconcileTarget> {
   const { registry, auth, client } = await registryFromFlags(options.registry, options, RECONCILE_USER_AGENT, io);
-  const { log, close } = await openLog(options, io, { signal });
-  // a close that fails after `use` did is printed, not thrown in place of `use`'s error
-  return runThenClose(() => use({ client, relay: { log }, refused: (error) => credentialsRefused(error, registry, auth) }), [close], errorLines(io, 'regevents relay reconcile while closing'));
+  const { log } = await started.part(openLog(options, io, connect));
+  return { client, relay: { log }, refused: (error) => credentialsRefused(error, registry, auth) };
 }
 
 async function reconcileOnce({ client, relay, refused }: ReconcileTarget, options: ReconcileCommandOptions, io: Io): Promise<number> {
@@ -53,8 +60,8 @@ async function reconcileOnce({ client, relay, refused }: ReconcileTarget, option
   return EXIT.ok;
 }
 
-async function reconcileEvery({ client, relay, refused }: ReconcileTarget, everySeconds: number, stopped: Promise<void>, options: ReconcileCommandOptions, io: Io): Promise<number> {
-  const reconciler = startReconciler({
+function startEvery({ client, relay, refused }: ReconcileTarget, everySeconds: number, options: ReconcileCommandOptions, io: Io): Reconciler {
+  return startReconciler({
     client,
     relay,
     scope: options.repository,
@@ -65,7 +72,4 @@ async function reconcileEvery({ client, relay, refused }: ReconcileTarget, every
       io.err(io.colors.red(`reconciliation failed: ${messageOf(refused(error))}`));
     },
   });
-  await stopped;
-  await reconciler.stop();
-  return EXIT.ok;
 }

@@ -1,9 +1,8 @@
 import { NORMALIZED_KINDS } from '@regevents/formats';
 import { createRelay, type LogEntry, type RelayLog } from '@regevents/relay';
 import { CliError, EXIT, messageOf } from '../cli-error.js';
-import { runThenClose } from '../closing.js';
-import { interruptible, type Interruption } from '../interruption.js';
-import { errorLines, type Io } from '../output.js';
+import { serveUntilInterrupted } from '../interruption.js';
+import type { Io } from '../output.js';
 import { formatEntry, openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface TailOptions extends RelayLogOptions {
@@ -63,13 +62,10 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
 
 /** `regevents relay tail`: prints the log's events as they are appended (or, with --group, as a group consumes them). */
 export function relayTailCommand(options: TailOptions, io: Io): Promise<number> {
-  return interruptible(io, (interruption) => tailUntilStopped(interruption, options, io));
-}
-
-async function tailUntilStopped({ signal, stopped }: Interruption, options: TailOptions, io: Io): Promise<number> {
-  const { log, close } = await openLog(options, io, { signal });
-  const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
-  const follow = () => (options.group ? followGroup(log, options.group, options, print, stopped) : followLog(log, options, print, stopped));
-  await runThenClose(follow, [close], errorLines(io, 'regevents relay tail while closing'));
-  return EXIT.ok;
+  return serveUntilInterrupted(io, 'regevents relay tail', async ({ signal, stopped, started }) => {
+    const { log } = await started.part(openLog(options, io, { signal, deadline: false }));
+    const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
+    await (options.group ? followGroup(log, options.group, options, print, stopped) : followLog(log, options, print, stopped));
+    return EXIT.ok;
+  });
 }

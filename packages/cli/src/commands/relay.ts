@@ -4,9 +4,8 @@ import { createRelay, type Relay, type RelayLog } from '@regevents/relay';
 import type { VendorAuthOptions } from '@regevents/webhooks';
 import { prometheusRegistry } from '@regevents/relay/node';
 import { EXIT } from '../cli-error.js';
-import { runThenClose } from '../closing.js';
 import { errorLines, type Io } from '../output.js';
-import { interruptible, type Interruption } from '../interruption.js';
+import { serveUntilInterrupted } from '../interruption.js';
 import { startHttpServer, type RunningServer } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
@@ -62,29 +61,18 @@ function serveReceiver(relay: Relay, options: RelayOptions): Promise<RunningServ
 
 /** The relay's receiver: every accepted event is appended to the log before the registry gets 200. GET /metrics is Prometheus text. */
 export function relayCommand(options: RelayOptions, io: Io): Promise<number> {
-  return interruptible(io, (interruption) => relayUntilStopped(interruption, options, io));
-}
-
-async function relayUntilStopped({ signal, stopped }: Interruption, options: RelayOptions, io: Io): Promise<number> {
-  const { log, close } = await openLog(options, io, { memoryAllowed: true, signal });
-  let stopForwarders: (() => Promise<void>) | undefined;
-  let server: RunningServer | undefined;
-  let ui: RunningServer | undefined;
-  // whatever fails on the way up (a refused flag, a port in use), what was opened is closed: the process can exit
-  await runThenClose(
-    async () => {
-      const relay = receiver(options, log);
-      relay.onError(errorLines(io, 'regevents relay'));
-      stopForwarders = await startForwarders(relay, options, io);
-      server = await serveReceiver(relay, options);
-      io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
-      ui = options.ui === undefined ? undefined : await serveRelayUi(relay, options.ui, io);
-      io.err('point the registry at it with:');
-      io.out(registrySnippet(server.url, Boolean(options.token)));
-      await stopped;
-    },
-    [() => ui?.close(), () => server?.close(), () => stopForwarders?.(), close],
-    errorLines(io, 'regevents relay while closing'),
-  );
-  return EXIT.ok;
+  return serveUntilInterrupted(io, 'regevents relay', async ({ signal, stopped, started }) => {
+    // a service started before its Redis waits for it
+    const { log } = await started.part(openLog(options, io, { memoryAllowed: true, signal, deadline: false }));
+    const relay = receiver(options, log);
+    relay.onError(errorLines(io, 'regevents relay'));
+    started.add(await startForwarders(relay, options, io));
+    const server = await started.part(serveReceiver(relay, options));
+    io.err(`relay listening on ${server.url}/ into ${log.name} ${options.token ? '(Bearer token required)' : '(no authentication)'}; metrics at ${server.url}/metrics; Ctrl-C stops`);
+    if (options.ui !== undefined) await started.part(serveRelayUi(relay, options.ui, io));
+    io.err('point the registry at it with:');
+    io.out(registrySnippet(server.url, Boolean(options.token)));
+    await stopped;
+    return EXIT.ok;
+  });
 }

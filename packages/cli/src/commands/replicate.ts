@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { CopyProgress } from '@regevents/registry-client';
-import { createRelay, type Consumer } from '@regevents/relay';
+import { createRelay } from '@regevents/relay';
 import { createMemoryQueue, createReplicator, readPolicyFile, relayStatusSink, type JobView, type PolicyDiagnostic, type ReplicationPolicy, type Replicator, type StatusChange } from '@regevents/replication';
 import { createBullMqQueue } from '@regevents/replication/node';
 import { CliError, EXIT } from '../cli-error.js';
-import { runThenClose } from '../closing.js';
-import { interruptible, type Interruption } from '../interruption.js';
+import { withCloses } from '../closing.js';
+import { serveUntilInterrupted } from '../interruption.js';
 import { errorLines, type Io } from '../output.js';
-import { startHttpServer, type RunningServer } from '../server.js';
+import { connectRedis } from '../redis-connection.js';
+import { startHttpServer } from '../server.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
 export interface ReplicateOptions extends RelayLogOptions {
@@ -82,21 +83,14 @@ function progressDisplay(io: Io, terminal: boolean) {
 
 /** Workers for every policy of the file: events from the relay's log, catch-up, status into the log. */
 export function replicateCommand(options: ReplicateOptions, io: Io): Promise<number> {
-  return interruptible(io, (interruption) => replicateUntilStopped(interruption, options, io));
-}
-
-async function replicateUntilStopped({ signal, stopped }: Interruption, options: ReplicateOptions, io: Io): Promise<number> {
-  const policies = await loadPolicies(options.policy, io);
-  const { log, close } = await openLog(options, io, { memoryAllowed: true, signal });
-  let replicator: Replicator | undefined;
-  let consumer: Consumer | undefined;
-  let server: RunningServer | undefined;
-  // whatever fails on the way up (a port in use), what was started is stopped: the process can exit
-  await runThenClose(
-    async () => {
-      const display = progressDisplay(io, Boolean(process.stderr.isTTY));
-      const toLog = relayStatusSink(log);
-      replicator = createReplicator({
+  return serveUntilInterrupted(io, 'regevents replicate', async ({ signal, stopped, started }) => {
+    const policies = await loadPolicies(options.policy, io);
+    // a service started before its Redis waits for it
+    const { log } = await started.part(openLog(options, io, { memoryAllowed: true, signal, deadline: false }));
+    const display = progressDisplay(io, Boolean(process.stderr.isTTY));
+    const toLog = relayStatusSink(log);
+    const replicator = await started.part(
+      createReplicator({
         policies,
         queue: queueOf(options, io),
         status: async (change) => {
@@ -105,31 +99,29 @@ async function replicateUntilStopped({ signal, stopped }: Interruption, options:
         },
         onProgress: (jobId, progress) => display.progress(jobId, progress),
         onError: errorLines(io, 'catch-up'),
-      });
-      const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true } });
-      consumer = relay.consumer('replication');
-      replicator.subscribe(consumer);
-      await replicator.start();
-      await consumer.start();
-      server = options.port === undefined ? undefined : await startHttpServer((req, res) => relay.node(req, res), { port: options.port, host: options.host });
-      io.err(`replicating ${policies.map((policy) => policy.name).join(', ')}${server ? `; notifications to ${server.url}/events` : ' from the relay log'}; Ctrl-C stops`);
-      await stopped;
-    },
-    [() => server?.close(), () => consumer?.stop(), () => replicator?.close(), close],
-    errorLines(io, 'regevents replicate while closing'),
-  );
-  return EXIT.ok;
+      }),
+    );
+    const relay = createRelay({ log, auth: options.token ? { bearer: options.token } : { unauthenticated: true } });
+    const consumer = relay.consumer('replication');
+    replicator.subscribe(consumer);
+    await replicator.start();
+    started.add(() => consumer.stop());
+    await consumer.start();
+    const server = options.port === undefined ? undefined : await started.part(startHttpServer((req, res) => relay.node(req, res), { port: options.port, host: options.host }));
+    io.err(`replicating ${policies.map((policy) => policy.name).join(', ')}${server ? `; notifications to ${server.url}/events` : ' from the relay log'}; Ctrl-C stops`);
+    await stopped;
+    return EXIT.ok;
+  });
 }
 
-/** A replicator that only looks at the queue (no workers, no catch-up). */
+/**
+ * A replicator that only looks at the queue (no workers, no catch-up). BullMQ retries a Redis that
+ * does not answer for ever: Redis answers within the connect deadline first, or the command fails.
+ */
 async function withQueue<T>(options: ReplicateQueryOptions, io: Io, use: (replicator: Replicator) => Promise<T>): Promise<T> {
   const policies = await loadPolicies(options.policy, io);
-  const replicator = createReplicator({ policies, queue: queueOf(options, io) });
-  try {
-    return await use(replicator);
-  } finally {
-    await replicator.close();
-  }
+  if (options.redis) await (await connectRedis(options.redis, io)).close();
+  return withCloses(async (started) => use(await started.part(createReplicator({ policies, queue: queueOf(options, io) }))), errorLines(io, 'regevents replicate while closing'));
 }
 
 function formatJob(job: JobView): string {

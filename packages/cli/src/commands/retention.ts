@@ -14,11 +14,10 @@ import {
   type RetentionPlan,
   type UsageStore,
 } from '@regevents/retention';
-import { createClient } from 'redis';
-import { CliError, EXIT, messageOf } from '../cli-error.js';
+import { CliError, EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
+import { connectRedis } from '../redis-connection.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
-import { REDIS_URL, urlOption } from '../url-option.js';
 
 export interface RetentionOptions extends RegistryCredentialOptions {
   policy: string;
@@ -91,15 +90,7 @@ async function open(options: RetentionOptions, io: Io): Promise<Session> {
     io.err(io.colors.yellow('no --redis: no usage history, so push times come from image configs and nothing counts as pulled'));
     return { client, registry, auth, close: async () => undefined };
   }
-  const redisUrl = urlOption('--redis', options.redis, REDIS_URL.protocols, REDIS_URL.example);
-  const redis = createClient({ url: options.redis, socket: { connectTimeout: 5_000, reconnectStrategy: false } });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-  } catch (error) {
-    // the URL may hold a password: name only the host
-    throw new CliError(`cannot reach Redis at ${redisUrl.host}: ${messageOf(error)}`, EXIT.failed);
-  }
+  const redis = await connectRedis(options.redis, io);
   return { client, registry, auth, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
 }
 

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { ENDPOINT_DEFAULTS, parseRegistryConfig, type EndpointConfig, type NotificationsConfig } from '@regevents/config';
 import type { AuthOptions, Flavor } from '@regevents/mock-registry';
-import { createMockRegistry, FileSystemStorage, type ServedRegistry } from '@regevents/mock-registry/node';
+import { createMockRegistry, FileSystemStorage } from '@regevents/mock-registry/node';
 import { CliError, EXIT } from '../cli-error.js';
-import { runThenClose } from '../closing.js';
-import { interruptible, type Interruption } from '../interruption.js';
-import { errorLines, type Io } from '../output.js';
+import { serveUntilInterrupted } from '../interruption.js';
+import type { Io } from '../output.js';
 import { registryLog } from '../registry-log.js';
 
 export interface ServeOptions {
@@ -57,31 +56,24 @@ async function notificationsFor(options: ServeOptions, io: Io): Promise<Notifica
 
 /** The mock registry as a local development registry, logging requests, events and deliveries. */
 export function serveCommand(options: ServeOptions, io: Io): Promise<number> {
-  return interruptible(io, (interruption) => serveUntilStopped(interruption, options, io));
-}
-
-async function serveUntilStopped({ stopped }: Interruption, options: ServeOptions, io: Io): Promise<number> {
-  const auth: AuthOptions | undefined = options.htpasswd ? { type: 'basic', htpasswd: await readText('--htpasswd', options.htpasswd) } : undefined;
-  const log = registryLog(io, { requests: !options.quiet });
-  const registry = createMockRegistry({
-    notifications: await notificationsFor(options, io),
-    flavor: options.flavor,
-    auth,
-    storage: options.storage ? new FileSystemStorage(options.storage) : undefined,
-    observer: log.observer,
+  return serveUntilInterrupted(io, 'regevents serve', async ({ stopped, started }) => {
+    const auth: AuthOptions | undefined = options.htpasswd ? { type: 'basic', htpasswd: await readText('--htpasswd', options.htpasswd) } : undefined;
+    const log = registryLog(io, { requests: !options.quiet });
+    const registry = await started.part(
+      createMockRegistry({
+        notifications: await notificationsFor(options, io),
+        flavor: options.flavor,
+        auth,
+        storage: options.storage ? new FileSystemStorage(options.storage) : undefined,
+        observer: log.observer,
+      }),
+    );
+    const served = await started.part(registry.serve({ port: options.port, host: options.host, onRequest: log.onRequest }));
+    const address = served.url.replace(/^http:\/\//, '');
+    io.out(`registry on ${served.url} (${options.flavor}, ${options.storage ? `storage in ${options.storage}` : 'in memory'}${auth ? ', basic auth' : ''}); Ctrl-C stops`);
+    io.out(`  push: skopeo copy --dest-tls-verify=false oci:./image:latest docker://${address}/demo/app:1.0`);
+    io.out(`        docker push ${address}/demo/app:1.0   (add "${address}" to the daemon's insecure-registries unless it is localhost)`);
+    await stopped;
+    return EXIT.ok;
   });
-  let served: ServedRegistry | undefined;
-  await runThenClose(
-    async () => {
-      served = await registry.serve({ port: options.port, host: options.host, onRequest: log.onRequest });
-      const address = served.url.replace(/^http:\/\//, '');
-      io.out(`registry on ${served.url} (${options.flavor}, ${options.storage ? `storage in ${options.storage}` : 'in memory'}${auth ? ', basic auth' : ''}); Ctrl-C stops`);
-      io.out(`  push: skopeo copy --dest-tls-verify=false oci:./image:latest docker://${address}/demo/app:1.0`);
-      io.out(`        docker push ${address}/demo/app:1.0   (add "${address}" to the daemon's insecure-registries unless it is localhost)`);
-      await stopped;
-    },
-    [() => served?.close(), () => registry.close()],
-    errorLines(io, 'regevents serve while closing'),
-  );
-  return EXIT.ok;
 }
