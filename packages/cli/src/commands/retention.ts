@@ -15,7 +15,8 @@ import {
   type UsageStore,
 } from '@regevents/retention';
 import { CliError, EXIT } from '../cli-error.js';
-import type { Io } from '../output.js';
+import { withCloses } from '../closing.js';
+import { errorLines, type Io } from '../output.js';
 import { connectRedis } from '../redis-connection.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 
@@ -94,16 +95,19 @@ async function open(options: RetentionOptions, io: Io): Promise<Session> {
   return { client, registry, auth, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
 }
 
-/** Runs `use` with the session, closing it after; a registry's refusal becomes `EXIT.unauthorized`. */
-async function withSession<T>(options: RetentionOptions, io: Io, use: (session: Session) => Promise<T>): Promise<T> {
-  const session = await open(options, io);
-  try {
-    return await use(session);
-  } catch (error) {
-    throw credentialsRefused(error, session.registry, session.auth);
-  } finally {
-    await session.close();
-  }
+/**
+ * Runs `use` with the session, closing it after (a failing close never replaces the error that
+ * stopped the command); a registry's refusal becomes `EXIT.unauthorized`.
+ */
+function withSession<T>(options: RetentionOptions, io: Io, use: (session: Session) => Promise<T>): Promise<T> {
+  return withCloses(async (started) => {
+    const session = await started.part(open(options, io));
+    try {
+      return await use(session);
+    } catch (error) {
+      throw credentialsRefused(error, session.registry, session.auth);
+    }
+  }, errorLines(io, 'regevents retention while closing'));
 }
 
 async function planWith(options: RetentionOptions, session: Session, io: Io): Promise<RetentionPlan> {
