@@ -28,7 +28,7 @@ export function createRepositoryQueues({ slots, run, reportError, hold, signal, 
   /**
    * Runs a repository's queue from its head, one event after another, in this turn for as long as
    * each finishes at once, in one slot (events that finish at once never run side by side); parks
-   * (in `busy`) on a slot or an event that does not, and goes on from there.
+   * (held where a stop finds it) on a slot or an event that does not, and goes on from there.
    */
   function drain(repository: string, queue: Queued[], holdsSlot = false): void {
     while (queue.length > 0 && !signal.aborted) {
@@ -49,13 +49,13 @@ export function createRepositoryQueues({ slots, run, reportError, hold, signal, 
       dequeue(queue);
     }
     if (holdsSlot) slots.release();
-    // a queue a stop left behind keeps its entries: their claims taken ahead are given back (`releaseAhead`)
+    // a queue a stop left behind keeps its entries: the partition worker gives their claims taken ahead back
     if (queue.length === 0) queues.delete(repository);
   }
 
   /**
    * Goes on with a queue whose head's run has not settled: as `drain`, but awaiting, in one
-   * async run (one `busy` entry) for as long as its events keep not finishing at once, instead of
+   * async run (one wait held for a stop) for as long as its events keep not finishing at once, instead of
    * a wait and a hand-over of its own per event. After each such event the slot is given up (other repositories'
    * turn) and taken again; an event that finishes at once keeps it.
    */
