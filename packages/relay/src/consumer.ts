@@ -1,7 +1,9 @@
 import type { NormalizedRegistryEvent } from '@regevents/formats';
 import type { Event } from '@regevents/types';
 import { createEventHandler, type ErrorHandler, type EventContext, type HandlerRegistration, type NormalizedEventContext, type ReceiveResult, type UnknownEvent } from '@regevents/webhooks';
-import { consumerSettings, createConsumerLoop, type ConsumerCounters, type ConsumerOptions, type Outcome } from './consumer-loop.js';
+import { createConsumerLoop } from './consumer-loop.js';
+import { consumerSettings, type ConsumerOptions } from './consumer-settings.js';
+import type { ConsumerCounters, Outcome } from './loop-types.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { LogRecord } from './record.js';
 import { createCoalescer, type CoalescedStep, type ImagePush } from './coalesce.js';

@@ -1,5 +1,5 @@
 import type { NormalizedRegistryEvent } from '@regevents/formats';
-import type { Outcome } from './consumer-loop.js';
+import type { Outcome } from './loop-types.js';
 import { createEnricher, type EnrichDiagnostic, type Enricher, type EnrichOptions } from './enrich.js';
 import type { Delivery } from './log.js';
 

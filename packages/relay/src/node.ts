@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { ConsumerCounters } from './consumer-loop.js';
+import type { ConsumerCounters } from './loop-types.js';
 import type { GroupStats } from './log.js';
 import type { Relay, RelayMetrics } from './relay.js';
 

@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ErrorHandler, NodeRequestLike, NodeResponseLike } from '@regevents/webhooks';
-import type { ConsumerCounters, ConsumerOptions } from './consumer-loop.js';
+import type { ConsumerOptions } from './consumer-settings.js';
+import type { ConsumerCounters } from './loop-types.js';
 import { createConsumer, type Consumer } from './consumer.js';
 import { deadLettersOf, type DeadLetters } from './dead-letters.js';
 import { RelayConfigError } from './errors.js';

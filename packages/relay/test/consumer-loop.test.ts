@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, type Delivery, type RelayLog } from '../src/index.js';
-import { consumerSettings, createConsumerLoop, type ConsumerOptions, type Outcome } from '../src/consumer-loop.js';
+import { createConsumerLoop } from '../src/consumer-loop.js';
+import { consumerSettings, type ConsumerOptions } from '../src/consumer-settings.js';
+import type { Outcome } from '../src/loop-types.js';
 import { repositoriesPerPartition, sampleRecord } from '../src/testing.js';
 import { freshStream, redisPeer, sleep, until, useRedis } from './helpers.js';
 

@@ -24,6 +24,8 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
     await log.createGroup('g', 'beginning');
     const handled = `{${stream}:0}:handled:g`;
     const previous = `${handled}:previous`;
+    // what lapses lives this long: more than a handling of 8300 keys takes on a busy machine (at 200 ms one failed the check that it was still there)
+    const LAPSE_MS = 1_000;
     const keysOf = async (hash: string) => ((await started.client.sendCommand(['HKEYS', hash])) as string[]).sort();
     // a generation is made previous once it holds 8192 entries; sent a thousand at a time, as a consumer's batches are at most
     const named = (prefix: string) => Array.from({ length: 8300 }, (_, i) => ({ key: `distribution:${prefix}-${i}` }));
@@ -34,34 +36,34 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
       for (const part of inThousands(claims)) await log.ack('g', 0, part.map((_, i) => `1-${i}`), { keys: part.map((claim) => claim.key), ttlMs });
     };
     const small = named('small').slice(0, 20);
-    await handle(small, 200, 200);
+    await handle(small, LAPSE_MS, LAPSE_MS);
     expect(await keysOf(handled)).toEqual(sorted(small));
     expect(await started.client.sendCommand(['EXISTS', previous]), 'a small record stays one generation').toBe(0);
-    await sleep(300);
+    await sleep(LAPSE_MS + 100);
     // the claims went to the previous generation (there was none), the records of the acknowledgement to the current one
     const short = named('short');
-    await handle(short, 200, 200);
+    await handle(short, LAPSE_MS, LAPSE_MS);
     expect(await keysOf(handled)).toEqual(sorted(short));
     expect(await keysOf(previous)).toEqual(sorted(short));
     expect(await started.client.sendCommand(['KEYS', `{${stream}:0}:done:*`])).toEqual([]);
     // both generations lapse with their last entries: nothing is left of the short batch, its keys are free
-    await sleep(300);
+    await sleep(LAPSE_MS + 100);
     expect(await started.client.sendCommand(['EXISTS', handled, previous])).toBe(0);
-    for (const part of inThousands(short)) expect((await log.claimEvents('g', 0, part, 200)).map((claim) => claim.status)).toEqual(part.map(() => 'claimed'));
-    await sleep(300);
+    for (const part of inThousands(short)) expect((await log.claimEvents('g', 0, part, LAPSE_MS)).map((claim) => claim.status)).toEqual(part.map(() => 'claimed'));
+    await sleep(LAPSE_MS + 100);
     const long = named('long');
-    await handle(long, 200, 60_000);
+    await handle(long, LAPSE_MS, 60_000);
     expect(await keysOf(handled)).toEqual(sorted(long));
     expect(Number(await started.client.sendCommand(['PTTL', handled]))).toBeGreaterThan(50_000);
     // once the previous generation (the long batch's claims) has lapsed, the next write makes the current one previous: still found done
-    await sleep(300);
+    await sleep(LAPSE_MS + 100);
     expect(await started.client.sendCommand(['EXISTS', previous])).toBe(0);
     const next = named('next');
     await handle(next, 1_000, 60_000);
     expect(await keysOf(previous)).toEqual(sorted(long));
     expect(await keysOf(handled)).toEqual(sorted(next));
     for (const part of inThousands(long)) expect((await log.claimEvents('g', 0, part, 1_000)).map((claim) => claim.status)).toEqual(part.map(() => 'done'));
-  });
+  }, 30_000);
 });
 
 describe.skipIf(!redisPeer.available)('the previous generation of the handled record, seeded on a real redis-server', () => {

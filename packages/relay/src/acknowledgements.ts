@@ -1,0 +1,114 @@
+import type { RelayLog } from './log.js';
+import type { Persist, PersistOptions } from './log-retry.js';
+import { nextTurn } from './loop-turns.js';
+import type { LoopErrorHandler } from './loop-types.js';
+
+/** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
+interface AckBatch {
+  positions: string[];
+  keys: string[];
+}
+
+/** The longest wait between attempts at acknowledgements the log refused. */
+const ACK_RETRY_CAP_MS = 5_000;
+
+export interface AcknowledgementsOptions {
+  log: RelayLog;
+  group: string;
+  /** How long the group remembers a handled event's key. */
+  dedupeTtlMs: number;
+  persist: Persist;
+  /** Keeps a log call nobody awaits where a stop finds it. */
+  track: (work: Promise<void>) => void;
+  reportError: LoopErrorHandler;
+  /** The signal of the consumer's current run: a stop gives up refused acknowledgements. */
+  stopSignal: () => AbortSignal;
+}
+
+/**
+ * A group's acknowledgements: per partition, those of a turn go as one command, and those the log
+ * refused are retried as one until they go in or the consumer stops. Answers `acknowledge`.
+ */
+export function createAcknowledgements({ log, group, dedupeTtlMs, persist, track, reportError, stopSignal }: AcknowledgementsOptions) {
+  // the acknowledgements of each partition's events that finished in this turn, and the keys to record handled
+  const acks = new Map<number, AckBatch>();
+  // per partition, the acknowledgements the log refused, waiting for their next attempt
+  const refused = new Map<number, { pending: AckBatch }>();
+
+  /**
+   * Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with
+   * the others of its partition and turn, in one command. One the log refuses joins its partition's
+   * refused acknowledgements, retried as one until they go in or the consumer stops, also after the
+   * partition went elsewhere (see `retryRefused`).
+   */
+  function acknowledge(partition: number, position: string, handled: string | undefined): void {
+    // while the partition has refused acknowledgements, new ones wait with them: one retry, not one per turn
+    let open = refused.get(partition)?.pending ?? acks.get(partition);
+    if (!open) {
+      const batch: AckBatch = { positions: [], keys: [] };
+      acks.set(partition, (open = batch));
+      // tracked from now: a stop waits for the acknowledgement of what finished before it
+      track(
+        new Promise<void>((resolve) =>
+          nextTurn(() => {
+            acks.delete(partition);
+            resolve(log.ack(group, partition, batch.positions, { keys: batch.keys, ttlMs: dedupeTtlMs }).catch((error: unknown) => retryRefused(partition, batch, error)));
+          })
+        )
+      );
+    }
+    open.positions.push(position);
+    if (handled !== undefined) open.keys.push(handled);
+  }
+
+  /**
+   * Gathers an acknowledgement the log refused with the others of its partition and retries them as
+   * one command, backing off from `pollMs x 5` (at most 1 s) to `ACK_RETRY_CAP_MS`, reporting the
+   * error once per streak of failures: a Redis outage costs a few attempts, not one per batch per
+   * turn. Held only for what was handled here; given up when the consumer stops. While the event's
+   * claim is live, a new owner of the partition finds it in flight and waits, so an ack failure
+   * shorter than the claim does not make it run again; once the claim lapses (`leaseMs` after it
+   * was taken or renewed) the new owner runs it again: at least once.
+   */
+  function retryRefused(partition: number, batch: AckBatch, error: unknown): void {
+    const waiting = refused.get(partition);
+    if (waiting) {
+      for (const position of batch.positions) waiting.pending.positions.push(position);
+      for (const key of batch.keys) waiting.pending.keys.push(key);
+      return;
+    }
+    reportError(error);
+    // the batch is this retry's alone: its turn took it out of `acks` before it was sent
+    const retry = { pending: batch };
+    refused.set(partition, retry);
+    const signal = stopSignal();
+    track(
+      (async () => {
+        // the refusal that started this retry was reported and is paused for; once an attempt went in,
+        // what joined meanwhile goes at once (the log just answered), and its next failure is reported
+        for (let afterRefusal = true; retry.pending.positions.length > 0; afterRefusal = false) {
+          const options: PersistOptions = { capMs: ACK_RETRY_CAP_MS, afterFailure: afterRefusal, report: afterRefusal ? 'none' : 'first' };
+          if ((await persist(() => ackPending(partition, retry), signal, options)) === undefined) break;
+        }
+        refused.delete(partition);
+      })()
+    );
+  }
+
+  /** Sends a partition's refused acknowledgements as one: what is refused while it is out joins the next attempt, and a failure puts these back in front. */
+  async function ackPending(partition: number, retry: { pending: AckBatch }): Promise<true> {
+    const { positions, keys } = retry.pending;
+    retry.pending = { positions: [], keys: [] };
+    try {
+      await log.ack(group, partition, positions, { keys, ttlMs: dedupeTtlMs });
+      return true;
+    } catch (failure) {
+      retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
+      throw failure;
+    }
+  }
+
+  return acknowledge;
+}
+
+export type Acknowledge = ReturnType<typeof createAcknowledgements>;
