@@ -24,7 +24,8 @@ const TAG_LINK_GRACE_MS = 10_000;
 /**
  * The grace runs from the push event's timestamp (from the job's creation for a job enqueued without
  * one), so a job for a push long ago (a backlog caught up) does not wait, and from now at the latest,
- * so a clock ahead of this host's does not stretch it. An unreadable time gives NaN: no wait.
+ * so a clock ahead of this host's does not stretch it (one behind shortens it: the registry's and
+ * this host's clocks should agree well within the grace). An unreadable time gives NaN: no wait.
  */
 const tagLinkDeadline = (data: ReplicationJobData) => Math.min(Date.parse(data.pushedAt ?? data.createdAt), Date.now()) + TAG_LINK_GRACE_MS;
 
