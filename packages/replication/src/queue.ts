@@ -16,6 +16,8 @@ export interface ReplicationJobData {
   digest?: string;
   /** For a copy caused by a push by tag: the manifest the push stored (the source may not have linked the tag to it yet). */
   pushedDigest?: string;
+  /** With `pushedDigest`: when the registry sent the push event (its timestamp, RFC 3339). */
+  pushedAt?: string;
   cause: 'event' | 'catch-up' | 'manual';
   /** The registry event that caused the job. */
   eventId?: string;

@@ -77,7 +77,7 @@ const takesEvents = (policy: ReplicationPolicy) => policy.trigger === 'event' ||
 function jobOfEvent(event: Event, policy: ReplicationPolicy): Omit<ReplicationJobData, 'policy' | 'target' | 'createdAt'> | undefined {
   const target = event.target as { repository: string; tag?: string; digest?: string; mediaType?: string };
   const base = { repository: target.repository, cause: 'event' as const, eventId: event.id };
-  if (event.action === 'push') return target.tag ? { ...base, action: 'copy', tag: target.tag, ...(target.digest ? { pushedDigest: target.digest } : {}) } : undefined;
+  if (event.action === 'push') return target.tag ? { ...base, action: 'copy', tag: target.tag, ...(target.digest ? { pushedDigest: target.digest, pushedAt: event.timestamp } : {}) } : undefined;
   if (event.action !== 'delete' || policy.deletes !== 'propagate') return undefined;
   if (target.tag) return { ...base, action: 'delete', tag: target.tag };
   return target.digest ? { ...base, action: 'delete', digest: target.digest } : undefined;

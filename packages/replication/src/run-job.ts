@@ -15,14 +15,24 @@ export interface JobContext {
 const isNotFound = (error: unknown) => error instanceof RegistryError && error.status === 404;
 
 /**
- * How long after its job was created a pushed tag may still be missing on the source. docker-registry
- * sends the push event once the manifest is stored and only then links the tag (two more files, each
- * fsynced): on a busy disk a job can ask for the tag before it is there.
+ * How long after a push its tag may still be missing on the source. docker-registry sends the push
+ * event once the manifest is stored and only then links the tag (two more files, each fsynced): on
+ * a busy disk a job can ask for the tag before it is there.
  */
 const TAG_LINK_GRACE_MS = 10_000;
 
+/**
+ * The grace runs from the push event's timestamp (from the job's creation for a job enqueued without
+ * one), so a job for a push long ago (a backlog caught up) does not wait, and from now at the latest,
+ * so a clock ahead of this host's does not stretch it (one behind shortens it: the registry's and
+ * this host's clocks should agree well within the grace). An unreadable time gives NaN: no wait.
+ */
+const tagLinkDeadline = (data: ReplicationJobData) => Math.min(Date.parse(data.pushedAt ?? data.createdAt), Date.now()) + TAG_LINK_GRACE_MS;
+
 const pauseFor = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
+    // an abort that came before the pause fires no event any more
+    if (signal.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
@@ -35,15 +45,15 @@ const pauseFor = (ms: number, signal: AbortSignal) =>
 /**
  * The source's manifest for `reference`. A tag its push event named that is missing while the
  * pushed manifest is there is one the registry has not linked yet: it is asked for again, with
- * growing pauses, until `TAG_LINK_GRACE_MS` after the job was created; missing then, it was removed.
+ * growing pauses, until the tag link deadline; missing then, it was removed.
  */
 async function sourceManifest(context: JobContext, data: ReplicationJobData, reference: string) {
   const { source, signal } = context;
-  const deadline = Date.parse(data.createdAt) + TAG_LINK_GRACE_MS;
+  const deadline = tagLinkDeadline(data);
   for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
     const current = await source.headManifest(data.repository, reference, { signal });
     if (current || data.tag === undefined || data.pushedDigest === undefined) return current;
-    // written so that an unreadable createdAt ends the wait
+    // written so that a NaN deadline ends the wait
     if (!(Date.now() + pause <= deadline) || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
     await pauseFor(pause, signal);
   }
