@@ -43,6 +43,13 @@ async function policyFile(): Promise<string> {
   return path;
 }
 
+/** A retention policy that parses: the command goes on to Redis. */
+async function retentionPolicyFile(): Promise<string> {
+  const path = join(dir, 'retention.yml');
+  await writeFile(path, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { olderThan: 24h }\n");
+  return path;
+}
+
 describe('Ctrl-C before a command is up', () => {
   it.each([
     ['relay', async () => ['relay', '--port', '0', '--redis', await unreachableRedis()]],
@@ -97,7 +104,7 @@ describe('a command on a Redis that does not answer, other than a service waitin
     ['relay reconcile', async (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['replicate status', async (redis: string) => ['replicate', 'status', '--policy', await policyFile(), '--redis', redis]],
     ['replicate retry', async (redis: string) => ['replicate', 'retry', 'some-job', '--policy', await policyFile(), '--redis', redis]],
-    ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', join(dir, 'retention.yml'), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
+    ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', await retentionPolicyFile(), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['demo --once', async (redis: string) => ['demo', '--once', '--redis', redis]],
     ['demo', async (redis: string) => ['demo', '--redis', redis]],
   ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', async (_name, args) => {
@@ -110,6 +117,13 @@ describe('a command on a Redis that does not answer, other than a service waitin
     expect(command.stderr()).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.* \\(gave up after ${CONNECT_DEADLINE_MS / 1000}s\\)`));
     expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
   }, 30_000);
+});
+
+it.each(['plan', 'apply'])('retention %s reads --policy before it connects: an unreadable one is said at once, whatever Redis does', async (action) => {
+  const command = started(['retention', action, '--policy', join(dir, 'no-such-policy.yml'), '--registry', 'http://127.0.0.1:1', '--redis', await unreachableRedis()]);
+  expect(await command.exited).toBe(2);
+  expect(command.stderr()).toContain('cannot read --policy');
+  expect(command.stderr()).not.toContain('cannot reach Redis');
 });
 
 describe.skipIf(!peers.available)('a second Ctrl-C', () => {
