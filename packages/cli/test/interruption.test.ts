@@ -8,6 +8,8 @@ import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 import { useTakenPorts } from './taken-port.js';
+import { demoCommand } from '../src/commands/demo.js';
+import { bufferedIo } from '../src/output.js';
 import { CONNECT_DEADLINE_MS } from '../src/redis-connection.js';
 
 const peers = requirePeers('redis-server');
@@ -88,6 +90,18 @@ describe('Ctrl-C before a command is up', () => {
     expect(demo.stdout()).not.toContain('reconcile site A');
     expect(demo.stderr()).toMatch(/stopped\n$/);
   });
+
+  it('demo --once, a check, cut short after its last check for Ctrl-C (during retention apply) still exits 130', async () => {
+    const io = bufferedIo();
+    // Ctrl-C as the process would hear it, as soon as apply is done: the story has no step left to stop
+    const out = (line: string) => {
+      io.out(line);
+      if (line.includes('applied:')) process.emit('SIGINT', 'SIGINT');
+    };
+    expect(await demoCommand({ once: true, port: 0 }, { ...io, out })).toBe(130);
+    expect(io.stdout.join('\n')).toContain('applied:');
+    expect(io.stderr.at(-1)).toBe('stopped');
+  }, 30_000);
 
   it('SIGTERM does the same', async () => {
     const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
