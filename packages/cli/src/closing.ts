@@ -1,4 +1,4 @@
-/** One step of shutting down; it may find nothing to close (`ui?.close()` for a UI never started). */
+/** One step of shutting down: closes one part a command started, registered once that part is up (`Started.part`). */
 export type Close = () => unknown;
 
 /**

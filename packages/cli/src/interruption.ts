@@ -15,15 +15,24 @@ export interface Serving {
 /** Whether `error` is the reason of an aborted `signal`: a step that gave up on Ctrl-C, which is no error. */
 export const cutShort = (signal: AbortSignal, error: unknown): boolean => signal.aborted && error === signal.reason;
 
+export interface ServeOptions {
+  /**
+   * The exit code of a command a signal stopped, whatever its body returned (`demo --once`'s 130: a
+   * check cut short has no verdict, even when the signal came during its last step); a close that
+   * fails then is reported, not thrown. Without it, the body's own code, 0 when a step gave up.
+   */
+  interrupted?: number;
+}
+
 /**
  * Runs a long-running command, `body` stating what it starts and what it runs, with Ctrl-C and
  * SIGTERM heard until it ends, however it ends (no handler stays behind a failed start). Then every
  * close its parts registered runs, whichever fail (a failing close never replaces the error that
- * stopped the command). At the first signal the command stops and ends with "stopped" and its own
- * code, 0 when a step gave up on the signal during start-up. The first signal also removes the
- * handlers, so a second Ctrl-C is Node's own again and ends a stop that hangs.
+ * stopped the command). At the first signal the command stops and ends with "stopped" and the
+ * code `options` says. The first signal also removes the handlers, so a second Ctrl-C is Node's
+ * own again and ends a stop that hangs.
  */
-export async function serveUntilInterrupted(io: Io, name: string, body: (serving: Serving) => Promise<number>): Promise<number> {
+export async function serveUntilInterrupted(io: Io, name: string, body: (serving: Serving) => Promise<number>, { interrupted }: ServeOptions = {}): Promise<number> {
   const controller = new AbortController();
   const { signal } = controller;
   const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -39,10 +48,15 @@ export async function serveUntilInterrupted(io: Io, name: string, body: (serving
   process.on('SIGTERM', stop);
   let code: number;
   try {
-    code = await withCloses((started) => body({ signal, stopped, started }), errorLines(io, `${name} while closing`));
+    code = await withCloses(async (started) => {
+      const own = await body({ signal, stopped, started });
+      // no code of its own once a signal came: thrown as a step cut short would, so a failing close is only reported
+      if (interrupted !== undefined) signal.throwIfAborted();
+      return own;
+    }, errorLines(io, `${name} while closing`));
   } catch (error) {
     if (!cutShort(signal, error)) throw error;
-    code = EXIT.ok;
+    code = interrupted ?? EXIT.ok;
   } finally {
     dispose();
   }

@@ -12,8 +12,10 @@ export interface ConnectOptions {
   /** Gives up waiting when it aborts (Ctrl-C), throwing its reason. */
   signal?: AbortSignal;
   /**
-   * Without one (`false`), a service started before its Redis waits for it until `signal`; with it,
-   * the wait ends at CONNECT_DEADLINE_MS with "cannot reach Redis" (the client itself retries for ever).
+   * Without one (`false`), a service started before its Redis waits for it until `signal`, and its
+   * commands wait out a lost connection; with it (a one-shot command), the wait ends at
+   * CONNECT_DEADLINE_MS with "cannot reach Redis", and a command sent while the connection is lost
+   * fails at once (the client reconnects for ever, so a queued one would wait for ever).
    */
   deadline?: boolean;
 }
@@ -22,7 +24,7 @@ export interface ConnectOptions {
 export async function connectRedis(value: string, io: Io, { signal, deadline = true }: ConnectOptions = {}): Promise<RedisClient> {
   const url = urlOption('--redis', value, REDIS_URL.protocols, REDIS_URL.example);
   signal?.throwIfAborted();
-  const client = createClient({ url: value, socket: { connectTimeout: CONNECT_DEADLINE_MS } });
+  const client = createClient({ url: value, socket: { connectTimeout: CONNECT_DEADLINE_MS }, disableOfflineQueue: deadline });
   // reconnection is the client's; errors in between are reported once per kind
   let lastError = '';
   client.on('error', (error: Error) => {

@@ -77,6 +77,31 @@ describe('a command serving until interrupted', () => {
     expect(reported).toEqual(['regevents test while closing: log failed to close']);
   });
 
+  /** Ctrl-C as the process would hear it (no other SIGINT handler listens in a test). */
+  const ctrlC = () => process.emit('SIGINT', 'SIGINT');
+
+  it('with an interrupted code, ends with it and "stopped" when the signal came during its last step, whatever the body returned', async () => {
+    const io = bufferedIo();
+    const code = await serveUntilInterrupted(io, 'regevents test', async () => {
+      ctrlC();
+      return 0;
+    }, { interrupted: 130 });
+    expect(code).toBe(130);
+    expect(io.stderr).toEqual(['stopped']);
+  });
+
+  it('with an interrupted code, a close that fails after the signal is reported, not thrown', async () => {
+    const io = bufferedIo();
+    const code = await serveUntilInterrupted(io, 'regevents test', async ({ signal, started }) => {
+      started.add(() => Promise.reject(new Error('ui failed to close')));
+      ctrlC();
+      signal.throwIfAborted();
+      return 0;
+    }, { interrupted: 130 });
+    expect(code).toBe(130);
+    expect(io.stderr).toEqual(['regevents test while closing: ui failed to close', 'stopped']);
+  });
+
   it('returns the code its body returns when no signal came, printing no "stopped"', async () => {
     const io = bufferedIo();
     expect(await serveUntilInterrupted(io, 'regevents test', async () => 130)).toBe(130);

@@ -8,6 +8,8 @@ import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 import { useTakenPorts } from './taken-port.js';
+import { demoCommand } from '../src/commands/demo.js';
+import { bufferedIo } from '../src/output.js';
 import { CONNECT_DEADLINE_MS } from '../src/redis-connection.js';
 
 const peers = requirePeers('redis-server');
@@ -40,6 +42,13 @@ async function policyFile(): Promise<string> {
   const path = join(dir, 'replication.yml');
   const [source, target] = [await freePort(), await freePort()];
   await writeFile(path, `policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:${source} }\n    targets: [{ name: far, registry: http://127.0.0.1:${target} }]\n`);
+  return path;
+}
+
+/** A retention policy that parses: the command goes on to Redis. */
+async function retentionPolicyFile(): Promise<string> {
+  const path = join(dir, 'retention.yml');
+  await writeFile(path, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { olderThan: 24h }\n");
   return path;
 }
 
@@ -82,6 +91,18 @@ describe('Ctrl-C before a command is up', () => {
     expect(demo.stderr()).toMatch(/stopped\n$/);
   });
 
+  it('demo --once, a check, cut short after its last check for Ctrl-C (during retention apply) still exits 130', async () => {
+    const io = bufferedIo();
+    // Ctrl-C as the process would hear it, as soon as apply is done: the story has no step left to stop
+    const out = (line: string) => {
+      io.out(line);
+      if (line.includes('applied:')) process.emit('SIGINT', 'SIGINT');
+    };
+    expect(await demoCommand({ once: true, port: 0 }, { ...io, out })).toBe(130);
+    expect(io.stdout.join('\n')).toContain('applied:');
+    expect(io.stderr.at(-1)).toBe('stopped');
+  }, 30_000);
+
   it('SIGTERM does the same', async () => {
     const command = started(['relay', '--port', '0', '--redis', await unreachableRedis()]);
     await command.waitFor(/redis: connect ECONNREFUSED/);
@@ -97,7 +118,7 @@ describe('a command on a Redis that does not answer, other than a service waitin
     ['relay reconcile', async (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['replicate status', async (redis: string) => ['replicate', 'status', '--policy', await policyFile(), '--redis', redis]],
     ['replicate retry', async (redis: string) => ['replicate', 'retry', 'some-job', '--policy', await policyFile(), '--redis', redis]],
-    ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', join(dir, 'retention.yml'), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
+    ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', await retentionPolicyFile(), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['demo --once', async (redis: string) => ['demo', '--once', '--redis', redis]],
     ['demo', async (redis: string) => ['demo', '--redis', redis]],
   ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', async (_name, args) => {
@@ -110,6 +131,13 @@ describe('a command on a Redis that does not answer, other than a service waitin
     expect(command.stderr()).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.* \\(gave up after ${CONNECT_DEADLINE_MS / 1000}s\\)`));
     expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
   }, 30_000);
+});
+
+it.each(['plan', 'apply'])('retention %s reads --policy before it connects: an unreadable one is said at once, whatever Redis does', async (action) => {
+  const command = started(['retention', action, '--policy', join(dir, 'no-such-policy.yml'), '--registry', 'http://127.0.0.1:1', '--redis', await unreachableRedis()]);
+  expect(await command.exited).toBe(2);
+  expect(command.stderr()).toContain('cannot read --policy');
+  expect(command.stderr()).not.toContain('cannot reach Redis');
 });
 
 describe.skipIf(!peers.available)('a second Ctrl-C', () => {

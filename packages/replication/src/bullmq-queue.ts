@@ -13,12 +13,25 @@ export interface BullMqQueueOptions {
   lockMs?: number;
   /** Finished jobs kept for `status` and `retry`, per lane and state. Default 10 000. */
   keepFinished?: number;
+  /**
+   * For a process that only looks at jobs and retries them (`regevents replicate status`), never
+   * works them: when Redis goes away, its commands fail after two reconnection attempts (about 2 s)
+   * with the connection's error, instead of waiting for Redis for ever as workers must. `work`
+   * refuses to start on such a queue.
+   */
+  queryOnly?: boolean;
 }
+
+/** Reconnection attempts a query-only queue waits out, a second apart, before its commands fail. */
+const QUERY_RETRIES = 2;
+
+/** A query-only queue's connection gives up (ends) after its retries: BullMQ waits for a connection that is neither ready nor ended. */
+const queryOnlyRetries = { retryStrategy: (attempt: number) => (attempt > QUERY_RETRIES ? null : 1000), maxRetriesPerRequest: QUERY_RETRIES };
 
 type BullJob = Job<ReplicationJobData, JobResult, string>;
 
 /** Redis options from a URL; BullMQ wants `maxRetriesPerRequest: null` so workers wait out a Redis restart. */
-function connectionOf(redisUrl: string): ConnectionOptions {
+function connectionOf(redisUrl: string, queryOnly: boolean): ConnectionOptions {
   const url = new URL(redisUrl);
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TypeError(`a Redis URL starts with redis:// or rediss:// (got ${url.protocol})`);
   const db = url.pathname.replace(/^\//, '');
@@ -29,7 +42,7 @@ function connectionOf(redisUrl: string): ConnectionOptions {
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     ...(db ? { db: Number(db) } : {}),
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-    maxRetriesPerRequest: null,
+    ...(queryOnly ? queryOnlyRetries : { maxRetriesPerRequest: null }),
   };
 }
 
@@ -54,6 +67,8 @@ class BullMqLane implements JobLane {
     private readonly settings: Required<Omit<BullMqQueueOptions, 'redisUrl'>> & { connection: ConnectionOptions },
   ) {
     this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix });
+    // a query-only queue's connection errors reach its caller as the failed command's
+    if (settings.queryOnly) this.queue.on('error', () => undefined);
   }
 
   async add(id: string, data: ReplicationJobData): Promise<boolean> {
@@ -71,6 +86,7 @@ class BullMqLane implements JobLane {
   }
 
   async work(handler: JobHandler): Promise<void> {
+    if (this.settings.queryOnly) throw new TypeError('a queryOnly queue cannot work jobs: its commands give up on Redis, a worker must wait for it');
     // a lane's limits hold across every worker process, so they live in Redis with the lane
     await this.queue.setGlobalConcurrency(this.options.concurrency);
     if (this.options.rateLimit) await this.queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
@@ -162,7 +178,8 @@ class BullMqLane implements JobLane {
  * worker on every machine.
  */
 export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
-  const settings = { connection: connectionOf(options.redisUrl), prefix: options.prefix ?? 'regevents-replication', lockMs: options.lockMs ?? 30_000, keepFinished: options.keepFinished ?? 10_000 };
+  const queryOnly = options.queryOnly ?? false;
+  const settings = { connection: connectionOf(options.redisUrl, queryOnly), prefix: options.prefix ?? 'regevents-replication', lockMs: options.lockMs ?? 30_000, keepFinished: options.keepFinished ?? 10_000, queryOnly };
   const lanes = new Map<string, BullMqLane>();
   return {
     lane(name, laneOptions) {

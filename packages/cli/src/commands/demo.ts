@@ -6,7 +6,7 @@ import { apply, createUsageTracker, formatBytes, formatPlanTable, plan, RETENTIO
 import { EXIT } from '../cli-error.js';
 import type { Io } from '../output.js';
 import type { Started } from '../closing.js';
-import { cutShort, serveUntilInterrupted, type Serving } from '../interruption.js';
+import { serveUntilInterrupted, type Serving } from '../interruption.js';
 import { demoRetentionPolicy } from './demo-retention.js';
 import { memoryBackend, redisBackend, type DemoBackend } from './demo-backend.js';
 import { pendingNotifications, startDemoSites, type DemoSites } from './demo-sites.js';
@@ -47,15 +47,8 @@ const PUSHED_WHILE_DOWN: [string, { seed: number }][] = [
  * restarted (its queue lost), reconciliation recovering exactly those pushes, then retention.
  */
 export function demoCommand(options: DemoOptions, io: Io): Promise<number> {
-  return serveUntilInterrupted(io, 'regevents demo', async (serving) => {
-    try {
-      return await demo(serving, options, io);
-    } catch (error) {
-      // --once is a check: cut short, it has no verdict, and a CI job's timeout must not pass
-      if (options.once && cutShort(serving.signal, error)) return EXIT.interrupted;
-      throw error;
-    }
-  });
+  // --once is a check: cut short, it has no verdict, and a CI job's timeout must not pass
+  return serveUntilInterrupted(io, 'regevents demo', (serving) => demo(serving, options, io), { interrupted: options.once ? EXIT.interrupted : undefined });
 }
 
 async function demo({ signal, stopped, started }: Serving, options: DemoOptions, io: Io): Promise<number> {

@@ -45,8 +45,9 @@ function formatDiagnostic(path: string, diagnostic: PolicyDiagnostic, io: Io): s
   return `${where} ${severity} ${diagnostic.code} ${diagnostic.path}: ${diagnostic.message}`;
 }
 
-function queueOf(options: RelayLogOptions, io: Io) {
-  if (options.redis) return createBullMqQueue({ redisUrl: options.redis });
+/** `queryOnly` for a command that only looks at jobs: it gives up on a Redis gone away instead of waiting for it. */
+function queueOf(options: RelayLogOptions, io: Io, queryOnly = false) {
+  if (options.redis) return createBullMqQueue({ redisUrl: options.redis, queryOnly });
   io.err(io.colors.yellow('no --redis: jobs are kept in memory and lost when this process stops'));
   return createMemoryQueue();
 }
@@ -115,13 +116,14 @@ export function replicateCommand(options: ReplicateOptions, io: Io): Promise<num
 }
 
 /**
- * A replicator that only looks at the queue (no workers, no catch-up). BullMQ retries a Redis that
- * does not answer for ever: Redis answers within the connect deadline first, or the command fails.
+ * A replicator that only looks at the queue (no workers, no catch-up). Redis answers within the
+ * connect deadline first (its message names the host), or the command fails; a Redis that goes away
+ * after that fails the query in a few seconds (the queue is query-only).
  */
 async function withQueue<T>(options: ReplicateQueryOptions, io: Io, use: (replicator: Replicator) => Promise<T>): Promise<T> {
   const policies = await loadPolicies(options.policy, io);
   if (options.redis) await (await connectRedis(options.redis, io)).close();
-  return withCloses(async (started) => use(await started.part(createReplicator({ policies, queue: queueOf(options, io) }))), errorLines(io, 'regevents replicate while closing'));
+  return withCloses(async (started) => use(await started.part(createReplicator({ policies, queue: queueOf(options, io, true) }))), errorLines(io, 'regevents replicate while closing'));
 }
 
 function formatJob(job: JobView): string {

@@ -12,6 +12,7 @@ import {
   RETENTION_USER_AGENT,
   type ApplyProgress,
   type RetentionPlan,
+  type RetentionPolicy,
   type UsageStore,
 } from '@regevents/retention';
 import { CliError, EXIT } from '../cli-error.js';
@@ -65,7 +66,8 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function readPolicy(path: string, io: Io) {
+/** The policy at `--policy`, read before Redis is opened: a wrong path is said at once, not after a wait for a Redis that is down. */
+async function readPolicy(path: string, io: Io): Promise<RetentionPolicy> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -110,15 +112,15 @@ function withSession<T>(options: RetentionOptions, io: Io, use: (session: Sessio
   }, errorLines(io, 'regevents retention while closing'));
 }
 
-async function planWith(options: RetentionOptions, session: Session, io: Io): Promise<RetentionPlan> {
-  const policy = await readPolicy(options.policy, io);
+function planWith(policy: RetentionPolicy, options: RetentionOptions, session: Session): Promise<RetentionPlan> {
   return plan(policy, { client: session.client, store: session.store, concurrency: options.concurrency, deleteTags: options.deleteTags });
 }
 
 /** `regevents retention plan`: what the policy would remove, as a table or JSON; changes nothing. */
 export async function retentionPlanCommand(options: RetentionOptions, io: Io): Promise<number> {
+  const policy = await readPolicy(options.policy, io);
   return withSession(options, io, async (session) => {
-    const planned = await planWith(options, session, io);
+    const planned = await planWith(policy, options, session);
     io.out(options.json ? formatPlanJson(planned) : formatPlanTable(planned));
     return EXIT.ok;
   });
@@ -130,8 +132,9 @@ function progressLine({ done, total, result }: ApplyProgress): string {
 
 /** `regevents retention apply`: plans, shows the removals, asks (on a terminal, unless --yes), then deletes. */
 export async function retentionApplyCommand(options: RetentionApplyOptions, io: Io, terminal: Terminal = processTerminal()): Promise<number> {
+  const policy = await readPolicy(options.policy, io);
   return withSession(options, io, async (session) => {
-    const planned = await planWith(options, session, io);
+    const planned = await planWith(policy, options, session);
     const count = planned.deletions.length + planned.tagDeletions.length;
     if (count === 0) {
       io.out('nothing to remove');

@@ -1,0 +1,96 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createMockRegistry } from '@regevents/mock-registry/node';
+import { requirePeers, startRedis } from '@regevents/registry-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRegevents, type Background } from './background.js';
+
+const peers = requirePeers('redis-server');
+let dir: string;
+let policyPath: string;
+let running: Background | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-redis-lost-'));
+  policyPath = join(dir, 'retention.yml');
+  await writeFile(policyPath, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { olderThan: 24h }\n");
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+afterEach(() => {
+  // a command that hangs must not outlive the test
+  running?.child.kill('SIGKILL');
+  running = undefined;
+});
+
+/**
+ * A registry whose catalog waits for `whileHeld` before it answers: the commands below list it
+ * after they connected to Redis and read Redis after it, so the catalog is where Redis can go away.
+ */
+async function registryHoldingCatalog(whileHeld: () => Promise<void>) {
+  const clock = { now: () => Date.now(), sleep: whileHeld };
+  const registry = createMockRegistry({ clock });
+  registry.failRequests({ match: { path: '/_catalog' }, latencyMs: 1, times: 1 });
+  await registry.pushImage('app:1', { seed: 1 });
+  return { registry, server: await registry.serve() };
+}
+
+/**
+ * A door to `port` that lets one connection through: later ones are closed at once and the door
+ * shuts, as if Redis went away as soon as the first client (the commands' own check) was done.
+ */
+async function oneConnectionTo(port: number): Promise<{ url: string; close(): void }> {
+  let passed = false;
+  const server = createServer((socket) => {
+    if (passed) {
+      socket.destroy();
+      server.close();
+      return;
+    }
+    passed = true;
+    const redis = createConnection({ host: '127.0.0.1', port });
+    socket.pipe(redis).pipe(socket);
+    socket.on('error', () => redis.destroy());
+    redis.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+describe.skipIf(!peers.available)('a one-shot command whose Redis goes away after it connected', () => {
+  it.each([
+    ['retention plan', (registry: string, redis: string) => ['retention', 'plan', '--policy', policyPath, '--registry', registry, '--redis', redis]],
+    ['relay reconcile', (registry: string, redis: string) => ['relay', 'reconcile', '--registry', registry, '--redis', redis]],
+  ])('%s fails with the client offline and exit 1 instead of waiting for it for ever', async (_name, args) => {
+    const redis = await startRedis();
+    const { registry, server } = await registryHoldingCatalog(() => redis.stop());
+    try {
+      running = startRegevents(args(server.url, redis.url));
+      expect(await running.exited).toBe(1);
+      expect(running.stderr()).toContain('redis: Socket closed unexpectedly');
+      expect(running.stderr()).toContain('regevents: The client is offline');
+    } finally {
+      registry.close();
+      await server.close();
+    }
+  }, 30_000);
+
+  it.each([
+    ['replicate status', (policy: string, redis: string) => ['replicate', 'status', '--policy', policy, '--redis', redis]],
+    ['replicate retry', (policy: string, redis: string) => ['replicate', 'retry', 'some-job', '--policy', policy, '--redis', redis]],
+  ])('%s, its Redis gone after the connect check, fails the query and exits 1 instead of retrying it for ever', async (_name, args) => {
+    const redis = await startRedis();
+    const door = await oneConnectionTo(redis.port);
+    const policy = join(dir, 'replication.yml');
+    await writeFile(policy, 'policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:1 }\n    targets: [{ name: far, registry: http://127.0.0.1:2 }]\n');
+    try {
+      running = startRegevents(args(policy, door.url));
+      expect(await running.exited).toBe(1);
+      expect(running.stderr()).toMatch(/regevents: connect ECONNREFUSED 127\.0\.0\.1:\d+\n/);
+    } finally {
+      door.close();
+      await redis.stop();
+    }
+  }, 30_000);
+});
