@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRedisLog, type RelayLog, type Retention } from '../src/index.js';
-import { sampleRecord } from '../src/testing.js';
+import { createRedisLog, partitionOf, type RelayLog, type Retention } from '../src/index.js';
+import { sampleRecord, tagRecord } from '../src/testing.js';
 import { freshStream, redisPeer, sleep, useRedis } from './helpers.js';
 
 /** The keys of partition 0's entries, oldest first. */
@@ -64,5 +64,23 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     expect(again.duplicate).toBe(false);
     expect(again.position).not.toBe(first.position);
     expect(await keysIn(log)).toEqual([record.key, record.key]);
+  });
+
+  it("lists a repository whose first tag came from reconciliation, by the name its hash's key holds (one with a colon too), once", async () => {
+    const stream = freshStream();
+    const log = createRedisLog({ client: started.client, stream, partitions: 2 });
+    const repositories = ['team/app', 'odd:name/app'];
+    for (const repository of repositories) {
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1', 'reconcile'));
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:2', 'reconcile'));
+      await log.append(tagRecord(repository, 'push', 'v2', 'sha256:3'));
+    }
+    const listed: string[] = [];
+    for await (const name of log.tagState.repositories()) listed.push(name);
+    expect(listed.sort()).toEqual([...repositories].sort());
+    for (const repository of repositories) {
+      expect(Object.fromEntries(await log.tagState.tags(repository))).toEqual({ v1: { digest: 'sha256:2', reconciled: true }, v2: { digest: 'sha256:3', reconciled: false } });
+      expect(await started.client.sendCommand(['SISMEMBER', `{${stream}:${partitionOf(repository, 2)}}:tags`, repository]), 'in its partition\'s set').toBe(1);
+    }
   });
 });
