@@ -1,7 +1,8 @@
-// Three side-by-side measurements, each against its baseline in the same run, in alternating rounds:
+// Four side-by-side measurements, each against its baseline in the same run, in alternating rounds:
 // (1) the relay's receiver appending to Redis, against a bare node:http + JSON.parse handler and
 //     against createWebhookHandler whose handler does a plain XADD by hand, and one that does the least
 //     idempotent append by hand (autocannon, p99);
+// (1b) the same appends without HTTP, in a loop, with Redis's own time for each call;
 // (2) a consumer group handling events from Redis (with ack and the group's dedupe), against a bare
 //     XREADGROUP + XACK loop on the same client (and over 20,000 events, past a generation of its record),
 //     and that loop doing the group's dedupe by hand with the relay's claim and ack scripts, one batch at a time;
@@ -26,8 +27,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONNECTIONS = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const TOKEN = 'bench-token-0123456789';
-// BENCH_ONLY=receiver,consumer,registry runs some of the three (all by default)
-const only = new Set((process.env.BENCH_ONLY ?? 'receiver,consumer,registry').split(','));
+// BENCH_ONLY=receiver,append,consumer,registry runs some of the four (all by default)
+const only = new Set((process.env.BENCH_ONLY ?? 'receiver,append,consumer,registry').split(','));
 // BENCH_CONSUMERS=relay,bare,floor runs some of the consumer rows (all by default), checked before anything starts
 const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor'];
 const consumerRows = process.env.BENCH_CONSUMERS?.split(',');
@@ -174,6 +175,89 @@ if (only.has('receiver')) {
       `Redis per request: relay EVALSHA ${fixed(costMedian('relay', (c) => c.perCall.evalsha))} µs a call, its CPU ${fixed(costMedian('relay', (c) => c.redisUs))} µs; hand-written XADD ${fixed(costMedian('byHand', (c) => c.perCall.xadd))} µs a call, its CPU ${fixed(costMedian('byHand', (c) => c.redisUs))} µs`,
       `this process's CPU per request (autocannon's share included, the same in every row): relay ${fixed(costMedian('relay', (c) => c.nodeUs))} µs, hand-written ${fixed(costMedian('byHand', (c) => c.nodeUs))} µs, bare ${fixed(costMedian('bare', (c) => c.nodeUs))} µs`,
       `GC per round: relay ${fixed(costMedian('relay', (c) => c.gcMs), 0)} ms (longest pause ${fixed(costMedian('relay', (c) => c.longestGcMs))} ms), hand-written ${fixed(costMedian('byHand', (c) => c.gcMs), 0)} ms (${fixed(costMedian('byHand', (c) => c.longestGcMs))} ms), bare ${fixed(costMedian('bare', (c) => c.gcMs), 0)} ms (${fixed(costMedian('bare', (c) => c.longestGcMs))} ms)`,
+    ],
+  });
+}
+
+// ---- (1b) the append alone ----
+// The receiver's appends without HTTP: each row's command in a loop, and Redis's own time for each
+// call from SLOWLOG (logging every command). commandstats' mean takes in every call the scheduler
+// paused; the middle half of the calls' times does not, so it moves far less between runs here.
+if (only.has('append')) {
+  const appendEvent = JSON.parse(template).events[0];
+  const appendCalls = Number(process.env.BENCH_APPEND_CALLS ?? 2000);
+  let appendCounter = 0;
+  const freshEvent = (target = appendEvent.target) => ({ ...appendEvent, target, id: `20000000-0000-4000-8000-${(appendCounter++).toString(16).padStart(12, '0')}` });
+  const relayLog = createRedisLog({ client, stream: 'bench:append' });
+  const asRecord = (event) => ({ key: `distribution:${event.id}`, format: 'distribution', repository: event.target.repository, receivedAt: new Date().toISOString(), event });
+  // a push by digest changes no tag: the APPEND script without the tag state
+  const { tag: _tag, ...untagged } = appendEvent.target;
+  const appendRows = {
+    xadd: { name: 'plain XADD by hand (no idempotency)', call: xaddByHand('bench:append-by-hand'), event: freshEvent },
+    minimal: { name: 'the minimal idempotent append by hand (SET NX PX, XADD)', call: await idempotentXaddByHand('bench:append-idempotent'), event: freshEvent },
+    relay: { name: "the relay's log.append of a push by tag (APPEND: GET, HGET, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: freshEvent },
+    untagged: { name: "the relay's log.append of a push by digest (APPEND: GET, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: () => freshEvent(untagged) },
+  };
+  const middleMean = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
+    return middle.reduce((sum, value) => sum + value, 0) / middle.length;
+  };
+  const mainThreadCpu = async () => {
+    const info = await redisInfo('cpu');
+    return (Number(info.used_cpu_user_main_thread) + Number(info.used_cpu_sys_main_thread)) * 1e6;
+  };
+  /** One batch of a row's appends, 32 in flight: its rate and Redis's main thread's CPU per append. */
+  async function appendBatch(row) {
+    const cpuBefore = await mainThreadCpu();
+    const started = performance.now();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < appendCalls) {
+        sent++;
+        await row.call(row.event());
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+    const elapsed = performance.now() - started;
+    return { rate: appendCalls / (elapsed / 1000), cpu: ((await mainThreadCpu()) - cpuBefore) / appendCalls };
+  }
+  /** A second batch with every command logged: SLOWLOG's own bookkeeping (a copy of each command's arguments) stays out of the first's CPU. */
+  async function loggedTimes(row) {
+    await client.sendCommand(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+    await client.sendCommand(['SLOWLOG', 'RESET']);
+    await appendBatch(row);
+    const logged = await client.sendCommand(['SLOWLOG', 'GET', String(appendCalls + 100)]);
+    await client.sendCommand(['CONFIG', 'SET', 'slowlog-log-slower-than', '-1']);
+    return logged.flatMap(([, , micros, [command]]) => (/^(xadd|evalsha)$/i.test(String(command)) ? [Number(micros)] : []));
+  }
+  await client.sendCommand(['CONFIG', 'SET', 'slowlog-max-len', String(appendCalls + 100)]);
+  const appendRuns = Object.fromEntries(Object.keys(appendRows).map((name) => [name, { rates: [], durations: [], cpu: [] }]));
+  for (let round = 0; round <= ROUNDS; round++) {
+    const order = Object.keys(appendRows).map((_, index, all) => all[(index + round) % all.length]);
+    for (const name of order) {
+      const { rate, cpu } = await appendBatch(appendRows[name]);
+      const durations = await loggedTimes(appendRows[name]);
+      // round 0 warms each row up (script loading, JIT)
+      if (round === 0) continue;
+      appendRuns[name].rates.push(rate);
+      appendRuns[name].cpu.push(cpu);
+      appendRuns[name].durations.push(...durations);
+    }
+  }
+  const appendRatios = (name) => appendRuns[name].rates.map((rate, round) => rate / appendRuns.xadd.rates[round]);
+  const callMicros = (name) => fixed(middleMean(appendRuns[name].durations));
+  await saveBenchReport({
+    package: '@regevents/relay',
+    id: 'relay-append',
+    title: `the append alone: ${appendCalls} appends, 32 in flight, on one client`,
+    baseline: 'a plain XADD by hand',
+    unit: 'appends/s',
+    results: Object.entries(appendRows).map(([name, row]) => ({ name: row.name, opsPerSecond: median(appendRuns[name].rates), ratio: median(appendRatios(name)) })),
+    notes: [
+      `${ROUNDS} rotating rounds after one to warm up; per-round ratios to the plain XADD: ${['minimal', 'relay', 'untagged'].map((name) => `${name} ${appendRatios(name).map((r) => r.toFixed(2)).join(' ')}`).join('; ')}`,
+      `Redis's time per call, the middle half of every call's SLOWLOG time (µs): plain XADD ${callMicros('xadd')}, minimal idempotent ${callMicros('minimal')}, relay push by tag ${callMicros('relay')}, relay push by digest ${callMicros('untagged')}`,
+      `Redis's main thread's CPU per append, reading and answering included, in the batches not logged (µs, median of rounds): ${Object.keys(appendRows).map((name) => `${name} ${fixed(median(appendRuns[name].cpu))}`).join(', ')}`,
     ],
   });
 }

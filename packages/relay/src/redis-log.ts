@@ -2,7 +2,7 @@ import type { ClaimResult, IoRedisLike, NodeRedisLike } from '@regevents/webhook
 import { RelayConfigError } from './errors.js';
 import type { AppendResult, DeadLetter, Delivery, GroupStats, RelayLog, Retention } from './log.js';
 import { positiveInteger } from './memory-log.js';
-import { tagChangeOf } from './tag-state.js';
+import { encodeEntry, tagChangeOf } from './tag-state.js';
 import { appendKey, comparePositions, decodeRecord, encodeRecord, partitionOf, type LogEntry, type LogRecord } from './record.js';
 import { errorCode, luaScript, pairs, redisCommand } from './redis-command.js';
 import { createRedisTagState } from './redis-tag-state.js';
@@ -81,11 +81,11 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   const leaseKeys = (group: string) => [`{${stream}:leases}:${group}:members`, ...Array.from({ length: partitionCount }, (_, p) => `{${stream}:leases}:${group}:${p}`)];
   const all = Array.from({ length: partitionCount }, (_, p) => p);
   const streamKeys = all.map(streamKey);
-  // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster
-  const tagKeys = (repository: string) => {
-    const set = `${streamKey(partitionOf(repository, partitionCount))}:tags`;
-    return { hash: `${set}:${repository}`, set };
-  };
+  // in the repository's partition's hash slot, so the append script may touch them in a Redis Cluster;
+  // the script reads the repository back from the hash's name
+  const tagSets = streamKeys.map((key) => `${key}:tags`);
+  const tagHash = (set: string, repository: string) => `${set}:${repository}`;
+  const tagKeys = (repository: string) => ({ hash: tagHash(tagSets[partitionOf(repository, partitionCount)] as string, repository) });
   const append = luaScript(command, APPEND, appendResult);
   const ack = luaScript(command, ACK);
   const deadLetter = luaScript(command, DEAD_LETTER);
@@ -131,16 +131,15 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
     partitions: partitionCount,
     name: `redis log ${stream} (${partitionCount} partition${partitionCount === 1 ? '' : 's'})`,
     append(record: LogRecord): Promise<AppendResult> {
-      const key = streamKeys[partitionOf(record.repository, partitionCount)] as string;
-      const keys = [key, `${key}:id:${appendKey(record)}`];
-      const args = [encodeRecord(record), idempotencyArg, maxLengthArg, maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`];
+      const partition = partitionOf(record.repository, partitionCount);
+      const key = streamKeys[partition] as string;
+      const idKey = `${key}:id:${appendKey(record)}`;
+      const text = encodeRecord(record);
+      const minId = maxAgeMs === undefined ? '' : `${Date.now() - maxAgeMs}-0`;
       const change = tagChangeOf(record);
-      if (change) {
-        const state = tagKeys(record.repository);
-        keys.push(state.hash, state.set);
-        args.push(change.tag, change.digest, change.reconciled ? 'reconcile' : 'real', change.repository);
-      }
-      return append(keys, args);
+      if (!change) return append([key, idKey], [text, idempotencyArg, maxLengthArg, minId]);
+      const set = tagSets[partition] as string;
+      return append([key, idKey, tagHash(set, record.repository), set], [text, idempotencyArg, maxLengthArg, minId, change.tag, encodeEntry(change)]);
     },
     async createGroup(group, start) {
       for (const partition of all) {
@@ -230,7 +229,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       });
       return (reply as unknown[]).map((item) => String(pairs(item).name));
     },
-    tagState: createRedisTagState(command, tagKeys, all.map((partition) => `${streamKey(partition)}:tags`)),
+    tagState: createRedisTagState(command, tagKeys, tagSets),
   };
   return log;
 }

@@ -1,12 +1,14 @@
 /**
  * KEYS: stream, id key, then for a record with a tag change the repository's tag hash and the
- * partition's repository set. ARGV: record, id ttl ms, max length ('' for none), min id ('' for
- * none), then only for a tag change: the tag, its digest ('' for a delete), its origin ('real' or
- * 'reconcile'), the repository. Appends once per id key: answers the new entry's id, or `{id}` (a
+ * partition's repository set (the hash's name is the set's, `:`, then the repository). ARGV: record,
+ * id ttl ms, max length ('' for none), min id ('' for none), then only for a tag change: the tag and
+ * its new entry (tag-state.ts's encodeEntry: the digest, '' for a delete, `~` first for what
+ * reconciliation wrote). Appends once per id key: answers the new entry's id, or `{id}` (a
  * one-element array) with the first copy's for a key appended before. The tag state changes with
- * the append (tag-state.ts's applyTagChange: '~' marks what reconciliation wrote); a tag that
- * keeps its digest is not written again, and a repository whose hash held the tag is in the set
- * already (nothing removes repositories from it). The record
+ * the append (tag-state.ts's applyTagChange): reconciliation's entries are written as they come; a
+ * real event's is compared with the hash's first, so a tag that keeps its digest costs one read and
+ * no write, and a delete of a tag the hash does not hold deletes nothing. The repository joins the
+ * set when its hash gains a tag (HSET answers 1; nothing removes repositories from it). The record
  * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
  * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
  * `deletedDigest` the hash held, spliced into its JSON text the same way.
@@ -15,24 +17,21 @@ export const APPEND = `
 local existing = redis.call('GET', KEYS[2])
 if existing then return {existing} end
 local record = ARGV[1]
-if #ARGV > 4 then
-  local tag, digest = ARGV[5], ARGV[6]
-  if ARGV[7] == 'reconcile' then
-    redis.call('HSET', KEYS[3], tag, '~' .. digest)
-    redis.call('SADD', KEYS[4], ARGV[8])
-  else
-    local known = redis.call('HGET', KEYS[3], tag)
-    if known == '~' .. digest then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
-    if digest == '' then
+local tag, entry = ARGV[5], ARGV[6]
+local write = entry ~= nil
+if write and string.byte(entry) ~= 126 then
+  local known = redis.call('HGET', KEYS[3], tag)
+  write = known ~= entry and entry ~= ''
+  if known and known ~= entry then
+    if known == '~' .. entry then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
+    if entry == '' then
       redis.call('HDEL', KEYS[3], tag)
-      local deleted = known and string.gsub(known, '^~', '') or ''
+      local deleted = string.gsub(known, '^~', '')
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
-    elseif known ~= digest then
-      redis.call('HSET', KEYS[3], tag, digest)
-      if not known then redis.call('SADD', KEYS[4], ARGV[8]) end
     end
   end
 end
+if write and redis.call('HSET', KEYS[3], tag, entry) == 1 then redis.call('SADD', KEYS[4], string.sub(KEYS[3], #KEYS[4] + 2)) end
 local id
 if ARGV[3] ~= '' then
   id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'record', record)

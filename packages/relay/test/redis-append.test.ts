@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createRedisLog, partitionOf, type RelayLog, type Retention } from '../src/index.js';
+import { sampleRecord, tagRecord } from '../src/testing.js';
+import { freshStream, redisPeer, sleep, useRedis } from './helpers.js';
+
+/** The keys of partition 0's entries, oldest first. */
+async function keysIn(log: RelayLog): Promise<string[]> {
+  return (await log.range(0, { from: '-', to: '+', count: 10_000 })).map((entry) => entry.record.key);
+}
+
+async function appendMany(log: RelayLog, count: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const record = sampleRecord('trim/app');
+    keys.push(record.key);
+    await log.append(record);
+  }
+  return keys;
+}
+
+// Redis trims approximately (`~`): whole stream nodes (at most 4 kB or 100 entries each), never below the bound
+describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and remembers an event id for idempotencyMs', () => {
+  const started = useRedis();
+  const logWith = (retention?: Retention, idempotencyMs?: number) => createRedisLog({ client: started.client, stream: freshStream(), retention, idempotencyMs });
+
+  it('retention.maxLength: the stream keeps at least that many entries, the newest, and drops whole nodes of older ones', async () => {
+    const log = logWith({ maxLength: 10 });
+    const appended = await appendMany(log, 250);
+    const kept = await keysIn(log);
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThan(appended.length);
+    expect(kept).toEqual(appended.slice(-kept.length));
+  });
+
+  it('retention.maxAgeMs: entries older than that leave with the next append, younger ones stay', async () => {
+    const log = logWith({ maxAgeMs: 1_000 });
+    const old = await appendMany(log, 150);
+    expect(await keysIn(log)).toEqual(old);
+    await sleep(1_100);
+    const appended = [...old, ...(await appendMany(log, 1))];
+    const kept = await keysIn(log);
+    expect(kept.length).toBeLessThan(appended.length);
+    expect(kept).toEqual(appended.slice(-kept.length));
+  });
+
+  it('both bounds: each trims on its own', async () => {
+    const byLength = logWith({ maxLength: 10, maxAgeMs: 60_000 });
+    await appendMany(byLength, 250);
+    expect((await keysIn(byLength)).length).toBeLessThan(250);
+    const byAge = logWith({ maxLength: 1_000, maxAgeMs: 400 });
+    await appendMany(byAge, 150);
+    await sleep(500);
+    await appendMany(byAge, 1);
+    expect((await keysIn(byAge)).length).toBeLessThan(151);
+  });
+
+  it('an event id is remembered for idempotencyMs: a redelivery within it is the first copy, one after it is appended again', async () => {
+    const log = logWith(undefined, 300);
+    const record = sampleRecord('trim/app');
+    const first = await log.append(record);
+    expect(await log.append(record)).toEqual({ position: first.position, duplicate: true });
+    await sleep(400);
+    const again = await log.append(record);
+    expect(again.duplicate).toBe(false);
+    expect(again.position).not.toBe(first.position);
+    expect(await keysIn(log)).toEqual([record.key, record.key]);
+  });
+
+  it("lists a repository whose first tag came from reconciliation, by the name its hash's key holds (one with a colon too), once", async () => {
+    const stream = freshStream();
+    const log = createRedisLog({ client: started.client, stream, partitions: 2 });
+    const repositories = ['team/app', 'odd:name/app'];
+    for (const repository of repositories) {
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1', 'reconcile'));
+      await log.append(tagRecord(repository, 'push', 'v1', 'sha256:2', 'reconcile'));
+      await log.append(tagRecord(repository, 'push', 'v2', 'sha256:3'));
+    }
+    const listed: string[] = [];
+    for await (const name of log.tagState.repositories()) listed.push(name);
+    expect(listed.sort()).toEqual([...repositories].sort());
+    for (const repository of repositories) {
+      expect(Object.fromEntries(await log.tagState.tags(repository))).toEqual({ v1: { digest: 'sha256:2', reconciled: true }, v2: { digest: 'sha256:3', reconciled: false } });
+      expect(await started.client.sendCommand(['SISMEMBER', `{${stream}:${partitionOf(repository, 2)}}:tags`, repository]), 'in its partition\'s set').toBe(1);
+    }
+  });
+});
