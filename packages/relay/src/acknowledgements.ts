@@ -1,7 +1,7 @@
 import type { RelayLog } from './log.js';
 import type { Persist, PersistOptions } from './log-retry.js';
 import { nextTurn } from './loop-turns.js';
-import type { LoopErrorHandler } from './loop-types.js';
+import type { LoopErrorHandler, Track } from './loop-types.js';
 
 /** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
 interface AckBatch {
@@ -12,14 +12,13 @@ interface AckBatch {
 /** The longest wait between attempts at acknowledgements the log refused. */
 const ACK_RETRY_CAP_MS = 5_000;
 
-export interface AcknowledgementsOptions {
+interface AcknowledgementsOptions {
   log: RelayLog;
   group: string;
   /** How long the group remembers a handled event's key. */
   dedupeTtlMs: number;
   persist: Persist;
-  /** Keeps a log call nobody awaits where a stop finds it. */
-  track: (work: Promise<void>) => void;
+  track: Track;
   reportError: LoopErrorHandler;
   /** The signal of the consumer's current run: a stop gives up refused acknowledgements. */
   stopSignal: () => AbortSignal;

@@ -1,10 +1,10 @@
 import { createAcknowledgements } from './acknowledgements.js';
-import { createClaims } from './claims-ahead.js';
+import { createClaims } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { RelayLog } from './log.js';
 import { createPersist } from './log-retry.js';
 import { sleep } from './loop-turns.js';
-import type { ConsumerCounters, DeliveryHandler, LoopErrorHandler } from './loop-types.js';
+import type { ConsumerCounters, DeliveryHandler, Hold, LoopErrorHandler, Track } from './loop-types.js';
 import { createPartitionWorker } from './partition-worker.js';
 import { createDeliveryRunner } from './run-delivery.js';
 import { createSemaphore } from './semaphore.js';
@@ -27,17 +27,17 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
   let heartbeat: Promise<void> | undefined;
 
   /** Log calls nobody awaits (acknowledgements, claims given back): a stop waits for them. */
-  function track(work: Promise<void>): void {
+  const track: Track = (work) => {
     acking.add(work);
     void work.finally(() => acking.delete(work));
-  }
+  };
 
-  /** Keeps a parked queue's wait where a stop finds it (in `busy`), until it settles. */
-  function hold(waiting: Promise<void>): void {
+  /** Parked queues' waits: a stop finds them in `busy`. */
+  const hold: Hold = (waiting) => {
     busy.add(waiting);
     const settled = () => void busy.delete(waiting);
     void waiting.then(settled, settled);
-  }
+  };
 
   const persist = createPersist(settings.pollMs, reportError);
   const acknowledge = createAcknowledgements({ log, group, dedupeTtlMs: settings.dedupeTtlMs, persist, track, reportError, stopSignal: () => stopping.signal });

@@ -16,3 +16,7 @@ export type Outcome = { result: 'handled' } | { result: 'failed'; error: unknown
 /** Answers at once when the handlers do: the loop then runs the event without a promise. */
 export type DeliveryHandler = (delivery: Delivery) => Outcome | Promise<Outcome>;
 export type LoopErrorHandler = (error: unknown, delivery?: Delivery) => void;
+/** Keeps a log call nobody awaits (an acknowledgement, a claim given back) where a stop finds it. */
+export type Track = (work: Promise<void>) => void;
+/** Keeps a parked queue's wait where a stop finds it, until it settles. */
+export type Hold = (waiting: Promise<void>) => void;

@@ -1,14 +1,14 @@
-import type { Claims } from './claims-ahead.js';
+import type { Claims } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
 import { sleep } from './loop-turns.js';
-import type { ConsumerCounters, LoopErrorHandler } from './loop-types.js';
+import type { ConsumerCounters, Hold, LoopErrorHandler } from './loop-types.js';
 import { createRepositoryQueues } from './repository-queues.js';
 import type { RunDelivery } from './run-delivery.js';
 import type { Semaphore } from './semaphore.js';
 
-export interface PartitionWorkerOptions {
+interface PartitionWorkerOptions {
   log: RelayLog;
   group: string;
   settings: Pick<ConsumerSettings, 'concurrency' | 'name' | 'start' | 'pollMs'>;
@@ -18,8 +18,7 @@ export interface PartitionWorkerOptions {
   claims: Claims;
   persist: Persist;
   reportError: LoopErrorHandler;
-  /** Keeps a parked queue's wait where a stop finds it, until it settles. */
-  hold: (waiting: Promise<void>) => void;
+  hold: Hold;
 }
 
 /**
@@ -35,7 +34,7 @@ export function createPartitionWorker({ log, group, settings, counters, slots, r
   // slower than leaseMs / 128 (117 ms at the default 15 s) its claim taken ahead is renewed when it
   // runs, slower than leaseMs / 64 (234 ms) it has lapsed by then. Both cost one claim command
   // per turn, as a claim at dispatch would, and nothing else: a lapsed claim is taken again
-  // with its token (claims-ahead.ts's `freshOrRenewed`; the log answers `claimed` for a lapsed claim, `done` if
+  // with its token (claims.ts's `freshOrRenewed`; the log answers `claimed` for a lapsed claim, `done` if
   // it was handled meanwhile), and nobody else can claim it meanwhile, since its entry is pending
   // to this consumer and taken over only once the partition moved, when its worker stops and
   // gives the claims taken ahead back (`releaseAhead`, there too).

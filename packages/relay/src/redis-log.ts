@@ -139,7 +139,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       const change = tagChangeOf(record);
       if (!change) return append([key, idKey], [text, idempotencyArg, maxLengthArg, minId]);
       const set = tagSets[partition] as string;
-      return append([key, idKey, tagHash(set, record.repository), set], [text, idempotencyArg, maxLengthArg, minId, change.tag, encodeEntry(change)]);
+      return append([key, idKey, tagHash(set, change.repository), set], [text, idempotencyArg, maxLengthArg, minId, change.tag, encodeEntry(change)]);
     },
     async createGroup(group, start) {
       for (const partition of all) {

@@ -1,15 +1,14 @@
-import type { Queued } from './claims-ahead.js';
-import type { LoopErrorHandler } from './loop-types.js';
+import type { Queued } from './claims.js';
+import type { Hold, LoopErrorHandler } from './loop-types.js';
 import type { RunDelivery } from './run-delivery.js';
 import type { Semaphore } from './semaphore.js';
 
-export interface RepositoryQueuesOptions {
+interface RepositoryQueuesOptions {
   /** The consumer's slots: at most `concurrency` events run at once, across partitions. */
   slots: Semaphore;
   run: RunDelivery;
   reportError: LoopErrorHandler;
-  /** Keeps a parked queue's wait where a stop finds it, until it settles. */
-  hold: (waiting: Promise<void>) => void;
+  hold: Hold;
   signal: AbortSignal;
   /** The number of entries queued at which the feed is woken to read more. */
   refillAt: number;

@@ -73,13 +73,13 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     for (const repository of repositories) {
       await log.append(tagRecord(repository, 'push', 'v1', 'sha256:1', 'reconcile'));
       await log.append(tagRecord(repository, 'push', 'v1', 'sha256:2', 'reconcile'));
-      await log.append(tagRecord(repository, 'push', 'v2', 'sha256:3'));
     }
+    // listed before any real event, so only reconciliation's appends can have put them in the sets
     const listed: string[] = [];
     for await (const name of log.tagState.repositories()) listed.push(name);
     expect(listed.sort()).toEqual([...repositories].sort());
     for (const repository of repositories) {
-      expect(Object.fromEntries(await log.tagState.tags(repository))).toEqual({ v1: { digest: 'sha256:2', reconciled: true }, v2: { digest: 'sha256:3', reconciled: false } });
+      expect(Object.fromEntries(await log.tagState.tags(repository))).toEqual({ v1: { digest: 'sha256:2', reconciled: true } });
       expect(await started.client.sendCommand(['SISMEMBER', `{${stream}:${partitionOf(repository, 2)}}:tags`, repository]), 'in its partition\'s set').toBe(1);
     }
   });

@@ -2,7 +2,7 @@ import type { ClaimResult } from '@regevents/webhooks';
 import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
 import { createTurnBatcher } from './loop-turns.js';
-import type { LoopErrorHandler } from './loop-types.js';
+import type { LoopErrorHandler, Track } from './loop-types.js';
 
 /** The claims of one batch, asked for at `at` as it was read: `results` once the answer is in (undefined after a failure). */
 interface AheadBatch {
@@ -19,14 +19,13 @@ export interface Queued {
   index: number;
 }
 
-export interface ClaimsOptions {
+interface ClaimsOptions {
   log: RelayLog;
   group: string;
   /** How long a claim holds its event. */
   leaseMs: number;
   persist: Persist;
-  /** Keeps a log call nobody awaits where a stop finds it. */
-  track: (work: Promise<void>) => void;
+  track: Track;
   reportError: LoopErrorHandler;
 }
 
