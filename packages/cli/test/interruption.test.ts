@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
@@ -39,15 +39,15 @@ const unreachableRedis = async () => `redis://127.0.0.1:${await freePort()}`;
 
 /** A policy file whose registries are not there (catch-up reports that and goes on). */
 async function policyFile(): Promise<string> {
-  const path = join(dir, 'replication.yml');
   const [source, target] = [await freePort(), await freePort()];
+  const path = join(dir, `replication-${source}.yml`);
   await writeFile(path, `policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:${source} }\n    targets: [{ name: far, registry: http://127.0.0.1:${target} }]\n`);
   return path;
 }
 
 /** A retention policy that parses: the command goes on to Redis. */
 async function retentionPolicyFile(): Promise<string> {
-  const path = join(dir, 'retention.yml');
+  const path = join(dir, `retention-${await freePort()}.yml`);
   await writeFile(path, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { olderThan: 24h }\n");
   return path;
 }
@@ -112,8 +112,9 @@ describe('Ctrl-C before a command is up', () => {
   });
 });
 
+// each case waits out the deadline: they run at once, each with its own process and files
 describe('a command on a Redis that does not answer, other than a service waiting for it', () => {
-  it.each([
+  it.concurrent.each([
     ['relay dead-letters list', async (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
     ['relay reconcile', async (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['replicate status', async (redis: string) => ['replicate', 'status', '--policy', await policyFile(), '--redis', redis]],
@@ -123,7 +124,8 @@ describe('a command on a Redis that does not answer, other than a service waitin
     ['demo', async (redis: string) => ['demo', '--redis', redis]],
   ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', async (_name, args) => {
     const redis = (await unreachableRedis()).replace('redis://', 'redis://ops:s3cret-pw@');
-    const command = started(await args(redis));
+    const command = startRegevents(await args(redis));
+    onTestFinished(() => void command.child.kill('SIGKILL'));
     const before = performance.now();
     expect(await command.exited).toBe(1);
     // it waited out the deadline (a restarting Redis gets that long), then said so
