@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
 import { createClient } from 'redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { relayUrl, startRegevents, type Background } from './background.js';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
@@ -114,7 +114,7 @@ describe('Ctrl-C before a command is up', () => {
 
 // each case waits out the deadline: they run at once, each with its own process and files
 describe('a command on a Redis that does not answer, other than a service waiting for it', () => {
-  it.concurrent.each([
+  it.concurrent.for<[string, (redis: string) => Promise<string[]>]>([
     ['relay dead-letters list', async (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
     ['relay reconcile', async (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['replicate status', async (redis: string) => ['replicate', 'status', '--policy', await policyFile(), '--redis', redis]],
@@ -122,7 +122,7 @@ describe('a command on a Redis that does not answer, other than a service waitin
     ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', await retentionPolicyFile(), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['demo --once', async (redis: string) => ['demo', '--once', '--redis', redis]],
     ['demo', async (redis: string) => ['demo', '--redis', redis]],
-  ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', async (_name, args) => {
+  ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', { timeout: 30_000 }, async ([, args], { expect, onTestFinished }) => {
     const redis = (await unreachableRedis()).replace('redis://', 'redis://ops:s3cret-pw@');
     const command = startRegevents(await args(redis));
     onTestFinished(() => void command.child.kill('SIGKILL'));
@@ -132,7 +132,7 @@ describe('a command on a Redis that does not answer, other than a service waitin
     expect(performance.now() - before).toBeGreaterThanOrEqual(CONNECT_DEADLINE_MS);
     expect(command.stderr()).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.* \\(gave up after ${CONNECT_DEADLINE_MS / 1000}s\\)`));
     expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
-  }, 30_000);
+  });
 });
 
 it.each(['plan', 'apply'])('retention %s reads --policy before it connects: an unreadable one is said at once, whatever Redis does', async (action) => {
