@@ -39,15 +39,15 @@ const unreachableRedis = async () => `redis://127.0.0.1:${await freePort()}`;
 
 /** A policy file whose registries are not there (catch-up reports that and goes on). */
 async function policyFile(): Promise<string> {
-  const path = join(dir, 'replication.yml');
   const [source, target] = [await freePort(), await freePort()];
+  const path = join(dir, `replication-${source}.yml`);
   await writeFile(path, `policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:${source} }\n    targets: [{ name: far, registry: http://127.0.0.1:${target} }]\n`);
   return path;
 }
 
 /** A retention policy that parses: the command goes on to Redis. */
 async function retentionPolicyFile(): Promise<string> {
-  const path = join(dir, 'retention.yml');
+  const path = join(dir, `retention-${await freePort()}.yml`);
   await writeFile(path, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { olderThan: 24h }\n");
   return path;
 }
@@ -112,8 +112,9 @@ describe('Ctrl-C before a command is up', () => {
   });
 });
 
+// each case waits out the deadline: they run at once, each with its own process and files
 describe('a command on a Redis that does not answer, other than a service waiting for it', () => {
-  it.each([
+  it.concurrent.for<[string, (redis: string) => Promise<string[]>]>([
     ['relay dead-letters list', async (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'x', '--redis', redis]],
     ['relay reconcile', async (redis: string) => ['relay', 'reconcile', '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['replicate status', async (redis: string) => ['replicate', 'status', '--policy', await policyFile(), '--redis', redis]],
@@ -121,16 +122,17 @@ describe('a command on a Redis that does not answer, other than a service waitin
     ['retention plan', async (redis: string) => ['retention', 'plan', '--policy', await retentionPolicyFile(), '--registry', 'http://127.0.0.1:1', '--redis', redis]],
     ['demo --once', async (redis: string) => ['demo', '--once', '--redis', redis]],
     ['demo', async (redis: string) => ['demo', '--redis', redis]],
-  ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', async (_name, args) => {
+  ])('%s gives up after the connect deadline, closes what it started and exits 1 by itself, naming the host and never the password', { timeout: 30_000 }, async ([, args], { expect, onTestFinished }) => {
     const redis = (await unreachableRedis()).replace('redis://', 'redis://ops:s3cret-pw@');
-    const command = started(await args(redis));
+    const command = startRegevents(await args(redis));
+    onTestFinished(() => void command.child.kill('SIGKILL'));
     const before = performance.now();
     expect(await command.exited).toBe(1);
     // it waited out the deadline (a restarting Redis gets that long), then said so
     expect(performance.now() - before).toBeGreaterThanOrEqual(CONNECT_DEADLINE_MS);
     expect(command.stderr()).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.* \\(gave up after ${CONNECT_DEADLINE_MS / 1000}s\\)`));
     expect(command.stdout() + command.stderr()).not.toContain('s3cret-pw');
-  }, 30_000);
+  });
 });
 
 it.each(['plan', 'apply'])('retention %s reads --policy before it connects: an unreadable one is said at once, whatever Redis does', async (action) => {
