@@ -64,7 +64,8 @@ export interface RelayLog {
    * has it durably (as far as it is configured to). Together with it, `tagState` takes the tag
    * change the record carries (`tagChangeOf`; see `applyTagChange`), and a real record matching
    * what reconciliation recorded is kept marked `reconciled`, and a real tag delete is kept with
-   * the `deletedDigest` the state held for the tag.
+   * the `deletedDigest` the state held for the tag; a real event that writes a tag's entry writes
+   * the time with it (`TagState.changedAt`).
    */
   append(record: LogRecord): Promise<AppendResult>;
   /** Creates the group if it does not exist, reading from the beginning of the log or from now. */

@@ -69,7 +69,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): RelayLog {
   const keys = new Map<string, string>();
   const groups = new Map<string, Group>();
   const dedupeStores = new Map<string, DedupeStore>();
-  const tagState = createMemoryTagState();
+  const tagState = createMemoryTagState(now);
   let deadIds = 0;
 
   /** A group's record of handled event keys: the webhooks memory store, one per group. */

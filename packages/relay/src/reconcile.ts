@@ -21,6 +21,15 @@ export interface ReconcileOptions {
   onProgress?: (lastRepository: string) => void;
   /** Requests in flight at once (tag lists and manifest HEADs). Default 8. */
   concurrency?: number;
+  /**
+   * Leave alone a tag whose state a real event wrote less than this many ms before its tag list was
+   * read: docker-registry sends a push by tag before it links the tag, so the list may not show
+   * that push yet (the tag missing, or at its old digest). Such a tag counts in `settling`; a later
+   * run compares it. Default 10,000 (as long as replication waits for a tag link).
+   */
+  settleMs?: number;
+  /** Clock in milliseconds, compared with the tag state's times (`TagState.changedAt`); inject one in tests. Default `Date.now`. */
+  now?: () => number;
   signal?: AbortSignal;
 }
 
@@ -31,6 +40,8 @@ export interface ReconcileResult {
   pushed: number;
   /** Synthetic tag deletes appended: tags the registry no longer has. */
   deleted: number;
+  /** Tags that differ from the state but were left alone: a real event wrote them within `settleMs` (see there). */
+  settling: number;
   /** The last repository of the catalog that was reconciled (to resume with `after`). */
   lastRepository?: string;
 }
@@ -45,14 +56,30 @@ interface Run {
   log: RelayLog;
   state: TagState;
   limit: LimitFunction;
+  settleMs: number;
+  now: () => number;
   signal: AbortSignal | undefined;
   result: ReconcileResult;
 }
 
-/** Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic event per difference. */
+const DEFAULT_SETTLE_MS = 10_000;
+
+/**
+ * Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic
+ * event per difference, but for a tag a real event wrote within `settleMs` before the list. A real
+ * delete needs no such wait: the registry unlinks a tag before it sends the delete, and every HEAD
+ * is sent after the state was read, so a tag whose delete the state has taken answers its HEAD 404
+ * (no synthetic push brings it back).
+ */
 async function reconcileRepository(run: Run, repository: string): Promise<void> {
   const { client, log, state, limit, signal, result } = run;
-  const [tags, known] = await Promise.all([limit(() => collectTags(client, repository, { signal })), state.tags(repository)]);
+  let listedAt = 0;
+  const listed = () => {
+    listedAt = run.now();
+    return collectTags(client, repository, { signal });
+  };
+  const [tags, known, changedAt] = await Promise.all([limit(listed), state.tags(repository), state.changedAt?.(repository) ?? new Map<string, number>()]);
+  const settling = (tag: string) => (changedAt.get(tag) ?? -Infinity) > listedAt - run.settleMs;
   const manifests = await Promise.all(tags.map((tag) => limit(() => client.headManifest(repository, tag, { signal }))));
   result.repositories++;
   const present = new Set<string>();
@@ -62,11 +89,19 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
     present.add(tag);
     result.tags++;
     if (known.get(tag)?.digest === manifest.digest) continue;
+    if (settling(tag)) {
+      result.settling++;
+      continue;
+    }
     await log.append(syntheticPush(client, repository, tag, manifest));
     result.pushed++;
   }
   for (const [tag, entry] of known) {
     if (present.has(tag) || entry.digest === '') continue;
+    if (settling(tag)) {
+      result.settling++;
+      continue;
+    }
     await log.append(syntheticTagDelete(client, repository, tag, entry.digest));
     result.deleted++;
   }
@@ -92,8 +127,9 @@ async function forEachStreamed(names: AsyncIterable<string> | Iterable<string>, 
  * Takes a snapshot of the registry (catalog, every tag, each tag's digest by HEAD), streamed,
  * with at most `concurrency` requests at once, and compares it with the tag state the log
  * implies. Each difference becomes one synthetic event in the log (`origin: 'reconcile'`): a
- * `push` for a new or moved tag, a tag `delete` for a tag that is gone. A second run finds
- * nothing to append.
+ * `push` for a new or moved tag, a tag `delete` for a tag that is gone; a tag a real event wrote
+ * within `settleMs` waits for a later run. A second run, once every tag settled, finds nothing to
+ * append.
  */
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const client = clientOf(options?.client);
@@ -101,7 +137,18 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   if (!log || typeof log.append !== 'function') throw new RelayConfigError('reconcile needs { relay }: a relay or { log }');
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RelayConfigError('concurrency must be a positive integer');
-  const run: Run = { client, log, state: log.tagState, limit: pLimit(concurrency), signal: options.signal, result: { repositories: 0, tags: 0, pushed: 0, deleted: 0 } };
+  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  if (!(Number.isFinite(settleMs) && settleMs >= 0)) throw new RelayConfigError('settleMs must be a number of milliseconds, 0 or more');
+  const run: Run = {
+    client,
+    log,
+    state: log.tagState,
+    limit: pLimit(concurrency),
+    settleMs,
+    now: options.now ?? Date.now,
+    signal: options.signal,
+    result: { repositories: 0, tags: 0, pushed: 0, deleted: 0, settling: 0 },
+  };
 
   if (options.scope !== undefined) {
     await reconcileRepository(run, options.scope);

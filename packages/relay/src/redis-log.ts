@@ -56,7 +56,8 @@ function appendResult(reply: unknown): AppendResult {
  * letters `{S:p}:dead:<group>`, the record of handled events `{S:p}:handled:<group>` (a hash: event
  * key → claim or done, each with its expiry) and its previous generation `{S:p}:handled:<group>:previous`
  * (see redis-scripts.ts); leases in `{S:leases}:<group>:*`;
- * the tag state in `{S:p}:tags` (the partition's repositories) and `{S:p}:tags:<repository>` (tag → digest).
+ * the tag state in `{S:p}:tags` (the partition's repositories), `{S:p}:tags:<repository>` (tag → digest)
+ * and `{S:p}:tag-changes:<repository>` (tag → when a real event last wrote its entry, server ms).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
   const command = redisCommand(options?.client, 'createRedisLog');
@@ -85,7 +86,11 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
   // the script reads the repository back from the hash's name
   const tagSets = streamKeys.map((key) => `${key}:tags`);
   const tagHash = (set: string, repository: string) => `${set}:${repository}`;
-  const tagKeys = (repository: string) => ({ hash: tagHash(tagSets[partitionOf(repository, partitionCount)] as string, repository) });
+  const changesHash = (partition: number, repository: string) => `${streamKeys[partition] as string}:tag-changes:${repository}`;
+  const tagKeys = (repository: string) => {
+    const partition = partitionOf(repository, partitionCount);
+    return { hash: tagHash(tagSets[partition] as string, repository), changes: changesHash(partition, repository) };
+  };
   const append = luaScript(command, APPEND, appendResult);
   const ack = luaScript(command, ACK);
   const deadLetter = luaScript(command, DEAD_LETTER);
@@ -139,7 +144,7 @@ export function createRedisLog(options: RedisLogOptions): RelayLog {
       const change = tagChangeOf(record);
       if (!change) return append([key, idKey], [text, idempotencyArg, maxLengthArg, minId]);
       const set = tagSets[partition] as string;
-      return append([key, idKey, tagHash(set, change.repository), set], [text, idempotencyArg, maxLengthArg, minId, change.tag, encodeEntry(change)]);
+      return append([key, idKey, tagHash(set, change.repository), set, changesHash(partition, change.repository)], [text, idempotencyArg, maxLengthArg, minId, change.tag, encodeEntry(change)]);
     },
     async createGroup(group, start) {
       for (const partition of all) {

@@ -1,13 +1,16 @@
 /**
- * KEYS: stream, id key, then for a record with a tag change the repository's tag hash and the
- * partition's repository set (the hash's name is the set's, `:`, then the repository). ARGV: record,
- * id ttl ms, max length ('' for none), min id ('' for none), then only for a tag change: the tag and
- * its new entry (tag-state.ts's encodeEntry: the digest, '' for a delete, `~` first for what
- * reconciliation wrote). Appends once per id key: answers the new entry's id, or `{id}` (a
- * one-element array) with the first copy's for a key appended before. The tag state changes with
- * the append (tag-state.ts's applyTagChange): reconciliation's entries are written as they come; a
- * real event's is compared with the hash's first, so a tag that keeps its digest costs one read and
- * no write, and a delete of a tag the hash does not hold deletes nothing. The repository joins the
+ * KEYS: stream, id key, then for a record with a tag change the repository's tag hash, the
+ * partition's repository set (the hash's name is the set's, `:`, then the repository) and the
+ * repository's hash of change times (tag → server ms). ARGV: record, id ttl ms, max length ('' for
+ * none), min id ('' for none), then only for a tag change: the tag and its new entry (tag-state.ts's
+ * encodeEntry: the digest, '' for a delete, `~` first for what reconciliation wrote). Appends once
+ * per id key: answers the new entry's id, or `{id}` (a one-element array) with the first copy's for
+ * a key appended before. The tag state changes with the append (tag-state.ts's applyTagChange):
+ * reconciliation's entries are written as they come, without a time; a real event's is compared
+ * with the hash's first, so a tag that keeps its digest costs one read and no write, and a delete of
+ * a tag the hash does not hold deletes nothing. A real event that writes an entry also writes the
+ * server's time beside it (in a hash of its own, so the entries read as the previous version wrote
+ * them, for relays of both versions on one Redis); a delete takes both. The repository joins the
  * set when its hash gains a tag (HSET answers 1; nothing removes repositories from it). The record
  * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
  * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
@@ -26,10 +29,17 @@ if write and string.byte(entry) ~= 126 then
     if known == '~' .. entry then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
     if entry == '' then
       redis.call('HDEL', KEYS[3], tag)
+      redis.call('HDEL', KEYS[5], tag)
       local deleted = string.gsub(known, '^~', '')
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     end
   end
+  if write then
+    local clock = redis.call('TIME')
+    redis.call('HSET', KEYS[5], tag, clock[1] * 1000 + math.floor(clock[2] / 1000))
+  end
+elseif write then
+  redis.call('HDEL', KEYS[5], tag)
 end
 if write and redis.call('HSET', KEYS[3], tag, entry) == 1 then redis.call('SADD', KEYS[4], string.sub(KEYS[3], #KEYS[4] + 2)) end
 local id

@@ -19,6 +19,14 @@ export interface TagState {
   tags(repository: string): Promise<Map<string, TagStateEntry>>;
   /** The repositories the state holds tags of, in no particular order. */
   repositories(): AsyncIterable<string>;
+  /**
+   * When a real event last wrote each tag's entry (ms since the epoch, by the log's clock: the
+   * Redis server's for the Redis log), for the tags of `repository` whose entry a real event wrote;
+   * none for entries reconciliation wrote or a previous version of the log left. `reconcile` leaves
+   * a tag alone for its `settleMs` after that time. Optional: without it, reconciliation has no
+   * settle window.
+   */
+  changedAt?(repository: string): Promise<Map<string, number>>;
 }
 
 /** A tag's entry as one string (a hash field's value): `~` marks what reconciliation wrote. */
@@ -70,35 +78,48 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
 
 /**
  * What appending a record does to the state, for logs to apply with the append: the tag's new
- * entry (`undefined`: remove it), and whether the record is a real event for a change
- * reconciliation already recorded (late: consumers had the synthetic one). Reconciliation's
+ * entry (`undefined`: remove it), whether the record is a real event for a change
+ * reconciliation already recorded (late: consumers had the synthetic one), and whether it is a
+ * real event that wrote a new entry (`changed`: the time of that write is kept, see
+ * `TagState.changedAt`; a real push that leaves the entry as it was keeps it, reconciliation's
+ * writes and every removal drop it). Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
  */
-export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; deletedDigest?: string } {
-  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false };
+export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; changed: boolean; deletedDigest?: string } {
+  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false, changed: false };
   const late = known === encodeEntry({ digest: change.digest, reconciled: true });
-  if (change.digest !== '') return { entry: change.digest, late };
+  if (change.digest !== '') return { entry: change.digest, late, changed: known !== change.digest };
   // a real delete names only the tag: what the state held is the digest it removed
   const deletedDigest = known === undefined ? '' : decodeEntry(known).digest;
-  return deletedDigest === '' ? { entry: undefined, late } : { entry: undefined, late, deletedDigest };
+  return deletedDigest === '' ? { entry: undefined, late, changed: false } : { entry: undefined, late, changed: false, deletedDigest };
 }
 
-/** The memory log's state: repository → tag → encoded entry, applied synchronously with each append. */
+/** The memory log's state: repository → tag → encoded entry and when a real event wrote it, applied synchronously with each append. */
 export interface MemoryTagState extends TagState {
   /** Applies a record's tag change; returns the record to append (marked `reconciled` when late, with `deletedDigest` for a tag delete). */
   apply(record: LogRecord): LogRecord;
+  changedAt(repository: string): Promise<Map<string, number>>;
 }
 
-export function createMemoryTagState(): MemoryTagState {
-  const repositories = new Map<string, Map<string, string>>();
+interface MemoryEntry {
+  value: string;
+  changedAt?: number;
+}
+
+/** `now`: the log's clock, in milliseconds. */
+export function createMemoryTagState(now: () => number): MemoryTagState {
+  const repositories = new Map<string, Map<string, MemoryEntry>>();
+  const entries = (repository: string) => [...(repositories.get(repository) ?? [])];
   return {
     apply(record) {
       const found = tagChangeOf(record);
       if (!found) return record;
-      const tags = repositories.get(found.repository) ?? new Map<string, string>();
-      const { entry, late, deletedDigest } = applyTagChange(found, tags.get(found.tag));
+      const tags = repositories.get(found.repository) ?? new Map<string, MemoryEntry>();
+      const { entry, late, changed, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
       if (entry === undefined) tags.delete(found.tag);
-      else tags.set(found.tag, entry);
+      else if (changed) tags.set(found.tag, { value: entry, changedAt: now() });
+      // what reconciliation writes has no time; a real push that leaves the entry as it was keeps the time of the write it repeats
+      else if (found.reconciled) tags.set(found.tag, { value: entry });
       if (tags.size === 0) repositories.delete(found.repository);
       else repositories.set(found.repository, tags);
       const marked = late ? { ...record, reconciled: true as const } : record;
@@ -106,14 +127,17 @@ export function createMemoryTagState(): MemoryTagState {
       return deletedDigest === undefined || record.deletedDigest !== undefined ? marked : { ...marked, deletedDigest };
     },
     async get(repository, tag) {
-      const value = repositories.get(repository)?.get(tag);
-      return value === undefined ? undefined : decodeEntry(value);
+      const found = repositories.get(repository)?.get(tag);
+      return found === undefined ? undefined : decodeEntry(found.value);
     },
     async tags(repository) {
-      return new Map([...(repositories.get(repository) ?? [])].map(([tag, value]) => [tag, decodeEntry(value)]));
+      return new Map(entries(repository).map(([tag, found]) => [tag, decodeEntry(found.value)]));
     },
     async *repositories() {
       yield* [...repositories.keys()];
+    },
+    async changedAt(repository) {
+      return new Map(entries(repository).flatMap(([tag, found]) => (found.changedAt === undefined ? [] : [[tag, found.changedAt] as const])));
     },
   };
 }

@@ -280,6 +280,32 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal(repositories, [repository]);
     });
 
+    test("the tag state keeps when a real event last wrote each tag's entry (changedAt, where the log has it): not for a push that leaves it, nor for what reconciliation wrote; a delete takes it", 1, async (log) => {
+      const changedAt = log.tagState.changedAt?.bind(log.tagState);
+      if (!changedAt) return; // optional: a log without it gives reconciliation no settle window
+      const times = async () => Object.fromEntries(await changedAt('a'));
+      const before = Date.now();
+      await log.append(tagRecord('a', 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord('a', 'push', 'v2', 'sha256:2'));
+      const first = await times();
+      equal(Object.keys(first).sort(), ['v1', 'v2']);
+      // the log's clock (a Redis server's) need not be this process's, only close to it: a time in milliseconds
+      for (const time of Object.values(first)) ok(Math.abs(time - before) < 60_000, `a time in ms near this process's clock, not ${time}`);
+      await sleep(5);
+      await log.append(tagRecord('a', 'push', 'v1', 'sha256:1'));
+      await log.append(tagRecord('a', 'push', 'v2', 'sha256:3'));
+      const second = await times();
+      equal(second.v1, first.v1, 'a push that leaves the tag where it was keeps the time');
+      ok((second.v2 ?? 0) > (first.v2 ?? Infinity), 'a push that moves the tag writes a later time');
+      await log.append(tagRecord('a', 'push', 'v1', 'sha256:4', 'reconcile'));
+      await log.append(tagRecord('a', 'delete', 'v2'));
+      await log.append(tagRecord('a', 'push', 'v3', 'sha256:5'));
+      await log.append(tagRecord('a', 'delete', 'v3', undefined, 'reconcile'));
+      equal(await times(), {});
+      await log.append(tagRecord('a', 'push', 'v1', 'sha256:4'));
+      equal(Object.keys(await times()), ['v1'], "a real event confirming what reconciliation wrote writes the entry, and its time");
+    });
+
     test('a dead letter sent back changes no tag state: a retried old push does not move the tag back, a retried delete removes nothing', 1, async (log) => {
       const oldPush = tagRecord('a', 'push', 'v1', 'sha256:old');
       const oldDelete = tagRecord('a', 'delete', 'v2');

@@ -4,8 +4,9 @@ import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, skopeoD
 import { validateEvent } from '@regevents/schemas';
 import type { Event } from '@regevents/types';
 import { describe, expect, it } from 'vitest';
+import { createRegistryClient } from '@regevents/registry-client';
 import { createRedisLog, createRelay, reconcile, RECONCILE_USER_AGENT, type LogEntry, type Relay } from '../src/index.js';
-import { endpointMetrics, freshStream, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
+import { endpointMetrics, freshStream, registryRequest, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 
@@ -49,6 +50,9 @@ function tagChanges(list: LogEntry[]): string[] {
 }
 
 let seed = 7000;
+/** Reconciliation's clock as it will be once every real event so far has settled (the default window is 10 s). */
+const afterTheSettleWindow = () => Date.now() + 10_000;
+
 async function push(dir: string, registry: RunningRegistry, reference: string): Promise<string> {
   const image = buildImage({ seed: ++seed, layers: 1, layerBytes: 256 });
   await skopeoCopy(await writeOciLayout(join(dir, `image-${seed}`), image, 'v'), `docker://${registry.host}/${reference}`);
@@ -86,7 +90,8 @@ describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-serve
 
       receiver = await serveRelay(started.client, stream, relayPort);
       const before = (await entries(receiver.relay)).length;
-      const result = await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay, concurrency: 3 });
+      // app:move and app:gone changed since their last real events: past the settle window of those (on a fast machine all this takes less)
+      const result = await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay, concurrency: 3, now: afterTheSettleWindow });
       expect(result).toMatchObject({ repositories: 3, tags: 5, pushed: 3, deleted: 1 });
 
       const after = (await entries(receiver.relay)).slice(before);
@@ -141,6 +146,53 @@ describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-serve
       await ci.idle();
       await ci.stop();
       expect(built.sort()).toEqual(['late/app:1', 'late/app:2', 'untouched/app:1']);
+    } finally {
+      await receiver.close();
+      await registry.stop();
+    }
+  }, 90_000);
+  /**
+   * docker-registry sends a push by tag once the manifest is stored and links the tag after it (two
+   * files, each fsynced). Here the two halves of such a PUT are split, as the registry's own order:
+   * the manifest by digest, then the push event by tag the registry sends for it (its manifest push
+   * with the tag), then, after the reconciliation between them, the tag.
+   */
+  it('a reconciliation between a push event and the tag link the registry writes after it appends no delete; once settleMs has passed, a tag never linked is deleted', async () => {
+    const stream = freshStream();
+    const relayPort = await freePort();
+    const registry = await startRegistryOn(join(scratch.path, 'order-storage'), relayPort);
+    const receiver = await serveRelay(started.client, stream, relayPort);
+    const client = createRegistryClient({ baseUrl: registry.url });
+    const reconcileOne = (scope: string, now?: () => number) => reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay, scope, ...(now ? { now } : {}) });
+    const synthetic = async () => (await entries(receiver.relay)).filter((entry) => entry.record.origin === 'reconcile');
+
+    /** Stores an image's manifest by digest only; appends the push by `tag` the registry sends before it links the tag. */
+    async function pushEventBeforeTagLink(repository: string, tag: string) {
+      const image = buildImage({ seed: ++seed, layers: 1, layerBytes: 256 });
+      for (const [digest, bytes] of image.blobs) if (digest !== image.root.digest) await client.pushBlob(repository, bytes, { digest });
+      const manifest = { mediaType: image.root.mediaType, bytes: image.blobs.get(image.root.digest) as Uint8Array };
+      await client.putManifest(repository, image.root.digest, manifest);
+      const isManifestPush = ({ record }: LogEntry) => (record.event as Event).action === 'push' && (record.event as Event).target.digest === image.root.digest;
+      await until(async () => (await entries(receiver.relay)).some(isManifestPush), 'the manifest push to reach the log', 20_000, 100);
+      const stored = (await entries(receiver.relay)).find(isManifestPush)?.record.event as Event;
+      const byTag = { ...stored, id: crypto.randomUUID(), target: { ...stored.target, tag } };
+      expect((await receiver.relay.fetch(registryRequest(JSON.stringify({ events: [byTag] })))).ok).toBe(true);
+      return { digest: image.root.digest, linkTag: () => client.putManifest(repository, tag, manifest) };
+    }
+
+    try {
+      const linked = await pushEventBeforeTagLink('order/app', '1.0');
+      expect(await reconcileOne('order/app')).toMatchObject({ tags: 0, pushed: 0, deleted: 0, settling: 1 });
+      await linked.linkTag();
+      expect(await reconcileOne('order/app')).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 0 });
+      expect(await synthetic()).toEqual([]);
+
+      // the same, and the registry never links the tag: once the push has settled, the tag is gone
+      const never = await pushEventBeforeTagLink('order/never', '1.0');
+      expect(await reconcileOne('order/never', afterTheSettleWindow)).toMatchObject({ tags: 0, pushed: 0, deleted: 1, settling: 0 });
+      const deletions = await synthetic();
+      expect(tagChanges(deletions)).toEqual(['order/never:1.0 deleted']);
+      expect(deletions[0]?.record.deletedDigest).toBe(never.digest);
     } finally {
       await receiver.close();
       await registry.stop();

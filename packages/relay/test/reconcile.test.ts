@@ -22,7 +22,9 @@ describe('reconcile on the memory log', () => {
     await registry.pushImage('team/api:old', { seed: 2 });
     const relay = createRelay({ auth: { unauthenticated: true } });
     await relay.log.append(tagRecord('ghost/app', 'push', 'v1', 'sha256:0000'));
-    expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1 });
+    // that push has settled: reconciliation's clock is past its settle window
+    const now = () => Date.now() + 10_000;
+    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1, settling: 0 });
     expect(await synthetic(relay)).toEqual(['delete ghost/app:v1', 'push team/api:1.0', 'push team/api:old']);
     await registry.deleteImage('team/api:old');
     expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ tags: 1, pushed: 0, deleted: 1 });
@@ -30,6 +32,26 @@ describe('reconcile on the memory log', () => {
     // one manifest HEAD per tag and run: 2, then 1, then 1
     const heads = registry.events.filter((recorded) => recorded.event.action === 'pull' && recorded.event.request.method === 'HEAD');
     expect(heads.map((recorded) => recorded.event.request.useragent)).toEqual(Array(4).fill(RECONCILE_USER_AGENT));
+  });
+
+  it('leaves alone a tag a real event wrote within settleMs before the list, missing or at another digest, and reconciles it once the window has passed', async () => {
+    const { registry, url } = await serveMock();
+    await registry.pushImage('team/api:moved');
+    let time = 1_700_000_000_000;
+    const now = () => time;
+    const relay = createRelay({ log: createMemoryLog({ now }), auth: { unauthenticated: true } });
+    // the registry sent these pushes and has not linked their tags yet: one new, one moved from the image it holds
+    await relay.log.append(tagRecord('team/api', 'push', 'new', 'sha256:1111'));
+    await relay.log.append(tagRecord('team/api', 'push', 'moved', 'sha256:2222'));
+    time += 9_999;
+    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 2 });
+    expect(await synthetic(relay)).toEqual([]);
+    time += 1;
+    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ tags: 1, pushed: 1, deleted: 1, settling: 0 });
+    expect(await synthetic(relay)).toEqual(['delete team/api:new', 'push team/api:moved']);
+    // what reconciliation wrote has no time: a change after it is reconciled at once
+    await registry.deleteImage('team/api:moved');
+    expect(await reconcile({ client: { baseUrl: url }, relay, now, settleMs: 60_000 })).toMatchObject({ pushed: 0, deleted: 1, settling: 0 });
   });
 
   it('reports progress in catalog order and resumes after a repository', async () => {
@@ -88,6 +110,8 @@ describe('reconcile on the memory log', () => {
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay: {} as never })).rejects.toBeInstanceOf(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, concurrency: 0 })).rejects.toBeInstanceOf(RelayConfigError);
     expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, every: -1 })).toThrow(RelayConfigError);
+    await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: -1 })).rejects.toBeInstanceOf(RelayConfigError);
+    await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: Number.NaN })).rejects.toBeInstanceOf(RelayConfigError);
   });
 });
 

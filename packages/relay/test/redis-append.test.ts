@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRedisLog, partitionOf, type RelayLog, type Retention } from '../src/index.js';
+import { createRedisLog, partitionOf, reconcile, type RelayLog, type Retention } from '../src/index.js';
 import { sampleRecord, tagRecord } from '../src/testing.js';
-import { freshStream, redisPeer, sleep, useRedis } from './helpers.js';
+import { freshStream, redisPeer, sleep, useMockRegistry, useRedis } from './helpers.js';
 
 /** The keys of partition 0's entries, oldest first. */
 async function keysIn(log: RelayLog): Promise<string[]> {
@@ -21,6 +21,7 @@ async function appendMany(log: RelayLog, count: number): Promise<string[]> {
 // Redis trims approximately (`~`): whole stream nodes (at most 4 kB or 100 entries each), never below the bound
 describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and remembers an event id for idempotencyMs', () => {
   const started = useRedis();
+  const { serve: serveMock } = useMockRegistry();
   const logWith = (retention?: Retention, idempotencyMs?: number) => createRedisLog({ client: started.client, stream: freshStream(), retention, idempotencyMs });
 
   it('retention.maxLength: the stream keeps at least that many entries, the newest, and drops whole nodes of older ones', async () => {
@@ -82,5 +83,30 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
       expect(Object.fromEntries(await log.tagState.tags(repository))).toEqual({ v1: { digest: 'sha256:2', reconciled: true } });
       expect(await started.client.sendCommand(['SISMEMBER', `{${stream}:${partitionOf(repository, 2)}}:tags`, repository]), 'in its partition\'s set').toBe(1);
     }
+  });
+
+  it('reads the tag state a previous version wrote (entries, no times): its tags have settled, and a real event writes its time beside them', async () => {
+    const stream = freshStream();
+    const set = `{${stream}:0}:tags`;
+    // as the previous version's append script left them: a hash per repository and the set, no times
+    await started.client.sendCommand(['HSET', `${set}:team/app`, 'deleted', 'sha256:1', 'late', '~sha256:2', 'old', 'sha256:9']);
+    await started.client.sendCommand(['SADD', set, 'team/app']);
+    const log = createRedisLog({ client: started.client, stream });
+    expect(Object.fromEntries(await log.tagState.tags('team/app'))).toEqual({
+      deleted: { digest: 'sha256:1', reconciled: false },
+      late: { digest: 'sha256:2', reconciled: true },
+      old: { digest: 'sha256:9', reconciled: false },
+    });
+    expect(await log.tagState.changedAt?.('team/app')).toEqual(new Map());
+    await log.append(tagRecord('team/app', 'delete', 'deleted'));
+    await log.append(tagRecord('team/app', 'push', 'late', 'sha256:2'));
+    expect((await log.range(0, { from: '-', to: '+', count: 10 })).map(({ record }) => [record.deletedDigest, record.reconciled])).toEqual([
+      ['sha256:1', undefined],
+      [undefined, true],
+    ]);
+    expect([...((await log.tagState.changedAt?.('team/app')) ?? new Map()).keys()]).toEqual(['late']);
+    // a registry that has none of them: the old entry is deleted at once, the one a real event just wrote waits
+    const { url } = await serveMock();
+    expect(await reconcile({ client: { baseUrl: url }, relay: { log } })).toMatchObject({ pushed: 0, deleted: 1, settling: 1 });
   });
 });
