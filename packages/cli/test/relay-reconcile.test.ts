@@ -55,6 +55,31 @@ describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-ser
       await server.close();
     }
   });
+
+  it('names the tags a real event wrote moments ago as settling, and appends no delete for one the registry does not list yet', async () => {
+    const registry = createMockRegistry();
+    const server = await registry.serve();
+    try {
+      await registry.pushImage('team/api:1.0');
+      await registry.pushImage('team/api:2.0', { seed: 2 });
+      const stream = 'cli-reconcile-settle';
+      const relay = createRelay({ log: createRedisLog({ client: redis.client, stream }), auth: { unauthenticated: true } });
+      for (const { body } of registry.events) {
+        const request = new Request('http://127.0.0.1/events', { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body });
+        expect((await relay.fetch(request)).status).toBe(200);
+      }
+      // the registry no longer lists 2.0, and the log heard of neither this delete nor any reconcile
+      await registry.deleteImage('team/api:2.0');
+      const io = await runInProcess(['relay', 'reconcile', '--redis', redis.url, '--stream', stream, '--registry', server.url]);
+      expect(io.code).toBe(0);
+      expect(io.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 0 pushed, 0 deleted, 1 settling']);
+      const json = await runInProcess(['relay', 'reconcile', '--redis', redis.url, '--stream', stream, '--registry', server.url, '--json']);
+      expect(JSON.parse(json.stdout[0] ?? '')).toMatchObject({ pushed: 0, deleted: 0, settling: 1 });
+    } finally {
+      registry.close();
+      await server.close();
+    }
+  });
 });
 
 const authPeers = requirePeers('redis-server', 'docker-registry', 'htpasswd');

@@ -20,7 +20,9 @@ export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCreden
 function report(result: ReconcileResult, options: ReconcileCommandOptions, io: Io): void {
   if (options.json) return io.out(JSON.stringify(result));
   const repositories = `${result.repositories} ${result.repositories === 1 ? 'repository' : 'repositories'}`;
-  io.out(`reconciled ${repositories}, ${result.tags} tag${result.tags === 1 ? '' : 's'}: appended ${result.pushed} pushed, ${result.deleted} deleted`);
+  // a tag still settling is no difference yet, only a note that a later run will look again
+  const settling = result.settling > 0 ? `, ${result.settling} settling` : '';
+  io.out(`reconciled ${repositories}, ${result.tags} tag${result.tags === 1 ? '' : 's'}: appended ${result.pushed} pushed, ${result.deleted} deleted${settling}`);
 }
 
 /** `regevents relay reconcile --registry URL --redis URL`: appends what the registry has and the log never heard of; with `--every`, again and again. */
