@@ -284,6 +284,12 @@ if (only.has('consumer')) {
   const LONG_EVENTS = Number(process.env.BENCH_LONG_EVENTS ?? 20_000);
   const REPOSITORIES = 64;
   const CONCURRENCY = 16;
+  // a run that finds nothing more to handle for this long ends with an error: a stream shorter than
+  // the run expects stops it instead of a read loop that never ends. The bare loops wait in Redis
+  // (XREADGROUP BLOCK, answered at once while entries are there), the relay's consumer by a check of
+  // its progress once per this time; neither adds a step per read or event.
+  const STALL_MS = 5000;
+  const stalled = (stream, handled, events) => new Error(`${stream}: nothing more to handle for ${STALL_MS} ms after ${handled} of ${events} events: the stream is shorter than the run expects`);
   async function fill(stream, events) {
     const log = createRedisLog({ client, stream });
     const body = JSON.parse(template).events[0];
@@ -327,10 +333,15 @@ if (only.has('consumer')) {
       if (++handled === events) allHandled();
     };
     const consumer = consumerRelay.consumer('bench', { concurrency: CONCURRENCY, pollMs: 5 }).onAny(asyncHandler ? async () => count() : count);
+    let watch;
+    const stall = new Promise((_, reject) => {
+      let before = -1;
+      watch = setInterval(() => (handled === before ? reject(stalled(stream, handled, events)) : (before = handled)), STALL_MS);
+    });
     return measured(async () => {
       const started = performance.now();
       await consumer.start();
-      await done;
+      await Promise.race([done, stall]).finally(() => clearInterval(watch));
       // timed to the last acknowledgement, as the bare loops are: a graceful stop waits for it
       await consumer.stop();
       return started;
@@ -346,9 +357,9 @@ if (only.has('consumer')) {
       let handled = 0;
       let batches = 0;
       while (handled < events) {
-        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
+        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'BLOCK', String(STALL_MS), 'STREAMS', key, '>']);
         const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length === 0) continue;
+        if (entries.length === 0) throw stalled(key, handled, events);
         await settle(key, entries, ++batches);
         handled += entries.length;
       }
