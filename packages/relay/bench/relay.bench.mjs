@@ -15,7 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildImage, ratioSpread, recordResponseTimes, registryConfig, saveBenchReport, skopeoCopy, sleep, startRedis, startRegistry, writeOciLayout } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
 import autocannon from 'autocannon';
@@ -30,10 +31,14 @@ const TOKEN = 'bench-token-0123456789';
 // BENCH_ONLY=receiver,append,consumer,registry runs some of the four (all by default)
 const only = new Set((process.env.BENCH_ONLY ?? 'receiver,append,consumer,registry').split(','));
 // BENCH_CONSUMERS=relay,bare,floor runs some of the consumer rows (all by default), checked before anything starts
-const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor'];
+// BENCH_AGAINST=<folder> (another build's dist, a copy of main's say) adds the rows against and
+// longAgainst: the relay consumer built from there, in the same rounds, to A/B a change in one run
+const AGAINST = process.env.BENCH_AGAINST;
+const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor', ...(AGAINST ? ['against', 'longAgainst'] : [])];
 const consumerRows = process.env.BENCH_CONSUMERS?.split(',');
 const unknownRows = consumerRows?.filter((name) => !CONSUMER_ROWS.includes(name)) ?? [];
 if (unknownRows.length > 0) throw new Error(`BENCH_CONSUMERS names no row ${unknownRows.join(', ')}: the rows are ${CONSUMER_ROWS.join(', ')}`);
+const againstBuild = AGAINST ? await import(pathToFileURL(resolve(AGAINST, 'index.js')).href) : undefined;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -290,8 +295,8 @@ if (only.has('consumer')) {
   // its progress once per this time; neither adds a step per read or event.
   const STALL_MS = 5000;
   const stalled = (stream, handled, events) => new Error(`${stream}: nothing more to handle for ${STALL_MS} ms after ${handled} of ${events} events: the stream is shorter than the run expects`);
-  async function fill(stream, events) {
-    const log = createRedisLog({ client, stream });
+  async function fill(stream, events, build = undefined) {
+    const log = (build?.createRedisLog ?? createRedisLog)({ client, stream });
     const body = JSON.parse(template).events[0];
     await Promise.all(
       Array.from({ length: events }, (_, i) => {
@@ -322,10 +327,10 @@ if (only.has('consumer')) {
   }
   // handlers that answer at once run without a promise each (receiveNow); an async handler, as one
   // doing I/O is, pays one: the `async` row measures that case
-  async function relayConsumer(round, events = EVENTS, asyncHandler = false) {
-    const stream = `bench:consume${asyncHandler ? '-async' : ''}:${events}:${round}`;
-    const log = await fill(stream, events);
-    const consumerRelay = createRelay({ log, auth: { unauthenticated: true } });
+  async function relayConsumer(round, events = EVENTS, asyncHandler = false, build = undefined) {
+    const stream = `bench:consume${asyncHandler ? '-async' : ''}${build ? '-against' : ''}:${events}:${round}`;
+    const log = await fill(stream, events, build);
+    const consumerRelay = (build?.createRelay ?? createRelay)({ log, auth: { unauthenticated: true } });
     let handled = 0;
     let allHandled;
     const done = new Promise((resolve) => (allHandled = resolve));
@@ -413,6 +418,10 @@ if (only.has('consumer')) {
     each: (round) => bareLoop(round, true),
     floor: (round) => floorLoop(round),
     longFloor: (round) => rotating(floorLoop(round, LONG_EVENTS), 'bench:floor', round),
+    ...(againstBuild && {
+      against: (round) => relayConsumer(round, EVENTS, false, againstBuild),
+      longAgainst: (round) => rotating(relayConsumer(round, LONG_EVENTS, false, againstBuild), 'bench:consume-against', round),
+    }),
   };
   const isLong = (name) => name.startsWith('long');
   // a selection keeps the baselines its rows are measured against
@@ -452,6 +461,8 @@ if (only.has('consumer')) {
       short: `relay over ${LONG_EVENTS}`,
       label: `the same relay consumer over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})`,
     },
+    { name: 'against', base: 'bare', short: 'relay, the other build', label: `the same relay consumer built from ${AGAINST}` },
+    { name: 'longAgainst', base: 'longBare', short: `relay over ${LONG_EVENTS}, the other build`, label: `the same relay consumer over ${LONG_EVENTS} events built from ${AGAINST}` },
   ].filter((row) => row.name in consumers);
   const perRound = (name, base) => ratios(name, base).map((r) => r.toFixed(2)).join(' ');
   const has = (name) => name in consumers;
@@ -472,6 +483,15 @@ if (only.has('consumer')) {
         : []),
       ...(has('long') ? [`per-round ratios of the ${LONG_EVENTS}-event relay run / the batch-ack loop over ${LONG_EVENTS}: ${perRound('long', 'longBare')}`] : []),
       ...(has('longFloor') ? [`the dedupe by hand over ${LONG_EVENTS} / the batch-ack loop over ${LONG_EVENTS} per round: ${perRound('longFloor', 'longBare')}${has('long') ? `; relay / the dedupe by hand over ${LONG_EVENTS}: ${perRound('long', 'longFloor')}` : ''}`] : []),
+      ...[
+        ['relay', 'against', ''],
+        ['long', 'longAgainst', ` over ${LONG_EVENTS}`],
+      ]
+        .filter(([name, other]) => has(name) && has(other))
+        .map(
+          ([name, other, over]) =>
+            `relay${over} / the other build per round: ${perRound(name, other)} (median ${fixed(median(ratios(name, other)), 2)}x); this thread's CPU per event (us), this build / the other, per round: ${consumerRuns[name].map((run, round) => `${fixed(run.nodeUs)}/${fixed(consumerRuns[other][round].nodeUs)}`).join(' ')}`
+        ),
       ...(rotated.length > 0 ? [`the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`] : []),
       `CPU per event, medians (this thread / Redis's main thread): ${rows.map((row) => `${row.short} ${cpu(row.name, 'nodeUs')} / ${cpu(row.name, 'redisUs')} us`).join(', ')}`,
     ],
