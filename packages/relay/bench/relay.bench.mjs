@@ -15,7 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildImage, ratioSpread, recordResponseTimes, registryConfig, saveBenchReport, skopeoCopy, sleep, startRedis, startRegistry, writeOciLayout } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
 import autocannon from 'autocannon';
@@ -30,10 +31,14 @@ const TOKEN = 'bench-token-0123456789';
 // BENCH_ONLY=receiver,append,consumer,registry runs some of the four (all by default)
 const only = new Set((process.env.BENCH_ONLY ?? 'receiver,append,consumer,registry').split(','));
 // BENCH_CONSUMERS=relay,bare,floor runs some of the consumer rows (all by default), checked before anything starts
-const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor'];
+// BENCH_AGAINST=<folder> (another build's dist, a copy of main's say) adds the rows against and
+// longAgainst: the relay consumer built from there, in the same rounds, to A/B a change in one run
+const AGAINST = process.env.BENCH_AGAINST;
+const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor', ...(AGAINST ? ['against', 'longAgainst'] : [])];
 const consumerRows = process.env.BENCH_CONSUMERS?.split(',');
 const unknownRows = consumerRows?.filter((name) => !CONSUMER_ROWS.includes(name)) ?? [];
 if (unknownRows.length > 0) throw new Error(`BENCH_CONSUMERS names no row ${unknownRows.join(', ')}: the rows are ${CONSUMER_ROWS.join(', ')}`);
+const againstBuild = AGAINST ? await import(pathToFileURL(resolve(AGAINST, 'index.js')).href) : undefined;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -61,22 +66,51 @@ const redisInfo = async (section) => {
   const text = String(await client.sendCommand(['INFO', section]));
   return Object.fromEntries(text.split('\r\n').flatMap((line) => (line.includes(':') ? [line.split(':')] : [])));
 };
-const redisCpuSeconds = (info) => Number(info.used_cpu_user) + Number(info.used_cpu_sys);
+/** Redis's CPU so far (µs): the whole process's, and its main thread's (the one that runs the commands). */
+async function redisCpuMicros() {
+  const info = await redisInfo('cpu');
+  return {
+    all: (Number(info.used_cpu_user) + Number(info.used_cpu_sys)) * 1e6,
+    main: (Number(info.used_cpu_user_main_thread) + Number(info.used_cpu_sys_main_thread)) * 1e6,
+  };
+}
 /** Runs `work` (which answers `{ value, requests }`) and measures what its requests cost on each side. */
 async function costOf(work) {
   await client.sendCommand(['CONFIG', 'RESETSTAT']);
-  const redisBefore = redisCpuSeconds(await redisInfo('cpu'));
+  const redisBefore = await redisCpuMicros();
   const cpu = process.cpuUsage();
   gcPauses.length = 0;
   const { value, requests } = await work();
   const used = process.cpuUsage(cpu);
   // the observer reports after the fact: one turn of the loop lets the last pauses in
   await sleep(1);
-  const redisCpu = redisCpuSeconds(await redisInfo('cpu')) - redisBefore;
+  const redisAfter = await redisCpuMicros();
   const perCall = Object.fromEntries(
     Object.entries(await redisInfo('commandstats')).map(([name, value]) => [name.replace('cmdstat_', ''), Number(/usec_per_call=([\d.]+)/.exec(value)?.[1] ?? 0)])
   );
-  return { value, nodeUs: (used.user + used.system) / requests, redisUs: (redisCpu * 1e6) / requests, perCall, longestGcMs: Math.max(0, ...gcPauses), gcMs: gcPauses.reduce((a, b) => a + b, 0) };
+  return {
+    value,
+    nodeUs: (used.user + used.system) / requests,
+    redisUs: (redisAfter.all - redisBefore.all) / requests,
+    redisMainUs: (redisAfter.main - redisBefore.main) / requests,
+    perCall,
+    longestGcMs: Math.max(0, ...gcPauses),
+    gcMs: gcPauses.reduce((a, b) => a + b, 0),
+  };
+}
+/**
+ * Every contestant measured once a round by `measure(name, round)`, the order rotating each round
+ * (none always first, none always right after another), after `warmUp` ran each once untimed
+ * (script loading, JIT). Answers each contestant's results in round order: index i of every list
+ * is the same round, so per-round ratios compare runs made close together.
+ */
+async function inRotatingRounds(names, rounds, measure, warmUp = (name) => measure(name, 'warm-up')) {
+  for (const name of names) await warmUp(name);
+  const results = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names.map((_, index) => names[(index + round) % names.length])) results[name].push(await measure(name, round));
+  }
+  return results;
 }
 const fixed = (value, digits = 1) => value.toFixed(digits);
 
@@ -130,22 +164,20 @@ if (only.has('receiver')) {
     const responseTimes = recordResponseTimes(instance);
     return { ...(await instance), p99Micros: responseTimes.p99Micros() };
   }
-  const names = Object.keys(receivers);
-  const runs = Object.fromEntries(names.map((name) => [name, []]));
-  for (const name of names) await load(receivers[name], 1);
-  const costs = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const name of names.map((_, index) => names[(index + round) % names.length])) {
+  const costs = await inRotatingRounds(
+    Object.keys(receivers),
+    ROUNDS,
+    async (name) => {
       const cost = await costOf(async () => {
         const result = await load(receivers[name], SECONDS);
         return { value: result, requests: result.requests.total };
       });
-      const result = cost.value;
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      runs[name].push(result);
-      costs[name].push(cost);
-    }
-  }
+      if (cost.value.non2xx > 0 || cost.value.errors > 0) throw new Error(`${name}: ${cost.value.non2xx} non-2xx answers, ${cost.value.errors} errors`);
+      return cost;
+    },
+    (name) => load(receivers[name], 1)
+  );
+  const runs = Object.fromEntries(Object.entries(costs).map(([name, rounds]) => [name, rounds.map((cost) => cost.value)]));
   const costMedian = (name, pick) => median(costs[name].map(pick));
   for (const server of Object.values(receivers)) server.close();
   const rps = (name) => median(runs[name].map((r) => r.requests.average));
@@ -203,13 +235,8 @@ if (only.has('append')) {
     const middle = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
     return middle.reduce((sum, value) => sum + value, 0) / middle.length;
   };
-  const mainThreadCpu = async () => {
-    const info = await redisInfo('cpu');
-    return (Number(info.used_cpu_user_main_thread) + Number(info.used_cpu_sys_main_thread)) * 1e6;
-  };
-  /** One batch of a row's appends, 32 in flight: its rate and Redis's main thread's CPU per append. */
+  /** One batch of a row's appends, 32 in flight: its rate. */
   async function appendBatch(row) {
-    const cpuBefore = await mainThreadCpu();
     const started = performance.now();
     let sent = 0;
     const worker = async () => {
@@ -219,8 +246,7 @@ if (only.has('append')) {
       }
     };
     await Promise.all(Array.from({ length: 32 }, worker));
-    const elapsed = performance.now() - started;
-    return { rate: appendCalls / (elapsed / 1000), cpu: ((await mainThreadCpu()) - cpuBefore) / appendCalls };
+    return appendCalls / ((performance.now() - started) / 1000);
   }
   /** A second batch with every command logged: SLOWLOG's own bookkeeping (a copy of each command's arguments) stays out of the first's CPU. */
   async function loggedTimes(row) {
@@ -232,19 +258,13 @@ if (only.has('append')) {
     return logged.flatMap(([, , micros, [command]]) => (/^(xadd|evalsha)$/i.test(String(command)) ? [Number(micros)] : []));
   }
   await client.sendCommand(['CONFIG', 'SET', 'slowlog-max-len', String(appendCalls + 100)]);
-  const appendRuns = Object.fromEntries(Object.keys(appendRows).map((name) => [name, { rates: [], durations: [], cpu: [] }]));
-  for (let round = 0; round <= ROUNDS; round++) {
-    const order = Object.keys(appendRows).map((_, index, all) => all[(index + round) % all.length]);
-    for (const name of order) {
-      const { rate, cpu } = await appendBatch(appendRows[name]);
-      const durations = await loggedTimes(appendRows[name]);
-      // round 0 warms each row up (script loading, JIT)
-      if (round === 0) continue;
-      appendRuns[name].rates.push(rate);
-      appendRuns[name].cpu.push(cpu);
-      appendRuns[name].durations.push(...durations);
-    }
-  }
+  const appendRounds = await inRotatingRounds(Object.keys(appendRows), ROUNDS, async (name) => {
+    const cost = await costOf(async () => ({ value: await appendBatch(appendRows[name]), requests: appendCalls }));
+    return { rate: cost.value, cpu: cost.redisMainUs, durations: await loggedTimes(appendRows[name]) };
+  });
+  const appendRuns = Object.fromEntries(
+    Object.entries(appendRounds).map(([name, rounds]) => [name, { rates: rounds.map((run) => run.rate), cpu: rounds.map((run) => run.cpu), durations: rounds.flatMap((run) => run.durations) }])
+  );
   const appendRatios = (name) => appendRuns[name].rates.map((rate, round) => rate / appendRuns.xadd.rates[round]);
   const callMicros = (name) => fixed(middleMean(appendRuns[name].durations));
   await saveBenchReport({
@@ -269,8 +289,14 @@ if (only.has('consumer')) {
   const LONG_EVENTS = Number(process.env.BENCH_LONG_EVENTS ?? 20_000);
   const REPOSITORIES = 64;
   const CONCURRENCY = 16;
-  async function fill(stream, events) {
-    const log = createRedisLog({ client, stream });
+  // a run that finds nothing more to handle for this long ends with an error: a stream shorter than
+  // the run expects stops it instead of a read loop that never ends. The bare loops wait in Redis
+  // (XREADGROUP BLOCK, answered at once while entries are there), the relay's consumer by a check of
+  // its progress once per this time; neither adds a step per read or event.
+  const STALL_MS = 5000;
+  const stalled = (stream, handled, events) => new Error(`${stream}: nothing more to handle for ${STALL_MS} ms after ${handled} of ${events} events: the stream is shorter than the run expects`);
+  async function fill(stream, events, build = undefined) {
+    const log = (build?.createRedisLog ?? createRedisLog)({ client, stream });
     const body = JSON.parse(template).events[0];
     await Promise.all(
       Array.from({ length: events }, (_, i) => {
@@ -292,23 +318,19 @@ if (only.has('consumer')) {
         const { user, system } = process.cpuUsage();
         return user + system;
       };
-  async function redisMicros() {
-    const info = await redisInfo('cpu');
-    return (Number(info.used_cpu_user_main_thread) + Number(info.used_cpu_sys_main_thread)) * 1e6;
-  }
   /** Runs `consume` (which handles `events` and resolves to its start, in performance.now() time) and measures it. */
   async function measured(consume, events) {
-    const [node, redisCpu] = [threadMicros(), await redisMicros()];
+    const [node, redisCpu] = [threadMicros(), (await redisCpuMicros()).main];
     const started = await consume();
     const elapsed = performance.now() - started;
-    return { rate: events / (elapsed / 1000), nodeUs: (threadMicros() - node) / events, redisUs: ((await redisMicros()) - redisCpu) / events };
+    return { rate: events / (elapsed / 1000), nodeUs: (threadMicros() - node) / events, redisUs: ((await redisCpuMicros()).main - redisCpu) / events };
   }
   // handlers that answer at once run without a promise each (receiveNow); an async handler, as one
   // doing I/O is, pays one: the `async` row measures that case
-  async function relayConsumer(round, events = EVENTS, asyncHandler = false) {
-    const stream = `bench:consume${asyncHandler ? '-async' : ''}:${events}:${round}`;
-    const log = await fill(stream, events);
-    const consumerRelay = createRelay({ log, auth: { unauthenticated: true } });
+  async function relayConsumer(round, events = EVENTS, asyncHandler = false, build = undefined) {
+    const stream = `bench:consume${asyncHandler ? '-async' : ''}${build ? '-against' : ''}:${events}:${round}`;
+    const log = await fill(stream, events, build);
+    const consumerRelay = (build?.createRelay ?? createRelay)({ log, auth: { unauthenticated: true } });
     let handled = 0;
     let allHandled;
     const done = new Promise((resolve) => (allHandled = resolve));
@@ -316,10 +338,15 @@ if (only.has('consumer')) {
       if (++handled === events) allHandled();
     };
     const consumer = consumerRelay.consumer('bench', { concurrency: CONCURRENCY, pollMs: 5 }).onAny(asyncHandler ? async () => count() : count);
+    let watch;
+    const stall = new Promise((_, reject) => {
+      let before = -1;
+      watch = setInterval(() => (handled === before ? reject(stalled(stream, handled, events)) : (before = handled)), STALL_MS);
+    });
     return measured(async () => {
       const started = performance.now();
       await consumer.start();
-      await done;
+      await Promise.race([done, stall]).finally(() => clearInterval(watch));
       // timed to the last acknowledgement, as the bare loops are: a graceful stop waits for it
       await consumer.stop();
       return started;
@@ -335,9 +362,9 @@ if (only.has('consumer')) {
       let handled = 0;
       let batches = 0;
       while (handled < events) {
-        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'STREAMS', key, '>']);
+        const reply = await client.sendCommand(['XREADGROUP', 'GROUP', 'bench', 'c', 'COUNT', '100', 'BLOCK', String(STALL_MS), 'STREAMS', key, '>']);
         const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length === 0) continue;
+        if (entries.length === 0) throw stalled(key, handled, events);
         await settle(key, entries, ++batches);
         handled += entries.length;
       }
@@ -391,18 +418,22 @@ if (only.has('consumer')) {
     each: (round) => bareLoop(round, true),
     floor: (round) => floorLoop(round),
     longFloor: (round) => rotating(floorLoop(round, LONG_EVENTS), 'bench:floor', round),
+    ...(againstBuild && {
+      against: (round) => relayConsumer(round, EVENTS, false, againstBuild),
+      longAgainst: (round) => rotating(relayConsumer(round, LONG_EVENTS, false, againstBuild), 'bench:consume-against', round),
+    }),
   };
   const isLong = (name) => name.startsWith('long');
   // a selection keeps the baselines its rows are measured against
   const chosen = consumerRows ? new Set([...consumerRows, 'bare', ...(consumerRows.some(isLong) ? ['longBare'] : [])]) : undefined;
   const consumers = Object.fromEntries(Object.entries(allConsumers).filter(([name]) => !chosen || chosen.has(name)));
-  const consumerRuns = Object.fromEntries(Object.keys(consumers).map((name) => [name, []]));
-  // warm-up: each consumer's first events (script loading, JIT) before any round is timed (the long runs' code is the short ones')
-  for (const [name, consume] of Object.entries(consumers)) if (!isLong(name)) await consume('warm-up');
-  for (let round = 0; round < Math.max(3, ROUNDS / 2); round++) {
-    const order = Object.keys(consumers).map((_, index, all) => all[(index + round) % all.length]);
-    for (const name of order) consumerRuns[name].push(await consumers[name](round));
-  }
+  const consumerRuns = await inRotatingRounds(
+    Object.keys(consumers),
+    Math.max(3, ROUNDS / 2),
+    (name, round) => consumers[name](round),
+    // the long runs' code is the short ones': warmed up with them
+    (name) => (isLong(name) ? undefined : consumers[name]('warm-up'))
+  );
   const rates = (name) => consumerRuns[name].map((run) => run.rate);
   const cpu = (name, side) => median(consumerRuns[name].map((run) => run[side])).toFixed(1);
   const ratios = (name, base) => rates(name).map((value, round) => value / rates(base)[round]);
@@ -430,6 +461,8 @@ if (only.has('consumer')) {
       short: `relay over ${LONG_EVENTS}`,
       label: `the same relay consumer over ${LONG_EVENTS} events: the handled record rotates a generation on the way (ratio against the batch-ack loop over ${LONG_EVENTS})`,
     },
+    { name: 'against', base: 'bare', short: 'relay, the other build', label: `the same relay consumer built from ${AGAINST}` },
+    { name: 'longAgainst', base: 'longBare', short: `relay over ${LONG_EVENTS}, the other build`, label: `the same relay consumer over ${LONG_EVENTS} events built from ${AGAINST}` },
   ].filter((row) => row.name in consumers);
   const perRound = (name, base) => ratios(name, base).map((r) => r.toFixed(2)).join(' ');
   const has = (name) => name in consumers;
@@ -450,6 +483,15 @@ if (only.has('consumer')) {
         : []),
       ...(has('long') ? [`per-round ratios of the ${LONG_EVENTS}-event relay run / the batch-ack loop over ${LONG_EVENTS}: ${perRound('long', 'longBare')}`] : []),
       ...(has('longFloor') ? [`the dedupe by hand over ${LONG_EVENTS} / the batch-ack loop over ${LONG_EVENTS} per round: ${perRound('longFloor', 'longBare')}${has('long') ? `; relay / the dedupe by hand over ${LONG_EVENTS}: ${perRound('long', 'longFloor')}` : ''}`] : []),
+      ...[
+        ['relay', 'against', ''],
+        ['long', 'longAgainst', ` over ${LONG_EVENTS}`],
+      ]
+        .filter(([name, other]) => has(name) && has(other))
+        .map(
+          ([name, other, over]) =>
+            `relay${over} / the other build per round: ${perRound(name, other)} (median ${fixed(median(ratios(name, other)), 2)}x); this thread's CPU per event (us), this build / the other, per round: ${consumerRuns[name].map((run, round) => `${fixed(run.nodeUs)}/${fixed(consumerRuns[other][round].nodeUs)}`).join(' ')}`
+        ),
       ...(rotated.length > 0 ? [`the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`] : []),
       `CPU per event, medians (this thread / Redis's main thread): ${rows.map((row) => `${row.short} ${cpu(row.name, 'nodeUs')} / ${cpu(row.name, 'redisUs')} us`).join(', ')}`,
     ],
@@ -511,17 +553,13 @@ if (only.has('registry')) {
   const hooksXadd = createWebhookHandler({ auth: { bearer: TOKEN }, dedupe: false }).onAny(xaddByHand('bench:registry-by-hand'));
   const hooksIdempotent = createWebhookHandler({ auth: { bearer: TOKEN }, dedupe: false }).onAny(await idempotentXaddByHand('bench:registry-idempotent-by-hand'));
   const drainTargets = { bare: bareOk, hooks: hooksOnly.node, byHand: hooksXadd.node, idempotentByHand: hooksIdempotent.node, relay: registryRelay.node };
-  const registryRuns = Object.fromEntries(Object.keys(drainTargets).map((name) => [name, []]));
-  const registryCosts = Object.fromEntries(Object.keys(drainTargets).map((name) => [name, []]));
-  // warm-up: every target's first events (script loading, JIT) before any round is timed
-  for (const handler of Object.values(drainTargets)) await drain(handler, 100);
-  for (let round = 0; round < 4; round++) {
-    for (const name of Object.keys(drainTargets).map((_, index, all) => all[(index + round) % all.length])) {
-      const cost = await drain(drainTargets[name]);
-      registryRuns[name].push(cost.value);
-      registryCosts[name].push(cost);
-    }
-  }
+  const registryCosts = await inRotatingRounds(
+    Object.keys(drainTargets),
+    4,
+    (name) => drain(drainTargets[name]),
+    (name) => drain(drainTargets[name], 100)
+  );
+  const registryRuns = Object.fromEntries(Object.entries(registryCosts).map(([name, rounds]) => [name, rounds.map((cost) => cost.value)]));
   await registry.stop();
   router.close();
   await rm(workDir, { recursive: true, force: true });

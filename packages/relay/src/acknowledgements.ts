@@ -1,6 +1,6 @@
 import type { RelayLog } from './log.js';
 import type { Persist, PersistOptions } from './log-retry.js';
-import { nextTurn } from './loop-turns.js';
+import { createTurnBatcher } from './loop-turns.js';
 import type { LoopErrorHandler, Track } from './loop-types.js';
 
 /** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
@@ -30,7 +30,12 @@ interface AcknowledgementsOptions {
  */
 export function createAcknowledgements({ log, group, dedupeTtlMs, persist, track, reportError, stopSignal }: AcknowledgementsOptions) {
   // the acknowledgements of each partition's events that finished in this turn, and the keys to record handled
-  const acks = new Map<number, AckBatch>();
+  const turnAcks = createTurnBatcher(
+    (): AckBatch => ({ positions: [], keys: [] }),
+    (partition, batch) => log.ack(group, partition, batch.positions, { keys: batch.keys, ttlMs: dedupeTtlMs }).catch((error: unknown) => retryRefused(partition, batch, error)),
+    // tracked from its first acknowledgement: a stop waits for the acknowledgement of what finished before it
+    ({ sent }) => track(sent)
+  );
   // per partition, the acknowledgements the log refused, waiting for their next attempt
   const refused = new Map<number, { pending: AckBatch }>();
 
@@ -42,20 +47,7 @@ export function createAcknowledgements({ log, group, dedupeTtlMs, persist, track
    */
   function acknowledge(partition: number, position: string, handled: string | undefined): void {
     // while the partition has refused acknowledgements, new ones wait with them: one retry, not one per turn
-    let open = refused.get(partition)?.pending ?? acks.get(partition);
-    if (!open) {
-      const batch: AckBatch = { positions: [], keys: [] };
-      acks.set(partition, (open = batch));
-      // tracked from now: a stop waits for the acknowledgement of what finished before it
-      track(
-        new Promise<void>((resolve) =>
-          nextTurn(() => {
-            acks.delete(partition);
-            resolve(log.ack(group, partition, batch.positions, { keys: batch.keys, ttlMs: dedupeTtlMs }).catch((error: unknown) => retryRefused(partition, batch, error)));
-          })
-        )
-      );
-    }
+    const open = refused.get(partition)?.pending ?? turnAcks(partition).gathered;
     open.positions.push(position);
     if (handled !== undefined) open.keys.push(handled);
   }
@@ -77,7 +69,7 @@ export function createAcknowledgements({ log, group, dedupeTtlMs, persist, track
       return;
     }
     reportError(error);
-    // the batch is this retry's alone: its turn took it out of `acks` before it was sent
+    // the batch is this retry's alone: its turn took it out of `turnAcks` before it was sent
     const retry = { pending: batch };
     refused.set(partition, retry);
     const signal = stopSignal();

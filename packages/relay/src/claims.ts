@@ -36,7 +36,10 @@ interface ClaimsOptions {
  * here are given back.
  */
 export function createClaims({ log, group, leaseMs, persist, track, reportError }: ClaimsOptions) {
-  const claim = createTurnBatcher<{ key: string; token?: string }, ClaimResult[]>((partition, claims) => log.claimEvents(group, partition, claims, leaseMs));
+  const claim = createTurnBatcher(
+    (): { key: string; token?: string }[] => [],
+    (partition, claims) => log.claimEvents(group, partition, claims, leaseMs)
+  );
 
   /** Entries of one batch the group must run (not another group's retry, not an event reconciliation dispatched already). */
   const runsHere = (delivery: Delivery) => !delivery.record.reconciled && (delivery.record.retry === undefined || delivery.record.retry.group === group);
@@ -84,7 +87,8 @@ export function createClaims({ log, group, leaseMs, persist, track, reportError 
   /** Claims (or with `token`, renews) the delivery's event with the others of its turn. */
   function claimNow(delivery: Delivery, token: string | undefined, signal: AbortSignal): Promise<ClaimResult | undefined> {
     return persist(async () => {
-      const { sent, index } = claim(delivery.partition, { key: delivery.record.key, token });
+      const { gathered, sent } = claim(delivery.partition);
+      const index = gathered.push({ key: delivery.record.key, token }) - 1;
       return (await sent)[index];
     }, signal);
   }

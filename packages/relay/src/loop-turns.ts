@@ -15,26 +15,35 @@ export const sleep = (ms: number, signal: AbortSignal) =>
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
 export const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
 
+/** A partition's requests of one turn: what they gathered, and the command that sends it. */
+export interface TurnBatch<B, R> {
+  readonly gathered: B;
+  readonly sent: Promise<R>;
+}
+
 /**
  * Requests for one partition gathered until the next turn and sent as one command: events
- * starting together (concurrency, several repositories) cost one round trip.
- * Answers the batch's `sent` and the request's place in it.
+ * starting together (concurrency, several repositories) cost one round trip. Answers the
+ * partition's batch of this turn, made by `gather` on its first request; a request adds itself to
+ * `gathered` in place, so it costs no object of its own (an acknowledgement comes with every
+ * event). `opened` sees each batch as it is made.
  */
-export function createTurnBatcher<T, R>(send: (partition: number, items: T[]) => Promise<R>) {
-  const open = new Map<number, { items: T[]; sent: Promise<R> }>();
-  return (partition: number, item: T): { sent: Promise<R>; index: number } => {
+export function createTurnBatcher<B, R>(gather: () => B, send: (partition: number, gathered: B) => Promise<R>, opened?: (batch: TurnBatch<B, R>) => void) {
+  const open = new Map<number, TurnBatch<B, R>>();
+  return (partition: number): TurnBatch<B, R> => {
     let batch = open.get(partition);
     if (!batch) {
-      const items: T[] = [];
+      const gathered = gather();
       const sent = new Promise<R>((resolve, reject) =>
         nextTurn(() => {
           open.delete(partition);
-          send(partition, items).then(resolve, reject);
+          send(partition, gathered).then(resolve, reject);
         })
       );
-      batch = { items, sent };
+      batch = { gathered, sent };
       open.set(partition, batch);
+      opened?.(batch);
     }
-    return { sent: batch.sent, index: batch.items.push(item) - 1 };
+    return batch;
   };
 }

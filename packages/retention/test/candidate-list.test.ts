@@ -20,14 +20,19 @@ it('addCandidate throws on a list with no room left, and leaves the list as it w
 it('pickCandidates takes every column at the positions given, in their order, and leaves the list as it was', () => {
   const list = listOf([1, 2, 3]);
   const before = structuredClone(list);
-  expect(pickCandidates(list, [2, 0, 1])).toEqual(listOf([3, 1, 2]));
-  expect(pickCandidates(list, [1])).toEqual(listOf([2]));
+  expect(pickCandidates(list, { positions: [2, 0, 1] })).toEqual(listOf([3, 1, 2]));
+  expect(pickCandidates(list, { positions: [1] })).toEqual(listOf([2]));
   expect(list).toEqual(before);
 });
 
 it('pickCandidates makes room for spare candidates, and for no more', () => {
-  const picked = pickCandidates(listOf([1, 2]), [0, 1], 1);
+  const picked = pickCandidates(listOf([1, 2]), { positions: [0, 1], spare: 1 });
   addCandidate(picked, facts(3), 3 * DAY, 3 * DAY + 1);
   expect(picked).toEqual(listOf([1, 2, 3]));
   expect(() => addCandidate(picked, facts(4), undefined, undefined)).toThrow(RangeError);
+  // without positions: every candidate as it is, and the room asked for
+  const all = pickCandidates(listOf([1, 2]), { spare: 1 });
+  addCandidate(all, facts(3), 3 * DAY, 3 * DAY + 1);
+  expect(all).toEqual(listOf([1, 2, 3]));
+  expect(pickCandidates(listOf([1, 2]))).toEqual(listOf([1, 2]));
 });

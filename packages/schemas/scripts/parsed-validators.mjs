@@ -9,7 +9,10 @@
  * The checks of a schema are written into the code that checks its parent, down to the branches an
  * anyOf tries (each a function, as it answers yes or no): an event is checked by one function, with no
  * call per field or nested object. V8 inlines calls only within a budget of bytecode, which nested
- * small functions exhausted at the event, so every field and record below it cost a call.
+ * small functions exhausted at the event, so every field and record below it cost a call. Only a
+ * definition several $refs share and that reads members (a record, a list, branches) is a function of
+ * its own, compiled once and called at each use: written out at each it made the code grow with every
+ * use, twice the size. A shared scalar's checks are one line, no longer than a call, and stay written out.
  *
  * Only for JSON.parse output (own, enumerable, never-undefined properties), and only the keywords the
  * distribution schemas use: any other keyword fails the build. A no is not an answer: the caller then
@@ -51,6 +54,26 @@ export function parsedValidator(schemas, rootId, { strict }) {
     if (target === undefined) throw new Error(`unresolved $ref ${ref} from ${baseId}`);
     return { schema: target, baseId: documentId };
   };
+
+  /**
+   * How many $refs name each schema reachable from the root (each schema read once): one named more
+   * than once is compiled once, as a function its uses call, so the code does not grow with its uses.
+   */
+  const refCounts = new Map();
+  const counted = new Set();
+  const countRefs = (schema, baseId) => {
+    if (typeof schema !== 'object' || counted.has(schema)) return;
+    counted.add(schema);
+    if (schema.$ref !== undefined) {
+      const target = resolve(schema.$ref, baseId);
+      refCounts.set(target.schema, (refCounts.get(target.schema) ?? 0) + 1);
+      countRefs(target.schema, target.baseId);
+    }
+    const below = [...Object.values(schema.properties ?? {}), schema.additionalProperties, schema.items, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
+    for (const child of below) if (child !== undefined) countRefs(child, baseId);
+  };
+  const readsMembers = (schema) => ['properties', 'additionalProperties', 'items', 'anyOf', 'oneOf', '$ref'].some((keyword) => schema[keyword] !== undefined);
+  const shared = (schema) => typeof schema === 'object' && (refCounts.get(schema) ?? 0) > 1 && readsMembers(schema);
 
   const nameSets = new Map();
   /** A constant Set of an object's known names, declared once. */
@@ -99,7 +122,8 @@ export function parsedValidator(schemas, rootId, { strict }) {
     }
     if (schema.$ref !== undefined) {
       const target = resolve(schema.$ref, baseId);
-      lines.push(...checks(target.schema, target.baseId, x, inside));
+      if (shared(target.schema)) lines.push(`if (!${compile(target.schema, target.baseId)}(${x})) return false;`);
+      else lines.push(...checks(target.schema, target.baseId, x, inside));
     }
     if (schema.anyOf) lines.push(`if (!(${schema.anyOf.map((branch) => `${compile(branch, baseId)}(${x})`).join(' || ')})) return false;`);
     const picked = schema.oneOf ? discriminated(schema, baseId, x, inside) : undefined;
@@ -196,6 +220,7 @@ export function parsedValidator(schemas, rootId, { strict }) {
   };
 
   const root = byId.get(rootId);
+  countRefs(root, rootId);
   const entry = compile(root, rootId);
   const declarations = [
     ...[...patterns].map(([source, name]) => `const ${name} = new RegExp(${JSON.stringify(source)}, "");`),

@@ -52,13 +52,21 @@ export function candidateList(capacity: number): CandidateList {
   return { tags: [], digests: [], pushedAtSources: [], pulls: [], histories: [], pushedAt: new Float64Array(capacity), lastPulledAt: new Float64Array(capacity) };
 }
 
+/** Which candidates pickCandidates takes, and how many more its list has room for. */
+interface PickOptions {
+  /** The positions to take, in this order; all of them, as they are, without. */
+  positions?: readonly number[];
+  /** Room for this many more candidates (none by default). */
+  spare?: number;
+}
+
 /**
  * The candidates of `list` at `positions`, in that order (all of them, as they are, without
  * `positions`), in a new list with room for `spare` more (`list` stays as it was). With
  * candidateList and addCandidate, the only code that names every column, so a copy or a reorder
  * leaves none out.
  */
-export function pickCandidates(list: CandidateList, positions?: readonly number[], spare = 0): CandidateList {
+export function pickCandidates(list: CandidateList, { positions, spare = 0 }: PickOptions = {}): CandidateList {
   const picked = <T>(column: readonly T[]) => (positions ? positions.map((position) => column[position] as T) : column.slice());
   const times = (column: Float64Array) => {
     const copy = new Float64Array((positions?.length ?? list.tags.length) + spare);
@@ -168,7 +176,7 @@ function sortedByTag(list: CandidateList): CandidateList {
   let sorted = true;
   for (let position = 1; sorted && position < tags.length; position++) sorted = byTag(tags[position - 1], tags[position]) < 0;
   if (sorted) return list;
-  return pickCandidates(list, Array.from(tags, (_, position) => position).sort((a, b) => byTag(tags[a], tags[b])));
+  return pickCandidates(list, { positions: Array.from(tags, (_, position) => position).sort((a, b) => byTag(tags[a], tags[b])) });
 }
 
 /**

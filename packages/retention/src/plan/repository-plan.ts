@@ -51,7 +51,7 @@ function withUntagged(inventory: RepositoryInventory, dependents: Dependents): C
   const untagged = inventory.untagged.filter((digest) => !dependents.dependent.has(digest));
   const { tags } = inventory;
   if (untagged.length === 0) return tags;
-  const list = pickCandidates(tags, undefined, untagged.length);
+  const list = pickCandidates(tags, { spare: untagged.length });
   for (const digest of untagged) {
     const manifest = inventory.manifests.get(digest);
     addCandidate(list, { tag: undefined, digest, pushedAtSource: manifest?.pushedAtSource, pulls: manifest?.pulls ?? 0, history: 'events' }, manifest?.pushedAt, manifest?.lastPulledAt);
