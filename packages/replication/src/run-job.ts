@@ -1,4 +1,4 @@
-import { InvalidReferenceError, RegistryError, UnsupportedError, type CopyProgress, type RegistryClient } from '@regevents/registry-client';
+import { InvalidReferenceError, RegistryError, sleep, UnsupportedError, type CopyProgress, type RegistryClient } from '@regevents/registry-client';
 import type { ReplicationPolicy, ReplicationTarget } from './policy.js';
 import { PermanentJobError, type JobResult, type ReplicationJobData } from './queue.js';
 import { targetRepository } from './repository.js';
@@ -29,19 +29,6 @@ const TAG_LINK_GRACE_MS = 10_000;
  */
 const tagLinkDeadline = (data: ReplicationJobData) => Math.min(Date.parse(data.pushedAt ?? data.createdAt), Date.now()) + TAG_LINK_GRACE_MS;
 
-const pauseFor = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    // an abort that came before the pause fires no event any more
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * The source's manifest for `reference`. A tag its push event named that is missing while the
  * pushed manifest is there is one the registry has not linked yet: it is asked for again, with
@@ -55,7 +42,7 @@ async function sourceManifest(context: JobContext, data: ReplicationJobData, ref
     if (current || data.tag === undefined || data.pushedDigest === undefined) return current;
     // written so that a NaN deadline ends the wait
     if (!(Date.now() + pause <= deadline) || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
-    await pauseFor(pause, signal);
+    await sleep(pause, signal);
   }
 }
 
