@@ -38,9 +38,11 @@ async function registryHoldingCatalog(whileHeld: () => Promise<void>) {
 
 /**
  * A door to `port` that lets one connection through: later ones are closed at once and the door
- * shuts, as if Redis went away as soon as the first client (the commands' own check) was done.
+ * shuts, as if Redis went away as soon as the first client was done with it. With `shutAt`, the
+ * door also shuts, cutting the connection it let through, when that client sends what `shutAt`
+ * matches: Redis going away as that command is sent.
  */
-async function oneConnectionTo(port: number): Promise<{ url: string; close(): void }> {
+async function oneConnectionTo(port: number, { shutAt }: { shutAt?: string } = {}): Promise<{ url: string; close(): void }> {
   let passed = false;
   const server = createServer((socket) => {
     if (passed) {
@@ -50,7 +52,13 @@ async function oneConnectionTo(port: number): Promise<{ url: string; close(): vo
     }
     passed = true;
     const redis = createConnection({ host: '127.0.0.1', port });
-    socket.pipe(redis).pipe(socket);
+    socket.on('data', (chunk: Buffer) => {
+      if (shutAt === undefined || !chunk.includes(shutAt)) return void redis.write(chunk);
+      socket.destroy();
+      redis.destroy();
+      server.close();
+    });
+    redis.pipe(socket);
     socket.on('error', () => redis.destroy());
     redis.on('error', () => socket.destroy());
   });
@@ -76,21 +84,46 @@ describe.skipIf(!peers.available)('a one-shot command whose Redis goes away afte
     }
   }, 30_000);
 
-  it.each([
-    ['replicate status', (policy: string, redis: string) => ['replicate', 'status', '--policy', policy, '--redis', redis]],
-    ['replicate retry', (policy: string, redis: string) => ['replicate', 'retry', 'some-job', '--policy', policy, '--redis', redis]],
-  ])('%s, its Redis gone after the connect check, fails the query and exits 1 instead of retrying it for ever', async (_name, args) => {
-    const redis = await startRedis();
-    const door = await oneConnectionTo(redis.port);
-    const policy = join(dir, 'replication.yml');
-    await writeFile(policy, 'policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:1 }\n    targets: [{ name: far, registry: http://127.0.0.1:2 }]\n');
-    try {
-      running = startRegevents(args(policy, door.url));
-      expect(await running.exited).toBe(1);
-      expect(running.stderr()).toMatch(/regevents: connect ECONNREFUSED 127\.0\.0\.1:\d+\n/);
-    } finally {
-      door.close();
-      await redis.stop();
-    }
-  }, 30_000);
+  describe('replicate status and retry (one connection, shared by every lane of the queue)', () => {
+    const status = (policy: string, redis: string) => ['replicate', 'status', '--policy', policy, '--redis', redis];
+    const retry = (policy: string, redis: string) => ['replicate', 'retry', 'some-job', '--policy', policy, '--redis', redis];
+    let policy: string;
+    beforeAll(async () => {
+      policy = join(dir, 'replication.yml');
+      await writeFile(policy, 'policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:1 }\n    targets: [{ name: far, registry: http://127.0.0.1:2 }, { name: near, registry: http://127.0.0.1:3 }]\n');
+    });
+
+    it.each([
+      ['replicate status', 0, status, ''],
+      ['replicate retry', 1, retry, 'regevents: no failed job some-job (see regevents replicate status)\n'],
+    ])('%s connects once: with the door shut behind its one connection, it answers (exit %i)', async (_name, code, args, said) => {
+      const redis = await startRedis();
+      const door = await oneConnectionTo(redis.port);
+      try {
+        running = startRegevents(args(policy, door.url));
+        expect(await running.exited).toBe(code);
+        expect(running.stderr()).toBe(said);
+      } finally {
+        door.close();
+        await redis.stop();
+      }
+    }, 30_000);
+
+    it.each([
+      ['replicate status', status],
+      ['replicate retry', retry],
+    ])('%s, its Redis gone as it sends its query, fails the query and exits 1 instead of waiting for Redis', async (_name, args) => {
+      const redis = await startRedis();
+      // the queue's keys are named in the query, never in the connection's own commands
+      const door = await oneConnectionTo(redis.port, { shutAt: 'regevents-replication' });
+      try {
+        running = startRegevents(args(policy, door.url));
+        expect(await running.exited).toBe(1);
+        expect(running.stderr()).toMatch(/regevents: Socket closed unexpectedly\n/);
+      } finally {
+        door.close();
+        await redis.stop();
+      }
+    }, 30_000);
+  });
 });

@@ -39,3 +39,4 @@ export type { BlobSource, LazyBlobSource, PushBlobOptions, PushBlobResult } from
 export { collectTags } from './tags.js';
 export { forEachConcurrent } from './pool.js';
 export { readAtMost } from './body.js';
+export { sleep } from './sleep.js';

@@ -2,6 +2,7 @@ import type { Authenticator } from './auth.js';
 import { parseJson, readText } from './body.js';
 import { ConnectionError, RegistryClientError, RegistryError, TimeoutError, type RegistryErrorEntry } from './errors.js';
 import { scopesFor, type Scope } from './scope.js';
+import { sleep } from './sleep.js';
 
 export interface RetryOptions {
   /** Retries after a 429, 502, 503 or 504 (or a network error on a request that can be replayed). Default 3. */
@@ -58,15 +59,10 @@ class Watchdog {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
-  });
+/** A pause before a retry; a stop during it rejects with the signal's reason, as the request would. */
+async function pauseBeforeRetry(ms: number, signal?: AbortSignal): Promise<void> {
+  await sleep(ms, signal);
+  signal?.throwIfAborted();
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
@@ -134,7 +130,7 @@ export class Transport {
       } catch (error) {
         const network = error instanceof ConnectionError && !options.signal?.aborted;
         if (!network || !retriable || attempt >= this.#options.retry.attempts) throw error;
-        await sleep(250 * 2 ** attempt, options.signal);
+        await pauseBeforeRetry(250 * 2 ** attempt, options.signal);
         continue;
       }
       if (options.ok.includes(response.status)) return response;
@@ -151,7 +147,7 @@ export class Transport {
         const delay = retryAfterMs(response.headers.get('retry-after')) ?? 250 * 2 ** attempt;
         if (delay <= this.#options.retry.maxDelayMs) {
           await response.body?.cancel();
-          await sleep(delay, options.signal);
+          await pauseBeforeRetry(delay, options.signal);
           continue;
         }
       }

@@ -187,6 +187,21 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
       expect(server.requests).toHaveLength(3);
     });
 
+    it('ends its wait when the call is stopped, rejecting with the stop and sending nothing more', async () => {
+      const controller = new AbortController();
+      const stop = new Error('operator stopped');
+      // stopped once the 503 is in hand (its headers only: a body tied to the signal would end with the stop), as the client is about to wait the hour it was told to
+      const stopOn503: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        await response.body?.cancel();
+        controller.abort(stop);
+        return new Response(null, { status: response.status, headers: response.headers });
+      };
+      const { client, server } = await serve((_req, res) => res.writeHead(503, { 'Retry-After': '3600' }).end(), { fetch: stopOn503, retry: { attempts: 3, maxDelayMs: 3_600_000 } });
+      await expect(client.ping({ signal: controller.signal })).rejects.toBe(stop);
+      expect(server.requests).toHaveLength(1);
+    });
+
     it('fails at once when Retry-After asks for longer than the client waits', async () => {
       const { client, server } = await serve((_req, res) => res.writeHead(429, { 'Retry-After': '3600' }).end());
       await expect(client.ping()).rejects.toMatchObject({ status: 429 });

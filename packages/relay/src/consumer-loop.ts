@@ -1,9 +1,9 @@
+import { sleep } from '@regevents/registry-client';
 import { createAcknowledgements } from './acknowledgements.js';
 import { createClaims } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { RelayLog } from './log.js';
 import { createPersist } from './log-retry.js';
-import { sleep } from './loop-turns.js';
 import type { ConsumerCounters, DeliveryHandler, Hold, LoopErrorHandler, Track } from './loop-types.js';
 import { createPartitionWorker } from './partition-worker.js';
 import { createDeliveryRunner } from './run-delivery.js';

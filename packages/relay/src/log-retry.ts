@@ -1,4 +1,4 @@
-import { sleep } from './loop-turns.js';
+import { sleep } from '@regevents/registry-client';
 import type { LoopErrorHandler } from './loop-types.js';
 
 /** How `persist` retries: its longest pause, whether its first call waits a pause, which failures it reports (`first`: only its first). */

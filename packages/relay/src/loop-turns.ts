@@ -1,16 +1,3 @@
-/** Resolves after `ms`, or at once when `signal` aborts: a stop ends every wait of the loop. */
-export const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /** The next turn of the event loop: after the I/O callbacks of this one, so whatever they start is gathered first. */
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
 export const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);

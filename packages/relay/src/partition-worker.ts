@@ -1,8 +1,8 @@
+import { sleep } from '@regevents/registry-client';
 import type { Claims } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
-import { sleep } from './loop-turns.js';
 import type { ConsumerCounters, Hold, LoopErrorHandler } from './loop-types.js';
 import { createRepositoryQueues } from './repository-queues.js';
 import type { RunDelivery } from './run-delivery.js';

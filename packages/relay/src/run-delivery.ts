@@ -1,10 +1,10 @@
+import { sleep } from '@regevents/registry-client';
 import type { ClaimResult } from '@regevents/webhooks';
 import type { Acknowledge } from './acknowledgements.js';
 import type { Claims, Queued } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
-import { sleep } from './loop-turns.js';
 import type { ConsumerCounters, DeliveryHandler, Outcome } from './loop-types.js';
 
 interface DeliveryRunnerOptions {

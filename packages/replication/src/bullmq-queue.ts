@@ -1,9 +1,15 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { createNodeRedisClient, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { ReplicationConfigError } from './errors.js';
 import { PermanentJobError, type JobHandler, type JobLane, type JobQueue, type JobResult, type JobState, type JobView, type LaneOptions, type ReplicationJobData } from './queue.js';
 
-export interface BullMqQueueOptions {
-  /** `redis://[user:password@]host:port[/db]`. */
-  redisUrl: string;
+/** A connected node-redis (v5 or later) or ioredis client: BullMQ tells the two apart by itself. */
+interface QueueConnection {
+  connect(): unknown;
+  disconnect(): unknown;
+  duplicate(): unknown;
+}
+
+interface BullMqQueueSettings {
   /** Key prefix in Redis. Default `regevents-replication`. */
   prefix?: string;
   /**
@@ -13,25 +19,36 @@ export interface BullMqQueueOptions {
   lockMs?: number;
   /** Finished jobs kept for `status` and `retry`, per lane and state. Default 10 000. */
   keepFinished?: number;
-  /**
-   * For a process that only looks at jobs and retries them (`regevents replicate status`), never
-   * works them: when Redis goes away, its commands fail after two reconnection attempts (about 2 s)
-   * with the connection's error, instead of waiting for Redis for ever as workers must. `work`
-   * refuses to start on such a queue.
-   */
-  queryOnly?: boolean;
 }
 
-/** Reconnection attempts a query-only queue waits out, a second apart, before its commands fail. */
-const QUERY_RETRIES = 2;
-
-/** A query-only queue's connection gives up (ends) after its retries: BullMQ waits for a connection that is neither ready nor ended. */
-const queryOnlyRetries = { retryStrategy: (attempt: number) => (attempt > QUERY_RETRIES ? null : 1000), maxRetriesPerRequest: QUERY_RETRIES };
+export type BullMqQueueOptions = BullMqQueueSettings &
+  (
+    | {
+        /**
+         * `redis://[user:password@]host:port[/db]`: the queue opens its own connections, and when Redis
+         * goes away its commands and workers wait for it for ever, as workers must.
+         */
+        redisUrl: string;
+        connection?: undefined;
+      }
+    | {
+        /**
+         * A client the caller connected, for a process that only looks at jobs and retries them
+         * (`regevents replicate status`): every lane sends its commands over it, so they give up on
+         * Redis as the client does (node-redis with `disableOfflineQueue`, ioredis with
+         * `enableOfflineQueue: false`, fail a command at once while it is disconnected). The queue
+         * never closes it. `work()` on such a queue throws `ReplicationConfigError`: a worker needs
+         * connections that wait for Redis, which `redisUrl` gives.
+         */
+        connection: QueueConnection;
+        redisUrl?: undefined;
+      }
+  );
 
 type BullJob = Job<ReplicationJobData, JobResult, string>;
 
 /** Redis options from a URL; BullMQ wants `maxRetriesPerRequest: null` so workers wait out a Redis restart. */
-function connectionOf(redisUrl: string, queryOnly: boolean): ConnectionOptions {
+function connectionOf(redisUrl: string): ConnectionOptions {
   const url = new URL(redisUrl);
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TypeError(`a Redis URL starts with redis:// or rediss:// (got ${url.protocol})`);
   const db = url.pathname.replace(/^\//, '');
@@ -42,9 +59,16 @@ function connectionOf(redisUrl: string, queryOnly: boolean): ConnectionOptions {
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     ...(db ? { db: Number(db) } : {}),
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-    ...(queryOnly ? queryOnlyRetries : { maxRetriesPerRequest: null }),
+    maxRetriesPerRequest: null,
   };
 }
+
+/**
+ * The caller's client as every lane's queue takes it: BullMQ keeps one wrapper per ioredis client
+ * (told by its `defineCommand`) but wraps a node-redis one anew for each queue, each wrapper adding
+ * its listeners to the client (past ten lanes, Node warns of a leak), so that one is wrapped once here.
+ */
+const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : createNodeRedisClient(client));
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
@@ -64,11 +88,11 @@ class BullMqLane implements JobLane {
   constructor(
     readonly name: string,
     private readonly options: LaneOptions,
-    private readonly settings: Required<Omit<BullMqQueueOptions, 'redisUrl'>> & { connection: ConnectionOptions },
+    private readonly settings: Required<BullMqQueueSettings> & { connection: ConnectionOptions; callersConnection: boolean },
   ) {
     this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix });
-    // a query-only queue's connection errors reach its caller as the failed command's
-    if (settings.queryOnly) this.queue.on('error', () => undefined);
+    // the caller's client reports its own errors; a command's reaches the caller as its failure
+    if (settings.callersConnection) this.queue.on('error', () => undefined);
   }
 
   async add(id: string, data: ReplicationJobData): Promise<boolean> {
@@ -86,7 +110,7 @@ class BullMqLane implements JobLane {
   }
 
   async work(handler: JobHandler): Promise<void> {
-    if (this.settings.queryOnly) throw new TypeError('a queryOnly queue cannot work jobs: its commands give up on Redis, a worker must wait for it');
+    if (this.settings.callersConnection) throw new ReplicationConfigError('a queue on a connection passed in only looks at jobs: a worker needs the connections createBullMqQueue({ redisUrl }) opens, which wait for Redis');
     // a lane's limits hold across every worker process, so they live in Redis with the lane
     await this.queue.setGlobalConcurrency(this.options.concurrency);
     if (this.options.rateLimit) await this.queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
@@ -178,8 +202,13 @@ class BullMqLane implements JobLane {
  * worker on every machine.
  */
 export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
-  const queryOnly = options.queryOnly ?? false;
-  const settings = { connection: connectionOf(options.redisUrl, queryOnly), prefix: options.prefix ?? 'regevents-replication', lockMs: options.lockMs ?? 30_000, keepFinished: options.keepFinished ?? 10_000, queryOnly };
+  const settings = {
+    connection: options.connection ? sharedByLanes(options.connection) : connectionOf(options.redisUrl),
+    callersConnection: options.connection !== undefined,
+    prefix: options.prefix ?? 'regevents-replication',
+    lockMs: options.lockMs ?? 30_000,
+    keepFinished: options.keepFinished ?? 10_000,
+  };
   const lanes = new Map<string, BullMqLane>();
   return {
     lane(name, laneOptions) {

@@ -1,4 +1,4 @@
-import { InvalidReferenceError, RegistryError, UnsupportedError, type CopyProgress, type RegistryClient } from '@regevents/registry-client';
+import { InvalidReferenceError, RegistryError, sleep, UnsupportedError, type CopyProgress, type RegistryClient } from '@regevents/registry-client';
 import type { ReplicationPolicy, ReplicationTarget } from './policy.js';
 import { PermanentJobError, type JobResult, type ReplicationJobData } from './queue.js';
 import { targetRepository } from './repository.js';
@@ -21,6 +21,10 @@ const isNotFound = (error: unknown) => error instanceof RegistryError && error.s
  */
 const TAG_LINK_GRACE_MS = 10_000;
 
+/** The wait's pauses double from the first to the longest. */
+const FIRST_PAUSE_MS = 50;
+const LONGEST_PAUSE_MS = 1000;
+
 /**
  * The grace runs from the push event's timestamp (from the job's creation for a job enqueued without
  * one), so a job for a push long ago (a backlog caught up) does not wait, and from now at the latest,
@@ -29,34 +33,27 @@ const TAG_LINK_GRACE_MS = 10_000;
  */
 const tagLinkDeadline = (data: ReplicationJobData) => Math.min(Date.parse(data.pushedAt ?? data.createdAt), Date.now()) + TAG_LINK_GRACE_MS;
 
-const pauseFor = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    // an abort that came before the pause fires no event any more
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * The source's manifest for `reference`. A tag its push event named that is missing while the
  * pushed manifest is there is one the registry has not linked yet: it is asked for again, with
- * growing pauses, until the tag link deadline; missing then, it was removed.
+ * growing pauses, until the tag link deadline; missing then, it was removed. The pushed manifest is
+ * asked for once, before the first pause (each HEAD is a pull in the registry's notifications):
+ * gone then, there is nothing to wait for; gone later, the tag is missing at the deadline all the same.
  */
 async function sourceManifest(context: JobContext, data: ReplicationJobData, reference: string) {
   const { source, signal } = context;
+  const current = await source.headManifest(data.repository, reference, { signal });
+  if (current || data.tag === undefined || data.pushedDigest === undefined) return current;
   const deadline = tagLinkDeadline(data);
-  for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
-    const current = await source.headManifest(data.repository, reference, { signal });
-    if (current || data.tag === undefined || data.pushedDigest === undefined) return current;
-    // written so that a NaN deadline ends the wait
-    if (!(Date.now() + pause <= deadline) || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
-    await pauseFor(pause, signal);
+  // written so that a NaN deadline ends the wait
+  const waits = (pause: number) => Date.now() + pause <= deadline;
+  if (!waits(FIRST_PAUSE_MS) || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
+  for (let pause = FIRST_PAUSE_MS; waits(pause); pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+    await sleep(pause, signal);
+    const linked = await source.headManifest(data.repository, reference, { signal });
+    if (linked) return linked;
   }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { buildImage, requirePeers, startRegistry, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, requirePeers, startRegistry, type BuiltImage, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
 import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
 import type { Event } from '@regevents/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,16 +77,29 @@ describe.skipIf(!peers.available)('a push event that reaches the replicator befo
       return job as JobView;
     });
 
+  /** What the registry does last for a PUT by tag: the tag now names the stored manifest. */
+  const linkTag = (repository: string, tag: string, image: BuiltImage) => sourceClient.putManifest(repository, tag, { mediaType: image.root.mediaType, bytes: image.blobs.get(image.root.digest) as Uint8Array });
+
   it('waits for the tag while the pushed manifest is on the source, then copies it', async () => {
     const { image, event } = await storeUntagged('team/app', '1.0');
-    const linkTag = () => sourceClient.putManifest('team/app', '1.0', { mediaType: image.root.mediaType, bytes: image.blobs.get(image.root.digest) as Uint8Array });
     // the job asks for the pushed manifest only once it has found the tag missing: the tag is linked then
-    beforeSourceHead = async (_, reference) => void (reference === image.root.digest && (await linkTag()));
+    beforeSourceHead = async (_, reference) => void (reference === image.root.digest && (await linkTag('team/app', '1.0', image)));
     const [id] = await replicator.handle(event);
 
     expect((await finished(id as string)).result).toMatchObject({ outcome: 'copied', digest: image.root.digest });
     expect(headsIn('team/app')).toEqual(['1.0', image.root.digest, '1.0']);
     expect((await targetClient.headManifest('team/app', '1.0'))?.digest).toBe(image.root.digest);
+  });
+
+  it('asks for the pushed manifest once, however many rounds the tag takes: one HEAD a round', async () => {
+    const { image, event } = await storeUntagged('team/slow', '1.0');
+    let tagHeads = 0;
+    // linked as the job asks for the tag the third time, two pauses after it found it missing
+    beforeSourceHead = async (repository, reference) => void (repository === 'team/slow' && reference === '1.0' && ++tagHeads === 3 && (await linkTag('team/slow', '1.0', image)));
+    const [id] = await replicator.handle(event);
+
+    expect((await finished(id as string)).result).toMatchObject({ outcome: 'copied', digest: image.root.digest });
+    expect(headsIn('team/slow')).toEqual(['1.0', image.root.digest, '1.0', '1.0']);
   });
 
   it('ends in source-gone at once, copying nothing, when the pushed manifest is gone from the source too', async () => {

@@ -76,6 +76,21 @@ describe('a push job whose tag the source has not linked', () => {
     expect(source.heads).toEqual(['1.0', pushed, '1.0']);
   });
 
+  it('asks for the pushed manifest once, however many rounds the tag takes: one HEAD a round', async () => {
+    const stored = new Map([[pushed, pushed]]);
+    const source = stubRegistry(stored);
+    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(source.heads).toEqual(['1.0', pushed, '1.0', '1.0']);
+
+    stored.set('1.0', pushed);
+    await vi.advanceTimersByTimeAsync(200);
+    await job.done;
+    expect(job.run.result).toEqual({ outcome: 'up-to-date', digest: pushed });
+    expect(source.heads).toEqual(['1.0', pushed, '1.0', '1.0', '1.0']);
+  });
+
   it.each([
     ['an unreadable createdAt', { createdAt: 'not a time' }],
     ['an unreadable pushedAt', { createdAt: at(0), pushedAt: 'not a time' }],
@@ -107,6 +122,8 @@ describe('a push job whose tag the source has not linked', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(job.paused()).toBe(false);
     expect(job.run.result).toEqual({ outcome: 'source-gone' });
+    // pauses of 50, 100, 200, 400 and 800 ms, then of a second up to the grace: one HEAD of the tag after each
+    expect(source.heads).toEqual(['1.0', pushed, ...Array.from({ length: 13 }, () => '1.0')]);
   });
 
   it('stops without a pause when the job is aborted between a HEAD and the pause', async () => {

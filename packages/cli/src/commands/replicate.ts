@@ -45,9 +45,9 @@ function formatDiagnostic(path: string, diagnostic: PolicyDiagnostic, io: Io): s
   return `${where} ${severity} ${diagnostic.code} ${diagnostic.path}: ${diagnostic.message}`;
 }
 
-/** `queryOnly` for a command that only looks at jobs: it gives up on a Redis gone away instead of waiting for it. */
-function queueOf(options: RelayLogOptions, io: Io, queryOnly = false) {
-  if (options.redis) return createBullMqQueue({ redisUrl: options.redis, queryOnly });
+/** Jobs in Redis over the queue's own connections, which wait for Redis as workers must, or in memory. */
+function queueOf(options: RelayLogOptions, io: Io) {
+  if (options.redis) return createBullMqQueue({ redisUrl: options.redis });
   io.err(io.colors.yellow('no --redis: jobs are kept in memory and lost when this process stops'));
   return createMemoryQueue();
 }
@@ -116,14 +116,16 @@ export function replicateCommand(options: ReplicateOptions, io: Io): Promise<num
 }
 
 /**
- * A replicator that only looks at the queue (no workers, no catch-up). Redis answers within the
- * connect deadline first (its message names the host), or the command fails; a Redis that goes away
- * after that fails the query in a few seconds (the queue is query-only).
+ * A replicator that only looks at the queue (no workers, no catch-up), over one connection to Redis:
+ * it answers within the connect deadline (its message names the host) or the command fails, and a
+ * query in flight when Redis goes away, or sent after, fails at once instead of waiting for it.
  */
 async function withQueue<T>(options: ReplicateQueryOptions, io: Io, use: (replicator: Replicator) => Promise<T>): Promise<T> {
   const policies = await loadPolicies(options.policy, io);
-  if (options.redis) await (await connectRedis(options.redis, io)).close();
-  return withCloses(async (started) => use(await started.part(createReplicator({ policies, queue: queueOf(options, io, true) }))), errorLines(io, 'regevents replicate while closing'));
+  return withCloses(async (started) => {
+    const queue = options.redis ? createBullMqQueue({ connection: await started.part(connectRedis(options.redis, io)) }) : queueOf(options, io);
+    return use(await started.part(createReplicator({ policies, queue })));
+  }, errorLines(io, 'regevents replicate while closing'));
 }
 
 function formatJob(job: JobView): string {

@@ -1,0 +1,109 @@
+import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReplicationConfigError, type ReplicationJobData } from '../src/index.js';
+import { createBullMqQueue, type BullMqQueueOptions } from '../src/node.js';
+
+const peers = requirePeers('redis-server');
+const lane = { concurrency: 1, attempts: 3, backoffMs: 1000 };
+const job: ReplicationJobData = { policy: 'mirror', target: 'dc2', action: 'copy', repository: 'team/app', tag: '1.0', cause: 'manual', createdAt: new Date().toISOString() };
+
+/** Clients connected to `redis`, as Redis counts them (less the one asking). */
+async function clientsOf(redis: RunningRedis): Promise<number> {
+  const counter = new Redis(redis.url);
+  try {
+    return Number(/connected_clients:(\d+)/.exec(await counter.info('clients'))?.[1]) - 1;
+  } finally {
+    counter.disconnect();
+  }
+}
+
+/** A client connected as a one-shot command connects: a command sent while the connection is lost fails at once. */
+interface OneShotClient {
+  connection: NonNullable<BullMqQueueOptions['connection']>;
+  ping(): Promise<string>;
+  /** Resolves once the client has seen its connection lost. */
+  lost: Promise<unknown>;
+  close(): void;
+}
+
+const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string][] = [
+  [
+    'node-redis',
+    async (redis) => {
+      const client = createClient({ url: redis.url, disableOfflineQueue: true });
+      client.on('error', () => undefined);
+      await client.connect();
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), close: () => client.destroy() };
+    },
+    'The client is offline',
+  ],
+  [
+    'ioredis',
+    async (redis) => {
+      const client = new Redis(redis.url, { enableOfflineQueue: false });
+      client.on('error', () => undefined);
+      await new Promise((resolve) => client.once('ready', resolve));
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), close: () => client.disconnect() };
+    },
+    "Stream isn't writeable and enableOfflineQueue options is false",
+  ],
+];
+
+describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client its caller connected (a one-shot command)', (_name, connect, offline) => {
+  let redis: RunningRedis | undefined;
+  let client: OneShotClient | undefined;
+  afterEach(async () => {
+    client?.close();
+    await redis?.stop();
+    [client, redis] = [undefined, undefined];
+  });
+
+  it('sends every lane over that one connection, past ten lanes with no listener leak, and leaves it open when it closes', async () => {
+    redis = await startRedis();
+    client = await connect(redis);
+    const warnings: string[] = [];
+    const hear = (warning: Error) => void warnings.push(warning.message);
+    process.on('warning', hear);
+    try {
+      const queue = createBullMqQueue({ connection: client.connection });
+      const lanes = Array.from({ length: 11 }, (_, index) => queue.lane(`mirror.dc${index}`, lane));
+      expect(await lanes[0]?.add('job-1', job)).toBe(true);
+      expect((await Promise.all(lanes.map((each) => each.list()))).flat().map((view) => [view.id, view.lane, view.state])).toEqual([['job-1', 'mirror.dc0', 'waiting']]);
+      expect(await clientsOf(redis)).toBe(1);
+
+      await queue.close();
+      expect(await client.ping()).toBe('PONG');
+      // a warning is emitted on the next tick
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', hear);
+    }
+  });
+
+  it('refuses to work jobs with a ReplicationConfigError: a worker needs connections that wait for Redis', async () => {
+    redis = await startRedis();
+    client = await connect(redis);
+    const queue = createBullMqQueue({ connection: client.connection });
+    const working = queue.lane('mirror.dc2', lane).work(async () => ({ outcome: 'copied' }));
+    await expect(working).rejects.toBeInstanceOf(ReplicationConfigError);
+    await expect(working).rejects.toThrow('a queue on a connection passed in only looks at jobs: a worker needs the connections createBullMqQueue({ redisUrl }) opens, which wait for Redis');
+    await queue.close();
+  });
+
+  it('fails a query at once, instead of waiting for Redis, once the connection is lost', async () => {
+    const running = (redis = await startRedis());
+    client = await connect(running);
+    const queue = createBullMqQueue({ connection: client.connection });
+    const dc2 = queue.lane('mirror.dc2', lane);
+    expect(await dc2.list()).toEqual([]);
+
+    await running.stop();
+    redis = undefined;
+    await client.lost;
+    await expect(dc2.list()).rejects.toThrow(offline);
+    await queue.close();
+  });
+});
