@@ -166,6 +166,18 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(heir.counters.redeliveries).toBe(2);
     });
 
+    it('start() takes the leases once: the heartbeat renews them a third of a lease later, not at once beside the first read', async () => {
+      const base = createLog();
+      await base.append(sampleRecord('r'));
+      let leases = 0;
+      const log: RelayLog = { ...base, lease: (...args) => (leases++, base.lease(...args)) };
+      const consumer = loop(log, () => undefined, { leaseMs: 60_000 });
+      await consumer.start();
+      await until(() => consumer.counters.handled === 1, 'the event handled');
+      await consumer.stop();
+      expect(leases).toBe(1);
+    });
+
     // concurrency 4: reads of at most 256 (64 per slot); the first ones now 8, 32, 128
     it("a backlog's first events run before the rest of its first batch is read: reads start at two per slot and grow fourfold, and start so again once the log was caught up", async () => {
       const base = createLog();
