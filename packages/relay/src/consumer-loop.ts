@@ -59,9 +59,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
     }
   }
 
-  async function beat(signal: AbortSignal): Promise<void> {
-    let renewedAt = Date.now();
-    while (!signal.aborted) {
+  /** Renews the leases every third of a lease from `renewedAt`, when start() took them: a renewal at once would only hold back start()'s first read. */
+  async function beat(signal: AbortSignal, renewedAt: number): Promise<void> {
+    for (;;) {
+      await sleep(settings.leaseMs / 3, signal);
+      if (signal.aborted) return;
       const asked = Date.now();
       const owned = await log.lease(group, settings.name, settings.leaseMs).catch((error: unknown) => {
         reportError(error);
@@ -74,7 +76,6 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
         // our leases may have lapsed: another consumer may hold these partitions now
         follow([]);
       }
-      await sleep(settings.leaseMs / 3, signal);
     }
   }
 
@@ -88,9 +89,10 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
       await log.createGroup(group, settings.start);
       stopping = new AbortController();
       running = true;
+      const asked = Date.now();
       const owned = await log.lease(group, settings.name, settings.leaseMs);
       follow(owned);
-      heartbeat = beat(stopping.signal);
+      heartbeat = beat(stopping.signal, asked);
     },
     /** Stops reading; events being handled finish, queued ones are released to the group. */
     async stop(): Promise<void> {

@@ -166,6 +166,79 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(heir.counters.redeliveries).toBe(2);
     });
 
+    it('start() takes the leases once: the heartbeat renews them a third of a lease later, not at once beside the first read', async () => {
+      const base = createLog();
+      await base.append(sampleRecord('r'));
+      let leases = 0;
+      const log: RelayLog = { ...base, lease: (...args) => (leases++, base.lease(...args)) };
+      const consumer = loop(log, () => undefined, { leaseMs: 60_000 });
+      await consumer.start();
+      await until(() => consumer.counters.handled === 1, 'the event handled');
+      await consumer.stop();
+      expect(leases).toBe(1);
+    });
+
+    // concurrency 4: reads of at most 256 (64 per slot); the first ones now 8, 32, 128
+    it("a backlog's first events run before the rest of its first batch is read: reads start at two per slot and grow fourfold, and start so again once the log was caught up", async () => {
+      const base = createLog();
+      const backlog = async () => {
+        for (let i = 0; i < 300; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+      };
+      await backlog();
+      const sizes: number[] = [];
+      let read = 0;
+      let emptyReads = 0;
+      const log: RelayLog = {
+        ...base,
+        read: async (group, consumer, partition, count) => {
+          const batch = await base.read(group, consumer, partition, count);
+          if (batch.length > 0) sizes.push(count);
+          else emptyReads++;
+          read += batch.length;
+          return batch;
+        },
+      };
+      let readBeforeFirst: number | undefined;
+      const consumer = loop(log, () => void (readBeforeFirst ??= read), { concurrency: 4 });
+      await consumer.start();
+      await until(() => consumer.counters.handled === 300 && emptyReads > 0, 'the backlog handled and the log caught up');
+      // a first read of 256 ran no handler before all 256 were in
+      expect(readBeforeFirst).toBeLessThan(256);
+      expect(sizes.slice(0, 3)).toEqual([8, 32, 128]);
+      const caughtUp = sizes.length;
+      await backlog();
+      await until(() => consumer.counters.handled === 600, 'the second backlog handled');
+      await consumer.stop();
+      expect(sizes[caughtUp]).toBe(8);
+    });
+
+    it('takes over what a dead consumer left pending the same way: its first page brings two per slot, and the first of them run before the rest is taken', async () => {
+      const base = createLog();
+      await base.createGroup('g', 'beginning');
+      for (let i = 0; i < 300; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+      expect(await base.lease('g', 'dead', 200)).toEqual([0]);
+      expect((await base.read('g', 'dead', 0, 300)).length).toBe(300);
+      const sizes: number[] = [];
+      let taken = 0;
+      const log: RelayLog = {
+        ...base,
+        claim: async (group, consumer, partition, cursor, count) => {
+          const page = await base.claim(group, consumer, partition, cursor, count);
+          sizes.push(count);
+          taken += page.deliveries.length;
+          return page;
+        },
+      };
+      let takenBeforeFirst: number | undefined;
+      const heir = loop(log, () => void (takenBeforeFirst ??= taken), { concurrency: 4, leaseMs: 150 });
+      await heir.start();
+      await until(() => heir.counters.handled === 300, 'all handled');
+      await heir.stop();
+      expect(takenBeforeFirst).toBeLessThan(256);
+      expect(sizes.slice(0, 3)).toEqual([8, 32, 128]);
+      expect(heir.counters.redeliveries).toBe(300);
+    });
+
     it('stop() lets the running handler finish and be acknowledged; what was queued stays for the next consumer', async () => {
       const log = createLog();
       for (let i = 0; i < 5; i++) await log.append(sampleRecord('r', `s${i}`));
