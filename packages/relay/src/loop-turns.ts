@@ -1,6 +1,6 @@
 /** The next turn of the event loop: after the I/O callbacks of this one, so whatever they start is gathered first. */
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
-export const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
+const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
 
 /** A partition's requests of one turn: what they gathered, and the command that sends it. */
 export interface TurnBatch<B, R> {
