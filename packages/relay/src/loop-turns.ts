@@ -2,7 +2,12 @@
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
 const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
 
-/** A partition's requests of one turn: what they gathered, and the command that sends it. */
+/**
+ * A partition's requests of one turn: what they gathered, and the command that sends it. `gathered`
+ * is sent as it stands when the turn ends, so a request adds itself in the same synchronous step that
+ * got the batch (as `claimNow` and `acknowledge` do): one added after an `await`, or to a batch kept
+ * for later, is never sent and nothing says so. Nothing checks this, as the check would cost every request.
+ */
 export interface TurnBatch<B, R> {
   readonly gathered: B;
   readonly sent: Promise<R>;
