@@ -1,8 +1,13 @@
 /** The next turn of the event loop: after the I/O callbacks of this one, so whatever they start is gathered first. */
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
-export const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
+const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
 
-/** A partition's requests of one turn: what they gathered, and the command that sends it. */
+/**
+ * A partition's requests of one turn: what they gathered, and the command that sends it. `gathered`
+ * is sent as it stands when the turn ends, so a request adds itself in the same synchronous step that
+ * got the batch (as `claimNow` and `acknowledge` do): one added after an `await`, or to a batch kept
+ * for later, is never sent and nothing says so. Nothing checks this, as the check would cost every request.
+ */
 export interface TurnBatch<B, R> {
   readonly gathered: B;
   readonly sent: Promise<R>;

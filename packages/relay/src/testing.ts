@@ -1,4 +1,5 @@
 import { canonicalJson } from '@regevents/formats';
+import { sleep } from '@regevents/registry-client';
 import type { RelayLog } from './log.js';
 import { comparePositions, partitionOf, type LogRecord } from './record.js';
 
@@ -40,8 +41,6 @@ export function tagRecord(repository: string, action: 'push' | 'delete', tag: st
   const record: LogRecord = { key: `distribution:${id}`, format: 'distribution', repository, receivedAt: new Date().toISOString(), event: { id, action, target } };
   return origin ? { ...record, origin } : record;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Repository names that land in distinct partitions of `partitions`, one per partition. */
 export function repositoriesPerPartition(partitions: number): string[] {

@@ -23,6 +23,7 @@ const ANNOTATIONS = new Set(['$schema', '$id', '$defs', '$comment', 'title', 'de
 const KEYWORDS = new Set(['type', 'const', 'required', 'properties', 'additionalProperties', 'maxProperties', 'items', 'maxItems', 'maxLength', 'minLength', 'pattern', 'minimum', 'maximum', 'anyOf', 'oneOf', '$ref']);
 /** A value no schema reads key by key: fails if it holds a forbidden key anywhere. */
 const searchFails = (value) => `(typeof ${value} === "object" && ${value} !== null && hasForbiddenKey(${value}))`;
+const RECURSIVE = 'parsed validators write every check out and cannot unfold a recursive schema';
 /** Keys `isForbiddenKey` refuses (issues.ts): no schema may name one, so an object holding one is never valid. */
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 const TYPE_CHECKS = {
@@ -88,12 +89,17 @@ export function parsedValidator(schemas, rootId, { strict }) {
     return patterns.get(source);
   };
 
+  /** Schemas whose function is being written: one met again is recursive, as its checks start afresh below it. */
+  const compiling = new Set();
   /** The name of a function answering whether a value meets `schema` and holds no forbidden key. */
   const compile = (schema, baseId) => {
+    if (compiling.has(schema)) throw new Error(RECURSIVE);
     if (compiled.has(schema)) return compiled.get(schema);
     const name = `parsed${compiled.size}`;
     compiled.set(schema, name);
+    compiling.add(schema);
     functions.push(`function ${name}(x) {\n${indent(checks(schema, baseId, 'x', new Set()), 1).join('\n')}\n  return true;\n}`);
+    compiling.delete(schema);
     return name;
   };
 
@@ -107,7 +113,7 @@ export function parsedValidator(schemas, rootId, { strict }) {
     for (const keyword of Object.keys(schema)) {
       if (!KEYWORDS.has(keyword) && !ANNOTATIONS.has(keyword)) throw new Error(`parsed validators do not know the keyword ${keyword}`);
     }
-    if (open.has(schema)) throw new Error('parsed validators write every check out and cannot unfold a recursive schema');
+    if (open.has(schema)) throw new Error(RECURSIVE);
     const inside = new Set(open).add(schema);
     const lines = [];
     const types = schema.type === undefined ? undefined : [schema.type].flat();

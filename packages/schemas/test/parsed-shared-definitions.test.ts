@@ -44,6 +44,17 @@ describe('parsed validators with shared definitions', () => {
     }
   });
 
+  it('refuse a recursive definition several $refs share, as they refuse one written out, so no generated function calls itself', () => {
+    const tree = { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/$defs/Tree' } } } };
+    const sharedTree = { $id: id, type: 'object', properties: { left: { $ref: '#/$defs/Tree' }, right: { $ref: '#/$defs/Tree' } }, $defs: { Tree: tree } };
+    const writtenOut = { $id: id, type: 'object', properties: { children: { type: 'array', items: { $ref: '#' } } } };
+    for (const recursive of [sharedTree, writtenOut]) {
+      for (const strict of [false, true]) {
+        expect(() => parsedValidator([recursive], id, { strict })).toThrow('parsed validators write every check out and cannot unfold a recursive schema');
+      }
+    }
+  });
+
   it("leave the envelope validators one reading of the request record, which every action's event shares", () => {
     const generated = readFileSync(new URL('../src/generated/validators.ts', import.meta.url), 'utf8');
     for (const name of ['envelopeTolerantParsed', 'envelopeStrictParsed']) {
