@@ -1,3 +1,8 @@
+/** The server's time in ms, as `now` (Lua numbers are doubles: exact for ms since the epoch). */
+const NOW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
+
 /**
  * KEYS: stream, id key, then for a record with a tag change the repository's tag hash, the
  * partition's repository set (the hash's name is the set's, `:`, then the repository) and the
@@ -34,9 +39,8 @@ if write and string.byte(entry) ~= 126 then
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     end
   end
-  if write then
-    local clock = redis.call('TIME')
-    redis.call('HSET', KEYS[5], tag, clock[1] * 1000 + math.floor(clock[2] / 1000))
+  if write then${NOW}
+    redis.call('HSET', KEYS[5], tag, now)
   end
 elseif write then
   redis.call('HDEL', KEYS[5], tag)
@@ -61,9 +65,6 @@ return id`;
 // about a megabyte: below that, lapsed entries cost less memory than a second lookup per claim costs time).
 // Lapsed entries leave with their generation (no scan, no parsing of what is left), so the record
 // holds up to about twice what the group handled within its dedupe TTL.
-const NOW = `
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
 const GENERATION_MIN = 8192;
 

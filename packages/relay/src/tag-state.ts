@@ -80,18 +80,18 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
  * What appending a record does to the state, for logs to apply with the append: the tag's new
  * entry (`undefined`: remove it), whether the record is a real event for a change
  * reconciliation already recorded (late: consumers had the synthetic one), and whether it is a
- * real event that wrote a new entry (`changed`: the time of that write is kept, see
- * `TagState.changedAt`; a real push that leaves the entry as it was keeps it, reconciliation's
- * writes and every removal drop it). Reconciliation's
+ * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.changedAt`;
+ * false for a real push that leaves the entry as it was, which keeps the time it has, and for
+ * reconciliation's writes and every removal, which drop it). Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
  */
-export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; changed: boolean; deletedDigest?: string } {
-  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false, changed: false };
+export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; writesTime: boolean; deletedDigest?: string } {
+  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false, writesTime: false };
   const late = known === encodeEntry({ digest: change.digest, reconciled: true });
-  if (change.digest !== '') return { entry: change.digest, late, changed: known !== change.digest };
+  if (change.digest !== '') return { entry: change.digest, late, writesTime: known !== change.digest };
   // a real delete names only the tag: what the state held is the digest it removed
   const deletedDigest = known === undefined ? '' : decodeEntry(known).digest;
-  return deletedDigest === '' ? { entry: undefined, late, changed: false } : { entry: undefined, late, changed: false, deletedDigest };
+  return deletedDigest === '' ? { entry: undefined, late, writesTime: false } : { entry: undefined, late, writesTime: false, deletedDigest };
 }
 
 /** The memory log's state: repository → tag → encoded entry and when a real event wrote it, applied synchronously with each append. */
@@ -115,9 +115,9 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
       const found = tagChangeOf(record);
       if (!found) return record;
       const tags = repositories.get(found.repository) ?? new Map<string, MemoryEntry>();
-      const { entry, late, changed, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
+      const { entry, late, writesTime, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
       if (entry === undefined) tags.delete(found.tag);
-      else if (changed) tags.set(found.tag, { value: entry, changedAt: now() });
+      else if (writesTime) tags.set(found.tag, { value: entry, changedAt: now() });
       // what reconciliation writes has no time; a real push that leaves the entry as it was keeps the time of the write it repeats
       else if (found.reconciled) tags.set(found.tag, { value: entry });
       if (tags.size === 0) repositories.delete(found.repository);
