@@ -3,7 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { RelayConfigError } from './errors.js';
 import type { RelayLog } from './log.js';
 import { syntheticPush, syntheticTagDelete } from './reconcile-events.js';
-import type { TagState } from './tag-state.js';
+import type { TagState, TagStateEntry } from './tag-state.js';
 
 /** The User-Agent of reconciliation's reads: every manifest HEAD is a pull event, and pull statistics can leave these out. */
 export const RECONCILE_USER_AGENT = 'regevents-reconcile/0.1.0';
@@ -23,13 +23,17 @@ export interface ReconcileOptions {
   concurrency?: number;
   /**
    * Leave alone a tag whose state a real event wrote less than this many ms before its tag list was
-   * read: docker-registry sends a push by tag before it links the tag, so the list may not show
+   * started: docker-registry sends a push by tag before it links the tag, so the list may not show
    * that push yet (the tag missing, or at its old digest). Such a tag counts in `settling`; a later
    * run compares it. Default 10,000 (as long as replication waits for a tag link).
    */
   settleMs?: number;
-  /** Clock in milliseconds, compared with the tag state's times (`TagState.changedAt`); inject one in tests. Default `Date.now`. */
-  now?: () => number;
+  /**
+   * A monotonic clock in ms, measuring how long after a repository's tag list started its state
+   * was read (the tag state's ages are measured then, on its own clock); inject one in tests.
+   * Default `performance.now`.
+   */
+  monotonicNow?: () => number;
   signal?: AbortSignal;
 }
 
@@ -57,29 +61,39 @@ interface Run {
   state: TagState;
   limit: LimitFunction;
   settleMs: number;
-  now: () => number;
+  monotonicNow: () => number;
   signal: AbortSignal | undefined;
   result: ReconcileResult;
 }
 
 const DEFAULT_SETTLE_MS = 10_000;
 
+/** A repository's tags, and when (by `monotonicNow`) their list was started. */
+async function listTags(run: Run, repository: string): Promise<{ tags: string[]; listStartedAt: number }> {
+  const listStartedAt = run.monotonicNow();
+  return { tags: await collectTags(run.client, repository, { signal: run.signal }), listStartedAt };
+}
+
+/** The state of a repository's tags, with their change ages (see `TagState.changeAges`) and when (by `monotonicNow`) the read ended. */
+async function readState(run: Run, repository: string): Promise<{ known: Map<string, TagStateEntry>; ages: Map<string, number>; stateReadAt: number }> {
+  const [known, ages] = await Promise.all([run.state.tags(repository), run.state.changeAges?.(repository) ?? new Map<string, number>()]);
+  return { known, ages, stateReadAt: run.monotonicNow() };
+}
+
 /**
  * Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic
- * event per difference, but for a tag a real event wrote within `settleMs` before the list. A real
- * delete needs no such wait: the registry unlinks a tag before it sends the delete, and every HEAD
- * is sent after the state was read, so a tag whose delete the state has taken answers its HEAD 404
- * (no synthetic push brings it back).
+ * event per difference, but for a tag a real event wrote within `settleMs` before the list
+ * started. A real delete needs no such wait: the registry unlinks a tag before it sends the
+ * delete, and every HEAD is sent after the state was read, so a tag whose delete the state has
+ * taken answers its HEAD 404 (no synthetic push brings it back).
  */
 async function reconcileRepository(run: Run, repository: string): Promise<void> {
-  const { client, log, state, limit, signal, result } = run;
-  let listedAt = 0;
-  const listed = () => {
-    listedAt = run.now();
-    return collectTags(client, repository, { signal });
-  };
-  const [tags, known, changedAt] = await Promise.all([limit(listed), state.tags(repository), state.changedAt?.(repository) ?? new Map<string, number>()]);
-  const settling = (tag: string) => (changedAt.get(tag) ?? -Infinity) > listedAt - run.settleMs;
+  const { client, log, limit, signal, result } = run;
+  const [{ tags, listStartedAt }, { known, ages, stateReadAt }] = await Promise.all([limit(() => listTags(run, repository)), readState(run, repository)]);
+  // an age less the time from the list's start to the end of the state read is the age the write
+  // had when the list started, or a little less (never more): the window is at least settleMs
+  const sinceListStarted = stateReadAt - listStartedAt;
+  const leftToSettle = (tag: string) => (ages.get(tag) ?? Infinity) - sinceListStarted < run.settleMs;
   const manifests = await Promise.all(tags.map((tag) => limit(() => client.headManifest(repository, tag, { signal }))));
   result.repositories++;
   const present = new Set<string>();
@@ -89,7 +103,7 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
     present.add(tag);
     result.tags++;
     if (known.get(tag)?.digest === manifest.digest) continue;
-    if (settling(tag)) {
+    if (leftToSettle(tag)) {
       result.settling++;
       continue;
     }
@@ -98,7 +112,7 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
   }
   for (const [tag, entry] of known) {
     if (present.has(tag) || entry.digest === '') continue;
-    if (settling(tag)) {
+    if (leftToSettle(tag)) {
       result.settling++;
       continue;
     }
@@ -145,7 +159,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     state: log.tagState,
     limit: pLimit(concurrency),
     settleMs,
-    now: options.now ?? Date.now,
+    monotonicNow: options.monotonicNow ?? (() => performance.now()),
     signal: options.signal,
     result: { repositories: 0, tags: 0, pushed: 0, deleted: 0, settling: 0 },
   };

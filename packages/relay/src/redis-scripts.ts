@@ -56,6 +56,16 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return id`;
 
+/**
+ * KEYS: a repository's hash of change times (tag → server ms). Answers `[tag, age ms, ...]`: each
+ * time's age on the server's clock as it reads them, so the reader compares no clock of its own
+ * with the server's. Writes nothing.
+ */
+export const CHANGE_AGES = `${NOW}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 2, #fields, 2 do fields[i] = now - tonumber(fields[i]) end
+return fields`;
+
 // The group's record of handled events is a hash per group and partition: event key → "<expires
 // at, server ms> <holder>", the holder a claim's token or `done`. A batch claims or records its
 // events with a few commands, not one key with a TTL each. The record lives in two generations,

@@ -20,13 +20,14 @@ export interface TagState {
   /** The repositories the state holds tags of, in no particular order. */
   repositories(): AsyncIterable<string>;
   /**
-   * When a real event last wrote each tag's entry (ms since the epoch, by the log's clock: the
-   * Redis server's for the Redis log), for the tags of `repository` whose entry a real event wrote;
-   * none for entries reconciliation wrote or a previous version of the log left. `reconcile` leaves
-   * a tag alone for its `settleMs` after that time. Optional: without it, reconciliation has no
-   * settle window.
+   * How long ago a real event last wrote each tag's entry, in ms, for the tags of `repository`
+   * whose entry a real event wrote (none for entries reconciliation wrote or a previous version of
+   * the log left). Ages, not times: each is measured on the state's own clock (the Redis server's
+   * for the Redis log) as it is read, so no other clock is compared with it. `reconcile` leaves a
+   * tag alone while its age at the start of its tag list is below `settleMs`. Optional: without
+   * it, reconciliation has no settle window.
    */
-  changedAt?(repository: string): Promise<Map<string, number>>;
+  changeAges?(repository: string): Promise<Map<string, number>>;
 }
 
 /** A tag's entry as one string (a hash field's value): `~` marks what reconciliation wrote. */
@@ -80,7 +81,7 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
  * What appending a record does to the state, for logs to apply with the append: the tag's new
  * entry (`undefined`: remove it), whether the record is a real event for a change
  * reconciliation already recorded (late: consumers had the synthetic one), and whether it is a
- * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.changedAt`;
+ * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.changeAges`;
  * false for a real push that leaves the entry as it was, which keeps the time it has, and for
  * reconciliation's writes and every removal, which drop it). Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
@@ -98,12 +99,13 @@ export function applyTagChange(change: TagChange, known: string | undefined): { 
 export interface MemoryTagState extends TagState {
   /** Applies a record's tag change; returns the record to append (marked `reconciled` when late, with `deletedDigest` for a tag delete). */
   apply(record: LogRecord): LogRecord;
-  changedAt(repository: string): Promise<Map<string, number>>;
+  changeAges(repository: string): Promise<Map<string, number>>;
 }
 
 interface MemoryEntry {
   value: string;
-  changedAt?: number;
+  /** When a real event wrote `value`, by the log's clock. */
+  writtenAt?: number;
 }
 
 /** `now`: the log's clock, in milliseconds. */
@@ -117,7 +119,7 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
       const tags = repositories.get(found.repository) ?? new Map<string, MemoryEntry>();
       const { entry, late, writesTime, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
       if (entry === undefined) tags.delete(found.tag);
-      else if (writesTime) tags.set(found.tag, { value: entry, changedAt: now() });
+      else if (writesTime) tags.set(found.tag, { value: entry, writtenAt: now() });
       // what reconciliation writes has no time; a real push that leaves the entry as it was keeps the time of the write it repeats
       else if (found.reconciled) tags.set(found.tag, { value: entry });
       if (tags.size === 0) repositories.delete(found.repository);
@@ -136,8 +138,9 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
     async *repositories() {
       yield* [...repositories.keys()];
     },
-    async changedAt(repository) {
-      return new Map(entries(repository).flatMap(([tag, found]) => (found.changedAt === undefined ? [] : [[tag, found.changedAt] as const])));
+    async changeAges(repository) {
+      const at = now();
+      return new Map(entries(repository).flatMap(([tag, found]) => (found.writtenAt === undefined ? [] : [[tag, at - found.writtenAt] as const])));
     },
   };
 }

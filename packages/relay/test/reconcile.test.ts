@@ -20,11 +20,11 @@ describe('reconcile on the memory log', () => {
     const { registry, url } = await serveMock();
     await registry.pushImage('team/api:1.0');
     await registry.pushImage('team/api:old', { seed: 2 });
-    const relay = createRelay({ auth: { unauthenticated: true } });
+    let time = Date.now();
+    const relay = createRelay({ log: createMemoryLog({ now: () => time }), auth: { unauthenticated: true } });
     await relay.log.append(tagRecord('ghost/app', 'push', 'v1', 'sha256:0000'));
-    // that push has settled: reconciliation's clock is past its settle window
-    const now = () => Date.now() + 10_000;
-    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1, settling: 0 });
+    time += 60_000; // that push has settled: the log's clock is well past its settle window
+    expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1, settling: 0 });
     expect(await synthetic(relay)).toEqual(['delete ghost/app:v1', 'push team/api:1.0', 'push team/api:old']);
     await registry.deleteImage('team/api:old');
     expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ tags: 1, pushed: 0, deleted: 1 });
@@ -34,24 +34,35 @@ describe('reconcile on the memory log', () => {
     expect(heads.map((recorded) => recorded.event.request.useragent)).toEqual(Array(4).fill(RECONCILE_USER_AGENT));
   });
 
-  it('leaves alone a tag a real event wrote within settleMs before the list, missing or at another digest, and reconciles it once the window has passed', async () => {
+  it("leaves alone a tag a real event wrote within settleMs before the list started, missing or at another digest, and reconciles it once the window has passed, whatever the log's clock and reconciliation's read", async () => {
     const { registry, url } = await serveMock();
-    await registry.pushImage('team/api:moved');
-    let time = 1_700_000_000_000;
-    const now = () => time;
-    const relay = createRelay({ log: createMemoryLog({ now }), auth: { unauthenticated: true } });
-    // the registry sent these pushes and has not linked their tags yet: one new, one moved from the image it holds
-    await relay.log.append(tagRecord('team/api', 'push', 'new', 'sha256:1111'));
-    await relay.log.append(tagRecord('team/api', 'push', 'moved', 'sha256:2222'));
-    time += 9_999;
-    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 2 });
-    expect(await synthetic(relay)).toEqual([]);
-    time += 1;
-    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ tags: 1, pushed: 1, deleted: 1, settling: 0 });
-    expect(await synthetic(relay)).toEqual(['delete team/api:new', 'push team/api:moved']);
-    // what reconciliation wrote has no time: a change after it is reconciled at once
-    await registry.deleteImage('team/api:moved');
-    expect(await reconcile({ client: { baseUrl: url }, relay, now, settleMs: 60_000 })).toMatchObject({ pushed: 0, deleted: 1, settling: 0 });
+    const year = 365 * 86_400_000;
+    // the log's clock far ahead of this process's, far behind, near its epoch; reconciliation's monotonic clock elsewhere again: only ages count
+    const clocks = [
+      { log: Date.now() + year, monotonic: -1e12 },
+      { log: Date.now() - year, monotonic: 1e12 },
+      { log: 1_000_000, monotonic: 0 },
+    ];
+    for (const [index, clock] of clocks.entries()) {
+      const repository = `team/api-${index}`;
+      await registry.pushImage(`${repository}:moved`);
+      let time = clock.log;
+      const relay = createRelay({ log: createMemoryLog({ now: () => time }), auth: { unauthenticated: true } });
+      // the list and the state read at one instant: a write's age when the list started is its age at the read
+      const run = (settleMs?: number) => reconcile({ client: { baseUrl: url }, relay, scope: repository, monotonicNow: () => clock.monotonic, ...(settleMs === undefined ? {} : { settleMs }) });
+      // the registry sent these pushes and has not linked their tags yet: one new, one moved from the image it holds
+      await relay.log.append(tagRecord(repository, 'push', 'new', 'sha256:1111'));
+      await relay.log.append(tagRecord(repository, 'push', 'moved', 'sha256:2222'));
+      time += 9_999;
+      expect(await run()).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 2 });
+      expect(await synthetic(relay)).toEqual([]);
+      time += 1;
+      expect(await run()).toMatchObject({ tags: 1, pushed: 1, deleted: 1, settling: 0 });
+      expect(await synthetic(relay)).toEqual([`delete ${repository}:new`, `push ${repository}:moved`]);
+      // what reconciliation wrote has no time: a change after it is reconciled at once
+      await registry.deleteImage(`${repository}:moved`);
+      expect(await run(60_000)).toMatchObject({ pushed: 0, deleted: 1, settling: 0 });
+    }
   });
 
   it('reports progress in catalog order and resumes after a repository', async () => {
