@@ -4,6 +4,15 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
 /**
+ * How long a repository's change times outlive the last real write to them: an hour, 360 of the
+ * default settle windows. The times matter only for a window of seconds, so a repository no real
+ * event wrote for that long has none worth keeping, and its hash goes whole (no scan of its
+ * fields); one written more often holds a field per tag a real event moved, each removed with its
+ * tag. A settleMs above this is cut to it for such quiet repositories.
+ */
+export const TAG_CHANGES_TTL_MS = 3_600_000;
+
+/**
  * KEYS: stream, id key, then for a record with a tag change the repository's tag hash, the
  * partition's repository set (the hash's name is the set's, `:`, then the repository) and the
  * repository's hash of change times (tag → server ms). ARGV: record, id ttl ms, max length ('' for
@@ -15,7 +24,8 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
  * with the hash's first, so a tag that keeps its digest costs one read and no write, and a delete of
  * a tag the hash does not hold deletes nothing. A real event that writes an entry also writes the
  * server's time beside it (in a hash of its own, so the entries read as the previous version wrote
- * them, for relays of both versions on one Redis); a delete takes both. The repository joins the
+ * them, for relays of both versions on one Redis), and the hash lives TAG_CHANGES_TTL_MS from then;
+ * a delete takes both. The repository joins the
  * set when its hash gains a tag (HSET answers 1; nothing removes repositories from it). The record
  * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
  * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
@@ -41,6 +51,7 @@ if write and string.byte(entry) ~= 126 then
   end
   if write then${NOW}
     redis.call('HSET', KEYS[5], tag, now)
+    redis.call('PEXPIRE', KEYS[5], ${TAG_CHANGES_TTL_MS})
   end
 elseif write then
   redis.call('HDEL', KEYS[5], tag)

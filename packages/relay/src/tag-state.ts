@@ -24,8 +24,9 @@ export interface TagState {
    * whose entry a real event wrote (none for entries reconciliation wrote or a previous version of
    * the log left). Ages, not times: each is measured on the state's own clock (the Redis server's
    * for the Redis log) as it is read, so no other clock is compared with it. `reconcile` leaves a
-   * tag alone while its age at the start of its tag list is below `settleMs`. Optional: without
-   * it, reconciliation has no settle window.
+   * tag alone while its age at the start of its tag list is below `settleMs`. The Redis log forgets
+   * a repository's times an hour after a real event last wrote one there. Optional: without it,
+   * reconciliation has no settle window.
    */
   changeAges?(repository: string): Promise<Map<string, number>>;
 }

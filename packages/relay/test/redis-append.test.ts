@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, partitionOf, reconcile, type RelayLog, type Retention } from '../src/index.js';
+import { TAG_CHANGES_TTL_MS } from '../src/redis-scripts.js';
 import { sampleRecord, tagRecord } from '../src/testing.js';
 import { freshStream, redisPeer, sleep, useMockRegistry, useRedis } from './helpers.js';
 
@@ -108,5 +109,16 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     // a registry that has none of them: the old entry is deleted at once, the one a real event just wrote waits
     const { url } = await serveMock();
     expect(await reconcile({ client: { baseUrl: url }, relay: { log } })).toMatchObject({ pushed: 0, deleted: 1, settling: 1 });
+  });
+
+  it("a repository's change times expire TAG_CHANGES_TTL_MS after a real event last wrote one; the tag state itself does not expire", async () => {
+    const stream = freshStream();
+    const changes = `{${stream}:0}:tag-changes:team/app`;
+    const log = createRedisLog({ client: started.client, stream });
+    await log.append(tagRecord('team/app', 'push', 'v1', 'sha256:1'));
+    const ttl = Number(await started.client.sendCommand(['PTTL', changes]));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(TAG_CHANGES_TTL_MS);
+    expect(Number(await started.client.sendCommand(['PTTL', `{${stream}:0}:tags:team/app`]))).toBe(-1);
   });
 });
