@@ -24,8 +24,9 @@ export const TAG_CHANGES_TTL_MS = 3_600_000;
  * with the hash's first, so a tag that keeps its digest costs one read and no write, and a delete of
  * a tag the hash does not hold deletes nothing. A real event that writes an entry also writes the
  * server's time beside it (in a hash of its own, so the entries read as the previous version wrote
- * them, for relays of both versions on one Redis), and the hash lives TAG_CHANGES_TTL_MS from then;
- * a delete takes both. The repository joins the
+ * them, and a relay of that version, which knows nothing of the times, can share the Redis), and
+ * the hash lives TAG_CHANGES_TTL_MS from then; a real delete takes both, the time even where the
+ * entry is gone already (such a relay deleted it and left the time). The repository joins the
  * set when its hash gains a tag (HSET answers 1; nothing removes repositories from it). The record
  * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
  * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
@@ -40,11 +41,12 @@ local write = entry ~= nil
 if write and string.byte(entry) ~= 126 then
   local known = redis.call('HGET', KEYS[3], tag)
   write = known ~= entry and entry ~= ''
+  -- also where the entry is gone: a relay of the previous version deleted it and left the time
+  if entry == '' then redis.call('HDEL', KEYS[5], tag) end
   if known and known ~= entry then
     if known == '~' .. entry then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
     if entry == '' then
       redis.call('HDEL', KEYS[3], tag)
-      redis.call('HDEL', KEYS[5], tag)
       local deleted = string.gsub(known, '^~', '')
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     end

@@ -121,4 +121,15 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     expect(ttl).toBeLessThanOrEqual(TAG_CHANGES_TTL_MS);
     expect(Number(await started.client.sendCommand(['PTTL', `{${stream}:0}:tags:team/app`]))).toBe(-1);
   });
+
+  it('a real delete takes the time a relay of the previous version left when it deleted the tag (it removed only the entry)', async () => {
+    const stream = freshStream();
+    const changes = `{${stream}:0}:tag-changes:team/app`;
+    const log = createRedisLog({ client: started.client, stream });
+    await log.append(tagRecord('team/app', 'push', 'kept', 'sha256:1'));
+    // a previous version's delete of a tag this version pushed: the entry gone, its time left
+    await started.client.sendCommand(['HSET', changes, 'stale', '1700000000000']);
+    await log.append(tagRecord('team/app', 'delete', 'stale'));
+    expect(await started.client.sendCommand(['HKEYS', changes])).toEqual(['kept']);
+  });
 });
