@@ -50,8 +50,22 @@ export interface ReconcileResult {
   lastRepository?: string;
 }
 
-function clientOf(client: RegistryClient | RegistryClientOptions): RegistryClient {
+const DEFAULT_SETTLE_MS = 10_000;
+
+/** Checks the options of `reconcile` (each run) and `startReconciler` (up front): a RelayConfigError names what is wrong. Answers them with their defaults. */
+export function checkReconcileOptions(options: ReconcileOptions): { log: RelayLog; concurrency: number; settleMs: number } {
+  const client = options?.client;
   if (!client || typeof client !== 'object' || typeof client.baseUrl !== 'string') throw new RelayConfigError('reconcile needs { client }: a registry client or its options');
+  const log = options.relay?.log;
+  if (!log || typeof log.append !== 'function') throw new RelayConfigError('reconcile needs { relay }: a relay or { log }');
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RelayConfigError('concurrency must be a positive integer');
+  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  if (!(Number.isFinite(settleMs) && settleMs >= 0)) throw new RelayConfigError('settleMs must be a number of milliseconds, 0 or more');
+  return { log, concurrency, settleMs };
+}
+
+function clientOf(client: RegistryClient | RegistryClientOptions): RegistryClient {
   return 'headManifest' in client ? client : createRegistryClient({ userAgent: RECONCILE_USER_AGENT, ...client });
 }
 
@@ -65,8 +79,6 @@ interface Run {
   signal: AbortSignal | undefined;
   result: ReconcileResult;
 }
-
-const DEFAULT_SETTLE_MS = 10_000;
 
 /** A repository's tags, and when (by `monotonicNow`) their list was started. */
 async function listTags(run: Run, repository: string): Promise<{ tags: string[]; listStartedAt: number }> {
@@ -146,13 +158,8 @@ async function forEachStreamed(names: AsyncIterable<string> | Iterable<string>, 
  * append.
  */
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
-  const client = clientOf(options?.client);
-  const log = options.relay?.log;
-  if (!log || typeof log.append !== 'function') throw new RelayConfigError('reconcile needs { relay }: a relay or { log }');
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RelayConfigError('concurrency must be a positive integer');
-  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
-  if (!(Number.isFinite(settleMs) && settleMs >= 0)) throw new RelayConfigError('settleMs must be a number of milliseconds, 0 or more');
+  const { log, concurrency, settleMs } = checkReconcileOptions(options);
+  const client = clientOf(options.client);
   const run: Run = {
     client,
     log,

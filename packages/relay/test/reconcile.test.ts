@@ -121,6 +121,10 @@ describe('reconcile on the memory log', () => {
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay: {} as never })).rejects.toBeInstanceOf(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, concurrency: 0 })).rejects.toBeInstanceOf(RelayConfigError);
     expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, every: -1 })).toThrow(RelayConfigError);
+    // up front, as every: not only each run, through onError
+    expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: -1 })).toThrow(RelayConfigError);
+    expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, concurrency: 0 })).toThrow(RelayConfigError);
+    expect(() => startReconciler({ client: undefined as never, relay })).toThrow(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: -1 })).rejects.toBeInstanceOf(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: Number.NaN })).rejects.toBeInstanceOf(RelayConfigError);
   });
