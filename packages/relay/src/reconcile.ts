@@ -86,22 +86,32 @@ async function listTags(run: Run, repository: string): Promise<{ tags: string[];
   return { tags: await collectTags(run.client, repository, { signal: run.signal }), listStartedAt };
 }
 
-/** The state of a repository's tags, with their change ages (see `TagState.changeAges`) and when (by `monotonicNow`) the read ended. */
+/**
+ * The state of a repository's tags, with their change ages (see `TagState.changeAges`) and when
+ * (by `monotonicNow`) the read ended. The entries first: a real write between the two reads then
+ * shows as a young age beside the entry it replaces, which leaves the tag alone, never as a new
+ * entry with no age.
+ */
 async function readState(run: Run, repository: string): Promise<{ known: Map<string, TagStateEntry>; ages: Map<string, number>; stateReadAt: number }> {
-  const [known, ages] = await Promise.all([run.state.tags(repository), run.state.changeAges?.(repository) ?? new Map<string, number>()]);
+  const known = await run.state.tags(repository);
+  const ages = (await run.state.changeAges?.(repository)) ?? new Map<string, number>();
   return { known, ages, stateReadAt: run.monotonicNow() };
 }
 
 /**
  * Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic
  * event per difference, but for a tag a real event wrote within `settleMs` before the list
- * started. A real delete needs no such wait: the registry unlinks a tag before it sends the
- * delete, and every HEAD is sent after the state was read, so a tag whose delete the state has
- * taken answers its HEAD 404 (no synthetic push brings it back).
+ * started (or after: the state is read once the list is in). A real delete needs no such wait: the
+ * registry unlinks a tag before it sends the delete, and every HEAD is sent after the state was
+ * read, so a tag whose delete the state has taken answers its HEAD 404 (no synthetic push brings
+ * it back).
  */
 async function reconcileRepository(run: Run, repository: string): Promise<void> {
   const { client, log, limit, signal, result } = run;
-  const [{ tags, listStartedAt }, { known, ages, stateReadAt }] = await Promise.all([limit(() => listTags(run, repository)), readState(run, repository)]);
+  const { tags, listStartedAt } = await limit(() => listTags(run, repository));
+  // the state once the list is in: a real event appended while the list waited or was under way is
+  // in it (were the state older, a tag the list shows would be new to it: a second, synthetic push)
+  const { known, ages, stateReadAt } = await readState(run, repository);
   // an age less the time from the list's start to the end of the state read is the age the write
   // had when the list started, or a little less (never more): the window is at least settleMs
   const sinceListStarted = stateReadAt - listStartedAt;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tagRecord } from '../src/testing.js';
 import { createMemoryLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay } from '../src/index.js';
+import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
 import { until, useMockRegistry } from './helpers.js';
 
 const { serve: serveMock } = useMockRegistry();
@@ -13,6 +14,24 @@ async function synthetic(relay: Relay): Promise<string[]> {
     found.push(`${event.action} ${event.target.repository}:${event.target.tag}`);
   }
   return found.sort();
+}
+
+/** A client of `baseUrl` whose tag list, once started, waits for `release()`: what the test does meanwhile happens while the list is under way. */
+function holdingTagLists(baseUrl: string): { client: RegistryClient; started: Promise<void>; release: () => void } {
+  const real = createRegistryClient({ baseUrl });
+  let markStarted = () => {};
+  let release = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const client: RegistryClient = {
+    ...real,
+    async *tags(repository, options) {
+      markStarted();
+      await released;
+      yield* real.tags(repository, options);
+    },
+  };
+  return { client, started, release };
 }
 
 describe('reconcile on the memory log', () => {
@@ -63,6 +82,20 @@ describe('reconcile on the memory log', () => {
       await registry.deleteImage(`${repository}:moved`);
       expect(await run(60_000)).toMatchObject({ pushed: 0, deleted: 1, settling: 0 });
     }
+  });
+
+  it('reads the state once the tag list is in: a real push appended while the list is under way is no difference (no second, synthetic push)', async () => {
+    const { registry, url } = await serveMock();
+    const image = await registry.pushImage('team/api:new');
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    const held = holdingTagLists(url);
+    const run = reconcile({ client: held.client, relay, scope: 'team/api' });
+    await held.started;
+    // the registry linked the tag, and its push event reaches the log while the list is under way
+    await relay.log.append(tagRecord('team/api', 'push', 'new', image.manifest.digest));
+    held.release();
+    expect(await run).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 0 });
+    expect(await synthetic(relay)).toEqual([]);
   });
 
   it('reports progress in catalog order and resumes after a repository', async () => {
