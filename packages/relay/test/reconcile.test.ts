@@ -98,6 +98,28 @@ describe('reconcile on the memory log', () => {
     expect(await synthetic(relay)).toEqual([]);
   });
 
+  it("measures a write's age at the start of the tag list, not at its end", async () => {
+    const { url } = await serveMock();
+    let time = 1_700_000_000_000;
+    let monotonic = 0;
+    const relay = createRelay({ log: createMemoryLog({ now: () => time }), auth: { unauthenticated: true } });
+    const pass = (ms: number) => {
+      time += ms;
+      monotonic += ms;
+    };
+    // a push event for a tag the registry never links
+    await relay.log.append(tagRecord('team/api', 'push', 'unlinked', 'sha256:1111'));
+    pass(8_000);
+    const held = holdingTagLists(url);
+    const run = reconcile({ client: held.client, relay, scope: 'team/api', monotonicNow: () => monotonic });
+    await held.started;
+    pass(5_000); // a slow list: 13 s after the write when it ends, 8 s when it started
+    held.release();
+    expect(await run).toMatchObject({ deleted: 0, settling: 1 });
+    pass(2_000);
+    expect(await reconcile({ client: { baseUrl: url }, relay, scope: 'team/api', monotonicNow: () => monotonic })).toMatchObject({ deleted: 1, settling: 0 });
+  });
+
   it('reports progress in catalog order and resumes after a repository', async () => {
     const { registry, url } = await serveMock();
     for (const name of ['a/app', 'b/app', 'c/app']) await registry.pushImage(`${name}:1`);
