@@ -12,8 +12,9 @@ function fieldsOf<T>(reply: unknown, valueOf: (value: string) => T): Map<string,
 
 /**
  * The Redis log's tag state, read side (the append script writes it): one hash per repository
- * (tag → digest), one of change times per repository (tag → server ms, read as ages on the server's clock) and one set of
- * repositories per partition, walked with SSCAN so a large registry is never read at once.
+ * (tag → digest), one of change times per repository (tag → server ms, read as ages on the
+ * server's clock) and one set of repositories per partition, walked with SSCAN so a large
+ * registry is never read at once.
  */
 export function createRedisTagState(command: RedisCommand, keysOf: (repository: string) => { hash: string; changes: string }, sets: readonly string[]): TagState {
   const changeAges = luaScript(command, CHANGE_AGES, (reply) => fieldsOf(reply, Number));
