@@ -3,7 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { RelayConfigError } from './errors.js';
 import type { RelayLog } from './log.js';
 import { syntheticPush, syntheticTagDelete } from './reconcile-events.js';
-import type { TagState } from './tag-state.js';
+import type { TagState, TagStateEntry } from './tag-state.js';
 
 /** The User-Agent of reconciliation's reads: every manifest HEAD is a pull event, and pull statistics can leave these out. */
 export const RECONCILE_USER_AGENT = 'regevents-reconcile/0.1.0';
@@ -23,13 +23,17 @@ export interface ReconcileOptions {
   concurrency?: number;
   /**
    * Leave alone a tag whose state a real event wrote less than this many ms before its tag list was
-   * read: docker-registry sends a push by tag before it links the tag, so the list may not show
+   * started: docker-registry sends a push by tag before it links the tag, so the list may not show
    * that push yet (the tag missing, or at its old digest). Such a tag counts in `settling`; a later
    * run compares it. Default 10,000 (as long as replication waits for a tag link).
    */
   settleMs?: number;
-  /** Clock in milliseconds, compared with the tag state's times (`TagState.changedAt`); inject one in tests. Default `Date.now`. */
-  now?: () => number;
+  /**
+   * A monotonic clock in ms, measuring how long after a repository's tag list started its state
+   * was read (the tag state's ages are measured then, on its own clock); inject one in tests.
+   * Default `performance.now`.
+   */
+  monotonicNow?: () => number;
   signal?: AbortSignal;
 }
 
@@ -46,8 +50,22 @@ export interface ReconcileResult {
   lastRepository?: string;
 }
 
-function clientOf(client: RegistryClient | RegistryClientOptions): RegistryClient {
+const DEFAULT_SETTLE_MS = 10_000;
+
+/** Checks the options of `reconcile` (each run) and `startReconciler` (up front): a RelayConfigError names what is wrong. Answers them with their defaults. */
+export function checkReconcileOptions(options: ReconcileOptions): { log: RelayLog; concurrency: number; settleMs: number } {
+  const client = options?.client;
   if (!client || typeof client !== 'object' || typeof client.baseUrl !== 'string') throw new RelayConfigError('reconcile needs { client }: a registry client or its options');
+  const log = options.relay?.log;
+  if (!log || typeof log.append !== 'function') throw new RelayConfigError('reconcile needs { relay }: a relay or { log }');
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RelayConfigError('concurrency must be a positive integer');
+  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  if (!(Number.isFinite(settleMs) && settleMs >= 0)) throw new RelayConfigError('settleMs must be a number of milliseconds, 0 or more');
+  return { log, concurrency, settleMs };
+}
+
+function clientOf(client: RegistryClient | RegistryClientOptions): RegistryClient {
   return 'headManifest' in client ? client : createRegistryClient({ userAgent: RECONCILE_USER_AGENT, ...client });
 }
 
@@ -57,29 +75,47 @@ interface Run {
   state: TagState;
   limit: LimitFunction;
   settleMs: number;
-  now: () => number;
+  monotonicNow: () => number;
   signal: AbortSignal | undefined;
   result: ReconcileResult;
 }
 
-const DEFAULT_SETTLE_MS = 10_000;
+/** A repository's tags, and when (by `monotonicNow`) their list was started. */
+async function listTags(run: Run, repository: string): Promise<{ tags: string[]; listStartedAt: number }> {
+  const listStartedAt = run.monotonicNow();
+  return { tags: await collectTags(run.client, repository, { signal: run.signal }), listStartedAt };
+}
+
+/**
+ * The state of a repository's tags, with their change ages (see `TagState.changeAges`) and when
+ * (by `monotonicNow`) the read ended. The entries first: a real write between the two reads then
+ * shows as a young age beside the entry it replaces, which leaves the tag alone, never as a new
+ * entry with no age.
+ */
+async function readState(run: Run, repository: string): Promise<{ known: Map<string, TagStateEntry>; ages: Map<string, number>; stateReadAt: number }> {
+  const known = await run.state.tags(repository);
+  const ages = (await run.state.changeAges?.(repository)) ?? new Map<string, number>();
+  return { known, ages, stateReadAt: run.monotonicNow() };
+}
 
 /**
  * Compares one repository's tags (listed, then each HEAD) with the state; appends one synthetic
- * event per difference, but for a tag a real event wrote within `settleMs` before the list. A real
- * delete needs no such wait: the registry unlinks a tag before it sends the delete, and every HEAD
- * is sent after the state was read, so a tag whose delete the state has taken answers its HEAD 404
- * (no synthetic push brings it back).
+ * event per difference, but for a tag a real event wrote within `settleMs` before the list
+ * started (or after: the state is read once the list is in). A real delete needs no such wait: the
+ * registry unlinks a tag before it sends the delete, and every HEAD is sent after the state was
+ * read, so a tag whose delete the state has taken answers its HEAD 404 (no synthetic push brings
+ * it back).
  */
 async function reconcileRepository(run: Run, repository: string): Promise<void> {
-  const { client, log, state, limit, signal, result } = run;
-  let listedAt = 0;
-  const listed = () => {
-    listedAt = run.now();
-    return collectTags(client, repository, { signal });
-  };
-  const [tags, known, changedAt] = await Promise.all([limit(listed), state.tags(repository), state.changedAt?.(repository) ?? new Map<string, number>()]);
-  const settling = (tag: string) => (changedAt.get(tag) ?? -Infinity) > listedAt - run.settleMs;
+  const { client, log, limit, signal, result } = run;
+  const { tags, listStartedAt } = await limit(() => listTags(run, repository));
+  // the state once the list is in: a real event appended while the list waited or was under way is
+  // in it (were the state older, a tag the list shows would be new to it: a second, synthetic push)
+  const { known, ages, stateReadAt } = await readState(run, repository);
+  // an age less the time from the list's start to the end of the state read is the age the write
+  // had when the list started, or a little less (never more): the window is at least settleMs
+  const sinceListStarted = stateReadAt - listStartedAt;
+  const leftToSettle = (tag: string) => (ages.get(tag) ?? Infinity) - sinceListStarted < run.settleMs;
   const manifests = await Promise.all(tags.map((tag) => limit(() => client.headManifest(repository, tag, { signal }))));
   result.repositories++;
   const present = new Set<string>();
@@ -89,7 +125,7 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
     present.add(tag);
     result.tags++;
     if (known.get(tag)?.digest === manifest.digest) continue;
-    if (settling(tag)) {
+    if (leftToSettle(tag)) {
       result.settling++;
       continue;
     }
@@ -98,7 +134,7 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
   }
   for (const [tag, entry] of known) {
     if (present.has(tag) || entry.digest === '') continue;
-    if (settling(tag)) {
+    if (leftToSettle(tag)) {
       result.settling++;
       continue;
     }
@@ -132,20 +168,15 @@ async function forEachStreamed(names: AsyncIterable<string> | Iterable<string>, 
  * append.
  */
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
-  const client = clientOf(options?.client);
-  const log = options.relay?.log;
-  if (!log || typeof log.append !== 'function') throw new RelayConfigError('reconcile needs { relay }: a relay or { log }');
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RelayConfigError('concurrency must be a positive integer');
-  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
-  if (!(Number.isFinite(settleMs) && settleMs >= 0)) throw new RelayConfigError('settleMs must be a number of milliseconds, 0 or more');
+  const { log, concurrency, settleMs } = checkReconcileOptions(options);
+  const client = clientOf(options.client);
   const run: Run = {
     client,
     log,
     state: log.tagState,
     limit: pLimit(concurrency),
     settleMs,
-    now: options.now ?? Date.now,
+    monotonicNow: options.monotonicNow ?? (() => performance.now()),
     signal: options.signal,
     result: { repositories: 0, tags: 0, pushed: 0, deleted: 0, settling: 0 },
   };

@@ -1,5 +1,5 @@
 import { RelayConfigError } from './errors.js';
-import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
+import { checkReconcileOptions, reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 
 export interface ReconcilerOptions extends Omit<ReconcileOptions, 'signal' | 'after' | 'onProgress'> {
   /** Reconcile again this many milliseconds after each run ends. Default: only on start and on demand. */
@@ -20,6 +20,7 @@ export interface Reconciler {
 export function startReconciler(options: ReconcilerOptions): Reconciler {
   const { every, onResult, onError = (error) => console.error('[@regevents/relay] reconciliation failed:', error), ...reconcileOptions } = options;
   if (every !== undefined && !(Number.isFinite(every) && every > 0)) throw new RelayConfigError('every must be a positive number of milliseconds');
+  checkReconcileOptions(reconcileOptions);
   const controller = new AbortController();
   let current: Promise<ReconcileResult> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,3 +1,17 @@
+/** The server's time in ms, as `now` (Lua numbers are doubles: exact for ms since the epoch). */
+const NOW = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
+
+/**
+ * How long a repository's change times outlive the last real write to them: an hour, 360 of the
+ * default settle windows. The times matter only for a window of seconds, so a repository no real
+ * event wrote for that long has none worth keeping, and its hash goes whole (no scan of its
+ * fields); one written more often holds a field per tag a real event moved, each removed with its
+ * tag. A settleMs above this is cut to it for such quiet repositories.
+ */
+export const TAG_CHANGES_TTL_MS = 3_600_000;
+
 /**
  * KEYS: stream, id key, then for a record with a tag change the repository's tag hash, the
  * partition's repository set (the hash's name is the set's, `:`, then the repository) and the
@@ -10,7 +24,9 @@
  * with the hash's first, so a tag that keeps its digest costs one read and no write, and a delete of
  * a tag the hash does not hold deletes nothing. A real event that writes an entry also writes the
  * server's time beside it (in a hash of its own, so the entries read as the previous version wrote
- * them, for relays of both versions on one Redis); a delete takes both. The repository joins the
+ * them, and a relay of that version, which knows nothing of the times, can share the Redis), and
+ * the hash lives TAG_CHANGES_TTL_MS from then; a real delete takes both, the time even where the
+ * entry is gone already (such a relay deleted it and left the time). The repository joins the
  * set when its hash gains a tag (HSET answers 1; nothing removes repositories from it). The record
  * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
  * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
@@ -25,18 +41,19 @@ local write = entry ~= nil
 if write and string.byte(entry) ~= 126 then
   local known = redis.call('HGET', KEYS[3], tag)
   write = known ~= entry and entry ~= ''
+  -- also where the entry is gone: a relay of the previous version deleted it and left the time
+  if entry == '' then redis.call('HDEL', KEYS[5], tag) end
   if known and known ~= entry then
     if known == '~' .. entry then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
     if entry == '' then
       redis.call('HDEL', KEYS[3], tag)
-      redis.call('HDEL', KEYS[5], tag)
       local deleted = string.gsub(known, '^~', '')
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     end
   end
-  if write then
-    local clock = redis.call('TIME')
-    redis.call('HSET', KEYS[5], tag, clock[1] * 1000 + math.floor(clock[2] / 1000))
+  if write then${NOW}
+    redis.call('HSET', KEYS[5], tag, now)
+    redis.call('PEXPIRE', KEYS[5], ${TAG_CHANGES_TTL_MS})
   end
 elseif write then
   redis.call('HDEL', KEYS[5], tag)
@@ -52,6 +69,16 @@ if ARGV[4] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4]) end
 redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return id`;
 
+/**
+ * KEYS: a repository's hash of change times (tag → server ms). Answers `[tag, age ms, ...]`: each
+ * time's age on the server's clock as it reads them, so the reader compares no clock of its own
+ * with the server's. Writes nothing.
+ */
+export const CHANGE_AGES = `${NOW}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 2, #fields, 2 do fields[i] = now - tonumber(fields[i]) end
+return fields`;
+
 // The group's record of handled events is a hash per group and partition: event key → "<expires
 // at, server ms> <holder>", the holder a claim's token or `done`. A batch claims or records its
 // events with a few commands, not one key with a TTL each. The record lives in two generations,
@@ -61,9 +88,6 @@ return id`;
 // about a megabyte: below that, lapsed entries cost less memory than a second lookup per claim costs time).
 // Lapsed entries leave with their generation (no scan, no parsing of what is left), so the record
 // holds up to about twice what the group handled within its dedupe TTL.
-const NOW = `
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
 const GENERATION_MIN = 8192;
 

@@ -1,27 +1,30 @@
-import type { RedisCommand } from './redis-command.js';
+import { luaScript, type RedisCommand } from './redis-command.js';
+import { CHANGE_AGES } from './redis-scripts.js';
 import { decodeEntry, type TagState } from './tag-state.js';
 
-/** Every field of a hash, `[field, value, ...]` as HGETALL answers, into a Map (a tag may be named `__proto__`). */
-async function hashOf<T>(command: RedisCommand, key: string, valueOf: (value: string) => T): Promise<Map<string, T>> {
-  const reply = (await command(['HGETALL', key])) as string[];
+/** `[field, value, ...]` as HGETALL answers, into a Map (a tag may be named `__proto__`). */
+function fieldsOf<T>(reply: unknown, valueOf: (value: string) => T): Map<string, T> {
+  const list = reply as unknown[];
   const fields = new Map<string, T>();
-  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), valueOf(String(reply[i + 1])));
+  for (let i = 0; i + 1 < list.length; i += 2) fields.set(String(list[i]), valueOf(String(list[i + 1])));
   return fields;
 }
 
 /**
  * The Redis log's tag state, read side (the append script writes it): one hash per repository
- * (tag → digest), one of change times per repository (tag → server ms) and one set of
- * repositories per partition, walked with SSCAN so a large registry is never read at once.
+ * (tag → digest), one of change times per repository (tag → server ms, read as ages on the
+ * server's clock) and one set of repositories per partition, walked with SSCAN so a large
+ * registry is never read at once.
  */
 export function createRedisTagState(command: RedisCommand, keysOf: (repository: string) => { hash: string; changes: string }, sets: readonly string[]): TagState {
+  const changeAges = luaScript(command, CHANGE_AGES, (reply) => fieldsOf(reply, Number));
   return {
     async get(repository, tag) {
       const value = await command(['HGET', keysOf(repository).hash, tag]);
       return typeof value === 'string' ? decodeEntry(value) : undefined;
     },
-    tags: (repository) => hashOf(command, keysOf(repository).hash, decodeEntry),
-    changedAt: (repository) => hashOf(command, keysOf(repository).changes, Number),
+    tags: async (repository) => fieldsOf(await command(['HGETALL', keysOf(repository).hash]), decodeEntry),
+    changeAges: (repository) => changeAges([keysOf(repository).changes], []),
     async *repositories() {
       for (const set of sets) {
         let cursor = '0';

@@ -20,13 +20,15 @@ export interface TagState {
   /** The repositories the state holds tags of, in no particular order. */
   repositories(): AsyncIterable<string>;
   /**
-   * When a real event last wrote each tag's entry (ms since the epoch, by the log's clock: the
-   * Redis server's for the Redis log), for the tags of `repository` whose entry a real event wrote;
-   * none for entries reconciliation wrote or a previous version of the log left. `reconcile` leaves
-   * a tag alone for its `settleMs` after that time. Optional: without it, reconciliation has no
-   * settle window.
+   * How long ago a real event last wrote each tag's entry, in ms, for the tags of `repository`
+   * whose entry a real event wrote (none for entries reconciliation wrote or a previous version of
+   * the log left). Ages, not times: each is measured on the state's own clock (the Redis server's
+   * for the Redis log) as it is read, so no other clock is compared with it. `reconcile` leaves a
+   * tag alone while its age at the start of its tag list is below `settleMs`. The Redis log forgets
+   * a repository's times an hour after a real event last wrote one there. Optional: without it,
+   * reconciliation has no settle window.
    */
-  changedAt?(repository: string): Promise<Map<string, number>>;
+  changeAges?(repository: string): Promise<Map<string, number>>;
 }
 
 /** A tag's entry as one string (a hash field's value): `~` marks what reconciliation wrote. */
@@ -80,30 +82,31 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
  * What appending a record does to the state, for logs to apply with the append: the tag's new
  * entry (`undefined`: remove it), whether the record is a real event for a change
  * reconciliation already recorded (late: consumers had the synthetic one), and whether it is a
- * real event that wrote a new entry (`changed`: the time of that write is kept, see
- * `TagState.changedAt`; a real push that leaves the entry as it was keeps it, reconciliation's
- * writes and every removal drop it). Reconciliation's
+ * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.changeAges`;
+ * false for a real push that leaves the entry as it was, which keeps the time it has, and for
+ * reconciliation's writes and every removal, which drop it). Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
  */
-export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; changed: boolean; deletedDigest?: string } {
-  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false, changed: false };
+export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; writesTime: boolean; deletedDigest?: string } {
+  if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false, writesTime: false };
   const late = known === encodeEntry({ digest: change.digest, reconciled: true });
-  if (change.digest !== '') return { entry: change.digest, late, changed: known !== change.digest };
+  if (change.digest !== '') return { entry: change.digest, late, writesTime: known !== change.digest };
   // a real delete names only the tag: what the state held is the digest it removed
   const deletedDigest = known === undefined ? '' : decodeEntry(known).digest;
-  return deletedDigest === '' ? { entry: undefined, late, changed: false } : { entry: undefined, late, changed: false, deletedDigest };
+  return deletedDigest === '' ? { entry: undefined, late, writesTime: false } : { entry: undefined, late, writesTime: false, deletedDigest };
 }
 
 /** The memory log's state: repository → tag → encoded entry and when a real event wrote it, applied synchronously with each append. */
 export interface MemoryTagState extends TagState {
   /** Applies a record's tag change; returns the record to append (marked `reconciled` when late, with `deletedDigest` for a tag delete). */
   apply(record: LogRecord): LogRecord;
-  changedAt(repository: string): Promise<Map<string, number>>;
+  changeAges(repository: string): Promise<Map<string, number>>;
 }
 
 interface MemoryEntry {
   value: string;
-  changedAt?: number;
+  /** When a real event wrote `value`, by the log's clock. */
+  writtenAt?: number;
 }
 
 /** `now`: the log's clock, in milliseconds. */
@@ -115,9 +118,9 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
       const found = tagChangeOf(record);
       if (!found) return record;
       const tags = repositories.get(found.repository) ?? new Map<string, MemoryEntry>();
-      const { entry, late, changed, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
+      const { entry, late, writesTime, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
       if (entry === undefined) tags.delete(found.tag);
-      else if (changed) tags.set(found.tag, { value: entry, changedAt: now() });
+      else if (writesTime) tags.set(found.tag, { value: entry, writtenAt: now() });
       // what reconciliation writes has no time; a real push that leaves the entry as it was keeps the time of the write it repeats
       else if (found.reconciled) tags.set(found.tag, { value: entry });
       if (tags.size === 0) repositories.delete(found.repository);
@@ -136,8 +139,9 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
     async *repositories() {
       yield* [...repositories.keys()];
     },
-    async changedAt(repository) {
-      return new Map(entries(repository).flatMap(([tag, found]) => (found.changedAt === undefined ? [] : [[tag, found.changedAt] as const])));
+    async changeAges(repository) {
+      const at = now();
+      return new Map(entries(repository).flatMap(([tag, found]) => (found.writtenAt === undefined ? [] : [[tag, at - found.writtenAt] as const])));
     },
   };
 }

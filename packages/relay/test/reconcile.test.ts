@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tagRecord } from '../src/testing.js';
 import { createMemoryLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay } from '../src/index.js';
+import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
 import { until, useMockRegistry } from './helpers.js';
 
 const { serve: serveMock } = useMockRegistry();
@@ -15,16 +16,34 @@ async function synthetic(relay: Relay): Promise<string[]> {
   return found.sort();
 }
 
+/** A client of `baseUrl` whose tag list, once started, waits for `release()`: what the test does meanwhile happens while the list is under way. */
+function holdingTagLists(baseUrl: string): { client: RegistryClient; started: Promise<void>; release: () => void } {
+  const real = createRegistryClient({ baseUrl });
+  let markStarted = () => {};
+  let release = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const client: RegistryClient = {
+    ...real,
+    async *tags(repository, options) {
+      markStarted();
+      await released;
+      yield* real.tags(repository, options);
+    },
+  };
+  return { client, started, release };
+}
+
 describe('reconcile on the memory log', () => {
   it('tags the log never heard of become pushes, tags gone become deletes (also of a repository the catalog no longer lists); the reads carry RECONCILE_USER_AGENT', async () => {
     const { registry, url } = await serveMock();
     await registry.pushImage('team/api:1.0');
     await registry.pushImage('team/api:old', { seed: 2 });
-    const relay = createRelay({ auth: { unauthenticated: true } });
+    let time = Date.now();
+    const relay = createRelay({ log: createMemoryLog({ now: () => time }), auth: { unauthenticated: true } });
     await relay.log.append(tagRecord('ghost/app', 'push', 'v1', 'sha256:0000'));
-    // that push has settled: reconciliation's clock is past its settle window
-    const now = () => Date.now() + 10_000;
-    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1, settling: 0 });
+    time += 60_000; // that push has settled: the log's clock is well past its settle window
+    expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ repositories: 2, tags: 2, pushed: 2, deleted: 1, settling: 0 });
     expect(await synthetic(relay)).toEqual(['delete ghost/app:v1', 'push team/api:1.0', 'push team/api:old']);
     await registry.deleteImage('team/api:old');
     expect(await reconcile({ client: { baseUrl: url }, relay })).toMatchObject({ tags: 1, pushed: 0, deleted: 1 });
@@ -34,24 +53,71 @@ describe('reconcile on the memory log', () => {
     expect(heads.map((recorded) => recorded.event.request.useragent)).toEqual(Array(4).fill(RECONCILE_USER_AGENT));
   });
 
-  it('leaves alone a tag a real event wrote within settleMs before the list, missing or at another digest, and reconciles it once the window has passed', async () => {
+  it("leaves alone a tag a real event wrote within settleMs before the list started, missing or at another digest, and reconciles it once the window has passed, whatever the log's clock and reconciliation's read", async () => {
     const { registry, url } = await serveMock();
-    await registry.pushImage('team/api:moved');
-    let time = 1_700_000_000_000;
-    const now = () => time;
-    const relay = createRelay({ log: createMemoryLog({ now }), auth: { unauthenticated: true } });
-    // the registry sent these pushes and has not linked their tags yet: one new, one moved from the image it holds
-    await relay.log.append(tagRecord('team/api', 'push', 'new', 'sha256:1111'));
-    await relay.log.append(tagRecord('team/api', 'push', 'moved', 'sha256:2222'));
-    time += 9_999;
-    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 2 });
+    const year = 365 * 86_400_000;
+    // the log's clock far ahead of this process's, far behind, near its epoch; reconciliation's monotonic clock elsewhere again: only ages count
+    const clocks = [
+      { log: Date.now() + year, monotonic: -1e12 },
+      { log: Date.now() - year, monotonic: 1e12 },
+      { log: 1_000_000, monotonic: 0 },
+    ];
+    for (const [index, clock] of clocks.entries()) {
+      const repository = `team/api-${index}`;
+      await registry.pushImage(`${repository}:moved`);
+      let time = clock.log;
+      const relay = createRelay({ log: createMemoryLog({ now: () => time }), auth: { unauthenticated: true } });
+      // the list and the state read at one instant: a write's age when the list started is its age at the read
+      const run = (settleMs?: number) => reconcile({ client: { baseUrl: url }, relay, scope: repository, monotonicNow: () => clock.monotonic, ...(settleMs === undefined ? {} : { settleMs }) });
+      // the registry sent these pushes and has not linked their tags yet: one new, one moved from the image it holds
+      await relay.log.append(tagRecord(repository, 'push', 'new', 'sha256:1111'));
+      await relay.log.append(tagRecord(repository, 'push', 'moved', 'sha256:2222'));
+      time += 9_999;
+      expect(await run()).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 2 });
+      expect(await synthetic(relay)).toEqual([]);
+      time += 1;
+      expect(await run()).toMatchObject({ tags: 1, pushed: 1, deleted: 1, settling: 0 });
+      expect(await synthetic(relay)).toEqual([`delete ${repository}:new`, `push ${repository}:moved`]);
+      // what reconciliation wrote has no time: a change after it is reconciled at once
+      await registry.deleteImage(`${repository}:moved`);
+      expect(await run(60_000)).toMatchObject({ pushed: 0, deleted: 1, settling: 0 });
+    }
+  });
+
+  it('reads the state once the tag list is in: a real push appended while the list is under way is no difference (no second, synthetic push)', async () => {
+    const { registry, url } = await serveMock();
+    const image = await registry.pushImage('team/api:new');
+    const relay = createRelay({ auth: { unauthenticated: true } });
+    const held = holdingTagLists(url);
+    const run = reconcile({ client: held.client, relay, scope: 'team/api' });
+    await held.started;
+    // the registry linked the tag, and its push event reaches the log while the list is under way
+    await relay.log.append(tagRecord('team/api', 'push', 'new', image.manifest.digest));
+    held.release();
+    expect(await run).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 0 });
     expect(await synthetic(relay)).toEqual([]);
-    time += 1;
-    expect(await reconcile({ client: { baseUrl: url }, relay, now })).toMatchObject({ tags: 1, pushed: 1, deleted: 1, settling: 0 });
-    expect(await synthetic(relay)).toEqual(['delete team/api:new', 'push team/api:moved']);
-    // what reconciliation wrote has no time: a change after it is reconciled at once
-    await registry.deleteImage('team/api:moved');
-    expect(await reconcile({ client: { baseUrl: url }, relay, now, settleMs: 60_000 })).toMatchObject({ pushed: 0, deleted: 1, settling: 0 });
+  });
+
+  it("measures a write's age at the start of the tag list, not at its end", async () => {
+    const { url } = await serveMock();
+    let time = 1_700_000_000_000;
+    let monotonic = 0;
+    const relay = createRelay({ log: createMemoryLog({ now: () => time }), auth: { unauthenticated: true } });
+    const pass = (ms: number) => {
+      time += ms;
+      monotonic += ms;
+    };
+    // a push event for a tag the registry never links
+    await relay.log.append(tagRecord('team/api', 'push', 'unlinked', 'sha256:1111'));
+    pass(8_000);
+    const held = holdingTagLists(url);
+    const run = reconcile({ client: held.client, relay, scope: 'team/api', monotonicNow: () => monotonic });
+    await held.started;
+    pass(5_000); // a slow list: 13 s after the write when it ends, 8 s when it started
+    held.release();
+    expect(await run).toMatchObject({ deleted: 0, settling: 1 });
+    pass(2_000);
+    expect(await reconcile({ client: { baseUrl: url }, relay, scope: 'team/api', monotonicNow: () => monotonic })).toMatchObject({ deleted: 1, settling: 0 });
   });
 
   it('reports progress in catalog order and resumes after a repository', async () => {
@@ -110,6 +176,10 @@ describe('reconcile on the memory log', () => {
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay: {} as never })).rejects.toBeInstanceOf(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, concurrency: 0 })).rejects.toBeInstanceOf(RelayConfigError);
     expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, every: -1 })).toThrow(RelayConfigError);
+    // up front, as every: not only each run, through onError
+    expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: -1 })).toThrow(RelayConfigError);
+    expect(() => startReconciler({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, concurrency: 0 })).toThrow(RelayConfigError);
+    expect(() => startReconciler({ client: undefined as never, relay })).toThrow(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: -1 })).rejects.toBeInstanceOf(RelayConfigError);
     await expect(reconcile({ client: { baseUrl: 'http://127.0.0.1:1' }, relay, settleMs: Number.NaN })).rejects.toBeInstanceOf(RelayConfigError);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, partitionOf, reconcile, type RelayLog, type Retention } from '../src/index.js';
+import { TAG_CHANGES_TTL_MS } from '../src/redis-scripts.js';
 import { sampleRecord, tagRecord } from '../src/testing.js';
 import { freshStream, redisPeer, sleep, useMockRegistry, useRedis } from './helpers.js';
 
@@ -97,16 +98,38 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
       late: { digest: 'sha256:2', reconciled: true },
       old: { digest: 'sha256:9', reconciled: false },
     });
-    expect(await log.tagState.changedAt?.('team/app')).toEqual(new Map());
+    expect(await log.tagState.changeAges?.('team/app')).toEqual(new Map());
     await log.append(tagRecord('team/app', 'delete', 'deleted'));
     await log.append(tagRecord('team/app', 'push', 'late', 'sha256:2'));
     expect((await log.range(0, { from: '-', to: '+', count: 10 })).map(({ record }) => [record.deletedDigest, record.reconciled])).toEqual([
       ['sha256:1', undefined],
       [undefined, true],
     ]);
-    expect([...((await log.tagState.changedAt?.('team/app')) ?? new Map()).keys()]).toEqual(['late']);
+    expect([...((await log.tagState.changeAges?.('team/app')) ?? new Map()).keys()]).toEqual(['late']);
     // a registry that has none of them: the old entry is deleted at once, the one a real event just wrote waits
     const { url } = await serveMock();
     expect(await reconcile({ client: { baseUrl: url }, relay: { log } })).toMatchObject({ pushed: 0, deleted: 1, settling: 1 });
+  });
+
+  it("a repository's change times expire TAG_CHANGES_TTL_MS after a real event last wrote one; the tag state itself does not expire", async () => {
+    const stream = freshStream();
+    const changes = `{${stream}:0}:tag-changes:team/app`;
+    const log = createRedisLog({ client: started.client, stream });
+    await log.append(tagRecord('team/app', 'push', 'v1', 'sha256:1'));
+    const ttl = Number(await started.client.sendCommand(['PTTL', changes]));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(TAG_CHANGES_TTL_MS);
+    expect(Number(await started.client.sendCommand(['PTTL', `{${stream}:0}:tags:team/app`]))).toBe(-1);
+  });
+
+  it('a real delete takes the time a relay of the previous version left when it deleted the tag (it removed only the entry)', async () => {
+    const stream = freshStream();
+    const changes = `{${stream}:0}:tag-changes:team/app`;
+    const log = createRedisLog({ client: started.client, stream });
+    await log.append(tagRecord('team/app', 'push', 'kept', 'sha256:1'));
+    // a previous version's delete of a tag this version pushed: the entry gone, its time left
+    await started.client.sendCommand(['HSET', changes, 'stale', '1700000000000']);
+    await log.append(tagRecord('team/app', 'delete', 'stale'));
+    expect(await started.client.sendCommand(['HKEYS', changes])).toEqual(['kept']);
   });
 });
