@@ -168,7 +168,10 @@ describe('createRelay', () => {
   });
 
   it('replays by position or time across partitions, oldest first, with a filter', async () => {
-    const relay = createRelay({ log: createMemoryLog({ partitions: 3 }), auth: { bearer: TOKEN } });
+    // across partitions the order is by append time to the millisecond: appends within one tie by
+    // partition, so the clock moves on at every read to give each append a millisecond of its own
+    let clock = Date.now();
+    const relay = createRelay({ log: createMemoryLog({ partitions: 3, now: () => ++clock }), auth: { bearer: TOKEN } });
     for (const repository of ['a', 'b', 'c', 'a', 'b', 'c']) await post(relay, 'push-by-tag/003.json', repository);
     const everything = await collect(relay.replay({ from: 'beginning' }));
     expect(everything.map((entry) => entry.record.repository)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
