@@ -63,12 +63,22 @@ function connectionOf(redisUrl: string): ConnectionOptions {
   };
 }
 
+/** A node-redis client wrapped as BullMQ talks to it, hearing none of the errors it passes on. */
+function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
+  const wrapper = createNodeRedisClient(client);
+  // the wrapper re-emits each of the client's errors, and the lanes' queues that listen to it stop
+  // listening once closed: unheard, the next one would be an unhandled 'error' event, a crash. The
+  // caller's client reports its own errors; a command's reaches its caller as its failure.
+  wrapper.on('error', () => undefined);
+  return wrapper;
+}
+
 /**
  * The caller's client as every lane's queue takes it: BullMQ keeps one wrapper per ioredis client
  * (told by its `defineCommand`) but wraps a node-redis one anew for each queue, each wrapper adding
  * its listeners to the client (past ten lanes, Node warns of a leak), so that one is wrapped once here.
  */
-const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : createNodeRedisClient(client));
+const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : wrapNodeRedis(client));
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 

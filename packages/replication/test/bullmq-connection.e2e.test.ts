@@ -25,6 +25,8 @@ interface OneShotClient {
   ping(): Promise<string>;
   /** Resolves once the client has seen its connection lost. */
   lost: Promise<unknown>;
+  /** Resolves with the next error the client reports to its own listener. */
+  nextError(): Promise<unknown>;
   close(): void;
 }
 
@@ -35,7 +37,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = createClient({ url: redis.url, disableOfflineQueue: true });
       client.on('error', () => undefined);
       await client.connect();
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), close: () => client.destroy() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), close: () => client.destroy() };
     },
     'The client is offline',
   ],
@@ -45,7 +47,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = new Redis(redis.url, { enableOfflineQueue: false });
       client.on('error', () => undefined);
       await new Promise((resolve) => client.once('ready', resolve));
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), close: () => client.disconnect() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), close: () => client.disconnect() };
     },
     "Stream isn't writeable and enableOfflineQueue options is false",
   ],
@@ -105,5 +107,20 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     await client.lost;
     await expect(dc2.list()).rejects.toThrow(offline);
     await queue.close();
+  });
+
+  it('leaves the client to report its own errors once the queue is closed (vitest fails on an unhandled error event)', async () => {
+    const running = (redis = await startRedis());
+    client = await connect(running);
+    const queue = createBullMqQueue({ connection: client.connection });
+    expect(await queue.lane('mirror.dc2', lane).list()).toEqual([]);
+    await queue.close();
+
+    const reported = client.nextError();
+    await running.stop();
+    redis = undefined;
+    expect(await reported).toBeInstanceOf(Error);
+    // the client's error reaches every listener in the same emit, the last ones included
+    await new Promise((resolve) => setImmediate(resolve));
   });
 });
