@@ -63,6 +63,13 @@ function connectionOf(redisUrl: string): ConnectionOptions {
   };
 }
 
+/**
+ * Each node-redis client's one wrapper: BullMQ keeps one per ioredis client but wraps a node-redis
+ * one anew for each queue, and every wrapper leaves four listeners on the client for good (past ten
+ * queues, or lanes, Node warns of a leak), so every queue on a client shares the wrapper made here.
+ */
+const nodeRedisWrappers = new WeakMap<object, ConnectionOptions>();
+
 /** A node-redis client wrapped as BullMQ talks to it, hearing none of the errors it passes on. */
 function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
   const wrapper = createNodeRedisClient(client);
@@ -70,15 +77,12 @@ function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
   // listening once closed: unheard, the next one would be an unhandled 'error' event, a crash. The
   // caller's client reports its own errors; a command's reaches its caller as its failure.
   wrapper.on('error', () => undefined);
+  nodeRedisWrappers.set(client, wrapper);
   return wrapper;
 }
 
-/**
- * The caller's client as every lane's queue takes it: BullMQ keeps one wrapper per ioredis client
- * (told by its `defineCommand`) but wraps a node-redis one anew for each queue, each wrapper adding
- * its listeners to the client (past ten lanes, Node warns of a leak), so that one is wrapped once here.
- */
-const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : wrapNodeRedis(client));
+/** The caller's client as every lane's queue takes it: BullMQ tells an ioredis one by its `defineCommand`. */
+const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : (nodeRedisWrappers.get(client) ?? wrapNodeRedis(client)));
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 

@@ -27,6 +27,8 @@ interface OneShotClient {
   lost: Promise<unknown>;
   /** Resolves with the next error the client reports to its own listener. */
   nextError(): Promise<unknown>;
+  /** The client's listeners of `event`. */
+  listeners(event: string): number;
   close(): void;
 }
 
@@ -37,7 +39,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = createClient({ url: redis.url, disableOfflineQueue: true });
       client.on('error', () => undefined);
       await client.connect();
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), close: () => client.destroy() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.destroy() };
     },
     'The client is offline',
   ],
@@ -47,7 +49,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = new Redis(redis.url, { enableOfflineQueue: false });
       client.on('error', () => undefined);
       await new Promise((resolve) => client.once('ready', resolve));
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), close: () => client.disconnect() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.disconnect() };
     },
     "Stream isn't writeable and enableOfflineQueue options is false",
   ],
@@ -80,6 +82,29 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
       // a warning is emitted on the next tick
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', hear);
+    }
+  });
+
+  it('leaves at most one listener of each event on the client however many queues are made on it and closed', async () => {
+    redis = await startRedis();
+    client = await connect(redis);
+    const events = ['ready', 'error', 'end', 'reconnecting', 'close'];
+    const before = events.map((event) => client?.listeners(event));
+    const warnings: string[] = [];
+    const hear = (warning: Error) => void warnings.push(warning.message);
+    process.on('warning', hear);
+    try {
+      for (let index = 0; index < 11; index++) {
+        const queue = createBullMqQueue({ connection: client.connection });
+        expect(await queue.lane('mirror.dc2', lane).list()).toEqual([]);
+        await queue.close();
+      }
+      // a warning is emitted on the next tick
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+      events.forEach((event, index) => expect(client?.listeners(event)).toBeLessThanOrEqual((before[index] ?? 0) + 1));
     } finally {
       process.off('warning', hear);
     }
