@@ -104,7 +104,8 @@ class BullMqLane implements JobLane {
     private readonly options: LaneOptions,
     private readonly settings: Required<BullMqQueueSettings> & { connection: ConnectionOptions; callersConnection: boolean },
   ) {
-    this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix });
+    // BullMQ would wait for the caller's client to be ready before a first command, however long it reconnects
+    this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix, skipWaitingForReady: settings.callersConnection });
     // the caller's client reports its own errors; a command's reaches the caller as its failure
     if (settings.callersConnection) this.queue.on('error', () => undefined);
   }

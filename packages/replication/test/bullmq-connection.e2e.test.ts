@@ -134,6 +134,18 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     await queue.close();
   });
 
+  it('fails a query at once, instead of waiting for Redis, on a queue made while the connection is lost', async () => {
+    const running = (redis = await startRedis());
+    client = await connect(running);
+    await running.stop();
+    redis = undefined;
+    await client.lost;
+
+    const queue = createBullMqQueue({ connection: client.connection });
+    await expect(queue.lane('mirror.dc2', lane).list()).rejects.toThrow(offline);
+    await queue.close();
+  });
+
   it('leaves the client to report its own errors once the queue is closed (vitest fails on an unhandled error event)', async () => {
     const running = (redis = await startRedis());
     client = await connect(running);
