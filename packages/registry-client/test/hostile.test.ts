@@ -309,5 +309,28 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
       expect(Buffer.concat(received)).toEqual(Buffer.from(bytes));
       expect(server.requests.filter((request) => request.startsWith('GET'))).toHaveLength(1);
     });
+
+    it('ends its wait to resume when the upload is stopped during it, rejecting with the stop and asking nothing more', async () => {
+      const controller = new AbortController();
+      const stop = new Error('operator stopped');
+      const fetched: string[] = [];
+      // stopped a moment after the failed PATCH is in hand, as the client waits before asking what the server holds
+      const stopAfterPatch: typeof fetch = async (input, init) => {
+        fetched.push(init?.method ?? 'GET');
+        const response = await fetch(input, init);
+        if (init?.method === 'PATCH') setTimeout(() => controller.abort(stop), 50);
+        return response;
+      };
+      const { client } = await serve((req, res) => {
+        const location = { Location: '/v2/app/blobs/uploads/u1?_state=abc' };
+        if (req.method === 'POST') return void res.writeHead(202, { ...location, Range: '0-0' }).end();
+        if (req.method === 'PATCH') return void res.writeHead(503).end();
+        res.writeHead(204, { ...location, Range: '0-0' }).end();
+      }, { fetch: stopAfterPatch });
+      const bytes = new Uint8Array(20_000).fill(7);
+      await expect(client.pushBlob('app', streamOf(bytes, 5), { chunkSize: 10_000, signal: controller.signal })).rejects.toBe(stop);
+      // a status request sent after the stop would reject with it too, but only once sent
+      expect(fetched).toEqual(['POST', 'PATCH']);
+    });
   });
 });
