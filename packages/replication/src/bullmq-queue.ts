@@ -2,12 +2,16 @@ import { createNodeRedisClient, Queue, UnrecoverableError, Worker, type Connecti
 import { ReplicationConfigError } from './errors.js';
 import { PermanentJobError, type JobHandler, type JobLane, type JobQueue, type JobResult, type JobState, type JobView, type LaneOptions, type ReplicationJobData } from './queue.js';
 
-/** A connected node-redis (v5 or later) or ioredis client: BullMQ tells the two apart by itself. */
+/** A connected node-redis (v5 or later) or ioredis client, or any other client BullMQ takes (it tells them apart by itself). */
 interface QueueConnection {
   connect(): unknown;
   disconnect(): unknown;
   duplicate(): unknown;
 }
+
+/** node-redis as BullMQ tells it (`sendCommand` and `isOpen` or `isReady`, and no ioredis `defineCommand`). */
+const isNodeRedis = (client: QueueConnection): boolean =>
+  !('defineCommand' in client && typeof client.defineCommand === 'function') && 'sendCommand' in client && typeof client.sendCommand === 'function' && ('isOpen' in client || 'isReady' in client);
 
 interface BullMqQueueSettings {
   /** Key prefix in Redis. Default `regevents-replication`. */
@@ -81,8 +85,8 @@ function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
   return wrapper;
 }
 
-/** The caller's client as every lane's queue takes it: BullMQ tells an ioredis one by its `defineCommand`. */
-const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : (nodeRedisWrappers.get(client) ?? wrapNodeRedis(client)));
+/** The caller's client as every lane's queue takes it: node-redis wrapped once, any other as it is. */
+const sharedByLanes = (client: QueueConnection): ConnectionOptions => (isNodeRedis(client) ? (nodeRedisWrappers.get(client) ?? wrapNodeRedis(client)) : client);
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 

@@ -161,3 +161,25 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     await new Promise((resolve) => setImmediate(resolve));
   });
 });
+
+describe('a BullMQ queue on a client neither node-redis nor ioredis', () => {
+  it("hands it to BullMQ as it is, which tells what it is (here Bun's client): not wrapped as if it were node-redis", async () => {
+    const sent: string[] = [];
+    // the shape of Bun's RedisClient, as BullMQ tells it (`send` and `connected`), refusing every command
+    const bunLike = {
+      connected: true,
+      async send(command: string): Promise<never> {
+        sent.push(command);
+        throw new Error('this Redis refuses every command');
+      },
+      connect: async () => undefined,
+      disconnect: () => undefined,
+      close: () => undefined,
+      duplicate: () => bunLike,
+    };
+    const queue = createBullMqQueue({ connection: bunLike });
+    await expect(queue.lane('mirror.dc2', lane).list()).rejects.toThrow('this Redis refuses every command');
+    expect(sent.length).toBeGreaterThan(0);
+    await queue.close();
+  });
+});
