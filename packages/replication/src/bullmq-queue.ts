@@ -41,7 +41,7 @@ export type BullMqQueueOptions = BullMqQueueSettings &
          * (`regevents replicate status`): every lane sends its commands over it, so they give up on
          * Redis as the client does (node-redis with `disableOfflineQueue`, ioredis with
          * `enableOfflineQueue: false`, fail a command at once while it is disconnected). The queue
-         * never closes it. `work()` on such a queue throws `ReplicationConfigError`: a worker needs
+         * never closes it. `work()` on such a queue rejects with `ReplicationConfigError`: a worker needs
          * connections that wait for Redis, which `redisUrl` gives.
          */
         connection: QueueConnection;
