@@ -16,3 +16,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/** A pause before a retry; a stop during it rejects with the signal's reason, as the request would. */
+export async function pauseBeforeRetry(ms: number, signal?: AbortSignal): Promise<void> {
+  await sleep(ms, signal);
+  signal?.throwIfAborted();
+}

@@ -2,7 +2,7 @@ import type { Authenticator } from './auth.js';
 import { parseJson, readText } from './body.js';
 import { ConnectionError, RegistryClientError, RegistryError, TimeoutError, type RegistryErrorEntry } from './errors.js';
 import { scopesFor, type Scope } from './scope.js';
-import { sleep } from './sleep.js';
+import { pauseBeforeRetry } from './sleep.js';
 
 export interface RetryOptions {
   /** Retries after a 429, 502, 503 or 504 (or a network error on a request that can be replayed). Default 3. */
@@ -57,12 +57,6 @@ class Watchdog {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
-}
-
-/** A pause before a retry; a stop during it rejects with the signal's reason, as the request would. */
-async function pauseBeforeRetry(ms: number, signal?: AbortSignal): Promise<void> {
-  await sleep(ms, signal);
-  signal?.throwIfAborted();
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */

@@ -1,6 +1,7 @@
 import { encodePath, type CallOptions, type ClientContext } from './context.js';
 import { ConnectionError, IntegrityError, RegistryClientError, RegistryError } from './errors.js';
 import { assertDigest, assertRepository } from './reference.js';
+import { pauseBeforeRetry } from './sleep.js';
 
 /** Blob content to upload: bytes in memory, a `Blob` (a file on Node: `openAsBlob`), or a stream read once. */
 export type BlobSource = Uint8Array | Blob | ReadableStream<Uint8Array>;
@@ -130,10 +131,6 @@ function serverOffset(response: Response): number | undefined {
   return last === 0 ? 0 : last + 1;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** PATCHes one chunk at `start`; after a failure asks the upload's status and resends what the server lacks. */
 async function patchChunk(context: ClientContext, location: URL, chunk: Uint8Array, start: number, options: CallOptions): Promise<URL> {
   let offset = start;
@@ -153,7 +150,7 @@ async function patchChunk(context: ClientContext, location: URL, chunk: Uint8Arr
     } catch (error) {
       const transient = error instanceof ConnectionError || (error instanceof RegistryError && (error.status >= 500 || error.status === 416 || error.status === 429));
       if (options.signal?.aborted || !transient || attempt >= context.resumeAttempts) throw error;
-      await sleep(250 * 2 ** attempt);
+      await pauseBeforeRetry(250 * 2 ** attempt, options.signal);
       const status = await context.transport.send({ method: 'GET', url: location, ok: [204], signal: options.signal });
       await status.body?.cancel();
       const resumeAt = serverOffset(status);

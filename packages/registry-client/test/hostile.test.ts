@@ -187,18 +187,22 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
       expect(server.requests).toHaveLength(3);
     });
 
-    it('ends its wait when the call is stopped, rejecting with the stop and sending nothing more', async () => {
+    it('ends its wait when the call is stopped during it, rejecting with the stop and asking nothing more', async () => {
       const controller = new AbortController();
       const stop = new Error('operator stopped');
-      // stopped once the 503 is in hand (its headers only: a body tied to the signal would end with the stop), as the client is about to wait the hour it was told to
-      const stopOn503: typeof fetch = async (input, init) => {
+      let fetches = 0;
+      // stopped a moment after the 503 is in hand (its headers only: a body tied to the signal would end with the stop), as the client waits the hour it was told to
+      const stopAfter503: typeof fetch = async (input, init) => {
+        fetches++;
         const response = await fetch(input, init);
         await response.body?.cancel();
-        controller.abort(stop);
+        setTimeout(() => controller.abort(stop), 100);
         return new Response(null, { status: response.status, headers: response.headers });
       };
-      const { client, server } = await serve((_req, res) => res.writeHead(503, { 'Retry-After': '3600' }).end(), { fetch: stopOn503, retry: { attempts: 3, maxDelayMs: 3_600_000 } });
+      const { client, server } = await serve((_req, res) => res.writeHead(503, { 'Retry-After': '3600' }).end(), { fetch: stopAfter503, retry: { attempts: 3, maxDelayMs: 3_600_000 } });
       await expect(client.ping({ signal: controller.signal })).rejects.toBe(stop);
+      // a wait ended by the stop must not try again: a second fetch would reject with the stop too, but only once sent
+      expect(fetches).toBe(1);
       expect(server.requests).toHaveLength(1);
     });
 
@@ -304,6 +308,29 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
       expect(result.digest).toBe(sha(bytes));
       expect(Buffer.concat(received)).toEqual(Buffer.from(bytes));
       expect(server.requests.filter((request) => request.startsWith('GET'))).toHaveLength(1);
+    });
+
+    it('ends its wait to resume when the upload is stopped during it, rejecting with the stop and asking nothing more', async () => {
+      const controller = new AbortController();
+      const stop = new Error('operator stopped');
+      const fetched: string[] = [];
+      // stopped a moment after the failed PATCH is in hand, as the client waits before asking what the server holds
+      const stopAfterPatch: typeof fetch = async (input, init) => {
+        fetched.push(init?.method ?? 'GET');
+        const response = await fetch(input, init);
+        if (init?.method === 'PATCH') setTimeout(() => controller.abort(stop), 50);
+        return response;
+      };
+      const { client } = await serve((req, res) => {
+        const location = { Location: '/v2/app/blobs/uploads/u1?_state=abc' };
+        if (req.method === 'POST') return void res.writeHead(202, { ...location, Range: '0-0' }).end();
+        if (req.method === 'PATCH') return void res.writeHead(503).end();
+        res.writeHead(204, { ...location, Range: '0-0' }).end();
+      }, { fetch: stopAfterPatch });
+      const bytes = new Uint8Array(20_000).fill(7);
+      await expect(client.pushBlob('app', streamOf(bytes, 5), { chunkSize: 10_000, signal: controller.signal })).rejects.toBe(stop);
+      // a status request sent after the stop would reject with it too, but only once sent
+      expect(fetched).toEqual(['POST', 'PATCH']);
     });
   });
 });

@@ -2,12 +2,16 @@ import { createNodeRedisClient, Queue, UnrecoverableError, Worker, type Connecti
 import { ReplicationConfigError } from './errors.js';
 import { PermanentJobError, type JobHandler, type JobLane, type JobQueue, type JobResult, type JobState, type JobView, type LaneOptions, type ReplicationJobData } from './queue.js';
 
-/** A connected node-redis (v5 or later) or ioredis client: BullMQ tells the two apart by itself. */
+/** A connected node-redis (v5 or later) or ioredis client, or any other client BullMQ takes (it tells them apart by itself). */
 interface QueueConnection {
   connect(): unknown;
   disconnect(): unknown;
   duplicate(): unknown;
 }
+
+/** node-redis as BullMQ tells it (`sendCommand` and `isOpen` or `isReady`, and no ioredis `defineCommand`). */
+const isNodeRedis = (client: QueueConnection): boolean =>
+  !('defineCommand' in client && typeof client.defineCommand === 'function') && 'sendCommand' in client && typeof client.sendCommand === 'function' && ('isOpen' in client || 'isReady' in client);
 
 interface BullMqQueueSettings {
   /** Key prefix in Redis. Default `regevents-replication`. */
@@ -37,7 +41,7 @@ export type BullMqQueueOptions = BullMqQueueSettings &
          * (`regevents replicate status`): every lane sends its commands over it, so they give up on
          * Redis as the client does (node-redis with `disableOfflineQueue`, ioredis with
          * `enableOfflineQueue: false`, fail a command at once while it is disconnected). The queue
-         * never closes it. `work()` on such a queue throws `ReplicationConfigError`: a worker needs
+         * never closes it. `work()` on such a queue rejects with `ReplicationConfigError`: a worker needs
          * connections that wait for Redis, which `redisUrl` gives.
          */
         connection: QueueConnection;
@@ -64,11 +68,25 @@ function connectionOf(redisUrl: string): ConnectionOptions {
 }
 
 /**
- * The caller's client as every lane's queue takes it: BullMQ keeps one wrapper per ioredis client
- * (told by its `defineCommand`) but wraps a node-redis one anew for each queue, each wrapper adding
- * its listeners to the client (past ten lanes, Node warns of a leak), so that one is wrapped once here.
+ * Each node-redis client's one wrapper: BullMQ keeps one per ioredis client but wraps a node-redis
+ * one anew for each queue, and every wrapper leaves four listeners on the client for good (past ten
+ * queues, or lanes, Node warns of a leak), so every queue on a client shares the wrapper made here.
  */
-const sharedByLanes = (client: QueueConnection): ConnectionOptions => ('defineCommand' in client ? client : createNodeRedisClient(client));
+const nodeRedisWrappers = new WeakMap<object, ConnectionOptions>();
+
+/** A node-redis client wrapped as BullMQ talks to it, hearing none of the errors it passes on. */
+function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
+  const wrapper = createNodeRedisClient(client);
+  // the wrapper re-emits each of the client's errors, and the lanes' queues that listen to it stop
+  // listening once closed: unheard, the next one would be an unhandled 'error' event, a crash. The
+  // caller's client reports its own errors; a command's reaches its caller as its failure.
+  wrapper.on('error', () => undefined);
+  nodeRedisWrappers.set(client, wrapper);
+  return wrapper;
+}
+
+/** The caller's client as every lane's queue takes it: node-redis wrapped once, any other as it is. */
+const sharedByLanes = (client: QueueConnection): ConnectionOptions => (isNodeRedis(client) ? (nodeRedisWrappers.get(client) ?? wrapNodeRedis(client)) : client);
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
@@ -90,7 +108,8 @@ class BullMqLane implements JobLane {
     private readonly options: LaneOptions,
     private readonly settings: Required<BullMqQueueSettings> & { connection: ConnectionOptions; callersConnection: boolean },
   ) {
-    this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix });
+    // BullMQ would wait for the caller's client to be ready before a first command, however long it reconnects
+    this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix, skipWaitingForReady: settings.callersConnection });
     // the caller's client reports its own errors; a command's reaches the caller as its failure
     if (settings.callersConnection) this.queue.on('error', () => undefined);
   }

@@ -46,10 +46,11 @@ async function sourceManifest(context: JobContext, data: ReplicationJobData, ref
   if (current || data.tag === undefined || data.pushedDigest === undefined) return current;
   const deadline = tagLinkDeadline(data);
   // written so that a NaN deadline ends the wait
-  const waits = (pause: number) => Date.now() + pause <= deadline;
-  if (!waits(FIRST_PAUSE_MS) || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
-  for (let pause = FIRST_PAUSE_MS; waits(pause); pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
-    await sleep(pause, signal);
+  const waits = () => Date.now() < deadline;
+  if (!waits() || !(await source.headManifest(data.repository, data.pushedDigest, { signal }))) return undefined;
+  for (let pause = FIRST_PAUSE_MS; waits(); pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+    // the last pause is what is left, so the last HEAD is at the deadline
+    await sleep(Math.min(pause, deadline - Date.now()), signal);
     const linked = await source.headManifest(data.repository, reference, { signal });
     if (linked) return linked;
   }

@@ -25,6 +25,10 @@ interface OneShotClient {
   ping(): Promise<string>;
   /** Resolves once the client has seen its connection lost. */
   lost: Promise<unknown>;
+  /** Resolves with the next error the client reports to its own listener. */
+  nextError(): Promise<unknown>;
+  /** The client's listeners of `event`. */
+  listeners(event: string): number;
   close(): void;
 }
 
@@ -35,7 +39,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = createClient({ url: redis.url, disableOfflineQueue: true });
       client.on('error', () => undefined);
       await client.connect();
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), close: () => client.destroy() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.destroy() };
     },
     'The client is offline',
   ],
@@ -45,7 +49,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = new Redis(redis.url, { enableOfflineQueue: false });
       client.on('error', () => undefined);
       await new Promise((resolve) => client.once('ready', resolve));
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), close: () => client.disconnect() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.disconnect() };
     },
     "Stream isn't writeable and enableOfflineQueue options is false",
   ],
@@ -83,6 +87,29 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     }
   });
 
+  it('leaves at most one listener of each event on the client however many queues are made on it and closed', async () => {
+    redis = await startRedis();
+    client = await connect(redis);
+    const events = ['ready', 'error', 'end', 'reconnecting', 'close'];
+    const before = events.map((event) => client?.listeners(event));
+    const warnings: string[] = [];
+    const hear = (warning: Error) => void warnings.push(warning.message);
+    process.on('warning', hear);
+    try {
+      for (let index = 0; index < 11; index++) {
+        const queue = createBullMqQueue({ connection: client.connection });
+        expect(await queue.lane('mirror.dc2', lane).list()).toEqual([]);
+        await queue.close();
+      }
+      // a warning is emitted on the next tick
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+      events.forEach((event, index) => expect(client?.listeners(event)).toBeLessThanOrEqual((before[index] ?? 0) + 1));
+    } finally {
+      process.off('warning', hear);
+    }
+  });
+
   it('refuses to work jobs with a ReplicationConfigError: a worker needs connections that wait for Redis', async () => {
     redis = await startRedis();
     client = await connect(redis);
@@ -104,6 +131,55 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     redis = undefined;
     await client.lost;
     await expect(dc2.list()).rejects.toThrow(offline);
+    await queue.close();
+  });
+
+  it('fails a query at once, instead of waiting for Redis, on a queue made while the connection is lost', async () => {
+    const running = (redis = await startRedis());
+    client = await connect(running);
+    await running.stop();
+    redis = undefined;
+    await client.lost;
+
+    const queue = createBullMqQueue({ connection: client.connection });
+    await expect(queue.lane('mirror.dc2', lane).list()).rejects.toThrow(offline);
+    await queue.close();
+  });
+
+  it('leaves the client to report its own errors once the queue is closed (vitest fails on an unhandled error event)', async () => {
+    const running = (redis = await startRedis());
+    client = await connect(running);
+    const queue = createBullMqQueue({ connection: client.connection });
+    expect(await queue.lane('mirror.dc2', lane).list()).toEqual([]);
+    await queue.close();
+
+    const reported = client.nextError();
+    await running.stop();
+    redis = undefined;
+    expect(await reported).toBeInstanceOf(Error);
+    // the client's error reaches every listener in the same emit, the last ones included
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+});
+
+describe('a BullMQ queue on a client neither node-redis nor ioredis', () => {
+  it("hands it to BullMQ as it is, which tells what it is (here Bun's client): not wrapped as if it were node-redis", async () => {
+    const sent: string[] = [];
+    // the shape of Bun's RedisClient, as BullMQ tells it (`send` and `connected`), refusing every command
+    const bunLike = {
+      connected: true,
+      async send(command: string): Promise<never> {
+        sent.push(command);
+        throw new Error('this Redis refuses every command');
+      },
+      connect: async () => undefined,
+      disconnect: () => undefined,
+      close: () => undefined,
+      duplicate: () => bunLike,
+    };
+    const queue = createBullMqQueue({ connection: bunLike });
+    await expect(queue.lane('mirror.dc2', lane).list()).rejects.toThrow('this Redis refuses every command');
+    expect(sent.length).toBeGreaterThan(0);
     await queue.close();
   });
 });

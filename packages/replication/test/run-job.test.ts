@@ -122,8 +122,37 @@ describe('a push job whose tag the source has not linked', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(job.paused()).toBe(false);
     expect(job.run.result).toEqual({ outcome: 'source-gone' });
-    // pauses of 50, 100, 200, 400 and 800 ms, then of a second up to the grace: one HEAD of the tag after each
-    expect(source.heads).toEqual(['1.0', pushed, ...Array.from({ length: 13 }, () => '1.0')]);
+    // pauses of 50, 100, 200, 400 and 800 ms, eight of a second, then the 450 ms left of the grace: one HEAD of the tag after each, the last at the deadline
+    expect(source.heads).toEqual(['1.0', pushed, ...Array.from({ length: 14 }, () => '1.0')]);
+  });
+
+  it('copies a tag linked in the last second of the grace: the last HEAD is at the deadline', async () => {
+    const stored = new Map([[pushed, pushed]]);
+    const source = stubRegistry(stored);
+    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    await vi.advanceTimersByTimeAsync(9_900);
+    expect(job.paused()).toBe(true);
+
+    stored.set('1.0', pushed);
+    await vi.advanceTimersByTimeAsync(100);
+    await job.done;
+    expect(job.run.result).toEqual({ outcome: 'up-to-date', digest: pushed });
+    expect(source.heads).toEqual(['1.0', pushed, ...Array.from({ length: 14 }, () => '1.0')]);
+  });
+
+  it('waits out the grace when the pushed manifest is deleted during the wait: it is asked for once, not each round', async () => {
+    const stored = new Map([[pushed, pushed]]);
+    const source = stubRegistry(stored);
+    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    await vi.advanceTimersByTimeAsync(50);
+    stored.delete(pushed);
+
+    await vi.advanceTimersByTimeAsync(9_900);
+    expect(job.paused()).toBe(true);
+    await vi.advanceTimersByTimeAsync(50);
+    await job.done;
+    expect(job.run.result).toEqual({ outcome: 'source-gone' });
+    expect(source.heads).toEqual(['1.0', pushed, ...Array.from({ length: 14 }, () => '1.0')]);
   });
 
   it('stops without a pause when the job is aborted between a HEAD and the pause', async () => {

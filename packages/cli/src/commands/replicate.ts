@@ -45,12 +45,14 @@ function formatDiagnostic(path: string, diagnostic: PolicyDiagnostic, io: Io): s
   return `${where} ${severity} ${diagnostic.code} ${diagnostic.path}: ${diagnostic.message}`;
 }
 
-/** Jobs in Redis over the queue's own connections, which wait for Redis as workers must, or in memory. */
-function queueOf(options: RelayLogOptions, io: Io) {
-  if (options.redis) return createBullMqQueue({ redisUrl: options.redis });
+/** Jobs without `--redis`, said so on stderr. */
+function memoryQueue(io: Io) {
   io.err(io.colors.yellow('no --redis: jobs are kept in memory and lost when this process stops'));
   return createMemoryQueue();
 }
+
+/** Jobs in Redis over the queue's own connections, which wait for Redis as workers must, or in memory. */
+const queueOf = (options: RelayLogOptions, io: Io) => (options.redis ? createBullMqQueue({ redisUrl: options.redis }) : memoryQueue(io));
 
 const mebibytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -123,7 +125,7 @@ export function replicateCommand(options: ReplicateOptions, io: Io): Promise<num
 async function withQueue<T>(options: ReplicateQueryOptions, io: Io, use: (replicator: Replicator) => Promise<T>): Promise<T> {
   const policies = await loadPolicies(options.policy, io);
   return withCloses(async (started) => {
-    const queue = options.redis ? createBullMqQueue({ connection: await started.part(connectRedis(options.redis, io)) }) : queueOf(options, io);
+    const queue = options.redis ? createBullMqQueue({ connection: await started.part(connectRedis(options.redis, io)) }) : memoryQueue(io);
     return use(await started.part(createReplicator({ policies, queue })));
   }, errorLines(io, 'regevents replicate while closing'));
 }
