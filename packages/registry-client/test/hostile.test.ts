@@ -224,14 +224,15 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
       const { client } = await serve((_req, res) => {
         res.writeHead(200, { 'Content-Length': '2000' });
         res.write(bytes.subarray(0, 1000));
-      }, { timeoutMs: 300 });
+        // long enough that the headers come first on a loaded machine: the stall must be the body's
+      }, { timeoutMs: 1500 });
       const blob = await client.getBlob('app', await digestOf(bytes));
       await expect(streamText(blob.body)).rejects.toBeInstanceOf(TimeoutError);
     });
 
     it('does not count the time the consumer takes between reads', async () => {
       const bytes = new Uint8Array(3 * 65536).fill(9);
-      const { client } = await serve((_req, res) => res.writeHead(200, { 'Content-Length': String(bytes.byteLength) }).end(bytes), { timeoutMs: 200 });
+      const { client } = await serve((_req, res) => res.writeHead(200, { 'Content-Length': String(bytes.byteLength) }).end(bytes), { timeoutMs: 600 });
       const blob = await client.getBlob('app', await digestOf(bytes));
       const reader = blob.body.getReader();
       let total = 0;
@@ -239,7 +240,7 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
         const { done, value } = await reader.read();
         if (done) break;
         total += value.byteLength;
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await new Promise((resolve) => setTimeout(resolve, 800));
       }
       expect(total).toBe(bytes.byteLength);
     });
