@@ -72,7 +72,12 @@ describe.skipIf(!peers.available)('a one-shot command whose Redis goes away afte
     ['relay reconcile', (registry: string, redis: string) => ['relay', 'reconcile', '--registry', registry, '--redis', redis]],
   ])('%s fails with the client offline and exit 1 instead of waiting for it for ever', async (_name, args) => {
     const redis = await startRedis();
-    const { registry, server } = await registryHoldingCatalog(() => redis.stop());
+    // the catalog answers once the command has seen Redis go, so its read after the catalog is refused as offline
+    // (answered as soon as Redis stopped, a busy command could send that read before it saw the socket close)
+    const { registry, server } = await registryHoldingCatalog(async () => {
+      await redis.stop();
+      await running?.waitFor(/redis: Socket closed unexpectedly/);
+    });
     try {
       running = startRegevents(args(server.url, redis.url));
       expect(await running.exited).toBe(1);

@@ -18,7 +18,7 @@ import {
   type CapturedDelivery,
   type Scenario,
 } from '@regevents/registry-harness';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { createMockRegistry } from '../src/index.js';
 import { serve } from '../src/node/index.js';
 import { eventStream, redeliveryPattern } from './event-stream.js';
@@ -92,8 +92,9 @@ const extraScenarios: Scenario[] = [
 ];
 
 describe.skipIf(!peers.available)('differential: skopeo against serve() and against docker-registry 2.8', () => {
+  // each scenario has its own registries, listener and folder, and mostly waits for deliveries to settle: they run at once
   for (const scenario of [...scenarios, ...extraScenarios]) {
-    it(`${scenario.name}: ${scenario.description}`, async () => {
+    it.concurrent(`${scenario.name}: ${scenario.description}`, async ({ expect }) => {
       const [real, mock] = await Promise.all([runScenarioOnRealRegistry(scenario).then((run) => run.deliveries), runScenarioOnMock(scenario)]);
       const realStream = eventStream(real);
       const mockStream = eventStream(mock);

@@ -1,12 +1,13 @@
 import { requirePeers, runScenarioOnRealRegistry, scenarios } from '@regevents/registry-harness';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { parseEnvelope } from '../src/index.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 const live = ['push-by-tag', 'copy-to-repository', 'delete-by-tag'].map((name) => scenarios.find((s) => s.name === name));
 
 describe.skipIf(!peers.available)(`live envelopes from the real docker-registry ${peers.reason}`, () => {
-  it.each(live.map((scenario) => [scenario?.name, scenario] as const))('%s: every envelope validates in strict mode', async (_name, scenario) => {
+  // each scenario has its own registry, listener and folder, and mostly waits for deliveries to settle: they run at once
+  it.concurrent.for(live.map((scenario) => [scenario?.name, scenario] as const))('%s: every envelope validates in strict mode', async ([, scenario], { expect }) => {
     if (!scenario) throw new Error('scenario missing from the harness');
     const run = await runScenarioOnRealRegistry(scenario);
     expect(run.deliveries.length).toBeGreaterThan(0);

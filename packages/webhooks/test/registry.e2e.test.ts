@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { registryConfig, requirePeers, scenarios, sleep, startRegistry, type RunningRegistry, type Scenario } from '@regevents/registry-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createWebhookHandler, EVENT_KEYS, type EventKey, type WebhookHandler } from '../src/index.js';
 import { fixtures, serveOnLoopback, TOKEN, type LoopbackServer } from './helpers.js';
 
@@ -96,9 +96,11 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
   });
   afterAll(() => rm(workDir, { recursive: true, force: true }));
 
-  it.each(['push-by-tag', 'pull-by-tag', 'copy-to-repository', 'delete-by-tag'])(
+  // each case has its own registry, receiver and folder, and mostly waits for deliveries to settle: they run at once
+  it.concurrent.for(['push-by-tag', 'pull-by-tag', 'copy-to-repository', 'delete-by-tag'])(
     '%s: every event arrives and is dispatched once to the right typed handlers',
-    async (name) => {
+    { timeout: 120_000 },
+    async (name, { expect }) => {
       const { hooks, runs } = recordingHooks();
       const receiver = await startReceiver(hooks);
       const registry = await startRegistryFor(receiver.server.url, TOKEN);
@@ -128,10 +130,9 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
         await receiver.server.close();
       }
     },
-    120_000,
   );
 
-  it('a blob DELETE sends the same target shape as a manifest delete by digest, so it is reported as documented', async () => {
+  it.concurrent('a blob DELETE sends the same target shape as a manifest delete by digest, so it is reported as documented', async ({ expect }) => {
     const { hooks, runs } = recordingHooks();
     const receiver = await startReceiver(hooks);
     const registry = await startRegistryFor(receiver.server.url, TOKEN);
@@ -153,7 +154,7 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
     }
   }, 120_000);
 
-  it('a handler failing the first attempt of each event leads to redelivery and exactly one successful run per id', async () => {
+  it.concurrent('a handler failing the first attempt of each event leads to redelivery and exactly one successful run per id', async ({ expect }) => {
     const attempts = new Map<string, number>();
     const successes = new Map<string, number>();
     const hooks = createWebhookHandler({ auth: { bearer: TOKEN } })
@@ -182,7 +183,7 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
     }
   }, 120_000);
 
-  it('a registry configured with the wrong token gets 401s and no handler runs', async () => {
+  it.concurrent('a registry configured with the wrong token gets 401s and no handler runs', async ({ expect }) => {
     const { hooks, runs } = recordingHooks(TOKEN);
     const receiver = await startReceiver(hooks);
     const registry = await startRegistryFor(receiver.server.url, 'not-the-token');
