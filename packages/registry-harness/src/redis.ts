@@ -11,8 +11,12 @@ export interface RunningRedis {
   port: number;
   /** Its data folder (the AOF lives here with `appendfsync`). */
   dir: string;
-  /** Stops the server and starts it again on the same port and data: SIGTERM, or SIGKILL with `{ kill: true }` (no final write). */
-  restart(options?: { kill?: boolean }): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port and data: SIGTERM, or SIGKILL with
+   * `{ kill: true }` (no final write). `whileDown` runs once the old process has exited and before
+   * the new one starts, for what must meet a Redis that is surely gone.
+   */
+  restart(options?: { kill?: boolean; whileDown?: () => Promise<unknown> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +66,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Runni
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
-    async restart({ kill = false } = {}) {
+    async restart({ kill = false, whileDown } = {}) {
       if (kill) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
@@ -70,6 +74,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Runni
       } else {
         await terminate(child);
       }
+      await whileDown?.();
       child = launch();
       await waitForPong(child, port);
     },
