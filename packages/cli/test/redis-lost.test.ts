@@ -52,11 +52,17 @@ async function oneConnectionTo(port: number, { shutAt }: { shutAt?: string } = {
     }
     passed = true;
     const redis = createConnection({ host: '127.0.0.1', port });
+    let shut = false;
     socket.on('data', (chunk: Buffer) => {
+      if (shut) return;
       if (shutAt === undefined || !chunk.includes(shutAt)) return void redis.write(chunk);
-      socket.destroy();
-      redis.destroy();
+      // the door shuts before the client hears of it, so its reconnection is refused, never accepted
+      // and reset; the client's connection ends (FIN): a destroy would answer what it sends next with
+      // a reset, which the client reports as a read error instead of the lost connection
+      shut = true;
       server.close();
+      redis.destroy();
+      socket.end();
     });
     redis.pipe(socket);
     socket.on('error', () => redis.destroy());
