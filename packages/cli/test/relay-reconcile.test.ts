@@ -5,7 +5,7 @@ import { createRegistryClient } from '@regevents/registry-client';
 import { buildImage, registryConfig, requirePeers, startRegistry, writeHtpasswd, type RunningRegistry } from '@regevents/registry-harness';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRedisLog, createRelay, RECONCILE_USER_AGENT } from '@regevents/relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runInProcess } from './cli.js';
 import { useRedisServer } from './redis-server.js';
 
@@ -20,6 +20,14 @@ describe('regevents relay reconcile (no Redis needed)', () => {
     expect(creds.code).toBe(2);
     expect(creds.stderr).toContain('--creds names only a user');
     expect(creds.stderr).not.toContain('sekrit');
+  });
+
+  it('refuses a --settle that is no whole number of seconds, 0 or more', async () => {
+    for (const settle of ['-1', 'soon', '1.5']) {
+      const io = await runInProcess(['relay', 'reconcile', '--redis', 'redis://127.0.0.1:1', '--registry', 'http://127.0.0.1:1', '--settle', settle]);
+      expect(io.code).toBe(2);
+      expect(io.stderr).toContain(`--settle must be a whole number from 0 to 86400, not "${settle}"`);
+    }
   });
 });
 
@@ -56,29 +64,39 @@ describe.skipIf(!peers.available)('regevents relay reconcile on a real redis-ser
     }
   });
 
-  it('names the tags a real event wrote moments ago as settling, and appends no delete for one the registry does not list yet', async () => {
-    const registry = createMockRegistry();
+  /** A registry that no longer lists team/api:2.0, and a log (`stream`) that heard both pushes from real events but not the delete; the reconcile command's arguments. */
+  async function deletedSinceTheLastEvent(stream: string, registry: ReturnType<typeof createMockRegistry>): Promise<string[]> {
     const server = await registry.serve();
-    try {
-      await registry.pushImage('team/api:1.0');
-      await registry.pushImage('team/api:2.0', { seed: 2 });
-      const stream = 'cli-reconcile-settle';
-      const relay = createRelay({ log: createRedisLog({ client: redis.client, stream }), auth: { unauthenticated: true } });
-      for (const { body } of registry.events) {
-        const request = new Request('http://127.0.0.1/events', { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body });
-        expect((await relay.fetch(request)).status).toBe(200);
-      }
-      // the registry no longer lists 2.0, and the log heard of neither this delete nor any reconcile
-      await registry.deleteImage('team/api:2.0');
-      const io = await runInProcess(['relay', 'reconcile', '--redis', redis.url, '--stream', stream, '--registry', server.url]);
-      expect(io.code).toBe(0);
-      expect(io.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 0 pushed, 0 deleted, 1 settling']);
-      const json = await runInProcess(['relay', 'reconcile', '--redis', redis.url, '--stream', stream, '--registry', server.url, '--json']);
-      expect(JSON.parse(json.stdout[0] ?? '')).toMatchObject({ pushed: 0, deleted: 0, settling: 1 });
-    } finally {
-      registry.close();
-      await server.close();
+    onTestFinished(() => server.close());
+    await registry.pushImage('team/api:1.0');
+    await registry.pushImage('team/api:2.0', { seed: 2 });
+    const relay = createRelay({ log: createRedisLog({ client: redis.client, stream }), auth: { unauthenticated: true } });
+    for (const { body } of registry.events) {
+      const request = new Request('http://127.0.0.1/events', { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, body });
+      expect((await relay.fetch(request)).status).toBe(200);
     }
+    await registry.deleteImage('team/api:2.0');
+    return ['relay', 'reconcile', '--redis', redis.url, '--stream', stream, '--registry', server.url];
+  }
+
+  it('names the tags a real event wrote within --settle as settling, and appends no delete for one the registry does not list yet', async () => {
+    const registry = createMockRegistry();
+    onTestFinished(() => registry.close());
+    // ten minutes: however slow the machine, both runs start well within it
+    const args = [...(await deletedSinceTheLastEvent('cli-reconcile-settle', registry)), '--settle', '600'];
+    const io = await runInProcess(args);
+    expect(io.code).toBe(0);
+    expect(io.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 0 pushed, 0 deleted, 1 settling']);
+    const json = await runInProcess([...args, '--json']);
+    expect(JSON.parse(json.stdout[0] ?? '')).toMatchObject({ pushed: 0, deleted: 0, settling: 1 });
+  });
+
+  it('with --settle 0, appends the delete of a tag a real event wrote moments ago at once', async () => {
+    const registry = createMockRegistry();
+    onTestFinished(() => registry.close());
+    const io = await runInProcess([...(await deletedSinceTheLastEvent('cli-reconcile-settle-0', registry)), '--settle', '0']);
+    expect(io.code).toBe(0);
+    expect(io.stdout).toEqual(['reconciled 1 repository, 1 tag: appended 0 pushed, 1 deleted']);
   });
 });
 

@@ -17,6 +17,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The pause before a retry that follows `attempt` earlier retries: 250 ms, doubling each time. */
+export const retryPauseMs = (attempt: number): number => 250 * 2 ** attempt;
+
 /** A pause before a retry; a stop during it rejects with the signal's reason, as the request would. */
 export async function pauseBeforeRetry(ms: number, signal?: AbortSignal): Promise<void> {
   await sleep(ms, signal);

@@ -2,7 +2,7 @@ import type { Authenticator } from './auth.js';
 import { parseJson, readText } from './body.js';
 import { ConnectionError, RegistryClientError, RegistryError, TimeoutError, type RegistryErrorEntry } from './errors.js';
 import { scopesFor, type Scope } from './scope.js';
-import { pauseBeforeRetry } from './sleep.js';
+import { pauseBeforeRetry, retryPauseMs } from './sleep.js';
 
 export interface RetryOptions {
   /** Retries after a 429, 502, 503 or 504 (or a network error on a request that can be replayed). Default 3. */
@@ -124,7 +124,7 @@ export class Transport {
       } catch (error) {
         const network = error instanceof ConnectionError && !options.signal?.aborted;
         if (!network || !retriable || attempt >= this.#options.retry.attempts) throw error;
-        await pauseBeforeRetry(250 * 2 ** attempt, options.signal);
+        await pauseBeforeRetry(retryPauseMs(attempt), options.signal);
         continue;
       }
       if (options.ok.includes(response.status)) return response;
@@ -138,7 +138,7 @@ export class Transport {
         }
       }
       if (RETRY_STATUSES.has(response.status) && retriable && attempt < this.#options.retry.attempts) {
-        const delay = retryAfterMs(response.headers.get('retry-after')) ?? 250 * 2 ** attempt;
+        const delay = retryAfterMs(response.headers.get('retry-after')) ?? retryPauseMs(attempt);
         if (delay <= this.#options.retry.maxDelayMs) {
           await response.body?.cancel();
           await pauseBeforeRetry(delay, options.signal);

@@ -1,7 +1,7 @@
 import { encodePath, type CallOptions, type ClientContext } from './context.js';
 import { ConnectionError, IntegrityError, RegistryClientError, RegistryError } from './errors.js';
 import { assertDigest, assertRepository } from './reference.js';
-import { pauseBeforeRetry } from './sleep.js';
+import { pauseBeforeRetry, retryPauseMs } from './sleep.js';
 
 /** Blob content to upload: bytes in memory, a `Blob` (a file on Node: `openAsBlob`), or a stream read once. */
 export type BlobSource = Uint8Array | Blob | ReadableStream<Uint8Array>;
@@ -150,7 +150,7 @@ async function patchChunk(context: ClientContext, location: URL, chunk: Uint8Arr
     } catch (error) {
       const transient = error instanceof ConnectionError || (error instanceof RegistryError && (error.status >= 500 || error.status === 416 || error.status === 429));
       if (options.signal?.aborted || !transient || attempt >= context.resumeAttempts) throw error;
-      await pauseBeforeRetry(250 * 2 ** attempt, options.signal);
+      await pauseBeforeRetry(retryPauseMs(attempt), options.signal);
       const status = await context.transport.send({ method: 'GET', url: location, ok: [204], signal: options.signal });
       await status.body?.cancel();
       const resumeAt = serverOffset(status);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OCI_IMAGE_MANIFEST } from '@regevents/types';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   createRegistryClient,
   digestOf,
@@ -12,6 +12,7 @@ import {
   TimeoutError,
 } from '../src/index.js';
 import { createRegistryClient as createNodeRegistryClient } from '../src/node/index.js';
+import { retryPauseMs } from '../src/sleep.js';
 import { collect, streamOf, streamText } from './images.js';
 import { startHostileServer, type HostileServer } from './hostile-server.js';
 
@@ -315,23 +316,40 @@ for (const [entry, factory] of [['main entry', createRegistryClient], ['node ent
       const controller = new AbortController();
       const stop = new Error('operator stopped');
       const fetched: string[] = [];
-      // stopped a moment after the failed PATCH is in hand, as the client waits before asking what the server holds
-      const stopAfterPatch: typeof fetch = async (input, init) => {
+      let patchFailed = false;
+      let pauseRanOut = false;
+      const fetchNoting: typeof fetch = async (input, init) => {
         fetched.push(init?.method ?? 'GET');
         const response = await fetch(input, init);
-        if (init?.method === 'PATCH') setTimeout(() => controller.abort(stop), 50);
+        if (init?.method === 'PATCH') patchFailed = true;
         return response;
       };
+      // stopped from inside the client's pause before resuming (the first timer of the first retry's
+      // length once the failed PATCH is in hand), not after a guessed delay that a slow machine outruns
+      const realSetTimeout = globalThis.setTimeout;
+      const pauses = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+        if (!patchFailed || ms !== retryPauseMs(0)) return realSetTimeout(callback, ms);
+        patchFailed = false;
+        const timer = realSetTimeout(() => {
+          pauseRanOut = true;
+          callback();
+        }, ms);
+        // the pause listens for the stop just after setting its timer
+        queueMicrotask(() => controller.abort(stop));
+        return timer;
+      }) as typeof setTimeout);
+      onTestFinished(() => pauses.mockRestore());
       const { client } = await serve((req, res) => {
         const location = { Location: '/v2/app/blobs/uploads/u1?_state=abc' };
         if (req.method === 'POST') return void res.writeHead(202, { ...location, Range: '0-0' }).end();
         if (req.method === 'PATCH') return void res.writeHead(503).end();
         res.writeHead(204, { ...location, Range: '0-0' }).end();
-      }, { fetch: stopAfterPatch });
+      }, { fetch: fetchNoting });
       const bytes = new Uint8Array(20_000).fill(7);
       await expect(client.pushBlob('app', streamOf(bytes, 5), { chunkSize: 10_000, signal: controller.signal })).rejects.toBe(stop);
       // a status request sent after the stop would reject with it too, but only once sent
       expect(fetched).toEqual(['POST', 'PATCH']);
+      expect(pauseRanOut).toBe(false);
     });
   });
 });

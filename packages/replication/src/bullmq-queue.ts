@@ -40,9 +40,12 @@ export type BullMqQueueOptions = BullMqQueueSettings &
          * A client the caller connected, for a process that only looks at jobs and retries them
          * (`regevents replicate status`): every lane sends its commands over it, so they give up on
          * Redis as the client does (node-redis with `disableOfflineQueue`, ioredis with
-         * `enableOfflineQueue: false`, fail a command at once while it is disconnected). The queue
-         * never closes it. `work()` on such a queue rejects with `ReplicationConfigError`: a worker needs
-         * connections that wait for Redis, which `redisUrl` gives.
+         * `enableOfflineQueue: false`, fail a command at once while it is disconnected), and a lane
+         * first used then answers on a later call once the client is back. An ioredis client may be
+         * handed over before its 'ready': the first command waits for the connection attempt under
+         * way, and fails with its error if it fails. The queue never closes it. `work()` on such a
+         * queue rejects with `ReplicationConfigError`: a worker needs connections that wait for
+         * Redis, which `redisUrl` gives.
          */
         connection: QueueConnection;
         redisUrl?: undefined;
@@ -88,6 +91,36 @@ function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
 /** The caller's client as every lane's queue takes it: node-redis wrapped once, any other as it is. */
 const sharedByLanes = (client: QueueConnection): ConnectionOptions => (isNodeRedis(client) ? (nodeRedisWrappers.get(client) ?? wrapNodeRedis(client)) : client);
 
+interface ConnectingClient {
+  on(event: 'error', listener: (error: unknown) => void): ConnectingClient;
+  once(event: 'ready' | 'close', listener: () => void): ConnectingClient;
+  off(event: string, listener: (...args: never[]) => void): ConnectingClient;
+}
+
+/**
+ * Waits out a connection attempt the caller's ioredis (or other, not node-redis) client is in the
+ * middle of (one handed over before its 'ready', say): the ready or the failure of that attempt, not
+ * the reconnects after it. A client not connecting (ready, or waiting to reconnect, when its commands
+ * fail at once) goes on at once.
+ */
+function connectionAttemptOf(connection: ConnectionOptions): Promise<void> {
+  const client = connection as { status?: unknown };
+  if (client.status !== 'connecting' && client.status !== 'connect') return Promise.resolve();
+  // a client with a status as ioredis has one is an event emitter as ioredis is
+  const emitter = client as ConnectingClient;
+  return new Promise((resolve, reject) => {
+    let lastError: unknown;
+    const heard = (error: unknown) => void (lastError = error);
+    const settle = (then: () => void) => () => {
+      emitter.off('error', heard).off('ready', ready).off('close', closed);
+      then();
+    };
+    const ready = settle(resolve);
+    const closed = settle(() => reject(lastError instanceof Error ? lastError : new Error('the Redis connection closed before it was ready')));
+    emitter.on('error', heard).once('ready', ready).once('close', closed);
+  });
+}
+
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
 /** BullMQ refuses `:` in job ids and queue names; the replicator's names never carry one. */
@@ -99,26 +132,58 @@ function safeName(name: string): string {
 const STATES: Record<string, JobState> = { waiting: 'waiting', prioritized: 'waiting', 'waiting-children': 'waiting', paused: 'waiting', delayed: 'delayed', active: 'active', completed: 'completed', failed: 'failed' };
 
 class BullMqLane implements JobLane {
-  private readonly queue: Queue<ReplicationJobData, JobResult, string>;
+  /** The lane's one queue once its connection is up; dropped when that failed, for the next call to build anew. */
+  private queue: Promise<Queue<ReplicationJobData, JobResult, string>> | undefined;
+  /** The queue built last, for `close()` to close at once, even while it still waits for Redis. */
+  private built: Queue<ReplicationJobData, JobResult, string> | undefined;
+  private closed = false;
   private readonly workers: Worker<ReplicationJobData, JobResult, string>[] = [];
   private readonly activeHere = new Map<string, ReplicationJobData>();
 
   constructor(
     readonly name: string,
     private readonly options: LaneOptions,
-    private readonly settings: Required<BullMqQueueSettings> & { connection: ConnectionOptions; callersConnection: boolean },
+    private readonly settings: Required<BullMqQueueSettings> & { connection: ConnectionOptions; callersConnection: boolean; waitsOutConnectionAttempt: boolean },
   ) {
+    safeName(name);
+  }
+
+  private queueNow(): Promise<Queue<ReplicationJobData, JobResult, string>> {
+    if (!this.queue) {
+      const building = this.build();
+      this.queue = building;
+      building.catch(() => {
+        if (this.queue === building) this.queue = undefined;
+      });
+    }
+    return this.queue;
+  }
+
+  private async build(): Promise<Queue<ReplicationJobData, JobResult, string>> {
+    const { connection, callersConnection, prefix } = this.settings;
+    if (this.settings.waitsOutConnectionAttempt) await connectionAttemptOf(connection);
+    if (this.closed) throw new Error(`lane ${this.name} is closed`);
     // BullMQ would wait for the caller's client to be ready before a first command, however long it reconnects
-    this.queue = new Queue<ReplicationJobData, JobResult, string>(safeName(name), { connection: settings.connection, prefix: settings.prefix, skipWaitingForReady: settings.callersConnection });
+    const queue = new Queue<ReplicationJobData, JobResult, string>(this.name, { connection, prefix, skipWaitingForReady: callersConnection });
+    this.built = queue;
     // the caller's client reports its own errors; a command's reaches the caller as its failure
-    if (settings.callersConnection) this.queue.on('error', () => undefined);
+    if (callersConnection) queue.on('error', () => undefined);
+    try {
+      await queue.waitUntilReady();
+      return queue;
+    } catch (error) {
+      // a queue whose first command (INFO) failed fails every command for good: closed, it leaves the caller's client open
+      await queue.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   async add(id: string, data: ReplicationJobData): Promise<boolean> {
     const jobId = safeName(id);
-    if (await this.queue.getJob(jobId)) return false;
+    const queue = await this.queueNow();
+    if (await queue.getJob(jobId)) return false;
     const keep = { count: this.settings.keepFinished };
-    await this.queue.add('replicate', data, {
+    await queue.add('replicate', data, {
       jobId,
       attempts: this.options.attempts,
       backoff: { type: 'exponential', delay: this.options.backoffMs },
@@ -130,12 +195,13 @@ class BullMqLane implements JobLane {
 
   async work(handler: JobHandler): Promise<void> {
     if (this.settings.callersConnection) throw new ReplicationConfigError('a queue on a connection passed in only looks at jobs: a worker needs the connections createBullMqQueue({ redisUrl }) opens, which wait for Redis');
+    const queue = await this.queueNow();
     // a lane's limits hold across every worker process, so they live in Redis with the lane
-    await this.queue.setGlobalConcurrency(this.options.concurrency);
-    if (this.options.rateLimit) await this.queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
-    else await this.queue.removeGlobalRateLimit();
+    await queue.setGlobalConcurrency(this.options.concurrency);
+    if (this.options.rateLimit) await queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
+    else await queue.removeGlobalRateLimit();
     const worker = new Worker<ReplicationJobData, JobResult, string>(
-      this.queue.name,
+      queue.name,
       async (job: BullJob, _token?: string, signal?: AbortSignal) => {
         const id = job.id as string;
         this.activeHere.set(id, job.data);
@@ -165,18 +231,18 @@ class BullMqLane implements JobLane {
 
   async get(id: string): Promise<JobView | undefined> {
     if (!SAFE_NAME.test(id)) return undefined;
-    const job = await this.queue.getJob(id);
+    const job = await (await this.queueNow()).getJob(id);
     return job && this.viewOf(job);
   }
 
   async list(): Promise<JobView[]> {
-    const jobs = await this.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
+    const jobs = await (await this.queueNow()).getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
     return Promise.all(jobs.filter((job): job is BullJob => Boolean(job)).map((job) => this.viewOf(job)));
   }
 
   async retry(id: string): Promise<boolean> {
     if (!SAFE_NAME.test(id)) return false;
-    const job = await this.queue.getJob(id);
+    const job = await (await this.queueNow()).getJob(id);
     if (!job || !(await job.isFailed())) return false;
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return true;
@@ -184,7 +250,7 @@ class BullMqLane implements JobLane {
 
   async cancel(match: (data: ReplicationJobData) => boolean): Promise<string[]> {
     const cancelled: string[] = [];
-    for (const job of await this.queue.getJobs(['waiting', 'prioritized', 'delayed'])) {
+    for (const job of await (await this.queueNow()).getJobs(['waiting', 'prioritized', 'delayed'])) {
       if (!job?.id || !match(job.data)) continue;
       // a job taken by a worker meanwhile cannot be removed: it runs, and the worker running it sees the stop
       const removed = await job.remove().then(() => true, () => false);
@@ -199,8 +265,9 @@ class BullMqLane implements JobLane {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((worker) => worker.close()));
-    await this.queue.close();
+    await this.built?.close();
   }
 
   private async viewOf(job: BullJob): Promise<JobView> {
@@ -224,6 +291,8 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
   const settings = {
     connection: options.connection ? sharedByLanes(options.connection) : connectionOf(options.redisUrl),
     callersConnection: options.connection !== undefined,
+    // BullMQ's node-redis wrapper reports a status of its own, 'connecting' however long the client reconnects
+    waitsOutConnectionAttempt: options.connection !== undefined && !isNodeRedis(options.connection),
     prefix: options.prefix ?? 'regevents-replication',
     lockMs: options.lockMs ?? 30_000,
     keepFinished: options.keepFinished ?? 10_000,

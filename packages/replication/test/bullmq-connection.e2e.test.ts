@@ -25,6 +25,8 @@ interface OneShotClient {
   ping(): Promise<string>;
   /** Resolves once the client has seen its connection lost. */
   lost: Promise<unknown>;
+  /** Resolves once the client is ready again (its next 'ready'). */
+  nextReady(): Promise<unknown>;
   /** Resolves with the next error the client reports to its own listener. */
   nextError(): Promise<unknown>;
   /** The client's listeners of `event`. */
@@ -39,7 +41,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = createClient({ url: redis.url, disableOfflineQueue: true });
       client.on('error', () => undefined);
       await client.connect();
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.destroy() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('reconnecting', resolve)), nextReady: () => new Promise((resolve) => client.once('ready', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.destroy() };
     },
     'The client is offline',
   ],
@@ -49,7 +51,7 @@ const clients: [string, (redis: RunningRedis) => Promise<OneShotClient>, string]
       const client = new Redis(redis.url, { enableOfflineQueue: false });
       client.on('error', () => undefined);
       await new Promise((resolve) => client.once('ready', resolve));
-      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.disconnect() };
+      return { connection: client, ping: () => client.ping(), lost: new Promise((resolve) => client.once('close', resolve)), nextReady: () => new Promise((resolve) => client.once('ready', resolve)), nextError: () => new Promise((resolve) => client.once('error', resolve)), listeners: (event) => client.listenerCount(event), close: () => client.disconnect() };
     },
     "Stream isn't writeable and enableOfflineQueue options is false",
   ],
@@ -146,6 +148,25 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     await queue.close();
   });
 
+  it('answers on a lane first used while the connection was lost, once the client is back', async () => {
+    const running = (redis = await startRedis());
+    client = await connect(running);
+    const queue = createBullMqQueue({ connection: client.connection });
+    const back = client.nextReady();
+    const restarted = running.restart();
+    await client.lost;
+    const dc2 = queue.lane('mirror.dc2', lane);
+    await expect(dc2.list()).rejects.toThrow(offline);
+
+    await restarted;
+    await back;
+    expect(await client.ping()).toBe('PONG');
+    expect(await dc2.list()).toEqual([]);
+    expect(await dc2.add('job-1', job)).toBe(true);
+    await queue.close();
+    expect(await client.ping()).toBe('PONG');
+  });
+
   it('leaves the client to report its own errors once the queue is closed (vitest fails on an unhandled error event)', async () => {
     const running = (redis = await startRedis());
     client = await connect(running);
@@ -159,6 +180,39 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
     expect(await reported).toBeInstanceOf(Error);
     // the client's error reaches every listener in the same emit, the last ones included
     await new Promise((resolve) => setImmediate(resolve));
+  });
+});
+
+describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed over before it is ready', () => {
+  it('waits for that first connection and answers, as BullMQ does on its own', async () => {
+    const running = await startRedis();
+    const early = new Redis(running.url, { enableOfflineQueue: false });
+    early.on('error', () => undefined);
+    try {
+      const queue = createBullMqQueue({ connection: early });
+      const dc2 = queue.lane('mirror.dc2', lane);
+      expect(await dc2.list()).toEqual([]);
+      await queue.close();
+      expect(await early.ping()).toBe('PONG');
+    } finally {
+      early.disconnect();
+      await running.stop();
+    }
+  });
+
+  it("fails with the connection's error once that first connection fails, not waiting for later ones", async () => {
+    const running = await startRedis();
+    await running.stop();
+    const early = new Redis(running.url, { enableOfflineQueue: false, retryStrategy: () => 50 });
+    early.on('error', () => undefined);
+    try {
+      const queue = createBullMqQueue({ connection: early });
+      const dc2 = queue.lane('mirror.dc2', lane);
+      await expect(dc2.list()).rejects.toThrow('ECONNREFUSED');
+      await queue.close();
+    } finally {
+      early.disconnect();
+    }
   });
 });
 

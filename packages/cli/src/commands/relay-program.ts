@@ -80,6 +80,7 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--repository <name>', 'reconcile this repository alone')
     .addOption(new Option('--concurrency <n>', 'requests in flight (default 8)').argParser(parseInteger('--concurrency', 1, 256)))
     .addOption(new Option('--every <seconds>', 'keep running: reconcile again this long after each run').argParser(parseInteger('--every', 1, 86_400)))
+    .addOption(new Option('--settle <seconds>', 'leave alone (as settling) a tag a real event wrote less than this long before: the registry may not list that push yet (default 10)').argParser(parseInteger('--settle', 0, 86_400)))
     .option('--json', 'each run as one JSON line')
     .addHelpText('after', examples('regevents relay reconcile --redis redis://127.0.0.1:6379 --registry http://127.0.0.1:5000', 'regevents relay reconcile --redis redis://127.0.0.1:6379 --registry http://127.0.0.1:5000 --every 300'))
     .action(async (options: ReconcileCommandOptions) => setExit(await relayReconcileCommand(options, io)));

@@ -14,6 +14,8 @@ export interface ReconcileCommandOptions extends RelayLogOptions, RegistryCreden
   concurrency?: number;
   /** Seconds between runs; without it, one run and exit. */
   every?: number;
+  /** Seconds a tag a real event wrote stays settling (`settleMs`); without it, the relay's default. */
+  settle?: number;
   json?: boolean;
 }
 
@@ -54,8 +56,13 @@ async function openTarget(options: ReconcileCommandOptions, io: Io, started: Sta
   return { client, relay: { log }, refused: (error) => credentialsRefused(error, registry, auth) };
 }
 
+/** What every run takes from the flags. */
+function runOptions(options: ReconcileCommandOptions): { scope?: string; concurrency?: number; settleMs?: number } {
+  return { scope: options.repository, concurrency: options.concurrency, settleMs: options.settle === undefined ? undefined : options.settle * 1000 };
+}
+
 async function reconcileOnce({ client, relay, refused }: ReconcileTarget, options: ReconcileCommandOptions, io: Io): Promise<number> {
-  const result = await reconcile({ client, relay, scope: options.repository, concurrency: options.concurrency }).catch((error: unknown) => {
+  const result = await reconcile({ client, relay, ...runOptions(options) }).catch((error: unknown) => {
     throw refused(error);
   });
   report(result, options, io);
@@ -66,8 +73,7 @@ function startEvery({ client, relay, refused }: ReconcileTarget, everySeconds: n
   return startReconciler({
     client,
     relay,
-    scope: options.repository,
-    concurrency: options.concurrency,
+    ...runOptions(options),
     every: everySeconds * 1000,
     onResult: (result) => report(result, options, io),
     onError: (error) => {
