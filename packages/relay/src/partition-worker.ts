@@ -72,7 +72,10 @@ export function createPartitionWorker({ log, group, settings, counters, slots, r
       do {
         const page = await persist(() => log.claim(group, settings.name, partition, cursor, size), signal);
         if (!page) return;
-        if (page.deliveries.length > 0) grow();
+        // a page may bring nothing and still have more to scan: XAUTOCLAIM answers entries the
+        // stream trimmed (retention) as deleted, not as deliveries. Nothing pending at all leaves
+        // the reads' ramp where it starts.
+        if (page.deliveries.length > 0 || page.cursor !== '0-0') grow();
         for (const entry of claims.claimAhead(partition, page.deliveries)) {
           counters.redeliveries++;
           queues.enqueue(entry);
