@@ -48,7 +48,7 @@ export function createPartitionWorker({ log, group, settings, counters, slots, r
   // the larger reads behind it come in. Fourfold, not twofold: a fresh group's record of handled
   // events is a small Redis hash (a listpack, up to 512 entries on Redis 7) that every claim scans
   // once per key, and doubling from 32 kept it one through four claims (1.5 ms more of Redis per 4000 events).
-  // Starts again from there after the log was caught up.
+  // Starts again from there after a read found the log caught up.
   const firstBatch = Math.min(largestBatch, settings.concurrency * 2);
 
   /** A log that lost its data (Redis restarted without persistence) lost the group too: it is created again, from `start`. */
@@ -89,12 +89,14 @@ export function createPartitionWorker({ log, group, settings, counters, slots, r
           await queues.room();
           continue;
         }
-        const batch = await persist(() => readOrRecreate(partition, Math.min(size, prefetch - queues.queued)), signal);
+        const asked = Math.min(size, prefetch - queues.queued);
+        const batch = await persist(() => readOrRecreate(partition, asked), signal);
         if (!batch) return;
-        if (batch.length === 0) {
-          size = firstBatch;
-          await sleep(settings.pollMs, signal);
-        } else grow();
+        // fewer than asked: the log is caught up (under steady load that read is seldom empty), so
+        // the next backlog starts small again
+        if (batch.length < asked) size = firstBatch;
+        else grow();
+        if (batch.length === 0) await sleep(settings.pollMs, signal);
         for (const entry of claims.claimAhead(partition, batch)) queues.enqueue(entry);
       }
     }

@@ -212,6 +212,35 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(sizes[caughtUp]).toBe(8);
     });
 
+    it('starts small again after a read brought fewer entries than it asked for, not only after an empty one: under steady load a burst is read from two per slot', async () => {
+      const base = createLog();
+      for (let i = 0; i < 300; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+      // steady load: one new entry before every read, so no read comes back empty
+      let burstAt: number | undefined;
+      let burstRead: number | undefined;
+      let reads = 0;
+      const log: RelayLog = {
+        ...base,
+        read: async (group, consumer, partition, count) => {
+          reads++;
+          if (burstAt !== undefined && burstRead === undefined && reads > burstAt) {
+            for (let i = 0; i < 300; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+            burstRead = count;
+          } else await base.append(sampleRecord('steady'));
+          // a read that takes a while, as on Redis: a read that never comes back empty answering in the same turn would never let the test's timers run
+          await sleep(1);
+          return base.read(group, consumer, partition, count);
+        },
+      };
+      const consumer = loop(log, () => undefined, { concurrency: 4 });
+      await consumer.start();
+      await until(() => consumer.counters.handled >= 320, 'the backlog handled, the steady entries coming one a read');
+      burstAt = reads;
+      await until(() => burstRead !== undefined && consumer.counters.handled >= 620, 'the burst handled');
+      await consumer.stop();
+      expect(burstRead).toBe(8);
+    });
+
     it('takes over what a dead consumer left pending the same way: its first page brings two per slot, and the first of them run before the rest is taken', async () => {
       const base = createLog();
       await base.createGroup('g', 'beginning');
