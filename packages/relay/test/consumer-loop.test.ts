@@ -178,6 +178,20 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(leases).toBe(1);
     });
 
+    it('a start() whose lease the log refused leaves the loop stopped: the next start() takes the leases and runs', async () => {
+      const base = createLog();
+      await base.append(sampleRecord('r'));
+      let leases = 0;
+      const log: RelayLog = { ...base, lease: (...args) => (++leases === 1 ? Promise.reject(new Error('lease refused')) : base.lease(...args)) };
+      const consumer = loop(log, () => undefined);
+      await expect(consumer.start()).rejects.toThrow('lease refused');
+      expect(consumer.running).toBe(false);
+      await consumer.start();
+      expect(leases).toBe(2);
+      await until(() => consumer.counters.handled === 1, 'the event handled');
+      await consumer.stop();
+    });
+
     // concurrency 4: reads of at most 256 (64 per slot); the first ones now 8, 32, 128
     it("a backlog's first events run before the rest of its first batch is read: reads start at two per slot and grow fourfold, and start so again once the log was caught up", async () => {
       const base = createLog();
