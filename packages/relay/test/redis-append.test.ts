@@ -111,7 +111,7 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     expect(await reconcile({ client: { baseUrl: url }, relay: { log } })).toMatchObject({ pushed: 0, deleted: 1, settling: 1 });
   });
 
-  it("a repository's change times expire TAG_CHANGES_TTL_MS after a real event last wrote one; the tag state itself does not expire", async () => {
+  it("a repository's change times expire TAG_CHANGES_TTL_MS after a real event last wrote one (each such write starts it again); the tag state itself does not expire", async () => {
     const stream = freshStream();
     const changes = `{${stream}:0}:tag-changes:team/app`;
     const log = createRedisLog({ client: started.client, stream });
@@ -120,6 +120,10 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(TAG_CHANGES_TTL_MS);
     expect(Number(await started.client.sendCommand(['PTTL', `{${stream}:0}:tags:team/app`]))).toBe(-1);
+    // a later real write starts the hour again
+    await started.client.sendCommand(['PEXPIRE', changes, '5000']);
+    await log.append(tagRecord('team/app', 'push', 'v2', 'sha256:2'));
+    expect(Number(await started.client.sendCommand(['PTTL', changes]))).toBeGreaterThan(TAG_CHANGES_TTL_MS - 60_000);
   });
 
   it('a real delete takes the time a relay of the previous version left when it deleted the tag (it removed only the entry)', async () => {
