@@ -98,14 +98,14 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
       late: { digest: 'sha256:2', reconciled: true },
       old: { digest: 'sha256:9', reconciled: false },
     });
-    expect(await log.tagState.changeAges?.('team/app')).toEqual(new Map());
+    expect((await log.tagState.tagsWithAges?.('team/app'))?.ages).toEqual(new Map());
     await log.append(tagRecord('team/app', 'delete', 'deleted'));
     await log.append(tagRecord('team/app', 'push', 'late', 'sha256:2'));
     expect((await log.range(0, { from: '-', to: '+', count: 10 })).map(({ record }) => [record.deletedDigest, record.reconciled])).toEqual([
       ['sha256:1', undefined],
       [undefined, true],
     ]);
-    expect([...((await log.tagState.changeAges?.('team/app')) ?? new Map()).keys()]).toEqual(['late']);
+    expect([...((await log.tagState.tagsWithAges?.('team/app'))?.ages ?? new Map()).keys()]).toEqual(['late']);
     // a registry that has none of them: the old entry is deleted at once, the one a real event just wrote waits
     const { url } = await serveMock();
     expect(await reconcile({ client: { baseUrl: url }, relay: { log } })).toMatchObject({ pushed: 0, deleted: 1, settling: 1 });
