@@ -59,7 +59,11 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
     }
   }
 
-  /** Renews the leases every third of a lease from `renewedAt`, when start() took them: a renewal at once would only hold back start()'s first read. */
+  /**
+   * Renews the leases every third of a lease, the first a third of a lease after this call (start()
+   * just took them: a renewal at once would only hold back its first read). `renewedAt`, when the
+   * last renewal that went in was asked for, tells when a failing heartbeat may have let them lapse.
+   */
   async function beat(signal: AbortSignal, renewedAt: number): Promise<void> {
     for (;;) {
       await sleep(settings.leaseMs / 3, signal);
@@ -90,7 +94,14 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
       stopping = new AbortController();
       running = true;
       const asked = Date.now();
-      const owned = await log.lease(group, settings.name, settings.leaseMs);
+      let owned: number[];
+      try {
+        owned = await log.lease(group, settings.name, settings.leaseMs);
+      } catch (error) {
+        // nothing started: a later start() tries again
+        running = false;
+        throw error;
+      }
       follow(owned);
       heartbeat = beat(stopping.signal, asked);
     },

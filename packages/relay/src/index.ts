@@ -17,6 +17,6 @@ export { comparePositions, partitionOf, type LogEntry, type LogRecord } from './
 export { luaScript, redisCommand, type RedisCommand } from './redis-command.js';
 export { reconcile, RECONCILE_USER_AGENT, type ReconcileOptions, type ReconcileResult } from './reconcile.js';
 export { startReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.js';
-export type { TagState, TagStateEntry } from './tag-state.js';
+export type { TagState, TagStateEntry, TagsWithAges } from './tag-state.js';
 export { forwardCloudEvents, forwardWebhook, ForwardError, type ForwardCloudEventsOptions, type ForwardOptions, type ForwardWebhookOptions } from './forward.js';
 export { InvalidRecordError, LogUnavailableError, RelayConfigError } from './errors.js';

@@ -65,7 +65,7 @@ export interface RelayLog {
    * change the record carries (`tagChangeOf`; see `applyTagChange`), and a real record matching
    * what reconciliation recorded is kept marked `reconciled`, and a real tag delete is kept with
    * the `deletedDigest` the state held for the tag; a real event that writes a tag's entry writes
-   * the time with it (see `TagState.changeAges`).
+   * the time with it (see `TagState.tagsWithAges`).
    */
   append(record: LogRecord): Promise<AppendResult>;
   /** Creates the group if it does not exist, reading from the beginning of the log or from now. */

@@ -87,14 +87,13 @@ async function listTags(run: Run, repository: string): Promise<{ tags: string[];
 }
 
 /**
- * The state of a repository's tags, with their change ages (see `TagState.changeAges`) and when
- * (by `monotonicNow`) the read ended. The entries first: a real write between the two reads then
- * shows as a young age beside the entry it replaces, which leaves the tag alone, never as a new
- * entry with no age.
+ * The state of a repository's tags, with their change ages, read in one step (see
+ * `TagState.tagsWithAges`: read apart, a real delete between the two would leave an entry a real
+ * event wrote just before without its age, compared at once: a synthetic delete after the real
+ * one), and when (by `monotonicNow`) the read ended.
  */
 async function readState(run: Run, repository: string): Promise<{ known: Map<string, TagStateEntry>; ages: Map<string, number>; stateReadAt: number }> {
-  const known = await run.state.tags(repository);
-  const ages = (await run.state.changeAges?.(repository)) ?? new Map<string, number>();
+  const { tags: known, ages } = run.state.tagsWithAges ? await run.state.tagsWithAges(repository) : { tags: await run.state.tags(repository), ages: new Map<string, number>() };
   return { known, ages, stateReadAt: run.monotonicNow() };
 }
 

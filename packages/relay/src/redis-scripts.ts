@@ -70,14 +70,15 @@ redis.call('SET', KEYS[2], id, 'PX', ARGV[2])
 return id`;
 
 /**
- * KEYS: a repository's hash of change times (tag → server ms). Answers `[tag, age ms, ...]`: each
- * time's age on the server's clock as it reads them, so the reader compares no clock of its own
- * with the server's. Writes nothing.
+ * KEYS: a repository's tag hash, then its hash of change times (tag → server ms), both in the
+ * partition's slot. Answers `{[tag, entry, ...], [tag, age ms, ...]}`, read in one step (no append
+ * between them), each time's age on the server's clock as it reads them, so the reader compares
+ * no clock of its own with the server's. Writes nothing.
  */
-export const CHANGE_AGES = `${NOW}
-local fields = redis.call('HGETALL', KEYS[1])
-for i = 2, #fields, 2 do fields[i] = now - tonumber(fields[i]) end
-return fields`;
+export const TAGS_WITH_AGES = `${NOW}
+local ages = redis.call('HGETALL', KEYS[2])
+for i = 2, #ages, 2 do ages[i] = now - tonumber(ages[i]) end
+return {redis.call('HGETALL', KEYS[1]), ages}`;
 
 // The group's record of handled events is a hash per group and partition: event key → "<expires
 // at, server ms> <holder>", the holder a claim's token or `done`. A batch claims or records its

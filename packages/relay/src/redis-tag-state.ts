@@ -1,5 +1,5 @@
 import { luaScript, type RedisCommand } from './redis-command.js';
-import { CHANGE_AGES } from './redis-scripts.js';
+import { TAGS_WITH_AGES } from './redis-scripts.js';
 import { decodeEntry, type TagState } from './tag-state.js';
 
 /** `[field, value, ...]` as HGETALL answers, into a Map (a tag may be named `__proto__`). */
@@ -17,14 +17,20 @@ function fieldsOf<T>(reply: unknown, valueOf: (value: string) => T): Map<string,
  * registry is never read at once.
  */
 export function createRedisTagState(command: RedisCommand, keysOf: (repository: string) => { hash: string; changes: string }, sets: readonly string[]): TagState {
-  const changeAges = luaScript(command, CHANGE_AGES, (reply) => fieldsOf(reply, Number));
+  const tagsWithAges = luaScript(command, TAGS_WITH_AGES, (reply) => {
+    const [tags, ages] = reply as [unknown, unknown];
+    return { tags: fieldsOf(tags, decodeEntry), ages: fieldsOf(ages, Number) };
+  });
   return {
     async get(repository, tag) {
       const value = await command(['HGET', keysOf(repository).hash, tag]);
       return typeof value === 'string' ? decodeEntry(value) : undefined;
     },
     tags: async (repository) => fieldsOf(await command(['HGETALL', keysOf(repository).hash]), decodeEntry),
-    changeAges: (repository) => changeAges([keysOf(repository).changes], []),
+    tagsWithAges: (repository) => {
+      const keys = keysOf(repository);
+      return tagsWithAges([keys.hash, keys.changes], []);
+    },
     async *repositories() {
       for (const set of sets) {
         let cursor = '0';

@@ -20,15 +20,22 @@ export interface TagState {
   /** The repositories the state holds tags of, in no particular order. */
   repositories(): AsyncIterable<string>;
   /**
-   * How long ago a real event last wrote each tag's entry, in ms, for the tags of `repository`
-   * whose entry a real event wrote (none for entries reconciliation wrote or a previous version of
-   * the log left). Ages, not times: each is measured on the state's own clock (the Redis server's
-   * for the Redis log) as it is read, so no other clock is compared with it. `reconcile` leaves a
-   * tag alone while its age at the start of its tag list is below `settleMs`. The Redis log forgets
-   * a repository's times an hour after a real event last wrote one there. Optional: without it,
-   * reconciliation has no settle window.
+   * Every tag of `repository` the state holds (as `tags`), and how long ago a real event last wrote
+   * each tag's entry, in ms (`ages`: none for entries reconciliation wrote or a previous version of
+   * the log left), read in one step: no append lands between the two, so an entry a real event
+   * wrote always comes with its age. Ages, not times: each is measured on the state's own clock
+   * (the Redis server's for the Redis log) as it is read, so no other clock is compared with it.
+   * `reconcile` leaves a tag alone while its age at the start of its tag list is below `settleMs`.
+   * The Redis log forgets a repository's times an hour after a real event last wrote one there.
+   * Optional: without it, reconciliation reads `tags` and has no settle window.
    */
-  changeAges?(repository: string): Promise<Map<string, number>>;
+  tagsWithAges?(repository: string): Promise<TagsWithAges>;
+}
+
+/** A repository's tags and their change ages, read together (`TagState.tagsWithAges`). */
+export interface TagsWithAges {
+  tags: Map<string, TagStateEntry>;
+  ages: Map<string, number>;
 }
 
 /** A tag's entry as one string (a hash field's value): `~` marks what reconciliation wrote. */
@@ -82,7 +89,7 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
  * What appending a record does to the state, for logs to apply with the append: the tag's new
  * entry (`undefined`: remove it), whether the record is a real event for a change
  * reconciliation already recorded (late: consumers had the synthetic one), and whether it is a
- * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.changeAges`;
+ * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.tagsWithAges`;
  * false for a real push that leaves the entry as it was, which keeps the time it has, and for
  * reconciliation's writes and every removal, which drop it). Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
@@ -100,7 +107,7 @@ export function applyTagChange(change: TagChange, known: string | undefined): { 
 export interface MemoryTagState extends TagState {
   /** Applies a record's tag change; returns the record to append (marked `reconciled` when late, with `deletedDigest` for a tag delete). */
   apply(record: LogRecord): LogRecord;
-  changeAges(repository: string): Promise<Map<string, number>>;
+  tagsWithAges(repository: string): Promise<TagsWithAges>;
 }
 
 interface MemoryEntry {
@@ -139,9 +146,14 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
     async *repositories() {
       yield* [...repositories.keys()];
     },
-    async changeAges(repository) {
+    async tagsWithAges(repository) {
+      // both from one synchronous read: no append runs in between
+      const found = entries(repository);
       const at = now();
-      return new Map(entries(repository).flatMap(([tag, found]) => (found.writtenAt === undefined ? [] : [[tag, at - found.writtenAt] as const])));
+      return {
+        tags: new Map(found.map(([tag, entry]) => [tag, decodeEntry(entry.value)])),
+        ages: new Map(found.flatMap(([tag, entry]) => (entry.writtenAt === undefined ? [] : [[tag, at - entry.writtenAt] as const]))),
+      };
     },
   };
 }

@@ -279,10 +279,14 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal(repositories, [repository]);
     });
 
-    test("the tag state gives how long ago a real event last wrote each tag's entry (changeAges, where the log has it), on the log's own clock: not for a push that leaves it, nor for what reconciliation wrote; a delete takes it", 1, async (log) => {
-      const changeAges = log.tagState.changeAges?.bind(log.tagState);
-      if (!changeAges) return; // optional: a log without it gives reconciliation no settle window
-      const ages = async () => Object.fromEntries(await changeAges('a'));
+    test("the tag state gives how long ago a real event last wrote each tag's entry (tagsWithAges, where the log has it, with the tags read in the same step), on the log's own clock: not for a push that leaves it, nor for what reconciliation wrote; a delete takes it", 1, async (log) => {
+      const tagsWithAges = log.tagState.tagsWithAges?.bind(log.tagState);
+      if (!tagsWithAges) return; // optional: a log without it gives reconciliation no settle window
+      const ages = async () => {
+        const read = await tagsWithAges('a');
+        equal(Object.fromEntries(read.tags), Object.fromEntries(await log.tagState.tags('a')), 'the tags, as tags() gives them');
+        return Object.fromEntries(read.ages);
+      };
       await log.append(tagRecord('a', 'push', 'v1', 'sha256:1'));
       await log.append(tagRecord('a', 'push', 'v2', 'sha256:2'));
       let first = await ages();

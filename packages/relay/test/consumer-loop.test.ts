@@ -178,6 +178,20 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       expect(leases).toBe(1);
     });
 
+    it('a start() whose lease the log refused leaves the loop stopped: the next start() takes the leases and runs', async () => {
+      const base = createLog();
+      await base.append(sampleRecord('r'));
+      let leases = 0;
+      const log: RelayLog = { ...base, lease: (...args) => (++leases === 1 ? Promise.reject(new Error('lease refused')) : base.lease(...args)) };
+      const consumer = loop(log, () => undefined);
+      await expect(consumer.start()).rejects.toThrow('lease refused');
+      expect(consumer.running).toBe(false);
+      await consumer.start();
+      expect(leases).toBe(2);
+      await until(() => consumer.counters.handled === 1, 'the event handled');
+      await consumer.stop();
+    });
+
     // concurrency 4: reads of at most 256 (64 per slot); the first ones now 8, 32, 128
     it("a backlog's first events run before the rest of its first batch is read: reads start at two per slot and grow fourfold, and start so again once the log was caught up", async () => {
       const base = createLog();
@@ -210,6 +224,35 @@ function describeLoop(name: string, createLog: (partitions?: number) => RelayLog
       await until(() => consumer.counters.handled === 600, 'the second backlog handled');
       await consumer.stop();
       expect(sizes[caughtUp]).toBe(8);
+    });
+
+    it('starts small again after a read brought fewer entries than it asked for, not only after an empty one: under steady load a burst is read from two per slot', async () => {
+      const base = createLog();
+      for (let i = 0; i < 300; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+      // steady load: one new entry before every read, so no read comes back empty
+      let burstAt: number | undefined;
+      let burstRead: number | undefined;
+      let reads = 0;
+      const log: RelayLog = {
+        ...base,
+        read: async (group, consumer, partition, count) => {
+          reads++;
+          if (burstAt !== undefined && burstRead === undefined && reads > burstAt) {
+            for (let i = 0; i < 300; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+            burstRead = count;
+          } else await base.append(sampleRecord('steady'));
+          // a read that takes a while, as on Redis: a read that never comes back empty answering in the same turn would never let the test's timers run
+          await sleep(1);
+          return base.read(group, consumer, partition, count);
+        },
+      };
+      const consumer = loop(log, () => undefined, { concurrency: 4 });
+      await consumer.start();
+      await until(() => consumer.counters.handled >= 320, 'the backlog handled, the steady entries coming one a read');
+      burstAt = reads;
+      await until(() => burstRead !== undefined && consumer.counters.handled >= 620, 'the burst handled');
+      await consumer.stop();
+      expect(burstRead).toBe(8);
     });
 
     it('takes over what a dead consumer left pending the same way: its first page brings two per slot, and the first of them run before the rest is taken', async () => {
@@ -457,5 +500,26 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
     expect(seen).toEqual(['before', 'after']);
     expect(consumer.errors.length).toBeGreaterThan(0);
   });
+  it('takes over a pending list the stream trimmed (retention) in pages that grow as over one it kept: XAUTOCLAIM answers trimmed entries as deleted, not delivered', async () => {
+    const stream = freshStream();
+    const base = createRedisLog({ client: started.client, stream });
+    await base.createGroup('g', 'beginning');
+    for (let i = 0; i < 2_000; i++) await base.append(sampleRecord(`repo/${i % 10}`));
+    expect(await base.lease('g', 'dead', 200)).toEqual([0]);
+    expect((await base.read('g', 'dead', 0, 2_000)).length).toBe(2_000);
+    // retention trimmed every entry the dead consumer left pending
+    await started.client.sendCommand(['XTRIM', `{${stream}:0}`, 'MAXLEN', '0']);
+    let claims = 0;
+    const log: RelayLog = { ...base, claim: (...args) => (claims++, base.claim(...args)) };
+    const seen: string[] = [];
+    // concurrency 1: pages of 2, 8, 32, then 64 (the largest batch); a page of 2 throughout took 1000 calls
+    const heir = loop(log, (delivery) => void seen.push(idOf(delivery)), { concurrency: 1, leaseMs: 150 });
+    await heir.start();
+    await base.append(sampleRecord('r', 'after-trim'));
+    await until(() => seen.length === 1, 'the entry after the trim handled', 20_000);
+    await heir.stop();
+    expect(seen).toEqual(['after-trim']);
+    expect(claims).toBeLessThan(60);
+  }, 60_000);
   describeLoop('redis log', (partitions) => createRedisLog({ client: started.client, stream: freshStream(), partitions }));
 });

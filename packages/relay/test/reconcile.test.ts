@@ -98,6 +98,38 @@ describe('reconcile on the memory log', () => {
     expect(await synthetic(relay)).toEqual([]);
   });
 
+  it("reads a repository's tags and their ages in one step: a real delete landing as the state is read leaves no entry without its age (no synthetic delete after the real one)", async () => {
+    const { registry, url } = await serveMock();
+    const kept = await registry.pushImage('team/api:kept');
+    let time = 1_700_000_000_000;
+    const log = createMemoryLog({ now: () => time });
+    await log.append(tagRecord('team/api', 'push', 'kept', kept.manifest.digest));
+    time += 60_000;
+    // pushed a moment ago, then deleted: the registry has unlinked it, its delete event is on its way
+    await log.append(tagRecord('team/api', 'push', 'gone', 'sha256:1111'));
+    time += 1_000;
+    let deleted = false;
+    // every read of a repository's state (whichever reconciliation makes): the first to answer is followed by the real delete of `gone`
+    const tagState = new Proxy(log.tagState, {
+      get(target, name) {
+        const member: unknown = Reflect.get(target, name);
+        if (typeof member !== 'function' || name === 'repositories') return member;
+        return async (...args: unknown[]) => {
+          const answer: unknown = await member.apply(target, args);
+          if (!deleted) {
+            deleted = true;
+            await log.append(tagRecord('team/api', 'delete', 'gone'));
+          }
+          return answer;
+        };
+      },
+    });
+    expect(await reconcile({ client: { baseUrl: url }, relay: { log: { ...log, tagState } }, scope: 'team/api' })).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 1 });
+    expect(deleted).toBe(true);
+    const origins = (await log.range(0, { from: '-', to: '+', count: 10 })).map(({ record }) => record.origin ?? 'registry');
+    expect(origins).not.toContain('reconcile');
+  });
+
   it("measures a write's age at the start of the tag list, not at its end", async () => {
     const { url } = await serveMock();
     let time = 1_700_000_000_000;

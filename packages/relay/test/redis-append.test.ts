@@ -98,20 +98,20 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
       late: { digest: 'sha256:2', reconciled: true },
       old: { digest: 'sha256:9', reconciled: false },
     });
-    expect(await log.tagState.changeAges?.('team/app')).toEqual(new Map());
+    expect((await log.tagState.tagsWithAges?.('team/app'))?.ages).toEqual(new Map());
     await log.append(tagRecord('team/app', 'delete', 'deleted'));
     await log.append(tagRecord('team/app', 'push', 'late', 'sha256:2'));
     expect((await log.range(0, { from: '-', to: '+', count: 10 })).map(({ record }) => [record.deletedDigest, record.reconciled])).toEqual([
       ['sha256:1', undefined],
       [undefined, true],
     ]);
-    expect([...((await log.tagState.changeAges?.('team/app')) ?? new Map()).keys()]).toEqual(['late']);
+    expect([...((await log.tagState.tagsWithAges?.('team/app'))?.ages ?? new Map()).keys()]).toEqual(['late']);
     // a registry that has none of them: the old entry is deleted at once, the one a real event just wrote waits
     const { url } = await serveMock();
     expect(await reconcile({ client: { baseUrl: url }, relay: { log } })).toMatchObject({ pushed: 0, deleted: 1, settling: 1 });
   });
 
-  it("a repository's change times expire TAG_CHANGES_TTL_MS after a real event last wrote one; the tag state itself does not expire", async () => {
+  it("a repository's change times expire TAG_CHANGES_TTL_MS after a real event last wrote one (each such write starts it again); the tag state itself does not expire", async () => {
     const stream = freshStream();
     const changes = `{${stream}:0}:tag-changes:team/app`;
     const log = createRedisLog({ client: started.client, stream });
@@ -120,6 +120,10 @@ describe.skipIf(!redisPeer.available)('the Redis log trims as it appends, and re
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(TAG_CHANGES_TTL_MS);
     expect(Number(await started.client.sendCommand(['PTTL', `{${stream}:0}:tags:team/app`]))).toBe(-1);
+    // a later real write starts the hour again
+    await started.client.sendCommand(['PEXPIRE', changes, '5000']);
+    await log.append(tagRecord('team/app', 'push', 'v2', 'sha256:2'));
+    expect(Number(await started.client.sendCommand(['PTTL', changes]))).toBeGreaterThan(TAG_CHANGES_TTL_MS - 60_000);
   });
 
   it('a real delete takes the time a relay of the previous version left when it deleted the tag (it removed only the entry)', async () => {
