@@ -1,19 +1,16 @@
 import { createRequire } from 'node:module';
 import { FORMAT_IDS } from '@regevents/formats';
 import { Command, CommanderError, Option } from 'commander';
-import { RelayConfigError } from '@regevents/relay';
-import { WebhookConfigError } from '@regevents/webhooks';
 import { CliError, EXIT, messageOf } from './cli-error.js';
-import { listFixturesCommand, showFixtureCommand } from './commands/fixtures.js';
-import { lintConfigCommand, type LintConfigOptions } from './commands/lint-config.js';
-import { demoCommand, type DemoOptions } from './commands/demo.js';
-import { listenCommand, type ListenOptions } from './commands/listen.js';
+import type { LintConfigOptions } from './commands/lint-config.js';
+import type { DemoOptions } from './commands/demo.js';
+import type { ListenOptions } from './commands/listen.js';
 import { addRelayCommands, parseInteger } from './commands/relay-program.js';
 import { addReplicateCommands } from './commands/replicate-program.js';
 import { addRetentionCommands } from './commands/retention-program.js';
-import { serveCommand, type ServeOptions } from './commands/serve.js';
-import { sendCommand, type SendOptions } from './commands/send.js';
-import { validateCommand } from './commands/validate.js';
+import type { ServeOptions } from './commands/serve.js';
+import type { SendOptions } from './commands/send.js';
+import { isConfigRefusal } from './config-refusal.js';
 import { processIo, type Io } from './output.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -61,6 +58,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .addOption(new Option('--ui [port]', 'also serve the live view (events, consumer lag, dead letters, replication jobs) on 127.0.0.1 at this port (default 5056; 0 picks a free one)').preset('5056').argParser(parseInteger('--ui', 0, 65535)))
     .addHelpText('after', examples('regevents demo', 'regevents demo --once --json', 'regevents demo --redis redis://127.0.0.1:6379', 'regevents demo --ui'))
     .action(async (options: DemoOptions) => {
+      const { demoCommand } = await import('./commands/demo.js');
       exitCode = await demoCommand(options, io);
     });
 
@@ -74,6 +72,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .option('--quiet', 'log events and deliveries, not every request')
     .addHelpText('after', examples('regevents serve --notify http://127.0.0.1:5055/events', 'regevents serve --config config.yml --storage ./blobs --htpasswd ./htpasswd'))
     .action(async (options: ServeOptions) => {
+      const { serveCommand } = await import('./commands/serve.js');
       exitCode = await serveCommand(options, io);
     });
 
@@ -85,6 +84,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .addOption(new Option('--format <format>', 'payload format; auto detects it').choices(['auto', ...FORMAT_IDS]).default('auto'))
     .addHelpText('after', examples('regevents validate body.json', 'regevents validate harbor-push.json --format harbor', 'curl -s https://example.test/last-event | regevents validate - --strict'))
     .action(async (file: string, options: { strict?: boolean; format?: string }) => {
+      const { validateCommand } = await import('./commands/validate.js');
       exitCode = await validateCommand(file, options, io);
     });
 
@@ -100,6 +100,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       examples('regevents lint-config /etc/docker/registry/config.yml', 'REGISTRY_NOTIFICATIONS_ENDPOINTS=\'[{name: a, url: "http://x"}]\' regevents lint-config config.yml --env --version 2.8'),
     )
     .action(async (file: string, options: LintConfigOptions) => {
+      const { lintConfigCommand } = await import('./commands/lint-config.js');
       exitCode = await lintConfigCommand(file, options, io);
     });
 
@@ -110,6 +111,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .option('--out <file>', 'also append every event to this NDJSON file')
     .addHelpText('after', examples('regevents listen --port 5055 --token s3cret', 'regevents listen --format json --out events.ndjson'))
     .action(async (options: ListenOptions) => {
+      const { listenCommand } = await import('./commands/listen.js');
       exitCode = await listenCommand(options, io);
     });
 
@@ -133,6 +135,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
       ),
     )
     .action(async (source: string, options: SendOptions) => {
+      const { sendCommand } = await import('./commands/send.js');
       exitCode = await sendCommand(source, options, io);
     });
 
@@ -143,7 +146,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   fixtures
     .command('list')
     .description('list every captured fixture with what its events did')
-    .action(() => {
+    .action(async () => {
+      const { listFixturesCommand } = await import('./commands/fixtures.js');
       exitCode = listFixturesCommand(io);
     });
   fixtures
@@ -151,7 +155,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     .description('print a fixture body (a scenario name prints each of its POSTs)')
     .argument('<name>', 'e.g. 2.8.2/push-by-tag/003, push-by-tag/003 or push-by-tag')
     .option('--headers', 'also print the request headers the registry sent')
-    .action((name: string, options: { headers?: boolean }) => {
+    .action(async (name: string, options: { headers?: boolean }) => {
+      const { showFixtureCommand } = await import('./commands/fixtures.js');
       exitCode = showFixtureCommand(name, options, io);
     });
 
@@ -176,8 +181,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     const message = messageOf(error);
     io.err(`regevents: ${message}`);
     if (argv.includes('--debug') && error instanceof Error && error.stack) io.err(error.stack);
-    // the libraries' refusals of their options are refusals of the flags that made them
-    if (error instanceof WebhookConfigError || error instanceof RelayConfigError) return EXIT.usage;
-    return error instanceof CliError ? error.exitCode : EXIT.failed;
+    if (error instanceof CliError) return error.exitCode;
+    return (await isConfigRefusal(error)) ? EXIT.usage : EXIT.failed;
   }
 }

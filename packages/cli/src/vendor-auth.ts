@@ -1,5 +1,4 @@
-import type { FormatId } from '@regevents/formats';
-import { WebhookConfigError, type Vendor, type VendorAuthOptions } from '@regevents/webhooks';
+import type { Vendor, VendorAuthOptions } from '@regevents/webhooks';
 import { CliError } from './cli-error.js';
 
 /** Vendors whose deliveries carry one secret: Harbor's `auth_header`, GitHub's and JFrog's webhook secrets. */
@@ -14,8 +13,8 @@ type Secrets = string | readonly string[];
 
 const USAGE = `--vendor-auth must be vendor=value: ${SECRET_VENDORS.join('|')}=<secret>, ${HEADER_VENDORS.join('|')}="<Header-Name>: <value>", or ${MAY_BE_UNAUTHENTICATED.join('|')}=unauthenticated`;
 
-const isSecretVendor = (vendor: string): vendor is SecretVendor => (SECRET_VENDORS as readonly string[]).includes(vendor);
-const isHeaderVendor = (vendor: string): vendor is HeaderVendor => (HEADER_VENDORS as readonly string[]).includes(vendor);
+export const isSecretVendor = (vendor: string): vendor is SecretVendor => (SECRET_VENDORS as readonly string[]).includes(vendor);
+export const isHeaderVendor = (vendor: string): vendor is HeaderVendor => (HEADER_VENDORS as readonly string[]).includes(vendor);
 /** A second value for the same credential: both are accepted, as during a rotation. */
 const adding = (earlier: Secrets | undefined, value: string): Secrets => (earlier === undefined ? value : [...(typeof earlier === 'string' ? [earlier] : earlier), value]);
 
@@ -49,20 +48,4 @@ export function vendorAuthOption(option: string, all: VendorAuthOptions): Vendor
   if (isSecretVendor(vendor)) return withSecret(all, vendor, value);
   if (isHeaderVendor(vendor)) return withHeader(all, vendor, value);
   throw new CliError(USAGE);
-}
-
-const quoted = (formats: readonly FormatId[]) => formats.map((format) => `'${format}'`).join(', ');
-
-/**
- * Webhooks' refusal of a sender's credentials against the formats (`auth.harbor` with `formats`),
- * in the flags' words: a listed format whose sender has no `--vendor-auth`, or a `--vendor-auth`
- * for a sender no `--format` lists. Any other error comes back as it was.
- */
-export function vendorAuthRefusal(error: unknown, auth: VendorAuthOptions): unknown {
-  if (!(error instanceof WebhookConfigError) || !error.option?.startsWith('auth.') || !error.formats) return error;
-  const vendor = error.option.slice('auth.'.length);
-  // the distribution credentials (auth.bearer...) come from --token, not --vendor-auth
-  if (!isSecretVendor(vendor) && !isHeaderVendor(vendor)) return error;
-  const formats = quoted(error.formats);
-  return new CliError(vendor in auth ? `--vendor-auth ${vendor}=… needs --format ${formats}` : `--format lists ${formats}: --vendor-auth ${vendor}=… is required`);
 }

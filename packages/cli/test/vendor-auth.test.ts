@@ -4,7 +4,8 @@ import { relayUrl, startRegevents, type Background } from './background.js';
 import { CliError } from '../src/cli-error.js';
 import { runInProcess } from './cli.js';
 import { createWebhookHandler } from '@regevents/webhooks';
-import { vendorAuthOption, vendorAuthRefusal } from '../src/vendor-auth.js';
+import { vendorAuthOption } from '../src/vendor-auth.js';
+import { vendorAuthRefusal } from '../src/vendor-auth-refusal.js';
 
 const SECRET = 'hunter2-harbor-auth-header';
 let running: Background | undefined;

@@ -5,10 +5,10 @@ import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { addRegistryCredentialOptions } from '../registry-credentials.js';
 import { vendorAuthOption } from '../vendor-auth.js';
-import { relayDeadLettersCommand, type DeadLettersOptions } from './relay-dead-letters.js';
-import { relayReconcileCommand, type ReconcileCommandOptions } from './relay-reconcile.js';
-import { relayTailCommand, type TailOptions } from './relay-tail.js';
-import { relayCommand, type RelayOptions } from './relay.js';
+import type { DeadLettersOptions } from './relay-dead-letters.js';
+import type { ReconcileCommandOptions } from './relay-reconcile.js';
+import type { TailOptions } from './relay-tail.js';
+import type { RelayOptions } from './relay.js';
 
 export function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -51,7 +51,7 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--registry <url>', 'the registry --enrich reads (http://127.0.0.1:5000), with --creds or --authfile if it wants them');
   addRegistryCredentialOptions(relay)
     .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 --token s3cret', 'regevents relay --ui', 'regevents relay --redis redis://127.0.0.1:6379 --format harbor --vendor-auth "harbor=Bearer s3cret"', 'regevents relay --forward-cloudevents http://broker.internal/ --enrich --registry http://127.0.0.1:5000'))
-    .action(async (options: RelayOptions) => setExit(await relayCommand(options, io)));
+    .action(async (options: RelayOptions) => setExit(await (await import('./relay.js')).relayCommand(options, io)));
 
   logOptions(relay.command('tail'))
     .description('print the events of the log as they arrive; with --group, consume them as a member of that group')
@@ -60,7 +60,7 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--json', 'one JSON entry per line')
     .option('--once', 'print what is there and exit')
     .addHelpText('after', examples('regevents relay tail --redis redis://127.0.0.1:6379 --from beginning', 'regevents relay tail --redis redis://127.0.0.1:6379 --group audit'))
-    .action(async (options: TailOptions) => setExit(await relayTailCommand(options, io)));
+    .action(async (options: TailOptions) => setExit(await (await import('./relay-tail.js')).relayTailCommand(options, io)));
 
   logOptions(relay.command('dead-letters'))
     .description("list a group's dead letters, send them back to the group, or drop them")
@@ -70,7 +70,7 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .option('--all', 'every dead letter of the group')
     .option('--json', 'one JSON dead letter per line')
     .addHelpText('after', examples('regevents relay dead-letters list --redis redis://127.0.0.1:6379 --group ci', 'regevents relay dead-letters retry --redis redis://127.0.0.1:6379 --group ci --all'))
-    .action(async (action: string, options: DeadLettersOptions) => setExit(await relayDeadLettersCommand(action, options, io)));
+    .action(async (action: string, options: DeadLettersOptions) => setExit(await (await import('./relay-dead-letters.js')).relayDeadLettersCommand(action, options, io)));
 
   addRegistryCredentialOptions(
     logOptions(relay.command('reconcile'))
@@ -83,5 +83,5 @@ export function addRelayCommands(program: Command, io: Io, setExit: (code: numbe
     .addOption(new Option('--settle <seconds>', 'leave alone (as settling) a tag a real event wrote less than this long before: the registry may not list that push yet (default 10)').argParser(parseInteger('--settle', 0, 86_400)))
     .option('--json', 'each run as one JSON line')
     .addHelpText('after', examples('regevents relay reconcile --redis redis://127.0.0.1:6379 --registry http://127.0.0.1:5000', 'regevents relay reconcile --redis redis://127.0.0.1:6379 --registry http://127.0.0.1:5000 --every 300'))
-    .action(async (options: ReconcileCommandOptions) => setExit(await relayReconcileCommand(options, io)));
+    .action(async (options: ReconcileCommandOptions) => setExit(await (await import('./relay-reconcile.js')).relayReconcileCommand(options, io)));
 }

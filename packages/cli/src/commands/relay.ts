@@ -10,7 +10,7 @@ import { startHttpServer, type RunningServer } from '../server.js';
 import { startForwarders, type ForwardFlags } from './relay-forward.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 import { serveRelayUi } from './relay-ui.js';
-import { vendorAuthRefusal } from '../vendor-auth.js';
+import { vendorAuthRefusal } from '../vendor-auth-refusal.js';
 
 export interface RelayOptions extends RelayLogOptions, ForwardFlags {
   port: number;

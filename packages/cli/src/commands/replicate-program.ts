@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
-import { replicateCommand, replicateRetryCommand, replicateStatusCommand, type ReplicateOptions, type ReplicateQueryOptions } from './replicate.js';
+import type { ReplicateOptions, ReplicateQueryOptions } from './replicate.js';
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
@@ -28,15 +28,15 @@ export function addReplicateCommands(program: Command, io: Io, setExit: (code: n
     .option('--host <host>', 'address to listen on with --port', '127.0.0.1')
     .option('--token <token>', 'with --port: require this Bearer token from the registry')
     .addHelpText('after', examples('regevents relay --redis redis://127.0.0.1:6379 & regevents replicate --policy replication.yml --redis redis://127.0.0.1:6379', 'regevents replicate --policy replication.yml --port 5056'))
-    .action(async (options: ReplicateOptions) => setExit(await replicateCommand(options, io)));
+    .action(async (options: ReplicateOptions) => setExit(await (await import('./replicate.js')).replicateCommand(options, io)));
 
   common(replicate.command('status'))
     .description('list the jobs of the policies: state, failures, outcome or error (exit 1 if any failed)')
     .option('--json', 'one JSON job per line')
-    .action(async (options: ReplicateQueryOptions) => setExit(await replicateStatusCommand(options, io)));
+    .action(async (options: ReplicateQueryOptions) => setExit(await (await import('./replicate.js')).replicateStatusCommand(options, io)));
 
   common(replicate.command('retry'))
     .description('run a failed job again')
     .argument('<id>', 'the job id, as replicate status shows it')
-    .action(async (id: string, options: ReplicateQueryOptions) => setExit(await replicateRetryCommand(id, options, io)));
+    .action(async (id: string, options: ReplicateQueryOptions) => setExit(await (await import('./replicate.js')).replicateRetryCommand(id, options, io)));
 }

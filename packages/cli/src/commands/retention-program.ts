@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { Io } from '../output.js';
 import { addRegistryCredentialOptions } from '../registry-credentials.js';
-import { retentionApplyCommand, retentionPlanCommand, type RetentionApplyOptions, type RetentionOptions } from './retention.js';
+import type { RetentionApplyOptions, RetentionOptions } from './retention.js';
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
@@ -27,10 +27,10 @@ export function addRetentionCommands(program: Command, io: Io, setExit: (code: n
   shared(retention.command('plan'))
     .description('show what the policy keeps and removes, why, and the bytes garbage-collect would free; changes nothing')
     .addHelpText('after', examples('regevents retention plan --policy retention.yml --registry http://127.0.0.1:5000 --redis redis://127.0.0.1:6379', 'regevents retention plan --policy retention.yml --registry http://127.0.0.1:5000 --json > plan.json', 'REGEVENTS_REGISTRY_PASSWORD=… regevents retention plan --policy retention.yml --registry https://registry.example --creds ci-cleanup', 'regevents retention plan --policy retention.yml --registry https://registry.example --authfile ~/.docker/config.json'))
-    .action(async (options: RetentionOptions) => setExit(await retentionPlanCommand(options, io)));
+    .action(async (options: RetentionOptions) => setExit(await (await import('./retention.js')).retentionPlanCommand(options, io)));
   shared(retention.command('apply'))
     .description('plan, confirm (on a terminal), then delete manifests by digest, re-checking each one first; never deletes blobs')
     .option('--yes', 'do not ask for confirmation')
     .addHelpText('after', examples('regevents retention apply --policy retention.yml --registry http://127.0.0.1:5000 --redis redis://127.0.0.1:6379', 'regevents retention apply --policy retention.yml --registry http://127.0.0.1:5000 --yes', 'regevents retention apply --policy retention.yml --registry https://registry.example --creds ci-cleanup --password-stdin --yes < password.txt'))
-    .action(async (options: RetentionApplyOptions) => setExit(await retentionApplyCommand(options, io)));
+    .action(async (options: RetentionApplyOptions) => setExit(await (await import('./retention.js')).retentionApplyCommand(options, io)));
 }
