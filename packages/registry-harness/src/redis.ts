@@ -74,9 +74,13 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Runni
       } else {
         await terminate(child);
       }
-      await whileDown?.();
-      child = launch();
-      await waitForPong(child, port);
+      try {
+        await whileDown?.();
+      } finally {
+        // a failing step must not leave the server down for whatever runs next on it
+        child = launch();
+        await waitForPong(child, port);
+      }
     },
     stop,
   };
