@@ -2,7 +2,7 @@ import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReplicationConfigError, type ReplicationJobData } from '../src/index.js';
+import { LaneClosedError, ReplicationConfigError, type ReplicationJobData } from '../src/index.js';
 import { createBullMqQueue, type BullMqQueueOptions } from '../src/node.js';
 
 const peers = requirePeers('redis-server');
@@ -183,7 +183,7 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
   });
 });
 
-describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed over before it is ready', () => {
+describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed over still connecting', () => {
   it('waits for that first connection and answers, as BullMQ does on its own', async () => {
     const running = await startRedis();
     const early = new Redis(running.url, { enableOfflineQueue: false });
@@ -195,6 +195,28 @@ describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed ov
       await queue.close();
       expect(await early.ping()).toBe('PONG');
     } finally {
+      early.disconnect();
+      await running.stop();
+    }
+  });
+
+  it('waits for it once however many lanes ask at once (as jobs() does): past ten lanes, no listener leak', async () => {
+    const running = await startRedis();
+    const early = new Redis(running.url, { enableOfflineQueue: false });
+    early.on('error', () => undefined);
+    const warnings: string[] = [];
+    const hear = (warning: Error) => void warnings.push(warning.message);
+    process.on('warning', hear);
+    try {
+      const queue = createBullMqQueue({ connection: early });
+      const lanes = Array.from({ length: 11 }, (_, index) => queue.lane(`mirror.dc${index}`, lane));
+      expect((await Promise.all(lanes.map((each) => each.list()))).flat()).toEqual([]);
+      await queue.close();
+      // a warning is emitted on the next tick
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', hear);
       early.disconnect();
       await running.stop();
     }
@@ -212,6 +234,13 @@ describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed ov
     } finally {
       early.disconnect();
     }
+  });
+});
+
+describe('a BullMQ queue on an ioredis client with a keyPrefix', () => {
+  it('refuses it with a ReplicationConfigError when made, not on each lane\'s first call', () => {
+    const prefixed = new Redis({ keyPrefix: 'app:', lazyConnect: true });
+    expect(() => createBullMqQueue({ connection: prefixed })).toThrow(ReplicationConfigError);
   });
 });
 
