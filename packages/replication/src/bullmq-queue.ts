@@ -1,5 +1,5 @@
 import { createNodeRedisClient, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { ReplicationConfigError } from './errors.js';
+import { LaneClosedError, ReplicationConfigError } from './errors.js';
 import { PermanentJobError, type JobHandler, type JobLane, type JobQueue, type JobResult, type JobState, type JobView, type LaneOptions, type ReplicationJobData } from './queue.js';
 
 /** A connected node-redis (v5 or later) or ioredis client, or any other client BullMQ takes (it tells them apart by itself). */
@@ -42,8 +42,8 @@ export type BullMqQueueOptions = BullMqQueueSettings &
          * Redis as the client does (node-redis with `disableOfflineQueue`, ioredis with
          * `enableOfflineQueue: false`, fail a command at once while it is disconnected), and a lane
          * first used then answers on a later call once the client is back. An ioredis client may be
-         * handed over before its 'ready': the first command waits for the connection attempt under
-         * way, and fails with its error if it fails. The queue never closes it. `work()` on such a
+         * handed over still connecting: the first command waits for that connection attempt, and
+         * fails with its error if it fails. The queue never closes it. `work()` on such a
          * queue rejects with `ReplicationConfigError`: a worker needs connections that wait for
          * Redis, which `redisUrl` gives.
          */
@@ -98,16 +98,33 @@ interface ConnectingClient {
 }
 
 /**
+ * Each connecting client's one wait for its attempt: every lane's first call waits on it (`jobs()`
+ * asks every lane at once), and listeners of its own per lane would pass ten and outlive `close()`.
+ */
+const connectionAttempts = new WeakMap<object, Promise<void>>();
+
+/**
  * Waits out a connection attempt the caller's ioredis (or other, not node-redis) client is in the
- * middle of (one handed over before its 'ready', say): the ready or the failure of that attempt, not
- * the reconnects after it. A client not connecting (ready, or waiting to reconnect, when its commands
- * fail at once) goes on at once.
+ * middle of (one handed over still connecting, say): the ready or the failure of that attempt, not
+ * the reconnects after it. A client not connecting (ready, waiting to reconnect, when its commands
+ * fail at once, or a lazyConnect one not yet told to connect) goes on at once.
  */
 function connectionAttemptOf(connection: ConnectionOptions): Promise<void> {
   const client = connection as { status?: unknown };
   if (client.status !== 'connecting' && client.status !== 'connect') return Promise.resolve();
-  // a client with a status as ioredis has one is an event emitter as ioredis is
-  const emitter = client as ConnectingClient;
+  let attempt = connectionAttempts.get(client);
+  if (!attempt) {
+    const waiting = waitForAttempt(client as ConnectingClient);
+    connectionAttempts.set(client, waiting);
+    const forget = () => void (connectionAttempts.get(client) === waiting && connectionAttempts.delete(client));
+    waiting.then(forget, forget);
+    attempt = waiting;
+  }
+  return attempt;
+}
+
+/** The ready or the failure of the attempt `emitter` (a client with a status as ioredis has one, so an event emitter as ioredis is) is in. */
+function waitForAttempt(emitter: ConnectingClient): Promise<void> {
   return new Promise((resolve, reject) => {
     let lastError: unknown;
     const heard = (error: unknown) => void (lastError = error);
@@ -132,10 +149,10 @@ function safeName(name: string): string {
 const STATES: Record<string, JobState> = { waiting: 'waiting', prioritized: 'waiting', 'waiting-children': 'waiting', paused: 'waiting', delayed: 'delayed', active: 'active', completed: 'completed', failed: 'failed' };
 
 class BullMqLane implements JobLane {
-  /** The lane's one queue once its connection is up; dropped when that failed, for the next call to build anew. */
-  private queue: Promise<Queue<ReplicationJobData, JobResult, string>> | undefined;
+  /** The lane's one queue, ready once its connection is up; dropped when that failed, for the next call to build anew. */
+  private building: Promise<Queue<ReplicationJobData, JobResult, string>> | undefined;
   /** The queue built last, for `close()` to close at once, even while it still waits for Redis. */
-  private built: Queue<ReplicationJobData, JobResult, string> | undefined;
+  private current: Queue<ReplicationJobData, JobResult, string> | undefined;
   private closed = false;
   private readonly workers: Worker<ReplicationJobData, JobResult, string>[] = [];
   private readonly activeHere = new Map<string, ReplicationJobData>();
@@ -148,39 +165,47 @@ class BullMqLane implements JobLane {
     safeName(name);
   }
 
-  private queueNow(): Promise<Queue<ReplicationJobData, JobResult, string>> {
-    if (!this.queue) {
+  private readyQueue(): Promise<Queue<ReplicationJobData, JobResult, string>> {
+    // the queue built before close() is closed: its commands would fail with BullMQ's 'Connection is closed'
+    if (this.closed) return Promise.reject(this.closedError());
+    if (!this.building) {
       const building = this.build();
-      this.queue = building;
+      this.building = building;
       building.catch(() => {
-        if (this.queue === building) this.queue = undefined;
+        if (this.building === building) this.building = undefined;
       });
     }
-    return this.queue;
+    return this.building;
+  }
+
+  private closedError(): LaneClosedError {
+    return new LaneClosedError(`lane ${this.name} is closed`);
   }
 
   private async build(): Promise<Queue<ReplicationJobData, JobResult, string>> {
     const { connection, callersConnection, prefix } = this.settings;
     if (this.settings.waitsOutConnectionAttempt) await connectionAttemptOf(connection);
-    if (this.closed) throw new Error(`lane ${this.name} is closed`);
+    if (this.closed) throw this.closedError();
     // BullMQ would wait for the caller's client to be ready before a first command, however long it reconnects
     const queue = new Queue<ReplicationJobData, JobResult, string>(this.name, { connection, prefix, skipWaitingForReady: callersConnection });
-    this.built = queue;
+    this.current = queue;
     // the caller's client reports its own errors; a command's reaches the caller as its failure
     if (callersConnection) queue.on('error', () => undefined);
     try {
       await queue.waitUntilReady();
+      // close() may have come while Redis answered, and closed this queue or not yet seen it
+      if (this.closed) throw this.closedError();
       return queue;
     } catch (error) {
       // a queue whose first command (INFO) failed fails every command for good: closed, it leaves the caller's client open
       await queue.close().catch(() => undefined);
-      throw error;
+      throw this.closed ? this.closedError() : error;
     }
   }
 
   async add(id: string, data: ReplicationJobData): Promise<boolean> {
     const jobId = safeName(id);
-    const queue = await this.queueNow();
+    const queue = await this.readyQueue();
     if (await queue.getJob(jobId)) return false;
     const keep = { count: this.settings.keepFinished };
     await queue.add('replicate', data, {
@@ -195,11 +220,17 @@ class BullMqLane implements JobLane {
 
   async work(handler: JobHandler): Promise<void> {
     if (this.settings.callersConnection) throw new ReplicationConfigError('a queue on a connection passed in only looks at jobs: a worker needs the connections createBullMqQueue({ redisUrl }) opens, which wait for Redis');
-    const queue = await this.queueNow();
-    // a lane's limits hold across every worker process, so they live in Redis with the lane
-    await queue.setGlobalConcurrency(this.options.concurrency);
-    if (this.options.rateLimit) await queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
-    else await queue.removeGlobalRateLimit();
+    const queue = await this.readyQueue();
+    try {
+      // a lane's limits hold across every worker process, so they live in Redis with the lane
+      await queue.setGlobalConcurrency(this.options.concurrency);
+      if (this.options.rateLimit) await queue.setGlobalRateLimit(this.options.rateLimit.max, this.options.rateLimit.perMs);
+      else await queue.removeGlobalRateLimit();
+    } catch (error) {
+      throw this.closed ? this.closedError() : error;
+    }
+    // a worker made once close() closed the others would keep its connections, and the process, open
+    if (this.closed) throw this.closedError();
     const worker = new Worker<ReplicationJobData, JobResult, string>(
       queue.name,
       async (job: BullJob, _token?: string, signal?: AbortSignal) => {
@@ -231,18 +262,18 @@ class BullMqLane implements JobLane {
 
   async get(id: string): Promise<JobView | undefined> {
     if (!SAFE_NAME.test(id)) return undefined;
-    const job = await (await this.queueNow()).getJob(id);
+    const job = await (await this.readyQueue()).getJob(id);
     return job && this.viewOf(job);
   }
 
   async list(): Promise<JobView[]> {
-    const jobs = await (await this.queueNow()).getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
+    const jobs = await (await this.readyQueue()).getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
     return Promise.all(jobs.filter((job): job is BullJob => Boolean(job)).map((job) => this.viewOf(job)));
   }
 
   async retry(id: string): Promise<boolean> {
     if (!SAFE_NAME.test(id)) return false;
-    const job = await (await this.queueNow()).getJob(id);
+    const job = await (await this.readyQueue()).getJob(id);
     if (!job || !(await job.isFailed())) return false;
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return true;
@@ -250,7 +281,7 @@ class BullMqLane implements JobLane {
 
   async cancel(match: (data: ReplicationJobData) => boolean): Promise<string[]> {
     const cancelled: string[] = [];
-    for (const job of await (await this.queueNow()).getJobs(['waiting', 'prioritized', 'delayed'])) {
+    for (const job of await (await this.readyQueue()).getJobs(['waiting', 'prioritized', 'delayed'])) {
       if (!job?.id || !match(job.data)) continue;
       // a job taken by a worker meanwhile cannot be removed: it runs, and the worker running it sees the stop
       const removed = await job.remove().then(() => true, () => false);
@@ -267,7 +298,7 @@ class BullMqLane implements JobLane {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.workers.map((worker) => worker.close()));
-    await this.built?.close();
+    await this.current?.close();
   }
 
   private async viewOf(job: BullJob): Promise<JobView> {
@@ -288,6 +319,10 @@ class BullMqLane implements JobLane {
  * worker on every machine.
  */
 export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
+  // BullMQ's Queue would refuse it only on each lane's first call; the caller's mistake shows here
+  if ((options.connection as { options?: { keyPrefix?: unknown } } | undefined)?.options?.keyPrefix) {
+    throw new ReplicationConfigError('a connection passed in must not have a keyPrefix (BullMQ keys its queues by itself): leave it out and set createBullMqQueue({ prefix }) instead');
+  }
   const settings = {
     connection: options.connection ? sharedByLanes(options.connection) : connectionOf(options.redisUrl),
     callersConnection: options.connection !== undefined,

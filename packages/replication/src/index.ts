@@ -6,5 +6,5 @@ export { harborReplicationPayload, relayStatusSink, statusRecord, type Replicati
 export { isReplicationRequest, REPLICATION_USER_AGENT, type ClientSettings } from './clients.js';
 export { findMissingTags, type CompareOptions, type MissingTag } from './catch-up.js';
 export { targetRepository } from './repository.js';
-export { ReplicationConfigError } from './errors.js';
+export { LaneClosedError, ReplicationConfigError } from './errors.js';
 export type { PolicyDiagnostic } from '@regevents/config';

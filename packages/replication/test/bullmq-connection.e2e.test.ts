@@ -2,7 +2,7 @@ import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReplicationConfigError, type ReplicationJobData } from '../src/index.js';
+import { LaneClosedError, ReplicationConfigError, type ReplicationJobData } from '../src/index.js';
 import { createBullMqQueue, type BullMqQueueOptions } from '../src/node.js';
 
 const peers = requirePeers('redis-server');
@@ -183,7 +183,7 @@ describe.skipIf(!peers.available).each(clients)('a BullMQ queue on a %s client i
   });
 });
 
-describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed over before it is ready', () => {
+describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed over still connecting', () => {
   it('waits for that first connection and answers, as BullMQ does on its own', async () => {
     const running = await startRedis();
     const early = new Redis(running.url, { enableOfflineQueue: false });
@@ -200,10 +200,31 @@ describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed ov
     }
   });
 
-  it("fails with the connection's error once that first connection fails, not waiting for later ones", async () => {
+  it('waits for it once however many lanes ask at once (as jobs() does): past ten lanes, no listener leak', async () => {
     const running = await startRedis();
-    await running.stop();
-    const early = new Redis(running.url, { enableOfflineQueue: false, retryStrategy: () => 50 });
+    const early = new Redis(running.url, { enableOfflineQueue: false });
+    early.on('error', () => undefined);
+    const warnings: string[] = [];
+    const hear = (warning: Error) => void warnings.push(warning.message);
+    process.on('warning', hear);
+    try {
+      const queue = createBullMqQueue({ connection: early });
+      const lanes = Array.from({ length: 11 }, (_, index) => queue.lane(`mirror.dc${index}`, lane));
+      expect((await Promise.all(lanes.map((each) => each.list()))).flat()).toEqual([]);
+      await queue.close();
+      // a warning is emitted on the next tick
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', hear);
+      early.disconnect();
+      await running.stop();
+    }
+  });
+
+  it("fails with the connection's error once that first connection fails, not waiting for later ones", async () => {
+    // port 1 is surely closed, not one a Redis just stopped released for any process to take
+    const early = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, retryStrategy: () => 50 });
     early.on('error', () => undefined);
     try {
       const queue = createBullMqQueue({ connection: early });
@@ -213,6 +234,13 @@ describe.skipIf(!peers.available)('a BullMQ queue on an ioredis client handed ov
     } finally {
       early.disconnect();
     }
+  });
+});
+
+describe('a BullMQ queue on an ioredis client with a keyPrefix', () => {
+  it('refuses it with a ReplicationConfigError when made, not on each lane\'s first call', () => {
+    const prefixed = new Redis({ keyPrefix: 'app:', lazyConnect: true });
+    expect(() => createBullMqQueue({ connection: prefixed })).toThrow(ReplicationConfigError);
   });
 });
 
