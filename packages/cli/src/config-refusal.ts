@@ -1,12 +1,11 @@
 /**
  * Whether `error` is a library's refusal of its options (relay's or webhooks'), which is a refusal
- * of the flags that made them: bad usage. The libraries load here, on the way out with an error,
- * not at start: a command that threw one has loaded its library already, so the check costs it nothing.
+ * of the flags that made them: bad usage. The error's name picks the library to ask, so any other
+ * error leaves without loading one; a library that cannot load did not throw it.
  */
 export async function isConfigRefusal(error: unknown): Promise<boolean> {
   if (!(error instanceof Error)) return false;
-  const { WebhookConfigError } = await import('@regevents/webhooks');
-  if (error instanceof WebhookConfigError) return true;
-  const { RelayConfigError } = await import('@regevents/relay');
-  return error instanceof RelayConfigError;
+  if (error.name === 'WebhookConfigError') return import('@regevents/webhooks').then((webhooks) => error instanceof webhooks.WebhookConfigError, () => false);
+  if (error.name === 'RelayConfigError') return import('@regevents/relay').then((relay) => error instanceof relay.RelayConfigError, () => false);
+  return false;
 }
