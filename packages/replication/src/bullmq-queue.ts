@@ -88,8 +88,6 @@ function wrapNodeRedis(client: QueueConnection): ConnectionOptions {
   return wrapper;
 }
 
-/** The caller's client as every lane's queue takes it: node-redis wrapped once, any other as it is. */
-const sharedByLanes = (client: QueueConnection): ConnectionOptions => (isNodeRedis(client) ? (nodeRedisWrappers.get(client) ?? wrapNodeRedis(client)) : client);
 
 interface ConnectingClient {
   on(event: 'error', listener: (error: unknown) => void): ConnectingClient;
@@ -136,6 +134,15 @@ function waitForAttempt(emitter: ConnectingClient): Promise<void> {
     const closed = settle(() => reject(lastError instanceof Error ? lastError : new Error('the Redis connection closed before it was ready')));
     emitter.on('error', heard).once('ready', ready).once('close', closed);
   });
+}
+
+/** The connection every lane's queue takes: its own from `redisUrl`, or the caller's client (node-redis wrapped once, any other as it is). */
+function lanesConnection(options: BullMqQueueOptions): { connection: ConnectionOptions; callersConnection: boolean; waitsOutConnectionAttempt: boolean } {
+  const callers = options.connection;
+  if (callers === undefined) return { connection: connectionOf(options.redisUrl), callersConnection: false, waitsOutConnectionAttempt: false };
+  // BullMQ's node-redis wrapper reports a status of its own, 'connecting' however long the client reconnects
+  if (isNodeRedis(callers)) return { connection: nodeRedisWrappers.get(callers) ?? wrapNodeRedis(callers), callersConnection: true, waitsOutConnectionAttempt: false };
+  return { connection: callers, callersConnection: true, waitsOutConnectionAttempt: true };
 }
 
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
@@ -324,10 +331,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
     throw new ReplicationConfigError('a connection passed in must not have a keyPrefix (BullMQ keys its queues by itself): leave it out and set createBullMqQueue({ prefix }) instead');
   }
   const settings = {
-    connection: options.connection ? sharedByLanes(options.connection) : connectionOf(options.redisUrl),
-    callersConnection: options.connection !== undefined,
-    // BullMQ's node-redis wrapper reports a status of its own, 'connecting' however long the client reconnects
-    waitsOutConnectionAttempt: options.connection !== undefined && !isNodeRedis(options.connection),
+    ...lanesConnection(options),
     prefix: options.prefix ?? 'regevents-replication',
     lockMs: options.lockMs ?? 30_000,
     keepFinished: options.keepFinished ?? 10_000,
