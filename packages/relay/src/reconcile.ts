@@ -114,7 +114,12 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
   // an age less the time from the list's start to the end of the state read is the age the write
   // had when the list started, or a little less (never more): the window is at least settleMs
   const sinceListStarted = stateReadAt - listStartedAt;
-  const leftToSettle = (tag: string) => (ages.get(tag) ?? Infinity) - sinceListStarted < run.settleMs;
+  /** Whether `tag`'s difference waits for a later run (counted as settling): a real event wrote it within settleMs. */
+  const leftToSettle = (tag: string) => {
+    const settling = (ages.get(tag) ?? Infinity) - sinceListStarted < run.settleMs;
+    if (settling) result.settling++;
+    return settling;
+  };
   const manifests = await Promise.all(tags.map((tag) => limit(() => client.headManifest(repository, tag, { signal }))));
   result.repositories++;
   const present = new Set<string>();
@@ -124,19 +129,13 @@ async function reconcileRepository(run: Run, repository: string): Promise<void> 
     present.add(tag);
     result.tags++;
     if (known.get(tag)?.digest === manifest.digest) continue;
-    if (leftToSettle(tag)) {
-      result.settling++;
-      continue;
-    }
+    if (leftToSettle(tag)) continue;
     await log.append(syntheticPush(client, repository, tag, manifest));
     result.pushed++;
   }
   for (const [tag, entry] of known) {
     if (present.has(tag) || entry.digest === '') continue;
-    if (leftToSettle(tag)) {
-      result.settling++;
-      continue;
-    }
+    if (leftToSettle(tag)) continue;
     await log.append(syntheticTagDelete(client, repository, tag, entry.digest));
     result.deleted++;
   }
