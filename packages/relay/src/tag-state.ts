@@ -120,6 +120,7 @@ interface MemoryEntry {
 export function createMemoryTagState(now: () => number): MemoryTagState {
   const repositories = new Map<string, Map<string, MemoryEntry>>();
   const entries = (repository: string) => [...(repositories.get(repository) ?? [])];
+  const tagsOf = (found: [string, MemoryEntry][]) => new Map(found.map(([tag, entry]) => [tag, decodeEntry(entry.value)]));
   return {
     apply(record) {
       const found = tagChangeOf(record);
@@ -141,7 +142,7 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
       return found === undefined ? undefined : decodeEntry(found.value);
     },
     async tags(repository) {
-      return new Map(entries(repository).map(([tag, found]) => [tag, decodeEntry(found.value)]));
+      return tagsOf(entries(repository));
     },
     async *repositories() {
       yield* [...repositories.keys()];
@@ -151,7 +152,7 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
       const found = entries(repository);
       const at = now();
       return {
-        tags: new Map(found.map(([tag, entry]) => [tag, decodeEntry(entry.value)])),
+        tags: tagsOf(found),
         ages: new Map(found.flatMap(([tag, entry]) => (entry.writtenAt === undefined ? [] : [[tag, at - entry.writtenAt] as const]))),
       };
     },
