@@ -54,6 +54,12 @@ async function started(context: JobContext, data: ReplicationJobData) {
   return { run, done, paused: () => vi.getTimerCount() > 0 };
 }
 
+/** A source holding `stored`, and a push job for it started at the push (time 0), as its event announced it. */
+async function startedAtPush(stored: Map<string, string>) {
+  const source = stubRegistry(stored);
+  return { source, job: await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) })) };
+}
+
 describe('a push job whose tag the source has not linked', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW });
@@ -64,8 +70,7 @@ describe('a push job whose tag the source has not linked', () => {
 
   it('asks again while the pushed manifest is there, and copies once the tag is linked', async () => {
     const stored = new Map([[pushed, pushed]]);
-    const source = stubRegistry(stored);
-    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    const { source, job } = await startedAtPush(stored);
     expect(job.paused()).toBe(true);
     expect(source.heads).toEqual(['1.0', pushed]);
 
@@ -78,8 +83,7 @@ describe('a push job whose tag the source has not linked', () => {
 
   it('asks for the pushed manifest once, however many rounds the tag takes: one HEAD a round', async () => {
     const stored = new Map([[pushed, pushed]]);
-    const source = stubRegistry(stored);
-    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    const { source, job } = await startedAtPush(stored);
     await vi.advanceTimersByTimeAsync(50);
     await vi.advanceTimersByTimeAsync(100);
     expect(source.heads).toEqual(['1.0', pushed, '1.0', '1.0']);
@@ -104,8 +108,7 @@ describe('a push job whose tag the source has not linked', () => {
   });
 
   it('ends in source-gone without a pause when the pushed manifest is gone too', async () => {
-    const source = stubRegistry(new Map());
-    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    const { source, job } = await startedAtPush(new Map());
     expect(job.paused()).toBe(false);
     expect(job.run.result).toEqual({ outcome: 'source-gone' });
     expect(source.heads).toEqual(['1.0', pushed]);
@@ -128,8 +131,7 @@ describe('a push job whose tag the source has not linked', () => {
 
   it('copies a tag linked in the last second of the grace: the last HEAD is at the deadline', async () => {
     const stored = new Map([[pushed, pushed]]);
-    const source = stubRegistry(stored);
-    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    const { source, job } = await startedAtPush(stored);
     await vi.advanceTimersByTimeAsync(9_900);
     expect(job.paused()).toBe(true);
 
@@ -142,8 +144,7 @@ describe('a push job whose tag the source has not linked', () => {
 
   it('waits out the grace when the pushed manifest is deleted during the wait: it is asked for once, not each round', async () => {
     const stored = new Map([[pushed, pushed]]);
-    const source = stubRegistry(stored);
-    const job = await started(contextOf(source.client), pushJob({ createdAt: at(0), pushedAt: at(0) }));
+    const { source, job } = await startedAtPush(stored);
     await vi.advanceTimersByTimeAsync(50);
     stored.delete(pushed);
 
