@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { FORMAT_IDS } from '@regevents/formats';
+import { FORMAT_IDS } from '@regevents/formats/model';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT, messageOf } from './cli-error.js';
 import type { LintConfigOptions } from './commands/lint-config.js';

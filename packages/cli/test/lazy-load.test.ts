@@ -59,6 +59,13 @@ describe('a command loads only what it uses', () => {
     expect(heavy(loaded)).toEqual([]);
   });
 
+  it("--help takes the format list from the formats' model alone, loading no schema or parser", async () => {
+    const { code, loaded } = await loadedBy(['--help']);
+    expect(code).toBe(0);
+    expect(loaded).toContain('packages/formats');
+    expect(loaded).not.toContain('packages/schemas');
+  });
+
   it('a relay command loads the relay when it runs', async () => {
     const { code, stderr, loaded } = await loadedBy(['relay', 'tail', '--once']);
     expect(code).toBe(2);

@@ -1,4 +1,4 @@
-import { FORMAT_IDS, type FormatId } from '@regevents/formats';
+import { FORMAT_IDS, type FormatId } from '@regevents/formats/model';
 import type { VendorAuthOptions } from '@regevents/webhooks';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
