@@ -14,3 +14,19 @@ export class CliError extends Error {
 
 /** An error's message, for one line of output; what is thrown need not be an Error. */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const explanations = new WeakMap<object, CliError>();
+
+/** Says what a library's error means to the user (node-redis's socket timeout: which Redis stopped answering), for the command's one line. */
+export function explainWith(error: object, explanation: CliError): void {
+  explanations.set(error, explanation);
+}
+
+/** What the command reports for `error`: its explanation (or its cause's) when one was given, else the error itself. */
+export function explained(error: unknown): unknown {
+  for (let cause = error; typeof cause === 'object' && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+    const explanation = explanations.get(cause);
+    if (explanation) return explanation;
+  }
+  return error;
+}

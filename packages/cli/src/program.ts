@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { FORMAT_IDS } from '@regevents/formats/model';
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT, messageOf } from './cli-error.js';
+import { CliError, EXIT, explained, messageOf } from './cli-error.js';
 import type { LintConfigOptions } from './commands/lint-config.js';
 import type { DemoOptions } from './commands/demo.js';
 import type { ListenOptions } from './commands/listen.js';
@@ -176,11 +176,12 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const error = explained(thrown);
     const message = messageOf(error);
     io.err(`regevents: ${message}`);
-    if (argv.includes('--debug') && error instanceof Error && error.stack) io.err(error.stack);
+    if (argv.includes('--debug') && thrown instanceof Error && thrown.stack) io.err(thrown.stack);
     if (error instanceof CliError) return error.exitCode;
     return (await isConfigRefusal(error)) ? EXIT.usage : EXIT.failed;
   }

@@ -1,40 +1,74 @@
-import { createClient } from 'redis';
-import { CliError, EXIT, messageOf } from './cli-error.js';
+import { createClient, SocketTimeoutError } from 'redis';
+import { CliError, EXIT, explainWith, messageOf } from './cli-error.js';
 import type { Io } from './output.js';
 import { REDIS_URL, urlOption } from './url-option.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-/** How long a command waits for Redis to answer: long enough for a restart, short enough for a script. */
+/**
+ * How long a one-shot command waits for Redis: to connect, and for the answer to each command it
+ * sends. Long enough for a restart, short enough for a script.
+ */
 export const CONNECT_DEADLINE_MS = 5_000;
+
+/**
+ * A one-shot client pings an idle connection this often: the socket's inactivity timeout then only
+ * fires when Redis stops answering (node-redis's ping waits for its answer before the next one).
+ */
+const PING_INTERVAL_MS = CONNECT_DEADLINE_MS / 5;
 
 export interface ConnectOptions {
   /** Gives up waiting when it aborts (Ctrl-C), throwing its reason. */
   signal?: AbortSignal;
   /**
    * Without one (`false`), a service started before its Redis waits for it until `signal`, and its
-   * commands wait out a lost connection; with it (a one-shot command), the wait ends at
-   * CONNECT_DEADLINE_MS with "cannot reach Redis", and a command sent while the connection is lost
-   * fails at once (the client reconnects for ever, so a queued one would wait for ever).
+   * commands wait out a lost connection. With `'connect'` (the demo, a service that must find its
+   * Redis to start), the wait ends at CONNECT_DEADLINE_MS with "cannot reach Redis", and a command
+   * sent while the connection is lost fails at once (the client reconnects for ever, so a queued one
+   * would wait for ever). With `true` (a one-shot command), also a command Redis leaves unanswered
+   * that long fails, with "Redis … did not answer", and the client closes.
    */
-  deadline?: boolean;
+  deadline?: boolean | 'connect';
+}
+
+const seconds = (ms: number) => `${ms / 1000}s`;
+
+/** Node-redis's options for `--redis <url>`: a one-shot client's socket gives up on a Redis that stops answering. */
+function clientOptions(url: string, deadline: NonNullable<ConnectOptions['deadline']>): Parameters<typeof createClient>[0] {
+  const socket = { connectTimeout: CONNECT_DEADLINE_MS };
+  if (!deadline) return { url, socket };
+  if (deadline === 'connect') return { url, socket, disableOfflineQueue: true };
+  return { url, socket: { ...socket, socketTimeout: CONNECT_DEADLINE_MS }, pingInterval: PING_INTERVAL_MS, disableOfflineQueue: true };
 }
 
 /** A connected client for `--redis <url>`; a Redis that does not answer is a CliError naming its host, never the password. */
 export async function connectRedis(value: string, io: Io, { signal, deadline = true }: ConnectOptions = {}): Promise<RedisClient> {
   const url = urlOption('--redis', value, REDIS_URL.protocols, REDIS_URL.example);
   signal?.throwIfAborted();
-  const client = createClient({ url: value, socket: { connectTimeout: CONNECT_DEADLINE_MS }, disableOfflineQueue: deadline });
-  // reconnection is the client's; errors in between are reported once per kind
+  const client = createClient(clientOptions(value, deadline));
+  const unanswered = new CliError(`Redis at ${url.host} did not answer within ${seconds(CONNECT_DEADLINE_MS)}`, EXIT.failed);
+  // reconnection is the client's; errors in between are reported once per kind, none once it gave up
   let lastError = '';
+  let gaveUp = false;
   client.on('error', (error: Error) => {
+    if (gaveUp) return;
+    if (error instanceof SocketTimeoutError) {
+      // the commands in flight fail with this error: the command's one line says what it means
+      gaveUp = true;
+      explainWith(error, unanswered);
+      return;
+    }
     if (error.message !== lastError) io.err(`redis: ${error.message}`);
     lastError = error.message;
   });
   client.on('ready', () => (lastError = ''));
   const timeout = deadline ? AbortSignal.timeout(CONNECT_DEADLINE_MS) : undefined;
   const giveUp = AbortSignal.any([signal, timeout].filter((given) => given !== undefined));
-  const abandon = () => client.destroy();
+  const abandon = () => {
+    // a client destroyed in its handshake reports errors of its own: nothing Redis said
+    gaveUp = true;
+    client.destroy();
+  };
   giveUp.addEventListener('abort', abandon, { once: true });
   try {
     await client.connect();
@@ -42,10 +76,16 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     giveUp.throwIfAborted();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    const why = timeout?.aborted ? `${lastError || 'no answer'} (gave up after ${CONNECT_DEADLINE_MS / 1000}s)` : messageOf(error);
+    const noAnswer = timeout?.aborted || error instanceof SocketTimeoutError;
+    const why = noAnswer ? `${lastError || 'no answer'} (gave up after ${seconds(CONNECT_DEADLINE_MS)})` : messageOf(error);
     throw new CliError(`cannot reach Redis at ${url.host}: ${why}`, EXIT.failed);
   } finally {
     giveUp.removeEventListener('abort', abandon);
   }
   return client;
+}
+
+/** Closes a client unless it closed itself (a one-shot client that gave up on Redis): a second close would only fail. */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.isOpen) await client.close();
 }

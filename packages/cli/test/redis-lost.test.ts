@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createMockRegistry } from '@regevents/mock-registry/node';
 import { requirePeers, startRedis } from '@regevents/registry-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
+import { registryHoldingCatalog } from './holding-registry.js';
 
 const peers = requirePeers('redis-server');
 let dir: string;
@@ -23,18 +23,6 @@ afterEach(() => {
   running?.child.kill('SIGKILL');
   running = undefined;
 });
-
-/**
- * A registry whose catalog waits for `whileHeld` before it answers: the commands below list it
- * after they connected to Redis and read Redis after it, so the catalog is where Redis can go away.
- */
-async function registryHoldingCatalog(whileHeld: () => Promise<void>) {
-  const clock = { now: () => Date.now(), sleep: whileHeld };
-  const registry = createMockRegistry({ clock });
-  registry.failRequests({ match: { path: '/_catalog' }, latencyMs: 1, times: 1 });
-  await registry.pushImage('app:1', { seed: 1 });
-  return { registry, server: await registry.serve() };
-}
 
 /**
  * A door to `port` that lets one connection through: later ones are closed at once and the door

@@ -11,6 +11,8 @@ export interface RunningRedis {
   port: number;
   /** Its data folder (the AOF lives here with `appendfsync`). */
   dir: string;
+  /** The running server's process id (a restart changes it): SIGSTOP makes a Redis that accepts connections and never answers. */
+  readonly pid: number | undefined;
   /**
    * Stops the server and starts it again on the same port and data: SIGTERM, or SIGKILL with
    * `{ kill: true }` (no final write). `whileDown` runs once the old process has exited and before
@@ -66,6 +68,9 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Runni
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
+    get pid() {
+      return child.pid;
+    },
     async restart({ kill = false, whileDown } = {}) {
       if (kill) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -9,6 +9,7 @@ import type { LogRecord } from './record.js';
 import { createCoalescer, type CoalescedStep, type ImagePush } from './coalesce.js';
 import { createEnrichedView, type EnrichedEventHandler } from './enrich-view.js';
 import { RelayConfigError } from './errors.js';
+import { oneTransitionAtATime } from './start-stop.js';
 
 export type ImagePushHandler = (image: ImagePush) => unknown;
 
@@ -22,9 +23,9 @@ export interface Consumer extends Omit<HandlerRegistration<Consumer>, 'on'> {
   readonly group: string;
   /** This consumer's name within the group. */
   readonly name: string;
-  /** Joins the group (creating it if needed) and starts handling events. */
+  /** Joins the group (creating it if needed) and starts handling events. A start() while one is under way joins it. */
   start(): Promise<void>;
-  /** Stops taking events: those being handled finish and are acknowledged, the rest stay in the group for others. */
+  /** Stops taking events: those being handled finish and are acknowledged, the rest stay in the group for others. A stop() during a start() lets it finish, then stops (its leases released). */
   stop(): Promise<void>;
   /** Resolves once the group has caught up: nothing in the log it has not taken, nothing taken and not finished (a backfill, a test, `tail --once`). */
   idle(options?: { pollMs?: number }): Promise<void>;
@@ -196,6 +197,10 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
 
   const loop = createConsumerLoop(log, group, settings, handle, (error) => tellErrorHandlers(error, {}));
   onCounters(loop.counters);
+  const transitions = oneTransitionAtATime(
+    () => loop.start(),
+    () => loop.stop()
+  );
 
   const consumer: Consumer = {
     group,
@@ -222,8 +227,8 @@ export function createConsumer(log: RelayLog, group: string, options: ConsumerOp
       userErrorHandlers.push(handler);
       return consumer;
     },
-    start: () => loop.start(),
-    stop: () => loop.stop(),
+    start: transitions.start,
+    stop: transitions.stop,
     async idle({ pollMs = 50 } = {}) {
       for (;;) {
         const { lag, pending } = await log.groupStats(group);

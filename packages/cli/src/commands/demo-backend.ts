@@ -29,8 +29,9 @@ export function memoryBackend(): DemoBackend {
  */
 export async function redisBackend(url: string, io: Io, signal?: AbortSignal): Promise<DemoBackend> {
   const keyPrefix = `regevents-demo-${crypto.randomUUID().slice(0, 8)}`;
-  // no service waiting for its Redis: one that does not answer within the connect deadline fails the start
-  const opened = await openLog({ redis: url, stream: keyPrefix }, io, { signal });
+  // no service waiting for its Redis: one that does not answer within the connect deadline fails the start;
+  // running, it waits out a slow answer as the relay would
+  const opened = await openLog({ redis: url, stream: keyPrefix }, io, { signal, deadline: 'connect' });
   const client = opened.redis;
   if (!client) throw new Error('a Redis log without its client');
   return {

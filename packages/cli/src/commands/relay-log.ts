@@ -3,7 +3,7 @@ import { isKnownEvent, type UnknownEvent } from '@regevents/webhooks';
 import type { Event } from '@regevents/types';
 import { CliError } from '../cli-error.js';
 import { formatEvent, type Io } from '../output.js';
-import { connectRedis, type ConnectOptions, type RedisClient } from '../redis-connection.js';
+import { closeRedis, connectRedis, type ConnectOptions, type RedisClient } from '../redis-connection.js';
 
 /** The options every `regevents relay` command shares to find the log. */
 export interface RelayLogOptions {
@@ -35,9 +35,7 @@ export async function openLog(options: RelayLogOptions, io: Io, { memoryAllowed 
   return {
     log: createRedisLog({ client, stream: options.stream, partitions: options.partitions }),
     redis: client,
-    close: async () => {
-      await client.close();
-    },
+    close: () => closeRedis(client),
   };
 }
 

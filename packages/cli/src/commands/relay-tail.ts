@@ -63,7 +63,8 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
 /** `regevents relay tail`: prints the log's events as they are appended (or, with --group, as a group consumes them). */
 export function relayTailCommand(options: TailOptions, io: Io): Promise<number> {
   return serveUntilInterrupted(io, 'regevents relay tail', async ({ signal, stopped, started }) => {
-    const { log } = await started.part(openLog(options, io, { signal, deadline: false }));
+    // following the log, it waits for its Redis as a service; --once is a command that gives up on it
+    const { log } = await started.part(openLog(options, io, { signal, deadline: options.once === true }));
     const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
     await (options.group ? followGroup(log, options.group, options, print, stopped) : followLog(log, options, print, stopped));
     return EXIT.ok;

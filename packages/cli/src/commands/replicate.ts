@@ -7,7 +7,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import { withCloses } from '../closing.js';
 import { serveUntilInterrupted } from '../interruption.js';
 import { errorLines, type Io } from '../output.js';
-import { connectRedis } from '../redis-connection.js';
+import { closeRedis, connectRedis } from '../redis-connection.js';
 import { startHttpServer } from '../server.js';
 import { openLog, type RelayLogOptions } from './relay-log.js';
 
@@ -125,7 +125,9 @@ export function replicateCommand(options: ReplicateOptions, io: Io): Promise<num
 async function withQueue<T>(options: ReplicateQueryOptions, io: Io, use: (replicator: Replicator) => Promise<T>): Promise<T> {
   const policies = await loadPolicies(options.policy, io);
   return withCloses(async (started) => {
-    const queue = options.redis ? createBullMqQueue({ connection: await started.part(connectRedis(options.redis, io)) }) : memoryQueue(io);
+    const redis = options.redis ? await connectRedis(options.redis, io) : undefined;
+    if (redis) started.add(() => closeRedis(redis));
+    const queue = redis ? createBullMqQueue({ connection: redis }) : memoryQueue(io);
     return use(await started.part(createReplicator({ policies, queue })));
   }, errorLines(io, 'regevents replicate while closing'));
 }

@@ -18,7 +18,7 @@ import {
 import { CliError, EXIT } from '../cli-error.js';
 import { withCloses } from '../closing.js';
 import { errorLines, type Io } from '../output.js';
-import { connectRedis } from '../redis-connection.js';
+import { closeRedis, connectRedis } from '../redis-connection.js';
 import { credentialsRefused, registryFromFlags, type RegistryCredentialOptions } from '../registry-credentials.js';
 
 export interface RetentionOptions extends RegistryCredentialOptions {
@@ -94,7 +94,7 @@ async function open(options: RetentionOptions, io: Io): Promise<Session> {
     return { client, registry, auth, close: async () => undefined };
   }
   const redis = await connectRedis(options.redis, io);
-  return { client, registry, auth, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: async () => void (await redis.close()) };
+  return { client, registry, auth, store: createRedisUsageStore({ client: redis, prefix: options.usagePrefix }), close: () => closeRedis(redis) };
 }
 
 /**

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { createConsumer } from '../src/consumer.js';
+import { createMemoryLog, createRedisLog, type RelayLog } from '../src/index.js';
+import { sampleRecord } from '../src/testing.js';
+import { freshStream, redisPeer, until, useRedis } from './helpers.js';
+
+const PARTITIONS = 4;
+const EVERY_PARTITION = [0, 1, 2, 3];
+// long enough that no heartbeat renews a lease while a test runs: every lease call counted is a start()'s
+const LEASE_MS = 60_000;
+
+type HeldMethod = 'createGroup' | 'lease';
+
+/** A member `name` of group `g` that writes down the id of every event it handles in `seen`. */
+function member(log: RelayLog, name: string, seen: string[]) {
+  return createConsumer(log, 'g', { name, pollMs: 10, leaseMs: LEASE_MS }, () => undefined).on('push', (event) => void seen.push(event.id));
+}
+
+/** A promise and what settles it (Promise.withResolvers needs Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => undefined as void;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+/**
+ * The log as one consumer sees it: every call counted, and the next call of a held method kept
+ * waiting (`reached` once it came) until `letGo()`.
+ */
+function watchedLog(base: RelayLog) {
+  const calls = { all: 0, createGroup: 0, lease: 0 };
+  let held:
+    | {
+        method: HeldMethod;
+        reached: ReturnType<typeof signal>;
+        gate: ReturnType<typeof signal>;
+      }
+    | undefined;
+  const log = new Proxy(base, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        calls.all++;
+        if (key === 'createGroup' || key === 'lease') calls[key]++;
+        const hold = held?.method === key ? held : undefined;
+        if (hold) {
+          held = undefined;
+          hold.reached.resolve();
+          await hold.gate.promise;
+        }
+        return (value as (...passed: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  function holdNext(method: HeldMethod) {
+    const hold = { method, reached: signal(), gate: signal() };
+    held = hold;
+    return { reached: hold.reached.promise, letGo: hold.gate.resolve };
+  }
+  return { log, calls, holdNext };
+}
+
+function describeStartStop(name: string, createLog: () => RelayLog): void {
+  describe(`a consumer's start() and stop() on the ${name}`, () => {
+    /** Every partition is free: a newcomer to the group gets them all at once. */
+    async function expectNoLeaseLeft(base: RelayLog): Promise<void> {
+      expect(await base.lease('g', 'newcomer', LEASE_MS)).toEqual(EVERY_PARTITION);
+      await base.releaseLeases('g', 'newcomer');
+    }
+
+    /** The consumer's loop is gone: an event appended now is handled by another member, and the stopped one's log saw no call since. */
+    async function expectNoLoopLeft(base: RelayLog, calls: { all: number }, seenByStopped: string[]): Promise<void> {
+      const callsAtStop = calls.all;
+      await base.append(sampleRecord('after/stop', 'after-stop'));
+      const seenByHeir: string[] = [];
+      const heir = member(base, 'heir', seenByHeir);
+      await heir.start();
+      await until(() => seenByHeir.includes('after-stop'), 'the heir handled the event appended after the stop');
+      await heir.stop();
+      expect(seenByStopped).not.toContain('after-stop');
+      expect(calls.all).toBe(callsAtStop);
+    }
+
+    it('two start() calls at once run one loop: the group is created once, the leases taken once, each event handled once', async () => {
+      const base = createLog();
+      await base.append(sampleRecord('r', 'first'));
+      const { log, calls } = watchedLog(base);
+      const seen: string[] = [];
+      const consumer = member(log, 'one', seen);
+      await Promise.all([consumer.start(), consumer.start()]);
+      await until(() => seen.length === 1, 'the event handled');
+      expect(calls.createGroup).toBe(1);
+      expect(calls.lease).toBe(1);
+      await consumer.stop();
+      expect(seen).toEqual(['first']);
+      await expectNoLeaseLeft(base);
+      await expectNoLoopLeft(base, calls, seen);
+    });
+
+    for (const method of ['createGroup', 'lease'] as const) {
+      it(`a stop() while start() awaits ${method} leaves no lease and no loop once it resolves`, async () => {
+        const base = createLog();
+        // the Redis log hashes its scripts once, asynchronously: done now, a release goes out in the turn it is asked for
+        await base.createGroup('g', 'beginning');
+        await base.releaseLeases('g', 'nobody');
+        const { log, calls, holdNext } = watchedLog(base);
+        const seen: string[] = [];
+        const consumer = member(log, 'one', seen);
+        const held = holdNext(method);
+        const starting = consumer.start();
+        await held.reached;
+        const stopping = consumer.stop();
+        // a stop() that does not wait for the start gets to its release in microtasks: one turn of the event loop lets it send that first
+        await new Promise((resolve) => setImmediate(resolve));
+        held.letGo();
+        await starting;
+        await stopping;
+        await expectNoLeaseLeft(base);
+        await expectNoLoopLeft(base, calls, seen);
+      });
+    }
+
+    it('a start() after a stop() that waited on a start() runs again: calls take effect in the order made', async () => {
+      const base = createLog();
+      const { log, calls, holdNext } = watchedLog(base);
+      const seen: string[] = [];
+      const consumer = member(log, 'one', seen);
+      const held = holdNext('lease');
+      const transitions = [consumer.start()];
+      await held.reached;
+      transitions.push(consumer.stop(), consumer.start());
+      held.letGo();
+      await Promise.all(transitions);
+      expect(calls.lease).toBe(2);
+      await base.append(sampleRecord('r', 'while-running'));
+      await until(() => seen.includes('while-running'), 'the restarted consumer handled the event');
+      await consumer.stop();
+      await expectNoLeaseLeft(base);
+    });
+
+    it('a start() whose lease was refused leaves the next start() free to run', async () => {
+      const base = createLog();
+      await base.append(sampleRecord('r', 'first'));
+      let leases = 0;
+      const log: RelayLog = {
+        ...base,
+        lease: (...args) => (++leases === 1 ? Promise.reject(new Error('lease refused')) : base.lease(...args)),
+      };
+      const seen: string[] = [];
+      const consumer = member(log, 'one', seen);
+      await expect(consumer.start()).rejects.toThrow('lease refused');
+      await consumer.start();
+      await until(() => seen.length === 1, 'the event handled');
+      await consumer.stop();
+      expect(leases).toBe(2);
+    });
+  });
+}
+
+describeStartStop('memory log', () => createMemoryLog({ partitions: PARTITIONS }));
+
+describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
+  const started = useRedis();
+  describeStartStop('redis log', () =>
+    createRedisLog({
+      client: started.client,
+      stream: freshStream(),
+      partitions: PARTITIONS,
+    })
+  );
+});
