@@ -323,12 +323,23 @@ try {
           const { user, system } = process.cpuUsage();
           return user + system;
         };
+    // Where the wall time goes besides these two threads: this process's other threads (V8's
+    // optimizing compiler and GC helpers, which take a core from Redis on a busy machine; only where
+    // the thread's own time is known), and the commands each run sent (its round trips).
+    const ownCommands = new Set(['info', 'config', 'config|resetstat']);
+    async function commandCalls() {
+      const calls = Object.entries(await redisInfo('commandstats')).map(([name, value]) => [name.replace('cmdstat_', ''), Number(/calls=(\d+)/.exec(value)?.[1] ?? 0)]);
+      return Object.fromEntries(calls.filter(([name]) => !ownCommands.has(name)));
+    }
     /** Runs `consume` (which handles `events` and resolves to its start, in performance.now() time) and measures it. */
     async function measured(consume, events) {
-      const [node, redisCpu] = [threadMicros(), (await redisCpuMicros()).main];
+      await client.sendCommand(['CONFIG', 'RESETSTAT']);
+      const [node, processCpu, redisCpu] = [threadMicros(), process.cpuUsage(), (await redisCpuMicros()).main];
       const started = await consume();
       const elapsed = performance.now() - started;
-      return { rate: events / (elapsed / 1000), nodeUs: (threadMicros() - node) / events, redisUs: ((await redisCpuMicros()).main - redisCpu) / events };
+      const [threadUs, processUs] = [threadMicros() - node, process.cpuUsage(processCpu)];
+      const otherThreadsUs = existsSync(schedstat) ? (processUs.user + processUs.system - threadUs) / events : 0;
+      return { rate: events / (elapsed / 1000), nodeUs: threadUs / events, redisUs: ((await redisCpuMicros()).main - redisCpu) / events, otherThreadsUs, commands: await commandCalls() };
     }
     // handlers that answer at once run without a promise each (receiveNow); an async handler, as one
     // doing I/O is, pays one: the `async` row measures that case
@@ -471,6 +482,10 @@ try {
       { name: 'longAgainst', base: 'longBare', short: `relay over ${LONG_EVENTS}, the other build`, label: `the same relay consumer over ${LONG_EVENTS} events built from ${AGAINST}` },
     ].filter((row) => row.name in consumers);
     const perRound = (name, base) => ratios(name, base).map((r) => r.toFixed(2)).join(' ');
+    const commandsOf = (name) =>
+      Object.entries(consumerRuns[name][0].commands)
+        .map(([command, calls]) => `${command} ${calls}`)
+        .join(', ');
     const has = (name) => name in consumers;
     await saveBenchReport({
       package: '@regevents/relay',
@@ -500,6 +515,8 @@ try {
           ),
         ...(rotated.length > 0 ? [`the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`] : []),
         `CPU per event, medians (this thread / Redis's main thread): ${rows.map((row) => `${row.short} ${cpu(row.name, 'nodeUs')} / ${cpu(row.name, 'redisUs')} us`).join(', ')}`,
+        `this process's other threads (V8's compiler and GC helpers), CPU per event, medians: ${rows.map((row) => `${row.short} ${cpu(row.name, 'otherThreadsUs')} us`).join(', ')}`,
+        `commands Redis ran per run, a script's own commands included (first round): ${rows.map((row) => `${row.short}: ${commandsOf(row.name)}`).join('; ')}`,
       ],
     });
   }
