@@ -252,9 +252,12 @@ function booleanOnly(code) {
   return out;
 }
 
-for (const strict of [false, true]) {
-  const { code, entry } = parsedValidator(schemas, envelopeId, { strict });
-  parts.push(`${fasterPatterns(code)}\nexport const envelope${strict ? 'Strict' : 'Tolerant'}Parsed = ${entry};`);
+// one envelope fresh from JSON.parse (parseEnvelope), and one event of it (a receiver classifying an envelope's events one by one)
+for (const [name, rootId] of [['envelope', envelopeId], ['event', eventId]]) {
+  for (const strict of [false, true]) {
+    const { code, entry } = parsedValidator(schemas, rootId, { strict });
+    parts.push(`${fasterPatterns(code)}\nexport const ${name}${strict ? 'Strict' : 'Tolerant'}Parsed = ${entry};`);
+  }
 }
 
 // Each standalone chunk declares its own top-level functions; wrap each in a block-scoped IIFE.

@@ -2,7 +2,7 @@ export { RegEventsValidationError } from './errors.js';
 export type { ValidationIssue } from './issues.js';
 export { DEFAULT_MAX_BYTES, parseEnvelope, type ParseOptions } from './parse.js';
 export { envelopeSchema, eventSchema } from './standard-schema.js';
-export { validateEnvelope, validateEvent, type ValidateOptions, type ValidationResult } from './validate.js';
+export { validateEnvelope, validateEvent, validateParsedEvent, type ValidateOptions, type ValidationResult } from './validate.js';
 export { normalizedEventJsonSchema, validateNormalizedEvent } from './normalized.js';
 export { validateVendor, VENDOR_SCHEMA_NAMES, type VendorPayloads, type VendorSchemaName } from './vendors.js';
 

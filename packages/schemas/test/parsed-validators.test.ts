@@ -2,6 +2,7 @@ import { capturedBodies } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import * as generated from '../src/generated/validators.js';
 import { hasForbiddenKey } from '../src/issues.js';
+import { validateEvent, validateParsedEvent } from '../src/validate.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -111,26 +112,48 @@ function* variants(document: Json): Generator<Json> {
   }
 }
 
+const roots = {
+  envelope: { of: (event: Json): Json => ({ events: [event] }), tolerant: [generated.envelopeTolerantParsed, generated.envelopeTolerantFast], strict: [generated.envelopeStrictParsed, generated.envelopeStrictFast] },
+  event: { of: (event: Json): Json => event, tolerant: [generated.eventTolerantParsed, generated.eventTolerantFast], strict: [generated.eventStrictParsed, generated.eventStrictFast] },
+} as const;
+
 describe('parsed validators (one pass over JSON.parse output)', () => {
-  for (const strict of [false, true]) {
-    it(`agree with the ajv fast validator and the forbidden-key search${strict ? ' in strict mode' : ''}, on every captured event and every one-change variant`, () => {
-      const parsed = strict ? generated.envelopeStrictParsed : generated.envelopeTolerantParsed;
-      const fast = strict ? generated.envelopeStrictFast : generated.envelopeTolerantFast;
-      let accepted = 0;
-      let rejected = 0;
-      for (const event of events) {
-        for (const envelope of variants({ events: [event] })) {
-          // Through JSON, as parseEnvelope sees it (a __proto__ key becomes an own property).
-          const value = JSON.parse(JSON.stringify(envelope));
-          const expected = fast(value) && !hasForbiddenKey(value);
-          if (parsed(value) !== expected) expect.fail(`parsed says ${!expected} for ${JSON.stringify(value)}`);
-          if (expected) accepted++;
-          else rejected++;
+  for (const [root, validators] of Object.entries(roots)) {
+    for (const strict of [false, true]) {
+      it(`${root}: agree with the ajv fast validator and the forbidden-key search${strict ? ' in strict mode' : ''}, on every captured event and every one-change variant`, () => {
+        const [parsed, fast] = validators[strict ? 'strict' : 'tolerant'];
+        let accepted = 0;
+        let rejected = 0;
+        for (const event of events) {
+          for (const document of variants(validators.of(event))) {
+            // Through JSON, as parseEnvelope sees it (a __proto__ key becomes an own property).
+            const value = JSON.parse(JSON.stringify(document));
+            const expected = fast(value) && !hasForbiddenKey(value);
+            if (parsed(value) !== expected) expect.fail(`parsed says ${!expected} for ${JSON.stringify(value)}`);
+            if (expected) accepted++;
+            else rejected++;
+          }
         }
-      }
-      // Both answers occur often: the variants are not all trivially valid or invalid.
-      expect(accepted).toBeGreaterThan(1_000);
-      expect(rejected).toBeGreaterThan(1_000);
-    });
+        // Both answers occur often: the variants are not all trivially valid or invalid.
+        expect(accepted).toBeGreaterThan(1_000);
+        expect(rejected).toBeGreaterThan(1_000);
+      });
+    }
   }
+});
+
+describe('validateParsedEvent', () => {
+  it('answers as validateEvent does, issues included, on captured events and one-change variants', () => {
+    let invalid = 0;
+    for (const event of events.slice(0, 8)) {
+      for (const variant of variants(event)) {
+        const value = JSON.parse(JSON.stringify(variant));
+        const expected = validateEvent(value);
+        expect(validateParsedEvent(value)).toEqual(expected);
+        expect(validateParsedEvent(value, { strict: true })).toEqual(validateEvent(value, { strict: true }));
+        if (!expected.ok) invalid++;
+      }
+    }
+    expect(invalid).toBeGreaterThan(100);
+  });
 });

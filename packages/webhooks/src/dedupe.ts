@@ -51,14 +51,40 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
   });
   // tokens only need to be unique within this process
   let claims = 0;
+  // ids held while their handlers run synchronously, innermost last: nothing else runs meanwhile, so
+  // no cache entry is needed for them unless a handler delivers the same event again from inside
+  const heldNow: string[] = [];
+  const unhold = (id: string) => {
+    const at = heldNow.lastIndexOf(id);
+    if (at >= 0) heldNow.splice(at, 1);
+  };
   const now: SyncDedupeStore = {
     claim(id, leaseMs) {
       const entry = cache.get(id);
       if (entry) return entry.state === 'done' ? { status: 'done' } : { status: 'in-flight' };
+      if (heldNow.length > 0 && heldNow.includes(id)) return { status: 'in-flight' };
       const token = String(++claims);
       cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
       return { status: 'claimed', token };
     },
+    hold(id) {
+      const entry = cache.get(id);
+      if (entry) return entry.state === 'done' ? 'done' : 'in-flight';
+      if (heldNow.length > 0 && heldNow.includes(id)) return 'in-flight';
+      heldNow.push(id);
+      return 'held';
+    },
+    keepHolding(id, leaseMs) {
+      unhold(id);
+      const token = String(++claims);
+      cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
+      return token;
+    },
+    doneHolding(id, ttlMs) {
+      unhold(id);
+      cache.set(id, DONE, { ttl: ttlMs });
+    },
+    dropHolding: unhold,
     complete(id, _token, ttlMs) {
       cache.set(id, DONE, { ttl: ttlMs });
     },
@@ -81,6 +107,18 @@ export interface SyncDedupeStore {
   claim(id: string, leaseMs: number): ClaimResult;
   complete(id: string, token: string, ttlMs: number): void;
   release(id: string, token: string): void;
+  /**
+   * Holds an id for handlers about to run synchronously, with no cache entry until they return:
+   * `held`, or what a claim would have answered. Every `held` ends in one of the three calls
+   * below before anything else can run.
+   */
+  hold(id: string): 'held' | 'done' | 'in-flight';
+  /** The handlers returned a promise: the hold becomes a claim with a lease, answering its token. */
+  keepHolding(id: string, leaseMs: number): string;
+  /** The handlers succeeded synchronously: the id answers `done` for `ttlMs`. */
+  doneHolding(id: string, ttlMs: number): void;
+  /** The handlers threw synchronously: the next delivery runs again. */
+  dropHolding(id: string): void;
 }
 
 const synchronous = new WeakMap<DedupeStore, SyncDedupeStore>();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryDedupeStore, createWebhookHandler } from '../src/index.js';
+import { createEventHandler, createMemoryDedupeStore, createWebhookHandler, type EventContext } from '../src/index.js';
+import { validateEnvelope } from '@regevents/schemas';
+import type { Event } from '@regevents/types';
 import { dedupeStoreContract } from './store-contract.js';
 import { deferred, deliver, fixture, withFreshIds } from './helpers.js';
 
@@ -54,6 +56,13 @@ describe('memory store', () => {
 
 describe('handler idempotency', () => {
   const body = fixture('push-by-tag/003.json').body;
+  /** The captured manifest push, under another id. */
+  const pushWithId = (id: string): Event => {
+    const result = validateEnvelope(JSON.parse(new TextDecoder().decode(body)));
+    const event = result.ok ? result.value.events.at(-1) : undefined;
+    if (!event) throw new Error('the captured envelope does not validate');
+    return { ...event, id };
+  };
 
   it('a redelivered event that succeeded is acknowledged without running handlers again', async () => {
     const runs: string[] = [];
@@ -94,6 +103,51 @@ describe('handler idempotency', () => {
     expect((await first).status).toBe(200);
     expect((await deliver(hooks, body)).status).toBe(200);
     expect(runs).toBe(1);
+  });
+
+  it('an event received again from inside its own synchronous handler is in flight, not run twice', async () => {
+    const event = pushWithId('reentrant');
+    const context = {} as EventContext;
+    const nested: Promise<string>[] = [];
+    let runs = 0;
+    const events = createEventHandler().onAny(() => {
+      runs++;
+      nested.push(events.receive(event, context));
+    });
+    expect(await events.receive(event, context)).toBe('handled');
+    expect(await Promise.all(nested)).toEqual(['in-flight']);
+    expect(await events.receive(event, context)).toBe('duplicate');
+    expect(runs).toBe(1);
+  });
+
+  it('a store shared with code that claims an id while a synchronous handler of that id runs answers in flight', async () => {
+    const store = createMemoryDedupeStore();
+    const claims: Promise<unknown>[] = [];
+    const events = createEventHandler({ dedupe: { store } }).onAny(() => void claims.push(store.claim('distribution/distribution:shared', 60_000)));
+    expect(await events.receive(pushWithId('shared'), {} as EventContext)).toBe('handled');
+    expect(await Promise.all(claims)).toEqual([{ status: 'in-flight' }]);
+    expect(await store.claim('distribution/distribution:shared', 60_000)).toEqual({ status: 'done' });
+  });
+
+  it('a synchronous throw leaves the id free for the next delivery, and an async handler holds a lease meanwhile', async () => {
+    const gate = deferred();
+    let attempt = 0;
+    const events = createEventHandler()
+      .onAny(() => {
+        attempt++;
+        if (attempt === 1) throw new Error('first attempt fails');
+        if (attempt === 2) return gate.promise;
+        return undefined;
+      })
+      .onError(() => undefined);
+    const event = pushWithId('retry');
+    expect(await events.receive(event, {} as EventContext)).toBe('failed');
+    const second = events.receive(event, {} as EventContext);
+    expect(await events.receive(event, {} as EventContext)).toBe('in-flight');
+    gate.resolve();
+    expect(await second).toBe('handled');
+    expect(await events.receive(event, {} as EventContext)).toBe('duplicate');
+    expect(attempt).toBe(2);
   });
 
   it('dedupe: false runs handlers on every delivery', async () => {

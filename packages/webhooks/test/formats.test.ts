@@ -383,6 +383,14 @@ describe('distribution envelopes with formats', () => {
     expect(calls).toEqual([`push:manifest ${event.id}`, `artifact.pushed ${event.id} distribution distribution`, 'both push', 'any push']);
   });
 
+  it('sent as CloudEvents, a distribution envelope matches no format (the content type rules the plain formats out) and runs nothing', async () => {
+    const hooks = createWebhookHandler({ formats: ['distribution', 'harbor'], auth: { bearer: TOKEN, harbor: { authHeader: SECRETS.harbor } } });
+    const recorded = record(hooks);
+    expect((await post(hooks, body, { authorization: `Bearer ${TOKEN}` }, 'application/cloudevents+json')).status).toBe(200);
+    expect(recorded.invalid.map(({ issues }) => issues[0]?.message)).toEqual(['matches no known registry format']);
+    expect(recorded.dispatched).toEqual([]);
+  });
+
   it('from a GitLab sender (its own credentials), a plain envelope is read as GitLab: normalized kinds only', async () => {
     const hooks = createWebhookHandler({ formats: ['distribution', 'gitlab'], auth: { bearer: TOKEN, gitlab: { headers: { Authorization: SECRETS.gitlab } } } });
     const calls: string[] = [];

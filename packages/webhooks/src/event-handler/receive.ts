@@ -87,27 +87,31 @@ export function receiveNow(state: EventHandlerState, event: DistributionEvent | 
   const errorContext: ErrorContext = isDistributionEvent(event) ? { event } : { normalized: event };
   const now = store && synchronousStore(store);
   if (store && key !== undefined && !now) return receiveThroughStore(state, store, key, event, context, errorContext);
-  let token: string | undefined;
-  if (now && key !== undefined) {
-    const claim = now.claim(key, state.leaseMs);
-    if (claim.status === 'done') return 'duplicate';
-    if (claim.status === 'in-flight') return 'in-flight';
-    token = claim.token;
+  const held = now && key !== undefined ? now : undefined;
+  if (held) {
+    const status = held.hold(key as string);
+    if (status === 'done') return 'duplicate';
+    if (status === 'in-flight') return 'in-flight';
   }
-  const claimed = now && key !== undefined && token !== undefined ? { store: now, key, token } : undefined;
   let running: unknown;
+  let pending: boolean;
   try {
     running = runHandlers(state, event, context, errorContext);
+    pending = isPromiseLike(running);
   } catch (error) {
-    return failedNow(state, claimed, event, context, errorContext, error);
+    held?.dropHolding(key as string);
+    return reportFailure(state, event, context, errorContext, error);
   }
-  if (isPromiseLike(running)) {
+  if (pending) {
+    // the hold becomes a lease in the store before anything else runs: a concurrent duplicate gets in-flight
+    const claimed = held ? { store: held, key: key as string, token: held.keepHolding(key as string, state.leaseMs) } : undefined;
     return Promise.resolve(running).then(
-      () => handledNow(state, claimed),
-      (error: unknown) => failedNow(state, claimed, event, context, errorContext, error),
+      () => handledLater(state, claimed),
+      (error: unknown) => failedLater(state, claimed, event, context, errorContext, error),
     );
   }
-  return handledNow(state, claimed);
+  held?.doneHolding(key as string, state.ttlMs);
+  return 'handled';
 }
 
 interface SyncClaim {
@@ -116,12 +120,12 @@ interface SyncClaim {
   token: string;
 }
 
-function handledNow(state: EventHandlerState, claimed: SyncClaim | undefined): ReceiveResult {
+function handledLater(state: EventHandlerState, claimed: SyncClaim | undefined): ReceiveResult {
   claimed?.store.complete(claimed.key, claimed.token, state.ttlMs);
   return 'handled';
 }
 
-function failedNow(state: EventHandlerState, claimed: SyncClaim | undefined, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext, error: unknown): Promise<ReceiveResult> {
+function failedLater(state: EventHandlerState, claimed: SyncClaim | undefined, event: DistributionEvent | NormalizedRegistryEvent, context: EventContext | NormalizedEventContext, errorContext: ErrorContext, error: unknown): Promise<ReceiveResult> {
   claimed?.store.release(claimed.key, claimed.token);
   return reportFailure(state, event, context, errorContext, error);
 }
