@@ -1,7 +1,7 @@
 // Four side-by-side measurements, each against its baseline in the same run, in alternating rounds:
 // (1) the relay's receiver appending to Redis, against a bare node:http + JSON.parse handler and
-//     against createWebhookHandler whose handler does a plain XADD by hand, and one that does the least
-//     idempotent append by hand (autocannon, p99);
+//     against createWebhookHandler whose handler does a plain XADD by hand, one that does the least
+//     idempotent append by hand, and one that calls the relay's own log.append (autocannon, p99);
 // (1b) the same appends without HTTP, in a loop, with Redis's own time for each call;
 // (2) a consumer group handling events from Redis (with ack and the group's dedupe), against a bare
 //     XREADGROUP + XACK loop on the same client (and over 20,000 events, past a generation of its record),
@@ -154,11 +154,21 @@ try {
     const relay = createRelay({ log: createRedisLog({ client, stream: 'bench:relay' }), auth: { bearer: TOKEN } });
     const byHand = createWebhookHandler({ auth: { bearer: TOKEN }, dedupe: false }).onAny(xaddByHand('bench:by-hand'));
     const idempotentByHand = createWebhookHandler({ auth: { bearer: TOKEN }, dedupe: false }).onAny(await idempotentXaddByHand('bench:idempotent-by-hand'));
+    // the relay's own append (its record, its log.append) called by hand from the same handler: the
+    // gap to the relay is the receiver's (deadline, latency, the 503 answer), the gap to the XADD the log's
+    const logByHand = createRedisLog({ client, stream: 'bench:log-by-hand' });
+    const relayLogByHand = createWebhookHandler({ auth: { bearer: TOKEN }, dedupe: false }).onAny((event) =>
+      logByHand.append({ key: `distribution:${event.id}`, format: 'distribution', repository: event.target.repository, receivedAt: new Date().toISOString(), event })
+    );
+    // with BENCH_AGAINST, the same receiver built from there, in the same rounds
+    const against = againstBuild && againstBuild.createRelay({ log: againstBuild.createRedisLog({ client, stream: 'bench:relay-against' }), auth: { bearer: TOKEN } });
     const receivers = {
       bare: await serve(bareHandler),
       relay: await serve(relay.node),
       byHand: await serve(byHand.node),
       idempotentByHand: await serve(idempotentByHand.node),
+      relayLogByHand: await serve(relayLogByHand.node),
+      ...(against && { against: await serve(against.node) }),
     };
     const traffic = {
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' },
@@ -189,6 +199,9 @@ try {
     const p99 = (name) => median(runs[name].map((r) => r.p99Micros)).toFixed(0);
     const perRound = (name, base) => runs[name].map((run, round) => run.requests.average / runs[base][round].requests.average);
     const relayVsHand = perRound('relay', 'byHand');
+    // costs in one round were measured close together: their differences move less than each row's median
+    const pairedGap = (name, base, pick) => fixed(median(costs[name].map((cost, round) => pick(cost) - pick(costs[base][round]))));
+    const paired = (name, base) => `${pairedGap(name, base, (c) => c.nodeUs)} / ${pairedGap(name, base, (c) => c.redisUs)}`;
     const receiverTarget = 0.95;
     await saveBenchReport({
       package: '@regevents/relay',
@@ -198,9 +211,11 @@ try {
       unit: 'requests/s',
       results: [
         { name: 'createWebhookHandler + hand-written XADD (no idempotency)', opsPerSecond: rps('byHand'), ratio: 1 },
-        { name: 'relay: auth + parse + validate + idempotent append (Lua: GET, XADD, SET PX)', opsPerSecond: rps('relay'), ratio: median(relayVsHand) },
+        { name: 'relay: auth + parse + validate + idempotent append of a push by tag (Lua: GET, HGET, XADD, SET PX)', opsPerSecond: rps('relay'), ratio: median(relayVsHand) },
         { name: 'createWebhookHandler + hand-written idempotent append (a minimal one: one script, SET NX PX then XADD)', opsPerSecond: rps('idempotentByHand'), ratio: median(perRound('idempotentByHand', 'byHand')) },
+        { name: "createWebhookHandler + the relay's own log.append by hand (its record and APPEND script, no deadline)", opsPerSecond: rps('relayLogByHand'), ratio: median(perRound('relayLogByHand', 'byHand')) },
         { name: 'bare node:http + JSON.parse (no Redis)', opsPerSecond: rps('bare'), ratio: median(perRound('bare', 'byHand')) },
+        ...(against ? [{ name: `the same relay built from ${AGAINST}`, opsPerSecond: rps('against'), ratio: median(perRound('against', 'byHand')) }] : []),
       ],
       target: `relay >= ${receiverTarget}x the hand-written XADD`,
       notes: [
@@ -209,8 +224,10 @@ try {
         `p99 latency, client side from each response's hrtime (µs, median of rounds): relay ${p99('relay')}, hand-written XADD ${p99('byHand')}, bare ${p99('bare')}; relay / hand-written per round ${runs.relay.map((run, round) => (run.p99Micros / runs.byHand[round].p99Micros).toFixed(2)).join(' ')}`,
         `per-round ratios relay / hand-written: ${relayVsHand.map((r) => r.toFixed(2)).join(' ')}`,
         `the minimal idempotent append by hand runs at ${fixed(median(perRound('idempotentByHand', 'byHand')), 2)}x the plain XADD (rounds ${ratioSpread(perRound('idempotentByHand', 'byHand'))}), and the relay at ${fixed(median(perRound('relay', 'idempotentByHand')), 2)}x it (rounds ${ratioSpread(perRound('relay', 'idempotentByHand'))}); its script ${fixed(costMedian('idempotentByHand', (c) => c.perCall.evalsha))} µs a call, its Redis CPU ${fixed(costMedian('idempotentByHand', (c) => c.redisUs))} µs per request`,
-        `Redis per request: relay EVALSHA ${fixed(costMedian('relay', (c) => c.perCall.evalsha))} µs a call, its CPU ${fixed(costMedian('relay', (c) => c.redisUs))} µs; hand-written XADD ${fixed(costMedian('byHand', (c) => c.perCall.xadd))} µs a call, its CPU ${fixed(costMedian('byHand', (c) => c.redisUs))} µs`,
-        `this process's CPU per request (autocannon's share included, the same in every row): relay ${fixed(costMedian('relay', (c) => c.nodeUs))} µs, hand-written ${fixed(costMedian('byHand', (c) => c.nodeUs))} µs, bare ${fixed(costMedian('bare', (c) => c.nodeUs))} µs`,
+        `Redis per request: relay EVALSHA ${fixed(costMedian('relay', (c) => c.perCall.evalsha))} µs a call, its CPU ${fixed(costMedian('relay', (c) => c.redisUs))} µs (its log.append by hand ${fixed(costMedian('relayLogByHand', (c) => c.redisUs))} µs); hand-written XADD ${fixed(costMedian('byHand', (c) => c.perCall.xadd))} µs a call, its CPU ${fixed(costMedian('byHand', (c) => c.redisUs))} µs`,
+        `this process's CPU per request (autocannon's share included, the same in every row): relay ${fixed(costMedian('relay', (c) => c.nodeUs))} µs, its log.append by hand ${fixed(costMedian('relayLogByHand', (c) => c.nodeUs))} µs, hand-written ${fixed(costMedian('byHand', (c) => c.nodeUs))} µs, bare ${fixed(costMedian('bare', (c) => c.nodeUs))} µs`,
+        `the gaps, paired per round (the median of each round's difference, µs per request, this process / Redis): relay - its log.append by hand ${paired('relay', 'relayLogByHand')} (the receiver's), its log.append by hand - hand-written XADD ${paired('relayLogByHand', 'byHand')} (the log's), relay - hand-written XADD ${paired('relay', 'byHand')}`,
+        ...(against ? [`against ${AGAINST}, paired per round: relay - against ${paired('relay', 'against')} µs per request (this process / Redis); throughput relay / against ${fixed(median(perRound('relay', 'against')), 2)}x`] : []),
         `GC per round: relay ${fixed(costMedian('relay', (c) => c.gcMs), 0)} ms (longest pause ${fixed(costMedian('relay', (c) => c.longestGcMs))} ms), hand-written ${fixed(costMedian('byHand', (c) => c.gcMs), 0)} ms (${fixed(costMedian('byHand', (c) => c.longestGcMs))} ms), bare ${fixed(costMedian('bare', (c) => c.gcMs), 0)} ms (${fixed(costMedian('bare', (c) => c.longestGcMs))} ms)`,
       ],
     });
