@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { InvalidPayloadError, NestingTooDeepError } from './errors.js';
+import { escapedLengthsOf, type EscapedLengths } from './escaped-strings.js';
 
 /**
  * Stable ids for vendor events that carry none: SHA-256 over a canonical JSON form (object keys
@@ -41,14 +42,18 @@ function isPlainObject(value: object): boolean {
 /** Characters JSON.stringify escapes, and surrogates (it escapes lone ones): only strings holding one need its call. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** `JSON.stringify(text)`: most strings in an event (names, digests, URLs) are written as they are. */
-function quoted(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+/**
+ * `JSON.stringify(text)`: most strings in an event (names, digests, URLs) are written as they are.
+ * With the lengths of those that may need an escape (see `escapedLengthsOf`), no string is looked at
+ * unless it has one of them: that look cost as much as JSON.stringify's own (1-2 ns a character).
+ */
+function quoted(text: string, escaped: EscapedLengths | undefined): string {
+  return (escaped ? escaped.has(text.length) : NEEDS_ESCAPE.test(text)) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** What comes before member `index` of a written object: `{"key":` or `,"key":`. */
-function memberPrefix(index: number, key: string): string {
-  return `${index ? ',' : '{'}${quoted(key)}:`;
+function memberPrefix(index: number, key: string, escaped: EscapedLengths | undefined): string {
+  return `${index ? ',' : '{'}${quoted(key, escaped)}:`;
 }
 
 /**
@@ -103,7 +108,7 @@ function remember(order: KeyOrder): void {
 function keyOrderOf(keys: readonly string[]): KeyOrder {
   for (const order of knownOrders.get(keys[0] as string) ?? []) if (sameKeys(order.keys, keys)) return order;
   const from = keys.map((_, index) => index).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
-  const order = { keys, from, prefixes: from.map((keyIndex, index) => memberPrefix(index, keys[keyIndex] as string)) };
+  const order = { keys, from, prefixes: from.map((keyIndex, index) => memberPrefix(index, keys[keyIndex] as string, undefined)) };
   remember(order);
   return order;
 }
@@ -113,11 +118,11 @@ function isSorted(keys: readonly string[]): boolean {
   return true;
 }
 
-function writeArray(array: unknown[]): Written {
+function writeArray(array: unknown[], escaped: EscapedLengths | undefined): Written {
   if (Object.getPrototypeOf(array) !== Array.prototype || 'toJSON' in array) return GENERAL;
   let written = '[';
   for (let index = 0; index < array.length; index++) {
-    const item = write(array[index]);
+    const item = write(array[index], escaped);
     if (item === GENERAL) return GENERAL;
     written += index ? `,${item}` : item;
   }
@@ -125,7 +130,7 @@ function writeArray(array: unknown[]): Written {
 }
 
 /** Keys already in code-unit order are written as they come; the others in the order remembered for them (see `knownOrders`), sorted once. */
-function writeObject(value: object): Written {
+function writeObject(value: object, escaped: EscapedLengths | undefined): Written {
   // JSON.stringify would call a toJSON, enumerable or not, own or inherited; the general walk never does.
   if (!isPlainObject(value) || 'toJSON' in value) return GENERAL;
   const keys = Object.keys(value);
@@ -136,9 +141,9 @@ function writeObject(value: object): Written {
   const order = isSorted(keys) ? undefined : keyOrderOf(keys);
   let written = '';
   for (let index = 0; index < keys.length; index++) {
-    const member = write(values[order ? (order.from[index] as number) : index]);
+    const member = write(values[order ? (order.from[index] as number) : index], escaped);
     if (member === GENERAL) return GENERAL;
-    written += (order ? (order.prefixes[index] as string) : memberPrefix(index, keys[index] as string)) + member;
+    written += (order ? (order.prefixes[index] as string) : memberPrefix(index, keys[index] as string, escaped)) + member;
   }
   return `${written}}`;
 }
@@ -148,19 +153,20 @@ function writeObject(value: object): Written {
  * values (plain objects and arrays of strings, numbers, booleans and null) qualify; anything else
  * (undefined, functions, class instances, toJSON) is GENERAL. Written here rather than by
  * JSON.stringify over a copy with sorted keys: building those copies cost more than the writing
- * (profiled on GHCR's 15 KiB body: 16 µs of copies beside 27 µs of JSON.stringify).
+ * (profiled on GHCR's 15 KiB body: 16 µs of copies beside 27 µs of JSON.stringify). Strings
+ * are quoted as `quoted` says, with `escaped` when the value was parsed from a text that told them.
  */
-function write(value: unknown): Written {
+function write(value: unknown, escaped: EscapedLengths | undefined): Written {
   switch (typeof value) {
     case 'string':
-      return quoted(value);
+      return quoted(value, escaped);
     case 'number':
       // how JSON.stringify writes a number
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
-      return value === null ? 'null' : Array.isArray(value) ? writeArray(value as unknown[]) : writeObject(value);
+      return value === null ? 'null' : Array.isArray(value) ? writeArray(value as unknown[], escaped) : writeObject(value, escaped);
     default:
       return GENERAL;
   }
@@ -175,8 +181,13 @@ function write(value: unknown): Written {
  * allows throws `NestingTooDeepError`.
  */
 export function canonicalJson(value: unknown): string {
+  return canonicalJsonKnowing(value, undefined);
+}
+
+/** `canonicalJson`, told which strings may need an escape. */
+function canonicalJsonKnowing(value: unknown, escaped: EscapedLengths | undefined): string {
   try {
-    const written = write(value);
+    const written = write(value, escaped);
     return written === GENERAL ? generalCanonicalJson(value) : written;
   } catch (error) {
     // Both walks recurse, and a body within the size limit can still nest thousands of levels deep.
@@ -187,9 +198,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The event's canonical form, or the payload refused in the format's terms. */
-function canonicalEventOf(format: string, event: unknown): string {
+function canonicalEventOf(format: string, event: unknown, hashing: IdHashing): string {
   try {
-    return canonicalJson(event);
+    return canonicalJsonKnowing(event, hashing.escapedLengths());
   } catch (error) {
     if (error instanceof NestingTooDeepError) throw new InvalidPayloadError(format, error.issues);
     throw error;
@@ -214,20 +225,41 @@ function idPreimage(format: string, discriminator: string, canonicalEvent: strin
   return `[${JSON.stringify(format)},${JSON.stringify(discriminator)},${canonicalEvent}]`;
 }
 
+/**
+ * How one body's ids are hashed. `escapedLengths` are those of its strings that may need an escape,
+ * read from the JSON text its events were parsed from (see `escapedLengthsOf`), once, when an id
+ * first needs them; undefined: every string is looked at.
+ */
+export interface IdHashing {
+  readonly sha256: Sha256;
+  escapedLengths(): EscapedLengths | undefined;
+}
+
+/**
+ * `sha256`, and `source`, the JSON text the events come from. Every string in them must come from
+ * that text or hold nothing JSON escapes (the format names and Harbor's event types `normalize` adds do not).
+ */
+export function idHashing(sha256: Sha256, source?: string): IdHashing {
+  let known: { lengths: EscapedLengths | undefined } | undefined;
+  return { sha256, escapedLengths: () => (known ??= { lengths: source === undefined ? undefined : escapedLengthsOf(source) }).lengths };
+}
+
+export const portableHashing = idHashing(portableSha256);
+
 /** The id, computed at once: `normalize` uses this, so a derived id costs no turn of the microtask queue. */
-export function derivedIdNow(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): string {
-  return uuidOf(hash(idPreimage(format, discriminator, canonicalEventOf(format, event))));
+export function derivedIdNow(format: string, event: unknown, discriminator = '', hashing: IdHashing = portableHashing): string {
+  return uuidOf(hashing.sha256(idPreimage(format, discriminator, canonicalEventOf(format, event, hashing))));
 }
 
 /** The ids of one event that fans out into `count`, discriminated by index ("0", "1", ...): the event's canonical form is written once. */
-export function derivedIdsNow(format: string, event: unknown, count: number, hash: Sha256 = portableSha256): string[] {
-  const canonicalEvent = canonicalEventOf(format, event);
+export function derivedIdsNow(format: string, event: unknown, count: number, hashing: IdHashing = portableHashing): string[] {
+  const canonicalEvent = canonicalEventOf(format, event, hashing);
   const ids: string[] = [];
-  for (let index = 0; index < count; index++) ids.push(uuidOf(hash(idPreimage(format, String(index), canonicalEvent))));
+  for (let index = 0; index < count; index++) ids.push(uuidOf(hashing.sha256(idPreimage(format, String(index), canonicalEvent))));
   return ids;
 }
 
 // Async for its callers' sake (it was WebCrypto); the work is synchronous.
 export async function derivedId(format: string, event: unknown, discriminator = '', hash: Sha256 = portableSha256): Promise<string> {
-  return derivedIdNow(format, event, discriminator, hash);
+  return derivedIdNow(format, event, discriminator, idHashing(hash));
 }
