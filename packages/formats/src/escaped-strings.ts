@@ -20,10 +20,23 @@ function unescapedQuoteBefore(text: string, index: number): number {
   return quote;
 }
 
-function unescapedQuoteAfter(text: string, index: number): number {
-  let quote = text.indexOf('"', index);
-  while (isEscaped(text, quote)) quote = text.indexOf('"', quote + 1);
-  return quote;
+/**
+ * The string token whose first backslash is at `slash`: where its closing quote is, and how many
+ * characters it decodes to. Escapes are stepped over one by one (`\uXXXX` is six characters for
+ * one, any other escape two), so a `"` found between them closes the token; the search for it is
+ * only repeated once it falls behind, which keeps a token full of escapes linear.
+ */
+function tokenFrom(text: string, start: number, slash: number): { end: number; length: number } {
+  let removed = 0;
+  let quote = -1;
+  for (let escape = slash; ; ) {
+    const after = escape + (text.charCodeAt(escape + 1) === 0x75 ? 6 : 2);
+    removed += after - escape - 1;
+    if (quote < after) quote = text.indexOf('"', after);
+    const next = text.indexOf('\\', after);
+    if (next < 0 || next > quote) return { end: quote, length: quote - start - 1 - removed };
+    escape = next;
+  }
 }
 
 // Not in TypeScript's ES2023 lib; missing on older runtimes, where nothing is known.
@@ -33,14 +46,15 @@ const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boo
  * The decoded lengths of `text`'s string tokens that hold a backslash (keys included), or undefined
  * when the text may hold lone surrogates. `text` must be JSON that `JSON.parse` accepted: every
  * backslash in it is then inside a string token, whose quotes are the nearest unescaped ones. Each
- * token is read once, with native searches, so the cost is that of the tokens with escapes.
+ * token is read once, by native searches from escape to escape, so the cost is that of the tokens with escapes.
  */
 export function escapedLengthsOf(text: string): EscapedLengths | undefined {
   if (!isWellFormed?.call(text)) return undefined;
   const lengths = new Set<number>();
   for (let slash = text.indexOf('\\'); slash >= 0; ) {
-    const end = unescapedQuoteAfter(text, slash);
-    lengths.add((JSON.parse(text.slice(unescapedQuoteBefore(text, slash), end + 1)) as string).length);
+    // the first backslash after the last token read is its token's first
+    const { end, length } = tokenFrom(text, unescapedQuoteBefore(text, slash), slash);
+    lengths.add(length);
     slash = text.indexOf('\\', end + 1);
   }
   return lengths;
