@@ -11,8 +11,8 @@ function fail(message: string): never {
   throw new UnrecognizedFormatError(`body ${message}`, [{ path: '(body)', message }]);
 }
 
-/** Decodes and parses a webhook body; throws `UnrecognizedFormatError` for anything that is not JSON. */
-export function parseBody(body: unknown, maxBytes = DEFAULT_MAX_BYTES): unknown {
+/** A webhook body's text; throws `UnrecognizedFormatError` for anything that is not text within `maxBytes`. */
+export function bodyText(body: unknown, maxBytes = DEFAULT_MAX_BYTES): string {
   let text: string;
   if (typeof body === 'string') text = body;
   else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
@@ -25,11 +25,21 @@ export function parseBody(body: unknown, maxBytes = DEFAULT_MAX_BYTES): unknown 
     }
   } else return fail('must be a string, Uint8Array or ArrayBuffer');
   if (text.length > maxBytes) fail(`is larger than ${maxBytes} bytes`);
+  return text;
+}
+
+/** Parses a body's text; throws `UnrecognizedFormatError` for anything that is not JSON. */
+export function parseBodyText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     return fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+/** Decodes and parses a webhook body; throws `UnrecognizedFormatError` for anything that is not JSON. */
+export function parseBody(body: unknown, maxBytes = DEFAULT_MAX_BYTES): unknown {
+  return parseBodyText(bodyText(body, maxBytes));
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { validateEnvelope } from '@regevents/schemas';
-import { DEFAULT_MAX_BYTES, parseBody } from './body.js';
-import { derivedIdNow, derivedIdsNow, portableSha256, type Sha256 } from './derived-id.js';
+import { bodyText, DEFAULT_MAX_BYTES, parseBodyText } from './body.js';
+import { derivedIdNow, derivedIdsNow, idHashing, portableHashing, portableSha256, type IdHashing, type Sha256 } from './derived-id.js';
 import { detectFormat } from './detect.js';
 import { InvalidPayloadError, UnrecognizedFormatError } from './errors.js';
 import { headerValue, type HeadersLike } from './headers.js';
@@ -45,15 +45,15 @@ export function harborPayloadFromCloudEvent(event: HarborCloudEvent): HarborPayl
   } as HarborPayload;
 }
 
-function harborIds(payload: HarborPayload, eventId: string | undefined, hash: Sha256): string[] {
+function harborIds(payload: HarborPayload, eventId: string | undefined, hashing: IdHashing): string[] {
   const count = harborEventCount(payload);
-  if (!eventId) return derivedIdsNow('harbor', payload, count, hash);
+  if (!eventId) return derivedIdsNow('harbor', payload, count, hashing);
   return count === 1 ? [eventId] : Array.from({ length: count }, (_, index) => `${eventId}#${index}`);
 }
 
-export function normalizeHarborCloudEvent(event: HarborCloudEvent, hash: Sha256 = portableSha256): NormalizedRegistryEvent[] {
+export function normalizeHarborCloudEvent(event: HarborCloudEvent, hashing: IdHashing = portableHashing): NormalizedRegistryEvent[] {
   const payload = harborPayloadFromCloudEvent(event);
-  return normalizeHarborPayload(payload, harborIds(payload, event.id, hash), event);
+  return normalizeHarborPayload(payload, harborIds(payload, event.id, hashing), event);
 }
 
 /** What a push envelope's `message.data` decodes to must be the message itself, not another envelope. */
@@ -69,21 +69,21 @@ function validDistribution(value: unknown): Envelope {
   return result.value;
 }
 
-function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date, hash: Sha256): NormalizedRegistryEvent[] {
-  const derive = (discriminator: string) => derivedIdNow(format, value, discriminator, hash);
+function normalizeValue(format: FormatId, value: unknown, headers: HeadersLike | undefined, now: Date, hashing: IdHashing): NormalizedRegistryEvent[] {
+  const derive = (discriminator: string) => derivedIdNow(format, value, discriminator, hashing);
   switch (format) {
     case 'distribution':
       return validDistribution(value).events.map((event) => normalizeDistributionEvent(event));
     case 'gitlab': {
       const envelope = assertVendor('gitlab', value);
-      return envelope.events.map((event, index) => normalizeGitlabEvent(event, derivedIdNow('gitlab', event, String(index), hash)));
+      return envelope.events.map((event, index) => normalizeGitlabEvent(event, derivedIdNow('gitlab', event, String(index), hashing)));
     }
     case 'harbor': {
       const payload = assertVendor('harbor', value);
-      return normalizeHarborPayload(payload, harborIds(payload, undefined, hash));
+      return normalizeHarborPayload(payload, harborIds(payload, undefined, hashing));
     }
     case 'harbor-cloudevents':
-      return normalizeHarborCloudEvent(assertVendor('harbor-cloudevents', value), hash);
+      return normalizeHarborCloudEvent(assertVendor('harbor-cloudevents', value), hashing);
     case 'acr':
       return normalizeAcr(assertVendor('acr', value));
     case 'dockerhub':
@@ -119,13 +119,14 @@ function readAs(detected: FormatId | undefined, accepted: readonly FormatId[] | 
  * is recognised but does not validate; it never guesses and throws nothing else.
  */
 export async function normalize(body: unknown, headers?: HeadersLike, options: NormalizeOptions = {}): Promise<NormalizedRegistryEvent[]> {
-  const value = typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer ? parseBody(body, options.maxBytes ?? DEFAULT_MAX_BYTES) : body;
+  const text = typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer ? bodyText(body, options.maxBytes ?? DEFAULT_MAX_BYTES) : undefined;
+  const value = text === undefined ? body : parseBodyText(text);
   const format = readAs(detectFormat(value, headers), options.formats);
   if (!format) throw new UnrecognizedFormatError('body matches no known registry format', [{ path: '(body)', message: 'matches no known registry format' }]);
   if (options.formats && !options.formats.includes(format)) {
     throw new UnrecognizedFormatError(`body is ${format}, which is not among the accepted formats (${options.formats.join(', ')})`, [{ path: '(body)', message: `is ${format}, not an accepted format` }]);
   }
-  const events = normalizeValue(format, value, headers, options.now ?? new Date(), options.sha256 ?? portableSha256);
+  const events = normalizeValue(format, value, headers, options.now ?? new Date(), idHashing(options.sha256 ?? portableSha256, text));
   // Vendor schemas take times as plain strings or numbers; an unreadable one must not become an Invalid Date.
   const undated = events.findIndex((event) => Number.isNaN(event.occurredAt.getTime()));
   if (undated >= 0) throw new InvalidPayloadError(format, [{ path: '(time)', message: `event ${undated}'s time is not a readable date or timestamp` }]);

@@ -90,7 +90,7 @@ describe('derived ids are pinned byte for byte', () => {
   });
 });
 
-describe('canonicalJson: the JSON.stringify path writes what the general walk writes', () => {
+describe('canonicalJson: the walk for JSON-parsed values writes what the general walk writes', () => {
   class Point {
     constructor(
       readonly x = 1,
