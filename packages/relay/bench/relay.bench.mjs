@@ -212,7 +212,7 @@ try {
       unit: 'requests/s',
       results: [
         { name: 'createWebhookHandler + hand-written XADD (no idempotency)', opsPerSecond: rps('byHand'), ratio: 1 },
-        { name: 'relay: auth + parse + validate + idempotent append of a push by tag (Lua: GET, HGET, XADD, SET PX)', opsPerSecond: rps('relay'), ratio: median(relayVsHand) },
+        { name: 'relay: auth + parse + validate + idempotent append of a push by tag (Lua: GET, HGET, TIME, HSET, PEXPIRE, XADD, SET PX)', opsPerSecond: rps('relay'), ratio: median(relayVsHand) },
         { name: 'createWebhookHandler + hand-written idempotent append (a minimal one: one script, SET NX PX then XADD)', opsPerSecond: rps('idempotentByHand'), ratio: median(perRound('idempotentByHand', 'byHand')) },
         { name: "createWebhookHandler + the relay's own log.append by hand (its record and APPEND script, no deadline)", opsPerSecond: rps('relayLogByHand'), ratio: median(perRound('relayLogByHand', 'byHand')) },
         { name: 'bare node:http + JSON.parse (no Redis)', opsPerSecond: rps('bare'), ratio: median(perRound('bare', 'byHand')) },
@@ -252,7 +252,7 @@ try {
       xadd: { name: 'plain XADD by hand (no idempotency)', call: xaddByHand('bench:append-by-hand'), event: freshEvent },
       minimal: { name: 'the minimal idempotent append by hand (SET NX PX, XADD)', call: await idempotentXaddByHand('bench:append-idempotent'), event: freshEvent },
       // the same tag and digest every time: after the first, a push that leaves the tag where it was
-      relay: { name: "the relay's log.append of a push by tag (APPEND: GET, HGET, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: freshEvent },
+      relay: { name: "the relay's log.append of a push by tag (APPEND: GET, HGET, TIME, HSET, PEXPIRE of the tag's time, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: freshEvent },
       untagged: { name: "the relay's log.append of a push by digest (APPEND: GET, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: () => freshEvent(untagged) },
       ...(againstLog && { against: { name: `the same push by tag through the log.append built in ${AGAINST}`, call: (event) => againstLog.append(asRecord(event)), event: freshEvent } }),
     };
