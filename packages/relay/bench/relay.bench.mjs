@@ -33,6 +33,7 @@ const only = new Set((process.env.BENCH_ONLY ?? 'receiver,append,consumer,regist
 // BENCH_CONSUMERS=relay,bare,floor runs some of the consumer rows (all by default), checked before anything starts
 // BENCH_AGAINST=<folder> (another build's dist, a copy of main's say) adds the rows against and
 // longAgainst: the relay consumer built from there, in the same rounds, to A/B a change in one run
+// (and the receiver's and the append's rows against, the same way)
 const AGAINST = process.env.BENCH_AGAINST;
 const CONSUMER_ROWS = ['relay', 'async', 'long', 'bare', 'longBare', 'each', 'floor', 'longFloor', ...(AGAINST ? ['against', 'longAgainst'] : [])];
 const consumerRows = process.env.BENCH_CONSUMERS?.split(',');
@@ -211,7 +212,7 @@ try {
       unit: 'requests/s',
       results: [
         { name: 'createWebhookHandler + hand-written XADD (no idempotency)', opsPerSecond: rps('byHand'), ratio: 1 },
-        { name: 'relay: auth + parse + validate + idempotent append of a push by tag (Lua: GET, HGET, XADD, SET PX)', opsPerSecond: rps('relay'), ratio: median(relayVsHand) },
+        { name: 'relay: auth + parse + validate + idempotent append of a push by tag (Lua: GET, HGET, TIME, HSET, PEXPIRE, XADD, SET PX)', opsPerSecond: rps('relay'), ratio: median(relayVsHand) },
         { name: 'createWebhookHandler + hand-written idempotent append (a minimal one: one script, SET NX PX then XADD)', opsPerSecond: rps('idempotentByHand'), ratio: median(perRound('idempotentByHand', 'byHand')) },
         { name: "createWebhookHandler + the relay's own log.append by hand (its record and APPEND script, no deadline)", opsPerSecond: rps('relayLogByHand'), ratio: median(perRound('relayLogByHand', 'byHand')) },
         { name: 'bare node:http + JSON.parse (no Redis)', opsPerSecond: rps('bare'), ratio: median(perRound('bare', 'byHand')) },
@@ -243,14 +244,17 @@ try {
     let appendCounter = 0;
     const freshEvent = (target = appendEvent.target) => ({ ...appendEvent, target, id: `20000000-0000-4000-8000-${(appendCounter++).toString(16).padStart(12, '0')}` });
     const relayLog = createRedisLog({ client, stream: 'bench:append' });
+    const againstLog = againstBuild?.createRedisLog({ client, stream: 'bench:append-against' });
     const asRecord = (event) => ({ key: `distribution:${event.id}`, format: 'distribution', repository: event.target.repository, receivedAt: new Date().toISOString(), event });
     // a push by digest changes no tag: the APPEND script without the tag state
     const { tag: _tag, ...untagged } = appendEvent.target;
     const appendRows = {
       xadd: { name: 'plain XADD by hand (no idempotency)', call: xaddByHand('bench:append-by-hand'), event: freshEvent },
       minimal: { name: 'the minimal idempotent append by hand (SET NX PX, XADD)', call: await idempotentXaddByHand('bench:append-idempotent'), event: freshEvent },
-      relay: { name: "the relay's log.append of a push by tag (APPEND: GET, HGET, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: freshEvent },
+      // the same tag and digest every time: after the first, a push that leaves the tag where it was
+      relay: { name: "the relay's log.append of a push by tag (APPEND: GET, HGET, TIME, HSET, PEXPIRE of the tag's time, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: freshEvent },
       untagged: { name: "the relay's log.append of a push by digest (APPEND: GET, XADD, SET PX)", call: (event) => relayLog.append(asRecord(event)), event: () => freshEvent(untagged) },
+      ...(againstLog && { against: { name: `the same push by tag through the log.append built in ${AGAINST}`, call: (event) => againstLog.append(asRecord(event)), event: freshEvent } }),
     };
     const middleMean = (values) => {
       const sorted = [...values].sort((a, b) => a - b);
@@ -297,8 +301,8 @@ try {
       unit: 'appends/s',
       results: Object.entries(appendRows).map(([name, row]) => ({ name: row.name, opsPerSecond: median(appendRuns[name].rates), ratio: median(appendRatios(name)) })),
       notes: [
-        `${ROUNDS} rotating rounds after one to warm up; per-round ratios to the plain XADD: ${['minimal', 'relay', 'untagged'].map((name) => `${name} ${appendRatios(name).map((r) => r.toFixed(2)).join(' ')}`).join('; ')}`,
-        `Redis's time per call, the middle half of every call's SLOWLOG time (µs): plain XADD ${callMicros('xadd')}, minimal idempotent ${callMicros('minimal')}, relay push by tag ${callMicros('relay')}, relay push by digest ${callMicros('untagged')}`,
+        `${ROUNDS} rotating rounds after one to warm up; per-round ratios to the plain XADD: ${Object.keys(appendRows).filter((name) => name !== 'xadd').map((name) => `${name} ${appendRatios(name).map((r) => r.toFixed(2)).join(' ')}`).join('; ')}`,
+        `Redis's time per call, the middle half of every call's SLOWLOG time (µs): plain XADD ${callMicros('xadd')}, minimal idempotent ${callMicros('minimal')}, relay push by tag ${callMicros('relay')}, relay push by digest ${callMicros('untagged')}${againstLog ? `, against push by tag ${callMicros('against')}` : ''}`,
         `Redis's main thread's CPU per append, reading and answering included, in the batches not logged (µs, median of rounds): ${Object.keys(appendRows).map((name) => `${name} ${fixed(median(appendRuns[name].cpu))}`).join(', ')}`,
       ],
     });

@@ -7,7 +7,7 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
  * How long a repository's change times outlive the last real write to them: an hour, 360 of the
  * default settle windows. The times matter only for a window of seconds, so a repository no real
  * event wrote for that long has none worth keeping, and its hash goes whole (no scan of its
- * fields); one written more often holds a field per tag a real event moved, each removed with its
+ * fields); one written more often holds a field per tag a real event pushed, each removed with its
  * tag. A settleMs above this is cut to it for such quiet repositories.
  */
 export const TAG_CHANGES_TTL_MS = 3_600_000;
@@ -21,15 +21,17 @@ export const TAG_CHANGES_TTL_MS = 3_600_000;
  * per id key: answers the new entry's id, or `{id}` (a one-element array) with the first copy's for
  * a key appended before. The tag state changes with the append (tag-state.ts's applyTagChange):
  * reconciliation's entries are written as they come, without a time; a real event's is compared
- * with the hash's first, so a tag that keeps its digest costs one read and no write, and a delete of
- * a tag the hash does not hold deletes nothing. A real event that writes an entry also writes the
- * server's time beside it (in a hash of its own, so the entries read as the previous version wrote
- * them, and a relay of that version, which knows nothing of the times, can share the Redis), and
- * the hash lives TAG_CHANGES_TTL_MS from then; a real delete takes both, the time even where the
- * entry is gone already (such a relay deleted it and left the time). The repository joins the
- * set when its hash gains a tag (HSET answers 1; nothing removes repositories from it). The record
- * arrives once: its copy marked late is the same JSON object with `"reconciled":true` added last,
- * so the receiver neither encodes nor sends it twice. A real tag delete's record gains the
+ * with the hash's first, so a tag that keeps its digest writes no entry, and a delete of a tag the
+ * hash does not hold deletes nothing. Every real push writes the server's time for its tag, one
+ * that keeps the digest too (the registry sends it before it links the tag, which may be gone from
+ * the registry meanwhile, its delete event lost: reconciliation leaves such a tag to settle instead
+ * of deleting it), in a hash of its own (so the entries read as the previous version wrote them,
+ * and a relay of that version, which knows nothing of the times, can share the Redis) that lives
+ * TAG_CHANGES_TTL_MS from then; a real delete takes both, the time even where the entry is gone
+ * already (such a relay deleted it and left the time). The repository joins the set when its hash
+ * gains a tag (HSET answers 1; nothing removes repositories from it). The record arrives once:
+ * its copy marked late is the same JSON object with `"reconciled":true` added last, so the
+ * receiver neither encodes nor sends it twice. A real tag delete's record gains the
  * `deletedDigest` the hash held, spliced into its JSON text the same way.
  */
 export const APPEND = `
@@ -41,8 +43,13 @@ local write = entry ~= nil
 if write and string.byte(entry) ~= 126 then
   local known = redis.call('HGET', KEYS[3], tag)
   write = known ~= entry and entry ~= ''
-  -- also where the entry is gone: a relay of the previous version deleted it and left the time
-  if entry == '' then redis.call('HDEL', KEYS[5], tag) end
+  -- a delete takes the time also where the entry is gone: a relay of the previous version deleted it and left the time
+  if entry == '' then
+    redis.call('HDEL', KEYS[5], tag)
+  else${NOW}
+    redis.call('HSET', KEYS[5], tag, now)
+    redis.call('PEXPIRE', KEYS[5], ${TAG_CHANGES_TTL_MS})
+  end
   if known and known ~= entry then
     if known == '~' .. entry then record = string.sub(record, 1, -2) .. ',"reconciled":true}' end
     if entry == '' then
@@ -50,10 +57,6 @@ if write and string.byte(entry) ~= 126 then
       local deleted = string.gsub(known, '^~', '')
       if deleted ~= '' and not string.find(record, '"deletedDigest":', 1, true) then record = string.sub(record, 1, -2) .. ',"deletedDigest":' .. cjson.encode(deleted) .. '}' end
     end
-  end
-  if write then${NOW}
-    redis.call('HSET', KEYS[5], tag, now)
-    redis.call('PEXPIRE', KEYS[5], ${TAG_CHANGES_TTL_MS})
   end
 elseif write then
   redis.call('HDEL', KEYS[5], tag)

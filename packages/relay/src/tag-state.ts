@@ -20,11 +20,12 @@ export interface TagState {
   /** The repositories the state holds tags of, in no particular order. */
   repositories(): AsyncIterable<string>;
   /**
-   * Every tag of `repository` the state holds (as `tags`), and how long ago a real event last wrote
-   * each tag's entry, in ms (`ages`: none for entries reconciliation wrote or a previous version of
-   * the log left), read in one step: no append lands between the two, so an entry a real event
-   * wrote always comes with its age. Ages, not times: each is measured on the state's own clock
-   * (the Redis server's for the Redis log) as it is read, so no other clock is compared with it.
+   * Every tag of `repository` the state holds (as `tags`), and how long ago a real push last named
+   * each tag, in ms, whether or not it moved the tag (`ages`: none for entries reconciliation wrote
+   * or a previous version of the log left), read in one step: no append lands between the two, so
+   * an entry a real event wrote always comes with its age. Ages, not times: each is measured on
+   * the state's own clock (the Redis server's for the Redis log) as it is read, so no other clock
+   * is compared with it.
    * `reconcile` leaves a tag alone while its age at the start of its tag list is below `settleMs`.
    * The Redis log forgets a repository's times an hour after a real event last wrote one there.
    * Optional: without it, reconciliation reads `tags` and has no settle window.
@@ -88,16 +89,17 @@ export function tagChangeOf(record: LogRecord): TagChange | undefined {
 /**
  * What appending a record does to the state, for logs to apply with the append: the tag's new
  * entry (`undefined`: remove it), whether the record is a real event for a change
- * reconciliation already recorded (late: consumers had the synthetic one), and whether it is a
- * real event that writes a new entry, whose time is kept (`writesTime`, see `TagState.tagsWithAges`;
- * false for a real push that leaves the entry as it was, which keeps the time it has, and for
- * reconciliation's writes and every removal, which drop it). Reconciliation's
+ * reconciliation already recorded (late: consumers had the synthetic one), and whether the
+ * record's time is kept as the tag's (`writesTime`, see `TagState.tagsWithAges`): true for every
+ * real push, one that leaves the entry as it was too (the registry sends a push before it links
+ * the tag, and the tag may be gone meanwhile, its delete event lost: reconciliation must leave it
+ * to settle), false for reconciliation's writes and every removal, which drop it. Reconciliation's
  * deletes leave a tombstone (`~`), so the registry's own delete, should it come late, is known.
  */
 export function applyTagChange(change: TagChange, known: string | undefined): { entry: string | undefined; late: boolean; writesTime: boolean; deletedDigest?: string } {
   if (change.reconciled) return { entry: encodeEntry({ digest: change.digest, reconciled: true }), late: false, writesTime: false };
   const late = known === encodeEntry({ digest: change.digest, reconciled: true });
-  if (change.digest !== '') return { entry: change.digest, late, writesTime: known !== change.digest };
+  if (change.digest !== '') return { entry: change.digest, late, writesTime: true };
   // a real delete names only the tag: what the state held is the digest it removed
   const deletedDigest = known === undefined ? '' : decodeEntry(known).digest;
   return deletedDigest === '' ? { entry: undefined, late, writesTime: false } : { entry: undefined, late, writesTime: false, deletedDigest };
@@ -112,7 +114,7 @@ export interface MemoryTagState extends TagState {
 
 interface MemoryEntry {
   value: string;
-  /** When a real event wrote `value`, by the log's clock. */
+  /** When a real push last named the tag, by the log's clock. */
   writtenAt?: number;
 }
 
@@ -128,9 +130,7 @@ export function createMemoryTagState(now: () => number): MemoryTagState {
       const tags = repositories.get(found.repository) ?? new Map<string, MemoryEntry>();
       const { entry, late, writesTime, deletedDigest } = applyTagChange(found, tags.get(found.tag)?.value);
       if (entry === undefined) tags.delete(found.tag);
-      else if (writesTime) tags.set(found.tag, { value: entry, writtenAt: now() });
-      // what reconciliation writes has no time; a real push that leaves the entry as it was keeps the time of the write it repeats
-      else if (found.reconciled) tags.set(found.tag, { value: entry });
+      else tags.set(found.tag, writesTime ? { value: entry, writtenAt: now() } : { value: entry });
       if (tags.size === 0) repositories.delete(found.repository);
       else repositories.set(found.repository, tags);
       const marked = late ? { ...record, reconciled: true as const } : record;

@@ -279,7 +279,7 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       equal(repositories, [repository]);
     });
 
-    test("the tag state gives how long ago a real event last wrote each tag's entry (tagsWithAges, where the log has it, with the tags read in the same step), on the log's own clock: not for a push that leaves it, nor for what reconciliation wrote; a delete takes it", 1, async (log) => {
+    test("the tag state gives how long ago a real push last named each tag (tagsWithAges, where the log has it, with the tags read in the same step), on the log's own clock: every real push writes it, one that leaves the tag where it was too; not what reconciliation wrote; a delete takes it", 1, async (log) => {
       const tagsWithAges = log.tagState.tagsWithAges?.bind(log.tagState);
       if (!tagsWithAges) return; // optional: a log without it gives reconciliation no settle window
       const ages = async () => {
@@ -287,10 +287,11 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
         equal(Object.fromEntries(read.tags), Object.fromEntries(await log.tagState.tags('a')), 'the tags, as tags() gives them');
         return Object.fromEntries(read.ages);
       };
+      await log.append(tagRecord('a', 'push', 'v0', 'sha256:0'));
       await log.append(tagRecord('a', 'push', 'v1', 'sha256:1'));
       await log.append(tagRecord('a', 'push', 'v2', 'sha256:2'));
       let first = await ages();
-      equal(Object.keys(first).sort(), ['v1', 'v2']);
+      equal(Object.keys(first).sort(), ['v0', 'v1', 'v2']);
       // just written: an age in ms on the log's clock (a Redis server's), not a time since the epoch
       for (const age of Object.values(first)) ok(age >= 0 && age < 60_000, `a small age in ms, not ${age}`);
       // wait on the log's own clock (no other is compared with it) until it has passed v2's write
@@ -302,9 +303,11 @@ export function describeLogContract(name: string, runner: TestRunner, factory: L
       await log.append(tagRecord('a', 'push', 'v2', 'sha256:3'));
       await log.append(tagRecord('a', 'push', 'v1', 'sha256:1'));
       const second = await ages();
-      // ages read together differ by the time between their writes: v2 moved after that wait, v1 was pushed unchanged after it
-      const between = (found: Record<string, number>) => (found.v1 ?? 0) - (found.v2 ?? 0);
-      ok(between(second) > between(first), `a push that moves a tag writes a later time, one that leaves it keeps its time: ${JSON.stringify({ first, second })}`);
+      // ages read together differ by the time between their writes: v0 was left alone, v2 moved after that wait, v1 was pushed unchanged after it
+      const sinceV0 = (found: Record<string, number>, tag: 'v1' | 'v2') => (found.v0 ?? 0) - (found[tag] ?? 0);
+      ok(sinceV0(second, 'v2') > sinceV0(first, 'v2'), `a push that moves a tag writes a later time: ${JSON.stringify({ first, second })}`);
+      ok(sinceV0(second, 'v1') > sinceV0(first, 'v1'), `a push that leaves a tag where it was writes a later time too: ${JSON.stringify({ first, second })}`);
+      await log.append(tagRecord('a', 'delete', 'v0'));
       await log.append(tagRecord('a', 'push', 'v1', 'sha256:4', 'reconcile'));
       await log.append(tagRecord('a', 'delete', 'v2'));
       await log.append(tagRecord('a', 'push', 'v3', 'sha256:5'));

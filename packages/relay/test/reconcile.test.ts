@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tagRecord } from '../src/testing.js';
-import { createMemoryLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay } from '../src/index.js';
+import { createMemoryLog, createRedisLog, createRelay, reconcile, RECONCILE_USER_AGENT, RelayConfigError, startReconciler, type Relay, type RelayLog } from '../src/index.js';
 import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
-import { until, useMockRegistry } from './helpers.js';
+import { freshStream, redisPeer, until, useMockRegistry, useRedis } from './helpers.js';
 
 const { serve: serveMock } = useMockRegistry();
 
@@ -34,7 +34,48 @@ function holdingTagLists(baseUrl: string): { client: RegistryClient; started: Pr
   return { client, started, release };
 }
 
+const REPUSHED = "leaves alone a tag pushed again at the digest the state holds, its delete event lost: the registry sends that push before it links the tag, so a reconciliation between them finds the tag gone";
+
+/**
+ * Plays REPUSHED on `log`: `ageWrites(ms)` makes the log's writes so much older on its own clock.
+ * A push that leaves the state as it was writes its time too, so the tag settles instead of
+ * getting a synthetic delete that replication would act on as the tag comes back.
+ */
+async function reconcileRepushedTag(log: RelayLog, ageWrites: (ms: number) => Promise<void>): Promise<void> {
+  const { registry, url } = await serveMock();
+  const image = await registry.pushImage('team/api:1.0');
+  await log.append(tagRecord('team/api', 'push', '1.0', image.manifest.digest));
+  await registry.deleteImage('team/api:1.0'); // its delete event never reaches the log
+  await ageWrites(60_000);
+  await log.append(tagRecord('team/api', 'push', '1.0', image.manifest.digest));
+  const run = () => reconcile({ client: { baseUrl: url }, relay: { log }, scope: 'team/api' });
+  expect(await run()).toMatchObject({ tags: 0, pushed: 0, deleted: 0, settling: 1 });
+  await registry.pushImage('team/api:1.0', image); // the registry links the tag
+  expect(await run()).toMatchObject({ tags: 1, pushed: 0, deleted: 0, settling: 0 });
+  const origins = (await log.range(0, { from: '-', to: '+', count: 10 })).map(({ record }) => record.origin ?? 'registry');
+  expect(origins).toEqual(['registry', 'registry']);
+}
+
+describe.skipIf(!redisPeer.available)('reconcile on the Redis log', () => {
+  const started = useRedis();
+
+  it(REPUSHED, async () => {
+    const stream = freshStream();
+    const times = `{${stream}:0}:tag-changes:team/api`;
+    // the Redis server's clock cannot be moved on: its times for the repository are moved back instead
+    const ageWrites = async (ms: number) => {
+      for (const [tag, at] of Object.entries(await started.client.hGetAll(times))) await started.client.hSet(times, tag, String(Number(at) - ms));
+    };
+    await reconcileRepushedTag(createRedisLog({ client: started.client, stream }), ageWrites);
+  });
+});
+
 describe('reconcile on the memory log', () => {
+  it(REPUSHED, async () => {
+    let time = 1_700_000_000_000;
+    await reconcileRepushedTag(createMemoryLog({ now: () => time }), async (ms) => void (time += ms));
+  });
+
   it('tags the log never heard of become pushes, tags gone become deletes (also of a repository the catalog no longer lists); the reads carry RECONCILE_USER_AGENT', async () => {
     const { registry, url } = await serveMock();
     await registry.pushImage('team/api:1.0');
