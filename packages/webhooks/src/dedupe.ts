@@ -58,27 +58,31 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
     const at = heldNow.lastIndexOf(id);
     if (at >= 0) heldNow.splice(at, 1);
   };
+  // what a claim of an id answers when it cannot take the id: undefined when it can
+  const takenAs = (id: string): 'done' | 'in-flight' | undefined => {
+    const entry = cache.get(id);
+    if (entry) return entry.state === 'done' ? 'done' : 'in-flight';
+    return heldNow.length > 0 && heldNow.includes(id) ? 'in-flight' : undefined;
+  };
+  const lease = (id: string, leaseMs: number): string => {
+    const token = String(++claims);
+    cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
+    return token;
+  };
   const now: SyncDedupeStore = {
     claim(id, leaseMs) {
-      const entry = cache.get(id);
-      if (entry) return entry.state === 'done' ? { status: 'done' } : { status: 'in-flight' };
-      if (heldNow.length > 0 && heldNow.includes(id)) return { status: 'in-flight' };
-      const token = String(++claims);
-      cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
-      return { status: 'claimed', token };
+      const taken = takenAs(id);
+      return taken ? { status: taken } : { status: 'claimed', token: lease(id, leaseMs) };
     },
     hold(id) {
-      const entry = cache.get(id);
-      if (entry) return entry.state === 'done' ? 'done' : 'in-flight';
-      if (heldNow.length > 0 && heldNow.includes(id)) return 'in-flight';
+      const taken = takenAs(id);
+      if (taken) return taken;
       heldNow.push(id);
       return 'held';
     },
     keepHolding(id, leaseMs) {
       unhold(id);
-      const token = String(++claims);
-      cache.set(id, { state: 'in-flight', token }, { ttl: leaseMs });
-      return token;
+      return lease(id, leaseMs);
     },
     doneHolding(id, ttlMs) {
       unhold(id);
