@@ -81,8 +81,8 @@ export function validateEvent(value: unknown, options?: ValidateOptions): Valida
 
 /**
  * `validateEvent` for an event of a value fresh from JSON.parse (an envelope a receiver parsed
- * itself): the same answer, and a valid event is checked in one pass. Any other value (objects
- * built in code, class instances) goes to `validateEvent`.
+ * itself): the same answer, and a valid event is checked in one pass. It trusts that origin: pass
+ * any other value (objects built in code, class instances) to `validateEvent`.
  */
 export function validateParsedEvent(value: unknown, options?: ValidateOptions): ValidationResult<Event> {
   const validators = eventValidatorsFor(options);
