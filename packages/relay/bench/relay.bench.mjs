@@ -359,7 +359,7 @@ try {
       const started = await consume();
       const elapsed = performance.now() - started;
       const [threadUs, processUs] = [threadMicros() - node, process.cpuUsage(processCpu)];
-      const otherThreadsUs = existsSync(schedstat) ? (processUs.user + processUs.system - threadUs) / events : 0;
+      const otherThreadsUs = (processUs.user + processUs.system - threadUs) / events;
       return { rate: events / (elapsed / 1000), nodeUs: threadUs / events, redisUs: ((await redisCpuMicros()).main - redisCpu) / events, otherThreadsUs, commands: await commandCalls() };
     }
     // handlers that answer at once run without a promise each (receiveNow); an async handler, as one
@@ -536,7 +536,7 @@ try {
           ),
         ...(rotated.length > 0 ? [`the handled record rotated in every long run (EXISTS answered 1): ${rotated.join(', ')}`] : []),
         `CPU per event, medians (this thread / Redis's main thread): ${rows.map((row) => `${row.short} ${cpu(row.name, 'nodeUs')} / ${cpu(row.name, 'redisUs')} us`).join(', ')}`,
-        `this process's other threads (V8's compiler and GC helpers), CPU per event, medians: ${rows.map((row) => `${row.short} ${cpu(row.name, 'otherThreadsUs')} us`).join(', ')}`,
+        ...(existsSync(schedstat) ? [`this process's other threads (V8's compiler and GC helpers), CPU per event, medians: ${rows.map((row) => `${row.short} ${cpu(row.name, 'otherThreadsUs')} us`).join(', ')}`] : []),
         `commands Redis ran per run, a script's own commands included (first round): ${rows.map((row) => `${row.short}: ${commandsOf(row.name)}`).join('; ')}`,
       ],
     });
