@@ -1,6 +1,6 @@
 import { sleep } from '@regevents/registry-client';
-import { createAcknowledgements } from './acknowledgements.js';
-import { createClaims } from './claims.js';
+import { Acknowledgements } from './acknowledgements.js';
+import { Claims } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { RelayLog } from './log.js';
 import { createPersist } from './log-retry.js';
@@ -48,9 +48,9 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
   };
 
   const persist = createPersist(settings.pollMs, reportError);
-  const acknowledge = createAcknowledgements({ log, group, dedupeTtlMs: settings.dedupeTtlMs, persist, track, reportError, stopSignal: () => stopping.signal });
-  const claims = createClaims({ log, group, leaseMs: settings.leaseMs, persist, track, reportError });
-  const runner = new DeliveryRunner({ log, group, settings, counters, handle, claims, acknowledge, persist });
+  const acknowledgements = new Acknowledgements({ log, group, dedupeTtlMs: settings.dedupeTtlMs, persist, track, reportError, stopSignal: () => stopping.signal });
+  const claims = new Claims({ log, group, leaseMs: settings.leaseMs, persist, track, reportError });
+  const runner = new DeliveryRunner({ log, group, settings, counters, handle, claims, acknowledgements, persist });
   const work = createPartitionWorker({ log, group, settings, counters, slots: new Semaphore(settings.concurrency), runner, claims, persist, reportError, hold });
 
   function follow(owned: readonly number[]): void {

@@ -1,6 +1,6 @@
 import { sleep } from '@regevents/registry-client';
 import type { ClaimResult } from '@regevents/webhooks';
-import type { Acknowledge } from './acknowledgements.js';
+import type { Acknowledgements } from './acknowledgements.js';
 import type { Claims, Queued } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
@@ -14,7 +14,7 @@ interface DeliveryRunnerOptions {
   counters: ConsumerCounters;
   handle: DeliveryHandler;
   claims: Claims;
-  acknowledge: Acknowledge;
+  acknowledgements: Acknowledgements;
   persist: Persist;
 }
 
@@ -34,17 +34,17 @@ export class DeliveryRunner {
   readonly #counters: ConsumerCounters;
   readonly #handle: DeliveryHandler;
   readonly #claims: Claims;
-  readonly #acknowledge: Acknowledge;
+  readonly #acknowledgements: Acknowledgements;
   readonly #persist: Persist;
 
-  constructor({ log, group, settings, counters, handle, claims, acknowledge, persist }: DeliveryRunnerOptions) {
+  constructor({ log, group, settings, counters, handle, claims, acknowledgements, persist }: DeliveryRunnerOptions) {
     this.#log = log;
     this.#group = group;
     this.#settings = settings;
     this.#counters = counters;
     this.#handle = handle;
     this.#claims = claims;
-    this.#acknowledge = acknowledge;
+    this.#acknowledgements = acknowledgements;
     this.#persist = persist;
   }
 
@@ -60,7 +60,7 @@ export class DeliveryRunner {
     if (!this.#claims.runsHere(delivery)) {
       // the synthetic event reconciliation appended for this change was dispatched already
       if (record.reconciled) this.#counters.duplicates++;
-      return this.#acknowledge(partition, position, undefined);
+      return this.#acknowledgements.acknowledge(partition, position, undefined);
     }
     if (signal.aborted) return;
     const asked = this.#claims.claimFor(entry, signal);
@@ -72,7 +72,7 @@ export class DeliveryRunner {
     if (claimed === undefined) return;
     if (claimed.status === 'done') {
       this.#counters.duplicates++;
-      return this.#acknowledge(delivery.partition, delivery.position, undefined);
+      return this.#acknowledgements.acknowledge(delivery.partition, delivery.position, undefined);
     }
     if (claimed.status === 'in-flight') {
       // a consumer that lost this partition is still running it: its outcome decides
@@ -97,7 +97,7 @@ export class DeliveryRunner {
   #finish(delivery: Delivery, token: string, outcome: Outcome, signal: AbortSignal): void | Promise<void> {
     if (outcome.result === 'handled') {
       this.#counters.handled++;
-      return this.#acknowledge(delivery.partition, delivery.position, delivery.record.key);
+      return this.#acknowledgements.acknowledge(delivery.partition, delivery.position, delivery.record.key);
     }
     return this.#failed(delivery, token, outcome.error, signal);
   }
