@@ -1,6 +1,6 @@
 import type { RelayLog } from './log.js';
 import type { Persist, PersistOptions } from './log-retry.js';
-import { createTurnBatcher } from './loop-turns.js';
+import { TurnBatcher } from './loop-turns.js';
 import type { LoopErrorHandler, Track } from './loop-types.js';
 
 /** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
@@ -26,28 +26,49 @@ interface AcknowledgementsOptions {
 
 /**
  * A group's acknowledgements: per partition, those of a turn go as one command, and those the log
- * refused are retried as one until they go in or the consumer stops. Answers `acknowledge`.
+ * refused are retried as one until they go in or the consumer stops. A class, not closures per
+ * consumer, as `DeliveryRunner` (run-delivery.ts).
  */
-export function createAcknowledgements({ log, group, dedupeTtlMs, persist, track, reportError, stopSignal }: AcknowledgementsOptions) {
+export class Acknowledgements {
+  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
+  static readonly #keepsShape = new Acknowledgements({} as AcknowledgementsOptions);
+  readonly #log: RelayLog;
+  readonly #group: string;
+  readonly #dedupeTtlMs: number;
+  readonly #persist: Persist;
+  readonly #track: Track;
+  readonly #reportError: LoopErrorHandler;
+  readonly #stopSignal: () => AbortSignal;
   // the acknowledgements of each partition's events that finished in this turn, and the keys to record handled
-  const turnAcks = createTurnBatcher(
-    (): AckBatch => ({ positions: [], keys: [] }),
-    (partition, batch) => log.ack(group, partition, batch.positions, { keys: batch.keys, ttlMs: dedupeTtlMs }).catch((error: unknown) => retryRefused(partition, batch, error)),
-    // tracked from its first acknowledgement: a stop waits for the acknowledgement of what finished before it
-    ({ sent }) => track(sent)
-  );
+  readonly #turnAcks: TurnBatcher<AckBatch, void>;
   // per partition, the acknowledgements the log refused, waiting for their next attempt
-  const refused = new Map<number, { pending: AckBatch }>();
+  readonly #refused = new Map<number, { pending: AckBatch }>();
+
+  constructor({ log, group, dedupeTtlMs, persist, track, reportError, stopSignal }: AcknowledgementsOptions) {
+    this.#log = log;
+    this.#group = group;
+    this.#dedupeTtlMs = dedupeTtlMs;
+    this.#persist = persist;
+    this.#track = track;
+    this.#reportError = reportError;
+    this.#stopSignal = stopSignal;
+    this.#turnAcks = new TurnBatcher(
+      (): AckBatch => ({ positions: [], keys: [] }),
+      (partition, batch) => log.ack(group, partition, batch.positions, { keys: batch.keys, ttlMs: dedupeTtlMs }).catch((error: unknown) => this.#retryRefused(partition, batch, error)),
+      // tracked from its first acknowledgement: a stop waits for the acknowledgement of what finished before it
+      ({ sent }) => track(sent)
+    );
+  }
 
   /**
    * Acknowledges the delivery at `position` (recording `handled` as the group's handled key) with
    * the others of its partition and turn, in one command. One the log refuses joins its partition's
    * refused acknowledgements, retried as one until they go in or the consumer stops, also after the
-   * partition went elsewhere (see `retryRefused`).
+   * partition went elsewhere (see `#retryRefused`).
    */
-  function acknowledge(partition: number, position: string, handled: string | undefined): void {
+  acknowledge(partition: number, position: string, handled: string | undefined): void {
     // while the partition has refused acknowledgements, new ones wait with them: one retry, not one per turn
-    const open = refused.get(partition)?.pending ?? turnAcks(partition).gathered;
+    const open = this.#refused.get(partition)?.pending ?? this.#turnAcks.batch(partition).gathered;
     open.positions.push(position);
     if (handled !== undefined) open.keys.push(handled);
   }
@@ -61,45 +82,41 @@ export function createAcknowledgements({ log, group, dedupeTtlMs, persist, track
    * shorter than the claim does not make it run again; once the claim lapses (`leaseMs` after it
    * was taken or renewed) the new owner runs it again: at least once.
    */
-  function retryRefused(partition: number, batch: AckBatch, error: unknown): void {
-    const waiting = refused.get(partition);
+  #retryRefused(partition: number, batch: AckBatch, error: unknown): void {
+    const waiting = this.#refused.get(partition);
     if (waiting) {
       for (const position of batch.positions) waiting.pending.positions.push(position);
       for (const key of batch.keys) waiting.pending.keys.push(key);
       return;
     }
-    reportError(error);
-    // the batch is this retry's alone: its turn took it out of `turnAcks` before it was sent
+    this.#reportError(error);
+    // the batch is this retry's alone: its turn took it out of `#turnAcks` before it was sent
     const retry = { pending: batch };
-    refused.set(partition, retry);
-    const signal = stopSignal();
-    track(
+    this.#refused.set(partition, retry);
+    const signal = this.#stopSignal();
+    this.#track(
       (async () => {
         // the refusal that started this retry was reported and is paused for; once an attempt went in,
         // what joined meanwhile goes at once (the log just answered), and its next failure is reported
         for (let afterRefusal = true; retry.pending.positions.length > 0; afterRefusal = false) {
           const options: PersistOptions = { capMs: ACK_RETRY_CAP_MS, afterFailure: afterRefusal, report: afterRefusal ? 'none' : 'first' };
-          if ((await persist(() => ackPending(partition, retry), signal, options)) === undefined) break;
+          if ((await this.#persist(() => this.#ackPending(partition, retry), signal, options)) === undefined) break;
         }
-        refused.delete(partition);
+        this.#refused.delete(partition);
       })()
     );
   }
 
   /** Sends a partition's refused acknowledgements as one: what is refused while it is out joins the next attempt, and a failure puts these back in front. */
-  async function ackPending(partition: number, retry: { pending: AckBatch }): Promise<true> {
+  async #ackPending(partition: number, retry: { pending: AckBatch }): Promise<true> {
     const { positions, keys } = retry.pending;
     retry.pending = { positions: [], keys: [] };
     try {
-      await log.ack(group, partition, positions, { keys, ttlMs: dedupeTtlMs });
+      await this.#log.ack(this.#group, partition, positions, { keys, ttlMs: this.#dedupeTtlMs });
       return true;
     } catch (failure) {
       retry.pending = { positions: [...positions, ...retry.pending.positions], keys: [...keys, ...retry.pending.keys] };
       throw failure;
     }
   }
-
-  return acknowledge;
 }
-
-export type Acknowledge = ReturnType<typeof createAcknowledgements>;

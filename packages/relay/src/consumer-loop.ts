@@ -1,13 +1,21 @@
 import { sleep } from '@regevents/registry-client';
-import { createAcknowledgements } from './acknowledgements.js';
-import { createClaims } from './claims.js';
+import { Acknowledgements } from './acknowledgements.js';
+import { Claims } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { RelayLog } from './log.js';
 import { createPersist } from './log-retry.js';
 import type { ConsumerCounters, DeliveryHandler, Hold, LoopErrorHandler, Track } from './loop-types.js';
 import { createPartitionWorker } from './partition-worker.js';
-import { createDeliveryRunner } from './run-delivery.js';
-import { createSemaphore } from './semaphore.js';
+import { DeliveryRunner } from './run-delivery.js';
+import { Semaphore } from './semaphore.js';
+
+/**
+ * A partition worker's signal (one of `follow`'s), kept for as long as the module: V8 holds the
+ * hidden class of such signals only while one lives, and the hot path's optimized code checks it
+ * (`signal.aborted`): once the last worker's signal died (a consumer stopped, every partition moved)
+ * that code was thrown away ("weak objects") and compiled again on the next start.
+ */
+const keepsWorkerSignalShape = AbortSignal.any([new AbortController().signal]);
 
 /**
  * A group's work in one process: holds partition leases (heartbeat), takes over what dead
@@ -40,10 +48,10 @@ export function createConsumerLoop(log: RelayLog, group: string, settings: Consu
   };
 
   const persist = createPersist(settings.pollMs, reportError);
-  const acknowledge = createAcknowledgements({ log, group, dedupeTtlMs: settings.dedupeTtlMs, persist, track, reportError, stopSignal: () => stopping.signal });
-  const claims = createClaims({ log, group, leaseMs: settings.leaseMs, persist, track, reportError });
-  const run = createDeliveryRunner({ log, group, settings, counters, handle, claims, acknowledge, persist });
-  const work = createPartitionWorker({ log, group, settings, counters, slots: createSemaphore(settings.concurrency), run, claims, persist, reportError, hold });
+  const acknowledgements = new Acknowledgements({ log, group, dedupeTtlMs: settings.dedupeTtlMs, persist, track, reportError, stopSignal: () => stopping.signal });
+  const claims = new Claims({ log, group, leaseMs: settings.leaseMs, persist, track, reportError });
+  const runner = new DeliveryRunner({ log, group, settings, counters, handle, claims, acknowledgements, persist });
+  const work = createPartitionWorker({ log, group, settings, counters, slots: new Semaphore(settings.concurrency), runner, claims, persist, reportError, hold });
 
   function follow(owned: readonly number[]): void {
     for (const [partition, worker] of workers) {

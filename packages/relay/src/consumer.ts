@@ -42,6 +42,13 @@ const handled: Outcome = { result: 'handled' };
  * per event with its own getters would get a hidden class of its own).
  */
 class LoggedEventContext {
+  /**
+   * One context for as long as the class: V8 holds the hidden class its fields give the contexts
+   * only while one lives, and the optimized code that embeds it (the loop's `run`, inlining
+   * `handle` and this constructor) is thrown away ("weak objects") and compiled again once the
+   * last one died, as it does after every quiet spell of a consumer and between consumers.
+   */
+  static readonly #keepsShape = new LoggedEventContext({ key: '', format: 'distribution', repository: '', receivedAt: '', event: undefined });
   readonly index = 0;
   readonly headers = emptyHeaders;
   readonly #record: LogRecord;

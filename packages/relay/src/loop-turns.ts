@@ -15,27 +15,40 @@ export interface TurnBatch<B, R> {
 
 /**
  * Requests for one partition gathered until the next turn and sent as one command: events
- * starting together (concurrency, several repositories) cost one round trip. Answers the
- * partition's batch of this turn, made by `gather` on its first request; a request adds itself to
- * `gathered` in place, so it costs no object of its own (an acknowledgement comes with every
- * event). `opened` sees each batch as it is made.
+ * starting together (concurrency, several repositories) cost one round trip. `batch(partition)`
+ * answers the partition's batch of this turn, made by `gather` on its first request; a request adds
+ * itself to `gathered` in place, so it costs no object of its own (an acknowledgement comes with
+ * every event). `opened` sees each batch as it is made. A class, not a closure per consumer, as
+ * `DeliveryRunner` (run-delivery.ts).
  */
-export function createTurnBatcher<B, R>(gather: () => B, send: (partition: number, gathered: B) => Promise<R>, opened?: (batch: TurnBatch<B, R>) => void) {
-  const open = new Map<number, TurnBatch<B, R>>();
-  return (partition: number): TurnBatch<B, R> => {
-    let batch = open.get(partition);
+export class TurnBatcher<B, R> {
+  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
+  static readonly #keepsShape = new TurnBatcher(() => undefined, () => Promise.resolve());
+  readonly #open = new Map<number, TurnBatch<B, R>>();
+  readonly #gather: () => B;
+  readonly #send: (partition: number, gathered: B) => Promise<R>;
+  readonly #opened: ((batch: TurnBatch<B, R>) => void) | undefined;
+
+  constructor(gather: () => B, send: (partition: number, gathered: B) => Promise<R>, opened?: (batch: TurnBatch<B, R>) => void) {
+    this.#gather = gather;
+    this.#send = send;
+    this.#opened = opened;
+  }
+
+  batch(partition: number): TurnBatch<B, R> {
+    let batch = this.#open.get(partition);
     if (!batch) {
-      const gathered = gather();
+      const gathered = this.#gather();
       const sent = new Promise<R>((resolve, reject) =>
         nextTurn(() => {
-          open.delete(partition);
-          send(partition, gathered).then(resolve, reject);
+          this.#open.delete(partition);
+          this.#send(partition, gathered).then(resolve, reject);
         })
       );
       batch = { gathered, sent };
-      open.set(partition, batch);
-      opened?.(batch);
+      this.#open.set(partition, batch);
+      this.#opened?.(batch);
     }
     return batch;
-  };
+  }
 }

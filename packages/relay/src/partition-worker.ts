@@ -4,8 +4,8 @@ import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
 import type { ConsumerCounters, Hold, LoopErrorHandler } from './loop-types.js';
-import { createRepositoryQueues } from './repository-queues.js';
-import type { RunDelivery } from './run-delivery.js';
+import { RepositoryQueues } from './repository-queues.js';
+import type { DeliveryRunner } from './run-delivery.js';
 import type { Semaphore } from './semaphore.js';
 
 interface PartitionWorkerOptions {
@@ -14,7 +14,7 @@ interface PartitionWorkerOptions {
   settings: Pick<ConsumerSettings, 'concurrency' | 'name' | 'start' | 'pollMs'>;
   counters: ConsumerCounters;
   slots: Semaphore;
-  run: RunDelivery;
+  runner: DeliveryRunner;
   claims: Claims;
   persist: Persist;
   reportError: LoopErrorHandler;
@@ -26,7 +26,7 @@ interface PartitionWorkerOptions {
  * (taken over), then new entries, read ahead of the handlers and claimed a batch at a time.
  * Answers `work(partition, signal)`, which ends once `signal` aborts and gives back what it had queued.
  */
-export function createPartitionWorker({ log, group, settings, counters, slots, run, claims, persist, reportError, hold }: PartitionWorkerOptions) {
+export function createPartitionWorker({ log, group, settings, counters, slots, runner, claims, persist, reportError, hold }: PartitionWorkerOptions) {
   // entries read ahead, and the level that asks for more: a read of half of them, with the other
   // half left to run while it and its claim are on their way: fewer, larger reads, claims and
   // acknowledgements than a smaller read-ahead refilled sooner would send.
@@ -62,7 +62,7 @@ export function createPartitionWorker({ log, group, settings, counters, slots, r
   }
 
   return async function work(partition: number, signal: AbortSignal): Promise<void> {
-    const queues = createRepositoryQueues({ slots, run, reportError, hold, signal, refillAt });
+    const queues = new RepositoryQueues({ slots, runner, reportError, hold, signal, refillAt });
 
     /** First what was pending in the group, then new entries, each batch claimed as it comes. */
     async function feed(): Promise<void> {

@@ -1,6 +1,6 @@
 import { sleep } from '@regevents/registry-client';
 import type { ClaimResult } from '@regevents/webhooks';
-import type { Acknowledge } from './acknowledgements.js';
+import type { Acknowledgements } from './acknowledgements.js';
 import type { Claims, Queued } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
@@ -14,96 +14,114 @@ interface DeliveryRunnerOptions {
   counters: ConsumerCounters;
   handle: DeliveryHandler;
   claims: Claims;
-  acknowledge: Acknowledge;
+  acknowledgements: Acknowledgements;
   persist: Persist;
 }
 
 /**
  * Runs one delivery at a time to its end, with the group's record of handled events: a claim of
  * its event before the handlers run, the record of it as handled with its acknowledgement, a
- * failure recorded and retried after its delay, dead-lettered after `maxAttempts`.
+ * failure recorded and retried after its delay, dead-lettered after `maxAttempts`. A class, not
+ * closures per consumer: the hot path's optimized code (which inlines these methods) then holds no
+ * function of one consumer, and stays valid when that consumer is gone and the next one runs.
  */
-export function createDeliveryRunner({ log, group, settings, counters, handle, claims, acknowledge, persist }: DeliveryRunnerOptions) {
-  const { runsHere, claimFor, claimNow, giveBack } = claims;
+export class DeliveryRunner {
+  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
+  static readonly #keepsShape = new DeliveryRunner({} as DeliveryRunnerOptions);
+  readonly #log: RelayLog;
+  readonly #group: string;
+  readonly #settings: DeliveryRunnerOptions['settings'];
+  readonly #counters: ConsumerCounters;
+  readonly #handle: DeliveryHandler;
+  readonly #claims: Claims;
+  readonly #acknowledgements: Acknowledgements;
+  readonly #persist: Persist;
+
+  constructor({ log, group, settings, counters, handle, claims, acknowledgements, persist }: DeliveryRunnerOptions) {
+    this.#log = log;
+    this.#group = group;
+    this.#settings = settings;
+    this.#counters = counters;
+    this.#handle = handle;
+    this.#claims = claims;
+    this.#acknowledgements = acknowledgements;
+    this.#persist = persist;
+  }
 
   /**
    * Runs one delivery to its end: handled (or found handled before) and acknowledged, or
    * dead-lettered. Synchronous (no promise) while its claim is in and its handlers answer at once.
    */
-  function run(entry: Queued, signal: AbortSignal): void | Promise<void> {
+  run(entry: Queued, signal: AbortSignal): void | Promise<void> {
     const { delivery } = entry;
     const { record, partition, position } = delivery;
     // the next event of the repository need not wait for this one's acknowledgement, only for its
     // outcome: a crash before the ack redelivers it, and its claim, then the record of it as handled, answer
-    if (!runsHere(delivery)) {
+    if (!this.#claims.runsHere(delivery)) {
       // the synthetic event reconciliation appended for this change was dispatched already
-      if (record.reconciled) counters.duplicates++;
-      return acknowledge(partition, position, undefined);
+      if (record.reconciled) this.#counters.duplicates++;
+      return this.#acknowledgements.acknowledge(partition, position, undefined);
     }
     if (signal.aborted) return;
-    const asked = claimFor(entry, signal);
-    return asked instanceof Promise ? asked.then((claimed) => attempt(delivery, claimed, signal)) : attempt(delivery, asked, signal);
+    const asked = this.#claims.claimFor(entry, signal);
+    return asked instanceof Promise ? asked.then((claimed) => this.#attempt(delivery, claimed, signal)) : this.#attempt(delivery, asked, signal);
   }
 
   /** An attempt with the claim asked for it: runs the handlers if it is ours, else acknowledges a duplicate or waits for the holder. */
-  function attempt(delivery: Delivery, claimed: ClaimResult | undefined, signal: AbortSignal): void | Promise<void> {
+  #attempt(delivery: Delivery, claimed: ClaimResult | undefined, signal: AbortSignal): void | Promise<void> {
     if (claimed === undefined) return;
     if (claimed.status === 'done') {
-      counters.duplicates++;
-      return acknowledge(delivery.partition, delivery.position, undefined);
+      this.#counters.duplicates++;
+      return this.#acknowledgements.acknowledge(delivery.partition, delivery.position, undefined);
     }
     if (claimed.status === 'in-flight') {
       // a consumer that lost this partition is still running it: its outcome decides
-      return sleep(Math.min(1000, settings.leaseMs / 4), signal).then(() => again(delivery, signal));
+      return sleep(Math.min(1000, this.#settings.leaseMs / 4), signal).then(() => this.#again(delivery, signal));
     }
     const { token } = claimed;
     let outcome: Outcome | Promise<Outcome>;
     try {
-      outcome = handle(delivery);
+      outcome = this.#handle(delivery);
     } catch (error) {
       outcome = { result: 'failed', error };
     }
     if (outcome instanceof Promise) {
       return outcome.then(
-        (settled) => finish(delivery, token, settled, signal),
-        (error: unknown) => finish(delivery, token, { result: 'failed', error }, signal)
+        (settled) => this.#finish(delivery, token, settled, signal),
+        (error: unknown) => this.#finish(delivery, token, { result: 'failed', error }, signal)
       );
     }
-    return finish(delivery, token, outcome, signal);
+    return this.#finish(delivery, token, outcome, signal);
   }
 
-  function finish(delivery: Delivery, token: string, outcome: Outcome, signal: AbortSignal): void | Promise<void> {
+  #finish(delivery: Delivery, token: string, outcome: Outcome, signal: AbortSignal): void | Promise<void> {
     if (outcome.result === 'handled') {
-      counters.handled++;
-      return acknowledge(delivery.partition, delivery.position, delivery.record.key);
+      this.#counters.handled++;
+      return this.#acknowledgements.acknowledge(delivery.partition, delivery.position, delivery.record.key);
     }
-    return failed(delivery, token, outcome.error, signal);
+    return this.#failed(delivery, token, outcome.error, signal);
   }
 
   /** Gives the claim back and records the failure; dead-letters the event after `maxAttempts`, else runs it again after its delay. */
-  async function failed(delivery: Delivery, token: string, error: unknown, signal: AbortSignal): Promise<void> {
-    counters.failed++;
-    await giveBack(delivery, token);
-    const failures = await persist(() => log.recordFailure(group, delivery.partition, delivery.position), signal);
+  async #failed(delivery: Delivery, token: string, error: unknown, signal: AbortSignal): Promise<void> {
+    this.#counters.failed++;
+    await this.#claims.giveBack(delivery, token);
+    const failures = await this.#persist(() => this.#log.recordFailure(this.#group, delivery.partition, delivery.position), signal);
     if (failures === undefined) return;
-    if (failures >= settings.maxAttempts) {
+    if (failures >= this.#settings.maxAttempts) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await persist(() => log.deadLetter(group, { ...delivery, failures }, reason), signal);
-      counters.deadLettered++;
+      await this.#persist(() => this.#log.deadLetter(this.#group, { ...delivery, failures }, reason), signal);
+      this.#counters.deadLettered++;
       return;
     }
-    await sleep(settings.delay(failures), signal);
-    if (!signal.aborted) counters.redeliveries++;
-    return again(delivery, signal);
+    await sleep(this.#settings.delay(failures), signal);
+    if (!signal.aborted) this.#counters.redeliveries++;
+    return this.#again(delivery, signal);
   }
 
   /** Another attempt, with a claim asked for now (the one taken ahead is spent), unless the consumer is stopping. */
-  function again(delivery: Delivery, signal: AbortSignal): void | Promise<void> {
+  #again(delivery: Delivery, signal: AbortSignal): void | Promise<void> {
     if (signal.aborted) return;
-    return claimNow(delivery, undefined, signal).then((claimed) => attempt(delivery, claimed, signal));
+    return this.#claims.claimNow(delivery, undefined, signal).then((claimed) => this.#attempt(delivery, claimed, signal));
   }
-
-  return run;
 }
-
-export type RunDelivery = ReturnType<typeof createDeliveryRunner>;

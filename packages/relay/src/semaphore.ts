@@ -1,22 +1,27 @@
-/** Runs at most `limit` tasks at once. */
-export function createSemaphore(limit: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    /** Undefined when a slot was free and is now taken, else a wait for one. */
-    acquire(): Promise<void> | undefined {
-      if (active < limit) {
-        active++;
-        return undefined;
-      }
-      return new Promise<void>((resolve) => waiting.push(resolve));
-    },
-    release(): void {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    },
-  };
-}
+/**
+ * Runs at most `limit` tasks at once. A class, not a closure per consumer: its methods are one
+ * function for every consumer, so the optimized code that inlines them outlives a consumer.
+ */
+export class Semaphore {
+  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
+  static readonly #keepsShape = new Semaphore(0);
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
 
-export type Semaphore = ReturnType<typeof createSemaphore>;
+  constructor(readonly limit: number) {}
+
+  /** Undefined when a slot was free and is now taken, else a wait for one. */
+  acquire(): Promise<void> | undefined {
+    if (this.#active < this.limit) {
+      this.#active++;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#active--;
+  }
+}
