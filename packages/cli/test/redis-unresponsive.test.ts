@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requirePeers, startRedis, type RunningRedis } from '@regevents/registry-harness';
+import { requirePeers, startRedis, until, type RunningRedis } from '@regevents/registry-harness';
+import { createRedisLog } from '@regevents/relay';
+import { sampleRecord } from '@regevents/relay/testing';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECT_DEADLINE_MS } from '../src/redis-connection.js';
@@ -34,11 +36,15 @@ function signal(redis: RunningRedis, name: 'SIGSTOP' | 'SIGCONT'): void {
   process.kill(redis.pid, name);
 }
 
-/** Runs `regevents`: its exit code once it ended by itself, or `hung` (and killed) if it still ran after HUNG_AFTER_MS. */
-async function exitOrHang(args: string[]): Promise<{ code: number | null | 'hung'; output: string; stderr: string }> {
+/**
+ * Runs `regevents`, then `meanwhile` while it runs: its exit code once it ended by itself, or `hung`
+ * (and killed) if it still ran HUNG_AFTER_MS after it started.
+ */
+async function exitOrHang(args: string[], meanwhile: () => Promise<void> = async () => undefined): Promise<{ code: number | null | 'hung'; output: string; stderr: string }> {
   const command = startRegevents(args);
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), HUNG_AFTER_MS)));
+  await meanwhile();
   const code = await Promise.race([command.exited, hung]);
   clearTimeout(timer);
   if (code === 'hung') command.child.kill('SIGKILL');
@@ -97,6 +103,26 @@ describe.skipIf(!peers.available)('a one-shot command on a Redis that accepts th
         registry.close();
         await server.close();
       }
+    });
+  });
+
+  it.concurrent('relay tail --once --group, its Redis answering at first, then no more, stops its consumer and exits 1 by itself once a command is unanswered for the deadline', { timeout: HUNG_AFTER_MS * 2 }, async ({ expect }) => {
+    await withRedis(async (redis) => {
+      // another member holds the log's one partition, an event waiting in it: the tail's group never catches up, so it polls until Redis stops answering
+      const client = createClient({ url: withPassword(redis) });
+      await client.connect();
+      const log = createRedisLog({ client });
+      await log.createGroup('g', 'beginning');
+      await log.lease('g', 'holder', HUNG_AFTER_MS * 4);
+      await log.append(sampleRecord('r', 'never-handled'));
+      const ran = await exitOrHang(['relay', 'tail', '--once', '--group', 'g', '--from', 'beginning', '--redis', withPassword(redis)], async () => {
+        await until(async () => (await client.zCard('{regevents:relay:leases}:g:members')) === 2, 'the tail joined the group', HUNG_AFTER_MS);
+        client.destroy();
+        signal(redis, 'SIGSTOP');
+      });
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(new RegExp(`^regevents: Redis at ${host(redis)} did not answer within ${CONNECT_DEADLINE_MS / 1000}s\\n$`));
+      expect(ran.output).not.toContain(PASSWORD);
     });
   });
 });

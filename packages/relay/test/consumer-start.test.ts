@@ -11,9 +11,14 @@ const LEASE_MS = 60_000;
 
 type HeldMethod = 'createGroup' | 'lease';
 
-/** A member `name` of group `g` that writes down the id of every event it handles in `seen`. */
-function member(log: RelayLog, name: string, seen: string[]) {
-  return createConsumer(log, 'g', { name, pollMs: 10, leaseMs: LEASE_MS }, () => undefined).on('push', (event) => void seen.push(event.id));
+/** A member `name` of group `g` that writes down the id of every event it handles in `seen`; on event `heldId` its handler waits for `held`, then writes down `<id> finished`. */
+function member(log: RelayLog, name: string, seen: string[], { heldId, held }: { heldId?: string; held?: Promise<void> } = {}) {
+  return createConsumer(log, 'g', { name, pollMs: 10, leaseMs: LEASE_MS }, () => undefined).on('push', async (event) => {
+    seen.push(event.id);
+    if (event.id !== heldId) return;
+    await held;
+    seen.push(`${event.id} finished`);
+  });
 }
 
 /** A promise and what settles it (Promise.withResolvers needs Node 22). */
@@ -28,7 +33,7 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
  * waiting (`reached` once it came) until `letGo()`.
  */
 function watchedLog(base: RelayLog) {
-  const calls = { all: 0, createGroup: 0, lease: 0 };
+  const calls = { all: 0, createGroup: 0, lease: 0, releaseLeases: 0 };
   let held:
     | {
         method: HeldMethod;
@@ -42,7 +47,7 @@ function watchedLog(base: RelayLog) {
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         calls.all++;
-        if (key === 'createGroup' || key === 'lease') calls[key]++;
+        if (key === 'createGroup' || key === 'lease' || key === 'releaseLeases') calls[key]++;
         const hold = held?.method === key ? held : undefined;
         if (hold) {
           held = undefined;
@@ -136,6 +141,42 @@ function describeStartStop(name: string, createLog: () => RelayLog): void {
       await base.append(sampleRecord('r', 'while-running'));
       await until(() => seen.includes('while-running'), 'the restarted consumer handled the event');
       await consumer.stop();
+      await expectNoLeaseLeft(base);
+    });
+
+    /** A member started with event `slow` in its handler until `letGo()`: a stop() now drains that handler. */
+    async function memberHandlingSlowly(base: RelayLog) {
+      const { log, calls } = watchedLog(base);
+      await base.append(sampleRecord('r', 'slow'));
+      const gate = signal();
+      const seen: string[] = [];
+      const consumer = member(log, 'one', seen, { heldId: 'slow', held: gate.promise });
+      await consumer.start();
+      await until(() => seen.includes('slow'), 'the handler took the slow event');
+      return { consumer, calls, seen, letGo: gate.resolve };
+    }
+
+    it('a start() while a stop() drains a handler runs once that stop is done: an event appended after is handled', async () => {
+      const base = createLog();
+      const { consumer, seen, letGo } = await memberHandlingSlowly(base);
+      const stopping = consumer.stop();
+      const starting = consumer.start();
+      letGo();
+      await stopping;
+      await starting;
+      await base.append(sampleRecord('r', 'after-restart'));
+      await until(() => seen.includes('after-restart'), 'the restarted consumer handled the event appended after the stop');
+      await consumer.stop();
+      await expectNoLeaseLeft(base);
+    });
+
+    it('two stop() calls at once share one run: both wait for the handler, the leases are released once', async () => {
+      const base = createLog();
+      const { consumer, calls, seen, letGo } = await memberHandlingSlowly(base);
+      const stops = [consumer.stop(), consumer.stop()].map((stopping) => stopping.then(() => seen.includes('slow finished')));
+      letGo();
+      expect(await Promise.all(stops)).toEqual([true, true]);
+      expect(calls.releaseLeases).toBe(1);
       await expectNoLeaseLeft(base);
     });
 

@@ -3,7 +3,7 @@ import { createRelay, type LogEntry, type RelayLog } from '@regevents/relay';
 import { CliError, EXIT, messageOf } from '../cli-error.js';
 import { serveUntilInterrupted } from '../interruption.js';
 import type { Io } from '../output.js';
-import { formatEntry, openLog, type RelayLogOptions } from './relay-log.js';
+import { formatEntry, openLog, type OpenLog, type RelayLogOptions } from './relay-log.js';
 
 export interface TailOptions extends RelayLogOptions {
   group?: string;
@@ -44,7 +44,7 @@ async function followLog(log: RelayLog, options: TailOptions, print: (entry: Log
 }
 
 /** Joins group `group` and prints (and so acknowledges) what the group receives. */
-async function followGroup(log: RelayLog, group: string, options: TailOptions, print: (entry: LogEntry) => void, stopped: Promise<unknown>): Promise<void> {
+async function followGroup({ log, redis }: OpenLog, group: string, options: TailOptions, print: (entry: LogEntry) => void, stopped: Promise<unknown>): Promise<void> {
   const relay = createRelay({ log, auth: { unauthenticated: true } });
   if (options.from !== 'now' && options.from !== 'beginning') throw new CliError('with --group, --from is "now" or "beginning" (where a new group starts)');
   const consumer = relay.consumer(group, { start: options.from });
@@ -54,19 +54,27 @@ async function followGroup(log: RelayLog, group: string, options: TailOptions, p
   consumer.on(NORMALIZED_KINDS, (event, context) => {
     if (context.format !== 'distribution') show(event, context.format, event.repository);
   });
-  consumer.onError((error) => void process.stderr.write(`regevents relay tail: ${messageOf(error)}\n`));
+  consumer.onError((error) => {
+    // a one-shot client that gave up on Redis fails every call after: the command's last line says why, once
+    if (redis?.isOpen === false) return;
+    process.stderr.write(`regevents relay tail: ${messageOf(error)}\n`);
+  });
   await consumer.start();
-  await (options.once ? consumer.idle() : stopped);
-  await consumer.stop();
+  try {
+    await (options.once ? consumer.idle() : stopped);
+  } finally {
+    // also when idle() gave up on Redis: a consumer left running polls (and reports) for ever
+    await consumer.stop();
+  }
 }
 
 /** `regevents relay tail`: prints the log's events as they are appended (or, with --group, as a group consumes them). */
 export function relayTailCommand(options: TailOptions, io: Io): Promise<number> {
   return serveUntilInterrupted(io, 'regevents relay tail', async ({ signal, stopped, started }) => {
     // following the log, it waits for its Redis as a service; --once is a command that gives up on it
-    const { log } = await started.part(openLog(options, io, { signal, deadline: options.once === true }));
+    const opened = await started.part(openLog(options, io, { signal, deadline: options.once === true }));
     const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
-    await (options.group ? followGroup(log, options.group, options, print, stopped) : followLog(log, options, print, stopped));
+    await (options.group ? followGroup(opened, options.group, options, print, stopped) : followLog(opened.log, options, print, stopped));
     return EXIT.ok;
   });
 }
