@@ -69,8 +69,8 @@ interface KeyOrder {
 /**
  * Key orders seen, by first key: a vendor sends objects of a few shapes again and again, so an
  * object whose keys come as they came before is written in code-unit order without sorting.
- * Bounded (by keys, and by the characters of the keys and of their prefixes written as JSON, which a
- * key of control characters makes up to six times as long) so a stream of bodies with ever new keys cannot grow it,
+ * Bounded (by keys, and by the characters of the keys written as JSON, which a key of control
+ * characters makes up to six times as long) so a stream of bodies with ever new keys cannot grow it,
  * and by orders per first key so that objects sharing one cannot make each look-up a long scan.
  * Not an lru-cache: its look-up wants one string key, which would join every object's keys into a
  * new string before each look-up; orders are found by first key and compared key by key instead.
@@ -88,13 +88,11 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function lengthOfAll(texts: readonly string[]): number {
-  return texts.reduce((total, text) => total + text.length, 0);
-}
-
 function remember(order: KeyOrder): void {
   const { keys } = order;
-  const chars = lengthOfAll(keys) + lengthOfAll(order.prefixes);
+  // a key's prefix is the key written as JSON (never shorter than the key), and V8 keeps a plain
+  // key's prefix as a rope over the key itself: the prefixes alone bound what an order holds
+  const chars = order.prefixes.reduce((total, prefix) => total + prefix.length, 0);
   if (keys.length > KNOWN_KEYS_LIMIT || chars > KNOWN_CHARS_LIMIT) return;
   if (knownKeys + keys.length > KNOWN_KEYS_LIMIT || knownChars + chars > KNOWN_CHARS_LIMIT) {
     knownOrders.clear();

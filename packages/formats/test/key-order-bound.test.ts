@@ -15,8 +15,8 @@ function liveHeap(): number {
 
 /** Its 256 Ki characters, in code units. */
 const CHARS_BOUND = 256 * 1024;
-/** The key characters of an order of two keys the cache counts as `counted`: each key is counted twice, alone and in its prefix written as JSON (`{"` or `,"`, the key, `":`). */
-const keyCharsCountedAs = (counted: number) => (counted - 2 * 4) / 2;
+/** The key characters of an order of two keys the cache counts as `counted`: it counts each key written as JSON in its prefix (`{"` or `,"`, the key, `":`). */
+const keyCharsCountedAs = (counted: number) => counted - 2 * 4;
 /** Two-byte characters, so that every character the cache keeps is two bytes of heap. */
 const key = (first: string, length: number, seed: number) => first + String.fromCharCode(0x4e00 + (seed % 0x5000)).repeat(length - 1);
 /** An object with two keys out of code-unit order (so its order is remembered), `chars` characters between them (one more in the first for an odd count). */
@@ -28,7 +28,7 @@ function unsorted(chars: number, seed: number): Record<string, number> {
 /** Whether the fast canonical form agrees with the general one; only a boolean stays behind (an assertion keeps what it compared). */
 const agrees = (value: unknown) => canonicalJson(value) === generalCanonicalJson(value);
 
-describe('the key-order cache is bounded by the characters of its keys and their prefixes', () => {
+describe('the key-order cache is bounded by the characters of its keys written as JSON', () => {
   beforeAll(() => {
     // gc taken from a context made while the flag is on, then the flag off again: the file's
     // import and everything else in the worker run with the V8 flags it started with
@@ -55,7 +55,7 @@ describe('the key-order cache is bounded by the characters of its keys and their
     const keyChars = keyCharsCountedAs(CHARS_BOUND - 2);
     let letGo = 0;
     for (let round = 0; round < rounds; round++) {
-      // two characters under the bound (so that neither > nor >= at the bound changes what happens): whatever the cache held before, it now holds this order alone (256 KB of keys; V8 keeps a prefix of plain characters as a rope over its key, not a copy)
+      // two characters under the bound (so that neither > nor >= at the bound changes what happens): whatever the cache held before, it now holds this order alone (512 KB of keys; V8 keeps a prefix of plain characters as a rope over its key, not a copy)
       expect(agrees(unsorted(keyChars, round))).toBe(true);
       // keys already in code-unit order, which the cache does not keep: V8 itself holds the last object's keys until the next one comes, and this lets those go before the measure
       expect(agrees({ x: 1, y: 2 })).toBe(true);
