@@ -86,13 +86,15 @@ function definedId(format: string, event: unknown, discriminator: string): strin
 
 describe('normalize derives the defined ids from bodies written with any escapes', () => {
   const strings = fc.string({ unit: trickyUnit, maxLength: 40 });
+  // fast-check offers these keys on purpose; every format refuses them (prototype pollution), which other tests cover
+  const keys = strings.filter((key) => key !== '__proto__' && key !== 'constructor' && key !== 'prototype');
   it.each([
     ['harbor', 'harbor/push-artifact', '0'],
     ['ghcr', 'ghcr/package-published', ''],
   ] as const)('%s', async (format, name, discriminator) => {
     const fixture = JSON.parse(vendorFixtures().find((candidate) => candidate.name === name)!.text) as Record<string, unknown>;
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(strings, fc.oneof(strings, fc.array(strings, { maxLength: 3 })), { maxKeys: 4 }), fc.gen(), async (extra, g) => {
+      fc.asyncProperty(fc.dictionary(keys, fc.oneof(strings, fc.array(strings, { maxLength: 3 })), { maxKeys: 4 }), fc.gen(), async (extra, g) => {
         // extra members in and around the payload, since escapes and key orders matter wherever they are
         const value = { ...extra, ...fixture, extra };
         const text = writeJson(value, g);
