@@ -1,10 +1,13 @@
+import { keepShape } from './keep-shape.js';
+
 /**
  * Runs at most `limit` tasks at once. A class, not a closure per consumer: its methods are one
  * function for every consumer, so the optimized code that inlines them outlives a consumer.
  */
 export class Semaphore {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new Semaphore(0);
+  static {
+    keepShape(new Semaphore(0));
+  }
   #active = 0;
   readonly #waiting: (() => void)[] = [];
 
