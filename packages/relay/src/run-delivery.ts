@@ -34,8 +34,10 @@ export const INERT_DELIVERY_RUNNER_OPTIONS: DeliveryRunnerOptions = {
  * Runs one delivery at a time to its end, with the group's record of handled events: a claim of
  * its event before the handlers run, the record of it as handled with its acknowledgement, a
  * failure recorded and retried after its delay, dead-lettered after `maxAttempts`. A class, not
- * closures per consumer: the hot path's optimized code (which inlines these methods) then holds no
- * function of one consumer, and stays valid when that consumer is gone and the next one runs.
+ * closures per consumer: its methods are one function for every consumer, so the hot path's
+ * optimized code (which inlines them) is compiled once and stays valid when that consumer is gone
+ * and the next one runs. What is one consumer's (`#handle`, `#persist`, the claims' and
+ * acknowledgements' `track` and `reportError`) it reads from its fields at each call.
  */
 export class DeliveryRunner {
   static {

@@ -10,12 +10,15 @@ export class Semaphore {
   }
   #active = 0;
   readonly #waiting: (() => void)[] = [];
+  readonly #limit: number;
 
-  constructor(readonly limit: number) {}
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
 
   /** Undefined when a slot was free and is now taken, else a wait for one. */
   acquire(): Promise<void> | undefined {
-    if (this.#active < this.limit) {
+    if (this.#active < this.#limit) {
       this.#active++;
       return undefined;
     }
