@@ -33,6 +33,11 @@ export interface ConnectOptions {
 
 const seconds = (ms: number) => `${ms / 1000}s`;
 
+/** A one-shot command's one line for a Redis it lost (or never reached): its host, never the password. */
+export function cannotReachRedis(value: string, why: string): CliError {
+  return new CliError(`cannot reach Redis at ${urlOption('--redis', value, REDIS_URL.protocols, REDIS_URL.example).host}: ${why}`, EXIT.failed);
+}
+
 /** Node-redis's options for `--redis <url>`: a one-shot client's socket gives up on a Redis that stops answering. */
 function clientOptions(url: string, deadline: NonNullable<ConnectOptions['deadline']>): Parameters<typeof createClient>[0] {
   const socket = { connectTimeout: CONNECT_DEADLINE_MS };
@@ -78,7 +83,7 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     if (signal?.aborted) throw signal.reason;
     const noAnswer = timeout?.aborted || error instanceof SocketTimeoutError;
     const why = noAnswer ? `${lastError || 'no answer'} (gave up after ${seconds(CONNECT_DEADLINE_MS)})` : messageOf(error);
-    throw new CliError(`cannot reach Redis at ${url.host}: ${why}`, EXIT.failed);
+    throw cannotReachRedis(value, why);
   } finally {
     giveUp.removeEventListener('abort', abandon);
   }

@@ -30,10 +30,21 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** The server's URL with its credentials, which no output may show. */
 const withPassword = (redis: RunningRedis) => redis.url.replace('redis://', `redis://default:${PASSWORD}@`);
 
-/** SIGSTOP: the kernel still accepts connections to its port (the listen backlog), and nothing ever answers them. */
-function signal(redis: RunningRedis, name: 'SIGSTOP' | 'SIGCONT'): void {
+/** SIGSTOP: the kernel still accepts connections to its port (the listen backlog), and nothing ever answers them; SIGKILL: it refuses them. */
+function signal(redis: RunningRedis, name: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): void {
   if (redis.pid === undefined) throw new Error('redis-server has no process');
   process.kill(redis.pid, name);
+}
+
+/** Whether process `pid` still exists (signal 0 only checks). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
 }
 
 /**
@@ -44,7 +55,14 @@ async function exitOrHang(args: string[], meanwhile: () => Promise<void> = async
   const command = startRegevents(args);
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), HUNG_AFTER_MS)));
-  await meanwhile();
+  try {
+    await meanwhile();
+  } catch (error) {
+    // a step that failed must not leave the command running, nor its timer keeping the run alive
+    clearTimeout(timer);
+    command.child.kill('SIGKILL');
+    throw error;
+  }
   const code = await Promise.race([command.exited, hung]);
   clearTimeout(timer);
   if (code === 'hung') command.child.kill('SIGKILL');
@@ -61,7 +79,8 @@ async function withRedis(body: (redis: RunningRedis) => Promise<void>): Promise<
     await admin.close();
     await body(redis);
   } finally {
-    signal(redis, 'SIGCONT');
+    // a killed server has no process left to set going
+    if (redis.pid !== undefined && isRunning(redis.pid)) signal(redis, 'SIGCONT');
     await redis.stop();
   }
 }
@@ -106,9 +125,12 @@ describe.skipIf(!peers.available)('a one-shot command on a Redis that accepts th
     });
   });
 
-  it.concurrent('relay tail --once --group, its Redis answering at first, then no more, stops its consumer and exits 1 by itself once a command is unanswered for the deadline', { timeout: HUNG_AFTER_MS * 2 }, async ({ expect }) => {
+  it.concurrent.for<[string, 'SIGSTOP' | 'SIGKILL', (redis: RunningRedis) => string]>([
+    ['stops answering', 'SIGSTOP', (redis) => `Redis at ${host(redis)} did not answer within ${CONNECT_DEADLINE_MS / 1000}s`],
+    ['goes away', 'SIGKILL', (redis) => `cannot reach Redis at ${host(redis)}: The client is offline`],
+  ])('relay tail --once --group, its Redis answering at first, then %s, stops its consumer and exits 1 by itself with one line', { timeout: HUNG_AFTER_MS * 2 }, async ([, lost, line], { expect }) => {
     await withRedis(async (redis) => {
-      // another member holds the log's one partition, an event waiting in it: the tail's group never catches up, so it polls until Redis stops answering
+      // another member holds the log's one partition, an event waiting in it: the tail's group never catches up, so it polls until Redis is lost
       const client = createClient({ url: withPassword(redis) });
       await client.connect();
       const log = createRedisLog({ client });
@@ -118,10 +140,10 @@ describe.skipIf(!peers.available)('a one-shot command on a Redis that accepts th
       const ran = await exitOrHang(['relay', 'tail', '--once', '--group', 'g', '--from', 'beginning', '--redis', withPassword(redis)], async () => {
         await until(async () => (await client.zCard('{regevents:relay:leases}:g:members')) === 2, 'the tail joined the group', HUNG_AFTER_MS);
         client.destroy();
-        signal(redis, 'SIGSTOP');
+        signal(redis, lost);
       });
       expect(ran.code).toBe(1);
-      expect(ran.stderr).toMatch(new RegExp(`^regevents: Redis at ${host(redis)} did not answer within ${CONNECT_DEADLINE_MS / 1000}s\\n$`));
+      expect(ran.stderr).toMatch(new RegExp(`^regevents: ${line(redis)}\\n$`));
       expect(ran.output).not.toContain(PASSWORD);
     });
   });

@@ -2,6 +2,7 @@ import type { RelayLog } from './log.js';
 import type { Persist, PersistOptions } from './log-retry.js';
 import { TurnBatcher } from './loop-turns.js';
 import type { LoopErrorHandler, Track } from './loop-types.js';
+import { ignore, INERT_LOG, INERT_PERSIST, keepShape } from './keep-shape.js';
 
 /** Positions to acknowledge in one partition, and the keys of those handled to record as such. */
 interface AckBatch {
@@ -24,14 +25,25 @@ interface AcknowledgementsOptions {
   stopSignal: () => AbortSignal;
 }
 
+export const INERT_ACKNOWLEDGEMENTS_OPTIONS: AcknowledgementsOptions = {
+  log: INERT_LOG,
+  group: '',
+  dedupeTtlMs: 0,
+  persist: INERT_PERSIST,
+  track: ignore,
+  reportError: ignore,
+  stopSignal: () => AbortSignal.abort(),
+};
+
 /**
  * A group's acknowledgements: per partition, those of a turn go as one command, and those the log
  * refused are retried as one until they go in or the consumer stops. A class, not closures per
  * consumer, as `DeliveryRunner` (run-delivery.ts).
  */
 export class Acknowledgements {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new Acknowledgements({} as AcknowledgementsOptions);
+  static {
+    keepShape(new Acknowledgements(INERT_ACKNOWLEDGEMENTS_OPTIONS));
+  }
   readonly #log: RelayLog;
   readonly #group: string;
   readonly #dedupeTtlMs: number;

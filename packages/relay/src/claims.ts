@@ -3,6 +3,7 @@ import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
 import { TurnBatcher } from './loop-turns.js';
 import type { LoopErrorHandler, Track } from './loop-types.js';
+import { ignore, INERT_LOG, INERT_PERSIST, keepShape } from './keep-shape.js';
 
 /** The claims of one batch, asked for at `at` as it was read: `results` once the answer is in (undefined after a failure). */
 interface AheadBatch {
@@ -29,6 +30,8 @@ interface ClaimsOptions {
   reportError: LoopErrorHandler;
 }
 
+export const INERT_CLAIMS_OPTIONS: ClaimsOptions = { log: INERT_LOG, group: '', leaseMs: 0, persist: INERT_PERSIST, track: ignore, reportError: ignore };
+
 /**
  * A group's claims on the events it runs, in its record of handled events: each batch read or
  * taken over is claimed ahead with one command as it comes, an event whose claim taken ahead is
@@ -36,8 +39,9 @@ interface ClaimsOptions {
  * here are given back. A class, not closures per consumer, as `DeliveryRunner` (run-delivery.ts).
  */
 export class Claims {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new Claims({} as ClaimsOptions);
+  static {
+    keepShape(new Claims(INERT_CLAIMS_OPTIONS));
+  }
   readonly #log: RelayLog;
   readonly #group: string;
   readonly #leaseMs: number;

@@ -5,17 +5,13 @@ import type { ConsumerSettings } from './consumer-settings.js';
 import type { RelayLog } from './log.js';
 import { createPersist } from './log-retry.js';
 import type { ConsumerCounters, DeliveryHandler, Hold, LoopErrorHandler, Track } from './loop-types.js';
+import { keepShape } from './keep-shape.js';
 import { createPartitionWorker } from './partition-worker.js';
 import { DeliveryRunner } from './run-delivery.js';
 import { Semaphore } from './semaphore.js';
 
-/**
- * A partition worker's signal (one of `follow`'s), kept for as long as the module: V8 holds the
- * hidden class of such signals only while one lives, and the hot path's optimized code checks it
- * (`signal.aborted`): once the last worker's signal died (a consumer stopped, every partition moved)
- * that code was thrown away ("weak objects") and compiled again on the next start.
- */
-const keepsWorkerSignalShape = AbortSignal.any([new AbortController().signal]);
+// the shape of a partition worker's signal (one of `follow`'s), which the hot path checks (`signal.aborted`)
+keepShape(AbortSignal.any([new AbortController().signal]));
 
 /**
  * A group's work in one process: holds partition leases (heartbeat), takes over what dead

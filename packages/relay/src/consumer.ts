@@ -9,6 +9,7 @@ import type { LogRecord } from './record.js';
 import { createCoalescer, type CoalescedStep, type ImagePush } from './coalesce.js';
 import { createEnrichedView, type EnrichedEventHandler } from './enrich-view.js';
 import { RelayConfigError } from './errors.js';
+import { keepShape } from './keep-shape.js';
 import { oneTransitionAtATime } from './start-stop.js';
 
 export type ImagePushHandler = (image: ImagePush) => unknown;
@@ -35,6 +36,7 @@ export interface Consumer extends Omit<HandlerRegistration<Consumer>, 'on'> {
 
 const emptyHeaders = new Headers();
 const handled: Outcome = { result: 'handled' };
+const INERT_RECORD: LogRecord = { key: '', format: 'distribution', repository: '', receivedAt: '', event: undefined };
 
 /**
  * The context a handler of a logged event sees: the delivery facts the relay kept (no HTTP headers).
@@ -42,13 +44,9 @@ const handled: Outcome = { result: 'handled' };
  * per event with its own getters would get a hidden class of its own).
  */
 class LoggedEventContext {
-  /**
-   * One context for as long as the class: V8 holds the hidden class its fields give the contexts
-   * only while one lives, and the optimized code that embeds it (the loop's `run`, inlining
-   * `handle` and this constructor) is thrown away ("weak objects") and compiled again once the
-   * last one died, as it does after every quiet spell of a consumer and between consumers.
-   */
-  static readonly #keepsShape = new LoggedEventContext({ key: '', format: 'distribution', repository: '', receivedAt: '', event: undefined });
+  static {
+    keepShape(new LoggedEventContext(INERT_RECORD));
+  }
   readonly index = 0;
   readonly headers = emptyHeaders;
   readonly #record: LogRecord;

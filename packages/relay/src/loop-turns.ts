@@ -1,3 +1,5 @@
+import { keepShape } from './keep-shape.js';
+
 /** The next turn of the event loop: after the I/O callbacks of this one, so whatever they start is gathered first. */
 const immediate = (globalThis as { setImmediate?: (run: () => void) => unknown }).setImmediate;
 const nextTurn: (run: () => void) => void = immediate ? (run) => void immediate(run) : (run) => void setTimeout(run, 0);
@@ -22,8 +24,9 @@ export interface TurnBatch<B, R> {
  * `DeliveryRunner` (run-delivery.ts).
  */
 export class TurnBatcher<B, R> {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new TurnBatcher(() => undefined, () => Promise.resolve());
+  static {
+    keepShape(new TurnBatcher(() => undefined, () => Promise.resolve()));
+  }
   readonly #open = new Map<number, TurnBatch<B, R>>();
   readonly #gather: () => B;
   readonly #send: (partition: number, gathered: B) => Promise<R>;

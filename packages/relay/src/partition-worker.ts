@@ -34,7 +34,7 @@ export function createPartitionWorker({ log, group, settings, counters, slots, r
   // slower than leaseMs / 128 (117 ms at the default 15 s) its claim taken ahead is renewed when it
   // runs, slower than leaseMs / 64 (234 ms) it has lapsed by then. Both cost one claim command
   // per turn, as a claim at dispatch would, and nothing else: a lapsed claim is taken again
-  // with its token (claims.ts's `freshOrRenewed`; the log answers `claimed` for a lapsed claim, `done` if
+  // with its token (claims.ts's `#freshOrRenewed`; the log answers `claimed` for a lapsed claim, `done` if
   // it was handled meanwhile), and nobody else can claim it meanwhile, since its entry is pending
   // to this consumer and taken over only once the partition moved, when its worker stops and
   // gives the claims taken ahead back (`releaseAhead`, there too).

@@ -57,7 +57,7 @@ function appendResult(reply: unknown): AppendResult {
  * key → claim or done, each with its expiry) and its previous generation `{S:p}:handled:<group>:previous`
  * (see redis-scripts.ts); leases in `{S:leases}:<group>:*`;
  * the tag state in `{S:p}:tags` (the partition's repositories), `{S:p}:tags:<repository>` (tag → digest)
- * and `{S:p}:tag-changes:<repository>` (tag → when a real event last wrote its entry, server ms).
+ * and `{S:p}:tag-changes:<repository>` (tag → the server time, ms, of its last real push).
  */
 export function createRedisLog(options: RedisLogOptions): RelayLog {
   const command = redisCommand(options?.client, 'createRedisLog');

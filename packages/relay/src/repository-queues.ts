@@ -1,7 +1,8 @@
 import type { Queued } from './claims.js';
 import type { Hold, LoopErrorHandler } from './loop-types.js';
-import type { DeliveryRunner } from './run-delivery.js';
-import type { Semaphore } from './semaphore.js';
+import { ignore, keepShape } from './keep-shape.js';
+import { DeliveryRunner, INERT_DELIVERY_RUNNER_OPTIONS } from './run-delivery.js';
+import { Semaphore } from './semaphore.js';
 
 interface RepositoryQueuesOptions {
   /** The consumer's slots: at most `concurrency` events run at once, across partitions. */
@@ -14,6 +15,15 @@ interface RepositoryQueuesOptions {
   refillAt: number;
 }
 
+const INERT_REPOSITORY_QUEUES_OPTIONS: RepositoryQueuesOptions = {
+  slots: new Semaphore(0),
+  runner: new DeliveryRunner(INERT_DELIVERY_RUNNER_OPTIONS),
+  reportError: ignore,
+  hold: ignore,
+  signal: new AbortController().signal,
+  refillAt: 0,
+};
+
 /**
  * One partition's entries, queued per repository and run in order: a repository's events one after
  * another, different repositories side by side within the consumer's slots. A class, not closures
@@ -21,8 +31,9 @@ interface RepositoryQueuesOptions {
  * (which inlines the runner's) is compiled once, not again for each start and each partition.
  */
 export class RepositoryQueues {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new RepositoryQueues({} as RepositoryQueuesOptions);
+  static {
+    keepShape(new RepositoryQueues(INERT_REPOSITORY_QUEUES_OPTIONS));
+  }
   // per repository, its entries in order: the first is running or next
   readonly #queues = new Map<string, Queued[]>();
   #queued = 0;

@@ -1,11 +1,12 @@
 import { sleep } from '@regevents/registry-client';
 import type { ClaimResult } from '@regevents/webhooks';
-import type { Acknowledgements } from './acknowledgements.js';
-import type { Claims, Queued } from './claims.js';
+import { Acknowledgements, INERT_ACKNOWLEDGEMENTS_OPTIONS } from './acknowledgements.js';
+import { Claims, INERT_CLAIMS_OPTIONS, type Queued } from './claims.js';
 import type { ConsumerSettings } from './consumer-settings.js';
 import type { Delivery, RelayLog } from './log.js';
 import type { Persist } from './log-retry.js';
 import type { ConsumerCounters, DeliveryHandler, Outcome } from './loop-types.js';
+import { INERT_LOG, INERT_PERSIST, keepShape } from './keep-shape.js';
 
 interface DeliveryRunnerOptions {
   log: RelayLog;
@@ -18,16 +19,30 @@ interface DeliveryRunnerOptions {
   persist: Persist;
 }
 
+export const INERT_DELIVERY_RUNNER_OPTIONS: DeliveryRunnerOptions = {
+  log: INERT_LOG,
+  group: '',
+  settings: { maxAttempts: 0, delay: () => 0, leaseMs: 0 },
+  counters: { handled: 0, failed: 0, redeliveries: 0, deadLettered: 0, duplicates: 0 },
+  handle: () => ({ result: 'handled' }),
+  claims: new Claims(INERT_CLAIMS_OPTIONS),
+  acknowledgements: new Acknowledgements(INERT_ACKNOWLEDGEMENTS_OPTIONS),
+  persist: INERT_PERSIST,
+};
+
 /**
  * Runs one delivery at a time to its end, with the group's record of handled events: a claim of
  * its event before the handlers run, the record of it as handled with its acknowledgement, a
  * failure recorded and retried after its delay, dead-lettered after `maxAttempts`. A class, not
- * closures per consumer: the hot path's optimized code (which inlines these methods) then holds no
- * function of one consumer, and stays valid when that consumer is gone and the next one runs.
+ * closures per consumer: its methods are one function for every consumer, so the hot path's
+ * optimized code (which inlines them) is compiled once and stays valid when that consumer is gone
+ * and the next one runs. What is one consumer's (`#handle`, `#persist`, the claims' and
+ * acknowledgements' `track` and `reportError`) it reads from its fields at each call.
  */
 export class DeliveryRunner {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new DeliveryRunner({} as DeliveryRunnerOptions);
+  static {
+    keepShape(new DeliveryRunner(INERT_DELIVERY_RUNNER_OPTIONS));
+  }
   readonly #log: RelayLog;
   readonly #group: string;
   readonly #settings: DeliveryRunnerOptions['settings'];

@@ -1,18 +1,24 @@
+import { keepShape } from './keep-shape.js';
+
 /**
  * Runs at most `limit` tasks at once. A class, not a closure per consumer: its methods are one
  * function for every consumer, so the optimized code that inlines them outlives a consumer.
  */
 export class Semaphore {
-  /** Keeps the instances' hidden class for as long as the class (see `LoggedEventContext` in consumer.ts): inert, never run. */
-  static readonly #keepsShape = new Semaphore(0);
+  static {
+    keepShape(new Semaphore(0));
+  }
   #active = 0;
   readonly #waiting: (() => void)[] = [];
+  readonly #limit: number;
 
-  constructor(readonly limit: number) {}
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
 
   /** Undefined when a slot was free and is now taken, else a wait for one. */
   acquire(): Promise<void> | undefined {
-    if (this.#active < this.limit) {
+    if (this.#active < this.#limit) {
       this.#active++;
       return undefined;
     }
