@@ -1,33 +1,31 @@
 import { redisCommandOf, type IoRedisLike, type NodeRedisLike, type RedisCommand } from '@regevents/webhooks';
 import { RelayConfigError } from './errors.js';
+import { keepShape } from './keep-shape.js';
 
 export type { RedisCommand };
 
 /** Node's timers, where there are any (`setImmediate` is not a web standard). */
 const timers = globalThis as unknown as { setImmediate?: (callback: () => void) => unknown; clearImmediate?: (immediate: unknown) => void };
 
-/**
- * One cleared Immediate, kept for as long as the module once a Redis client is in use: node-redis
- * queues each write with `setImmediate`, and V8 inlines that into our callers' optimized code (a
- * script's `run` below, the consumer's reads), which then checks the hidden classes of Node's
- * Immediate objects. V8 keeps those only while an Immediate lives: a full GC with no write pending
- * (a consumer between two bursts, or between a stop and a start) let them die, and all that code was
- * thrown away ("weak objects") and compiled again on the next command. Read by `redisCommand`, so
- * that it lives in the module's context: a module's constant no function reads dies with its first run.
- */
-let keepsImmediateShape: unknown;
+let immediateKept = false;
 
-function keepImmediateShape(): unknown {
+/**
+ * node-redis queues each write with `setImmediate`, and V8 inlines that into our callers' optimized
+ * code (a script's `run`, the consumer's reads), which then checks the hidden classes of Node's
+ * Immediate objects: one cleared Immediate kept (see keep-shape.ts) holds them across quiet spells.
+ */
+function keepImmediateShape(): void {
+  immediateKept = true;
   const immediate = timers.setImmediate?.(() => undefined);
   timers.clearImmediate?.(immediate);
-  return immediate;
+  if (typeof immediate === 'object' && immediate !== null) keepShape(immediate);
 }
 
 /** `@regevents/webhooks`' one way to send a command, with the relay's typed error (naming `caller`) for anything but a node-redis or ioredis client. */
 export function redisCommand(client: NodeRedisLike | IoRedisLike | undefined, caller: string): RedisCommand {
   const command = redisCommandOf(client);
   if (!command) throw new RelayConfigError(`${caller} needs { client }: a connected node-redis or ioredis client`);
-  keepsImmediateShape ??= keepImmediateShape();
+  if (!immediateKept) keepImmediateShape();
   return command;
 }
 
