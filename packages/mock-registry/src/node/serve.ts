@@ -38,6 +38,38 @@ export interface ServedRegistry {
 
 const NOT_FOUND = { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } };
 
+/**
+ * The request's chunks for the handler. The request's own iterator destroys it when a handler stops
+ * reading early (a manifest over the limit), which reset the connection before the answer was
+ * written; here the unread rest is dropped as it comes instead.
+ */
+async function* chunksOf(req: IncomingMessage): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of req.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+  } finally {
+    if (!req.readableEnded) req.resume();
+  }
+}
+
+/** How long a connection closed on an unread body still takes what the client sends: Go's server waits so (its rstAvoidanceDelay). */
+const LINGER_MS = 500;
+
+/**
+ * Closes a connection answered while its client is still sending as Go's server does: the answer,
+ * then end of our side, reading and dropping what still comes for a moment, then the close. Closed at
+ * once, the rest meets a reset, which reaches the client before it has read the answer (EPIPE, no answer).
+ */
+function lingerOnClose(req: IncomingMessage): void {
+  const { socket } = req;
+  socket.destroySoon = () => {
+    socket.end();
+    req.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
 function toRequest(req: IncomingMessage): Request {
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
   const headers = new Headers();
@@ -48,7 +80,7 @@ function toRequest(req: IncomingMessage): Request {
     headers,
     // ReadableStream.from pulls the request's chunks as the handler reads them; Readable.toWeb's
     // push-and-pause adapter was the largest cost of a blob upload in a CPU profile.
-    body: hasBody ? (NodeReadableStream.from(req) as unknown as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? (NodeReadableStream.from(chunksOf(req)) as unknown as ReadableStream<Uint8Array>) : undefined,
     duplex: 'half',
   } as RequestInit);
 }
@@ -97,6 +129,7 @@ async function listen(port: number, host: string, answers: (req: IncomingMessage
     answer
       .then((response) => {
         onRequest?.({ method: req.method ?? '', path: req.url ?? '', status: response.status, peer, ms: performance.now() - started });
+        if (!req.complete && response.headers.get('connection')?.toLowerCase() === 'close') lingerOnClose(req);
         return writeResponse(response, res);
       })
       .catch((error: unknown) => {
