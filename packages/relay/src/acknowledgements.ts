@@ -25,7 +25,7 @@ interface AcknowledgementsOptions {
   stopSignal: () => AbortSignal;
 }
 
-export const INERT_ACKNOWLEDGEMENTS_OPTIONS: AcknowledgementsOptions = {
+const INERT_ACKNOWLEDGEMENTS_OPTIONS: AcknowledgementsOptions = {
   log: INERT_LOG,
   group: '',
   dedupeTtlMs: 0,
@@ -41,9 +41,8 @@ export const INERT_ACKNOWLEDGEMENTS_OPTIONS: AcknowledgementsOptions = {
  * consumer, as `DeliveryRunner` (run-delivery.ts).
  */
 export class Acknowledgements {
-  static {
-    keepShape(new Acknowledgements(INERT_ACKNOWLEDGEMENTS_OPTIONS));
-  }
+  /** The kept one (keep-shape.ts), a part of other classes' kept ones too. */
+  static readonly inert: Acknowledgements = keepShape(new Acknowledgements(INERT_ACKNOWLEDGEMENTS_OPTIONS));
   readonly #log: RelayLog;
   readonly #group: string;
   readonly #dedupeTtlMs: number;

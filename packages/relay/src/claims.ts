@@ -30,7 +30,7 @@ interface ClaimsOptions {
   reportError: LoopErrorHandler;
 }
 
-export const INERT_CLAIMS_OPTIONS: ClaimsOptions = { log: INERT_LOG, group: '', leaseMs: 0, persist: INERT_PERSIST, track: ignore, reportError: ignore };
+const INERT_CLAIMS_OPTIONS: ClaimsOptions = { log: INERT_LOG, group: '', leaseMs: 0, persist: INERT_PERSIST, track: ignore, reportError: ignore };
 
 /**
  * A group's claims on the events it runs, in its record of handled events: each batch read or
@@ -39,9 +39,8 @@ export const INERT_CLAIMS_OPTIONS: ClaimsOptions = { log: INERT_LOG, group: '', 
  * here are given back. A class, not closures per consumer, as `DeliveryRunner` (run-delivery.ts).
  */
 export class Claims {
-  static {
-    keepShape(new Claims(INERT_CLAIMS_OPTIONS));
-  }
+  /** The kept one (keep-shape.ts), a part of other classes' kept ones too. */
+  static readonly inert: Claims = keepShape(new Claims(INERT_CLAIMS_OPTIONS));
   readonly #log: RelayLog;
   readonly #group: string;
   readonly #leaseMs: number;

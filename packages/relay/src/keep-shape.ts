@@ -11,9 +11,10 @@ import { createMemoryLog } from './memory-log.js';
  */
 const kept: object[] = [];
 
-/** Keeps `inert` (and so its hidden class) alive for good: call it once per class, from its static block. */
-export function keepShape(inert: object): void {
+/** Keeps `inert` (and so its hidden class) alive for good, and answers it: call it once per class, from its static block. */
+export function keepShape<T extends object>(inert: T): T {
   kept.push(inert);
+  return inert;
 }
 
 /** No-op parts for the inert objects' options: never called. */

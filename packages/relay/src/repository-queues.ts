@@ -1,7 +1,7 @@
 import type { Queued } from './claims.js';
 import type { Hold, LoopErrorHandler } from './loop-types.js';
 import { ignore, keepShape } from './keep-shape.js';
-import { DeliveryRunner, INERT_DELIVERY_RUNNER_OPTIONS } from './run-delivery.js';
+import { DeliveryRunner } from './run-delivery.js';
 import { Semaphore } from './semaphore.js';
 
 interface RepositoryQueuesOptions {
@@ -16,8 +16,8 @@ interface RepositoryQueuesOptions {
 }
 
 const INERT_REPOSITORY_QUEUES_OPTIONS: RepositoryQueuesOptions = {
-  slots: new Semaphore(0),
-  runner: new DeliveryRunner(INERT_DELIVERY_RUNNER_OPTIONS),
+  slots: Semaphore.inert,
+  runner: DeliveryRunner.inert,
   reportError: ignore,
   hold: ignore,
   signal: new AbortController().signal,

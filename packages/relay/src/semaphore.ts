@@ -5,9 +5,8 @@ import { keepShape } from './keep-shape.js';
  * function for every consumer, so the optimized code that inlines them outlives a consumer.
  */
 export class Semaphore {
-  static {
-    keepShape(new Semaphore(0));
-  }
+  /** The kept one (keep-shape.ts), a part of other classes' kept ones too. */
+  static readonly inert: Semaphore = keepShape(new Semaphore(0));
   #active = 0;
   readonly #waiting: (() => void)[] = [];
   readonly #limit: number;
