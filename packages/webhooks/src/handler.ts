@@ -22,7 +22,6 @@ export type { InvalidPayload } from './classify.js';
 export const ACCEPTED_CONTENT_TYPES: readonly string[] = [EVENTS_MEDIA_TYPE_V1, EVENTS_MEDIA_TYPE_V2, 'application/json'];
 /** Harbor's CloudEvents payload format, accepted too when `formats` is set. */
 const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
-const CLOUDEVENTS_HEADERS = { 'content-type': CLOUDEVENTS_CONTENT_TYPE };
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -112,6 +111,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // without formats, one authenticator for distribution envelopes, on the synchronous hot path
   const auth: Authenticator | undefined = senders ? undefined : createAuthenticator(options.auth);
   const contentTypes = senders ? [...ACCEPTED_CONTENT_TYPES, CLOUDEVENTS_CONTENT_TYPE] : ACCEPTED_CONTENT_TYPES;
+  // the header record format detection reads, one per media type checkHeaders lets through: none built per request
+  const detectionHeaders = new Map(contentTypes.map((type) => [type, { 'content-type': type }]));
   const maxBodyBytes = positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   const rejectInvalid = options.invalid === 'reject';
   if (options.invalid !== undefined && options.invalid !== 'reject' && options.invalid !== 'acknowledge') {
@@ -261,9 +262,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (authenticated.size === 0) return UNAUTHORIZED;
     const parsed = parse(delivery, body, contentType);
     if (!isParsed(parsed)) return parsed;
-    // checkHeaders already read the media type, and only CloudEvents' changes what detection finds
-    // (it rules out the plain formats): the shape alone decides for the others, with no header record to read
-    const format = detectFormat(parsed.value, contentType === CLOUDEVENTS_CONTENT_TYPE ? CLOUDEVENTS_HEADERS : undefined);
+    // checkHeaders already read the media type: detection needs nothing else from the headers
+    const format = detectFormat(parsed.value, detectionHeaders.get(contentType));
     if (!format) return refuseOrAcknowledge({ issues: [{ path: '(body)', message: 'matches no known registry format' }], value: parsed.value }, parsed.invalidContext);
     const route = accepted.route(format, authenticated);
     if (route === 'unauthenticated') return UNAUTHORIZED;
