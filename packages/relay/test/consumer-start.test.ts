@@ -1,3 +1,4 @@
+import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { createConsumer } from '../src/consumer.js';
 import { createMemoryLog, createRedisLog, type RelayLog } from '../src/index.js';
@@ -210,4 +211,27 @@ describe.skipIf(!redisPeer.available)('on a real redis-server', () => {
       partitions: PARTITIONS,
     })
   );
+});
+
+describe.skipIf(!redisPeer.available)('on a redis-server that stops answering', () => {
+  const started = useRedis();
+
+  it("a stop() waiting for a start() stuck on it ends with the start once the client gives up on its socket, as the README says", async () => {
+    const client = createClient({ url: started.redis.url, socket: { socketTimeout: 300 } });
+    client.on('error', () => undefined);
+    await client.connect();
+    const consumer = createConsumer(createRedisLog({ client, stream: freshStream(), partitions: PARTITIONS }), 'g', { name: 'a', pollMs: 10, leaseMs: LEASE_MS }, () => undefined);
+    const pid = started.redis.pid as number;
+    // SIGSTOP: the server still accepts connections (the kernel's backlog) and never answers
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const [starting, stopping] = await Promise.allSettled([consumer.start(), consumer.stop()]);
+      expect(starting.status).toBe('rejected');
+      expect(String((starting as PromiseRejectedResult).reason)).toMatch(/timeout/i);
+      expect(stopping.status).not.toBe('pending');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      if (client.isOpen) client.destroy();
+    }
+  });
 });
