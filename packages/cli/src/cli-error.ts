@@ -22,10 +22,19 @@ export function explainWith(error: object, explanation: CliError): void {
   explanations.set(error, explanation);
 }
 
-/** What the command reports for `error`: its explanation (or its cause's) when one was given, else the error itself. */
+/**
+ * Says what every error of a library's class means, for a class whose errors are made anew at each
+ * call (node-redis's "The client is offline"). Keyed by the class, so a later explanation replaces
+ * an earlier one instead of piling up.
+ */
+export function explainEvery(kind: abstract new (...args: never[]) => Error, explanation: CliError): void {
+  explanations.set(kind.prototype as object, explanation);
+}
+
+/** What the command reports for `error`: its explanation (or its cause's, or its class's) when one was given, else the error itself. */
 export function explained(error: unknown): unknown {
   for (let cause = error; typeof cause === 'object' && cause !== null; cause = (cause as { cause?: unknown }).cause) {
-    const explanation = explanations.get(cause);
+    const explanation = explanations.get(cause) ?? explanations.get(Object.getPrototypeOf(cause) as object);
     if (explanation) return explanation;
   }
   return error;

@@ -1,5 +1,5 @@
-import { createClient, SocketTimeoutError } from 'redis';
-import { CliError, EXIT, explainWith, messageOf } from './cli-error.js';
+import { ClientOfflineError, createClient, SocketClosedUnexpectedlyError, SocketTimeoutError } from 'redis';
+import { CliError, EXIT, explainEvery, explainWith, messageOf } from './cli-error.js';
 import type { Io } from './output.js';
 import { REDIS_URL, urlOption } from './url-option.js';
 
@@ -38,6 +38,11 @@ export function cannotReachRedis(value: string, why: string): CliError {
   return new CliError(`cannot reach Redis at ${urlOption('--redis', value, REDIS_URL.protocols, REDIS_URL.example).host}: ${why}`, EXIT.failed);
 }
 
+/** The one line for a command that failed because its Redis went away: node-redis's words, and which Redis. */
+function explainLoss(value: string): void {
+  for (const kind of [ClientOfflineError, SocketClosedUnexpectedlyError]) explainEvery(kind, cannotReachRedis(value, new kind().message));
+}
+
 /** Node-redis's options for `--redis <url>`: a one-shot client's socket gives up on a Redis that stops answering. */
 function clientOptions(url: string, deadline: NonNullable<ConnectOptions['deadline']>): Parameters<typeof createClient>[0] {
   const socket = { connectTimeout: CONNECT_DEADLINE_MS };
@@ -55,6 +60,7 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
   // reconnection is the client's; errors in between are reported once per kind, none once it gave up
   let lastError = '';
   let gaveUp = false;
+  let connected = false;
   client.on('error', (error: Error) => {
     if (gaveUp) return;
     if (error instanceof SocketTimeoutError) {
@@ -63,7 +69,8 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
       explainWith(error, unanswered);
       return;
     }
-    if (error.message !== lastError) io.err(`redis: ${error.message}`);
+    // a one-shot command that lost its Redis fails with one line naming it; a service reports each loss as it reconnects
+    if (error.message !== lastError && !(deadline === true && connected)) io.err(`redis: ${error.message}`);
     lastError = error.message;
   });
   client.on('ready', () => (lastError = ''));
@@ -79,6 +86,8 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     await client.connect();
     // a client destroyed while it waits resolves its connect: the signal says it gave up
     giveUp.throwIfAborted();
+    connected = true;
+    if (deadline === true) explainLoss(value);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const noAnswer = timeout?.aborted || error instanceof SocketTimeoutError;

@@ -60,23 +60,36 @@ async function oneConnectionTo(port: number, { shutAt }: { shutAt?: string } = {
   return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
+/** Resolves once a client connects to `port` (a reconnection to a Redis that went away there), cutting it and every later one. */
+async function reconnectionTo(port: number): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.on('connection', (socket) => {
+      socket.destroy();
+      server.close();
+      resolve();
+    }),
+  );
+}
+
 describe.skipIf(!peers.available)('a one-shot command whose Redis goes away after it connected', () => {
   it.each([
     ['retention plan', (registry: string, redis: string) => ['retention', 'plan', '--policy', policyPath, '--registry', registry, '--redis', redis]],
     ['relay reconcile', (registry: string, redis: string) => ['relay', 'reconcile', '--registry', registry, '--redis', redis]],
-  ])('%s fails with the client offline and exit 1 instead of waiting for it for ever', async (_name, args) => {
+  ])('%s fails with one line naming the Redis it lost, and exit 1, instead of waiting for it for ever', async (_name, args) => {
     const redis = await startRedis();
     // the catalog answers once the command has seen Redis go, so its read after the catalog is refused as offline
-    // (answered as soon as Redis stopped, a busy command could send that read before it saw the socket close)
+    // (answered as soon as Redis stopped, a busy command could send that read before it saw the socket close):
+    // the client's first reconnection, taken in Redis's place and cut, is the sign that it saw
     const { registry, server } = await registryHoldingCatalog(async () => {
       await redis.stop();
-      await running?.waitFor(/redis: Socket closed unexpectedly/);
+      await reconnectionTo(redis.port);
     });
     try {
       running = startRegevents(args(server.url, redis.url));
       expect(await running.exited).toBe(1);
-      expect(running.stderr()).toContain('redis: Socket closed unexpectedly');
-      expect(running.stderr()).toContain('regevents: The client is offline');
+      expect(running.stderr()).toBe(`regevents: cannot reach Redis at 127.0.0.1:${redis.port}: The client is offline\n`);
     } finally {
       registry.close();
       await server.close();
@@ -118,8 +131,8 @@ describe.skipIf(!peers.available)('a one-shot command whose Redis goes away afte
       try {
         running = startRegevents(args(policy, door.url));
         expect(await running.exited).toBe(1);
-        // the whole of it: the client's reports (its one reconnection attempt too, when it comes before the exit) and the failure, nothing after
-        expect(running.stderr()).toMatch(/^redis: Socket closed unexpectedly\nregevents: Socket closed unexpectedly\n(redis: connect ECONNREFUSED 127\.0\.0\.1:\d+\n)?$/);
+        // the whole of it: the client's own reports (its reconnection attempt too) would only repeat it
+        expect(running.stderr()).toBe(`regevents: cannot reach Redis at ${new URL(door.url).host}: Socket closed unexpectedly\n`);
       } finally {
         door.close();
         await redis.stop();
