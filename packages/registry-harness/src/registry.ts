@@ -63,8 +63,23 @@ async function readRegistryVersion(): Promise<string> {
 /** The installed docker-registry's version, asked once per process (every start reports it). */
 export const registryVersion = once(readRegistryVersion);
 
-/** Starts Debian's `docker-registry` on loopback and waits until `/v2/` answers. */
+/** A free port asked of the kernel can be taken by another process before the registry binds it. */
+class PortTakenError extends Error {}
+
+const START_ATTEMPTS = 5;
+
+/** Starts Debian's `docker-registry` on loopback and waits until `/v2/` answers; a port taken meanwhile is chosen anew. */
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchRegistry(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function launchRegistry(options: StartRegistryOptions): Promise<RunningRegistry> {
   const workDir = await mkdtemp(join(tmpdir(), 'regevents-registry-'));
   const storageDir = join(workDir, 'storage');
   const port = await freePort();
@@ -95,7 +110,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     if (exited) {
       const text = await log();
       await stop();
-      throw new Error(`docker-registry exited during start-up:\n${text.slice(-2000)}`);
+      const Failure = text.includes('bind: address already in use') ? PortTakenError : Error;
+      throw new Failure(`docker-registry exited during start-up:\n${text.slice(-2000)}`);
     }
     try {
       const response = await fetch(`${url}/v2/`);
