@@ -27,28 +27,53 @@ export interface StartRedisOptions {
   appendfsync?: 'always' | 'everysec' | 'no';
 }
 
-function answersPing(port: number): Promise<boolean> {
+/** The process id of the Redis answering on `port` (its `INFO server`), or undefined while none answers. */
+function answeringPid(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
+    let reply = '';
+    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write('INFO server\r\n'));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      const pid = /\r\nprocess_id:(\d+)\r\n/.exec(reply)?.[1];
+      if (pid === undefined && !reply.startsWith('-') && reply.length < 64 * 1024) return;
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(pid === undefined ? undefined : Number(pid));
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', () => resolve(undefined));
+    socket.once('close', () => resolve(undefined));
   });
 }
 
-async function waitForPong(child: ChildProcess, port: number): Promise<void> {
+/** redis-server exited before it answered: most often, the free port the kernel gave was taken by another process before it bound it. */
+class ExitedOnStartError extends Error {}
+
+/**
+ * Waits until `child` itself answers on `port`: a PONG alone could come from another test's Redis
+ * that took the port first, while `child` exits failing to bind it.
+ */
+async function waitForAnswer(child: ChildProcess, port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!(await answersPing(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
+  while ((await answeringPid(port)) !== child.pid) {
+    if (child.exitCode !== null) throw new ExitedOnStartError(`redis-server exited on start on 127.0.0.1:${port} (code ${child.exitCode})`);
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
     await sleep(25);
   }
 }
 
-/** Starts Debian's `redis-server` on a free loopback port (persistence off unless asked) and waits for PONG. */
+const START_ATTEMPTS = 5;
+
+/** Starts Debian's `redis-server` on a free loopback port (persistence off unless asked) and waits until it answers; one that exits on start (its port taken meanwhile) is started again on a new port. */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RunningRedis> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchRedis(options, await freePort());
+    } catch (error) {
+      if (!(error instanceof ExitedOnStartError) || attempt === START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function launchRedis(options: StartRedisOptions, port: number): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'regevents-redis-'));
   const persistence = options.appendfsync ? ['--appendonly', 'yes', '--appendfsync', options.appendfsync] : ['--appendonly', 'no'];
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', ...persistence, '--dir', dir];
@@ -59,7 +84,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Runni
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPong(child, port);
+    await waitForAnswer(child, port);
   } catch (error) {
     await stop();
     throw error;
@@ -84,7 +109,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Runni
       } finally {
         // a failing step must not leave the server down for whatever runs next on it
         child = launch();
-        await waitForPong(child, port);
+        await waitForAnswer(child, port);
       }
     },
     stop,
