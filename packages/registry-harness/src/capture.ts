@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCaptureListener, type CaptureListener, type CapturedDelivery } from './listener.js';
-import { registryConfig, startRegistry, writeHtpasswd } from './registry.js';
+import { until } from './process.js';
+import { endpointMetrics, registryConfig, startRegistry, writeHtpasswd } from './registry.js';
 import { SCENARIO_USER, type Scenario, type ScenarioTarget } from './scenarios.js';
 import { skopeoVersion } from './skopeo.js';
 
@@ -29,17 +30,33 @@ export function startScenarioListener(scenario: Scenario): Promise<CaptureListen
 
 /**
  * Runs a scenario against any registry at `target` and returns only the deliveries its act step
- * caused: setup first, wait for that to settle, then act and wait again.
+ * caused: setup first, wait for that to settle, then act and wait again. `drained`, where the
+ * registry can tell, resolves once it has delivered all it queued: a quiet spell alone can be a
+ * loaded machine's delay before the first delivery.
  */
-export async function scenarioDeliveries(scenario: Scenario, target: ScenarioTarget, listener: CaptureListener): Promise<CapturedDelivery[]> {
+export async function scenarioDeliveries(
+  scenario: Scenario,
+  target: ScenarioTarget,
+  listener: CaptureListener,
+  drained: () => Promise<void> = async () => undefined,
+): Promise<CapturedDelivery[]> {
+  const settle = async () => {
+    await drained();
+    await listener.settle();
+  };
   if (scenario.setup) {
     await scenario.setup(target);
-    await listener.settle();
+    await settle();
   }
   const mark = listener.deliveries.length;
   await scenario.act(target);
-  await listener.settle();
+  await settle();
   return listener.deliveries.slice(mark);
+}
+
+/** Resolves once the registry's queue for the capture endpoint is empty: it queues each event before it answers the request that caused it. */
+function captureQueueDrained(debugUrl: string): () => Promise<void> {
+  return () => until(async () => (await endpointMetrics(debugUrl, CAPTURE_ENDPOINT.name)).Pending === 0, 'the registry delivered what it queued', 60_000, 50);
 }
 
 /** Runs one scenario against a fresh real registry and returns what its endpoint received. */
@@ -63,7 +80,7 @@ export async function runScenarioOnRealRegistry(scenario: Scenario): Promise<Sce
       }),
   });
   try {
-    const deliveries = await scenarioDeliveries(scenario, { host: registry.host, workDir }, listener);
+    const deliveries = await scenarioDeliveries(scenario, { host: registry.host, workDir }, listener, captureQueueDrained(registry.debugUrl));
     return { registryVersion: registry.version, deliveries };
   } finally {
     await registry.stop();
