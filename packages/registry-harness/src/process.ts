@@ -19,6 +19,22 @@ export function run(command: string, args: string[], timeoutMs = 120_000, env?: 
   });
 }
 
+/** A server's free port, asked of the kernel, was taken by another process before the server bound it. */
+export class PortTakenError extends Error {}
+
+const START_ATTEMPTS = 5;
+
+/** Runs `launch` (which asks for its own free ports) again while it fails with PortTakenError, up to 5 times. */
+export async function startAgainIfPortTaken<T>(launch: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch();
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === START_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /** Asks the kernel for a free loopback port. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, sleep, terminate } from './process.js';
+import { freePort, PortTakenError, sleep, startAgainIfPortTaken, terminate } from './process.js';
 
 export interface RunningRedis {
   /** `redis://127.0.0.1:PORT`. */
@@ -44,9 +44,6 @@ function answeringPid(port: number): Promise<number | undefined> {
   });
 }
 
-/** redis-server exited before it answered: most often, the free port the kernel gave was taken by another process before it bound it. */
-class ExitedOnStartError extends Error {}
-
 /**
  * Waits until `child` itself answers on `port`: a PONG alone could come from another test's Redis
  * that took the port first, while `child` exits failing to bind it.
@@ -54,23 +51,16 @@ class ExitedOnStartError extends Error {}
 async function waitForAnswer(child: ChildProcess, port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   while ((await answeringPid(port)) !== child.pid) {
-    if (child.exitCode !== null) throw new ExitedOnStartError(`redis-server exited on start on 127.0.0.1:${port} (code ${child.exitCode})`);
+    if (child.exitCode !== null) // its output is not kept: an exit before it answered is, on a free port, most often that port taken
+      throw new PortTakenError(`redis-server exited on start on 127.0.0.1:${port} (code ${child.exitCode})`);
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
     await sleep(25);
   }
 }
 
-const START_ATTEMPTS = 5;
-
 /** Starts Debian's `redis-server` on a free loopback port (persistence off unless asked) and waits until it answers; one that exits on start (its port taken meanwhile) is started again on a new port. */
-export async function startRedis(options: StartRedisOptions = {}): Promise<RunningRedis> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launchRedis(options, await freePort());
-    } catch (error) {
-      if (!(error instanceof ExitedOnStartError) || attempt === START_ATTEMPTS) throw error;
-    }
-  }
+export function startRedis(options: StartRedisOptions = {}): Promise<RunningRedis> {
+  return startAgainIfPortTaken(async () => launchRedis(options, await freePort()));
 }
 
 async function launchRedis(options: StartRedisOptions, port: number): Promise<RunningRedis> {

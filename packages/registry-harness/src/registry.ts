@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, once, run, sleep, terminate } from './process.js';
+import { freePort, once, PortTakenError, run, sleep, startAgainIfPortTaken, terminate } from './process.js';
 
 export interface RegistryConfigOptions {
   port: number;
@@ -63,20 +63,9 @@ async function readRegistryVersion(): Promise<string> {
 /** The installed docker-registry's version, asked once per process (every start reports it). */
 export const registryVersion = once(readRegistryVersion);
 
-/** A free port asked of the kernel can be taken by another process before the registry binds it. */
-class PortTakenError extends Error {}
-
-const START_ATTEMPTS = 5;
-
 /** Starts Debian's `docker-registry` on loopback and waits until `/v2/` answers; a port taken meanwhile is chosen anew. */
-export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launchRegistry(options);
-    } catch (error) {
-      if (!(error instanceof PortTakenError) || attempt === START_ATTEMPTS) throw error;
-    }
-  }
+export function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
+  return startAgainIfPortTaken(() => launchRegistry(options));
 }
 
 async function launchRegistry(options: StartRegistryOptions): Promise<RunningRegistry> {
