@@ -60,7 +60,6 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
   // reconnection is the client's; errors in between are reported once per kind, none once it gave up
   let lastError = '';
   let gaveUp = false;
-  let connected = false;
   client.on('error', (error: Error) => {
     if (gaveUp) return;
     if (error instanceof SocketTimeoutError) {
@@ -69,8 +68,8 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
       explainWith(error, unanswered);
       return;
     }
-    // a one-shot command that lost its Redis fails with one line naming it; a service reports each loss as it reconnects
-    if (error.message !== lastError && !(deadline === true && connected)) io.err(`redis: ${error.message}`);
+    // a one-shot command fails with one line naming its Redis and the last error; a service reports each loss as it reconnects
+    if (error.message !== lastError && deadline !== true) io.err(`redis: ${error.message}`);
     lastError = error.message;
   });
   client.on('ready', () => (lastError = ''));
@@ -86,7 +85,6 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     await client.connect();
     // a client destroyed while it waits resolves its connect: the signal says it gave up
     giveUp.throwIfAborted();
-    connected = true;
     if (deadline === true) explainLoss(value);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;

@@ -1,9 +1,8 @@
 import { NORMALIZED_KINDS } from '@regevents/formats';
 import { createRelay, type LogEntry, type RelayLog } from '@regevents/relay';
-import { CliError, EXIT, explained, messageOf } from '../cli-error.js';
+import { CliError, EXIT, messageOf } from '../cli-error.js';
 import { serveUntilInterrupted } from '../interruption.js';
 import type { Io } from '../output.js';
-import { cannotReachRedis } from '../redis-connection.js';
 import { formatEntry, openLog, type OpenLog, type RelayLogOptions } from './relay-log.js';
 
 export interface TailOptions extends RelayLogOptions {
@@ -66,8 +65,7 @@ async function followGroup({ log, redis }: OpenLog, group: string, options: Tail
     await (options.once ? consumer.idle() : stopped);
   } catch (error) {
     ended = true;
-    // a Redis gone away (the client reconnects, still open) fails with node-redis's words alone: the line names the Redis
-    throw options.redis && !(explained(error) instanceof CliError) ? cannotReachRedis(options.redis, messageOf(error)) : error;
+    throw error;
   } finally {
     // also when idle() gave up on Redis: a consumer left running polls (and reports) for ever
     await consumer.stop();
@@ -79,9 +77,7 @@ export function relayTailCommand(options: TailOptions, io: Io): Promise<number> 
   return serveUntilInterrupted(io, 'regevents relay tail', async ({ signal, stopped, started }) => {
     // following the log, it waits for its Redis as a service; --once is a command that gives up on it
     const once = options.once === true;
-    // a one-shot group's one last line says what became of its Redis: the client's reports on the way there would only repeat it
-    const clientIo = once && options.group ? { ...io, err: () => undefined } : io;
-    const opened = await started.part(openLog(options, clientIo, { signal, deadline: once }));
+    const opened = await started.part(openLog(options, io, { signal, deadline: once }));
     const print = (entry: LogEntry) => io.out(options.json ? JSON.stringify(entry) : formatEntry(entry, io));
     await (options.group ? followGroup(opened, options.group, options, print, stopped) : followLog(opened.log, options, print, stopped));
     return EXIT.ok;
