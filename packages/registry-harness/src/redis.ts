@@ -25,6 +25,8 @@ export interface RunningRedis {
 export interface StartRedisOptions {
   /** Turns the append-only file on with this fsync policy; default: persistence off. */
   appendfsync?: 'always' | 'everysec' | 'no';
+  /** Starts it as a one-node Redis Cluster (cluster mode on, no slots assigned yet: the caller assigns them). */
+  cluster?: boolean;
 }
 
 /** The process id of the Redis answering on `port` (its `INFO server`), or undefined while none answers. */
@@ -66,7 +68,8 @@ export function startRedis(options: StartRedisOptions = {}): Promise<RunningRedi
 async function launchRedis(options: StartRedisOptions, port: number): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'regevents-redis-'));
   const persistence = options.appendfsync ? ['--appendonly', 'yes', '--appendfsync', options.appendfsync] : ['--appendonly', 'no'];
-  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', ...persistence, '--dir', dir];
+  const cluster = options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] : [];
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', ...persistence, ...cluster, '--dir', dir];
   const launch = () => spawn('redis-server', args, { stdio: 'ignore' });
   let child = launch();
   const stop = async () => {

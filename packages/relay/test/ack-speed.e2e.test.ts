@@ -1,11 +1,10 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildImage, registryConfig, requirePeers, skopeoCopy, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay } from '../src/index.js';
 import { endpointMetrics, freshStream, TOKEN, until, useRedis, useWorkDir } from './helpers.js';
+import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 const PUSHES = 3;
@@ -13,12 +12,6 @@ const PUSHES = 3;
 const EVENTS_PER_PUSH = 3;
 // what the registry must show within the test's own time limit; nothing here races a clock
 const WAIT_MS = 40_000;
-
-async function serve(listener: RequestListener): Promise<{ url: string; server: Server }> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`, server };
-}
 
 function startRegistryFor(url: string): Promise<RunningRegistry> {
   return startRegistry({
@@ -52,8 +45,8 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
       handled++;
     });
     await consumer.start();
-    const relayServer = await serve((req, res) => void relay.node(req, res));
-    const registry = await startRegistryFor(relayServer.url);
+    const relayServer = await serveOnLoopback((req, res) => void relay.node(req, res));
+    const registry = await startRegistryFor(`${relayServer.url}/events`);
     try {
       for (let n = 1; n <= PUSHES; n++) {
         await push(registry, workDir.path, 500 + n);
@@ -77,14 +70,14 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
       slowConsumer.open();
       await registry.stop();
       await consumer.stop();
-      relayServer.server.close();
+      await relayServer.close();
     }
 
     // the same pushes into a receiver whose handler does the work itself
     const slowHandler = gate();
     const direct = createWebhookHandler({ auth: { bearer: TOKEN } }).onAny(() => slowHandler.wait());
-    const directServer = await serve((req, res) => void direct.node(req, res));
-    const baseline = await startRegistryFor(directServer.url);
+    const directServer = await serveOnLoopback((req, res) => void direct.node(req, res));
+    const baseline = await startRegistryFor(`${directServer.url}/events`);
     try {
       for (let n = 1; n <= PUSHES; n++) await push(baseline, workDir.path, 600 + n);
       // one event is being sent (held by the handler); all the others wait in the registry's queue
@@ -93,8 +86,7 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
     } finally {
       slowHandler.open();
       await baseline.stop();
-      directServer.server.closeAllConnections();
-      directServer.server.close();
+      await directServer.close();
     }
   }, 120_000);
 });

@@ -1,10 +1,10 @@
-import http from 'node:http';
 import { join } from 'node:path';
 import type { NormalizedRegistryEvent } from '@regevents/formats';
-import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, createRelay, type RelayLog } from '../src/index.js';
 import { freshStream, redisPeer, TOKEN, until, useRedis, useWorkDir } from './helpers.js';
+import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 
@@ -15,10 +15,8 @@ describe.skipIf(!peers.available)('the enriched view: a tag deleted on docker-re
   /** skopeo pushes `app:1` and deletes it again; returns the pushed digest and the tag delete as the enriched view had it. */
   async function pushThenDelete(log: RelayLog, name: string): Promise<{ digest: string; deleted: NormalizedRegistryEvent; raw: { digest?: string } }> {
     const relay = createRelay({ log, auth: { bearer: TOKEN } });
-    const port = await freePort();
-    const server = http.createServer(relay.node);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    const endpoint = { name: 'relay', url: `http://127.0.0.1:${port}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
+    const server = await serveOnLoopback(relay.node);
+    const endpoint = { name: 'relay', url: `${server.url}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
     const registry = await startRegistry({ config: (base) => registryConfig({ ...base, notifications: { endpoints: [endpoint] } }) });
     const deletes: NormalizedRegistryEvent[] = [];
     const raw: { digest?: string }[] = [];
@@ -37,8 +35,7 @@ describe.skipIf(!peers.available)('the enriched view: a tag deleted on docker-re
     } finally {
       await consumer.stop();
       await registry.stop();
-      server.close();
-      server.closeAllConnections();
+      await server.close();
     }
   }
 

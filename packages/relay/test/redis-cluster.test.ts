@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, terminate, until } from '@regevents/registry-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '@regevents/registry-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRedisLog } from '../src/index.js';
 import { describeLogContract } from '../src/testing.js';
-import { connect, freshStream, redisPeer, useWorkDir, type RedisClient } from './helpers.js';
+import { freshStream, redisPeer, useRedis, type RedisClient } from './helpers.js';
 
 /**
  * A Redis Cluster of one node that serves every slot: a plain client reaches all keys, and Redis
@@ -11,20 +10,10 @@ import { connect, freshStream, redisPeer, useWorkDir, type RedisClient } from '.
  * node does. The whole log contract runs on it.
  */
 function useOneNodeCluster(): { client: RedisClient } {
-  const dir = useWorkDir('regevents-redis-cluster-');
-  const started = {} as { client: RedisClient; server: ChildProcess };
+  const started = useRedis({ cluster: true });
   beforeAll(async () => {
-    const port = await freePort();
-    const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir.path, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'];
-    started.server = spawn('redis-server', args, { stdio: 'ignore' });
-    // the client retries until the server listens
-    started.client = await connect(`redis://127.0.0.1:${port}`);
     await started.client.sendCommand(['CLUSTER', 'ADDSLOTSRANGE', '0', '16383']);
     await until(async () => String(await started.client.sendCommand(['CLUSTER', 'INFO'])).includes('cluster_state:ok'), 'the cluster to serve every slot');
-  });
-  afterAll(async () => {
-    await started.client?.quit().catch(() => undefined);
-    if (started.server) await terminate(started.server);
   });
   return started;
 }
