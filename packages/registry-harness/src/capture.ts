@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCaptureListener, type CaptureListener, type CapturedDelivery } from './listener.js';
-import { until } from './process.js';
-import { endpointMetrics, registryConfig, startRegistry, writeHtpasswd } from './registry.js';
+import { queueDrained, registryConfig, startRegistry, writeHtpasswd } from './registry.js';
 import { SCENARIO_USER, type Scenario, type ScenarioTarget } from './scenarios.js';
 import { skopeoVersion } from './skopeo.js';
 
@@ -30,16 +29,12 @@ export function startScenarioListener(scenario: Scenario): Promise<CaptureListen
 
 /**
  * Runs a scenario against any registry at `target` and returns only the deliveries its act step
- * caused: setup first, wait for that to settle, then act and wait again. `drained`, where the
- * registry can tell, resolves once it has delivered all it queued: a quiet spell alone can be a
+ * caused: setup first, wait for that to settle, then act and wait again. Settling is `drained`
+ * (the registry's queue for the capture endpoint is empty: it queues each event before it answers
+ * the request that caused it), then the listener's quiet spell: a quiet spell alone can be a
  * loaded machine's delay before the first delivery.
  */
-export async function scenarioDeliveries(
-  scenario: Scenario,
-  target: ScenarioTarget,
-  listener: CaptureListener,
-  drained: () => Promise<void> = async () => undefined,
-): Promise<CapturedDelivery[]> {
+export async function scenarioDeliveries(scenario: Scenario, target: ScenarioTarget, listener: CaptureListener, drained: () => Promise<void>): Promise<CapturedDelivery[]> {
   const settle = async () => {
     await drained();
     await listener.settle();
@@ -52,11 +47,6 @@ export async function scenarioDeliveries(
   await scenario.act(target);
   await settle();
   return listener.deliveries.slice(mark);
-}
-
-/** Resolves once the registry's queue for the capture endpoint is empty: it queues each event before it answers the request that caused it. */
-function captureQueueDrained(debugUrl: string): () => Promise<void> {
-  return () => until(async () => (await endpointMetrics(debugUrl, CAPTURE_ENDPOINT.name)).Pending === 0, 'the registry delivered what it queued', 60_000, 50);
 }
 
 /** Runs one scenario against a fresh real registry and returns what its endpoint received. */
@@ -80,7 +70,7 @@ export async function runScenarioOnRealRegistry(scenario: Scenario): Promise<Sce
       }),
   });
   try {
-    const deliveries = await scenarioDeliveries(scenario, { host: registry.host, workDir }, listener, captureQueueDrained(registry.debugUrl));
+    const deliveries = await scenarioDeliveries(scenario, { host: registry.host, workDir }, listener, () => queueDrained(registry.debugUrl, CAPTURE_ENDPOINT.name));
     return { registryVersion: registry.version, deliveries };
   } finally {
     await registry.stop();

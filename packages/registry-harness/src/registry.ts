@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, once, PortTakenError, run, sleep, startAgainIfPortTaken, terminate } from './process.js';
+import { freePort, once, PortTakenError, run, sleep, startAgainIfPortTaken, terminate, until } from './process.js';
 
 export interface RegistryConfigOptions {
   port: number;
@@ -152,4 +152,13 @@ export async function endpointMetrics(debugUrl: string, name: string): Promise<E
   const endpoint = vars.registry.notifications.endpoints.find((candidate) => candidate.name === name);
   if (!endpoint) throw new Error(`the registry does not report the endpoint "${name}" in /debug/vars`);
   return endpoint.Metrics;
+}
+
+/**
+ * Resolves once the registry's queue for endpoint `name` is empty (Pending 0). The registry queues
+ * each event before it answers the request that caused it, so by then it has sent every event the
+ * requests answered so far caused.
+ */
+export function queueDrained(debugUrl: string, name: string, ms = 60_000): Promise<void> {
+  return until(async () => (await endpointMetrics(debugUrl, name)).Pending === 0, `the registry to deliver its queue for ${name}`, ms, 50);
 }

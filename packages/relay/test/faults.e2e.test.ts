@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay, type LogEntry } from '../src/index.js';
 import { endpointMetrics, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
@@ -100,7 +100,7 @@ describe.skipIf(!peers.available)('faults: docker-registry → relay process →
       await pushes;
 
       // the registry has sent everything, and the group has handled or dead-lettered all of it
-      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to drain its queue', 30_000, 200);
+      await queueDrained(registry.debugUrl, 'relay', 30_000);
       const log = createRedisLog({ client, partitions: PARTITIONS });
       await until(
         async () => {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { join } from 'node:path';
-import { buildImage, freePort, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { validateEvent } from '@regevents/schemas';
 import type { Event } from '@regevents/types';
 import { describe, expect, it } from 'vitest';
@@ -72,7 +72,8 @@ describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-serve
       await push(scratch.path, registry, 'app:move');
       await push(scratch.path, registry, 'app:gone');
       const stay = await push(scratch.path, registry, 'other/app:stay');
-      await until(async () => (await endpointMetrics(registry)).Pending === 0 && tagChanges(await entries(receiver.relay)).length === 4, 'the first pushes to reach the log', 20_000, 100);
+      await queueDrained(registry.debugUrl, 'relay', 20_000);
+      await until(async () => tagChanges(await entries(receiver.relay)).length === 4, 'the first pushes to reach the log', 20_000, 100);
       // the state the relay kept as those events passed matches the registry: nothing to append
       expect(await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay })).toMatchObject({ pushed: 0, deleted: 0, tags: 4 });
 
@@ -102,7 +103,7 @@ describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-serve
       // the HEADs were pull events: they reach the log once the registry sends them, with reconciliation's User-Agent
       const second = await reconcile({ client: { baseUrl: registry.url }, relay: receiver.relay });
       expect(second).toMatchObject({ pushed: 0, deleted: 0, tags: 5 });
-      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to send the pull events', 20_000, 100);
+      await queueDrained(registry.debugUrl, 'relay', 20_000);
       const all = (await entries(receiver.relay)).slice(before);
       expect(tagChanges(all)).toHaveLength(4);
       const pulls = all.filter(({ record }) => (record.event as Event).action === 'pull');
@@ -130,7 +131,7 @@ describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-serve
       expect(await reconcile({ client: { baseUrl: registry.url }, relay: log, scope: 'late/app' })).toMatchObject({ repositories: 1, tags: 2, pushed: 1, deleted: 0 });
 
       receiver = await serveRelay(started.client, stream, relayPort);
-      await until(async () => (await endpointMetrics(registry)).Pending === 0, 'the registry to deliver its queue', 20_000, 100);
+      await queueDrained(registry.debugUrl, 'relay', 20_000);
       const changes = (await entries(receiver.relay)).filter((entry) => tagChanges([entry]).includes(`late/app:2@${digest}`));
       expect(changes.map((entry) => [entry.record.origin, entry.record.reconciled])).toEqual([
         ['reconcile', undefined],
