@@ -48,8 +48,14 @@ export interface RunningRegistry {
   debugUrl: string;
   version: string;
   workDir: string;
-  /** What the registry printed so far (warnings and errors). */
+  /** What the registry printed so far (warnings and errors), across restarts. */
   log(): Promise<string>;
+  /**
+   * Stops the registry (SIGTERM: its queued notifications are lost, as on any restart) and starts it
+   * again on the same ports, config and storage; `whileDown` runs once it has exited and before the
+   * start, which happens even if `whileDown` throws.
+   */
+  restart(options?: { whileDown?: () => Promise<unknown> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,45 +83,26 @@ async function launchRegistry(options: StartRegistryOptions): Promise<RunningReg
   const configPath = join(workDir, 'config.yml');
   await writeFile(configPath, typeof built === 'string' ? built : JSON.stringify(built, null, 2));
   const logPath = join(workDir, 'registry.log');
-  const logFd = openSync(logPath, 'w');
-  const child: ChildProcess = spawn('docker-registry', ['serve', configPath], {
-    stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, ...options.env },
-  });
-  closeSync(logFd);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
   const url = `http://127.0.0.1:${port}`;
   const log = () => readFile(logPath, 'utf8').catch(() => '');
+  // a restart appends to the log the first start began
+  const launch = (flags: 'w' | 'a') => {
+    const logFd = openSync(logPath, flags);
+    const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', logFd, logFd], env: { ...process.env, ...options.env } });
+    closeSync(logFd);
+    return child;
+  };
+  let child = launch('w');
   const stop = async () => {
     await terminate(child);
     await rm(workDir, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (exited) {
-      const text = await log();
-      await stop();
-      const Failure = text.includes('bind: address already in use') ? PortTakenError : Error;
-      throw new Failure(`docker-registry exited during start-up:\n${text.slice(-2000)}`);
-    }
-    try {
-      const response = await fetch(`${url}/v2/`);
-      if (response.status === 200 || response.status === 401) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      const text = await log();
-      await stop();
-      throw new Error(`docker-registry did not answer on ${url} within 20 s:\n${text.slice(-2000)}`);
-    }
-    await sleep(50);
+  try {
+    await waitForApi(child, url, log);
+  } catch (error) {
+    await stop();
+    throw error;
   }
-
   return {
     host: `127.0.0.1:${port}`,
     url,
@@ -123,8 +110,40 @@ async function launchRegistry(options: StartRegistryOptions): Promise<RunningReg
     version: await registryVersion(),
     workDir,
     log,
+    async restart({ whileDown } = {}) {
+      await terminate(child);
+      try {
+        await whileDown?.();
+      } finally {
+        // a failing step must not leave the registry down for whatever runs next on it
+        child = launch('a');
+        await waitForApi(child, url, log);
+      }
+    },
     stop,
   };
+}
+
+/** Waits until `/v2/` at `url` answers (200, or 401 with auth on); an exit before that throws what the registry printed. */
+async function waitForApi(child: ChildProcess, url: string, log: () => Promise<string>): Promise<void> {
+  let exited = child.exitCode !== null;
+  child.once('exit', () => void (exited = true));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited) {
+      const text = await log();
+      const Failure = text.includes('bind: address already in use') ? PortTakenError : Error;
+      throw new Failure(`docker-registry exited during start-up:\n${text.slice(-2000)}`);
+    }
+    try {
+      const response = await fetch(`${url}/v2/`);
+      if (response.status === 200 || response.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${url} within 20 s:\n${(await log()).slice(-2000)}`);
+    await sleep(50);
+  }
 }
 
 /** Writes an htpasswd file (bcrypt, as the registry requires) with `htpasswd -Bbn`. */

@@ -1,8 +1,11 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { registryConfig, requirePeers, startRegistry } from '../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildImage, registryConfig, requirePeers, skopeoCopy, startRegistry, writeOciLayout } from '../src/index.js';
 
-const peers = requirePeers('docker-registry');
+const peers = requirePeers('docker-registry', 'skopeo');
 
 /** A port some other process holds, as when another test takes the free port the harness was given. */
 async function takenPort(): Promise<{ port: number; release(): void }> {
@@ -47,5 +50,31 @@ describe.skipIf(!peers.available)('startRegistry', () => {
     });
     await expect(failing).rejects.toThrow(/docker-registry exited during start-up/);
     expect(starts).toBe(1);
+  });
+
+  it('restarts on the same ports and storage: down while whileDown runs, then serving what was pushed before', async () => {
+    const registry = await startRegistry();
+    const dir = await mkdtemp(join(tmpdir(), 'harness-restart-'));
+    try {
+      const layout = await writeOciLayout(join(dir, 'image'), buildImage({ seed: 7, layers: 1, layerBytes: 64 }), 'v1');
+      await skopeoCopy(layout, `docker://${registry.host}/kept:v1`);
+      let downMeanwhile = false;
+      await registry.restart({ whileDown: async () => void (downMeanwhile = await fetch(`${registry.url}/v2/`).then(() => false, () => true)) });
+      expect(downMeanwhile).toBe(true);
+      expect(await (await fetch(`${registry.url}/v2/kept/tags/list`)).json()).toEqual({ name: 'kept', tags: ['v1'] });
+    } finally {
+      await registry.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('restarts even when whileDown throws, and passes the error on', async () => {
+    const registry = await startRegistry();
+    try {
+      await expect(registry.restart({ whileDown: async () => Promise.reject(new Error('step failed')) })).rejects.toThrow('step failed');
+      expect((await fetch(`${registry.url}/v2/`)).status).toBe(200);
+    } finally {
+      await registry.stop();
+    }
   });
 });

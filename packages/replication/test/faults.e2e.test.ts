@@ -6,7 +6,7 @@ import { createRegistryClient, type RegistryClient } from '@regevents/registry-c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPolicies, createReplicator, type ReplicationStatus, type Replicator } from '../src/index.js';
 import { createBullMqQueue } from '../src/node.js';
-import { eventually, startRestartableRegistry } from './peers.js';
+import { eventually } from './peers.js';
 import { pushBuilt } from './push.js';
 
 const peers = requirePeers('docker-registry', 'redis-server');
@@ -49,19 +49,19 @@ const statusesOf = (worker: Worker) => worker.lines.filter((line): line is Statu
 describe.skipIf(!peers.available)('faults: the target stopped mid-copy, a worker SIGKILLed mid-copy', () => {
   let redis: RunningRedis;
   let source: RunningRegistry;
-  let target: Awaited<ReturnType<typeof startRestartableRegistry>>;
+  let target: RunningRegistry;
   let enqueuer: Replicator;
   const workers: Worker[] = [];
   let sourceClient: RegistryClient;
 
   beforeAll(async () => {
-    [redis, source, target] = await Promise.all([startRedis({ appendfsync: 'always' }), startRegistry(), startRestartableRegistry()]);
+    [redis, source, target] = await Promise.all([startRedis({ appendfsync: 'always' }), startRegistry(), startRegistry()]);
     sourceClient = createRegistryClient({ baseUrl: source.url });
   });
   afterAll(async () => {
     for (const worker of workers) worker.child.kill('SIGKILL');
     await enqueuer?.close();
-    await Promise.all([redis?.stop(), source?.stop(), target?.close()]);
+    await Promise.all([redis?.stop(), source?.stop(), target?.stop()]);
   });
 
   it('every tag ends on the target with the source digest, each job ends in Success, and the statuses tell the story in order', async () => {
@@ -97,11 +97,14 @@ describe.skipIf(!peers.available)('faults: the target stopped mid-copy, a worker
     expect(cutShort.size).toBeGreaterThan(0);
 
     // the target goes down while the second worker takes the lanes up
-    await target.stop();
-    const second = await startWorker(policies, redis.url);
-    workers.push(second);
-    await eventually(async () => expect(statusesOf(second).some((line) => line.status === 'Error' && line.willRetry)).toBe(true), 20_000);
-    await target.start();
+    let second!: Worker;
+    await target.restart({
+      whileDown: async () => {
+        second = await startWorker(policies, redis.url);
+        workers.push(second);
+        await eventually(async () => expect(statusesOf(second).some((line) => line.status === 'Error' && line.willRetry)).toBe(true), 20_000);
+      },
+    });
 
     await eventually(async () => {
       const jobs = await enqueuer.jobs();

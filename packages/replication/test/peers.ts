@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { freePort, registryConfig, startCaptureListener, startRegistry, terminate, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
+import { registryConfig, startCaptureListener, startRegistry, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
 import { createRelay, type Relay } from '@regevents/relay';
 
 export const RELAY_TOKEN = 'replication-test-token-7c1d';
@@ -59,26 +55,4 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000)
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-}
-
-/** A docker-registry on a fixed port and storage that can be stopped and started again, as an operator would. */
-export async function startRestartableRegistry(): Promise<{ url: string; host: string; stop(): Promise<void>; start(): Promise<void>; close(): Promise<void> }> {
-  const workDir = await mkdtemp(join(tmpdir(), 'replication-target-'));
-  const port = await freePort();
-  const configPath = join(workDir, 'config.yml');
-  await writeFile(configPath, JSON.stringify(registryConfig({ port, storageDir: join(workDir, 'storage'), debugPort: await freePort() })));
-  const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn('docker-registry', ['serve', configPath], { stdio: 'ignore' });
-    await eventually(async () => {
-      if ((await fetch(`${url}/v2/`)).status !== 200) throw new Error('not ready');
-    }, 20_000);
-  };
-  const stop = async () => {
-    if (child) await terminate(child);
-    child = undefined;
-  };
-  await start();
-  return { url, host: `127.0.0.1:${port}`, start, stop, close: async () => (await stop(), await rm(workDir, { recursive: true, force: true })) };
 }
