@@ -10,12 +10,15 @@ import { registryHoldingCatalog } from './holding-registry.js';
 const peers = requirePeers('redis-server');
 let dir: string;
 let policyPath: string;
+let replicationPolicyPath: string;
 let running: Background | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cli-redis-lost-'));
   policyPath = join(dir, 'retention.yml');
   await writeFile(policyPath, "policies:\n  - repositories: ['**']\n    rules:\n      - remove: { olderThan: 24h }\n");
+  replicationPolicyPath = join(dir, 'replication.yml');
+  await writeFile(replicationPolicyPath, 'policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:1 }\n    targets: [{ name: far, registry: http://127.0.0.1:2 }, { name: near, registry: http://127.0.0.1:3 }]\n');
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 afterEach(() => {
@@ -76,6 +79,7 @@ async function reconnectionTo(port: number): Promise<void> {
 describe.skipIf(!peers.available)('a one-shot command whose Redis goes away after it connected', () => {
   it.each([
     ['retention plan', (registry: string, redis: string) => ['retention', 'plan', '--policy', policyPath, '--registry', registry, '--redis', redis]],
+    ['retention apply', (registry: string, redis: string) => ['retention', 'apply', '--policy', policyPath, '--registry', registry, '--redis', redis]],
     ['relay reconcile', (registry: string, redis: string) => ['relay', 'reconcile', '--registry', registry, '--redis', redis]],
   ])('%s fails with one line naming the Redis it lost, and exit 1, instead of waiting for it for ever', async (_name, args) => {
     const redis = await startRedis();
@@ -96,47 +100,43 @@ describe.skipIf(!peers.available)('a one-shot command whose Redis goes away afte
     }
   }, 30_000);
 
-  describe('replicate status and retry (one connection, shared by every lane of the queue)', () => {
-    const status = (policy: string, redis: string) => ['replicate', 'status', '--policy', policy, '--redis', redis];
-    const retry = (policy: string, redis: string) => ['replicate', 'retry', 'some-job', '--policy', policy, '--redis', redis];
-    let policy: string;
-    beforeAll(async () => {
-      policy = join(dir, 'replication.yml');
-      await writeFile(policy, 'policies:\n  - name: dc2\n    source: { registry: http://127.0.0.1:1 }\n    targets: [{ name: far, registry: http://127.0.0.1:2 }, { name: near, registry: http://127.0.0.1:3 }]\n');
-    });
+  const status = (redis: string) => ['replicate', 'status', '--policy', replicationPolicyPath, '--redis', redis];
+  const retry = (redis: string) => ['replicate', 'retry', 'some-job', '--policy', replicationPolicyPath, '--redis', redis];
 
-    it.each([
-      ['replicate status', 0, status, ''],
-      ['replicate retry', 1, retry, 'regevents: no failed job some-job (see regevents replicate status)\n'],
-    ])('%s connects once: with the door shut behind its one connection, it answers (exit %i)', async (_name, code, args, said) => {
-      const redis = await startRedis();
-      const door = await oneConnectionTo(redis.port);
-      try {
-        running = startRegevents(args(policy, door.url));
-        expect(await running.exited).toBe(code);
-        expect(running.stderr()).toBe(said);
-      } finally {
-        door.close();
-        await redis.stop();
-      }
-    }, 30_000);
+  it.each([
+    ['replicate status', 0, status, ''],
+    ['replicate retry', 1, retry, 'regevents: no failed job some-job (see regevents replicate status)\n'],
+  ])('%s connects once (one connection, shared by every lane of the queue): with the door shut behind it, it answers (exit %i)', async (_name, code, args, said) => {
+    const redis = await startRedis();
+    const door = await oneConnectionTo(redis.port);
+    try {
+      running = startRegevents(args(door.url));
+      expect(await running.exited).toBe(code);
+      expect(running.stderr()).toBe(said);
+    } finally {
+      door.close();
+      await redis.stop();
+    }
+  }, 30_000);
 
-    it.each([
-      ['replicate status', status],
-      ['replicate retry', retry],
-    ])('%s, its Redis gone as it sends its query, fails the query and exits 1 instead of waiting for Redis', async (_name, args) => {
-      const redis = await startRedis();
-      // the queue's keys are named in the query, never in the connection's own commands
-      const door = await oneConnectionTo(redis.port, { shutAt: 'regevents-replication' });
-      try {
-        running = startRegevents(args(policy, door.url));
-        expect(await running.exited).toBe(1);
-        // the whole of it: the client's own reports (its reconnection attempt too) would only repeat it
-        expect(running.stderr()).toBe(`regevents: cannot reach Redis at ${new URL(door.url).host}: Socket closed unexpectedly\n`);
-      } finally {
-        door.close();
-        await redis.stop();
-      }
-    }, 30_000);
-  });
+  // none of them reads a registry to hold: Redis goes as the command sends a command naming the marker,
+  // which the connection's own commands never name
+  it.each([
+    ['replicate status', 'regevents-replication', status],
+    ['replicate retry', 'regevents-replication', retry],
+    ['relay dead-letters list', ':dead:g', (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'g', '--redis', redis]],
+    ['relay tail --once', 'XRANGE', (redis: string) => ['relay', 'tail', '--once', '--redis', redis]],
+  ])('%s, its Redis gone as it sends a command naming %s, fails it with one line naming the Redis, and exit 1, instead of waiting for Redis', async (_name, shutAt, args) => {
+    const redis = await startRedis();
+    const door = await oneConnectionTo(redis.port, { shutAt });
+    try {
+      running = startRegevents(args(door.url));
+      expect(await running.exited).toBe(1);
+      // the whole of it: the client's own reports (its reconnection attempt too) would only repeat it
+      expect(running.stderr()).toBe(`regevents: cannot reach Redis at ${new URL(door.url).host}: Socket closed unexpectedly\n`);
+    } finally {
+      door.close();
+      await redis.stop();
+    }
+  }, 30_000);
 });
