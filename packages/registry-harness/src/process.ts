@@ -61,12 +61,30 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   }
 }
 
+/** Whether `child` has ended, by itself or by a signal. */
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 /** Stops a child with SIGTERM, then SIGKILL if it is still there after five seconds. */
 export async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (hasExited(child)) return;
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   await Promise.race([done, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+}
+
+/**
+ * A server's restart: `stop`, then `whileDown`, then `start`, which runs even if `whileDown` throws
+ * (a failing step must not leave the server down for whatever runs next on it).
+ */
+export async function restartAround(stop: () => Promise<void>, whileDown: (() => Promise<unknown>) | undefined, start: () => Promise<void>): Promise<void> {
+  await stop();
+  try {
+    await whileDown?.();
+  } finally {
+    await start();
+  }
 }
 
 /** Runs `read` on the first call only and shares its promise: for facts that cannot change while the process runs. */

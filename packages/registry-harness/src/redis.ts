@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, PortTakenError, sleep, startAgainIfPortTaken, terminate } from './process.js';
+import { freePort, hasExited, PortTakenError, restartAround, sleep, startAgainIfPortTaken, terminate } from './process.js';
 
 export interface RunningRedis {
   /** `redis://127.0.0.1:PORT`. */
@@ -53,11 +53,19 @@ function answeringPid(port: number): Promise<number | undefined> {
 async function waitForAnswer(child: ChildProcess, port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   while ((await answeringPid(port)) !== child.pid) {
-    if (child.exitCode !== null) // its output is not kept: an exit before it answered is, on a free port, most often that port taken
-      throw new PortTakenError(`redis-server exited on start on 127.0.0.1:${port} (code ${child.exitCode})`);
+    if (hasExited(child)) // its output is not kept: an exit before it answered is, on a free port, most often that port taken
+      throw new PortTakenError(`redis-server exited on start on 127.0.0.1:${port} (${child.exitCode === null ? child.signalCode : `code ${child.exitCode}`})`);
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
     await sleep(25);
   }
+}
+
+/** SIGKILL, no final write: resolves once the process has gone. */
+async function killNow(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** Starts Debian's `redis-server` on a free loopback port (persistence off unless asked) and waits until it answers; one that exits on start (its port taken meanwhile) is started again on a new port. */
@@ -89,22 +97,11 @@ async function launchRedis(options: StartRedisOptions, port: number): Promise<Ru
     get pid() {
       return child.pid;
     },
-    async restart({ kill = false, whileDown } = {}) {
-      if (kill) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      } else {
-        await terminate(child);
-      }
-      try {
-        await whileDown?.();
-      } finally {
-        // a failing step must not leave the server down for whatever runs next on it
+    restart: ({ kill = false, whileDown } = {}) =>
+      restartAround(() => (kill ? killNow(child) : terminate(child)), whileDown, async () => {
         child = launch();
         await waitForAnswer(child, port);
-      }
-    },
+      }),
     stop,
   };
 }

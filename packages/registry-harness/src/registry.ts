@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, once, PortTakenError, run, sleep, startAgainIfPortTaken, terminate, until } from './process.js';
+import { freePort, hasExited, once, PortTakenError, restartAround, run, sleep, startAgainIfPortTaken, terminate, until } from './process.js';
 
 export interface RegistryConfigOptions {
   port: number;
@@ -110,27 +110,20 @@ async function launchRegistry(options: StartRegistryOptions): Promise<RunningReg
     version: await registryVersion(),
     workDir,
     log,
-    async restart({ whileDown } = {}) {
-      await terminate(child);
-      try {
-        await whileDown?.();
-      } finally {
-        // a failing step must not leave the registry down for whatever runs next on it
+    restart: ({ whileDown } = {}) =>
+      restartAround(() => terminate(child), whileDown, async () => {
         child = launch('a');
         await waitForApi(child, url, log);
-      }
-    },
+      }),
     stop,
   };
 }
 
 /** Waits until `/v2/` at `url` answers (200, or 401 with auth on); an exit before that throws what the registry printed. */
 async function waitForApi(child: ChildProcess, url: string, log: () => Promise<string>): Promise<void> {
-  let exited = child.exitCode !== null;
-  child.once('exit', () => void (exited = true));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (exited) {
+    if (hasExited(child)) {
       const text = await log();
       const Failure = text.includes('bind: address already in use') ? PortTakenError : Error;
       throw new Failure(`docker-registry exited during start-up:\n${text.slice(-2000)}`);
