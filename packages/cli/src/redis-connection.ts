@@ -1,4 +1,4 @@
-import { ClientOfflineError, createClient, SocketClosedUnexpectedlyError, SocketTimeoutError } from 'redis';
+import { ClientOfflineError, createClient, SocketTimeoutError } from 'redis';
 import { CliError, EXIT, explainEvery, explainWith, messageOf } from './cli-error.js';
 import type { Io } from './output.js';
 import { REDIS_URL, urlOption } from './url-option.js';
@@ -38,9 +38,12 @@ export function cannotReachRedis(value: string, why: string): CliError {
   return new CliError(`cannot reach Redis at ${urlOption('--redis', value, REDIS_URL.protocols, REDIS_URL.example).host}: ${why}`, EXIT.failed);
 }
 
-/** The one line for a command that failed because its Redis went away: node-redis's words, and which Redis. */
-function explainLoss(value: string): void {
-  for (const kind of [ClientOfflineError, SocketClosedUnexpectedlyError]) explainEvery(kind, cannotReachRedis(value, new kind().message));
+/**
+ * The one line for a command refused because its Redis went away: node-redis's words, and which
+ * Redis. The client makes that error anew at each command, so it is explained by its class.
+ */
+function explainOffline(value: string): void {
+  explainEvery(ClientOfflineError, cannotReachRedis(value, new ClientOfflineError().message));
 }
 
 /** Node-redis's options for `--redis <url>`: a one-shot client's socket gives up on a Redis that stops answering. */
@@ -68,8 +71,10 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
       explainWith(error, unanswered);
       return;
     }
-    // a one-shot command fails with one line naming its Redis and the last error; a service reports each loss as it reconnects
-    if (error.message !== lastError && deadline !== true) io.err(`redis: ${error.message}`);
+    // node-redis fails the commands in flight with the error it emits (the connection closed, or reset:
+    // "read ECONNRESET"), so a one-shot command's one line names its Redis; a service reports each loss as it reconnects
+    if (deadline === true) explainWith(error, cannotReachRedis(value, error.message));
+    else if (error.message !== lastError) io.err(`redis: ${error.message}`);
     lastError = error.message;
   });
   client.on('ready', () => (lastError = ''));
@@ -85,7 +90,7 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     await client.connect();
     // a client destroyed while it waits resolves its connect: the signal says it gave up
     giveUp.throwIfAborted();
-    if (deadline === true) explainLoss(value);
+    if (deadline === true) explainOffline(value);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const noAnswer = timeout?.aborted || error instanceof SocketTimeoutError;

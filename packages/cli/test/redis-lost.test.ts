@@ -27,13 +27,16 @@ afterEach(() => {
   running = undefined;
 });
 
+/** How the door cuts the connection it let through: ended (FIN, a Redis that closed it), or reset (RST, a Redis killed with what the client sent unread). */
+type Cut = 'end' | 'reset';
+
 /**
  * A door to `port` that lets one connection through: later ones are closed at once and the door
  * shuts, as if Redis went away as soon as the first client was done with it. With `shutAt`, the
- * door also shuts, cutting the connection it let through, when that client sends what `shutAt`
- * matches: Redis going away as that command is sent.
+ * door also shuts, cutting the connection it let through as `cut` says, when that client sends
+ * what `shutAt` matches: Redis going away as that command is sent.
  */
-async function oneConnectionTo(port: number, { shutAt }: { shutAt?: string } = {}): Promise<{ url: string; close(): void }> {
+async function oneConnectionTo(port: number, { shutAt, cut = 'end' }: { shutAt?: string; cut?: Cut } = {}): Promise<{ url: string; close(): void }> {
   let passed = false;
   const server = createServer((socket) => {
     if (passed) {
@@ -47,13 +50,12 @@ async function oneConnectionTo(port: number, { shutAt }: { shutAt?: string } = {
     socket.on('data', (chunk: Buffer) => {
       if (shut) return;
       if (shutAt === undefined || !chunk.includes(shutAt)) return void redis.write(chunk);
-      // the door shuts before the client hears of it, so its reconnection is refused, never accepted
-      // and reset; the client's connection ends (FIN): a destroy would answer what it sends next with
-      // a reset, which the client reports as a read error instead of the lost connection
+      // the door shuts before the client hears of it, so its reconnection is refused, never accepted and cut
       shut = true;
       server.close();
       redis.destroy();
-      socket.end();
+      if (cut === 'reset') socket.resetAndDestroy();
+      else socket.end();
     });
     redis.pipe(socket);
     socket.on('error', () => redis.destroy());
@@ -120,20 +122,23 @@ describe.skipIf(!peers.available)('a one-shot command whose Redis goes away afte
   }, 30_000);
 
   // none of them reads a registry to hold: Redis goes as the command sends a command naming the marker,
-  // which the connection's own commands never name
-  it.each([
-    ['replicate status', 'regevents-replication', status],
-    ['replicate retry', 'regevents-replication', retry],
-    ['relay dead-letters list', ':dead:g', (redis: string) => ['relay', 'dead-letters', 'list', '--group', 'g', '--redis', redis]],
-    ['relay tail --once', 'XRANGE', (redis: string) => ['relay', 'tail', '--once', '--redis', redis]],
-  ])('%s, its Redis gone as it sends a command naming %s, fails it with one line naming the Redis, and exit 1, instead of waiting for Redis', async (_name, shutAt, args) => {
+  // which the connection's own commands never name; node-redis's words differ by how the connection was cut
+  const said: Record<Cut, string> = { end: 'Socket closed unexpectedly', reset: 'read ECONNRESET' };
+  it.each<[string, string, Cut, (redis: string) => string[]]>([
+    ['replicate status', 'regevents-replication', 'end', status],
+    ['replicate retry', 'regevents-replication', 'end', retry],
+    ['replicate status', 'regevents-replication', 'reset', status],
+    ['relay dead-letters list', ':dead:g', 'end', (redis) => ['relay', 'dead-letters', 'list', '--group', 'g', '--redis', redis]],
+    ['relay tail --once', 'XRANGE', 'end', (redis) => ['relay', 'tail', '--once', '--redis', redis]],
+    ['relay tail --once', 'XRANGE', 'reset', (redis) => ['relay', 'tail', '--once', '--redis', redis]],
+  ])('%s, its Redis gone as it sends a command naming %s (the connection cut: %s), fails it with one line naming the Redis, and exit 1, instead of waiting for Redis', async (_name, shutAt, cut, args) => {
     const redis = await startRedis();
-    const door = await oneConnectionTo(redis.port, { shutAt });
+    const door = await oneConnectionTo(redis.port, { shutAt, cut });
     try {
       running = startRegevents(args(door.url));
       expect(await running.exited).toBe(1);
       // the whole of it: the client's own reports (its reconnection attempt too) would only repeat it
-      expect(running.stderr()).toBe(`regevents: cannot reach Redis at ${new URL(door.url).host}: Socket closed unexpectedly\n`);
+      expect(running.stderr()).toBe(`regevents: cannot reach Redis at ${new URL(door.url).host}: ${said[cut]}\n`);
     } finally {
       door.close();
       await redis.stop();
