@@ -1,4 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
 export interface RunResult {
@@ -19,7 +20,7 @@ export function run(command: string, args: string[], timeoutMs = 120_000, env?: 
   });
 }
 
-/** A server's free port, asked of the kernel, was taken by another process before the server bound it. */
+/** A server's free port (freePort) was taken by another process before the server bound it. */
 export class PortTakenError extends Error {}
 
 const START_ATTEMPTS = 5;
@@ -35,17 +36,50 @@ export async function startAgainIfPortTaken<T>(launch: () => Promise<T>): Promis
   }
 }
 
-/** Asks the kernel for a free loopback port. */
-export function freePort(): Promise<number> {
+/** Listens on `port` of 127.0.0.1 (0: the kernel picks one) and lets it go: the port it had, or undefined if it was taken. */
+function tryPort(port: number): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(undefined) : reject(error)));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : undefined;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/** Where the range begins that Linux hands ports from, to listen(0) and to every outgoing connection; undefined elsewhere. */
+async function ephemeralRangeStart(): Promise<number | undefined> {
+  try {
+    const low = Number((await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ports below the ephemeral range, above the well-known services' (Redis's 6379, 5000, 8080 ...). */
+const PICKED_FROM = 10_000;
+const PICK_ATTEMPTS = 20;
+
+/**
+ * A free loopback port for a server the test starts (and may restart on it). Picked at random below
+ * the kernel's ephemeral range: a port the kernel handed out (listen(0)) may be taken, before the
+ * server binds it, by any process's outgoing connection, of which a test run makes thousands; this
+ * one only by another server's pick. The kernel's pick where no range is known.
+ */
+export async function freePort(): Promise<number> {
+  const end = await ephemeralRangeStart();
+  if (end !== undefined && end > PICKED_FROM) {
+    for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
+      const port = await tryPort(PICKED_FROM + Math.floor(Math.random() * (end - PICKED_FROM)));
+      if (port !== undefined) return port;
+    }
+  }
+  const port = await tryPort(0);
+  if (port === undefined) throw new Error('the kernel has no free port');
+  return port;
 }
 
 export function sleep(ms: number): Promise<void> {
