@@ -133,7 +133,7 @@ export class Notifier {
   }
 
   /** The `registry.notifications` part of `/debug/vars`. */
-  debugVars(showHeaders: boolean): { endpoints: (Record<string, unknown> & { Metrics: EndpointMetrics })[] } {
+  debugVars(showHeaders: boolean): { endpoints: (Record<string, unknown> & { name: string; Metrics: EndpointMetrics })[] } {
     return {
       endpoints: this.#senders.map(({ endpoint, sender }) => ({ name: endpoint.name, url: endpoint.url, ...endpoint.debugConfig(showHeaders), Metrics: sender.metrics })),
     };

@@ -15,12 +15,12 @@ import {
   scenarioDeliveries,
   startScenarioListener,
   writeHtpasswd,
-  until,
+  queueDrained,
   type CapturedDelivery,
   type Scenario,
 } from '@regevents/registry-harness';
 import { describe, it } from 'vitest';
-import { createMockRegistry, type MockRegistry } from '../src/index.js';
+import { createMockRegistry } from '../src/index.js';
 import { serve } from '../src/node/index.js';
 import { eventStream, redeliveryPattern } from './event-stream.js';
 
@@ -37,12 +37,6 @@ function mockConfig(scenario: Scenario, url: string): string {
   });
 }
 
-/** Resolves once the mock's queue for the capture endpoint is empty, as the real run waits for docker-registry's (its `/debug/vars`, read in process). */
-function mockQueueDrained(registry: MockRegistry): () => Promise<void> {
-  const pending = () => registry.debugVars().registry.notifications.endpoints.find((endpoint) => endpoint.name === CAPTURE_ENDPOINT.name)?.Metrics.Pending;
-  return () => until(() => pending() === 0, 'the mock delivered what it queued', 60_000, 50);
-}
-
 /** Runs a scenario with skopeo against `serve()` exactly as runScenarioOnRealRegistry runs it against the real one. */
 async function runScenarioOnMock(scenario: Scenario): Promise<CapturedDelivery[]> {
   const workDir = await mkdtemp(join(tmpdir(), `regevents-mock-${scenario.name}-`));
@@ -55,7 +49,7 @@ async function runScenarioOnMock(scenario: Scenario): Promise<CapturedDelivery[]
   const registry = createMockRegistry({ config: mockConfig(scenario, listener.url), auth: htpasswd ? { type: 'basic', realm: 'regevents', htpasswd } : undefined });
   const served = await serve(registry);
   try {
-    return await scenarioDeliveries(scenario, { host: `127.0.0.1:${served.port}`, workDir }, listener, mockQueueDrained(registry));
+    return await scenarioDeliveries(scenario, { host: `127.0.0.1:${served.port}`, workDir }, listener, () => queueDrained(() => registry.debugVars(), CAPTURE_ENDPOINT.name));
   } finally {
     registry.close();
     await served.close();

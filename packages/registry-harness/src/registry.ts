@@ -158,9 +158,17 @@ export interface EndpointMetrics {
   Errors: number;
 }
 
+/** A registry's `/debug/vars`, as much of it as the tests read. */
+interface DebugVars {
+  registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } };
+}
+
+/** Where a registry's `/debug/vars` come from: its debug URL, or what gives them in process (the mock's `debugVars()`). */
+export type DebugVarsSource = string | (() => DebugVars);
+
 /** Reads the counters of the endpoint `name` from a registry's `/debug/vars`. */
-export async function endpointMetrics(debugUrl: string, name: string): Promise<EndpointMetrics> {
-  const vars = (await (await fetch(debugUrl)).json()) as { registry: { notifications: { endpoints: { name: string; Metrics: EndpointMetrics }[] } } };
+export async function endpointMetrics(source: DebugVarsSource, name: string): Promise<EndpointMetrics> {
+  const vars = typeof source === 'string' ? ((await (await fetch(source)).json()) as DebugVars) : source();
   const endpoint = vars.registry.notifications.endpoints.find((candidate) => candidate.name === name);
   if (!endpoint) throw new Error(`the registry does not report the endpoint "${name}" in /debug/vars`);
   return endpoint.Metrics;
@@ -171,6 +179,6 @@ export async function endpointMetrics(debugUrl: string, name: string): Promise<E
  * each event before it answers the request that caused it, so by then it has sent every event the
  * requests answered so far caused.
  */
-export function queueDrained(debugUrl: string, name: string, ms = 60_000): Promise<void> {
-  return until(async () => (await endpointMetrics(debugUrl, name)).Pending === 0, `the registry to deliver its queue for ${name}`, ms, 50);
+export function queueDrained(source: DebugVarsSource, name: string, ms = 60_000): Promise<void> {
+  return until(async () => (await endpointMetrics(source, name)).Pending === 0, `the registry to deliver its queue for ${name}`, ms, 50);
 }
