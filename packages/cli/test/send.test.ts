@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { serveOnLoopback } from '@regevents/registry-harness';
 import { createStandardWebhooksVerifier } from '@regevents/webhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegevents, type Background } from './background.js';
@@ -14,7 +14,7 @@ interface Received {
 /** A receiver that fails the first `failures` requests with 503. */
 async function flakyReceiver(failures: number) {
   const received: Received[] = [];
-  const server = createServer((req, res) => {
+  const server = await serveOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -22,9 +22,7 @@ async function flakyReceiver(failures: number) {
       res.writeHead(received.length <= failures ? 503 : 200).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url: `${server.origin}/hook`, received, close: server.close };
 }
 
 let listen: Background | undefined;
@@ -96,19 +94,18 @@ describe('regevents send', () => {
 
   it('follows 307 and 308 with the body intact, as the registry\'s Go client does, and gives up after 10 redirects', async () => {
     const received: Received[] = [];
-    const server = createServer((req, res) => {
+    const server = await serveOnLoopback((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         received.push({ headers: { ...req.headers, ':path': req.url }, body: Buffer.concat(chunks) });
         if (req.url === '/old') res.writeHead(307, { location: '/moved' }).end();
-        else if (req.url === '/moved') res.writeHead(308, { location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }).end();
+        else if (req.url === '/moved') res.writeHead(308, { location: `http://127.0.0.1:${req.socket.localPort}/hook` }).end();
         else if (req.url === '/loop') res.writeHead(307, { location: '/loop' }).end();
         else res.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = server.origin;
     try {
       const sent = await regevents(['send', 'push-by-tag/003', '--to', `${base}/old`, '--header', 'Authorization: Bearer kept']);
       expect(sent.code, sent.stdout + sent.stderr).toBe(0);
@@ -127,7 +124,7 @@ describe('regevents send', () => {
       expect(looping.stdout).toContain('attempt 1: failed: stopped after 10 redirects');
       expect(received).toHaveLength(11);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback, type LoopbackServer } from '@regevents/registry-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPubSubPushVerifier, type PubSubPushAuthOptions } from '../src/index.js';
 
@@ -73,19 +72,18 @@ describe('createPubSubPushVerifier', () => {
   });
 
   describe('keys fetched over HTTP', () => {
-    let server: Server;
+    let server: LoopbackServer;
     let served = 0;
     let url: URL;
     beforeAll(async () => {
-      server = createServer((_request, response) => {
+      server = await serveOnLoopback((_request, response) => {
         served += 1;
         response.setHeader('content-type', 'application/json');
         response.end(JSON.stringify({ keys: [google.jwk] }));
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`);
+      url = new URL(`${server.origin}/certs`);
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => server.close());
 
     it('fetches the key set once and reuses it', async () => {
       const remote = createPubSubPushVerifier({ ...options, keys: url });

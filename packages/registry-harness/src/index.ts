@@ -12,3 +12,4 @@ export * from './fixtures.js';
 export * from './vendor-fixtures.js';
 export * from './redis.js';
 export * from './token-server.js';
+export * from './loopback.js';

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveOnLoopback } from './loopback.js';
 import { sleep } from './process.js';
 
 /** One POST exactly as it reached the listener. */
@@ -62,12 +62,9 @@ export async function startCaptureListener(options: CaptureListenerOptions = {})
     });
   };
 
-  const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
+  const server = await serveOnLoopback(handle);
   return {
-    url: `http://127.0.0.1:${port}/events`,
+    url: `${server.origin}/events`,
     deliveries,
     async settle(quietMs = 1_500, timeoutMs = 60_000) {
       const start = Date.now();
@@ -77,10 +74,6 @@ export async function startCaptureListener(options: CaptureListenerOptions = {})
         await sleep(100);
       }
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

@@ -1,9 +1,9 @@
 import { createSign, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveOnLoopback } from './loopback.js';
 import { run } from './process.js';
 
 /** Grants `actions` on repositories named `repository` (exact, `prefix/*` or `*`) to `users` (omitted: everyone, anonymous too; `'*'`: any authenticated user). */
@@ -125,10 +125,8 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: options.expiresIn ?? 300, issued_at: new Date().toISOString() }));
   };
 
-  const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const realm = `http://127.0.0.1:${port}/token`;
+  const server = await serveOnLoopback(handle);
+  const realm = `${server.origin}/token`;
   return {
     realm,
     service: SERVICE,
@@ -136,10 +134,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     registryAuth: { token: { realm, service: SERVICE, issuer: ISSUER, rootcertbundle: certPath } },
     requests,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await server.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

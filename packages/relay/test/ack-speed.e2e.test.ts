@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { buildImage, registryConfig, requirePeers, skopeoCopy, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, serveOnLoopback, skopeoCopy, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay } from '../src/index.js';
 import { endpointMetrics, freshStream, TOKEN, until, useRedis, useWorkDir } from './helpers.js';
-import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 const PUSHES = 3;
@@ -46,7 +45,7 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
     });
     await consumer.start();
     const relayServer = await serveOnLoopback((req, res) => void relay.node(req, res));
-    const registry = await startRegistryFor(`${relayServer.url}/events`);
+    const registry = await startRegistryFor(`${relayServer.origin}/events`);
     try {
       for (let n = 1; n <= PUSHES; n++) {
         await push(registry, workDir.path, 500 + n);
@@ -77,7 +76,7 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
     const slowHandler = gate();
     const direct = createWebhookHandler({ auth: { bearer: TOKEN } }).onAny(() => slowHandler.wait());
     const directServer = await serveOnLoopback((req, res) => void direct.node(req, res));
-    const baseline = await startRegistryFor(`${directServer.url}/events`);
+    const baseline = await startRegistryFor(`${directServer.origin}/events`);
     try {
       for (let n = 1; n <= PUSHES; n++) await push(baseline, workDir.path, 600 + n);
       // one event is being sent (held by the handler); all the others wait in the registry's queue

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { buildImage, registryConfig, requirePeers, skopeoCopy, startRegistry, writeOciLayout, type BuiltImage } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, serveOnLoopback, skopeoCopy, startRegistry, writeOciLayout, type BuiltImage } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createRegistryClient } from '@regevents/registry-client';
 import { createRelay, type ImagePush } from '../src/index.js';
 import { TOKEN, until, useWorkDir } from './helpers.js';
-import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 
@@ -21,7 +20,7 @@ describe.skipIf(!peers.available)('the coalesced view: skopeo pushes through doc
   it('one image.pushed per tagged manifest push (an image, an index with --all, a copy with mounts), with its blobs and platforms; blob events still reach their handlers', async () => {
     const relay = createRelay({ auth: { bearer: TOKEN } });
     const server = await serveOnLoopback(relay.node);
-    const endpoint = { name: 'relay', url: `${server.url}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
+    const endpoint = { name: 'relay', url: `${server.origin}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
     const registry = await startRegistry({ config: (base) => registryConfig({ ...base, notifications: { events: { includereferences: true }, endpoints: [endpoint] } }) });
     const images: ImagePush[] = [];
     const blobPushes: string[] = [];

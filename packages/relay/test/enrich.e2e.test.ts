@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { NormalizedRegistryEvent } from '@regevents/formats';
-import { buildImage, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout } from '@regevents/registry-harness';
+import { buildImage, registryConfig, requirePeers, serveOnLoopback, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createMemoryLog, createRedisLog, createRelay, type RelayLog } from '../src/index.js';
 import { freshStream, redisPeer, TOKEN, until, useRedis, useWorkDir } from './helpers.js';
-import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 
@@ -16,7 +15,7 @@ describe.skipIf(!peers.available)('the enriched view: a tag deleted on docker-re
   async function pushThenDelete(log: RelayLog, name: string): Promise<{ digest: string; deleted: NormalizedRegistryEvent; raw: { digest?: string } }> {
     const relay = createRelay({ log, auth: { bearer: TOKEN } });
     const server = await serveOnLoopback(relay.node);
-    const endpoint = { name: 'relay', url: `${server.url}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
+    const endpoint = { name: 'relay', url: `${server.origin}/events`, headers: { Authorization: [`Bearer ${TOKEN}`] }, timeout: '1s', threshold: 3, backoff: '200ms' };
     const registry = await startRegistry({ config: (base) => registryConfig({ ...base, notifications: { endpoints: [endpoint] } }) });
     const deletes: NormalizedRegistryEvent[] = [];
     const raw: { digest?: string }[] = [];

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { serveOnLoopback, type LoopbackServer } from '@regevents/registry-harness';
 import { HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,20 +10,14 @@ interface Received {
   body: string;
 }
 
-let servers: http.Server[] = [];
-afterEach(() => {
-  for (const server of servers) {
-    server.close();
-    server.closeAllConnections();
-  }
-  servers = [];
-});
+const servers: LoopbackServer[] = [];
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 /** A sink on a free port that records what it takes; `status()` decides each answer. */
 async function sink(status: () => number = () => 200): Promise<{ url: string; received: Received[]; attempts: () => number }> {
   const received: Received[] = [];
   let attempts = 0;
-  const server = http.createServer((req, res) => {
+  const server = await serveOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -34,9 +28,7 @@ async function sink(status: () => number = () => 200): Promise<{ url: string; re
     });
   });
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/`, received, attempts: () => attempts };
+  return { url: `${server.origin}/`, received, attempts: () => attempts };
 }
 
 /** A relay holding one captured single-arch push (two blobs and the tagged manifest), with fresh ids. */

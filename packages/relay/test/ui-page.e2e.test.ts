@@ -2,14 +2,13 @@ import { join } from 'node:path';
 import { imageScenarios } from '@regevents/mock-registry';
 import { createMockRegistry } from '@regevents/mock-registry/node';
 import { createRegistryClient } from '@regevents/registry-client';
-import { requirePeers } from '@regevents/registry-harness';
+import { requirePeers, serveOnLoopback } from '@regevents/registry-harness';
 import { collectPageErrors, compareScreenshots, launchChromium, PAGE_VIEWPORT, visiblePart } from '@regevents/registry-harness/browser';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLog, createRelay } from '../src/index.js';
 import { createRelayUi } from '../src/node.js';
 import { TOKEN, until, useWorkDir } from './helpers.js';
-import { serveOnLoopback } from './serve.js';
 
 const peers = requirePeers('chromium');
 
@@ -41,7 +40,7 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
         notifications:
           endpoints:
             - name: relay
-              url: ${relayServer.url}/events
+              url: ${relayServer.origin}/events
               headers: { Authorization: [Bearer ${TOKEN}] }
               timeout: 2s
               threshold: 3
@@ -53,7 +52,7 @@ describe.skipIf(!peers.available)(`the live view in headless Chromium ${peers.re
 
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
-    await page.goto(uiServer.url);
+    await page.goto(uiServer.origin);
     await page.waitForSelector('#status.live');
     await page.waitForSelector('#panel-groups');
     const before = await page.screenshot();

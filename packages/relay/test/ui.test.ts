@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect as connectTcp } from 'node:net';
+import { serveOnLoopback } from '@regevents/registry-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLog, createRelay, RelayConfigError, type Relay } from '../src/index.js';
 import { createRelayUi, type RelayUi, type UiPanel } from '../src/node.js';
 import { createSseHub } from '../src/sse.js';
 import { PAGE_HTML } from '../src/ui-page.js';
 import { freshEnvelope, registryRequest, TOKEN, until } from './helpers.js';
-import { serveOnLoopback } from './serve.js';
 
 const HOSTILE = '</script><img src=x onerror="globalThis.pwned=1">\n\nevent: entry\ndata: {"forged":true}';
 
@@ -18,7 +18,7 @@ afterEach(async () => {
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string }> {
   const served = await serveOnLoopback(handler);
   cleanups.push(served.close);
-  return served;
+  return { url: served.origin };
 }
 
 async function startUi(options: Parameters<typeof createRelayUi>[1] = {}): Promise<{ relay: Relay; ui: RelayUi; url: string }> {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { serveOnLoopback } from '@regevents/registry-harness';
 import type { Event } from '@regevents/types';
 import { createWebhookHandler, type UnknownEvent } from '@regevents/webhooks';
 
@@ -38,10 +38,10 @@ export interface FlakyReceiverStats {
   requests: number;
 }
 
-function toRequest(req: IncomingMessage, body: Buffer, port: number): Request {
+function toRequest(req: IncomingMessage, body: Buffer): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-  return new Request(`http://127.0.0.1:${port}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) });
+  return new Request(`http://127.0.0.1:${req.socket.localPort}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) });
 }
 
 /**
@@ -75,8 +75,7 @@ export async function startFlakyReceiver(options: FlakyReceiverOptions) {
       // not an envelope: the handler will say so
     }
   };
-  let port = 0;
-  const server = createServer((req, res) => {
+  const server = await serveOnLoopback((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -89,7 +88,7 @@ export async function startFlakyReceiver(options: FlakyReceiverOptions) {
         return;
       }
       const dropAfter = roll < options.dropRate;
-      void hooks.fetch(toRequest(req, Buffer.concat(chunks), port)).then(async (response) => {
+      void hooks.fetch(toRequest(req, Buffer.concat(chunks))).then(async (response) => {
         if (dropAfter) {
           stats.droppedAfterHandling += 1;
           req.socket.destroy();
@@ -100,15 +99,5 @@ export async function startFlakyReceiver(options: FlakyReceiverOptions) {
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/events`,
-    stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${server.origin}/events`, stats, close: server.close };
 }

@@ -7,6 +7,7 @@ import { bufferedIo, run } from '@regevents/cli';
 import { parseRegistryConfig } from '@regevents/config';
 import { matchesTriggerFilter, UnsupportedFilterError, type SubscriptionsAPIFilter } from '@regevents/formats';
 import { createMockRegistry, type MockRegistryOptions } from '@regevents/mock-registry';
+import { serveOnLoopback, type LoopbackServer } from '@regevents/registry-harness';
 import { createWebhookHandler, type InvalidPayload, type WebhookHandler } from '@regevents/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_THRESHOLD_MS, timed } from './bounded.js';
@@ -282,15 +283,13 @@ describe('hostile input to the regevents CLI: each row has its exit code, and no
   const ESCAPES = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u202e';
   const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
   const capturedTarget = capturedEvent.target as Record<string, unknown>;
-  let redirectLoop: Server;
+  let redirectLoop: LoopbackServer;
   let loopUrl = '';
   beforeAll(async () => {
-    redirectLoop = createServer((req, res) => req.resume().on('end', () => res.writeHead(307, { location: req.url ?? '/' }).end()));
-    redirectLoop.listen(0, '127.0.0.1');
-    await once(redirectLoop, 'listening');
-    loopUrl = `http://127.0.0.1:${(redirectLoop.address() as AddressInfo).port}/loop`;
+    redirectLoop = await serveOnLoopback((req, res) => req.resume().on('end', () => res.writeHead(307, { location: req.url ?? '/' }).end()));
+    loopUrl = `${redirectLoop.origin}/loop`;
   });
-  afterAll(() => new Promise<void>((resolve) => redirectLoop.close(() => resolve())));
+  afterAll(() => redirectLoop.close());
 
   it.each([
     { name: 'validate: terminal escapes in a key of an invalid body', args: () => ['validate', '-'], stdin: JSON.stringify({ events: [{ ...capturedEvent, target: { ...capturedTarget, annotations: { [ESCAPES]: 5 } } }] }), code: 1 },

@@ -1,8 +1,7 @@
-import { createServer, request as forward, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { request as forward, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
-import type { Scenario } from '@regevents/registry-harness';
+import { serveOnLoopback, type Scenario } from '@regevents/registry-harness';
 import { toAnswer, type Answer } from './api-answers.js';
 
 export interface RecordingProxy {
@@ -29,7 +28,7 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
   const target = new URL(targetUrl);
   let pending: Promise<Answer>[] = [];
   let origin = '';
-  const server = createServer((req, res) => {
+  const server = await serveOnLoopback((req, res) => {
     pending.push(
       new Promise<Answer>((resolve, reject) => {
         const upstream = forward({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -53,21 +52,15 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
       }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  origin = server.origin;
   return {
-    host: `127.0.0.1:${port}`,
+    host: `127.0.0.1:${server.port}`,
     take: async () => {
       const answers = await Promise.all(pending);
       pending = [];
       return answers;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 

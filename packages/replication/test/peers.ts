@@ -1,6 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { registryConfig, startCaptureListener, startRegistry, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
+import { registryConfig, serveOnLoopback, startCaptureListener, startRegistry, type CaptureListener, type RunningRegistry } from '@regevents/registry-harness';
 import { createRelay, type Relay } from '@regevents/relay';
 
 export const RELAY_TOKEN = 'replication-test-token-7c1d';
@@ -38,10 +36,8 @@ export async function startNotifying(url?: string, token?: string): Promise<{ re
 /** A relay (memory log) served over HTTP for the source registry's notifications. */
 export async function startRelayServer(): Promise<{ relay: Relay; url: string; close(): Promise<void> }> {
   const relay = createRelay({ auth: { bearer: RELAY_TOKEN } }).onError(() => undefined);
-  const server: Server = createServer((req, res) => void relay.node(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { relay, url: `http://127.0.0.1:${port}/events`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const server = await serveOnLoopback((req, res) => void relay.node(req, res));
+  return { relay, url: `${server.origin}/events`, close: server.close };
 }
 
 /** Polls `check` until it holds (or the time is up, when the last error is thrown). */

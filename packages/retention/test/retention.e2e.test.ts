@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient, type RegistryClient } from '@regevents/registry-client';
 import { createRedisLog, createRelay, type Consumer, type Relay } from '@regevents/relay';
-import { registryConfig, requirePeers, run, skopeoCopy, sleep, startRedis, startRegistry, type RunningRedis, type RunningRegistry } from '@regevents/registry-harness';
+import { registryConfig, requirePeers, run, serveOnLoopback, skopeoCopy, sleep, startRedis, startRegistry, type LoopbackServer, type RunningRedis, type RunningRegistry } from '@regevents/registry-harness';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, createRedisUsageStore, createUsageTracker, parseRetentionPolicy, plan, RETENTION_USER_AGENT, type RetentionPlan, type RetentionPolicy, type UsageStore } from '../src/index.js';
@@ -75,7 +73,7 @@ describe.skipIf(!peers.available)('retention against docker-registry 2.8.2 and r
   let redis: RunningRedis;
   let redisClient: ReturnType<typeof createClient>;
   let registry: RunningRegistry;
-  let relayServer: Server;
+  let relayServer: LoopbackServer | undefined;
   let relay: Relay;
   let consumer: Consumer;
   let store: UsageStore;
@@ -106,9 +104,8 @@ describe.skipIf(!peers.available)('retention against docker-registry 2.8.2 and r
     store = createRedisUsageStore({ client: redisClient });
     consumer = createUsageTracker({ store, timeOf: (event) => clock.timeOf(event.timestamp) }).attach(relay.consumer('retention', { pollMs: 20 }));
     await consumer.start();
-    relayServer = createServer((req, res) => void relay.node(req, res));
-    await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve));
-    const relayUrl = `http://127.0.0.1:${(relayServer.address() as AddressInfo).port}/events`;
+    relayServer = await serveOnLoopback((req, res) => void relay.node(req, res));
+    const relayUrl = `${relayServer.origin}/events`;
     registry = await startRegistry({
       config: (base) =>
         registryConfig({
@@ -173,7 +170,7 @@ describe.skipIf(!peers.available)('retention against docker-registry 2.8.2 and r
 
   afterAll(async () => {
     await consumer?.stop();
-    relayServer?.close();
+    await relayServer?.close();
     await registry?.stop();
     await redisClient?.quit();
     await redis?.stop();

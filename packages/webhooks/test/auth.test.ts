@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { serveOnLoopback, type LoopbackServer } from '@regevents/registry-harness';
 import { createWebhookHandler, WebhookConfigError, type AuthOptions } from '../src/index.js';
-import { deliver, fixture, rawPost, serveOnLoopback, TOKEN, type LoopbackServer } from './helpers.js';
+import { deliver, fixture, rawPost, TOKEN } from './helpers.js';
 
 const body = fixture('push-by-tag/003.json').body;
 const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
@@ -47,7 +48,7 @@ describe('repeated headers (a registry configured with two values sends two head
   });
   afterAll(() => server.close());
   const post = (authorization: string[]) =>
-    rawPost(server.url, { 'content-type': 'application/json', authorization }, body).then((response) => response.status);
+    rawPost(`${server.origin}/events`, { 'content-type': 'application/json', authorization }, body).then((response) => response.status);
 
   it('node: any of the repeated Authorization lines may carry the token (node itself keeps only the first)', async () => {
     expect(await post(['Bearer wrong', `Bearer ${TOKEN}`])).toBe(200);

@@ -1,8 +1,8 @@
 import { createHmac, createSign, generateKeyPairSync } from 'node:crypto';
-import { vendorFixture, vendorFixtures, type VendorFixture } from '@regevents/registry-harness';
+import { serveOnLoopback, vendorFixture, vendorFixtures, type VendorFixture } from '@regevents/registry-harness';
 import { describe, expect, it, vi } from 'vitest';
 import { createWebhookHandler, FORMAT_IDS, HandlerFailedError, NORMALIZED_KINDS, WebhookConfigError, type ErrorContext, type InvalidPayload, type NormalizedKind, type WebhookHandler, type WebhookHandlerOptions } from '../src/index.js';
-import { fixture, handFedNodeRequest, serveOnLoopback, TOKEN } from './helpers.js';
+import { fixture, handFedNodeRequest, TOKEN } from './helpers.js';
 
 // Reference HMACs from node:crypto, independent of the WebCrypto code under test.
 const hmacHex = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
@@ -355,7 +355,7 @@ describe('response policy for vendor formats', () => {
     const server = await serveOnLoopback(hooks.node);
     try {
       const f = vendorFixture('ghcr/package-published');
-      const send = (headers: Record<string, string>) => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: f.text });
+      const send = (headers: Record<string, string>) => fetch(`${server.origin}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: f.text });
       expect((await send(credentials('ghcr', f.text, true))).status).toBe(401);
       expect((await send(credentials('ghcr', f.text))).status).toBe(200);
       expect(recorded.dispatched.map(([kind, , registry]) => [kind, registry])).toEqual([['artifact.pushed', 'ghcr']]);

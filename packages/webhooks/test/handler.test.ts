@@ -1,8 +1,9 @@
 import express from 'express';
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { BlobPushEvent, DigestDeleteEvent, ManifestPullEvent, ManifestPushEvent, MountEvent, PushEvent, TagDeleteEvent } from '@regevents/types';
+import { serveOnLoopback } from '@regevents/registry-harness';
 import { createWebhookHandler, EVENT_KEYS, HandlerFailedError, isKnownEvent, RawBodyUnavailableError, type EventKey } from '../src/index.js';
-import { deliver, fixture, fixtures, rawPost, serveOnLoopback, TOKEN } from './helpers.js';
+import { deliver, fixture, fixtures, rawPost, TOKEN } from './helpers.js';
 
 const open = () => createWebhookHandler({ auth: { unauthenticated: true } });
 const pushManifest = fixture('push-by-tag/003.json').body;
@@ -257,7 +258,7 @@ describe('request checks', () => {
     const small = createWebhookHandler({ auth: { bearer: TOKEN }, maxBodyBytes: 1024 });
     const server = await serveOnLoopback(small.node);
     try {
-      const response = await rawPost(server.url, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, 'x'.repeat(64 * 1024));
+      const response = await rawPost(`${server.origin}/events`, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, 'x'.repeat(64 * 1024));
       expect(response.status).toBe(413);
     } finally {
       await server.close();
@@ -274,7 +275,7 @@ describe('.node behind Express: the raw-body pitfall', () => {
     app.post('/events', hooks.node);
     const server = await serveOnLoopback(app);
     try {
-      const response = await rawPost(server.url, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, pushManifest);
+      const response = await rawPost(`${server.origin}/events`, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, pushManifest);
       expect(response.status).toBe(500);
       expect(response.body).toMatch(/already parsed by a body parser \(for example express\.json\(\)\)/);
       expect(errors[0]).toBeInstanceOf(RawBodyUnavailableError);
@@ -290,7 +291,7 @@ describe('.node behind Express: the raw-body pitfall', () => {
     app.post('/events', express.raw({ type: '*/*' }), hooks.node);
     const server = await serveOnLoopback(app);
     try {
-      const response = await rawPost(server.url, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, pushManifest);
+      const response = await rawPost(`${server.origin}/events`, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/vnd.docker.distribution.events.v1+json' }, pushManifest);
       expect(response.status).toBe(200);
       expect(seen).toHaveLength(1);
     } finally {

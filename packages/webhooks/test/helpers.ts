@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createServer, request, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { capturedBodies, type CapturedBody } from '@regevents/registry-harness';
 import { EVENTS_MEDIA_TYPE_V1 } from '@regevents/types';
 import type { NodeRequestLike, NodeResponseLike, WebhookHandler } from '../src/index.js';
@@ -44,26 +43,6 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = r;
   });
   return { promise, resolve };
-}
-
-export interface LoopbackServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves a node:http request listener on a free 127.0.0.1 port. */
-export async function serveOnLoopback(listener: RequestListener): Promise<LoopbackServer> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/events`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** A raw node:http POST, so a header can be repeated (fetch would join the values). */

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { registryConfig, requirePeers, scenarios, sleep, startRegistry, type RunningRegistry, type Scenario } from '@regevents/registry-harness';
+import { registryConfig, requirePeers, scenarios, serveOnLoopback, sleep, startRegistry, type LoopbackServer, type RunningRegistry, type Scenario } from '@regevents/registry-harness';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createWebhookHandler, EVENT_KEYS, type EventKey, type WebhookHandler } from '../src/index.js';
-import { fixtures, serveOnLoopback, TOKEN, type LoopbackServer } from './helpers.js';
+import { fixtures, TOKEN } from './helpers.js';
 
 const peers = requirePeers('docker-registry', 'skopeo');
 
@@ -103,7 +103,7 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
     async (name, { expect }) => {
       const { hooks, runs } = recordingHooks();
       const receiver = await startReceiver(hooks);
-      const registry = await startRegistryFor(receiver.server.url, TOKEN);
+      const registry = await startRegistryFor(`${receiver.server.origin}/events`, TOKEN);
       try {
         const target = { host: registry.host, workDir: join(workDir, name) };
         const run = scenario(name);
@@ -135,7 +135,7 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
   it.concurrent('a blob DELETE sends the same target shape as a manifest delete by digest, so it is reported as documented', async ({ expect }) => {
     const { hooks, runs } = recordingHooks();
     const receiver = await startReceiver(hooks);
-    const registry = await startRegistryFor(receiver.server.url, TOKEN);
+    const registry = await startRegistryFor(`${receiver.server.origin}/events`, TOKEN);
     try {
       await scenario('push-by-tag').act({ host: registry.host, workDir: join(workDir, 'blob-delete') });
       await receiver.settle();
@@ -167,7 +167,7 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
       })
       .onError(() => undefined);
     const receiver = await startReceiver(hooks);
-    const registry = await startRegistryFor(receiver.server.url, TOKEN);
+    const registry = await startRegistryFor(`${receiver.server.origin}/events`, TOKEN);
     try {
       await scenario('push-by-tag').act({ host: registry.host, workDir: join(workDir, 'redelivery') });
       await receiver.settle();
@@ -186,7 +186,7 @@ describe.skipIf(!peers.available)('end to end with the real docker-registry and 
   it.concurrent('a registry configured with the wrong token gets 401s and no handler runs', async ({ expect }) => {
     const { hooks, runs } = recordingHooks(TOKEN);
     const receiver = await startReceiver(hooks);
-    const registry = await startRegistryFor(receiver.server.url, 'not-the-token');
+    const registry = await startRegistryFor(`${receiver.server.origin}/events`, 'not-the-token');
     try {
       await scenario('push-by-tag').act({ host: registry.host, workDir: join(workDir, 'wrong-token') });
       // the registry retries forever; wait until several refusals are on record
