@@ -1,4 +1,4 @@
-import { ClientOfflineError, createClient, SocketTimeoutError } from 'redis';
+import { ClientClosedError, ClientOfflineError, createClient, DisconnectsClientError } from 'redis';
 import { CliError, EXIT, explainEvery, explainWith, messageOf } from './cli-error.js';
 import type { Io } from './output.js';
 import { REDIS_URL, urlOption } from './url-option.js';
@@ -11,10 +11,7 @@ export type RedisClient = ReturnType<typeof createClient>;
  */
 export const CONNECT_DEADLINE_MS = 5_000;
 
-/**
- * A one-shot client pings an idle connection this often: the socket's inactivity timeout then only
- * fires when Redis stops answering (node-redis's ping waits for its answer before the next one).
- */
+/** A one-shot client asks its Redis this often whether it still answers (one PING at a time). */
 const PING_INTERVAL_MS = CONNECT_DEADLINE_MS / 5;
 
 export interface ConnectOptions {
@@ -25,8 +22,8 @@ export interface ConnectOptions {
    * commands wait out a lost connection. With `'connect'` (the demo, a service that must find its
    * Redis to start), the wait ends at CONNECT_DEADLINE_MS with "cannot reach Redis", and a command
    * sent while the connection is lost fails at once (the client reconnects for ever, so a queued one
-   * would wait for ever). With `true` (a one-shot command), also a command Redis leaves unanswered
-   * that long fails, with "Redis … did not answer", and the client closes.
+   * would wait for ever). With `true` (a one-shot command), also once Redis leaves a PING unanswered
+   * that long, the commands waiting for it fail, with "Redis … did not answer", and the client closes.
    */
   deadline?: boolean | 'connect';
 }
@@ -46,12 +43,39 @@ function explainOffline(value: string): void {
   explainEvery(ClientOfflineError, cannotReachRedis(value, new ClientOfflineError().message));
 }
 
-/** Node-redis's options for `--redis <url>`: a one-shot client's socket gives up on a Redis that stops answering. */
+/** Node-redis's options for `--redis <url>`. */
 function clientOptions(url: string, deadline: NonNullable<ConnectOptions['deadline']>): Parameters<typeof createClient>[0] {
   const socket = { connectTimeout: CONNECT_DEADLINE_MS };
-  if (!deadline) return { url, socket };
-  if (deadline === 'connect') return { url, socket, disableOfflineQueue: true };
-  return { url, socket: { ...socket, socketTimeout: CONNECT_DEADLINE_MS }, pingInterval: PING_INTERVAL_MS, disableOfflineQueue: true };
+  return deadline ? { url, socket, disableOfflineQueue: true } : { url, socket };
+}
+
+/**
+ * Calls `noAnswer` once Redis leaves a PING unanswered for CONNECT_DEADLINE_MS; stops when the
+ * client ends. Not the socket's inactivity timeout: every write restarts that one, so a command
+ * that keeps sending (a consumer's heartbeat) would wait longer on a Redis that stopped answering;
+ * nor node-redis's command timeout, which ends once the command is written.
+ */
+function watchAnswers(client: RedisClient, noAnswer: () => void): void {
+  let unanswered: NodeJS.Timeout | undefined;
+  const ask = setInterval(() => {
+    if (unanswered) return;
+    unanswered = setTimeout(() => {
+      clearInterval(ask);
+      noAnswer();
+    }, CONNECT_DEADLINE_MS).unref();
+    // a ping refused (a lost connection) is the commands' to report
+    const answered = () => {
+      clearTimeout(unanswered);
+      unanswered = undefined;
+    };
+    client.ping().then(answered, answered);
+  }, PING_INTERVAL_MS);
+  // the watch must not keep a command that is done running
+  ask.unref();
+  client.once('end', () => {
+    clearInterval(ask);
+    clearTimeout(unanswered);
+  });
 }
 
 /** A connected client for `--redis <url>`; a Redis that does not answer is a CliError naming its host, never the password. */
@@ -65,12 +89,6 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
   let gaveUp = false;
   client.on('error', (error: Error) => {
     if (gaveUp) return;
-    if (error instanceof SocketTimeoutError) {
-      // the commands in flight fail with this error: the command's one line says what it means
-      gaveUp = true;
-      explainWith(error, unanswered);
-      return;
-    }
     // node-redis fails the commands in flight with the error it emits (the connection closed, or reset:
     // "read ECONNRESET"), so a one-shot command's one line names its Redis; a service reports each loss as it reconnects
     if (deadline === true) explainWith(error, cannotReachRedis(value, error.message));
@@ -90,11 +108,19 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     await client.connect();
     // a client destroyed while it waits resolves its connect: the signal says it gave up
     giveUp.throwIfAborted();
-    if (deadline === true) explainOffline(value);
+    if (deadline === true) {
+      explainOffline(value);
+      watchAnswers(client, () => {
+        // the commands waiting for Redis fail as the client goes, those sent after it as closed: both mean no answer
+        gaveUp = true;
+        explainEvery(DisconnectsClientError, unanswered);
+        explainEvery(ClientClosedError, unanswered);
+        client.destroy();
+      });
+    }
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    const noAnswer = timeout?.aborted || error instanceof SocketTimeoutError;
-    const why = noAnswer ? `${lastError || 'no answer'} (gave up after ${seconds(CONNECT_DEADLINE_MS)})` : messageOf(error);
+    const why = timeout?.aborted ? `${lastError || 'no answer'} (gave up after ${seconds(CONNECT_DEADLINE_MS)})` : messageOf(error);
     throw cannotReachRedis(value, why);
   } finally {
     giveUp.removeEventListener('abort', abandon);

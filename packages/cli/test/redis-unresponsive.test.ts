@@ -49,14 +49,16 @@ function isRunning(pid: number): boolean {
 
 /**
  * Runs `regevents`, then `meanwhile` while it runs: its exit code once it ended by itself, or `hung`
- * (and killed) if it still ran HUNG_AFTER_MS after it started.
+ * (and killed) if it still ran HUNG_AFTER_MS after it started; and how long it ran after `meanwhile`.
  */
-async function exitOrHang(args: string[], meanwhile: () => Promise<void> = async () => undefined): Promise<{ code: number | null | 'hung'; output: string; stderr: string }> {
+async function exitOrHang(args: string[], meanwhile: () => Promise<void> = async () => undefined): Promise<{ code: number | null | 'hung'; output: string; stderr: string; afterMeanwhileMs: number }> {
   const command = startRegevents(args);
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), HUNG_AFTER_MS)));
+  let meanwhileEnded = 0;
   try {
     await meanwhile();
+    meanwhileEnded = performance.now();
   } catch (error) {
     // a step that failed must not leave the command running, nor its timer keeping the run alive
     clearTimeout(timer);
@@ -66,7 +68,7 @@ async function exitOrHang(args: string[], meanwhile: () => Promise<void> = async
   const code = await Promise.race([command.exited, hung]);
   clearTimeout(timer);
   if (code === 'hung') command.child.kill('SIGKILL');
-  return { code, output: command.stdout() + command.stderr(), stderr: command.stderr() };
+  return { code, output: command.stdout() + command.stderr(), stderr: command.stderr(), afterMeanwhileMs: performance.now() - meanwhileEnded };
 }
 
 /** Runs `body` with a fresh redis-server that wants PASSWORD, set going again and stopped however it ends. */
@@ -125,6 +127,9 @@ describe.skipIf(!peers.available)('a one-shot command on a Redis that accepts th
     });
   });
 
+  // the deadline, then a ping's interval and the stop at most: a wait restarted by each of the
+  // consumer's writes (its heartbeat, every 5 s) took two deadlines
+  const GIVES_UP_WITHIN_MS = CONNECT_DEADLINE_MS * 1.6;
   it.concurrent.for<[string, 'SIGSTOP' | 'SIGKILL', (redis: RunningRedis) => string]>([
     ['stops answering', 'SIGSTOP', (redis) => `Redis at ${host(redis)} did not answer within ${CONNECT_DEADLINE_MS / 1000}s`],
     // which of node-redis's words depends on whether the consumer's poll was in flight as the socket closed,
@@ -146,6 +151,7 @@ describe.skipIf(!peers.available)('a one-shot command on a Redis that accepts th
       });
       expect(ran.code).toBe(1);
       expect(ran.stderr).toMatch(new RegExp(`^regevents: ${line(redis)}\\n$`));
+      expect(ran.afterMeanwhileMs).toBeLessThan(GIVES_UP_WITHIN_MS);
       expect(ran.output).not.toContain(PASSWORD);
     });
   });
