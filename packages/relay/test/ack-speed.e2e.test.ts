@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { buildImage, registryConfig, requirePeers, serveOnLoopback, skopeoCopy, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, endpointMetrics, registryConfig, requirePeers, serveOnLoopback, skopeoCopy, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { createWebhookHandler } from '@regevents/webhooks';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay } from '../src/index.js';
-import { endpointMetrics, freshStream, TOKEN, until, useRedis, useWorkDir } from './helpers.js';
+import { freshStream, TOKEN, until, useRedis, useWorkDir } from './helpers.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 const PUSHES = 3;
@@ -52,7 +52,7 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
         // every event of the push answered (appended, 200) and nothing left queued, while the consumer is stuck on the first
         await until(
           async () => {
-            const { Successes, Pending } = await endpointMetrics(registry, 'slow');
+            const { Successes, Pending } = await endpointMetrics(registry.debugUrl, 'slow');
             return Successes >= n * EVENTS_PER_PUSH && Pending === 0;
           },
           `the registry's queue to drain after push ${n}`,
@@ -80,8 +80,8 @@ describe.skipIf(!peers.available)("ack speed under a consumer that does not fini
     try {
       for (let n = 1; n <= PUSHES; n++) await push(baseline, workDir.path, 600 + n);
       // one event is being sent (held by the handler); all the others wait in the registry's queue
-      await until(async () => (await endpointMetrics(baseline, 'slow')).Pending >= PUSHES * EVENTS_PER_PUSH - 1, "the registry's queue to hold the events behind the first", WAIT_MS, 25);
-      expect((await endpointMetrics(baseline, 'slow')).Successes).toBe(0);
+      await until(async () => (await endpointMetrics(baseline.debugUrl, 'slow')).Pending >= PUSHES * EVENTS_PER_PUSH - 1, "the registry's queue to hold the events behind the first", WAIT_MS, 25);
+      expect((await endpointMetrics(baseline.debugUrl, 'slow')).Successes).toBe(0);
     } finally {
       slowHandler.open();
       await baseline.stop();

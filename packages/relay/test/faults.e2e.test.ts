@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildImage, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, endpointMetrics, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, sleep, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { describe, expect, it } from 'vitest';
 import { createRedisLog, createRelay, type LogEntry } from '../src/index.js';
-import { endpointMetrics, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
+import { TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
 import { startProcess, type TestProcess } from './processes.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
@@ -111,7 +111,7 @@ describe.skipIf(!peers.available)('faults: docker-registry → relay process →
         40_000
       );
 
-      const metrics = await endpointMetrics(registry);
+      const metrics = await endpointMetrics(registry.debugUrl, 'relay');
       const entries = await logEntries(client);
       const ids = entries.map((entry) => (entry.record.event as { id: string }).id);
       // one Success per event: the registry moves on only after a 2xx, and a 2xx means it is in the log

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointMetrics as registryEndpointMetrics, requirePeers, sleep, startRedis, until, type EndpointMetrics, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
+import { requirePeers, sleep, startRedis, until, type RunningRedis, type StartRedisOptions } from '@regevents/registry-harness';
 import { createClient } from 'redis';
 import { createMockRegistry, type NodeMockRegistry } from '@regevents/mock-registry/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -74,11 +74,6 @@ export function freshEnvelope(suffix: string, repository?: string): { body: stri
 /** A POST as the registry sends it. */
 export function registryRequest(body: string, token = TOKEN, url = 'http://127.0.0.1/events'): Request {
   return new Request(url, { method: 'POST', headers: { 'content-type': EVENTS_MEDIA_TYPE_V1, authorization: `Bearer ${token}` }, body });
-}
-
-/** The registry's `/debug/vars` counters for its endpoint `name` (the relay's, unless told). */
-export function endpointMetrics(registry: { debugUrl: string }, name = 'relay'): Promise<EndpointMetrics> {
-  return registryEndpointMetrics(registry.debugUrl, name);
 }
 
 /** `serve()` starts a mock registry on loopback for one test; it is closed after the test. */

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import { join } from 'node:path';
-import { buildImage, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, endpointMetrics, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { validateEvent } from '@regevents/schemas';
 import type { Event } from '@regevents/types';
 import { describe, expect, it } from 'vitest';
 import { createRegistryClient } from '@regevents/registry-client';
 import { createRedisLog, createRelay, reconcile, RECONCILE_USER_AGENT, type LogEntry, type Relay } from '../src/index.js';
-import { endpointMetrics, freshStream, registryRequest, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
+import { freshStream, registryRequest, TOKEN, until, useRedis, useWorkDir, type RedisClient } from './helpers.js';
 
 const peers = requirePeers('docker-registry', 'skopeo', 'redis-server');
 
@@ -82,10 +82,10 @@ describe.skipIf(!peers.available)('reconcile: docker-registry 2.8.2, redis-serve
       const added = await push(scratch.path, registry, 'app:new');
       const fresh = await push(scratch.path, registry, 'fresh/repo:1');
       await skopeoDelete(`docker://${registry.host}/app:gone`);
-      expect((await endpointMetrics(registry)).Pending).toBeGreaterThan(0);
+      expect((await endpointMetrics(registry.debugUrl, 'relay')).Pending).toBeGreaterThan(0);
       await registry.stop();
       registry = await startRegistryOn(storage, relayPort);
-      expect(await endpointMetrics(registry)).toMatchObject({ Pending: 0, Events: 0, Successes: 0 }); // the queue is gone
+      expect(await endpointMetrics(registry.debugUrl, 'relay')).toMatchObject({ Pending: 0, Events: 0, Successes: 0 }); // the queue is gone
 
       receiver = await serveRelay(started.client, stream, relayPort);
       const before = (await entries(receiver.relay)).length;
