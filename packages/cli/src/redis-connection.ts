@@ -31,16 +31,16 @@ export interface ConnectOptions {
 const seconds = (ms: number) => `${ms / 1000}s`;
 
 /** A one-shot command's one line for a Redis it lost (or never reached): its host, never the password. */
-export function cannotReachRedis(value: string, why: string): CliError {
-  return new CliError(`cannot reach Redis at ${urlOption('--redis', value, REDIS_URL.protocols, REDIS_URL.example).host}: ${why}`, EXIT.failed);
+function cannotReach(host: string, why: string): CliError {
+  return new CliError(`cannot reach Redis at ${host}: ${why}`, EXIT.failed);
 }
 
 /**
  * The one line for a command refused because its Redis went away: node-redis's words, and which
  * Redis. The client makes that error anew at each command, so it is explained by its class.
  */
-function explainOffline(value: string): void {
-  explainEvery(ClientOfflineError, cannotReachRedis(value, new ClientOfflineError().message));
+function explainOffline(host: string): void {
+  explainEvery(ClientOfflineError, cannotReach(host, new ClientOfflineError().message));
 }
 
 /** Node-redis's options for `--redis <url>`. */
@@ -91,7 +91,7 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     if (gaveUp) return;
     // node-redis fails the commands in flight with the error it emits (the connection closed, or reset:
     // "read ECONNRESET"), so a one-shot command's one line names its Redis; a service reports each loss as it reconnects
-    if (deadline === true) explainWith(error, cannotReachRedis(value, error.message));
+    if (deadline === true) explainWith(error, cannotReach(url.host, error.message));
     else if (error.message !== lastError) io.err(`redis: ${error.message}`);
     lastError = error.message;
   });
@@ -109,7 +109,7 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
     // a client destroyed while it waits resolves its connect: the signal says it gave up
     giveUp.throwIfAborted();
     if (deadline === true) {
-      explainOffline(value);
+      explainOffline(url.host);
       watchAnswers(client, () => {
         // the commands waiting for Redis fail as the client goes, those sent after it as closed: both mean no answer
         gaveUp = true;
@@ -121,7 +121,7 @@ export async function connectRedis(value: string, io: Io, { signal, deadline = t
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const why = timeout?.aborted ? `${lastError || 'no answer'} (gave up after ${seconds(CONNECT_DEADLINE_MS)})` : messageOf(error);
-    throw cannotReachRedis(value, why);
+    throw cannotReach(url.host, why);
   } finally {
     giveUp.removeEventListener('abort', abandon);
   }
