@@ -50,7 +50,7 @@ function tryPort(port: number): Promise<number | undefined> {
 }
 
 /** Where the range begins that Linux hands ports from, to listen(0) and to every outgoing connection; undefined elsewhere. */
-async function ephemeralRangeStart(): Promise<number | undefined> {
+async function readEphemeralRangeStart(): Promise<number | undefined> {
   try {
     const low = Number((await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/)[0]);
     return Number.isInteger(low) ? low : undefined;
@@ -58,6 +58,9 @@ async function ephemeralRangeStart(): Promise<number | undefined> {
     return undefined;
   }
 }
+
+// read once, at the first pick: the range is the machine's, not the call's
+let ephemeralRangeStart: Promise<number | undefined> | undefined;
 
 /** Ports below the ephemeral range, above the well-known services' (Redis's 6379, 5000, 8080 ...). */
 const PICKED_FROM = 10_000;
@@ -70,7 +73,7 @@ const PICK_ATTEMPTS = 20;
  * one only by another server's pick. The kernel's pick where no range is known.
  */
 export async function freePort(): Promise<number> {
-  const end = await ephemeralRangeStart();
+  const end = await (ephemeralRangeStart ??= readEphemeralRangeStart());
   if (end !== undefined && end > PICKED_FROM) {
     for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
       const port = await tryPort(PICKED_FROM + Math.floor(Math.random() * (end - PICKED_FROM)));
