@@ -1,4 +1,4 @@
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface LoopbackServer {
@@ -9,16 +9,26 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
+export interface LoopbackOptions {
+  /**
+   * A port of the test's own: for a server restarted on the port a registry's endpoint already
+   * names (pick it with `freePort`). Default 0, which the kernel picks as it binds.
+   */
+  port?: number;
+  /** node:http's server options, `requestTimeout` and `connectionsCheckingInterval` say. */
+  server?: ServerOptions;
+}
+
 /**
- * Serves `listener` on 127.0.0.1, on a port the kernel picks as it binds: no other process can take
- * it between a pick and the bind (freePort's race), which is why a server the test starts itself
- * listens here.
+ * Serves `listener` on 127.0.0.1, by default on a port the kernel picks as it binds: no other
+ * process can take it between a pick and the bind (freePort's race), which is why a server the test
+ * starts itself listens here.
  */
-export async function serveOnLoopback(listener: RequestListener): Promise<LoopbackServer> {
-  const server = createServer(listener);
+export async function serveOnLoopback(listener: RequestListener, options: LoopbackOptions = {}): Promise<LoopbackServer> {
+  const server = createServer(options.server ?? {}, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

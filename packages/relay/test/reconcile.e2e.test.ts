@@ -1,6 +1,5 @@
-import http from 'node:http';
 import { join } from 'node:path';
-import { buildImage, endpointMetrics, freePort, queueDrained, registryConfig, requirePeers, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
+import { buildImage, endpointMetrics, freePort, queueDrained, registryConfig, requirePeers, serveOnLoopback, skopeoCopy, skopeoDelete, startRegistry, writeOciLayout, type RunningRegistry } from '@regevents/registry-harness';
 import { validateEvent } from '@regevents/schemas';
 import type { Event } from '@regevents/types';
 import { describe, expect, it } from 'vitest';
@@ -21,13 +20,7 @@ function startRegistryOn(storageDir: string, relayPort: number): Promise<Running
 async function serveRelay(client: RedisClient, stream: string, port: number): Promise<{ relay: Relay; close: () => Promise<void> }> {
   const relay = createRelay({ log: createRedisLog({ client, stream }), auth: { bearer: TOKEN } });
   relay.onError(() => undefined);
-  const server = http.createServer(relay.node);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const { close } = await serveOnLoopback(relay.node, { port });
   return { relay, close };
 }
 

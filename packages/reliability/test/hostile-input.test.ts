@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bufferedIo, run } from '@regevents/cli';
@@ -192,8 +190,8 @@ describe('hostile Authorization headers: each variant has its expected status', 
 });
 
 /** Raw HTTP/1.1 over a socket, for what fetch cannot send: repeated headers as separate lines, a body that stalls. */
-function rawExchange(server: Server, head: string, body: string): Promise<{ statusLine: string; ms: number }> {
-  const { port } = server.address() as AddressInfo;
+function rawExchange(server: LoopbackServer, head: string, body: string): Promise<{ statusLine: string; ms: number }> {
+  const { port } = server;
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(`${head}\r\n\r\n${body}`));
@@ -208,20 +206,15 @@ function rawExchange(server: Server, head: string, body: string): Promise<{ stat
 }
 
 describe('hostile requests to createWebhookHandler(...).node on a node:http server', () => {
-  let server: Server;
+  let server: LoopbackServer;
   const REQUEST_TIMEOUT_MS = 1_000;
   beforeAll(async () => {
     const handler = rejectingHandler();
     // The handler has no body-read deadline of its own: the server's requestTimeout is what ends a
     // stalled body (node's default is 300 s; set it to what the deployment can afford).
-    server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 100 }, (req, res) => void handler.node(req, res));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    server = await serveOnLoopback((req, res) => void handler.node(req, res), { server: { requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 100 } });
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-  });
+  afterAll(() => server.close());
   const head = (...lines: string[]) => ['POST /events HTTP/1.1', 'Host: 127.0.0.1', `Content-Type: ${EVENTS_CONTENT_TYPE}`, 'Connection: close', ...lines].join('\r\n');
 
   it('a body that stalls half-way is cut off by the server (408) after requestTimeout, not held forever', async () => {
